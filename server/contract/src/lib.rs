@@ -1,0 +1,213 @@
+//! The JSON contract of `/api/v1`, shared by the server (which writes it) and the widget (which
+//! reads it), so that the two cannot drift apart. Serde types only: no I/O, no runtime.
+
+use serde::{Deserialize, Serialize};
+
+/// The path prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Largest page the list endpoint returns; larger `limit`s are refused with a 400.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+
+/// Page size when the client does not ask for one.
+pub const DEFAULT_PAGE_LIMIT: u32 = 20;
+
+/// What a resource is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A method sheet on a collaborative practice.
+    Fiche,
+    /// A written experience report.
+    Temoignage,
+    /// A filmed testimony.
+    Video,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 3] = [Kind::Fiche, Kind::Temoignage, Kind::Video];
+
+    /// The stable identifier used in URLs and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Fiche => "fiche",
+            Kind::Temoignage => "temoignage",
+            Kind::Video => "video",
+        }
+    }
+
+    /// Parses the identifier written by [`Kind::as_str`].
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// The French label shown to visitors.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Kind::Fiche => "Fiche",
+            Kind::Temoignage => "Témoignage",
+            Kind::Video => "Vidéo",
+        }
+    }
+}
+
+/// The network (association, cooperative, university…) that publishes a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkRef {
+    /// Stable slug.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The network's own website or repository, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A network and how many resources it publishes, as listed by `GET /api/v1/networks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    #[serde(flatten)]
+    pub network: NetworkRef,
+    pub resource_count: u64,
+}
+
+/// `GET /api/v1/networks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkList {
+    pub items: Vec<Network>,
+}
+
+/// The licence a resource is published under, as far as the source says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Licence {
+    /// SPDX identifier when the licence and its version are known (`CC-BY-SA-4.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spdx: Option<String>,
+    /// Short label to show (`CC BY-SA`); "Licence non précisée" when the source says nothing.
+    pub label: String,
+    /// The licence text or deed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The words of the source that the licence was read from, kept as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// True when the source names a licence family without its version.
+    #[serde(default)]
+    pub version_unknown: bool,
+    /// False for licences that forbid commercial reuse (NC) or when no licence is known:
+    /// such resources are shared, but not "open" in the strict sense.
+    #[serde(default)]
+    pub open: bool,
+}
+
+/// An image with its text alternative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub url: String,
+    /// Empty when the image is decorative.
+    #[serde(default)]
+    pub alt: String,
+}
+
+/// The fields of a resource shown in lists and cards (everything but the body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceSummary {
+    /// Stable slug, unique across the commons.
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// One or two sentences; may be empty.
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub network: NetworkRef,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub licence: Licence,
+    /// Where the resource comes from (its original page).
+    pub source_url: String,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// Last change at the source, RFC 3339, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// `GET /api/v1/resources/{id}`: a resource with its sanitised body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    #[serde(flatten)]
+    pub summary: ResourceSummary,
+    /// Sanitised HTML: safe to insert as is.
+    pub body_html: String,
+}
+
+/// `GET /api/v1/resources`: one page of resources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourcePage {
+    pub items: Vec<ResourceSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// An RFC 9457 problem details body (`application/problem+json`), the shape of every API error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_round_trips_through_its_identifier() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(Kind::parse("Fiche"), None);
+    }
+
+    #[test]
+    fn resource_flattens_its_summary() {
+        let resource = Resource {
+            summary: ResourceSummary {
+                id: "a".into(),
+                kind: Kind::Video,
+                title: "T".into(),
+                summary: String::new(),
+                image: None,
+                authors: vec![],
+                network: NetworkRef {
+                    id: "n".into(),
+                    name: "N".into(),
+                    url: None,
+                },
+                tags: vec![],
+                licence: Licence::default(),
+                source_url: "https://example.org".into(),
+                lang: "fr".into(),
+                updated: None,
+            },
+            body_html: "<p>b</p>".into(),
+        };
+        let value = serde_json::to_value(&resource).unwrap();
+        assert_eq!(value["title"], "T");
+        assert_eq!(value["kind"], "video");
+        assert_eq!(value["body_html"], "<p>b</p>");
+        let back: Resource = serde_json::from_value(value).unwrap();
+        assert_eq!(back, resource);
+    }
+}

@@ -1,0 +1,287 @@
+//! Storage: the embedded SQLite database (one file, created on first start, migrations embedded)
+//! and every query the server makes.
+
+use std::path::Path;
+
+use bao_contract::{
+    Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage, ResourceSummary,
+};
+use r2d2_sqlite::SqliteConnectionManager;
+use r2d2_sqlite::rusqlite::{self, OptionalExtension, Row, params};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_resources.sql")];
+
+/// Failures of the storage layer. None of them is the client's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("stored JSON column is malformed: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("stored value is malformed: {0}")]
+    Corrupt(String),
+}
+
+/// A resource ready to be stored, as the importer produces it.
+#[derive(Debug, Clone)]
+pub struct NewResource {
+    pub resource: Resource,
+    pub source_key: String,
+    pub content_hash: String,
+}
+
+/// What storing one import changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StoreOutcome {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Filters of `GET /api/v1/resources`, already validated.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub network: Option<String>,
+    pub tag: Option<String>,
+    pub kind: Option<Kind>,
+    /// Only ids strictly after this one (keyset pagination).
+    pub after_id: Option<String>,
+    pub limit: u32,
+}
+
+/// A pool of connections to one database file.
+#[derive(Clone)]
+pub struct Database {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            // WAL lets readers go on while an import writes; the busy timeout makes a second
+            // writer wait instead of failing.
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;",
+            )
+        });
+        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
+        let db = Database { pool };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> Result<(), DbError> {
+        let mut conn = self.pool.get()?;
+        let applied: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let tx = conn.transaction()?;
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many resources are stored.
+    pub fn resource_count(&self) -> Result<u64, DbError> {
+        let conn = self.pool.get()?;
+        Ok(conn.query_row("SELECT count(*) FROM resources", [], |row| row.get(0))?)
+    }
+
+    /// One resource with its body, or `None` when the id is unknown.
+    pub fn resource(&self, id: &str) -> Result<Option<Resource>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, r.body_html FROM resources r
+             JOIN networks n ON n.id = r.network_id WHERE r.id = ?1"
+        ))?;
+        let row = statement
+            .query_row([id], |row| {
+                Ok((summary_from_row(row), row.get::<_, String>(14)?))
+            })
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((summary, body_html)) => Ok(Some(Resource {
+                summary: summary?,
+                body_html,
+            })),
+        }
+    }
+
+    /// One page of resources in id order, filtered.
+    pub fn list(&self, filter: &ListFilter) -> Result<ResourcePage, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM resources r
+             JOIN networks n ON n.id = r.network_id
+             WHERE (?1 IS NULL OR r.network_id = ?1)
+               AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
+               AND (?3 IS NULL OR r.kind = ?3)
+               AND (?4 IS NULL OR r.id > ?4)
+             ORDER BY r.id
+             LIMIT ?5"
+        ))?;
+        // One more than asked tells whether a next page exists.
+        let rows = statement.query_map(
+            params![
+                filter.network,
+                filter.tag,
+                filter.kind.map(Kind::as_str),
+                filter.after_id,
+                filter.limit + 1
+            ],
+            |row| Ok(summary_from_row(row)),
+        )?;
+        let mut items = Vec::with_capacity(filter.limit as usize + 1);
+        for row in rows {
+            items.push(row??);
+        }
+        let next_cursor = if items.len() > filter.limit as usize {
+            items.truncate(filter.limit as usize);
+            items.last().map(|last| last.id.clone())
+        } else {
+            None
+        };
+        Ok(ResourcePage { items, next_cursor })
+    }
+
+    /// Every network with its number of resources, by name.
+    pub fn networks(&self) -> Result<Vec<Network>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT n.id, n.name, n.url, count(r.id) FROM networks n
+             LEFT JOIN resources r ON r.network_id = n.id
+             GROUP BY n.id ORDER BY n.name COLLATE NOCASE, n.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(Network {
+                network: NetworkRef {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    url: row.get(2)?,
+                },
+                resource_count: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores an import in one transaction: either every resource lands, or none does.
+    /// Resources are matched by `source_key`, so importing the same files again changes nothing.
+    pub fn store_import(
+        &self,
+        networks: &[NetworkRef],
+        resources: &[NewResource],
+    ) -> Result<StoreOutcome, DbError> {
+        let mut conn = self.pool.get()?;
+        let tx = conn.transaction()?;
+        for network in networks {
+            tx.execute(
+                "INSERT INTO networks (id, name, url) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url",
+                params![network.id, network.name, network.url],
+            )?;
+        }
+        let mut outcome = StoreOutcome::default();
+        for new in resources {
+            let stored_hash: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT id, content_hash FROM resources WHERE source_key = ?1",
+                    [&new.source_key],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let summary = &new.resource.summary;
+            match &stored_hash {
+                Some((id, hash)) if *hash == new.content_hash && *id == summary.id => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                Some(_) => outcome.updated += 1,
+                None => outcome.created += 1,
+            }
+            tx.execute(
+                "DELETE FROM resources WHERE source_key = ?1",
+                [&new.source_key],
+            )?;
+            tx.execute(
+                "INSERT INTO resources (id, source_key, network_id, kind, title, summary, body_html,
+                   image_json, authors_json, tags_json, licence_json, source_url, lang, updated,
+                   content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    summary.id,
+                    new.source_key,
+                    summary.network.id,
+                    summary.kind.as_str(),
+                    summary.title,
+                    summary.summary,
+                    new.resource.body_html,
+                    summary.image.as_ref().map(serde_json::to_string).transpose()?,
+                    serde_json::to_string(&summary.authors)?,
+                    serde_json::to_string(&summary.tags)?,
+                    serde_json::to_string(&summary.licence)?,
+                    summary.source_url,
+                    summary.lang,
+                    summary.updated,
+                    new.content_hash,
+                ],
+            )?;
+            for tag in &summary.tags {
+                tx.execute(
+                    "INSERT OR IGNORE INTO resource_tags (resource_id, tag) VALUES (?1, ?2)",
+                    params![summary.id, tag],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.title, r.summary, r.image_json, r.authors_json, \
+     n.id, n.name, n.url, r.tags_json, r.licence_json, r.source_url, r.lang, r.updated";
+
+/// Reads the columns of [`SUMMARY_COLUMNS`]; the outer error is SQLite's, the inner one a
+/// malformed stored value.
+fn summary_from_row(row: &Row<'_>) -> Result<ResourceSummary, DbError> {
+    let kind: String = row.get(1)?;
+    let image: Option<String> = row.get(4)?;
+    let authors: String = row.get(5)?;
+    let tags: String = row.get(9)?;
+    let licence: String = row.get(10)?;
+    Ok(ResourceSummary {
+        id: row.get(0)?,
+        kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("kind {kind:?}")))?,
+        title: row.get(2)?,
+        summary: row.get(3)?,
+        image: image
+            .map(|json| serde_json::from_str::<Image>(&json))
+            .transpose()?,
+        authors: serde_json::from_str(&authors)?,
+        network: NetworkRef {
+            id: row.get(6)?,
+            name: row.get(7)?,
+            url: row.get(8)?,
+        },
+        tags: serde_json::from_str(&tags)?,
+        licence: serde_json::from_str::<Licence>(&licence)?,
+        source_url: row.get(11)?,
+        lang: row.get(12)?,
+        updated: row.get(13)?,
+    })
+}

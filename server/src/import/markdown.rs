@@ -1,0 +1,352 @@
+//! Markdown of the commons: reading titles, summaries and images out of it, and rendering it to
+//! HTML that is safe to insert in anyone's page (allowlist sanitiser: no script, no event handler,
+//! no `javascript:` URL, iframes only from known video hosts).
+
+use std::borrow::Cow;
+
+use ammonia::{Url, UrlRelative};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Hosts whose players may be embedded as iframes.
+const VIDEO_HOSTS: &[&str] = &[
+    "player.vimeo.com",
+    "www.youtube-nocookie.com",
+    "www.youtube.com",
+    "youtube.com",
+    "framatube.org",
+    "peertube.fr",
+    "tube.aquilenet.fr",
+];
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Repairs ATX headings written without a space (`#Titre`), which older renderers accepted and
+/// CommonMark reads as a paragraph. Lines inside code fences are left alone.
+pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
+    let needs_fix = |line: &str| {
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        (1..=6).contains(&hashes)
+            && line[hashes..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && c != '#')
+    };
+    let mut in_fence = false;
+    let mut changed = false;
+    let mut out = String::with_capacity(markdown.len() + 16);
+    for line in markdown.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && needs_fix(line) {
+            let hashes = line.bytes().take_while(|&b| b == b'#').count();
+            out.push_str(&line[..hashes]);
+            out.push(' ');
+            out.push_str(&line[hashes..]);
+            changed = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(markdown)
+    }
+}
+
+/// The text of the first level-1 heading, with the byte range of its source.
+pub fn first_h1(markdown: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let mut parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        if let Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }) = event
+        {
+            let text = collect_text(&mut parser.by_ref().map(|(event, _)| event), |end| {
+                matches!(end, TagEnd::Heading(_))
+            });
+            let text = text.trim().to_owned();
+            if !text.is_empty() {
+                return Some((text, range));
+            }
+        }
+    }
+    None
+}
+
+/// The first paragraph after the heading whose text is `heading` (compared without accents or case).
+pub fn section_paragraph(markdown: &str, heading: &str) -> Option<String> {
+    let wanted = fold(heading);
+    let mut events = Parser::new_ext(markdown, parser_options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::Heading { .. }) = event {
+            let text = collect_text(&mut events, |end| matches!(end, TagEnd::Heading(_)));
+            if fold(text.trim().trim_end_matches([':', ' '])) == wanted {
+                return first_paragraph_in(&mut events, true);
+            }
+        }
+    }
+    None
+}
+
+/// The first paragraph with words in it (not only an image or a link to one).
+pub fn first_paragraph(markdown: &str) -> Option<String> {
+    first_paragraph_in(&mut Parser::new_ext(markdown, parser_options()), false)
+}
+
+fn first_paragraph_in<'a>(
+    events: &mut impl Iterator<Item = Event<'a>>,
+    stop_at_heading: bool,
+) -> Option<String> {
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let text = collect_text(events, |end| matches!(end, TagEnd::Paragraph));
+                let text = collapse_whitespace(&text);
+                if text.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+                    return Some(text);
+                }
+            }
+            Event::Start(Tag::Heading { .. }) if stop_at_heading => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The first image of the document: its URL (http or https only) and alt text.
+pub fn first_image(markdown: &str) -> Option<(String, String)> {
+    let mut events = Parser::new_ext(markdown, parser_options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            let alt = collect_text(&mut events, |end| matches!(end, TagEnd::Image));
+            if dest_url.starts_with("https://") || dest_url.starts_with("http://") {
+                return Some((dest_url.into_string(), collapse_whitespace(&alt)));
+            }
+        }
+    }
+    None
+}
+
+/// True when the Markdown links or embeds a video player.
+pub fn mentions_video_player(markdown: &str) -> bool {
+    [
+        "player.vimeo.com/video/",
+        "youtube.com/embed/",
+        "youtube-nocookie.com/embed/",
+        "/videos/embed/",
+    ]
+    .iter()
+    .any(|needle| markdown.contains(needle))
+}
+
+/// Renders Markdown (with its raw HTML) to sanitised HTML. Relative links resolve against
+/// `base`, the folder of the file at its source.
+pub fn render_safe_html(markdown: &str, base: Option<&Url>) -> String {
+    let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw_html, Parser::new_ext(markdown, parser_options()));
+    sanitize(&raw_html, base)
+}
+
+/// The allowlist sanitiser applied to every body before it is stored.
+pub fn sanitize(html: &str, base: Option<&Url>) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["iframe", "figure", "figcaption"])
+        .add_tag_attributes(
+            "iframe",
+            ["src", "width", "height", "title", "allowfullscreen"],
+        )
+        .set_tag_attribute_value("iframe", "loading", "lazy")
+        .set_tag_attribute_value("img", "loading", "lazy")
+        .set_tag_attribute_value("img", "decoding", "async")
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(|element, attribute, value| {
+            if element == "iframe" && attribute == "src" {
+                return allowed_player_url(value).map(Cow::Owned);
+            }
+            Some(Cow::Borrowed(value))
+        });
+    builder.url_relative(match base {
+        Some(base) => UrlRelative::RewriteWithBase(base.clone()),
+        None => UrlRelative::Deny,
+    });
+    let cleaned = builder.clean(html).to_string();
+    remove_empty_iframes(&cleaned)
+}
+
+/// The player URL to embed, or `None` when the host is not a known video host. YouTube is
+/// moved to its no-cookie domain.
+fn allowed_player_url(src: &str) -> Option<String> {
+    let src = if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src.to_owned()
+    };
+    let mut url = Url::parse(&src).ok()?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return None;
+    }
+    let host = url.host_str()?.to_owned();
+    if !VIDEO_HOSTS.contains(&host.as_str()) {
+        return None;
+    }
+    if host.ends_with("youtube.com") && host != "www.youtube-nocookie.com" {
+        url.set_host(Some("www.youtube-nocookie.com")).ok()?;
+    }
+    url.set_scheme("https").ok()?;
+    Some(url.into())
+}
+
+/// Removes the iframes whose `src` the sanitiser dropped: an empty frame is only a blank box.
+fn remove_empty_iframes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<iframe") {
+        let Some(tag_end) = rest[start..].find('>') else {
+            break;
+        };
+        let Some(close) = rest[start..].find("</iframe>") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let frame = &rest[start..start + close + "</iframe>".len()];
+        if rest[start..start + tag_end].contains(" src=") {
+            out.push_str(frame);
+        }
+        rest = &rest[start + frame.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Lowercase, accents removed: for comparing headings and placeholder titles.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Concatenates the text of events up to the end tag that `is_end` recognises.
+fn collect_text<'a>(
+    events: &mut impl Iterator<Item = Event<'a>>,
+    is_end: impl Fn(&TagEnd) -> bool,
+) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::End(end) if is_end(&end) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_headings_without_a_space() {
+        assert_eq!(
+            normalize_headings("#Budget\n##Plan\n#\n# ok\n"),
+            "# Budget\n## Plan\n#\n# ok\n"
+        );
+        assert_eq!(
+            normalize_headings("```\n#!/bin/sh\n```\n"),
+            "```\n#!/bin/sh\n```\n"
+        );
+    }
+
+    #[test]
+    fn finds_the_first_h1_and_the_summary_section() {
+        let md = "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
+        assert_eq!(first_h1(md).unwrap().0, "Budget participatif");
+        assert_eq!(
+            section_paragraph(md, "En une phrase").as_deref(),
+            Some("Décider ensemble.")
+        );
+        assert_eq!(
+            section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase"),
+            None
+        );
+    }
+
+    #[test]
+    fn first_paragraph_skips_images() {
+        let md = "[![](https://i.vimeocdn.com/a.jpg)](https://player.vimeo.com/video/1)\n\nClaude   aide\nles aînés.";
+        assert_eq!(
+            first_paragraph(md).as_deref(),
+            Some("Claude aide les aînés.")
+        );
+        assert_eq!(first_image(md).unwrap().0, "https://i.vimeocdn.com/a.jpg");
+        assert!(mentions_video_player(md));
+    }
+
+    #[test]
+    fn sanitiser_removes_everything_executable() {
+        let html = render_safe_html(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) \
+             <a href=\"https://ok.org\" onclick=\"x()\">b</a>\n\n<iframe src=\"https://evil.example/x\"></iframe>\
+             <iframe src=\"https://player.vimeo.com/video/1\" onload=\"x()\"></iframe>\
+             <iframe src=\"https://www.youtube.com/embed/abc\"></iframe><style>*{}</style><p style=\"color:red\">s</p>",
+            None,
+        );
+        for bad in [
+            "<script",
+            "onerror",
+            "onclick",
+            "onload",
+            "javascript:",
+            "evil.example",
+            "<style",
+            "style=",
+        ] {
+            assert!(!html.contains(bad), "{bad} survived in {html}");
+        }
+        assert!(
+            html.contains("src=\"https://player.vimeo.com/video/1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("https://www.youtube-nocookie.com/embed/abc"),
+            "{html}"
+        );
+        assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_source() {
+        let base = Url::parse("https://github.com/o/r/blob/master/dir/").unwrap();
+        let html = render_safe_html("[voir](autre.md) ![img](media/a.png)", Some(&base));
+        assert!(
+            html.contains("href=\"https://github.com/o/r/blob/master/dir/autre.md\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn folds_accents_and_case() {
+        assert_eq!(fold("Contribution multiBàO"), "contribution multibao");
+    }
+}

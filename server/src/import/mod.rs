@@ -1,0 +1,509 @@
+//! Import of a multiBàO Markdown git repository folder, as such repositories really are, into the
+//! database: every file becomes a resource or is skipped with a reason; the whole import lands in
+//! one transaction or not at all.
+
+pub mod frontmatter;
+pub mod licence;
+pub mod markdown;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ammonia::Url;
+use bao_contract::{Image, Kind, Licence, NetworkRef, Resource, ResourceSummary};
+use sha2::{Digest, Sha256};
+
+use crate::db::{Database, DbError, NewResource, StoreOutcome};
+
+/// Bumped when the importer reads files differently, so that a re-import rewrites every row.
+const IMPORTER_VERSION: &str = "multibao-markdown-1";
+
+/// Titles that tools wrote into front matter in place of a real one.
+const PLACEHOLDER_TITLES: &[&str] = &[
+    "contribution multibao",
+    "contribution",
+    "titre",
+    "title",
+    "sans titre",
+];
+
+/// Longest summary kept, in characters, when it is taken from the body.
+const SUMMARY_MAX_CHARS: usize = 300;
+
+/// Folders at the root of a repository that hold site pages or media rather than resources.
+const NON_RESOURCE_FOLDERS: &[&str] = &["pages", "media", "assets", "_layouts", "_includes"];
+
+/// Where a repository comes from and how to read it.
+#[derive(Debug, Clone)]
+pub struct SourceRepository {
+    /// The folder holding the repository's files.
+    pub root: PathBuf,
+    /// Repository owner on its forge (`multibao`), which is also the default network.
+    pub owner: String,
+    /// Repository name (`contributions`).
+    pub repo: String,
+    /// Display name of the owner's network; the owner's id when absent.
+    pub network_name: Option<String>,
+    /// A folder whose direct subfolders each hold one network's resources.
+    pub subfolder_networks: Option<String>,
+}
+
+impl SourceRepository {
+    /// Reads `owner` and `repo` from a folder named `owner-repo` (as in `shared/data/multibao`).
+    pub fn from_folder_name(root: &Path) -> Option<SourceRepository> {
+        let name = root.file_name()?.to_str()?;
+        let (owner, repo) = name.split_once('-')?;
+        (!owner.is_empty() && !repo.is_empty()).then(|| SourceRepository {
+            root: root.to_owned(),
+            owner: owner.to_owned(),
+            repo: repo.to_owned(),
+            network_name: None,
+            subfolder_networks: None,
+        })
+    }
+}
+
+/// A file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone)]
+pub struct ImportReport {
+    pub stored: StoreOutcome,
+    pub skipped: Vec<Skipped>,
+    /// Files imported with a remark (front matter that was not valid YAML…).
+    pub warnings: Vec<Skipped>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let StoreOutcome {
+            created,
+            updated,
+            unchanged,
+        } = self.stored;
+        writeln!(
+            f,
+            "{created} ressource(s) ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {} fichier(s) ignoré(s).",
+            self.skipped.len()
+        )?;
+        for skipped in &self.skipped {
+            writeln!(f, "  ignoré : {} — {}", skipped.path, skipped.reason)?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "  remarque : {} — {}", warning.path, warning.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an import could not run at all. (A bad file is skipped instead, see [`Skipped`].)
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("impossible de lire le dossier {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} n'est pas un dossier")]
+    NotADirectory(PathBuf),
+    #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
+    Database(#[from] DbError),
+}
+
+/// The resources read from a repository, not yet stored.
+#[derive(Debug, Default)]
+pub struct ReadRepository {
+    pub networks: Vec<NetworkRef>,
+    pub resources: Vec<NewResource>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Skipped>,
+}
+
+/// Reads a repository and stores what it holds, atomically.
+pub fn import_repository(
+    db: &Database,
+    source: &SourceRepository,
+) -> Result<ImportReport, ImportError> {
+    let read = read_repository(source)?;
+    let stored = db.store_import(&read.networks, &read.resources)?;
+    Ok(ImportReport {
+        stored,
+        skipped: read.skipped,
+        warnings: read.warnings,
+    })
+}
+
+/// Reads every Markdown file of a repository into resources.
+pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, ImportError> {
+    if !source.root.is_dir() {
+        return Err(ImportError::NotADirectory(source.root.clone()));
+    }
+    let mut files = Vec::new();
+    collect_markdown_files(&source.root, &source.root, &mut files)?;
+    files.sort();
+
+    let owner_network = NetworkRef {
+        id: slugify(&source.owner),
+        name: source
+            .network_name
+            .clone()
+            .unwrap_or_else(|| source.owner.clone()),
+        url: Some(format!(
+            "https://github.com/{}/{}",
+            source.owner, source.repo
+        )),
+    };
+    let repository_licence = repository_licence(&source.root);
+    let mut read = ReadRepository {
+        networks: vec![owner_network.clone()],
+        ..ReadRepository::default()
+    };
+
+    for relative in files {
+        let path_text = relative.to_string_lossy().replace('\\', "/");
+        if let Some(reason) = non_resource_reason(&relative) {
+            read.skipped.push(Skipped {
+                path: path_text,
+                reason: reason.into(),
+            });
+            continue;
+        }
+        let network = network_of(source, &relative, &owner_network);
+        if !read.networks.contains(&network) {
+            read.networks.push(network.clone());
+        }
+        let bytes = match std::fs::read(source.root.join(&relative)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                read.skipped.push(Skipped {
+                    path: path_text,
+                    reason: format!("illisible: {error}"),
+                });
+                continue;
+            }
+        };
+        let context = FileContext {
+            source,
+            relative_path: &path_text,
+            network,
+            repository_licence: repository_licence.as_ref(),
+        };
+        match read_file(&context, &bytes) {
+            Ok((resource, warning)) => {
+                if let Some(reason) = warning {
+                    read.warnings.push(Skipped {
+                        path: path_text.clone(),
+                        reason,
+                    });
+                }
+                read.resources.push(resource);
+            }
+            Err(reason) => read.skipped.push(Skipped {
+                path: path_text,
+                reason,
+            }),
+        }
+    }
+    make_ids_unique(&mut read.resources);
+    Ok(read)
+}
+
+fn collect_markdown_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ImportError> {
+    let unreadable = |source| ImportError::Unreadable {
+        path: dir.to_owned(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect_markdown_files(root, &path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+        {
+            if let Ok(relative) = path.strip_prefix(root) {
+                out.push(relative.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why a Markdown file is not a resource, if it is not.
+fn non_resource_reason(relative: &Path) -> Option<&'static str> {
+    let stem = relative.file_stem()?.to_string_lossy().to_lowercase();
+    if stem == "readme" {
+        return Some("README : présentation du dépôt ou du dossier, pas une ressource");
+    }
+    let top = relative.components().next()?.as_os_str().to_string_lossy();
+    (relative.components().count() > 1 && NON_RESOURCE_FOLDERS.contains(&top.as_ref()))
+        .then_some("page du site ou média, pas une ressource")
+}
+
+fn network_of(source: &SourceRepository, relative: &Path, owner: &NetworkRef) -> NetworkRef {
+    let mut components = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy());
+    let (Some(parent), Some(folder), Some(_file)) =
+        (components.next(), components.next(), components.next())
+    else {
+        return owner.clone();
+    };
+    if source.subfolder_networks.as_deref() != Some(parent.as_ref()) {
+        return owner.clone();
+    }
+    NetworkRef {
+        id: slugify(&folder),
+        name: folder.replace('_', " "),
+        url: Some(format!(
+            "https://github.com/{}/{}/tree/master/{parent}/{folder}",
+            source.owner, source.repo
+        )),
+    }
+}
+
+/// The licence a repository declares for all its files: its LICENSE file, else its README.
+fn repository_licence(root: &Path) -> Option<Licence> {
+    [
+        "LICENSE",
+        "LICENSE.md",
+        "LICENCE",
+        "LICENCE.md",
+        "README.md",
+    ]
+    .iter()
+    .find_map(|name| {
+        let text = std::fs::read_to_string(root.join(name)).ok()?;
+        let (_, line) = licence::find_all(&text).into_iter().next()?;
+        let licence = licence::resolve(None, &line, None);
+        Some(Licence {
+            raw: Some(format!("{name} du dépôt : {line}")),
+            ..licence
+        })
+    })
+}
+
+struct FileContext<'a> {
+    source: &'a SourceRepository,
+    relative_path: &'a str,
+    network: NetworkRef,
+    repository_licence: Option<&'a Licence>,
+}
+
+/// Reads one file into a resource, or says why it cannot be one. The `Option<String>` is a remark
+/// to report about a file that was imported all the same.
+fn read_file(
+    context: &FileContext<'_>,
+    bytes: &[u8],
+) -> Result<(NewResource, Option<String>), String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("n'est pas du texte UTF-8 ({e})"))?;
+    if text.trim().is_empty() {
+        return Err("fichier vide".into());
+    }
+    let document = frontmatter::split(text);
+    let body = markdown::normalize_headings(document.body);
+    let h1 = markdown::first_h1(&body);
+
+    let stated_title = document
+        .text("title")
+        .filter(|title| !is_placeholder_title(title));
+    let title = stated_title
+        .map(str::to_owned)
+        .or_else(|| h1.as_ref().map(|(text, _)| text.clone()))
+        .unwrap_or_else(|| title_from_path(context.relative_path));
+    // The card shows the title itself: drop the H1 that repeats it from the body.
+    let body_without_title: String = match &h1 {
+        Some((text, range)) if markdown::fold(text) == markdown::fold(&title) => {
+            format!("{}{}", &body[..range.start], &body[range.end..])
+        }
+        _ => body.to_string(),
+    };
+    if body_without_title.trim().is_empty() && stated_title.is_none() && h1.is_none() {
+        return Err("ni titre ni contenu".into());
+    }
+
+    let summary = document
+        .text("description")
+        .map(str::to_owned)
+        .or_else(|| markdown::section_paragraph(&body, "En une phrase"))
+        .or_else(|| markdown::first_paragraph(&body_without_title))
+        .map(|text| truncate_words(&markdown::collapse_whitespace(&text), SUMMARY_MAX_CHARS))
+        .unwrap_or_default();
+
+    let image = document
+        .text("image_url")
+        // A path starting with `/` is served by the companion server itself (the demo's images).
+        .filter(|url| {
+            url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')
+        })
+        .map(|url| (url.to_owned(), String::new()))
+        .or_else(|| markdown::first_image(&body))
+        .map(|(url, alt)| Image { url, alt });
+
+    let kind = document.text("kind").and_then(Kind::parse).unwrap_or(
+        if markdown::mentions_video_player(&body) {
+            Kind::Video
+        } else {
+            Kind::Fiche
+        },
+    );
+
+    let SourceRepository { owner, repo, .. } = context.source;
+    let path = context.relative_path;
+    let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let base = Url::parse(&format!(
+        "https://github.com/{owner}/{repo}/blob/master/{folder}/"
+    ))
+    .ok();
+
+    let mut tags = document.list("tags");
+    for part in folder.split('/').filter(|part| !part.is_empty()) {
+        let is_network_folder = context.source.subfolder_networks.as_deref() == Some(part)
+            || slugify(part) == context.network.id;
+        let tag = part.replace(['_', '-'], " ");
+        if !is_network_folder && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+
+    let resource = Resource {
+        summary: ResourceSummary {
+            id: slugify(&format!("{repo}-{}", path.trim_end_matches(".md"))),
+            kind,
+            title,
+            summary,
+            image,
+            authors: document
+                .list("author")
+                .into_iter()
+                .chain(document.list("authors"))
+                .collect(),
+            network: context.network.clone(),
+            tags,
+            licence: licence::resolve(
+                document.text("licence").or(document.text("license")),
+                &body,
+                context.repository_licence,
+            ),
+            source_url: format!("https://multibao.org/#{owner}/{repo}/blob/master/{path}"),
+            lang: document.text("lang").unwrap_or("fr").to_owned(),
+            updated: None,
+        },
+        body_html: markdown::render_safe_html(&body_without_title, base.as_ref()),
+    };
+
+    let mut hasher = Sha256::new();
+    for part in [
+        IMPORTER_VERSION.as_bytes(),
+        context.network.id.as_bytes(),
+        bytes,
+    ] {
+        hasher.update(part);
+        hasher.update([0]);
+    }
+    let content_hash = format!("{:x}", hasher.finalize());
+    let warning = document
+        .lenient
+        .then(|| "front matter YAML invalide, lu ligne par ligne".to_owned());
+    Ok((
+        NewResource {
+            resource,
+            source_key: format!("{owner}/{repo}/{path}"),
+            content_hash,
+        },
+        warning,
+    ))
+}
+
+fn is_placeholder_title(title: &str) -> bool {
+    PLACEHOLDER_TITLES.contains(&markdown::fold(title.trim()).as_str())
+}
+
+/// `rompre_isolement/club_des_aines.md` → `Club des aines`.
+fn title_from_path(path: &str) -> String {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md");
+    let words = stem.replace(['_', '-'], " ");
+    let mut chars = words.trim().chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Lowercase ASCII letters, digits and single dashes.
+pub fn slugify(text: &str) -> String {
+    let folded = markdown::fold(text);
+    let mut slug = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+fn truncate_words(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// Two files whose slugs collide (`a_b.md` and `a-b.md`) get distinct ids.
+fn make_ids_unique(resources: &mut [NewResource]) {
+    let mut seen = std::collections::HashSet::new();
+    for new in resources {
+        let id = &mut new.resource.summary.id;
+        let base = id.clone();
+        let mut n = 2;
+        while !seen.insert(id.clone()) {
+            *id = format!("{base}-{n}");
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_titles_from_paths() {
+        assert_eq!(
+            slugify("videos_initiatives-rompre_isolement/Club des aînés"),
+            "videos-initiatives-rompre-isolement-club-des-aines"
+        );
+        assert_eq!(title_from_path("a/club_des_aines.md"), "Club des aines");
+        assert!(is_placeholder_title("Contribution multiBàO"));
+        assert!(is_placeholder_title(" contribution multibao "));
+        assert!(!is_placeholder_title("Kanban"));
+    }
+
+    #[test]
+    fn truncates_on_a_word() {
+        assert_eq!(truncate_words("un deux trois", 9), "un deux…");
+        assert_eq!(truncate_words("court", 9), "court");
+    }
+}

@@ -1,0 +1,66 @@
+//! The multibao-embed companion server as a library: `app()` builds the router that `main` serves
+//! and that the tests drive without a network.
+
+pub mod api;
+pub mod bundle;
+pub mod db;
+pub mod error;
+pub mod import;
+pub mod pages;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::response::Redirect;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::bundle::Bundle;
+use crate::db::Database;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Database,
+    /// The built widget; `None` when the server runs without it (API-only).
+    pub bundle: Option<Arc<Bundle>>,
+    /// Folder of the demo partner page, served under `/demo/` when set.
+    pub demo_dir: Option<PathBuf>,
+}
+
+/// The whole HTTP surface of the server.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/resources", get(api::resources))
+        .route("/resources/{id}", get(api::resource))
+        .route("/networks", get(api::networks))
+        .fallback(api::not_found);
+
+    let mut router = Router::new()
+        .nest(bao_contract::API_PREFIX, api)
+        .route("/embed.js", get(bundle::embed_js))
+        .route("/widget/{file}", get(bundle::hashed_file))
+        .route("/r/{id}", get(pages::resource_page))
+        .route("/healthz", get(|| async { "ok" }));
+    if let Some(demo_dir) = &state.demo_dir {
+        router = router
+            .nest_service("/demo", ServeDir::new(demo_dir))
+            .route("/", get(|| async { Redirect::temporary("/demo/") }));
+    }
+    router
+        .fallback(|| async { (StatusCode::NOT_FOUND, "Page introuvable.") })
+        .layer(
+            // Any site may embed the commons; nothing is personal, so no credentials.
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD]),
+        )
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

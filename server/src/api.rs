@@ -21,9 +21,7 @@ pub async fn resource(
     let lookup_id = id.clone();
     match tokio::task::spawn_blocking(move || db.resource(&lookup_id)).await?? {
         Some(resource) => Ok(Json(resource)),
-        None => Err(ApiError::NotFound(format!(
-            "Aucune ressource n'a l'identifiant « {id} »."
-        ))),
+        None => Err(ApiError::NotFound(format!("Aucune ressource n'a l'identifiant « {id} »."))),
     }
 }
 
@@ -65,13 +63,7 @@ impl ListParams {
             })?),
         };
         let non_empty = |value: Option<String>| value.filter(|v| !v.is_empty());
-        Ok(ListFilter {
-            network: non_empty(self.network),
-            tag: non_empty(self.tag),
-            kind,
-            after_id,
-            limit,
-        })
+        Ok(ListFilter { network: non_empty(self.network), tag: non_empty(self.tag), kind, after_id, limit })
     }
 }
 
@@ -84,9 +76,7 @@ pub async fn resources(
     let filter = params.filter()?;
     let db = state.db.clone();
     let mut page = tokio::task::spawn_blocking(move || db.list(&filter)).await??;
-    page.next_cursor = page
-        .next_cursor
-        .map(|last_id| URL_SAFE_NO_PAD.encode(last_id));
+    page.next_cursor = page.next_cursor.map(|last_id| URL_SAFE_NO_PAD.encode(last_id));
     Ok(Json(page))
 }
 

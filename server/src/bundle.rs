@@ -39,27 +39,14 @@ impl Bundle {
         let hashed = |file: &str| -> std::io::Result<HashedFile> {
             let bytes = std::fs::read(dir.join(file))?;
             let digest = Sha256::digest(&bytes);
-            let hash: String = digest
-                .iter()
-                .take(8)
-                .map(|byte| format!("{byte:02x}"))
-                .collect();
+            let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
             let (stem, extension) = file.rsplit_once('.').unwrap_or((file, ""));
-            Ok(HashedFile {
-                name: format!("{stem}.{hash}.{extension}"),
-                bytes,
-            })
+            Ok(HashedFile { name: format!("{stem}.{hash}.{extension}"), bytes })
         };
         let glue = hashed(GLUE_FILE)?;
         let wasm = hashed(WASM_FILE)?;
-        let embed_js = EMBED_TEMPLATE
-            .replace("__BAO_GLUE__", &glue.name)
-            .replace("__BAO_WASM__", &wasm.name);
-        Ok(Bundle {
-            embed_js,
-            glue,
-            wasm,
-        })
+        let embed_js = EMBED_TEMPLATE.replace("__BAO_GLUE__", &glue.name).replace("__BAO_WASM__", &wasm.name);
+        Ok(Bundle { embed_js, glue, wasm })
     }
 
     /// Path of the hashed wasm file, for tests and benchmarks.
@@ -73,15 +60,9 @@ pub async fn embed_js(State(state): State<AppState>) -> Result<Response, ApiErro
     let bundle = state.bundle.as_ref().ok_or(ApiError::BundleMissing)?;
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
             // Short: a new release must reach the sites that embed us within minutes.
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
         ],
         bundle.embed_js.clone(),
     )
@@ -99,17 +80,12 @@ pub async fn hashed_file(
     } else if file == bundle.glue.name {
         ("text/javascript; charset=utf-8", &bundle.glue.bytes)
     } else {
-        return Err(ApiError::NotFound(format!(
-            "Aucun fichier du widget ne s'appelle « {file} »."
-        )));
+        return Err(ApiError::NotFound(format!("Aucun fichier du widget ne s'appelle « {file} ».")));
     };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
         ],
         bytes.clone(),
     )

@@ -3,11 +3,10 @@
 
 use std::path::Path;
 
-use bao_contract::{
-    Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage, ResourceSummary,
-};
+use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage, ResourceSummary};
 use r2d2_sqlite::SqliteConnectionManager;
 use r2d2_sqlite::rusqlite::{self, OptionalExtension, Row, params};
+use sha2::Digest;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_resources.sql")];
@@ -109,16 +108,11 @@ impl Database {
              JOIN networks n ON n.id = r.network_id WHERE r.id = ?1"
         ))?;
         let row = statement
-            .query_row([id], |row| {
-                Ok((summary_from_row(row), row.get::<_, String>(14)?))
-            })
+            .query_row([id], |row| Ok((summary_from_row(row), row.get::<_, String>(14)?)))
             .optional()?;
         match row {
             None => Ok(None),
-            Some((summary, body_html)) => Ok(Some(Resource {
-                summary: summary?,
-                body_html,
-            })),
+            Some((summary, body_html)) => Ok(Some(Resource { summary: summary?, body_html })),
         }
     }
 
@@ -169,11 +163,7 @@ impl Database {
         )?;
         let rows = statement.query_map([], |row| {
             Ok(Network {
-                network: NetworkRef {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    url: row.get(2)?,
-                },
+                network: NetworkRef { id: row.get(0)?, name: row.get(1)?, url: row.get(2)? },
                 resource_count: row.get(3)?,
             })
         })?;
@@ -205,7 +195,16 @@ impl Database {
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
-            let summary = &new.resource.summary;
+            let mut summary = new.resource.summary.clone();
+            // Another source already holds this id (same file name in two repositories of one
+            // owner): this one gets a suffix derived from its source, stable across imports.
+            let holder: Option<String> = tx
+                .query_row("SELECT source_key FROM resources WHERE id = ?1", [&summary.id], |row| row.get(0))
+                .optional()?;
+            if holder.is_some_and(|holder| holder != new.source_key) {
+                let digest = sha2::Sha256::digest(new.source_key.as_bytes());
+                summary.id = format!("{}-{:02x}{:02x}{:02x}", summary.id, digest[0], digest[1], digest[2]);
+            }
             match &stored_hash {
                 Some((id, hash)) if *hash == new.content_hash && *id == summary.id => {
                     outcome.unchanged += 1;
@@ -214,10 +213,7 @@ impl Database {
                 Some(_) => outcome.updated += 1,
                 None => outcome.created += 1,
             }
-            tx.execute(
-                "DELETE FROM resources WHERE source_key = ?1",
-                [&new.source_key],
-            )?;
+            tx.execute("DELETE FROM resources WHERE source_key = ?1", [&new.source_key])?;
             tx.execute(
                 "INSERT INTO resources (id, source_key, network_id, kind, title, summary, body_html,
                    image_json, authors_json, tags_json, licence_json, source_url, lang, updated,
@@ -269,15 +265,9 @@ fn summary_from_row(row: &Row<'_>) -> Result<ResourceSummary, DbError> {
         kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("kind {kind:?}")))?,
         title: row.get(2)?,
         summary: row.get(3)?,
-        image: image
-            .map(|json| serde_json::from_str::<Image>(&json))
-            .transpose()?,
+        image: image.map(|json| serde_json::from_str::<Image>(&json)).transpose()?,
         authors: serde_json::from_str(&authors)?,
-        network: NetworkRef {
-            id: row.get(6)?,
-            name: row.get(7)?,
-            url: row.get(8)?,
-        },
+        network: NetworkRef { id: row.get(6)?, name: row.get(7)?, url: row.get(8)? },
         tags: serde_json::from_str(&tags)?,
         licence: serde_json::from_str::<Licence>(&licence)?,
         source_url: row.get(11)?,

@@ -43,9 +43,9 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let detail = match &self {
             ApiError::NotFound(detail) | ApiError::BadRequest(detail) => Some(detail.clone()),
-            ApiError::BundleMissing => Some(
-                "Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into(),
-            ),
+            ApiError::BundleMissing => {
+                Some("Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into())
+            }
             ApiError::Storage(_) | ApiError::Task(_) => {
                 tracing::error!(error = %self, "request failed");
                 None
@@ -64,9 +64,6 @@ pub fn problem_response(status: StatusCode, detail: Option<String>) -> Response 
         detail,
     };
     let mut response = (status, Json(problem)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     response
 }

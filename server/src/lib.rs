@@ -56,9 +56,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { (StatusCode::NOT_FOUND, "Page introuvable.") })
         .layer(
             // Any site may embed the commons; nothing is personal, so no credentials.
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD]),
+            CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]),
         )
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

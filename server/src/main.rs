@@ -18,12 +18,7 @@ use tracing_subscriber::EnvFilter;
 #[command(version)]
 struct Cli {
     /// The SQLite database file (created if missing).
-    #[arg(
-        long,
-        env = "BAO_DB",
-        default_value = "multibao-embed.sqlite3",
-        global = true
-    )]
+    #[arg(long, env = "BAO_DB", default_value = "multibao-embed.sqlite3", global = true)]
     db: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -73,9 +68,7 @@ struct ImportArgs {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -98,13 +91,9 @@ fn source_repository(
     repo: Option<String>,
 ) -> anyhow::Result<SourceRepository> {
     match (owner, repo) {
-        (Some(owner), Some(repo)) => Ok(SourceRepository {
-            root: folder,
-            owner,
-            repo,
-            network_name: None,
-            subfolder_networks: None,
-        }),
+        (Some(owner), Some(repo)) => {
+            Ok(SourceRepository { root: folder, owner, repo, network_name: None, subfolder_networks: None })
+        }
         _ => SourceRepository::from_folder_name(&folder).with_context(|| {
             format!(
                 "{} : nommez le dossier `propriétaire-dépôt` ou passez --owner et --repo",
@@ -115,8 +104,7 @@ fn source_repository(
 }
 
 fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()> {
-    let db =
-        Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
+    let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     let mut source = source_repository(args.folder, args.owner, args.repo)?;
     source.network_name = args.network_name;
     source.subfolder_networks = args.subfolder_networks;
@@ -127,8 +115,7 @@ fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()>
 
 #[tokio::main]
 async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
-    let db =
-        Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
+    let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     if db.resource_count()? == 0 {
         for seed in args.seeds {
             let source = source_repository(seed, None, None)?;
@@ -144,11 +131,7 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
         }
     };
     let has_demo = args.demo_dir.is_some();
-    let router = app(AppState {
-        db,
-        bundle,
-        demo_dir: args.demo_dir,
-    });
+    let router = app(AppState { db, bundle, demo_dir: args.demo_dir });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("écoute sur {}", args.listen))?;
@@ -159,9 +142,7 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
     } else {
         println!("multibao-embed écoute sur http://{address}/");
     }
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
@@ -169,11 +150,10 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return ctrl_c.await.unwrap_or(()),
-            };
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return ctrl_c.await.unwrap_or(()),
+        };
         tokio::select! {
             _ = ctrl_c => {},
             _ = terminate.recv() => {},

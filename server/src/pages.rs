@@ -47,11 +47,7 @@ fn render_resource(resource: &Resource) -> String {
     } else {
         format!("<p>Par {}</p>", escape(&summary.authors.join(", ")))
     };
-    let tags: String = summary
-        .tags
-        .iter()
-        .map(|tag| format!("<li>{}</li>", escape(tag)))
-        .collect();
+    let tags: String = summary.tags.iter().map(|tag| format!("<li>{}</li>", escape(tag))).collect();
     let body = format!(
         r#"<article lang="{lang}">
 <p class="kind">{kind} · {network}</p>
@@ -83,11 +79,7 @@ fn render_resource(resource: &Resource) -> String {
 /// The licence line: label linked to its text, the source's own words, and the caveats.
 pub fn licence_html(licence: &Licence) -> String {
     let label = match &licence.url {
-        Some(url) => format!(
-            r#"<a href="{}" rel="license">{}</a>"#,
-            escape(url),
-            escape(&licence.label)
-        ),
+        Some(url) => format!(r#"<a href="{}" rel="license">{}</a>"#, escape(url), escape(&licence.label)),
         None => escape(&licence.label),
     };
     let mut line = format!("Licence : {label}");
@@ -95,10 +87,7 @@ pub fn licence_html(licence: &Licence) -> String {
         line.push_str(" (version non précisée par la source)");
     }
     if let Some(raw) = &licence.raw {
-        line.push_str(&format!(
-            r#" — <span class="raw">« {} »</span>"#,
-            escape(raw)
-        ));
+        line.push_str(&format!(r#" — <span class="raw">« {} »</span>"#, escape(raw)));
     }
     line
 }
@@ -153,9 +142,6 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
+        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 }

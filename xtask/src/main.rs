@@ -1,1 +1,94 @@
-fn main() {}
+//! Project automation, so that every job is one command on a fresh machine:
+//! `cargo xtask demo`, `cargo xtask test`, `cargo xtask build-widget`, `cargo xtask bench`.
+
+mod setup;
+mod widget;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench>
+  demo          build everything and start the server with the demo content (prints the URL)
+  test          run every test: formatting, lints, unit, router, importer and browser tests
+  build-widget  build the wasm bundle into target/widget-dist
+  bench         measure sizes, load times and throughput (writes target/bench/)";
+
+fn main() -> anyhow::Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match task.as_str() {
+        "build-widget" => widget::build(&root).map(|_| ()),
+        "demo" => demo(&root),
+        "test" => test(&root),
+        "bench" => bench(&root),
+        _ => {
+            eprintln!("{USAGE}");
+            bail!("unknown task {task:?}");
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Builds the widget and the server, then serves the demo until interrupted.
+fn demo(root: &Path) -> anyhow::Result<()> {
+    widget::build(root)?;
+    run(Command::new("cargo").args(["build", "--release", "-p", "bao-server"]))?;
+    let listen = std::env::var("BAO_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    run(Command::new(root.join("target/release/multibao-embed")).args([
+        "--db",
+        "target/demo.sqlite3",
+        "serve",
+        "--listen",
+        &listen,
+        "--seed",
+        "demo/content/demo-fiches",
+        "--demo-dir",
+        "demo",
+        "--widget-dir",
+        "target/widget-dist",
+    ]))
+}
+
+/// Every test, in the order that fails fastest.
+fn test(root: &Path) -> anyhow::Result<()> {
+    run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(Command::new("cargo").args(["test", "--workspace", "--locked"]))?;
+    widget::build(root)?;
+    setup::chromium()?;
+    setup::node_modules(root)?;
+    run(Command::new("cargo").args(["build", "--locked", "-p", "bao-server"]))?;
+    run(Command::new("npm").args(["run", "--silent", "e2e"]).current_dir(root.join("tests")))
+}
+
+fn bench(root: &Path) -> anyhow::Result<()> {
+    widget::build(root)?;
+    setup::chromium()?;
+    setup::node_modules(root)?;
+    setup::apt_tool("wrk", "wrk")?;
+    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "bao-server", "--examples"]))?;
+    run(Command::new("node").arg("bench/run.mjs").current_dir(root.join("tests")))
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run(command: &mut Command) -> anyhow::Result<()> {
+    let status = command.status().with_context(|| format!("cannot start {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
+}

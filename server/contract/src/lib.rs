@@ -190,11 +190,7 @@ mod tests {
                 summary: String::new(),
                 image: None,
                 authors: vec![],
-                network: NetworkRef {
-                    id: "n".into(),
-                    name: "N".into(),
-                    url: None,
-                },
+                network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
                 tags: vec![],
                 licence: Licence::default(),
                 source_url: "https://example.org".into(),

@@ -38,11 +38,7 @@ impl Document<'_> {
             Some(FieldValue::Text(text)) => text.split([';', ',']).map(str::to_owned).collect(),
             None => Vec::new(),
         };
-        items
-            .into_iter()
-            .map(|item| item.trim().to_owned())
-            .filter(|item| !item.is_empty())
-            .collect()
+        items.into_iter().map(|item| item.trim().to_owned()).filter(|item| !item.is_empty()).collect()
     }
 }
 
@@ -62,19 +58,13 @@ pub fn split(text: &str) -> Document<'_> {
             }
         }
     }
-    Document {
-        fields: BTreeMap::new(),
-        body: text,
-        lenient: false,
-    }
+    Document { fields: BTreeMap::new(), body: text, lenient: false }
 }
 
 /// `---\n…\n---` at the start of `text`: returns the YAML between the fences and what follows.
 fn fenced_block(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("---")?;
-    let rest = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix('\n'))?;
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" || line.trim_end() == "..." {
@@ -92,22 +82,10 @@ fn parse_fields<'a>(yaml: &str, body: &'a str) -> Document<'a> {
                 .into_iter()
                 .filter_map(|(key, value)| Some((key.as_str()?.to_owned(), field_value(value)?)))
                 .collect();
-            Document {
-                fields,
-                body,
-                lenient: false,
-            }
+            Document { fields, body, lenient: false }
         }
-        Ok(Value::Null) => Document {
-            fields: BTreeMap::new(),
-            body,
-            lenient: false,
-        },
-        _ => Document {
-            fields: lenient_fields(yaml),
-            body,
-            lenient: true,
-        },
+        Ok(Value::Null) => Document { fields: BTreeMap::new(), body, lenient: false },
+        _ => Document { fields: lenient_fields(yaml), body, lenient: true },
     }
 }
 
@@ -135,12 +113,12 @@ fn lenient_fields(yaml: &str) -> BTreeMap<String, FieldValue> {
         .filter_map(|line| {
             let (key, value) = line.split_once(':')?;
             let key = key.trim();
-            let valid_key = !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let valid_key =
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             let value = value.trim().trim_matches(['"', '\'']);
-            (valid_key && value != "null").then(|| (key.to_owned(), FieldValue::Text(value.into())))
+            // A flow collection is what broke the YAML: its text is not a usable value.
+            let usable = value != "null" && !value.starts_with(['[', '{']);
+            (valid_key && usable).then(|| (key.to_owned(), FieldValue::Text(value.into())))
         })
         .collect()
 }

@@ -16,9 +16,7 @@ pub struct CreativeCommons {
 impl CreativeCommons {
     /// Order of restriction: when a fiche mixes licences, the most restrictive one binds a reuser.
     fn restriction(&self) -> u8 {
-        u8::from(self.non_commercial) * 4
-            + u8::from(self.no_derivatives) * 2
-            + u8::from(self.share_alike)
+        u8::from(self.non_commercial) * 4 + u8::from(self.no_derivatives) * 2 + u8::from(self.share_alike)
     }
 
     /// `by-nc-sa`, as in the deed URLs.
@@ -27,11 +25,9 @@ impl CreativeCommons {
             return "zero".into();
         }
         let mut code = String::from("by");
-        for (on, part) in [
-            (self.non_commercial, "-nc"),
-            (self.no_derivatives, "-nd"),
-            (self.share_alike, "-sa"),
-        ] {
+        for (on, part) in
+            [(self.non_commercial, "-nc"), (self.no_derivatives, "-nd"), (self.share_alike, "-sa")]
+        {
             if on {
                 code.push_str(part);
             }
@@ -53,17 +49,10 @@ impl CreativeCommons {
                 Some(version) => format!("CC {upper} {version}"),
                 None => format!("CC {upper}"),
             };
-            let spdx = self
-                .version
-                .as_ref()
-                .map(|version| format!("CC-{upper}-{version}"));
+            let spdx = self.version.as_ref().map(|version| format!("CC-{upper}-{version}"));
             // Without a version, the deed of the current version is the most useful link.
             let version = self.version.as_deref().unwrap_or("4.0");
-            (
-                label,
-                spdx,
-                format!("https://creativecommons.org/licenses/{code}/{version}/deed.fr"),
-            )
+            (label, spdx, format!("https://creativecommons.org/licenses/{code}/{version}/deed.fr"))
         };
         Licence {
             spdx,
@@ -78,10 +67,7 @@ impl CreativeCommons {
 
 /// The licence to record when a source says nothing.
 pub fn unknown() -> Licence {
-    Licence {
-        label: "Licence non précisée".into(),
-        ..Licence::default()
-    }
+    Licence { label: "Licence non précisée".into(), ..Licence::default() }
 }
 
 /// Every Creative Commons licence named in `text`, in order, with the line it was named on.
@@ -94,19 +80,11 @@ pub fn find_all(text: &str) -> Vec<(CreativeCommons, String)> {
 
 /// The licence of a resource: its front matter field first, then what its text says (the most
 /// restrictive licence named, keeping every mention as raw text), then the repository's.
-pub fn resolve(
-    front_matter: Option<&str>,
-    body: &str,
-    repository_default: Option<&Licence>,
-) -> Licence {
+pub fn resolve(front_matter: Option<&str>, body: &str, repository_default: Option<&Licence>) -> Licence {
     if let Some(field) = front_matter {
         return match parse_line(field).into_iter().next() {
             Some(cc) => cc.into_licence(Some(field.to_owned())),
-            None => Licence {
-                label: field.to_owned(),
-                raw: Some(field.to_owned()),
-                ..unknown()
-            },
+            None => Licence { label: field.to_owned(), raw: Some(field.to_owned()), ..unknown() },
         };
     }
     let mentions = find_all(body);
@@ -126,9 +104,7 @@ pub fn resolve(
 /// Reads the licences of one line: `CC`, `CC0` or `Creative Commons`, then BY/NC/SA/ND, then an
 /// optional version.
 fn parse_line(line: &str) -> Vec<CreativeCommons> {
-    let normalized = line
-        .to_uppercase()
-        .replace(['-', '_', '/', '(', ')', ','], " ");
+    let normalized = line.to_uppercase().replace(['-', '_', '/', '(', ')', ','], " ");
     let words: Vec<&str> = normalized
         .split_whitespace()
         .map(|word| word.trim_end_matches(['.', ';', ':', '!', '?', '»', '"']))
@@ -190,11 +166,7 @@ impl CreativeCommons {
     }
 
     fn zero() -> Self {
-        CreativeCommons {
-            zero: true,
-            version: Some("1.0".into()),
-            ..CreativeCommons::by()
-        }
+        CreativeCommons { zero: true, version: Some("1.0".into()), ..CreativeCommons::by() }
     }
 }
 
@@ -213,10 +185,7 @@ mod tests {
         assert!(licence.version_unknown);
         assert!(!licence.open);
         assert_eq!(licence.spdx, None);
-        assert_eq!(
-            licence.url.as_deref(),
-            Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr")
-        );
+        assert_eq!(licence.url.as_deref(), Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr"));
     }
 
     #[test]
@@ -234,25 +203,16 @@ mod tests {
         let licence = resolve(None, body, None);
         assert_eq!(licence.label, "CC BY-NC-SA");
         let raw = licence.raw.unwrap();
-        assert!(
-            raw.contains("Photo sous licence Creative Commons BY")
-                && raw.contains("Autre CC BY SA")
-        );
+        assert!(raw.contains("Photo sous licence Creative Commons BY") && raw.contains("Autre CC BY SA"));
     }
 
     #[test]
     fn front_matter_wins_and_unknown_text_is_kept() {
-        assert_eq!(
-            resolve(Some("CC-BY-SA"), "CC BY-NC", None).label,
-            "CC BY-SA"
-        );
+        assert_eq!(resolve(Some("CC-BY-SA"), "CC BY-NC", None).label, "CC BY-SA");
         let odd = resolve(Some("Art libre"), "", None);
         assert_eq!(odd.label, "Art libre");
         assert!(!odd.open);
-        assert_eq!(
-            resolve(None, "licences libres", None).label,
-            "Licence non précisée"
-        );
+        assert_eq!(resolve(None, "licences libres", None).label, "Licence non précisée");
         assert_eq!(resolve(None, "", None).label, "Licence non précisée");
     }
 

@@ -28,10 +28,7 @@ pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
     let needs_fix = |line: &str| {
         let hashes = line.bytes().take_while(|&b| b == b'#').count();
         (1..=6).contains(&hashes)
-            && line[hashes..]
-                .chars()
-                .next()
-                .is_some_and(|c| !c.is_whitespace() && c != '#')
+            && line[hashes..].chars().next().is_some_and(|c| !c.is_whitespace() && c != '#')
     };
     let mut in_fence = false;
     let mut changed = false;
@@ -50,22 +47,14 @@ pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
             out.push_str(line);
         }
     }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(markdown)
-    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(markdown) }
 }
 
 /// The text of the first level-1 heading, with the byte range of its source.
 pub fn first_h1(markdown: &str) -> Option<(String, std::ops::Range<usize>)> {
     let mut parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
-        if let Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            ..
-        }) = event
-        {
+        if let Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) = event {
             let text = collect_text(&mut parser.by_ref().map(|(event, _)| event), |end| {
                 matches!(end, TagEnd::Heading(_))
             });
@@ -134,14 +123,9 @@ pub fn first_image(markdown: &str) -> Option<(String, String)> {
 
 /// True when the Markdown links or embeds a video player.
 pub fn mentions_video_player(markdown: &str) -> bool {
-    [
-        "player.vimeo.com/video/",
-        "youtube.com/embed/",
-        "youtube-nocookie.com/embed/",
-        "/videos/embed/",
-    ]
-    .iter()
-    .any(|needle| markdown.contains(needle))
+    ["player.vimeo.com/video/", "youtube.com/embed/", "youtube-nocookie.com/embed/", "/videos/embed/"]
+        .iter()
+        .any(|needle| markdown.contains(needle))
 }
 
 /// Renders Markdown (with its raw HTML) to sanitised HTML. Relative links resolve against
@@ -157,10 +141,7 @@ pub fn sanitize(html: &str, base: Option<&Url>) -> String {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["iframe", "figure", "figcaption"])
-        .add_tag_attributes(
-            "iframe",
-            ["src", "width", "height", "title", "allowfullscreen"],
-        )
+        .add_tag_attributes("iframe", ["src", "width", "height", "title", "allowfullscreen"])
         .set_tag_attribute_value("iframe", "loading", "lazy")
         .set_tag_attribute_value("img", "loading", "lazy")
         .set_tag_attribute_value("img", "decoding", "async")
@@ -182,11 +163,7 @@ pub fn sanitize(html: &str, base: Option<&Url>) -> String {
 /// The player URL to embed, or `None` when the host is not a known video host. YouTube is
 /// moved to its no-cookie domain.
 fn allowed_player_url(src: &str) -> Option<String> {
-    let src = if src.starts_with("//") {
-        format!("https:{src}")
-    } else {
-        src.to_owned()
-    };
+    let src = if src.starts_with("//") { format!("https:{src}") } else { src.to_owned() };
     let mut url = Url::parse(&src).ok()?;
     if url.scheme() != "https" && url.scheme() != "http" {
         return None;
@@ -268,37 +245,23 @@ mod tests {
 
     #[test]
     fn repairs_headings_without_a_space() {
-        assert_eq!(
-            normalize_headings("#Budget\n##Plan\n#\n# ok\n"),
-            "# Budget\n## Plan\n#\n# ok\n"
-        );
-        assert_eq!(
-            normalize_headings("```\n#!/bin/sh\n```\n"),
-            "```\n#!/bin/sh\n```\n"
-        );
+        assert_eq!(normalize_headings("#Budget\n##Plan\n#\n# ok\n"), "# Budget\n## Plan\n#\n# ok\n");
+        assert_eq!(normalize_headings("```\n#!/bin/sh\n```\n"), "```\n#!/bin/sh\n```\n");
     }
 
     #[test]
     fn finds_the_first_h1_and_the_summary_section() {
-        let md = "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
+        let md =
+            "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
         assert_eq!(first_h1(md).unwrap().0, "Budget participatif");
-        assert_eq!(
-            section_paragraph(md, "En une phrase").as_deref(),
-            Some("Décider ensemble.")
-        );
-        assert_eq!(
-            section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase"),
-            None
-        );
+        assert_eq!(section_paragraph(md, "En une phrase").as_deref(), Some("Décider ensemble."));
+        assert_eq!(section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase"), None);
     }
 
     #[test]
     fn first_paragraph_skips_images() {
         let md = "[![](https://i.vimeocdn.com/a.jpg)](https://player.vimeo.com/video/1)\n\nClaude   aide\nles aînés.";
-        assert_eq!(
-            first_paragraph(md).as_deref(),
-            Some("Claude aide les aînés.")
-        );
+        assert_eq!(first_paragraph(md).as_deref(), Some("Claude aide les aînés."));
         assert_eq!(first_image(md).unwrap().0, "https://i.vimeocdn.com/a.jpg");
         assert!(mentions_video_player(md));
     }
@@ -312,26 +275,13 @@ mod tests {
              <iframe src=\"https://www.youtube.com/embed/abc\"></iframe><style>*{}</style><p style=\"color:red\">s</p>",
             None,
         );
-        for bad in [
-            "<script",
-            "onerror",
-            "onclick",
-            "onload",
-            "javascript:",
-            "evil.example",
-            "<style",
-            "style=",
-        ] {
+        for bad in
+            ["<script", "onerror", "onclick", "onload", "javascript:", "evil.example", "<style", "style="]
+        {
             assert!(!html.contains(bad), "{bad} survived in {html}");
         }
-        assert!(
-            html.contains("src=\"https://player.vimeo.com/video/1\""),
-            "{html}"
-        );
-        assert!(
-            html.contains("https://www.youtube-nocookie.com/embed/abc"),
-            "{html}"
-        );
+        assert!(html.contains("src=\"https://player.vimeo.com/video/1\""), "{html}");
+        assert!(html.contains("https://www.youtube-nocookie.com/embed/abc"), "{html}");
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
     }
 
@@ -339,10 +289,7 @@ mod tests {
     fn relative_links_resolve_against_the_source() {
         let base = Url::parse("https://github.com/o/r/blob/master/dir/").unwrap();
         let html = render_safe_html("[voir](autre.md) ![img](media/a.png)", Some(&base));
-        assert!(
-            html.contains("href=\"https://github.com/o/r/blob/master/dir/autre.md\""),
-            "{html}"
-        );
+        assert!(html.contains("href=\"https://github.com/o/r/blob/master/dir/autre.md\""), "{html}");
     }
 
     #[test]

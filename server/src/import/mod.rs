@@ -19,13 +19,8 @@ use crate::db::{Database, DbError, NewResource, StoreOutcome};
 const IMPORTER_VERSION: &str = "multibao-markdown-1";
 
 /// Titles that tools wrote into front matter in place of a real one.
-const PLACEHOLDER_TITLES: &[&str] = &[
-    "contribution multibao",
-    "contribution",
-    "titre",
-    "title",
-    "sans titre",
-];
+const PLACEHOLDER_TITLES: &[&str] =
+    &["contribution multibao", "contribution", "titre", "title", "sans titre"];
 
 /// Longest summary kept, in characters, when it is taken from the body.
 const SUMMARY_MAX_CHARS: usize = 300;
@@ -81,11 +76,7 @@ pub struct ImportReport {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let StoreOutcome {
-            created,
-            updated,
-            unchanged,
-        } = self.stored;
+        let StoreOutcome { created, updated, unchanged } = self.stored;
         writeln!(
             f,
             "{created} ressource(s) ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {} fichier(s) ignoré(s).",
@@ -105,10 +96,7 @@ impl fmt::Display for ImportReport {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("impossible de lire le dossier {path}: {source}")]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{0} n'est pas un dossier")]
     NotADirectory(PathBuf),
     #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
@@ -125,17 +113,10 @@ pub struct ReadRepository {
 }
 
 /// Reads a repository and stores what it holds, atomically.
-pub fn import_repository(
-    db: &Database,
-    source: &SourceRepository,
-) -> Result<ImportReport, ImportError> {
+pub fn import_repository(db: &Database, source: &SourceRepository) -> Result<ImportReport, ImportError> {
     let read = read_repository(source)?;
     let stored = db.store_import(&read.networks, &read.resources)?;
-    Ok(ImportReport {
-        stored,
-        skipped: read.skipped,
-        warnings: read.warnings,
-    })
+    Ok(ImportReport { stored, skipped: read.skipped, warnings: read.warnings })
 }
 
 /// Reads every Markdown file of a repository into resources.
@@ -149,28 +130,16 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
 
     let owner_network = NetworkRef {
         id: slugify(&source.owner),
-        name: source
-            .network_name
-            .clone()
-            .unwrap_or_else(|| source.owner.clone()),
-        url: Some(format!(
-            "https://github.com/{}/{}",
-            source.owner, source.repo
-        )),
+        name: source.network_name.clone().unwrap_or_else(|| source.owner.clone()),
+        url: Some(format!("https://github.com/{}/{}", source.owner, source.repo)),
     };
     let repository_licence = repository_licence(&source.root);
-    let mut read = ReadRepository {
-        networks: vec![owner_network.clone()],
-        ..ReadRepository::default()
-    };
+    let mut read = ReadRepository { networks: vec![owner_network.clone()], ..ReadRepository::default() };
 
     for relative in files {
         let path_text = relative.to_string_lossy().replace('\\', "/");
         if let Some(reason) = non_resource_reason(&relative) {
-            read.skipped.push(Skipped {
-                path: path_text,
-                reason: reason.into(),
-            });
+            read.skipped.push(Skipped { path: path_text, reason: reason.into() });
             continue;
         }
         let network = network_of(source, &relative, &owner_network);
@@ -180,10 +149,7 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
         let bytes = match std::fs::read(source.root.join(&relative)) {
             Ok(bytes) => bytes,
             Err(error) => {
-                read.skipped.push(Skipped {
-                    path: path_text,
-                    reason: format!("illisible: {error}"),
-                });
+                read.skipped.push(Skipped { path: path_text, reason: format!("illisible: {error}") });
                 continue;
             }
         };
@@ -196,32 +162,19 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
         match read_file(&context, &bytes) {
             Ok((resource, warning)) => {
                 if let Some(reason) = warning {
-                    read.warnings.push(Skipped {
-                        path: path_text.clone(),
-                        reason,
-                    });
+                    read.warnings.push(Skipped { path: path_text.clone(), reason });
                 }
                 read.resources.push(resource);
             }
-            Err(reason) => read.skipped.push(Skipped {
-                path: path_text,
-                reason,
-            }),
+            Err(reason) => read.skipped.push(Skipped { path: path_text, reason }),
         }
     }
     make_ids_unique(&mut read.resources);
     Ok(read)
 }
 
-fn collect_markdown_files(
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), ImportError> {
-    let unreadable = |source| ImportError::Unreadable {
-        path: dir.to_owned(),
-        source,
-    };
+fn collect_markdown_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+    let unreadable = |source| ImportError::Unreadable { path: dir.to_owned(), source };
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let path = entry.path();
@@ -231,10 +184,7 @@ fn collect_markdown_files(
         }
         if path.is_dir() {
             collect_markdown_files(root, &path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
-        {
+        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md")) {
             if let Ok(relative) = path.strip_prefix(root) {
                 out.push(relative.to_owned());
             }
@@ -255,11 +205,8 @@ fn non_resource_reason(relative: &Path) -> Option<&'static str> {
 }
 
 fn network_of(source: &SourceRepository, relative: &Path, owner: &NetworkRef) -> NetworkRef {
-    let mut components = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy());
-    let (Some(parent), Some(folder), Some(_file)) =
-        (components.next(), components.next(), components.next())
+    let mut components = relative.components().map(|c| c.as_os_str().to_string_lossy());
+    let (Some(parent), Some(folder), Some(_file)) = (components.next(), components.next(), components.next())
     else {
         return owner.clone();
     };
@@ -278,22 +225,11 @@ fn network_of(source: &SourceRepository, relative: &Path, owner: &NetworkRef) ->
 
 /// The licence a repository declares for all its files: its LICENSE file, else its README.
 fn repository_licence(root: &Path) -> Option<Licence> {
-    [
-        "LICENSE",
-        "LICENSE.md",
-        "LICENCE",
-        "LICENCE.md",
-        "README.md",
-    ]
-    .iter()
-    .find_map(|name| {
+    ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md", "README.md"].iter().find_map(|name| {
         let text = std::fs::read_to_string(root.join(name)).ok()?;
         let (_, line) = licence::find_all(&text).into_iter().next()?;
         let licence = licence::resolve(None, &line, None);
-        Some(Licence {
-            raw: Some(format!("{name} du dépôt : {line}")),
-            ..licence
-        })
+        Some(Licence { raw: Some(format!("{name} du dépôt : {line}")), ..licence })
     })
 }
 
@@ -306,10 +242,7 @@ struct FileContext<'a> {
 
 /// Reads one file into a resource, or says why it cannot be one. The `Option<String>` is a remark
 /// to report about a file that was imported all the same.
-fn read_file(
-    context: &FileContext<'_>,
-    bytes: &[u8],
-) -> Result<(NewResource, Option<String>), String> {
+fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Option<String>), String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("n'est pas du texte UTF-8 ({e})"))?;
     if text.trim().is_empty() {
         return Err("fichier vide".into());
@@ -318,9 +251,7 @@ fn read_file(
     let body = markdown::normalize_headings(document.body);
     let h1 = markdown::first_h1(&body);
 
-    let stated_title = document
-        .text("title")
-        .filter(|title| !is_placeholder_title(title));
+    let stated_title = document.text("title").filter(|title| !is_placeholder_title(title));
     let title = stated_title
         .map(str::to_owned)
         .or_else(|| h1.as_ref().map(|(text, _)| text.clone()))
@@ -347,33 +278,25 @@ fn read_file(
     let image = document
         .text("image_url")
         // A path starting with `/` is served by the companion server itself (the demo's images).
-        .filter(|url| {
-            url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')
-        })
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
         .map(|url| (url.to_owned(), String::new()))
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
 
-    let kind = document.text("kind").and_then(Kind::parse).unwrap_or(
-        if markdown::mentions_video_player(&body) {
-            Kind::Video
-        } else {
-            Kind::Fiche
-        },
-    );
+    let kind = document
+        .text("kind")
+        .and_then(Kind::parse)
+        .unwrap_or(if markdown::mentions_video_player(&body) { Kind::Video } else { Kind::Fiche });
 
     let SourceRepository { owner, repo, .. } = context.source;
     let path = context.relative_path;
     let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let base = Url::parse(&format!(
-        "https://github.com/{owner}/{repo}/blob/master/{folder}/"
-    ))
-    .ok();
+    let base = Url::parse(&format!("https://github.com/{owner}/{repo}/blob/master/{folder}/")).ok();
 
     let mut tags = document.list("tags");
     for part in folder.split('/').filter(|part| !part.is_empty()) {
-        let is_network_folder = context.source.subfolder_networks.as_deref() == Some(part)
-            || slugify(part) == context.network.id;
+        let is_network_folder =
+            context.source.subfolder_networks.as_deref() == Some(part) || slugify(part) == context.network.id;
         let tag = part.replace(['_', '-'], " ");
         if !is_network_folder && !tags.contains(&tag) {
             tags.push(tag);
@@ -382,16 +305,12 @@ fn read_file(
 
     let resource = Resource {
         summary: ResourceSummary {
-            id: slugify(&format!("{repo}-{}", path.trim_end_matches(".md"))),
+            id: slugify(&format!("{owner}-{}", title_stem(path))),
             kind,
             title,
             summary,
             image,
-            authors: document
-                .list("author")
-                .into_iter()
-                .chain(document.list("authors"))
-                .collect(),
+            authors: document.list("author").into_iter().chain(document.list("authors")).collect(),
             network: context.network.clone(),
             tags,
             licence: licence::resolve(
@@ -407,45 +326,29 @@ fn read_file(
     };
 
     let mut hasher = Sha256::new();
-    for part in [
-        IMPORTER_VERSION.as_bytes(),
-        context.network.id.as_bytes(),
-        bytes,
-    ] {
+    for part in [IMPORTER_VERSION.as_bytes(), context.network.id.as_bytes(), bytes] {
         hasher.update(part);
         hasher.update([0]);
     }
     let content_hash = format!("{:x}", hasher.finalize());
-    let warning = document
-        .lenient
-        .then(|| "front matter YAML invalide, lu ligne par ligne".to_owned());
-    Ok((
-        NewResource {
-            resource,
-            source_key: format!("{owner}/{repo}/{path}"),
-            content_hash,
-        },
-        warning,
-    ))
+    let warning = document.lenient.then(|| "front matter YAML invalide, lu ligne par ligne".to_owned());
+    Ok((NewResource { resource, source_key: format!("{owner}/{repo}/{path}"), content_hash }, warning))
 }
 
 fn is_placeholder_title(title: &str) -> bool {
     PLACEHOLDER_TITLES.contains(&markdown::fold(title.trim()).as_str())
 }
 
+/// The file name without folder or extension.
+fn title_stem(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md")
+}
+
 /// `rompre_isolement/club_des_aines.md` → `Club des aines`.
 fn title_from_path(path: &str) -> String {
-    let stem = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches(".md");
-    let words = stem.replace(['_', '-'], " ");
+    let words = title_stem(path).replace(['_', '-'], " ");
     let mut chars = words.trim().chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Lowercase ASCII letters, digits and single dashes.

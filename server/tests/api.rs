@@ -1,0 +1,153 @@
+//! The router, driven without a network against a temporary database holding real data.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bao_contract::{NetworkList, Problem, Resource, ResourcePage};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+fn router() -> (tempfile::TempDir, Router) {
+    let (dir, db) = common::temp_db();
+    common::import(&db, "onpassealacte-videos_initiatives");
+    common::import(&db, "multibao-contributions");
+    (dir, app(AppState { db, bundle: None, demo_dir: None }))
+}
+
+async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let request =
+        Request::get(uri).header(header::ORIGIN, "https://asso.example").body(Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+async fn problem(router: &Router, uri: &str, expected: StatusCode) -> Problem {
+    let (status, headers, body) = get(router, uri).await;
+    assert_eq!(status, expected, "{uri}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{uri}");
+    let problem: Problem = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem.status, expected.as_u16());
+    problem
+}
+
+#[tokio::test]
+async fn serves_one_resource_with_cors_for_any_origin() {
+    let (_dir, router) = router();
+    let (status, headers, body) = get(&router, "/api/v1/resources/onpassealacte-club-des-aines").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert!(!headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
+    let resource: Resource = serde_json::from_slice(&body).unwrap();
+    assert_eq!(resource.summary.title, "J'ai créé un club des aînés");
+    assert!(resource.body_html.contains("player.vimeo.com"));
+}
+
+#[tokio::test]
+async fn lists_with_filters_and_walks_every_page_once() {
+    let (_dir, router) = router();
+    let mut seen = Vec::new();
+    let mut uri = "/api/v1/resources?limit=7&network=onpassealacte".to_owned();
+    loop {
+        let (status, _, body) = get(&router, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        let page: ResourcePage = serde_json::from_slice(&body).unwrap();
+        assert!(page.items.len() <= 7);
+        assert!(page.items.iter().all(|item| item.network.id == "onpassealacte"));
+        seen.extend(page.items.into_iter().map(|item| item.id));
+        match page.next_cursor {
+            Some(cursor) => uri = format!("/api/v1/resources?limit=7&network=onpassealacte&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 31);
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(unique, seen, "ids in order, none twice");
+
+    let (_, _, body) = get(&router, "/api/v1/resources?kind=video&tag=rompre%20isolement&limit=100").await;
+    let page: ResourcePage = serde_json::from_slice(&body).unwrap();
+    assert_eq!(page.items.len(), 5);
+    assert!(page.next_cursor.is_none());
+}
+
+#[tokio::test]
+async fn lists_networks_with_counts() {
+    let (_dir, router) = router();
+    let (status, _, body) = get(&router, "/api/v1/networks").await;
+    assert_eq!(status, StatusCode::OK);
+    let list: NetworkList = serde_json::from_slice(&body).unwrap();
+    let onpassealacte = list.items.iter().find(|n| n.network.id == "onpassealacte").unwrap();
+    assert_eq!(onpassealacte.resource_count, 31);
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_problems() {
+    let (_dir, router) = router();
+    let problem = problem(&router, "/api/v1/resources/nope", StatusCode::NOT_FOUND).await;
+    assert!(problem.detail.unwrap().contains("nope"));
+    problem_for_all(
+        &router,
+        &["/api/v1/nothing", "/api/v1/resources/%2e%2e%2fetc", "/api/v1/resources/a%00b"],
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+async fn problem_for_all(router: &Router, uris: &[&str], status: StatusCode) {
+    for uri in uris {
+        problem(router, uri, status).await;
+    }
+}
+
+#[tokio::test]
+async fn malformed_parameters_are_400_problems_never_500() {
+    let (_dir, router) = router();
+    let long = format!("/api/v1/resources?network={}", "x".repeat(10_000));
+    problem_for_all(
+        &router,
+        &[
+            "/api/v1/resources?limit=0",
+            "/api/v1/resources?limit=101",
+            "/api/v1/resources?limit=-3",
+            "/api/v1/resources?limit=abc",
+            "/api/v1/resources?limit=99999999999999999999",
+            "/api/v1/resources?kind=podcast",
+            "/api/v1/resources?cursor=%%%",
+            "/api/v1/resources?cursor=__8",
+        ],
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // An unknown network (very long, or not even UTF-8) is just an empty list.
+    for uri in [long.as_str(), "/api/v1/resources?network=%ff%fe"] {
+        let (status, _, body) = get(&router, uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(serde_json::from_slice::<ResourcePage>(&body).unwrap().items, vec![]);
+    }
+}
+
+#[tokio::test]
+async fn canonical_page_is_readable_html() {
+    let (_dir, router) = router();
+    let (status, headers, body) = get(&router, "/r/onpassealacte-club-des-aines").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<h1>J&#39;ai créé un club des aînés</h1>"));
+    assert!(html.contains("rel=\"license\""));
+    let (status, _, body) = get(&router, "/r/%3Cscript%3E").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8(body).unwrap().contains("<script>"));
+}
+
+#[tokio::test]
+async fn without_a_bundle_embed_js_is_a_clear_503() {
+    let (_dir, router) = router();
+    problem(&router, "/embed.js", StatusCode::SERVICE_UNAVAILABLE).await;
+}

@@ -1,0 +1,203 @@
+//! The importer on the three real multiBàO repositories, as exported in shared/data.
+
+mod common;
+
+use bao_contract::Kind;
+use bao_server::db::ListFilter;
+use bao_server::import::{self, markdown};
+use common::{import, repository, temp_db};
+
+const FOLDERS: [&str; 3] =
+    ["multibao-contributions", "onpassealacte-videos_initiatives", "lilianricaud-travail-en-reseau"];
+
+fn all_resources(db: &bao_server::db::Database) -> Vec<bao_contract::Resource> {
+    let mut resources = Vec::new();
+    let mut after_id = None;
+    loop {
+        let page =
+            db.list(&ListFilter { after_id: after_id.clone(), limit: 100, ..ListFilter::default() }).unwrap();
+        for item in &page.items {
+            resources.push(db.resource(&item.id).unwrap().unwrap());
+        }
+        match page.next_cursor {
+            Some(next) => after_id = Some(next),
+            None => return resources,
+        }
+    }
+}
+
+#[test]
+fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
+    let (_dir, db) = temp_db();
+    let contributions = import(&db, "multibao-contributions");
+    let videos = import(&db, "onpassealacte-videos_initiatives");
+    let network_work = import(&db, "lilianricaud-travail-en-reseau");
+
+    assert_eq!(network_work.stored.created, 112);
+    assert_eq!(videos.stored.created, 31);
+    assert_eq!(contributions.stored.created, 95);
+    assert_eq!(db.resource_count().unwrap(), 112 + 31 + 95);
+
+    // READMEs, site pages, media pages and one empty file: skipped, each with its reason.
+    let skipped: Vec<&str> = contributions.skipped.iter().map(|s| s.path.as_str()).collect();
+    assert!(skipped.contains(&"pages/commencer_ici.md"), "{skipped:?}");
+    assert!(skipped.contains(&"financements/subventions_2016/6_subventionErasmusplus.md"), "{skipped:?}");
+    assert!(contributions.skipped.iter().all(|s| !s.reason.is_empty()));
+    assert_eq!(videos.skipped.len(), 2);
+}
+
+#[test]
+fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
+    let (_dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    for resource in all_resources(&db) {
+        let title = &resource.summary.title;
+        assert!(!title.trim().is_empty(), "{} has no title", resource.summary.id);
+        let folded = markdown::fold(title);
+        assert!(
+            !folded.starts_with("contribution multibao") && folded.trim() != "contribution",
+            "placeholder title left on {}",
+            resource.summary.id
+        );
+    }
+    let budget = db.resource("multibao-budget-participatif").unwrap().expect("budget participatif");
+    // `#Budget participatif citoyen` (no space) under a placeholder front matter title.
+    assert_eq!(budget.summary.title, "Budget participatif citoyen");
+    assert!(
+        budget.summary.summary.starts_with("Démarche pérenne, souvent annuelle"),
+        "{}",
+        budget.summary.summary
+    );
+    // Front matter hidden in an HTML comment.
+    let levels = db.resource("lilianricaud-4-niveaux-complexite-systeme").unwrap().unwrap();
+    assert_eq!(levels.summary.title, "4 niveaux de complexité d'un système");
+    assert_eq!(levels.summary.licence.label, "CC BY-SA");
+    // No front matter at all: the H1.
+    assert_eq!(db.resource("lilianricaud-kanban").unwrap().unwrap().summary.title, "KANBAN");
+}
+
+#[test]
+fn licences_are_found_and_kept() {
+    let (_dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    let resources = all_resources(&db);
+    let known = resources.iter().filter(|r| r.summary.licence.url.is_some()).count();
+    assert!(known * 10 >= resources.len() * 8, "only {known} of {} licences found", resources.len());
+    // Repository-wide licences: a LICENSE file, and a sentence of the README.
+    let kanban = db.resource("lilianricaud-kanban").unwrap().unwrap();
+    assert_eq!(kanban.summary.licence.spdx.as_deref(), Some("CC-BY-SA-4.0"));
+    let club = db.resource("onpassealacte-club-des-aines").unwrap().unwrap();
+    assert_eq!(club.summary.licence.label, "CC BY-SA");
+    assert!(club.summary.licence.raw.as_deref().unwrap().contains("README.md"));
+    // Inline mentions: the most restrictive one, and every mention kept as written.
+    let budget = db.resource("multibao-budget-participatif").unwrap().unwrap();
+    assert!(!budget.summary.licence.open);
+    assert!(budget.summary.licence.raw.as_deref().unwrap().contains("Creative Commons"));
+}
+
+#[test]
+fn nothing_executable_is_left_in_any_body() {
+    let (_dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    let resources = all_resources(&db);
+    let mut iframes = 0;
+    for resource in &resources {
+        let body = resource.body_html.to_lowercase();
+        for bad in [
+            "<script",
+            "javascript:",
+            " onerror=",
+            " onload=",
+            " onclick=",
+            "<style",
+            " style=",
+            "<object",
+            "<embed",
+        ] {
+            assert!(!body.contains(bad), "{bad} in {}", resource.summary.id);
+        }
+        for frame in body.split("<iframe").skip(1) {
+            iframes += 1;
+            assert!(
+                frame.contains("src=\"https://player.vimeo.com/")
+                    || frame.contains("src=\"https://www.youtube-nocookie.com/"),
+                "iframe from an unknown host in {}: {frame:.120}",
+                resource.summary.id
+            );
+        }
+    }
+    assert!(iframes > 0, "the real data holds Vimeo iframes that should survive");
+}
+
+#[test]
+fn video_testimonies_are_recognised() {
+    let (_dir, db) = temp_db();
+    import(&db, "onpassealacte-videos_initiatives");
+    let page = db.list(&ListFilter { kind: Some(Kind::Video), limit: 100, ..ListFilter::default() }).unwrap();
+    assert_eq!(page.items.len(), 31);
+    let club = db.resource("onpassealacte-club-des-aines").unwrap().unwrap();
+    assert_eq!(club.summary.title, "J'ai créé un club des aînés");
+    assert_eq!(club.summary.image.unwrap().url, "https://i.vimeocdn.com/video/517535793_350.jpg");
+    assert!(club.summary.tags.contains(&"rompre isolement".to_string()));
+}
+
+#[test]
+fn reimport_is_idempotent() {
+    let (_dir, db) = temp_db();
+    let first = import(&db, "lilianricaud-travail-en-reseau");
+    let second = import(&db, "lilianricaud-travail-en-reseau");
+    assert_eq!(second.stored.created, 0);
+    assert_eq!(second.stored.updated, 0);
+    assert_eq!(second.stored.unchanged, first.stored.created);
+    assert_eq!(db.resource_count().unwrap(), 112);
+}
+
+#[test]
+fn networks_in_subfolders_are_separate_networks() {
+    let (_dir, db) = temp_db();
+    import(&db, "multibao-contributions");
+    let networks = db.networks().unwrap();
+    let ids: Vec<&str> = networks.iter().map(|n| n.network.id.as_str()).collect();
+    for id in ["multibao", "cpcoop", "edutech", "collectif-chiendent", "d-sidd"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    let cpcoop = networks.iter().find(|n| n.network.id == "cpcoop").unwrap();
+    assert_eq!(cpcoop.resource_count, 9);
+}
+
+#[test]
+fn a_malformed_file_is_skipped_and_the_rest_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("test-repo");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("bonne.md"), "# Une bonne fiche\n\nDu texte.\n").unwrap();
+    std::fs::write(root.join("binaire.md"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    std::fs::write(root.join("vide.md"), "  \n").unwrap();
+    std::fs::write(root.join("yaml.md"), "---\ntitle: [non fermé\n---\n# Titre du H1\n\ntexte").unwrap();
+    let (_db_dir, db) = temp_db();
+    let source = import::SourceRepository::from_folder_name(&root).unwrap();
+    let report = import::import_repository(&db, &source).unwrap();
+    assert_eq!(report.stored.created, 2);
+    let reasons: Vec<(&str, &str)> =
+        report.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons.iter().any(|(path, reason)| *path == "binaire.md" && reason.contains("UTF-8")));
+    assert!(reasons.iter().any(|(path, reason)| *path == "vide.md" && reason.contains("vide")));
+    assert_eq!(db.resource("test-yaml").unwrap().unwrap().summary.title, "Titre du H1");
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let (_dir, db) = temp_db();
+    let mut source = repository("lilianricaud-travail-en-reseau");
+    source.root = source.root.join("nope");
+    let error = import::import_repository(&db, &source).unwrap_err();
+    assert!(error.to_string().contains("n'est pas un dossier"));
+    assert_eq!(db.resource_count().unwrap(), 0);
+}

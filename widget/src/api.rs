@@ -1,0 +1,48 @@
+//! Calls to the companion server's JSON API.
+
+use bao_contract::{API_PREFIX, Resource};
+use gloo_net::http::Request;
+
+/// Why a resource could not be shown; the element then keeps its light-DOM fallback.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// The server is unreachable or the request was blocked.
+    Network,
+    /// The server answered with this HTTP status (404 for an unknown id).
+    Status(u16),
+    /// The answer was not the JSON the contract describes.
+    Malformed,
+}
+
+/// `GET {api_base}api/v1/resources/{id}`.
+pub async fn resource(api_base: &str, id: &str) -> Result<Resource, FetchError> {
+    let url =
+        format!("{api_base}{}/resources/{}", API_PREFIX.trim_start_matches('/'), encode_path_segment(id));
+    let response = Request::get(&url).send().await.map_err(|_| FetchError::Network)?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    response.json::<Resource>().await.map_err(|_| FetchError::Malformed)
+}
+
+/// Percent-encodes everything but unreserved characters, so an id cannot change the path.
+fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_path_segments() {
+        assert_eq!(super::encode_path_segment("a-b_c"), "a-b_c");
+        assert_eq!(super::encode_path_segment("../x y"), "..%2Fx%20y");
+    }
+}

@@ -1,0 +1,264 @@
+//! `<bao-card resource="…">`: one resource of the commons as a card that can unfold its full
+//! text inline. Until the data arrives, and whenever it cannot, the element's own light-DOM
+//! content (a plain link in the snippet) stays visible through a `<slot>`.
+
+use bao_contract::{Licence, Resource};
+use leptos::prelude::*;
+use stylers::style_str;
+
+use crate::api;
+
+/// The card's scoped class and stylesheet (stylers), put once in each shadow root.
+pub fn style() -> (&'static str, &'static str) {
+    style_str! {
+        .card {
+            box-sizing: border-box;
+            display: flex;
+            flex-direction: column;
+            height: var(--bao-card-height, 27rem);
+            overflow: hidden;
+            border: 1px solid var(--bao-border, #d9d4e8);
+            border-radius: var(--bao-radius, 0.75rem);
+            background: var(--bao-background, #ffffff);
+            color: var(--bao-text, #1f1b2e);
+            font: inherit;
+            line-height: 1.45;
+            text-align: start;
+        }
+        .card.open {
+            height: auto;
+            min-height: var(--bao-card-height, 27rem);
+        }
+        .media {
+            flex: none;
+            height: 8.5rem;
+            margin: 0;
+            background: linear-gradient(135deg, #ece7fb, #d5ecea);
+            display: flex;
+            align-items: flex-end;
+            padding: 0;
+            position: relative;
+        }
+        .media img {
+            width: 100%;
+            height: 100%;
+            object-fit: cover;
+            display: block;
+        }
+        .content {
+            flex: 1;
+            display: flex;
+            flex-direction: column;
+            gap: 0.35rem;
+            padding: 0.8rem 1rem 0.9rem;
+            min-height: 0;
+        }
+        .meta {
+            margin: 0;
+            font-size: 0.82rem;
+            font-weight: 600;
+            color: var(--bao-accent, #4b3a9c);
+            white-space: nowrap;
+            overflow: hidden;
+            text-overflow: ellipsis;
+        }
+        .title {
+            margin: 0;
+            font-size: 1.2rem;
+            line-height: 1.25;
+            font-weight: 700;
+            color: inherit;
+            display: -webkit-box;
+            -webkit-box-orient: vertical;
+            -webkit-line-clamp: 2;
+            overflow: hidden;
+        }
+        .summary {
+            margin: 0;
+            display: -webkit-box;
+            -webkit-box-orient: vertical;
+            -webkit-line-clamp: 3;
+            overflow: hidden;
+        }
+        .open .summary {
+            display: block;
+        }
+        .authors {
+            margin: 0;
+            font-size: 0.88rem;
+            color: var(--bao-muted, #524c66);
+            white-space: nowrap;
+            overflow: hidden;
+            text-overflow: ellipsis;
+        }
+        .tags {
+            display: flex;
+            flex-wrap: wrap;
+            gap: 0.3rem;
+            max-height: 1.6rem;
+            overflow: hidden;
+            margin: 0;
+            padding: 0;
+            list-style: none;
+        }
+        .tags li {
+            font-size: 0.78rem;
+            padding: 0.05rem 0.55rem;
+            border-radius: 1rem;
+            background: var(--bao-tag, #eee9fa);
+        }
+        .actions {
+            margin-top: auto;
+            display: flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: 0.5rem 0.9rem;
+            padding-top: 0.4rem;
+        }
+        .read {
+            font: inherit;
+            font-weight: 600;
+            min-height: 2.25rem;
+            padding: 0.35rem 0.9rem;
+            border-radius: 0.5rem;
+            border: 2px solid var(--bao-accent, #4b3a9c);
+            background: var(--bao-accent, #4b3a9c);
+            color: #ffffff;
+            cursor: pointer;
+        }
+        .read:focus-visible {
+            outline: 3px solid #f2a900;
+            outline-offset: 2px;
+        }
+        a {
+            color: var(--bao-link, #3b2c85);
+        }
+        a:focus-visible {
+            outline: 3px solid #f2a900;
+            outline-offset: 2px;
+        }
+        .licence {
+            font-size: 0.82rem;
+        }
+        .body {
+            border-top: 1px solid var(--bao-border, #d9d4e8);
+            margin-top: 0.6rem;
+            padding-top: 0.6rem;
+            overflow-wrap: anywhere;
+        }
+        .licence-note {
+            font-size: 0.82rem;
+            color: var(--bao-muted, #524c66);
+        }
+        @media (prefers-reduced-motion: no-preference) {
+            .read {
+                transition: background-color 0.15s;
+            }
+        }
+    }
+}
+
+/// The element's view: the light-DOM fallback until the resource is there, then the card.
+#[component]
+pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
+    let fetch_base = api_base.clone();
+    let loaded = LocalResource::new(move || {
+        let base = fetch_base.clone();
+        let id = resource_id.clone();
+        async move { api::resource(&base, &id).await }
+    });
+    move || match loaded.get() {
+        Some(Ok(resource)) => view! { <CardView resource=resource api_base=api_base.clone() /> }.into_any(),
+        // Loading, unknown id, server unreachable: the host's own link stays readable.
+        _ => view! { <slot></slot> }.into_any(),
+    }
+}
+
+#[component]
+fn CardView(resource: Resource, api_base: String) -> impl IntoView {
+    let (class, _) = style();
+    let summary = resource.summary;
+    let (expanded, set_expanded) = signal(false);
+    let (image_failed, set_image_failed) = signal(false);
+    let body_id = format!("bao-body-{}", summary.id);
+    let canonical = format!("{api_base}r/{}", summary.id);
+    let image = summary.image.map(|image| {
+        let url = absolute_url(&api_base, &image.url);
+        (url, image.alt)
+    });
+    let title_for_label = summary.title.clone();
+    let meta = format!("{} · {}", summary.kind.label_fr(), summary.network.name);
+    let authors = (!summary.authors.is_empty()).then(|| format!("Par {}", summary.authors.join(", ")));
+    let tags = summary.tags;
+    let licence = summary.licence;
+    let body_html = resource.body_html;
+
+    view! { class=class,
+        <article class="card" class:open=move || expanded.get() lang=summary.lang aria-label=summary.title.clone()>
+            <div class="media" aria-hidden=move || image.is_none() || image_failed.get()>
+                {image.map(|(url, alt)| view! { class=class,
+                    <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272"
+                        style:display=move || if image_failed.get() { "none" } else { "block" }
+                        on:error=move |_| set_image_failed.set(true) />
+                })}
+            </div>
+            <div class="content">
+                <p class="meta">{meta}</p>
+                <h2 class="title">{summary.title}</h2>
+                <p class="summary">{summary.summary}</p>
+                {authors.map(|authors| view! { class=class, <p class="authors">{authors}</p> })}
+                <ul class="tags" aria-label="Thèmes">
+                    {tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
+                </ul>
+                <div class="actions">
+                    <button type="button" class="read" aria-expanded=move || expanded.get().to_string()
+                        aria-controls=body_id.clone()
+                        on:click=move |_| set_expanded.update(|open| *open = !*open)>
+                        {move || if expanded.get() { "Replier la fiche" } else { "Lire la fiche" }}
+                    </button>
+                    <a href=canonical.clone() aria-label=format!("Page de la fiche : {title_for_label}")>"Page de la fiche"</a>
+                    <LicenceBadge licence=licence.clone() class=class />
+                </div>
+                <div id=body_id class="body" hidden=move || !expanded.get()>
+                    {move || expanded.get().then(|| view! { class=class,
+                        <div inner_html=body_html.clone()></div>
+                        <p class="licence-note">{licence_sentence(&licence)}</p>
+                        <p class="licence-note"><a href=summary.source_url.clone()>"Source originale"</a></p>
+                    })}
+                </div>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn LicenceBadge(licence: Licence, class: &'static str) -> impl IntoView {
+    let label = licence.label.clone();
+    match licence.url {
+        Some(url) => view! { class=class,
+            <a class="licence" href=url rel="license" title=licence_sentence(&licence)>{label}</a>
+        }
+        .into_any(),
+        None => view! { class=class, <span class="licence">{label}</span> }.into_any(),
+    }
+}
+
+/// The licence as a sentence, with the source's own words and caveats.
+fn licence_sentence(licence: &Licence) -> String {
+    let mut sentence = format!("Licence : {}", licence.label);
+    if licence.version_unknown {
+        sentence.push_str(" (version non précisée par la source)");
+    }
+    if let Some(raw) = &licence.raw {
+        sentence.push_str(&format!(" — « {raw} »"));
+    }
+    sentence
+}
+
+/// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.
+fn absolute_url(api_base: &str, url: &str) -> String {
+    match url.strip_prefix('/') {
+        Some(path) if !path.starts_with('/') => format!("{api_base}{path}"),
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,95 @@
+//! `cargo xtask build-widget`: wasm32 build of `widget/` → wasm-bindgen → wasm-opt, into
+//! `target/widget-dist/` where the server picks the files up (it hashes their names itself).
+//!
+//! With a wasm32 standard library installed (a normal rustup), the ordinary build is used. Without
+//! one (these machines), Debian's `rustc-web` builds std from source: see shared notes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::{run, setup};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+/// Features the current rustc emits and wasm-opt must accept.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+];
+
+/// Builds the bundle and returns the folder holding it.
+pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
+    let target_dir = root.join("target/wasm");
+    let mut cargo = if rustup_has_wasm_std() {
+        let mut cargo = Command::new("cargo");
+        cargo.args(["build", "--target", TARGET]);
+        cargo
+    } else {
+        setup::apt_tool("/usr/lib/rustlib/src/rust", "rustc-web cargo-web rust-web-src lld")?;
+        let mut cargo = Command::new("/usr/bin/cargo");
+        cargo
+            .env("RUSTC", "/usr/bin/rustc")
+            .env("RUSTDOC", "/usr/bin/rustdoc")
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld")
+            // Panics abort at once, without formatting machinery: ~7 KB less brotli. The widget
+            // does not panic (clippy denies unwrap/expect/panic); embed.js catches a trap.
+            .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+            .args([
+                "build",
+                "--target",
+                TARGET,
+                "-Zbuild-std=std,panic_abort",
+                "-Zbuild-std-features=optimize_for_size",
+            ]);
+        cargo
+    };
+    run(cargo
+        .args(["--locked", "--profile", PROFILE, "-p", "bao-widget", "--target-dir"])
+        .arg(&target_dir)
+        .env_remove("CARGO_BUILD_TARGET"))?;
+    let wasm = target_dir.join(TARGET).join(PROFILE).join("bao_widget.wasm");
+
+    let out_dir = root.join("target/widget-dist");
+    std::fs::create_dir_all(&out_dir)?;
+    let bindgen = setup::wasm_bindgen_cli(root)?;
+    run(Command::new(bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out_dir)
+        .arg(&wasm))?;
+
+    setup::node_modules(root)?;
+    let optimized = out_dir.join("bao_widget_bg.wasm");
+    run(Command::new(root.join("tests/node_modules/.bin/wasm-opt"))
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(&optimized)
+        .arg("-o")
+        .arg(&optimized))
+    .context("wasm-opt (npm package binaryen)")?;
+    let size = std::fs::metadata(&optimized)?.len();
+    eprintln!("xtask: widget bundle in {} (wasm {size} bytes)", out_dir.display());
+    Ok(out_dir)
+}
+
+/// True when rustup's toolchain has a prebuilt wasm32 standard library.
+fn rustup_has_wasm_std() -> bool {
+    Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", TARGET])
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .is_some_and(|dir| Path::new(dir.trim()).join("libstd.rlib").exists() || has_std_rlib(dir.trim()))
+}
+
+fn has_std_rlib(dir: &str) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("libstd-"))
+    })
+}

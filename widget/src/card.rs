@@ -68,20 +68,16 @@ pub fn style() -> (&'static str, &'static str) {
             line-height: 1.25;
             font-weight: 700;
             color: inherit;
-            display: -webkit-box;
-            -webkit-box-orient: vertical;
-            -webkit-line-clamp: 2;
+            max-height: 3rem;
             overflow: hidden;
         }
         .summary {
             margin: 0;
-            display: -webkit-box;
-            -webkit-box-orient: vertical;
-            -webkit-line-clamp: 3;
+            max-height: 4.4rem;
             overflow: hidden;
         }
         .open .summary {
-            display: block;
+            max-height: none;
         }
         .authors {
             margin: 0;
@@ -186,7 +182,8 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
         let url = absolute_url(&api_base, &image.url);
         (url, image.alt)
     });
-    let title_for_label = summary.title.clone();
+    let title = summary.title;
+    let has_image = image.is_some();
     let meta = format!("{} · {}", summary.kind.label_fr(), summary.network.name);
     let authors = (!summary.authors.is_empty()).then(|| format!("Par {}", summary.authors.join(", ")));
     let tags = summary.tags;
@@ -194,8 +191,8 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
     let body_html = resource.body_html;
 
     view! { class=class,
-        <article class="card" class:open=move || expanded.get() lang=summary.lang aria-label=summary.title.clone()>
-            <div class="media" aria-hidden=move || image.is_none() || image_failed.get()>
+        <article class="card" class:open=move || expanded.get() lang=summary.lang aria-label=title.clone()>
+            <div class="media" aria-hidden=move || !has_image || image_failed.get()>
                 {image.map(|(url, alt)| view! { class=class,
                     <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272"
                         style:display=move || if image_failed.get() { "none" } else { "block" }
@@ -204,7 +201,7 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
             </div>
             <div class="content">
                 <p class="meta">{meta}</p>
-                <h2 class="title">{summary.title}</h2>
+                <h2 class="title">{title.clone()}</h2>
                 <p class="summary">{summary.summary}</p>
                 {authors.map(|authors| view! { class=class, <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label="Thèmes">
@@ -216,7 +213,7 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                         on:click=move |_| set_expanded.update(|open| *open = !*open)>
                         {move || if expanded.get() { "Replier la fiche" } else { "Lire la fiche" }}
                     </button>
-                    <a href=canonical.clone() aria-label=format!("Page de la fiche : {title_for_label}")>"Page de la fiche"</a>
+                    <a href=canonical.clone() aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
                     <LicenceBadge licence=licence.clone() class=class />
                 </div>
                 <div id=body_id class="body" hidden=move || !expanded.get()>
@@ -234,9 +231,10 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
 #[component]
 fn LicenceBadge(licence: Licence, class: &'static str) -> impl IntoView {
     let label = licence.label.clone();
+    let sentence = licence_sentence(&licence);
     match licence.url {
         Some(url) => view! { class=class,
-            <a class="licence" href=url rel="license" title=licence_sentence(&licence)>{label}</a>
+            <a class="licence" href=url rel="license" title=sentence>{label}</a>
         }
         .into_any(),
         None => view! { class=class, <span class="licence">{label}</span> }.into_any(),

@@ -128,11 +128,22 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
     collect_markdown_files(&source.root, &source.root, &mut files)?;
     files.sort();
 
-    let owner_network = NetworkRef {
-        id: slugify(&source.owner),
-        name: source.network_name.clone().unwrap_or_else(|| source.owner.clone()),
-        url: Some(format!("https://github.com/{}/{}", source.owner, source.repo)),
-    };
+    // A repository's README may name its network in its front matter (`network`, `network_url`).
+    let readme_text = std::fs::read_to_string(source.root.join("README.md")).unwrap_or_default();
+    let readme = frontmatter::split(&readme_text);
+    let owner_network =
+        NetworkRef {
+            id: slugify(&source.owner),
+            name: source
+                .network_name
+                .clone()
+                .or_else(|| readme.text("network").map(str::to_owned))
+                .unwrap_or_else(|| source.owner.clone()),
+            url: Some(readme.text("network_url").map_or_else(
+                || format!("https://github.com/{}/{}", source.owner, source.repo),
+                str::to_owned,
+            )),
+        };
     let repository_licence = repository_licence(&source.root);
     let mut read = ReadRepository { networks: vec![owner_network.clone()], ..ReadRepository::default() };
 

@@ -1,0 +1,250 @@
+// <bao-card> end to end: the real server, the real wasm bundle, headless Chromium.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  DEMO_IDS, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
+} from "./support.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openDemo() {
+  const session = await newPage(browser);
+  await session.page.goto(`${server.url}demo/`);
+  await session.page.waitForFunction(
+    (count) => [...document.querySelectorAll("bao-card")].filter((c) => c.shadowRoot?.querySelector("h2")).length === count,
+    DEMO_IDS.length,
+  );
+  return session;
+}
+
+describe("the demo page", () => {
+  test("each card shows, in its shadow root, the title stored in the database", async () => {
+    const { page, problems, close } = await openDemo();
+    const titles = await renderedTitles(page);
+    for (const id of DEMO_IDS) {
+      const { status, body } = await fetchJson(`${server.url}api/v1/resources/${id}`);
+      assert.equal(status, 200);
+      assert.equal(titles[id], body.title, `card ${id}`);
+    }
+    // The title lives in the shadow root, not in the host page's DOM.
+    assert.equal(await page.evaluate(() => document.querySelectorAll("bao-card h2").length), 0);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("each card shows its licence with a link, its network and a link to its canonical page", async () => {
+    const { page, problems, close } = await openDemo();
+    const card = page.locator('bao-card[resource="exemples-cercle-de-parole"]');
+    const licence = card.locator("a[rel=license]");
+    await assert.doesNotReject(licence.waitFor());
+    assert.equal(await licence.textContent(), "CC BY-SA 4.0");
+    assert.match(await licence.getAttribute("href"), /creativecommons\.org\/licenses\/by-sa\/4\.0/);
+    assert.match(await card.locator(".meta").textContent(), /Réseau des communs exemplaires/);
+    assert.match(await card.locator(".authors").textContent(), /Camille Martin, Youssef Benali/);
+    const canonical = await card.locator("a", { hasText: "Page de la fiche" }).getAttribute("href");
+    assert.equal(canonical, `${server.url}r/exemples-cercle-de-parole`);
+    const pageResponse = await fetch(canonical);
+    assert.equal(pageResponse.status, 200);
+    assert.match(await pageResponse.text(), /<h1>Le cercle de parole<\/h1>/);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("“Lire la fiche” unfolds the full text inline, by mouse and by keyboard", async () => {
+    const { page, problems, close } = await openDemo();
+    const card = page.locator('bao-card[resource="exemples-cercle-de-parole"]');
+    const button = card.locator("button.read");
+    assert.equal(await page.getByRole("button", { name: "Lire la fiche" }).count(), 4, "one named button per card");
+    assert.equal(await button.textContent(), "Lire la fiche");
+    assert.equal(await button.getAttribute("aria-expanded"), "false");
+    assert.equal(await card.locator(".body").isVisible(), false);
+    await button.click();
+    assert.equal(await button.getAttribute("aria-expanded"), "true");
+    await card.locator(".body li", { hasText: "Donner la parole" }).waitFor();
+    assert.match(await card.locator(".body").textContent(), /Le cercle ne sert pas à convaincre/);
+    // Keyboard: the same button folds it again with Enter.
+    await button.focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await button.getAttribute("aria-expanded"), "false");
+    assert.equal(await button.textContent(), "Lire la fiche");
+    // Tab reaches the button of the next card.
+    const second = page.locator('bao-card[resource="exemples-gouvernance-partagee"] button.read');
+    await second.focus();
+    await page.keyboard.press("Space");
+    await page.locator('bao-card[resource="exemples-gouvernance-partagee"] .body table').waitFor();
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("the host page's CSS does not leak into the cards", async () => {
+    const { page, problems, close } = await openDemo();
+    const styles = await page.evaluate(() => {
+      const root = document.querySelector('bao-card[resource="exemples-repair-cafe"]').shadowRoot;
+      const title = getComputedStyle(root.querySelector("h2"));
+      const button = getComputedStyle(root.querySelector("button"));
+      const hostH2 = getComputedStyle(document.querySelector("main > h2"));
+      return {
+        titleColor: title.color, titleTransform: title.textTransform, titleBorder: title.borderBottomStyle,
+        buttonBackground: button.backgroundColor, buttonBorder: button.borderTopStyle,
+        hostColor: hostH2.color, hostTransform: hostH2.textTransform,
+      };
+    });
+    // The host's rules really apply to its own h2 …
+    assert.equal(styles.hostColor, "rgb(179, 38, 30)");
+    assert.equal(styles.hostTransform, "uppercase");
+    // … and not to ours.
+    assert.notEqual(styles.titleColor, "rgb(179, 38, 30)");
+    assert.equal(styles.titleTransform, "none");
+    assert.equal(styles.titleBorder, "none");
+    assert.equal(styles.buttonBackground, "rgb(75, 58, 156)");
+    assert.equal(styles.buttonBorder, "solid");
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("cards added or changed after load are upgraded", async () => {
+    const { page, problems, close } = await openDemo();
+    await page.evaluate(() => {
+      const card = document.createElement("bao-card");
+      card.id = "late";
+      card.setAttribute("resource", "exemples-repair-cafe");
+      card.innerHTML = '<a href="/r/exemples-repair-cafe">Repair café</a>';
+      document.querySelector("main").append(card);
+    });
+    await page.locator("#late h2", { hasText: "Organiser un repair café" }).waitFor();
+    await page.evaluate(() => document.querySelector("#late").setAttribute("resource", "exemples-jardin-partage"));
+    await page.locator("#late h2", { hasText: "Notre jardin a changé la rue" }).waitFor();
+    assert.equal(await page.locator("#late h2").count(), 1);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+});
+
+describe("fallbacks", () => {
+  test("an unknown id keeps the element's own fallback link", async () => {
+    const { page, problems, close } = await openDemo();
+    const notFound = page.waitForResponse((r) => r.url().endsWith("/api/v1/resources/pas-une-fiche"));
+    await page.evaluate(() => {
+      const card = document.createElement("bao-card");
+      card.id = "unknown";
+      card.setAttribute("resource", "pas-une-fiche");
+      card.innerHTML = '<a href="https://multibao.org/">Voir sur multiBàO</a>';
+      document.querySelector("main").append(card);
+    });
+    assert.equal((await notFound).status(), 404);
+    await page.waitForTimeout(200);
+    const fallback = page.locator("#unknown > a");
+    assert.equal(await fallback.isVisible(), true, "the fallback link is visible");
+    assert.equal(await page.locator("#unknown h2").count(), 0);
+    // The browser reports the 404 itself; nothing else may appear.
+    assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
+    await close();
+  });
+
+  test("with the server stopped, the fallback link stays and the page works", async () => {
+    const other = await startServer({ seedFixtures: false });
+    const base = other.url;
+    await other.stop();
+    const site = await startHostSite({
+      "/": hostPage(
+        `<main><p id="host">Texte du site</p><bao-card resource="exemples-cercle-de-parole">` +
+          `<a href="${base}r/exemples-cercle-de-parole">Le cercle de parole</a></bao-card>` +
+          `<script src="${base}embed.js"></script><script>window.hostStillRuns = true</script></main>`,
+      ),
+    });
+    const { page, close } = await newPage(browser);
+    await page.goto(site.url);
+    assert.equal(await page.locator("bao-card > a").isVisible(), true);
+    assert.equal(await page.locator("bao-card > a").textContent(), "Le cercle de parole");
+    assert.equal(await page.evaluate(() => window.hostStillRuns), true);
+    await close();
+    await site.close();
+  });
+
+  test("a server that stops after the bundle loaded leaves the fallback of new cards", async () => {
+    const other = await startServer({ seedFixtures: false });
+    const { page, problems, close } = await newPage(browser);
+    await page.goto(`${other.url}demo/`);
+    await page.locator('bao-card[resource="exemples-cercle-de-parole"] h2').waitFor();
+    await other.stop();
+    await page.evaluate(() => {
+      const card = document.createElement("bao-card");
+      card.id = "offline";
+      card.setAttribute("resource", "exemples-repair-cafe");
+      card.innerHTML = '<a href="/r/exemples-repair-cafe">Repair café (lien)</a>';
+      document.querySelector("main").append(card);
+    });
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator("#offline > a").isVisible(), true);
+    assert.equal(await page.locator("#offline h2").count(), 0);
+    assert.deepEqual(problems.filter((p) => !p.includes("ERR_CONNECTION_REFUSED")), []);
+    await close();
+  });
+
+  test("a card whose image is gone still shows its title and text", async () => {
+    const { page, problems, close } = await newPage(browser);
+    await page.goto(`${server.url}demo/`);
+    await page.evaluate(() => {
+      const card = document.createElement("bao-card");
+      card.id = "imageless";
+      card.setAttribute("resource", "fixtures-hostile");
+      document.querySelector("main").append(card);
+    });
+    await page.locator("#imageless h2", { hasText: "Fiche piégée" }).waitFor();
+    await page.waitForFunction(() => getComputedStyle(document.querySelector("#imageless").shadowRoot.querySelector(".media img")).display === "none");
+    const box = await page.locator("#imageless").boundingBox();
+    assert.ok(box.height >= 300, `the card keeps its height (${box.height})`);
+    assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
+    await close();
+  });
+});
+
+describe("safety", () => {
+  test("content cannot run script in the host page", async () => {
+    const { page, problems, close } = await newPage(browser);
+    await page.goto(`${server.url}demo/`);
+    await page.evaluate(() => {
+      const card = document.createElement("bao-card");
+      card.id = "hostile";
+      card.setAttribute("resource", "fixtures-hostile");
+      document.querySelector("main").append(card);
+    });
+    await page.locator("#hostile button.read").click();
+    await page.locator("#hostile .body", { hasText: "Texte légitime de la fiche" }).waitFor();
+    await page.locator("#hostile .body a", { hasText: "clic" }).click().catch(() => {});
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const body = await page.locator("#hostile .body").innerHTML();
+    assert.doesNotMatch(body, /<script|onerror|javascript:|evil\.example/);
+    // The fixture's own images point at hosts this closed network cannot reach.
+    assert.deepEqual(problems.filter((p) => !p.includes("404") && !p.includes("ERR_NAME_NOT_RESOLVED")), []);
+    await close();
+  });
+
+  test("including the script twice defines the elements once, without errors", async () => {
+    const { page, problems, close } = await newPage(browser);
+    const site = await startHostSite({
+      "/": hostPage(
+        `<script src="${server.url}embed.js"></script><script src="${server.url}embed.js"></script>` +
+          `<bao-card resource="exemples-jardin-partage"><a href="${server.url}r/exemples-jardin-partage">Jardin</a></bao-card>`,
+      ),
+    });
+    // The partner's site is another origin: CORS and the module import must allow it.
+    await page.goto(site.url);
+    await page.locator("bao-card h2", { hasText: "Notre jardin a changé la rue" }).waitFor();
+    assert.deepEqual(problems, []);
+    await close();
+    await site.close();
+  });
+});

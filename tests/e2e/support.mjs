@@ -1,0 +1,130 @@
+// Shared set-up of the browser tests: the real server on a free port, Debian's Chromium driven by
+// playwright-core, and a console recorder so every scenario can check the console stays clean.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SERVER_BIN = process.env.BAO_SERVER_BIN || join(ROOT, "target/debug/multibao-embed");
+
+/** The ids of the demo's sample fiches, as the importer names them. */
+export const DEMO_IDS = [
+  "exemples-cercle-de-parole",
+  "exemples-gouvernance-partagee",
+  "exemples-repair-cafe",
+  "exemples-jardin-partage",
+];
+
+/** Resources that exist only for the tests: a hostile body and an image that is gone. */
+function writeFixtureRepository(dir) {
+  const repo = join(dir, "fixtures-tests");
+  mkdirSync(repo, { recursive: true });
+  writeFileSync(
+    join(repo, "hostile.md"),
+    `---\ntitle: Fiche piégée\nimage_url: /demo/media/absente.svg\n---\n\n# Fiche piégée\n\n` +
+      `<script>window.__pwned = "script"</script>\n\n<img src="x" onerror="window.__pwned = 'onerror'">\n\n` +
+      `[clic](javascript:window.__pwned='href')\n\n<iframe src="https://evil.example/"></iframe>\n\nTexte légitime de la fiche.\n`,
+  );
+  return repo;
+}
+
+/** Starts the real server with the demo content (and the test fixtures) on a free port. */
+export async function startServer({ seedFixtures = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
+  const args = [
+    "--db", join(dir, "e2e.sqlite3"), "serve", "--listen", "127.0.0.1:0",
+    "--seed", join(ROOT, "demo/content/exemples-fiches"),
+    "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
+  ];
+  if (seedFixtures) args.push("--seed", writeFixtureRepository(dir));
+  const child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const url = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${stderr}`)), 30_000);
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[0]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${stderr}`)));
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Headless Chromium from Debian, with the flags that work as root on a closed network. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
+    args: [
+      "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** A new page whose console errors, warnings and uncaught exceptions are recorded. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") {
+      problems.push(`${message.type()}: ${message.text()} (${message.location().url})`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  return { page, problems, close: () => context.close() };
+}
+
+/** The card titles rendered inside each element's shadow root, by resource id. */
+export async function renderedTitles(page) {
+  return page.$$eval("bao-card", (cards) =>
+    Object.fromEntries(cards.map((card) => [card.getAttribute("resource"), card.shadowRoot?.querySelector("h2")?.textContent ?? null])),
+  );
+}
+
+export async function fetchJson(url) {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+/**
+ * A partner's website on its own origin (another port), serving the given pages: what a
+ * webmaster's site is to the widget. `pages` maps a path to its HTML.
+ */
+export async function startHostSite(pages) {
+  const { createServer } = await import("node:http");
+  const site = createServer((request, response) => {
+    const html = pages[new URL(request.url, "http://host").pathname];
+    response.writeHead(html ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    response.end(html ?? "introuvable");
+  });
+  await new Promise((r) => site.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${site.address().port}/`,
+    close: () => new Promise((r) => site.close(r)),
+  };
+}
+
+/** A minimal partner page around `body`. */
+export function hostPage(body) {
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site partenaire</title>` +
+    `<link rel="icon" href="data:,"></head><body>${body}</body></html>`;
+}

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const SERVER_BIN = process.env.BAO_SERVER_BIN || join(ROOT, "target/debug/multibao-embed");
+const serverBin = (release) =>
+  process.env.BAO_SERVER_BIN || join(ROOT, release ? "target/release/multibao-embed" : "target/debug/multibao-embed");
 
 /** The ids of the demo's sample fiches, as the importer names them. */
 export const DEMO_IDS = [
@@ -32,7 +33,7 @@ function writeFixtureRepository(dir) {
 }
 
 /** Starts the real server with the demo content (and the test fixtures) on a free port. */
-export async function startServer({ seedFixtures = true } = {}) {
+export async function startServer({ seedFixtures = true, release = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const args = [
     "--db", join(dir, "e2e.sqlite3"), "serve", "--listen", "127.0.0.1:0",
@@ -40,7 +41,7 @@ export async function startServer({ seedFixtures = true } = {}) {
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
   if (seedFixtures) args.push("--seed", writeFixtureRepository(dir));
-  const child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
+  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const url = await new Promise((resolvePromise, reject) => {

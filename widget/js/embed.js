@@ -1,4 +1,4 @@
-/*! multibao-embed — the one script a webmaster pastes. Licence AGPL-3.0-or-later.
+/*! multibao-embed — the one script a webmaster pastes. Licence MIT.
  *
  * Defines the <bao-*> custom elements at once (so space is reserved and the light-DOM fallback
  * stays readable), then loads the WebAssembly widget once, and mounts it into each element's

@@ -28,7 +28,8 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     let target_dir = root.join("target/wasm");
     let mut cargo = if rustup_has_wasm_std() {
         let mut cargo = Command::new("cargo");
-        cargo.args(["build", "--target", TARGET]);
+        // stylers uses a nightly library feature.
+        cargo.env("RUSTC_BOOTSTRAP", "1").args(["build", "--target", TARGET]);
         cargo
     } else {
         setup::apt_tool("/usr/lib/rustlib/src/rust", "rustc-web cargo-web rust-web-src lld")?;

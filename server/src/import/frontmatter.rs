@@ -50,13 +50,11 @@ pub fn split(text: &str) -> Document<'_> {
         return parse_fields(yaml, body);
     }
     // Front matter hidden in a leading HTML comment (so GitHub does not render it).
-    if let Some(after_open) = trimmed.strip_prefix("<!--") {
-        if let Some(close) = after_open.find("-->") {
-            let inside = after_open[..close].trim_start();
-            if let Some((yaml, _)) = fenced_block(inside) {
-                return parse_fields(yaml, &after_open[close + 3..]);
-            }
-        }
+    if let Some(after_open) = trimmed.strip_prefix("<!--")
+        && let Some(close) = after_open.find("-->")
+        && let Some((yaml, _)) = fenced_block(after_open[..close].trim_start())
+    {
+        return parse_fields(yaml, &after_open[close + 3..]);
     }
     Document { fields: BTreeMap::new(), body: text, lenient: false }
 }

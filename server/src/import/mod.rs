@@ -195,10 +195,10 @@ fn collect_markdown_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Re
         }
         if path.is_dir() {
             collect_markdown_files(root, &path, out)?;
-        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md")) {
-            if let Ok(relative) = path.strip_prefix(root) {
-                out.push(relative.to_owned());
-            }
+        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            out.push(relative.to_owned());
         }
     }
     Ok(())

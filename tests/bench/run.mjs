@@ -1,0 +1,170 @@
+// Benchmarks of multibao-embed (run by `cargo xtask bench`; see BENCHMARKS.md). Measures, in one
+// run on this machine: bundle size, page load to first card painted (and at 4× CPU throttling),
+// CLS of the demo page, and the resource endpoint's throughput and latency with a bare axum
+// handler as baseline. Prints a Markdown report and writes it to target/bench/report.md.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { ROOT, launchBrowser, startServer } from "../e2e/support.mjs";
+
+const LOADS = Number(process.env.BENCH_LOADS || 15);
+const WRK_RUNS = Number(process.env.BENCH_WRK_RUNS || 3);
+const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS || 10);
+const RESOURCE = "exemples-cercle-de-parole";
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const kb = (bytes) => (bytes / 1024).toFixed(1);
+const lines = [];
+const say = (line = "") => {
+  lines.push(line);
+  console.log(line);
+};
+
+const server = await startServer({ seedFixtures: false, release: true });
+const browser = await launchBrowser();
+try {
+  say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
+  say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
+  say();
+  await bundleSize();
+  await pageLoads();
+  await throughput();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+mkdirSync(join(ROOT, "target/bench"), { recursive: true });
+writeFileSync(join(ROOT, "target/bench/report.md"), lines.join("\n") + "\n");
+
+async function bundleSize() {
+  const embed = await (await fetch(`${server.url}embed.js`)).text();
+  const glueName = embed.match(/bao_widget\.[0-9a-f]+\.js/)[0];
+  const wasmName = embed.match(/bao_widget_bg\.[0-9a-f]+\.wasm/)[0];
+  const files = [
+    ["embed.js", Buffer.from(embed)],
+    [glueName, Buffer.from(await (await fetch(`${server.url}widget/${glueName}`)).arrayBuffer())],
+    [wasmName, Buffer.from(await (await fetch(`${server.url}widget/${wasmName}`)).arrayBuffer())],
+  ];
+  say("## Bundle size (bytes as served; gzip -9, brotli -q 11)");
+  say("| file | raw KB | gzip KB | brotli KB |");
+  say("|---|---:|---:|---:|");
+  const total = [0, 0, 0];
+  for (const [name, bytes] of files) {
+    const sizes = [
+      bytes.length,
+      gzipSync(bytes, { level: 9 }).length,
+      brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    ];
+    sizes.forEach((size, i) => (total[i] += size));
+    say(`| ${name} | ${kb(sizes[0])} | ${kb(sizes[1])} | ${kb(sizes[2])} |`);
+  }
+  say(`| **total** | **${kb(total[0])}** | **${kb(total[1])}** | **${kb(total[2])}** (target ≤ 60) |`);
+  say();
+}
+
+// Records, inside the page, when the static fallback first painted (FCP: the baseline) and when
+// the first card's title is painted (two animation frames after it is in the shadow root).
+const PAINT_PROBE = () => {
+  window.__bench = { shifts: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__bench.shifts += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  const check = () => {
+    const title = document.querySelector("bao-card")?.shadowRoot?.querySelector("h2");
+    if (title) {
+      requestAnimationFrame(() => requestAnimationFrame(() => (window.__bench.card = performance.now())));
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  requestAnimationFrame(check);
+};
+
+async function loadOnce(throttle) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  await page.addInitScript(PAINT_PROBE);
+  await page.goto(`${server.url}demo/`);
+  await page.waitForFunction(() => window.__bench.card !== undefined, null, { timeout: 60_000 });
+  await page.waitForTimeout(1000); // let late shifts, if any, be recorded
+  const result = await page.evaluate(() => ({
+    card: window.__bench.card,
+    fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+    cls: window.__bench.shifts,
+  }));
+  await context.close();
+  return result;
+}
+
+async function pageLoads() {
+  say(`## Demo page: load to first card painted (median of ${LOADS} cold loads, new browser context each)`);
+  say("Baseline: first contentful paint of the same page (the host's own text, before any card).");
+  say("| CPU | first card painted ms | FCP ms (baseline) | ratio | CLS (median, max) |");
+  say("|---|---:|---:|---:|---:|");
+  for (const throttle of [1, 4]) {
+    const runs = [];
+    for (let i = 0; i < LOADS; i++) runs.push(await loadOnce(throttle));
+    const card = median(runs.map((r) => r.card));
+    const fcp = median(runs.map((r) => r.fcp));
+    const cls = runs.map((r) => r.cls);
+    say(
+      `| ${throttle}× | ${card.toFixed(0)} | ${fcp.toFixed(0)} | ${(card / fcp).toFixed(2)} | ` +
+        `${median(cls).toFixed(4)}, ${Math.max(...cls).toFixed(4)} |`,
+    );
+  }
+  say();
+}
+
+function wrk(url) {
+  const out = execFileSync("wrk", ["-t2", "-c32", `-d${WRK_SECONDS}s`, "--latency", url]).toString();
+  const ms = (text) => {
+    const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
+    return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+  };
+  return {
+    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
+    p50: ms(out.match(/50%\s+(\S+)/)[1]),
+    p99: ms(out.match(/99%\s+(\S+)/)[1]),
+  };
+}
+
+async function throughput() {
+  const resourceUrl = `${server.url}api/v1/resources/${RESOURCE}`;
+  const json = Buffer.from(await (await fetch(resourceUrl)).arrayBuffer());
+  const jsonPath = join(ROOT, "target/bench/resource.json");
+  mkdirSync(join(ROOT, "target/bench"), { recursive: true });
+  writeFileSync(jsonPath, json);
+  const baseline = spawn(join(ROOT, "target/release/examples/bare_baseline"), [jsonPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const baselineUrl = await new Promise((resolve) =>
+    baseline.stdout.on("data", (chunk) => resolve(chunk.toString().match(/http:\/\/\S+\//)[0])),
+  );
+  try {
+    const real = [];
+    const bare = [];
+    // Alternate, so that noise on this shared machine falls on both alike.
+    for (let i = 0; i < WRK_RUNS; i++) {
+      bare.push(wrk(`${baselineUrl}api/v1/resources/${RESOURCE}`));
+      real.push(wrk(resourceUrl));
+    }
+    const row = (name, runs) =>
+      `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
+    say(`## GET /api/v1/resources/{id} (${json.length} bytes JSON), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
+    say("wrk shares the 2 cores with the server: absolute numbers are a floor; the ratio is the figure to compare.");
+    say("| server | req/s | p50 ms | p99 ms |");
+    say("|---|---:|---:|---:|");
+    say(row("bare axum handler, same bytes (baseline)", bare));
+    say(row("multibao-embed (SQLite, CORS, tracing, compression layers)", real));
+    const ratio = median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
+    say(`ratio of req/s to the baseline: **${ratio.toFixed(2)}**`);
+    say();
+  } finally {
+    baseline.kill();
+  }
+}

@@ -1,7 +1,8 @@
 //! Calls to the companion server's JSON API.
 
 use bao_contract::{API_PREFIX, Resource};
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use wasm_bindgen_futures::JsFuture;
 
 /// Why a resource could not be shown; the element then keeps its light-DOM fallback.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,15 @@ pub async fn resource(api_base: &str, id: &str) -> Result<Resource, FetchError> 
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
-    response.json::<Resource>().await.map_err(|_| FetchError::Malformed)
+    decode_json(response).await
+}
+
+/// Parses the body with the browser's own JSON parser and reads the result with
+/// serde-wasm-bindgen: no JSON parser compiled into the wasm (measured in BENCHMARKS.md).
+async fn decode_json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, FetchError> {
+    let promise = web_sys::Response::from(response).json().map_err(|_| FetchError::Malformed)?;
+    let value = JsFuture::from(promise).await.map_err(|_| FetchError::Malformed)?;
+    serde_wasm_bindgen::from_value(value).map_err(|_| FetchError::Malformed)
 }
 
 /// Percent-encodes everything but unreserved characters, so an id cannot change the path.

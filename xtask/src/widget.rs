@@ -41,7 +41,10 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld")
             // Panics abort at once, without formatting machinery: ~7 KB less brotli. The widget
             // does not panic (clippy denies unwrap/expect/panic); embed.js catches a trap.
-            .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+            .env(
+                "RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
+            )
             .args([
                 "build",
                 "--target",

@@ -210,6 +210,31 @@ describe("fallbacks", () => {
   });
 });
 
+test("a server that sends the wasm with the wrong MIME type still gets its cards", async () => {
+  // A misconfigured mirror that does not know .wasm files and sends them as application/octet-stream.
+  const { createServer } = await import("node:http");
+  const mirror = createServer(async (request, response) => {
+    const upstream = await fetch(new URL(request.url, server.url));
+    const type = request.url.endsWith(".wasm") ? "application/octet-stream" : upstream.headers.get("content-type");
+    response.writeHead(upstream.status, { "content-type": type, "access-control-allow-origin": "*" });
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise((r) => mirror.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${mirror.address().port}/`;
+  const site = await startHostSite({
+    "/": hostPage(`<script src="${base}embed.js"></script><bao-card resource="exemples-repair-cafe"><a href="#">Repair café</a></bao-card>`),
+  });
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(site.url);
+  await page.locator("bao-card h2", { hasText: "Organiser un repair café" }).waitFor();
+  // wasm-bindgen's loader says why it fell back from streaming compilation, as a warning.
+  assert.ok(problems.some((p) => p.startsWith("warning:") && p.includes("application/wasm")), problems.join("\n"));
+  assert.deepEqual(problems.filter((p) => !p.startsWith("warning:")), []);
+  await close();
+  await site.close();
+  await new Promise((r) => mirror.close(r));
+});
+
 describe("safety", () => {
   test("content cannot run script in the host page", async () => {
     const { page, problems, close } = await newPage(browser);

@@ -2,6 +2,7 @@
 //! `cargo xtask demo`, `cargo xtask test`, `cargo xtask build-widget`, `cargo xtask bench`.
 
 mod setup;
+mod wasm_exports;
 mod widget;
 
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::Context;
 
-use crate::{run, setup};
+use crate::{run, setup, wasm_exports};
 
 const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
@@ -70,6 +70,7 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
 
     setup::node_modules(root)?;
     let optimized = out_dir.join("bao_widget_bg.wasm");
+    drop_unused_exports(root, &optimized)?;
     run(Command::new(root.join("tests/node_modules/.bin/wasm-opt"))
         .arg("-Oz")
         .args(WASM_FEATURES)
@@ -80,6 +81,30 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     let size = std::fs::metadata(&optimized)?.len();
     eprintln!("xtask: widget bundle in {} (wasm {size} bytes)", out_dir.display());
     Ok(out_dir)
+}
+
+/// Exports of wasm-streams' JS classes (`IntoUnderlyingSource`…), which Leptos's `server_fn`
+/// brings in and no element of ours calls.
+fn is_unused_export(name: &str) -> bool {
+    name.contains("intounderlying")
+}
+
+/// Removes the exports no element calls, and the code only they reached (binaryen's metadce).
+fn drop_unused_exports(root: &Path, wasm: &Path) -> anyhow::Result<()> {
+    let exports = wasm_exports::export_names(&std::fs::read(wasm)?)?;
+    let graph = wasm_exports::metadce_graph(&exports, |name| !is_unused_export(name));
+    let graph_file = wasm.with_extension("metadce.json");
+    std::fs::write(&graph_file, graph)?;
+    run(Command::new(root.join("tests/node_modules/.bin/wasm-metadce"))
+        .args(WASM_FEATURES)
+        .arg("--graph-file")
+        .arg(&graph_file)
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm))
+    .context("wasm-metadce (npm package binaryen)")?;
+    std::fs::remove_file(graph_file)?;
+    Ok(())
 }
 
 /// True when rustup's toolchain has a prebuilt wasm32 standard library.

@@ -9,7 +9,7 @@ try {
   const { page } = await newPage(browser, { viewport: { width: 1100, height: 1000 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}demo/`);
   await page.waitForFunction(() => [...document.querySelectorAll("bao-card")].every((c) => c.shadowRoot?.querySelector("h2")));
-  await page.locator('bao-card[resource="exemples-gouvernance-partagee"] button.read').click();
+  await page.locator('bao-card[resource="exemples-gouvernance-partagee"] summary.read').click();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(ROOT, "demo/screenshot.png"), fullPage: true });
 } finally {

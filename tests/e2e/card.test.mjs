@@ -64,25 +64,29 @@ describe("the demo page", () => {
   test("“Lire la fiche” unfolds the full text inline, by mouse and by keyboard", async () => {
     const { page, problems, close } = await openDemo();
     const card = page.locator('bao-card[resource="exemples-cercle-de-parole"]');
-    const button = card.locator("button.read");
-    assert.equal(await page.getByRole("button", { name: "Lire la fiche" }).count(), 4, "one named button per card");
-    assert.equal(await button.textContent(), "Lire la fiche");
-    assert.equal(await button.getAttribute("aria-expanded"), "false");
+    const toggle = card.locator("summary.read");
+    const isOpen = () => card.locator("details.more").evaluate((details) => details.open);
+    assert.equal(await toggle.innerText(), "Lire la fiche");
     assert.equal(await card.locator(".body").isVisible(), false);
-    await button.click();
-    assert.equal(await button.getAttribute("aria-expanded"), "true");
+    await toggle.click();
+    assert.equal(await isOpen(), true);
+    assert.equal(await toggle.innerText(), "Replier la fiche");
     await card.locator(".body li", { hasText: "Donner la parole" }).waitFor();
     assert.match(await card.locator(".body").textContent(), /Le cercle ne sert pas à convaincre/);
-    // Keyboard: the same button folds it again with Enter.
-    await button.focus();
+    assert.match(await card.locator(".body .licence-note").first().textContent(), /CC BY-SA 4\.0/);
+    // Keyboard: Enter on the focused toggle folds it again.
+    await toggle.focus();
     await page.keyboard.press("Enter");
-    assert.equal(await button.getAttribute("aria-expanded"), "false");
-    assert.equal(await button.textContent(), "Lire la fiche");
-    // Tab reaches the button of the next card.
-    const second = page.locator('bao-card[resource="exemples-gouvernance-partagee"] button.read');
-    await second.focus();
+    assert.equal(await isOpen(), false);
+    // Tab order: from this card's toggle, Tab reaches its canonical link, then its licence.
+    await toggle.focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.shadowRoot?.activeElement?.textContent), "Page de la fiche");
+    // Space opens another card's full text.
+    const second = page.locator('bao-card[resource="exemples-gouvernance-partagee"]');
+    await second.locator("summary.read").focus();
     await page.keyboard.press("Space");
-    await page.locator('bao-card[resource="exemples-gouvernance-partagee"] .body table').waitFor();
+    await second.locator(".body table").waitFor();
     assert.deepEqual(problems, []);
     await close();
   });
@@ -92,12 +96,15 @@ describe("the demo page", () => {
     const styles = await page.evaluate(() => {
       const root = document.querySelector('bao-card[resource="exemples-repair-cafe"]').shadowRoot;
       const title = getComputedStyle(root.querySelector("h2"));
-      const button = getComputedStyle(root.querySelector("button"));
+      const button = getComputedStyle(root.querySelector("summary.read"));
+      const link = getComputedStyle(root.querySelector(".actions a"));
+      const hostLink = getComputedStyle(document.querySelector("nav a"));
       const hostH2 = getComputedStyle(document.querySelector("main > h2"));
       return {
         titleColor: title.color, titleTransform: title.textTransform, titleBorder: title.borderBottomStyle,
         buttonBackground: button.backgroundColor, buttonBorder: button.borderTopStyle,
         hostColor: hostH2.color, hostTransform: hostH2.textTransform,
+        linkDecoration: link.textDecorationStyle, hostLinkDecoration: hostLink.textDecorationStyle,
       };
     });
     // The host's rules really apply to its own h2 …
@@ -109,6 +116,8 @@ describe("the demo page", () => {
     assert.equal(styles.titleBorder, "none");
     assert.equal(styles.buttonBackground, "rgb(75, 58, 156)");
     assert.equal(styles.buttonBorder, "solid");
+    assert.equal(styles.hostLinkDecoration, "wavy");
+    assert.equal(styles.linkDecoration, "solid");
     assert.deepEqual(problems, []);
     await close();
   });
@@ -122,10 +131,10 @@ describe("the demo page", () => {
       card.innerHTML = '<a href="/r/exemples-repair-cafe">Repair café</a>';
       document.querySelector("main").append(card);
     });
-    await page.locator("#late h2", { hasText: "Organiser un repair café" }).waitFor();
+    await page.locator("#late h2.title", { hasText: "Organiser un repair café" }).waitFor();
     await page.evaluate(() => document.querySelector("#late").setAttribute("resource", "exemples-jardin-partage"));
-    await page.locator("#late h2", { hasText: "Notre jardin a changé la rue" }).waitFor();
-    assert.equal(await page.locator("#late h2").count(), 1);
+    await page.locator("#late h2.title", { hasText: "Notre jardin a changé la rue" }).waitFor();
+    assert.equal(await page.locator("#late h2.title").count(), 1);
     assert.deepEqual(problems, []);
     await close();
   });
@@ -146,7 +155,7 @@ describe("fallbacks", () => {
     await page.waitForTimeout(200);
     const fallback = page.locator("#unknown > a");
     assert.equal(await fallback.isVisible(), true, "the fallback link is visible");
-    assert.equal(await page.locator("#unknown h2").count(), 0);
+    assert.equal(await page.locator("#unknown h2.title").count(), 0);
     // The browser reports the 404 itself; nothing else may appear.
     assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
     await close();
@@ -176,7 +185,7 @@ describe("fallbacks", () => {
     const other = await startServer({ seedFixtures: false });
     const { page, problems, close } = await newPage(browser);
     await page.goto(`${other.url}demo/`);
-    await page.locator('bao-card[resource="exemples-cercle-de-parole"] h2').waitFor();
+    await page.locator('bao-card[resource="exemples-cercle-de-parole"] h2.title').waitFor();
     await other.stop();
     await page.evaluate(() => {
       const card = document.createElement("bao-card");
@@ -187,7 +196,7 @@ describe("fallbacks", () => {
     });
     await page.waitForTimeout(500);
     assert.equal(await page.locator("#offline > a").isVisible(), true);
-    assert.equal(await page.locator("#offline h2").count(), 0);
+    assert.equal(await page.locator("#offline h2.title").count(), 0);
     assert.deepEqual(problems.filter((p) => !p.includes("ERR_CONNECTION_REFUSED")), []);
     await close();
   });
@@ -201,8 +210,8 @@ describe("fallbacks", () => {
       card.setAttribute("resource", "fixtures-hostile");
       document.querySelector("main").append(card);
     });
-    await page.locator("#imageless h2", { hasText: "Fiche piégée" }).waitFor();
-    await page.waitForFunction(() => getComputedStyle(document.querySelector("#imageless").shadowRoot.querySelector(".media img")).display === "none");
+    await page.locator("#imageless h2.title", { hasText: "Fiche piégée" }).waitFor();
+    await page.waitForFunction(() => document.querySelector("#imageless").shadowRoot.querySelector(".media img").hidden);
     const box = await page.locator("#imageless").boundingBox();
     assert.ok(box.height >= 300, `the card keeps its height (${box.height})`);
     assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
@@ -226,7 +235,7 @@ test("a server that sends the wasm with the wrong MIME type still gets its cards
   });
   const { page, problems, close } = await newPage(browser);
   await page.goto(site.url);
-  await page.locator("bao-card h2", { hasText: "Organiser un repair café" }).waitFor();
+  await page.locator("bao-card h2.title", { hasText: "Organiser un repair café" }).waitFor();
   // wasm-bindgen's loader says why it fell back from streaming compilation, as a warning.
   assert.ok(problems.some((p) => p.startsWith("warning:") && p.includes("application/wasm")), problems.join("\n"));
   assert.deepEqual(problems.filter((p) => !p.startsWith("warning:")), []);
@@ -245,7 +254,7 @@ describe("safety", () => {
       card.setAttribute("resource", "fixtures-hostile");
       document.querySelector("main").append(card);
     });
-    await page.locator("#hostile button.read").click();
+    await page.locator("#hostile summary.read").click();
     await page.locator("#hostile .body", { hasText: "Texte légitime de la fiche" }).waitFor();
     await page.locator("#hostile .body a", { hasText: "clic" }).click().catch(() => {});
     await page.waitForTimeout(300);
@@ -267,7 +276,7 @@ describe("safety", () => {
     });
     // The partner's site is another origin: CORS and the module import must allow it.
     await page.goto(site.url);
-    await page.locator("bao-card h2", { hasText: "Notre jardin a changé la rue" }).waitFor();
+    await page.locator("bao-card h2.title", { hasText: "Notre jardin a changé la rue" }).waitFor();
     assert.deepEqual(problems, []);
     await close();
     await site.close();

@@ -35,7 +35,7 @@
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
   // so nothing below the card moves when it renders.
   var HOST_CSS =
-    ":host{display:block;box-sizing:border-box;min-height:var(--bao-card-height,27rem);" +
+    ":host{display:block;box-sizing:border-box;min-height:var(--bao-card-height,28rem);" +
     "margin-block:var(--bao-margin,1rem);max-width:var(--bao-max-width,40rem);contain:layout style}" +
     ":host([hidden]){display:none}";
 

@@ -15,7 +15,7 @@ pub fn style() -> (&'static str, &'static str) {
             box-sizing: border-box;
             display: flex;
             flex-direction: column;
-            height: var(--bao-card-height, 27rem);
+            min-height: var(--bao-card-height, 28rem);
             overflow: hidden;
             border: 1px solid var(--bao-border, #d9d4e8);
             border-radius: var(--bao-radius, 0.75rem);
@@ -24,10 +24,6 @@ pub fn style() -> (&'static str, &'static str) {
             font: inherit;
             line-height: 1.45;
             text-align: start;
-        }
-        .card.open {
-            height: auto;
-            min-height: var(--bao-card-height, 27rem);
         }
         .media {
             flex: none;
@@ -76,9 +72,6 @@ pub fn style() -> (&'static str, &'static str) {
             max-height: 4.4rem;
             overflow: hidden;
         }
-        .open .summary {
-            max-height: none;
-        }
         .authors {
             margin: 0;
             font-size: 0.88rem;
@@ -103,8 +96,17 @@ pub fn style() -> (&'static str, &'static str) {
             border-radius: 1rem;
             background: var(--bao-tag, #eee9fa);
         }
-        .actions {
+        .more {
             margin-top: auto;
+            padding-top: 0.4rem;
+        }
+        .more[open] .closed {
+            display: none;
+        }
+        .more:not([open]) .opened {
+            display: none;
+        }
+        .actions {
             display: flex;
             flex-wrap: wrap;
             align-items: center;
@@ -112,7 +114,8 @@ pub fn style() -> (&'static str, &'static str) {
             padding-top: 0.4rem;
         }
         .read {
-            font: inherit;
+            display: inline-block;
+            list-style: none;
             font-weight: 600;
             min-height: 2.25rem;
             padding: 0.35rem 0.9rem;
@@ -121,6 +124,9 @@ pub fn style() -> (&'static str, &'static str) {
             background: var(--bao-accent, #4b3a9c);
             color: #ffffff;
             cursor: pointer;
+        }
+        .read::-webkit-details-marker {
+            display: none;
         }
         .read:focus-visible {
             outline: 3px solid #f2a900;
@@ -139,6 +145,7 @@ pub fn style() -> (&'static str, &'static str) {
         .body {
             border-top: 1px solid var(--bao-border, #d9d4e8);
             margin-top: 0.6rem;
+            margin-bottom: 0.4rem;
             padding-top: 0.6rem;
             overflow-wrap: anywhere;
         }
@@ -170,33 +177,26 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
     }
 }
 
+/// The card. "Lire la fiche" is a native disclosure (`<details>`): keyboard and screen readers
+/// get its expanded state from the browser, and it needs no code of ours.
 #[component]
 fn CardView(resource: Resource, api_base: String) -> impl IntoView {
     let (class, _) = style();
     let summary = resource.summary;
-    let (expanded, set_expanded) = signal(false);
-    let (image_failed, set_image_failed) = signal(false);
-    let body_id = format!("bao-body-{}", summary.id);
     let canonical = format!("{api_base}r/{}", summary.id);
-    let image = summary.image.map(|image| {
-        let url = absolute_url(&api_base, &image.url);
-        (url, image.alt)
-    });
+    let image = summary.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
     let title = summary.title;
-    let has_image = image.is_some();
     let meta = format!("{} · {}", summary.kind.label_fr(), summary.network.name);
     let authors = (!summary.authors.is_empty()).then(|| format!("Par {}", summary.authors.join(", ")));
-    let tags = summary.tags;
     let licence = summary.licence;
-    let body_html = resource.body_html;
 
     view! { class=class,
-        <article class="card" class:open=move || expanded.get() lang=summary.lang aria-label=title.clone()>
-            <div class="media" aria-hidden=move || !has_image || image_failed.get()>
+        <article class="card" lang=summary.lang aria-label=title.clone()>
+            <div class="media">
+                // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! { class=class,
                     <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272"
-                        style:display=move || if image_failed.get() { "none" } else { "block" }
-                        on:error=move |_| set_image_failed.set(true) />
+                        on:error=hide_target />
                 })}
             </div>
             <div class="content">
@@ -205,27 +205,30 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                 <p class="summary">{summary.summary}</p>
                 {authors.map(|authors| view! { class=class, <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label="Thèmes">
-                    {tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
+                    {summary.tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
                 </ul>
-                <div class="actions">
-                    <button type="button" class="read" aria-expanded=move || expanded.get().to_string()
-                        aria-controls=body_id.clone()
-                        on:click=move |_| set_expanded.update(|open| *open = !*open)>
-                        {move || if expanded.get() { "Replier la fiche" } else { "Lire la fiche" }}
-                    </button>
-                    <a href=canonical.clone() aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
-                    <LicenceBadge licence=licence.clone() class=class />
-                </div>
-                <div id=body_id class="body" hidden=move || !expanded.get()>
-                    {move || expanded.get().then(|| view! { class=class,
-                        <div inner_html=body_html.clone()></div>
+                <details class="more">
+                    <summary class="read">
+                        <span class="closed">"Lire la fiche"</span>
+                        <span class="opened">"Replier la fiche"</span>
+                    </summary>
+                    <div class="body">
+                        <div inner_html=resource.body_html></div>
                         <p class="licence-note">{licence_sentence(&licence)}</p>
-                        <p class="licence-note"><a href=summary.source_url.clone()>"Source originale"</a></p>
-                    })}
+                        <p class="licence-note"><a href=summary.source_url>"Source originale"</a></p>
+                    </div>
+                </details>
+                <div class="actions">
+                    <a href=canonical aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
+                    <LicenceBadge licence=licence class=class />
                 </div>
             </div>
         </article>
     }
+}
+
+fn hide_target(event: leptos::ev::ErrorEvent) {
+    event_target::<web_sys::HtmlElement>(&event).set_hidden(true);
 }
 
 #[component]

@@ -275,3 +275,62 @@ fn summary_from_row(row: &Row<'_>) -> Result<ResourceSummary, DbError> {
         updated: row.get(13)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_resource(id: &str, network: &str) -> NewResource {
+        NewResource {
+            resource: Resource {
+                summary: ResourceSummary {
+                    id: id.into(),
+                    kind: Kind::Fiche,
+                    title: format!("Titre {id}"),
+                    summary: String::new(),
+                    image: None,
+                    authors: vec![],
+                    network: NetworkRef { id: network.into(), name: network.into(), url: None },
+                    tags: vec!["t".into()],
+                    licence: Licence::default(),
+                    source_url: "https://example.org".into(),
+                    lang: "fr".into(),
+                    updated: None,
+                },
+                body_html: String::new(),
+            },
+            source_key: format!("o/r/{id}.md"),
+            content_hash: "h".into(),
+        }
+    }
+
+    #[test]
+    fn a_failing_import_leaves_the_database_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("t.sqlite3")).unwrap();
+        let network = NetworkRef { id: "n".into(), name: "N".into(), url: None };
+        db.store_import(std::slice::from_ref(&network), &[new_resource("a", "n")]).unwrap();
+
+        // The second resource names a network that does not exist: the foreign key fails.
+        let result = db.store_import(&[], &[new_resource("b", "n"), new_resource("c", "ghost")]);
+        assert!(matches!(result, Err(DbError::Sqlite(_))), "{result:?}");
+        assert_eq!(db.resource_count().unwrap(), 1);
+        assert!(db.resource("b").unwrap().is_none(), "b was rolled back with c");
+    }
+
+    #[test]
+    fn an_id_taken_by_another_source_gets_a_stable_suffix() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("t.sqlite3")).unwrap();
+        let network = NetworkRef { id: "n".into(), name: "N".into(), url: None };
+        let mut other = new_resource("a", "n");
+        other.source_key = "o/other/a.md".into();
+        db.store_import(std::slice::from_ref(&network), &[new_resource("a", "n"), other.clone()]).unwrap();
+        let again = db.store_import(std::slice::from_ref(&network), &[other]).unwrap();
+        assert_eq!(db.resource_count().unwrap(), 2);
+        assert_eq!(again.unchanged + again.updated, 1);
+        let page = db.list(&ListFilter { limit: 10, ..ListFilter::default() }).unwrap();
+        assert_eq!(page.items[0].id, "a");
+        assert!(page.items[1].id.starts_with("a-"), "{}", page.items[1].id);
+    }
+}

@@ -25,22 +25,6 @@ const say = (line = "") => {
   console.log(line);
 };
 
-const server = await startServer({ seedFixtures: false, release: true });
-const browser = await launchBrowser();
-try {
-  say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
-  say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
-  say();
-  await bundleSize();
-  await pageLoads();
-  await throughput();
-} finally {
-  await browser.close();
-  await server.stop();
-}
-mkdirSync(join(ROOT, "target/bench"), { recursive: true });
-writeFileSync(join(ROOT, "target/bench/report.md"), lines.join("\n") + "\n");
-
 async function bundleSize() {
   const embed = await (await fetch(`${server.url}embed.js`)).text();
   const glueName = embed.match(/bao_widget\.[0-9a-f]+\.js/)[0];
@@ -130,8 +114,8 @@ function wrk(url) {
   };
   return {
     rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
-    p50: ms(out.match(/50%\s+(\S+)/)[1]),
-    p99: ms(out.match(/99%\s+(\S+)/)[1]),
+    p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
+    p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]),
   };
 }
 
@@ -168,3 +152,20 @@ async function throughput() {
     baseline.kill();
   }
 }
+
+// Main: after every definition above, since the functions read the constants they use.
+const server = await startServer({ seedFixtures: false, release: true });
+const browser = await launchBrowser();
+try {
+  say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
+  say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
+  say();
+  await bundleSize();
+  await pageLoads();
+  await throughput();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+mkdirSync(join(ROOT, "target/bench"), { recursive: true });
+writeFileSync(join(ROOT, "target/bench/report.md"), lines.join("\n") + "\n");

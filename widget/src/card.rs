@@ -117,8 +117,8 @@ pub fn style() -> (&'static str, &'static str) {
             display: inline-block;
             list-style: none;
             font-weight: 600;
-            min-height: 2.25rem;
-            padding: 0.35rem 0.9rem;
+            line-height: 1.3;
+            padding: 0.5rem 0.9rem;
             border-radius: 0.5rem;
             border: 2px solid var(--bao-accent, #4b3a9c);
             background: var(--bao-accent, #4b3a9c);
@@ -161,19 +161,33 @@ pub fn style() -> (&'static str, &'static str) {
     }
 }
 
+/// Styles of the sanitised body, written as plain CSS: its elements come from `inner_html`, so
+/// stylers' scoping class never reaches them (the shadow root already isolates them).
+pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4rem}\
+.body h3,.body h4{font-size:1rem;margin:.8rem 0 .3rem}\
+.body img,.body iframe,.body video{max-width:100%;height:auto}\
+.body iframe{aspect-ratio:16/9;width:100%;border:0}\
+.body table{border-collapse:collapse;display:block;overflow-x:auto}\
+.body td,.body th{border:1px solid var(--bao-border,#d9d4e8);padding:.25rem .4rem;vertical-align:top}\
+.body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}";
+
 /// The element's view: the light-DOM fallback until the resource is there, then the card.
 #[component]
 pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
+    // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
+    // less in the bundle than a LocalResource and its transition machinery.
+    let loaded = RwSignal::new(None::<Resource>);
     let fetch_base = api_base.clone();
-    let loaded = LocalResource::new(move || {
-        let base = fetch_base.clone();
-        let id = resource_id.clone();
-        async move { api::resource(&base, &id).await }
+    leptos::task::spawn_local(async move {
+        if let Ok(resource) = api::resource(&fetch_base, &resource_id).await {
+            // The element may be gone by now; setting a disposed signal is then a no-op.
+            _ = loaded.try_set(Some(resource));
+        }
     });
     move || match loaded.get() {
-        Some(Ok(resource)) => view! { <CardView resource=resource api_base=api_base.clone() /> }.into_any(),
+        Some(resource) => view! { <CardView resource=resource api_base=api_base.clone() /> }.into_any(),
         // Loading, unknown id, server unreachable: the host's own link stays readable.
-        _ => view! { <slot></slot> }.into_any(),
+        None => view! { <slot></slot> }.into_any(),
     }
 }
 

@@ -31,7 +31,8 @@ impl Mounted {
 /// the element's light-DOM fallback then stays visible.
 #[wasm_bindgen]
 pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Result<Mounted, JsValue> {
-    let container: HtmlElement = shadow::prepare(&root, card::style().1)?;
+    let css = [card::style().1, card::BODY_CSS].concat();
+    let container: HtmlElement = shadow::prepare(&root, &css)?;
     let handle = leptos::mount::mount_to(container, move || {
         leptos::view! { <card::Card api_base=api_base resource_id=resource_id /> }
     });

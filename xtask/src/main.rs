@@ -82,7 +82,15 @@ fn bench(root: &Path) -> anyhow::Result<()> {
     setup::chromium()?;
     setup::node_modules(root)?;
     setup::apt_tool("wrk", "wrk")?;
-    run(Command::new("cargo").args(["build", "--release", "--locked", "-p", "bao-server", "--examples"]))?;
+    run(Command::new("cargo").args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "bao-server",
+        "--bins",
+        "--examples",
+    ]))?;
     run(Command::new("node").arg("bench/run.mjs").current_dir(root.join("tests")))
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage, ResourceSummary};
+use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage};
 use r2d2_sqlite::SqliteConnectionManager;
 use r2d2_sqlite::rusqlite::{self, OptionalExtension, Row, params};
 use sha2::Digest;
@@ -112,7 +112,7 @@ impl Database {
             .optional()?;
         match row {
             None => Ok(None),
-            Some((summary, body_html)) => Ok(Some(Resource { summary: summary?, body_html })),
+            Some((resource, body_html)) => Ok(Some(Resource { body_html: Some(body_html), ..resource? })),
         }
     }
 
@@ -195,7 +195,7 @@ impl Database {
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
-            let mut summary = new.resource.summary.clone();
+            let mut summary = new.resource.clone();
             // Another source already holds this id (same file name in two repositories of one
             // owner): this one gets a suffix derived from its source, stable across imports.
             let holder: Option<String> = tx
@@ -226,7 +226,7 @@ impl Database {
                     summary.kind.as_str(),
                     summary.title,
                     summary.summary,
-                    new.resource.body_html,
+                    new.resource.body_html.as_deref().unwrap_or_default(),
                     summary.image.as_ref().map(serde_json::to_string).transpose()?,
                     serde_json::to_string(&summary.authors)?,
                     serde_json::to_string(&summary.tags)?,
@@ -254,13 +254,13 @@ const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.title, r.summary, r.image_json, r
 
 /// Reads the columns of [`SUMMARY_COLUMNS`]; the outer error is SQLite's, the inner one a
 /// malformed stored value.
-fn summary_from_row(row: &Row<'_>) -> Result<ResourceSummary, DbError> {
+fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
     let kind: String = row.get(1)?;
     let image: Option<String> = row.get(4)?;
     let authors: String = row.get(5)?;
     let tags: String = row.get(9)?;
     let licence: String = row.get(10)?;
-    Ok(ResourceSummary {
+    Ok(Resource {
         id: row.get(0)?,
         kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("kind {kind:?}")))?,
         title: row.get(2)?,
@@ -273,6 +273,7 @@ fn summary_from_row(row: &Row<'_>) -> Result<ResourceSummary, DbError> {
         source_url: row.get(11)?,
         lang: row.get(12)?,
         updated: row.get(13)?,
+        body_html: None,
     })
 }
 
@@ -283,21 +284,19 @@ mod tests {
     fn new_resource(id: &str, network: &str) -> NewResource {
         NewResource {
             resource: Resource {
-                summary: ResourceSummary {
-                    id: id.into(),
-                    kind: Kind::Fiche,
-                    title: format!("Titre {id}"),
-                    summary: String::new(),
-                    image: None,
-                    authors: vec![],
-                    network: NetworkRef { id: network.into(), name: network.into(), url: None },
-                    tags: vec!["t".into()],
-                    licence: Licence::default(),
-                    source_url: "https://example.org".into(),
-                    lang: "fr".into(),
-                    updated: None,
-                },
-                body_html: String::new(),
+                id: id.into(),
+                kind: Kind::Fiche,
+                title: format!("Titre {id}"),
+                summary: String::new(),
+                image: None,
+                authors: vec![],
+                network: NetworkRef { id: network.into(), name: network.into(), url: None },
+                tags: vec!["t".into()],
+                licence: Licence::default(),
+                source_url: "https://example.org".into(),
+                lang: "fr".into(),
+                updated: None,
+                body_html: None,
             },
             source_key: format!("o/r/{id}.md"),
             content_hash: "h".into(),

@@ -34,7 +34,7 @@ pub async fn resource_page(
 }
 
 fn render_resource(resource: &Resource) -> String {
-    let summary = &resource.summary;
+    let summary = resource;
     let image = summary.image.as_ref().map_or(String::new(), |image| {
         format!(
             r#"<img class="cover" src="{}" alt="{}" loading="lazy">"#,
@@ -68,7 +68,7 @@ fn render_resource(resource: &Resource) -> String {
         network = escape(&summary.network.name),
         title = escape(&summary.title),
         summary_text = escape(&summary.summary),
-        body_html = resource.body_html,
+        body_html = resource.body_html.as_deref().unwrap_or_default(),
         licence = licence_html(&summary.licence),
         source = escape(&summary.source_url),
         id = escape(&summary.id),

@@ -53,29 +53,25 @@ fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
         import(&db, folder);
     }
     for resource in all_resources(&db) {
-        let title = &resource.summary.title;
-        assert!(!title.trim().is_empty(), "{} has no title", resource.summary.id);
+        let title = &resource.title;
+        assert!(!title.trim().is_empty(), "{} has no title", resource.id);
         let folded = markdown::fold(title);
         assert!(
             !folded.starts_with("contribution multibao") && folded.trim() != "contribution",
             "placeholder title left on {}",
-            resource.summary.id
+            resource.id
         );
     }
     let budget = db.resource("multibao-budget-participatif").unwrap().expect("budget participatif");
     // `#Budget participatif citoyen` (no space) under a placeholder front matter title.
-    assert_eq!(budget.summary.title, "Budget participatif citoyen");
-    assert!(
-        budget.summary.summary.starts_with("Démarche pérenne, souvent annuelle"),
-        "{}",
-        budget.summary.summary
-    );
+    assert_eq!(budget.title, "Budget participatif citoyen");
+    assert!(budget.summary.starts_with("Démarche pérenne, souvent annuelle"), "{}", budget.summary);
     // Front matter hidden in an HTML comment.
     let levels = db.resource("lilianricaud-4-niveaux-complexite-systeme").unwrap().unwrap();
-    assert_eq!(levels.summary.title, "4 niveaux de complexité d'un système");
-    assert_eq!(levels.summary.licence.label, "CC BY-SA");
+    assert_eq!(levels.title, "4 niveaux de complexité d'un système");
+    assert_eq!(levels.licence.label, "CC BY-SA");
     // No front matter at all: the H1.
-    assert_eq!(db.resource("lilianricaud-kanban").unwrap().unwrap().summary.title, "KANBAN");
+    assert_eq!(db.resource("lilianricaud-kanban").unwrap().unwrap().title, "KANBAN");
 }
 
 #[test]
@@ -85,18 +81,18 @@ fn licences_are_found_and_kept() {
         import(&db, folder);
     }
     let resources = all_resources(&db);
-    let known = resources.iter().filter(|r| r.summary.licence.url.is_some()).count();
+    let known = resources.iter().filter(|r| r.licence.url.is_some()).count();
     assert!(known * 10 >= resources.len() * 8, "only {known} of {} licences found", resources.len());
     // Repository-wide licences: a LICENSE file, and a sentence of the README.
     let kanban = db.resource("lilianricaud-kanban").unwrap().unwrap();
-    assert_eq!(kanban.summary.licence.spdx.as_deref(), Some("CC-BY-SA-4.0"));
+    assert_eq!(kanban.licence.spdx.as_deref(), Some("CC-BY-SA-4.0"));
     let club = db.resource("onpassealacte-club-des-aines").unwrap().unwrap();
-    assert_eq!(club.summary.licence.label, "CC BY-SA");
-    assert!(club.summary.licence.raw.as_deref().unwrap().contains("README.md"));
+    assert_eq!(club.licence.label, "CC BY-SA");
+    assert!(club.licence.raw.as_deref().unwrap().contains("README.md"));
     // Inline mentions: the most restrictive one, and every mention kept as written.
     let budget = db.resource("multibao-budget-participatif").unwrap().unwrap();
-    assert!(!budget.summary.licence.open);
-    assert!(budget.summary.licence.raw.as_deref().unwrap().contains("Creative Commons"));
+    assert!(!budget.licence.open);
+    assert!(budget.licence.raw.as_deref().unwrap().contains("Creative Commons"));
 }
 
 #[test]
@@ -108,7 +104,7 @@ fn nothing_executable_is_left_in_any_body() {
     let resources = all_resources(&db);
     let mut iframes = 0;
     for resource in &resources {
-        let body = resource.body_html.to_lowercase();
+        let body = resource.body_html.as_deref().unwrap_or_default().to_lowercase();
         for bad in [
             "<script",
             "javascript:",
@@ -120,7 +116,7 @@ fn nothing_executable_is_left_in_any_body() {
             "<object",
             "<embed",
         ] {
-            assert!(!body.contains(bad), "{bad} in {}", resource.summary.id);
+            assert!(!body.contains(bad), "{bad} in {}", resource.id);
         }
         for frame in body.split("<iframe").skip(1) {
             iframes += 1;
@@ -128,7 +124,7 @@ fn nothing_executable_is_left_in_any_body() {
                 frame.contains("src=\"https://player.vimeo.com/")
                     || frame.contains("src=\"https://www.youtube-nocookie.com/"),
                 "iframe from an unknown host in {}: {frame:.120}",
-                resource.summary.id
+                resource.id
             );
         }
     }
@@ -142,9 +138,9 @@ fn video_testimonies_are_recognised() {
     let page = db.list(&ListFilter { kind: Some(Kind::Video), limit: 100, ..ListFilter::default() }).unwrap();
     assert_eq!(page.items.len(), 31);
     let club = db.resource("onpassealacte-club-des-aines").unwrap().unwrap();
-    assert_eq!(club.summary.title, "J'ai créé un club des aînés");
-    assert_eq!(club.summary.image.unwrap().url, "https://i.vimeocdn.com/video/517535793_350.jpg");
-    assert!(club.summary.tags.contains(&"rompre isolement".to_string()));
+    assert_eq!(club.title, "J'ai créé un club des aînés");
+    assert_eq!(club.image.unwrap().url, "https://i.vimeocdn.com/video/517535793_350.jpg");
+    assert!(club.tags.contains(&"rompre isolement".to_string()));
 }
 
 #[test]
@@ -189,7 +185,7 @@ fn a_malformed_file_is_skipped_and_the_rest_lands() {
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons.iter().any(|(path, reason)| *path == "binaire.md" && reason.contains("UTF-8")));
     assert!(reasons.iter().any(|(path, reason)| *path == "vide.md" && reason.contains("vide")));
-    assert_eq!(db.resource("test-yaml").unwrap().unwrap().summary.title, "Titre du H1");
+    assert_eq!(db.resource("test-yaml").unwrap().unwrap().title, "Titre du H1");
 }
 
 #[test]

@@ -35,7 +35,7 @@ async function bundleSize() {
     [wasmName, Buffer.from(await (await fetch(`${server.url}widget/${wasmName}`)).arrayBuffer())],
   ];
   say("## Bundle size (bytes as served; gzip -9, brotli -q 11)");
-  say("| file | raw KB | gzip KB | brotli KB |");
+  say("| file | raw KiB | gzip KiB | brotli KiB |");
   say("|---|---:|---:|---:|");
   const total = [0, 0, 0];
   for (const [name, bytes] of files) {
@@ -47,7 +47,7 @@ async function bundleSize() {
     sizes.forEach((size, i) => (total[i] += size));
     say(`| ${name} | ${kb(sizes[0])} | ${kb(sizes[1])} | ${kb(sizes[2])} |`);
   }
-  say(`| **total** | **${kb(total[0])}** | **${kb(total[1])}** | **${kb(total[2])}** (target ≤ 60) |`);
+  say(`| **total** | **${kb(total[0])}** | **${kb(total[1])}** | **${kb(total[2])}** (target ≤ 60 KiB) |`);
   say();
 }
 

@@ -196,7 +196,7 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
 #[component]
 fn CardView(resource: Resource, api_base: String) -> impl IntoView {
     let (class, _) = style();
-    let summary = resource.summary;
+    let summary = resource;
     let canonical = format!("{api_base}r/{}", summary.id);
     let image = summary.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
     let title = summary.title;
@@ -227,7 +227,7 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                         <span class="opened">"Replier la fiche"</span>
                     </summary>
                     <div class="body">
-                        <div inner_html=resource.body_html></div>
+                        <div inner_html=summary.body_html.unwrap_or_default()></div>
                         <p class="licence-note">{licence_sentence(&licence)}</p>
                         <p class="licence-note"><a href=summary.source_url>"Source originale"</a></p>
                     </div>

@@ -72,7 +72,7 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     let optimized = out_dir.join("bao_widget_bg.wasm");
     drop_unused_exports(root, &optimized)?;
     run(Command::new(root.join("tests/node_modules/.bin/wasm-opt"))
-        .arg("-Oz")
+        .args(["-Oz", "--converge"])
         .args(WASM_FEATURES)
         .arg(&optimized)
         .arg("-o")
@@ -101,7 +101,9 @@ fn drop_unused_exports(root: &Path, wasm: &Path) -> anyhow::Result<()> {
         .arg(&graph_file)
         .arg(wasm)
         .arg("-o")
-        .arg(wasm))
+        .arg(wasm)
+        // It lists every function it removes; the size printed at the end says enough.
+        .stdout(std::process::Stdio::null()))
     .context("wasm-metadce (npm package binaryen)")?;
     std::fs::remove_file(graph_file)?;
     Ok(())

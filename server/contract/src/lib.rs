@@ -110,9 +110,10 @@ pub struct Image {
     pub alt: String,
 }
 
-/// The fields of a resource shown in lists and cards (everything but the body).
+/// A resource of the commons. One type for the list and the single-resource endpoints, without
+/// `#[serde(flatten)]`, whose buffering decoder would weigh on the widget's bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResourceSummary {
+pub struct Resource {
     /// Stable slug, unique across the commons.
     pub id: String,
     pub kind: Kind,
@@ -135,21 +136,16 @@ pub struct ResourceSummary {
     /// Last change at the source, RFC 3339, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-}
-
-/// `GET /api/v1/resources/{id}`: a resource with its sanitised body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Resource {
-    #[serde(flatten)]
-    pub summary: ResourceSummary,
-    /// Sanitised HTML: safe to insert as is.
-    pub body_html: String,
+    /// Sanitised HTML, safe to insert as is. Sent by `GET /api/v1/resources/{id}`; absent from
+    /// lists, which stay light.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_html: Option<String>,
 }
 
 /// `GET /api/v1/resources`: one page of resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourcePage {
-    pub items: Vec<ResourceSummary>,
+    pub items: Vec<Resource>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -181,27 +177,27 @@ mod tests {
     }
 
     #[test]
-    fn resource_flattens_its_summary() {
-        let resource = Resource {
-            summary: ResourceSummary {
-                id: "a".into(),
-                kind: Kind::Video,
-                title: "T".into(),
-                summary: String::new(),
-                image: None,
-                authors: vec![],
-                network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
-                tags: vec![],
-                licence: Licence::default(),
-                source_url: "https://example.org".into(),
-                lang: "fr".into(),
-                updated: None,
-            },
-            body_html: "<p>b</p>".into(),
+    fn resource_round_trips_and_omits_an_absent_body() {
+        let mut resource = Resource {
+            id: "a".into(),
+            kind: Kind::Video,
+            title: "T".into(),
+            summary: String::new(),
+            image: None,
+            authors: vec![],
+            network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
+            tags: vec![],
+            licence: Licence::default(),
+            source_url: "https://example.org".into(),
+            lang: "fr".into(),
+            updated: None,
+            body_html: None,
         };
+        let listed = serde_json::to_value(&resource).unwrap();
+        assert_eq!(listed["kind"], "video");
+        assert!(listed.get("body_html").is_none());
+        resource.body_html = Some("<p>b</p>".into());
         let value = serde_json::to_value(&resource).unwrap();
-        assert_eq!(value["title"], "T");
-        assert_eq!(value["kind"], "video");
         assert_eq!(value["body_html"], "<p>b</p>");
         let back: Resource = serde_json::from_value(value).unwrap();
         assert_eq!(back, resource);

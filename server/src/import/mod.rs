@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use ammonia::Url;
-use bao_contract::{Image, Kind, Licence, NetworkRef, Resource, ResourceSummary};
+use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
 use crate::db::{Database, DbError, NewResource, StoreOutcome};
@@ -315,25 +315,23 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     }
 
     let resource = Resource {
-        summary: ResourceSummary {
-            id: slugify(&format!("{owner}-{}", title_stem(path))),
-            kind,
-            title,
-            summary,
-            image,
-            authors: document.list("author").into_iter().chain(document.list("authors")).collect(),
-            network: context.network.clone(),
-            tags,
-            licence: licence::resolve(
-                document.text("licence").or(document.text("license")),
-                &body,
-                context.repository_licence,
-            ),
-            source_url: format!("https://multibao.org/#{owner}/{repo}/blob/master/{path}"),
-            lang: document.text("lang").unwrap_or("fr").to_owned(),
-            updated: None,
-        },
-        body_html: markdown::render_safe_html(&body_without_title, base.as_ref()),
+        id: slugify(&format!("{owner}-{}", title_stem(path))),
+        kind,
+        title,
+        summary,
+        image,
+        authors: document.list("author").into_iter().chain(document.list("authors")).collect(),
+        network: context.network.clone(),
+        tags,
+        licence: licence::resolve(
+            document.text("licence").or(document.text("license")),
+            &body,
+            context.repository_licence,
+        ),
+        source_url: format!("https://multibao.org/#{owner}/{repo}/blob/master/{path}"),
+        lang: document.text("lang").unwrap_or("fr").to_owned(),
+        updated: None,
+        body_html: Some(markdown::render_safe_html(&body_without_title, base.as_ref())),
     };
 
     let mut hasher = Sha256::new();
@@ -389,7 +387,7 @@ fn truncate_words(text: &str, max_chars: usize) -> String {
 fn make_ids_unique(resources: &mut [NewResource]) {
     let mut seen = std::collections::HashSet::new();
     for new in resources {
-        let id = &mut new.resource.summary.id;
+        let id = &mut new.resource.id;
         let base = id.clone();
         let mut n = 2;
         while !seen.insert(id.clone()) {

@@ -48,11 +48,6 @@ impl Bundle {
         let embed_js = EMBED_TEMPLATE.replace("__BAO_GLUE__", &glue.name).replace("__BAO_WASM__", &wasm.name);
         Ok(Bundle { embed_js, glue, wasm })
     }
-
-    /// Path of the hashed wasm file, for tests and benchmarks.
-    pub fn wasm_path(&self) -> String {
-        format!("/widget/{}", self.wasm.name)
-    }
 }
 
 /// `GET /embed.js`.

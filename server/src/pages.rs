@@ -77,7 +77,7 @@ fn render_resource(resource: &Resource) -> String {
 }
 
 /// The licence line: label linked to its text, the source's own words, and the caveats.
-pub fn licence_html(licence: &Licence) -> String {
+fn licence_html(licence: &Licence) -> String {
     let label = match &licence.url {
         Some(url) => format!(r#"<a href="{}" rel="license">{}</a>"#, escape(url), escape(&licence.label)),
         None => escape(&licence.label),
@@ -121,7 +121,7 @@ a {{ color: #3b2c85; }}
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -48,7 +48,7 @@ fn demo(root: &Path) -> anyhow::Result<()> {
         "--listen",
         &listen,
         "--seed",
-        "demo/content/demo-fiches",
+        "demo/content/exemples-fiches",
         "--demo-dir",
         "demo",
         "--widget-dir",

@@ -41,7 +41,7 @@ pub fn node_modules(root: &Path) -> anyhow::Result<()> {
 }
 
 /// The wasm-bindgen CLI at exactly the version of the `wasm-bindgen` crate in Cargo.lock.
-pub fn wasm_bindgen_cli(root: &Path) -> anyhow::Result<String> {
+pub fn wasm_bindgen_cli(root: &Path) -> anyhow::Result<()> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let version = lock
         .split("[[package]]")
@@ -53,11 +53,10 @@ pub fn wasm_bindgen_cli(root: &Path) -> anyhow::Result<String> {
     if installed
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == format!("wasm-bindgen {version}"))
     {
-        return Ok("wasm-bindgen".into());
+        return Ok(());
     }
     eprintln!("xtask: installing wasm-bindgen-cli {version} (once per machine, a few minutes) …");
-    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))?;
-    Ok("wasm-bindgen".into())
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
 }
 
 pub fn which(program: &str) -> bool {

@@ -62,8 +62,8 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
 
     let out_dir = root.join("target/widget-dist");
     std::fs::create_dir_all(&out_dir)?;
-    let bindgen = setup::wasm_bindgen_cli(root)?;
-    run(Command::new(bindgen)
+    setup::wasm_bindgen_cli(root)?;
+    run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out_dir)
         .arg(&wasm))?;

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  DEMO_IDS, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
+  DEMO_IDS, addCard, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
 } from "./support.mjs";
 
 let server;
@@ -124,13 +124,7 @@ describe("the demo page", () => {
 
   test("cards added or changed after load are upgraded", async () => {
     const { page, problems, close } = await openDemo();
-    await page.evaluate(() => {
-      const card = document.createElement("bao-card");
-      card.id = "late";
-      card.setAttribute("resource", "exemples-repair-cafe");
-      card.innerHTML = '<a href="/r/exemples-repair-cafe">Repair café</a>';
-      document.querySelector("main").append(card);
-    });
+    await addCard(page, { id: "late", resource: "exemples-repair-cafe", fallback: '<a href="/r/exemples-repair-cafe">Repair café</a>' });
     await page.locator("#late h2.title", { hasText: "Organiser un repair café" }).waitFor();
     await page.evaluate(() => document.querySelector("#late").setAttribute("resource", "exemples-jardin-partage"));
     await page.locator("#late h2.title", { hasText: "Notre jardin a changé la rue" }).waitFor();
@@ -144,13 +138,7 @@ describe("fallbacks", () => {
   test("an unknown id keeps the element's own fallback link", async () => {
     const { page, problems, close } = await openDemo();
     const notFound = page.waitForResponse((r) => r.url().endsWith("/api/v1/resources/pas-une-fiche"));
-    await page.evaluate(() => {
-      const card = document.createElement("bao-card");
-      card.id = "unknown";
-      card.setAttribute("resource", "pas-une-fiche");
-      card.innerHTML = '<a href="https://multibao.org/">Voir sur multiBàO</a>';
-      document.querySelector("main").append(card);
-    });
+    await addCard(page, { id: "unknown", resource: "pas-une-fiche", fallback: '<a href="https://multibao.org/">Voir sur multiBàO</a>' });
     assert.equal((await notFound).status(), 404);
     await page.waitForTimeout(200);
     const fallback = page.locator("#unknown > a");
@@ -187,13 +175,7 @@ describe("fallbacks", () => {
     await page.goto(`${other.url}demo/`);
     await page.locator('bao-card[resource="exemples-cercle-de-parole"] h2.title').waitFor();
     await other.stop();
-    await page.evaluate(() => {
-      const card = document.createElement("bao-card");
-      card.id = "offline";
-      card.setAttribute("resource", "exemples-repair-cafe");
-      card.innerHTML = '<a href="/r/exemples-repair-cafe">Repair café (lien)</a>';
-      document.querySelector("main").append(card);
-    });
+    await addCard(page, { id: "offline", resource: "exemples-repair-cafe", fallback: '<a href="/r/exemples-repair-cafe">Repair café (lien)</a>' });
     await page.waitForTimeout(500);
     assert.equal(await page.locator("#offline > a").isVisible(), true);
     assert.equal(await page.locator("#offline h2.title").count(), 0);
@@ -204,12 +186,7 @@ describe("fallbacks", () => {
   test("a card whose image is gone still shows its title and text", async () => {
     const { page, problems, close } = await newPage(browser);
     await page.goto(`${server.url}demo/`);
-    await page.evaluate(() => {
-      const card = document.createElement("bao-card");
-      card.id = "imageless";
-      card.setAttribute("resource", "fixtures-hostile");
-      document.querySelector("main").append(card);
-    });
+    await addCard(page, { id: "imageless", resource: "fixtures-hostile" });
     await page.locator("#imageless h2.title", { hasText: "Fiche piégée" }).waitFor();
     await page.waitForFunction(() => document.querySelector("#imageless").shadowRoot.querySelector(".media img").hidden);
     const box = await page.locator("#imageless").boundingBox();
@@ -248,12 +225,7 @@ describe("safety", () => {
   test("content cannot run script in the host page", async () => {
     const { page, problems, close } = await newPage(browser);
     await page.goto(`${server.url}demo/`);
-    await page.evaluate(() => {
-      const card = document.createElement("bao-card");
-      card.id = "hostile";
-      card.setAttribute("resource", "fixtures-hostile");
-      document.querySelector("main").append(card);
-    });
+    await addCard(page, { id: "hostile", resource: "fixtures-hostile" });
     await page.locator("#hostile summary.read").click();
     await page.locator("#hostile .body", { hasText: "Texte légitime de la fiche" }).waitFor();
     await page.locator("#hostile .body a", { hasText: "clic" }).click().catch(() => {});

@@ -129,3 +129,14 @@ export function hostPage(body) {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site partenaire</title>` +
     `<link rel="icon" href="data:,"></head><body>${body}</body></html>`;
 }
+
+/** Appends `<bao-card id resource>fallback</bao-card>` to the page's `<main>`, as a host page's script would. */
+export async function addCard(page, { id, resource, fallback = "" }) {
+  await page.evaluate(({ id, resource, fallback }) => {
+    const card = document.createElement("bao-card");
+    card.id = id;
+    card.setAttribute("resource", resource);
+    card.innerHTML = fallback;
+    document.querySelector("main").append(card);
+  }, { id, resource, fallback });
+}

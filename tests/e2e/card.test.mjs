@@ -1,10 +1,12 @@
 // <bao-card> end to end: the real server, the real wasm bundle, headless Chromium.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import {
   DEMO_IDS, addCard, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
 } from "./support.mjs";
 
+const require = createRequire(import.meta.url);
 let server;
 let browser;
 
@@ -132,6 +134,24 @@ describe("the demo page", () => {
     assert.deepEqual(problems, []);
     await close();
   });
+});
+
+test("the demo page's cards pass an axe-core accessibility audit (WCAG 2.1 A and AA)", async () => {
+  const { page, problems, close } = await openDemo();
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  // Audit the cards (axe-core enters open shadow roots), one open and the others folded.
+  await page.locator('bao-card[resource="exemples-cercle-de-parole"] summary.read').click();
+  const results = await page.evaluate(() =>
+    window.axe.run(
+      { include: [["bao-card"]] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
+    ),
+  );
+  const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(violations, []);
+  assert.ok(results.passes.length > 5, "axe-core really checked the cards");
+  assert.deepEqual(problems, []);
+  await close();
 });
 
 describe("fallbacks", () => {

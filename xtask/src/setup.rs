@@ -33,7 +33,10 @@ pub fn chromium() -> anyhow::Result<()> {
 /// `npm ci` in `tests/` when its packages are missing.
 pub fn node_modules(root: &Path) -> anyhow::Result<()> {
     let tests = root.join("tests");
-    if tests.join("node_modules/playwright-core").exists() && tests.join("node_modules/binaryen").exists() {
+    let installed = ["playwright-core", "binaryen", "axe-core"]
+        .iter()
+        .all(|package| tests.join("node_modules").join(package).exists());
+    if installed {
         return Ok(());
     }
     apt_tool("npm", "nodejs npm")?;

@@ -34,20 +34,19 @@ pub async fn resource_page(
 }
 
 fn render_resource(resource: &Resource) -> String {
-    let summary = resource;
-    let image = summary.image.as_ref().map_or(String::new(), |image| {
+    let image = resource.image.as_ref().map_or(String::new(), |image| {
         format!(
             r#"<img class="cover" src="{}" alt="{}" loading="lazy">"#,
             escape(&image.url),
             escape(&image.alt)
         )
     });
-    let authors = if summary.authors.is_empty() {
+    let authors = if resource.authors.is_empty() {
         String::new()
     } else {
-        format!("<p>Par {}</p>", escape(&summary.authors.join(", ")))
+        format!("<p>Par {}</p>", escape(&resource.authors.join(", ")))
     };
-    let tags: String = summary.tags.iter().map(|tag| format!("<li>{}</li>", escape(tag))).collect();
+    let tags: String = resource.tags.iter().map(|tag| format!("<li>{}</li>", escape(tag))).collect();
     let body = format!(
         r#"<article lang="{lang}">
 <p class="kind">{kind} · {network}</p>
@@ -63,17 +62,17 @@ fn render_resource(resource: &Resource) -> String {
 <p><a href="/api/v1/resources/{id}" type="application/json">Données (JSON)</a></p>
 </footer>
 </article>"#,
-        lang = escape(&summary.lang),
-        kind = summary.kind.label_fr(),
-        network = escape(&summary.network.name),
-        title = escape(&summary.title),
-        summary_text = escape(&summary.summary),
+        lang = escape(&resource.lang),
+        kind = resource.kind.label_fr(),
+        network = escape(&resource.network.name),
+        title = escape(&resource.title),
+        summary_text = escape(&resource.summary),
         body_html = resource.body_html.as_deref().unwrap_or_default(),
-        licence = licence_html(&summary.licence),
-        source = escape(&summary.source_url),
-        id = escape(&summary.id),
+        licence = licence_html(&resource.licence),
+        source = escape(&resource.source_url),
+        id = escape(&resource.id),
     );
-    layout(&summary.title, &body)
+    layout(&resource.title, &body)
 }
 
 /// The licence line: label linked to its text, the source's own words, and the caveats.

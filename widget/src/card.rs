@@ -196,16 +196,15 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
 #[component]
 fn CardView(resource: Resource, api_base: String) -> impl IntoView {
     let (class, _) = style();
-    let summary = resource;
-    let canonical = format!("{api_base}r/{}", summary.id);
-    let image = summary.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
-    let title = summary.title;
-    let meta = format!("{} · {}", summary.kind.label_fr(), summary.network.name);
-    let authors = (!summary.authors.is_empty()).then(|| format!("Par {}", summary.authors.join(", ")));
-    let licence = summary.licence;
+    let canonical = format!("{api_base}r/{}", resource.id);
+    let image = resource.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
+    let title = resource.title;
+    let meta = format!("{} · {}", resource.kind.label_fr(), resource.network.name);
+    let authors = (!resource.authors.is_empty()).then(|| format!("Par {}", resource.authors.join(", ")));
+    let licence = resource.licence;
 
     view! { class=class,
-        <article class="card" lang=summary.lang aria-label=title.clone()>
+        <article class="card" lang=resource.lang aria-label=title.clone()>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! { class=class,
@@ -216,10 +215,10 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
             <div class="content">
                 <p class="meta">{meta}</p>
                 <h2 class="title">{title.clone()}</h2>
-                <p class="summary">{summary.summary}</p>
+                <p class="summary">{resource.summary}</p>
                 {authors.map(|authors| view! { class=class, <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label="Thèmes">
-                    {summary.tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
+                    {resource.tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
                 </ul>
                 <details class="more">
                     <summary class="read">
@@ -227,9 +226,9 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                         <span class="opened">"Replier la fiche"</span>
                     </summary>
                     <div class="body">
-                        <div inner_html=summary.body_html.unwrap_or_default()></div>
+                        <div inner_html=resource.body_html.unwrap_or_default()></div>
                         <p class="licence-note">{licence_sentence(&licence)}</p>
-                        <p class="licence-note"><a href=summary.source_url>"Source originale"</a></p>
+                        <p class="licence-note"><a href=resource.source_url>"Source originale"</a></p>
                     </div>
                 </details>
                 <div class="actions">

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::ListFilter;
+use crate::db::{Database, ListFilter};
 use crate::error::ApiError;
 
 /// `GET /api/v1/resources/{id}`.
@@ -17,9 +17,8 @@ pub async fn resource(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Resource>, ApiError> {
-    let db = state.db.clone();
     let lookup_id = id.clone();
-    match tokio::task::spawn_blocking(move || db.resource(&lookup_id)).await?? {
+    match state.query(move |db| db.resource(&lookup_id)).await? {
         Some(resource) => Ok(Json(resource)),
         None => Err(ApiError::NotFound(format!("Aucune ressource n'a l'identifiant « {id} »."))),
     }
@@ -74,16 +73,14 @@ pub async fn resources(
 ) -> Result<Json<ResourcePage>, ApiError> {
     let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let filter = params.filter()?;
-    let db = state.db.clone();
-    let mut page = tokio::task::spawn_blocking(move || db.list(&filter)).await??;
+    let mut page = state.query(move |db| db.list(&filter)).await?;
     page.next_cursor = page.next_cursor.map(|last_id| URL_SAFE_NO_PAD.encode(last_id));
     Ok(Json(page))
 }
 
 /// `GET /api/v1/networks`.
 pub async fn networks(State(state): State<AppState>) -> Result<Json<NetworkList>, ApiError> {
-    let db = state.db.clone();
-    let items = tokio::task::spawn_blocking(move || db.networks()).await??;
+    let items = state.query(Database::networks).await?;
     Ok(Json(NetworkList { items }))
 }
 

@@ -33,6 +33,18 @@ pub struct AppState {
     pub demo_dir: Option<PathBuf>,
 }
 
+impl AppState {
+    /// Runs a storage call on the blocking pool: SQLite calls block, handlers must not.
+    pub async fn query<T, F>(&self, query: F) -> Result<T, error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Database) -> Result<T, db::DbError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        Ok(tokio::task::spawn_blocking(move || query(&db)).await??)
+    }
+}
+
 /// The whole HTTP surface of the server.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()

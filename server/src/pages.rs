@@ -14,9 +14,8 @@ pub async fn resource_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let db = state.db.clone();
     let lookup_id = id.clone();
-    let page = match tokio::task::spawn_blocking(move || db.resource(&lookup_id)).await?? {
+    let page = match state.query(move |db| db.resource(&lookup_id)).await? {
         Some(resource) => Html(render_resource(&resource)).into_response(),
         None => (
             StatusCode::NOT_FOUND,

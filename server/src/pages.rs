@@ -80,14 +80,7 @@ fn licence_html(licence: &Licence) -> String {
         Some(url) => format!(r#"<a href="{}" rel="license">{}</a>"#, escape(url), escape(&licence.label)),
         None => escape(&licence.label),
     };
-    let mut line = format!("Licence : {label}");
-    if licence.version_unknown {
-        line.push_str(" (version non précisée par la source)");
-    }
-    if let Some(raw) = &licence.raw {
-        line.push_str(&format!(r#" — <span class="raw">« {} »</span>"#, escape(raw)));
-    }
-    line
+    format!("Licence : {label}{}", escape(&licence.caveats_fr()))
 }
 
 fn layout(title: &str, body: &str) -> String {

@@ -259,14 +259,7 @@ fn LicenceBadge(licence: Licence, class: &'static str) -> impl IntoView {
 
 /// The licence as a sentence, with the source's own words and caveats.
 fn licence_sentence(licence: &Licence) -> String {
-    let mut sentence = format!("Licence : {}", licence.label);
-    if licence.version_unknown {
-        sentence.push_str(" (version non précisée par la source)");
-    }
-    if let Some(raw) = &licence.raw {
-        sentence.push_str(&format!(" — « {raw} »"));
-    }
-    sentence
+    format!("Licence : {}{}", licence.label, licence.caveats_fr())
 }
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.

@@ -101,6 +101,23 @@ pub struct Licence {
     pub open: bool,
 }
 
+impl Licence {
+    /// What follows the label when a licence is shown, in French: the caveat of an unknown
+    /// version and the source's own words. Shared by the card and the canonical page.
+    pub fn caveats_fr(&self) -> String {
+        let mut caveats = String::new();
+        if self.version_unknown {
+            caveats.push_str(" (version non précisée par la source)");
+        }
+        if let Some(raw) = &self.raw {
+            caveats.push_str(" — « ");
+            caveats.push_str(raw);
+            caveats.push_str(" »");
+        }
+        caveats
+    }
+}
+
 /// An image with its text alternative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {

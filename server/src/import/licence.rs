@@ -35,7 +35,7 @@ impl CreativeCommons {
         code
     }
 
-    fn into_licence(self, raw: Option<String>) -> Licence {
+    pub fn into_licence(self, raw: Option<String>) -> Licence {
         let code = self.code();
         let (label, spdx, url) = if self.zero {
             (

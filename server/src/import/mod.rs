@@ -144,7 +144,7 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
                 str::to_owned,
             )),
         };
-    let repository_licence = repository_licence(&source.root);
+    let repository_licence = repository_licence(&source.root, &readme_text);
     let mut read = ReadRepository { networks: vec![owner_network.clone()], ..ReadRepository::default() };
 
     for relative in files {
@@ -235,12 +235,13 @@ fn network_of(source: &SourceRepository, relative: &Path, owner: &NetworkRef) ->
 }
 
 /// The licence a repository declares for all its files: its LICENSE file, else its README.
-fn repository_licence(root: &Path) -> Option<Licence> {
-    ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md", "README.md"].iter().find_map(|name| {
-        let text = std::fs::read_to_string(root.join(name)).ok()?;
-        let (_, line) = licence::find_all(&text).into_iter().next()?;
-        let licence = licence::resolve(None, &line, None);
-        Some(Licence { raw: Some(format!("{name} du dépôt : {line}")), ..licence })
+fn repository_licence(root: &Path, readme: &str) -> Option<Licence> {
+    let licence_files = ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md"]
+        .into_iter()
+        .filter_map(|name| Some((name, std::fs::read_to_string(root.join(name)).ok()?)));
+    licence_files.chain([("README.md", readme.to_owned())]).find_map(|(name, text)| {
+        let (cc, line) = licence::find_all(&text).into_iter().next()?;
+        Some(cc.into_licence(Some(format!("{name} du dépôt : {line}"))))
     })
 }
 

@@ -1,9 +1,12 @@
-//! The JSON API under `/api/v1`: resources and networks, read-only and open to any origin.
+//! The JSON API under `/api/v1`: resources, networks and search, read-only and open to any origin.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use bao_contract::{DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, NetworkList, Resource, ResourcePage};
+use bao_contract::{
+    DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Resource, ResourcePage,
+    SearchResults,
+};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -11,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::db::{Database, ListFilter};
 use crate::error::ApiError;
+use crate::search::SearchRequest;
 
 /// `GET /api/v1/resources/{id}`.
 pub async fn resource(
@@ -36,34 +40,102 @@ pub struct ListParams {
 
 impl ListParams {
     fn filter(self) -> Result<ListFilter, ApiError> {
-        let limit = match self.limit.as_deref() {
-            None | Some("") => DEFAULT_PAGE_LIMIT,
-            Some(text) => match text.parse::<u32>() {
-                Ok(limit) if (1..=MAX_PAGE_LIMIT).contains(&limit) => limit,
-                _ => {
-                    return Err(ApiError::BadRequest(format!(
-                        "`limit` doit être un entier entre 1 et {MAX_PAGE_LIMIT} (reçu « {text} »)."
-                    )));
-                }
-            },
-        };
-        let kind = match self.kind.as_deref().filter(|kind| !kind.is_empty()) {
+        let after_id = match non_empty(self.cursor) {
             None => None,
-            Some(text) => Some(Kind::parse(text).ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "`kind` doit valoir fiche, temoignage ou video (reçu « {text} »)."
-                ))
-            })?),
+            Some(cursor) => Some(decode_cursor(&cursor).ok_or_else(bad_cursor)?),
         };
-        let after_id = match self.cursor.as_deref().filter(|cursor| !cursor.is_empty()) {
-            None => None,
-            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
-                ApiError::BadRequest("`cursor` n'est pas un curseur rendu par cette API.".into())
-            })?),
-        };
-        let non_empty = |value: Option<String>| value.filter(|v| !v.is_empty());
-        Ok(ListFilter { network: non_empty(self.network), tag: non_empty(self.tag), kind, after_id, limit })
+        Ok(ListFilter {
+            network: non_empty(self.network),
+            tag: non_empty(self.tag),
+            kind: parse_kind(self.kind)?,
+            after_id,
+            limit: parse_limit(self.limit.as_deref())?,
+        })
     }
+}
+
+/// Query string of `GET /api/v1/search`, as sent: every value is checked by [`SearchParams::request`].
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    network: Option<String>,
+    tag: Option<String>,
+    kind: Option<String>,
+    licence: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// Deep pages of a ranked search are never what someone is after; refusing them bounds the work.
+const MAX_SEARCH_OFFSET: usize = 10_000;
+
+impl SearchParams {
+    fn request(self) -> Result<SearchRequest, ApiError> {
+        let q = self.q.unwrap_or_default();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(ApiError::BadRequest(format!(
+                "`q` est limité à {MAX_QUERY_CHARS} caractères : raccourcissez la recherche."
+            )));
+        }
+        let offset = match non_empty(self.cursor) {
+            None => 0,
+            Some(cursor) => decode_cursor(&cursor)
+                .and_then(|text| text.parse::<usize>().ok())
+                .filter(|offset| *offset <= MAX_SEARCH_OFFSET)
+                .ok_or_else(bad_cursor)?,
+        };
+        Ok(SearchRequest {
+            q,
+            network: non_empty(self.network),
+            tag: non_empty(self.tag),
+            kind: parse_kind(self.kind)?,
+            licence: non_empty(self.licence),
+            limit: parse_limit(self.limit.as_deref())? as usize,
+            offset,
+        })
+    }
+}
+
+/// `GET /api/v1/search?q=&network=&tag=&kind=&licence=&cursor=&limit=`.
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let request = params.request()?;
+    let index = state.search.clone();
+    let mut results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
+    results.next_cursor = results.next_cursor.map(|offset| URL_SAFE_NO_PAD.encode(offset));
+    Ok(Json(results))
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
+}
+
+fn parse_limit(limit: Option<&str>) -> Result<u32, ApiError> {
+    match limit {
+        None | Some("") => Ok(DEFAULT_PAGE_LIMIT),
+        Some(text) => match text.parse::<u32>() {
+            Ok(limit) if (1..=MAX_PAGE_LIMIT).contains(&limit) => Ok(limit),
+            _ => Err(ApiError::BadRequest(format!(
+                "`limit` doit être un entier entre 1 et {MAX_PAGE_LIMIT} (reçu « {text} »)."
+            ))),
+        },
+    }
+}
+
+fn parse_kind(kind: Option<String>) -> Result<Option<Kind>, ApiError> {
+    match non_empty(kind) {
+        None => Ok(None),
+        Some(text) => Kind::parse(&text).map(Some).ok_or_else(|| {
+            ApiError::BadRequest(format!("`kind` doit valoir fiche, temoignage ou video (reçu « {text} »)."))
+        }),
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest("`cursor` n'est pas un curseur rendu par cette API.".into())
 }
 
 /// `GET /api/v1/resources?network=&tag=&kind=&cursor=&limit=`.

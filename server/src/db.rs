@@ -9,7 +9,10 @@ use r2d2_sqlite::rusqlite::{self, OptionalExtension, Row, params};
 use sha2::Digest;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_resources.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_resources.sql"),
+    include_str!("../migrations/0002_content_generation.sql"),
+];
 
 /// Failures of the storage layer. None of them is the client's fault.
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +173,39 @@ impl Database {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The content's generation: it moves on with every import that changes something.
+    pub fn generation(&self) -> Result<u64, DbError> {
+        let conn = self.pool.get()?;
+        Ok(conn.query_row("SELECT value FROM content_generation", [], |row| row.get(0))?)
+    }
+
+    /// Reads every resource with its body, in id order, as of one snapshot of the database, and
+    /// hands each to `visit`; returns the generation of that snapshot.
+    pub fn for_each_resource<E: From<DbError>>(
+        &self,
+        mut visit: impl FnMut(Resource) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut conn = self.pool.get().map_err(DbError::from)?;
+        // One read transaction: an import committed meanwhile is either wholly seen or not at all.
+        let tx = conn.transaction().map_err(DbError::from)?;
+        let generation: u64 = tx
+            .query_row("SELECT value FROM content_generation", [], |row| row.get(0))
+            .map_err(DbError::from)?;
+        let mut statement = tx
+            .prepare(&format!(
+                "SELECT {SUMMARY_COLUMNS}, r.body_html FROM resources r
+                 JOIN networks n ON n.id = r.network_id ORDER BY r.id"
+            ))
+            .map_err(DbError::from)?;
+        let mut rows = statement.query([]).map_err(DbError::from)?;
+        while let Some(row) = rows.next().map_err(DbError::from)? {
+            let body_html: String = row.get(14).map_err(DbError::from)?;
+            let resource = summary_from_row(row)?;
+            visit(Resource { body_html: Some(body_html), ..resource })?;
+        }
+        Ok(generation)
+    }
+
     /// Stores an import in one transaction: either every resource lands, or none does.
     /// Resources are matched by `source_key`, so importing the same files again changes nothing.
     pub fn store_import(
@@ -179,10 +215,12 @@ impl Database {
     ) -> Result<StoreOutcome, DbError> {
         let mut conn = self.pool.get()?;
         let tx = conn.transaction()?;
+        let mut networks_changed = 0;
         for network in networks {
-            tx.execute(
+            networks_changed += tx.execute(
                 "INSERT INTO networks (id, name, url) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url",
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url
+                 WHERE name IS NOT excluded.name OR url IS NOT excluded.url",
                 params![network.id, network.name, network.url],
             )?;
         }
@@ -243,6 +281,9 @@ impl Database {
                     params![summary.id, tag],
                 )?;
             }
+        }
+        if networks_changed > 0 || outcome.created + outcome.updated > 0 {
+            tx.execute("UPDATE content_generation SET value = value + 1", [])?;
         }
         tx.commit()?;
         Ok(outcome)

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use bao_contract::Problem;
 
 use crate::db::DbError;
+use crate::search::SearchError;
 
 /// What can go wrong while answering an API request.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,8 @@ pub enum ApiError {
     /// The server failed; the client is told nothing more.
     #[error("storage: {0}")]
     Storage(#[from] DbError),
+    #[error("search: {0}")]
+    Search(#[from] SearchError),
     #[error("background task: {0}")]
     Task(#[from] tokio::task::JoinError),
     /// The widget bundle was not built before the server started.
@@ -33,7 +36,9 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Storage(_) | ApiError::Task(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -46,7 +51,7 @@ impl IntoResponse for ApiError {
             ApiError::BundleMissing => {
                 Some("Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into())
             }
-            ApiError::Storage(_) | ApiError::Task(_) => {
+            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) => {
                 tracing::error!(error = %self, "request failed");
                 None
             }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod pages;
+pub mod search;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,11 +23,14 @@ use tower_http::trace::TraceLayer;
 
 use crate::bundle::Bundle;
 use crate::db::Database;
+use crate::search::SearchIndex;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Database,
+    /// The full-text index derived from `db`.
+    pub search: SearchIndex,
     /// The built widget; `None` when the server runs without it (API-only).
     pub bundle: Option<Arc<Bundle>>,
     /// Folder of the demo partner page, served under `/demo/` when set.
@@ -51,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/resources", get(api::resources))
         .route("/resources/{id}", get(api::resource))
         .route("/networks", get(api::networks))
+        .route("/search", get(api::search))
         .fallback(api::not_found);
 
     let mut router = Router::new()

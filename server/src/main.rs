@@ -9,6 +9,7 @@ use anyhow::Context;
 use bao_server::bundle::Bundle;
 use bao_server::db::Database;
 use bao_server::import::{self, SourceRepository};
+use bao_server::search::{self, SearchIndex};
 use bao_server::{AppState, app};
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -110,7 +111,16 @@ fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()>
     source.subfolder_networks = args.subfolder_networks;
     let report = import::import_repository(&db, &source)?;
     print!("{report}");
+    let search = open_search_index(db_path)?;
+    let stats = search.rebuild(&db).context("mise à jour de l'index de recherche")?;
+    println!("index de recherche : {} ressources", stats.documents);
     Ok(())
+}
+
+/// The search index beside the database; a running server picks up what an import commits.
+fn open_search_index(db_path: &std::path::Path) -> anyhow::Result<SearchIndex> {
+    let dir = search::index_dir_for(db_path);
+    SearchIndex::open(&dir).with_context(|| format!("ouverture de l'index de recherche {}", dir.display()))
 }
 
 #[tokio::main]
@@ -123,6 +133,10 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
             tracing::info!(folder = %source.root.display(), "first start: imported seed content\n{report}");
         }
     }
+    let search = open_search_index(db_path)?;
+    if let Some(stats) = search.ensure_in_step(&db).context("construction de l'index de recherche")? {
+        tracing::info!(documents = stats.documents, "search index rebuilt");
+    }
     let bundle = match Bundle::load(&args.widget_dir) {
         Ok(bundle) => Some(Arc::new(bundle)),
         Err(error) => {
@@ -131,7 +145,7 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
         }
     };
     let has_demo = args.demo_dir.is_some();
-    let router = app(AppState { db, bundle, demo_dir: args.demo_dir });
+    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("écoute sur {}", args.listen))?;

@@ -14,7 +14,8 @@ fn router() -> (tempfile::TempDir, Router) {
     let (dir, db) = common::temp_db();
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "multibao-contributions");
-    (dir, app(AppState { db, bundle: None, demo_dir: None }))
+    let search = common::search_index(&dir, &db);
+    (dir, app(AppState { db, search, bundle: None, demo_dir: None }))
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {

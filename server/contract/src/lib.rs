@@ -168,6 +168,53 @@ pub struct ResourcePage {
     pub next_cursor: Option<String>,
 }
 
+/// Longest `q` that `GET /api/v1/search` accepts, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+/// `GET /api/v1/search`: one page of ranked hits, with the counts that let visitors narrow it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// How many resources match, over all pages.
+    pub total: u64,
+    pub items: Vec<SearchHit>,
+    /// Counts per value among the matching resources, most frequent first.
+    pub facets: Facets,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// One resource found by a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The resource as lists give it (without its body).
+    pub resource: Resource,
+    /// The passage that matched, as HTML in which only `<mark>` is markup: everything else is
+    /// escaped. The summary's beginning when no passage matched (empty queries).
+    pub snippet: String,
+}
+
+/// Facet counts of a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    #[serde(default)]
+    pub network: Vec<FacetCount>,
+    #[serde(default)]
+    pub kind: Vec<FacetCount>,
+    #[serde(default)]
+    pub tag: Vec<FacetCount>,
+}
+
+/// How many matching resources have one value of a facet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// What to pass back as the filter (`network=`, `kind=`, `tag=`).
+    pub value: String,
+    /// What to show.
+    pub label: String,
+    pub count: u64,
+}
+
 /// An RFC 9457 problem details body (`application/problem+json`), the shape of every API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

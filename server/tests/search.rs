@@ -1,0 +1,325 @@
+//! Search over the real multiBàO data: relevance of French queries as people type them, facets
+//! and filters, hostile queries through HTTP, and the index staying in step with the database.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use bao_contract::{Kind, Problem, SearchResults};
+use bao_server::db::Database;
+use bao_server::search::{SearchIndex, SearchRequest};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const ALL_REPOSITORIES: [&str; 3] =
+    ["lilianricaud-travail-en-reseau", "onpassealacte-videos_initiatives", "multibao-contributions"];
+
+fn real_index() -> (tempfile::TempDir, Database, SearchIndex) {
+    let (dir, db) = common::temp_db();
+    for folder in ALL_REPOSITORIES {
+        common::import(&db, folder);
+    }
+    let index = common::search_index(&dir, &db);
+    (dir, db, index)
+}
+
+fn search(index: &SearchIndex, q: &str) -> SearchResults {
+    index.search(&SearchRequest { q: q.into(), limit: 5, ..SearchRequest::default() }).unwrap()
+}
+
+/// Each query, the resource a visitor typing it is after, and what the query exercises.
+const RELEVANCE: &[(&str, &str, &str)] = &[
+    ("gouvernance partagee", "multibao-gouvernance-par-cercle", "accent dropped"),
+    ("reunion en marchant", "lilianricaud-reunion-en-marchant", "accent dropped, stop word"),
+    ("decision par consentement", "multibao-decision-par-consentement", "accent dropped"),
+    ("theatre forum", "multibao-theatre-forum", "accent dropped"),
+    ("meteo interieure", "multibao-meteo-interieure", "accents dropped"),
+    ("debat mouvant", "multibao-debat-mouvant", "accent dropped"),
+    ("vote pondere", "multibao-vote-pondere", "accent dropped"),
+    ("cartographies", "multibao-cartographie-communautaire", "plural"),
+    ("retrospectives agiles", "lilianricaud-retrospective-agile", "plurals"),
+    ("fablab", "multibao-fablab", "singular of a plural title"),
+    ("energiseurs", "lilianricaud-energiseurs-grand-groupe-amphi", "plural"),
+    ("indicateurs de cooperation", "lilianricaud-indicateurs-de-cooperation", "stop word"),
+    ("l'investigation appreciative", "multibao-investigation-appreciative", "elision with '"),
+    ("l’élagage", "lilianricaud-elagage", "elision with ’"),
+    ("d'écriture", "multibao-sprint-ecriture", "elision"),
+    ("sociocratei", "multibao-sociocratie", "typo: swapped letters"),
+    ("facilitation grapique", "multibao-facilitation-graphique", "typo: missing letter"),
+    ("brainstormnig", "multibao-brain-storming", "typo: swapped letters"),
+    ("chamallow", "lilianricaud-defi-chamalow", "typo: extra letter"),
+    ("participant·e·s réunion", "multibao-meteo-interieure", "inclusive spelling in the query"),
+    ("chacun besoins objection", "lilianricaud-accords-de-groupe", "inclusive spelling in the text"),
+    ("accords participant·e·s", "lilianricaud-accords-de-groupe", "inclusive on both sides"),
+    ("facilitateur·rice·s", "multibao-gestes-facilitateurs", "inclusive spelling, plural"),
+    ("holacrat", "onpassealacte-holacratie-creation", "word being typed"),
+    ("sociocr", "multibao-sociocratie", "word being typed"),
+    ("voiture partag", "onpassealacte-voiture-partagee", "word being typed after a whole word"),
+    ("colocation senior etudiant", "onpassealacte-coloc-intergenerationnelle", "testimony"),
+    ("cantine ecole anciens", "onpassealacte-cantine-scolaire-et-personnes-agees", "testimony"),
+    ("logiciels libres", "onpassealacte-promouvoir-logiciels-libres", "testimony, plurals"),
+    ("botanique", "onpassealacte-reseau-francophone-de-la-botanique", "testimony"),
+    ("syndicales", "onpassealacte-holacratie-creation", "only in a testimony's body"),
+    ("itinérances", "lilianricaud-recherche-action-itinerante", "only in the body"),
+    ("monnaie", "multibao-jardin-echange-universel", "only in the summary"),
+    ("5 doigts", "multibao-vote-cinq-doigts", "digit"),
+    ("six chapeaux", "multibao-six-chapeaux", "title"),
+    ("brise glace", "lilianricaud-brise-glace-kanak", "title"),
+    ("Saillans", "lilianricaud-gouvernance-participative-saillans", "proper noun"),
+    ("constitution citoyenne", "multibao-constitution-citoyenne", "title"),
+    ("personas", "lilianricaud-methode-des-personas", "title"),
+];
+
+#[test]
+fn french_queries_find_the_expected_resource_in_the_top_five() {
+    let (_dir, _db, index) = real_index();
+    let mut failures = Vec::new();
+    for (q, expected, exercises) in RELEVANCE {
+        let ids: Vec<String> = search(&index, q).items.into_iter().map(|hit| hit.resource.id).collect();
+        if !ids.iter().any(|id| id == expected) {
+            failures.push(format!("{q:?} ({exercises}): expected {expected}, got {ids:?}"));
+        }
+    }
+    assert!(RELEVANCE.len() >= 30);
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries missed:\n{}",
+        failures.len(),
+        RELEVANCE.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn snippets_highlight_with_mark_only_and_facets_count_the_matches() {
+    let (_dir, _db, index) = real_index();
+    let results = search(&index, "gouvernance");
+    assert!(results.total >= 4);
+    let hit = &results.items[0];
+    assert!(hit.snippet.contains("<mark>"), "{}", hit.snippet);
+    let without_marks = hit.snippet.replace("<mark>", "").replace("</mark>", "");
+    assert!(!without_marks.contains('<') && !without_marks.contains('>'), "{}", hit.snippet);
+    assert!(hit.resource.body_html.is_none(), "hits are list forms");
+
+    let kind_total: u64 = results.facets.kind.iter().map(|facet| facet.count).sum();
+    assert_eq!(kind_total, results.total, "each resource has one kind");
+    let network_total: u64 = results.facets.network.iter().map(|facet| facet.count).sum();
+    assert_eq!(network_total, results.total);
+    assert!(results.facets.kind.iter().any(|facet| facet.value == "video" && facet.label == "Vidéo"));
+    let counts: Vec<u64> = results.facets.network.iter().map(|facet| facet.count).collect();
+    assert!(counts.windows(2).all(|pair| pair[0] >= pair[1]), "most frequent first: {counts:?}");
+}
+
+#[test]
+fn filters_narrow_and_an_empty_query_lists_the_most_recent() {
+    let (_dir, _db, index) = real_index();
+    let videos = index
+        .search(&SearchRequest {
+            q: "habitat".into(),
+            kind: Some(Kind::Video),
+            limit: 50,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(videos.total >= 3);
+    assert!(videos.items.iter().all(|hit| hit.resource.kind == Kind::Video));
+    assert_eq!(videos.facets.kind.len(), 1);
+
+    let network = index
+        .search(&SearchRequest {
+            network: Some("onpassealacte".into()),
+            limit: 100,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(network.total, 31);
+    assert!(network.items.iter().all(|hit| hit.resource.network.id == "onpassealacte"));
+    let dates: Vec<&str> =
+        network.items.iter().map(|hit| hit.resource.updated.as_deref().unwrap_or("")).collect();
+    assert!(dates.windows(2).all(|pair| pair[0] >= pair[1]), "most recent first: {dates:?}");
+
+    let none = index
+        .search(&SearchRequest {
+            q: "gouvernance".into(),
+            tag: Some("no-such-tag".into()),
+            limit: 5,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(none.total, 0);
+    assert!(none.items.is_empty());
+}
+
+#[test]
+fn the_index_follows_the_database_and_is_never_seen_half_built() {
+    let (dir, db) = common::temp_db();
+    common::import(&db, "onpassealacte-videos_initiatives");
+    let index = SearchIndex::open(&dir.path().join("test.search")).unwrap();
+    assert_eq!(
+        index.ensure_in_step(&db).unwrap().map(|stats| stats.documents),
+        Some(31),
+        "built when missing"
+    );
+    assert_eq!(index.ensure_in_step(&db).unwrap(), None, "in step: nothing to do");
+
+    common::import(&db, "lilianricaud-travail-en-reseau");
+    let before = search(&index, "").total;
+    assert_eq!(before, 31);
+    // Searches while the index is rebuilt see all of the old content or all of the new.
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut totals = std::collections::BTreeSet::new();
+            while !done.load(Ordering::Relaxed) {
+                totals.insert(search(&index, "").total);
+            }
+            totals
+        });
+        for _ in 0..3 {
+            index.rebuild(&db).unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        let totals = reader.join().unwrap();
+        assert!(totals.iter().all(|total| [31, 143].contains(total)), "{totals:?}");
+    });
+    assert_eq!(search(&index, "").total, 143);
+    // Reopening an index in step rebuilds nothing.
+    let reopened = SearchIndex::open(&dir.path().join("test.search")).unwrap();
+    assert_eq!(reopened.ensure_in_step(&db).unwrap(), None);
+}
+
+async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Vec<u8>) {
+    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes().map(|byte| format!("%{byte:02X}")).collect()
+}
+
+/// A small deterministic generator, so that a failing hostile string can be replayed.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn hostile_queries_never_fail_the_server() {
+    let (dir, db, search) = real_index();
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let mut queries: Vec<String> = [
+        "\"",
+        "\"gouvernance",
+        "title:gouvernance",
+        "*",
+        "gouv*",
+        "?",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "[a TO z]",
+        "a AND OR NOT b",
+        "-",
+        "+",
+        "~",
+        "gouvernance~2",
+        "^",
+        "\\",
+        "/",
+        "//",
+        ":",
+        "::",
+        "'",
+        "’’’",
+        "l'",
+        "qu’",
+        "·e·s",
+        "<script>alert(1)</script>",
+        "%",
+        "&",
+        "\u{0}",
+        "\u{feff}",
+        "🙂🙂",
+        "ﷺ",
+        "\u{202e}gouvernance",
+        "é".repeat(60).as_str(),
+        "a".repeat(500).as_str(),
+        "  ",
+        "\t\n",
+    ]
+    .iter()
+    .map(|query| query.to_string())
+    .collect();
+    let alphabet: Vec<char> = "aeéèçœ'’·.:*?~^\"()[]{}<>/\\-+!&|% \t0🙂ß\u{301}\u{200b}".chars().collect();
+    let mut random = XorShift(0x5eed_cafe);
+    for _ in 0..300 {
+        let length = (random.next() % 40) as usize;
+        queries
+            .push((0..length).map(|_| alphabet[(random.next() % alphabet.len() as u64) as usize]).collect());
+    }
+    for query in &queries {
+        let uri = format!("/api/v1/search?q={}", percent_encode(query));
+        let (status, body) = get(&router, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{query:?}: {}", String::from_utf8_lossy(&body));
+        let results: SearchResults = serde_json::from_slice(&body).unwrap();
+        for hit in results.items {
+            let without_marks = hit.snippet.replace("<mark>", "").replace("</mark>", "");
+            assert!(!without_marks.contains('<'), "{query:?}: {}", hit.snippet);
+        }
+    }
+    // Bytes that are not UTF-8 are read as replacement characters: no word, so the newest.
+    let (status, body) = get(&router, "/api/v1/search?q=%FF%FE&limit=3").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_slice::<SearchResults>(&body).unwrap().items.len(), 3);
+    // Refused with a clear problem, never a 500.
+    for (uri, expected_detail) in [
+        (format!("/api/v1/search?q={}", "a".repeat(10_000)), "500 caractères"),
+        ("/api/v1/search?q=a&limit=0".to_owned(), "limit"),
+        ("/api/v1/search?q=a&kind=poeme".to_owned(), "kind"),
+        ("/api/v1/search?q=a&cursor=%%%".to_owned(), ""),
+        ("/api/v1/search?q=a&cursor=bm9wZQ".to_owned(), "cursor"),
+    ] {
+        let (status, body) = get(&router, &uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {}", String::from_utf8_lossy(&body));
+        let problem: Problem = serde_json::from_slice(&body).unwrap();
+        assert!(problem.detail.unwrap_or_default().contains(expected_detail), "{uri}");
+    }
+    drop(dir);
+}
+
+#[tokio::test]
+async fn pages_of_a_search_follow_each_other_without_overlap() {
+    let (_dir, db, search) = real_index();
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let mut uri = "/api/v1/search?q=groupe&limit=7".to_owned();
+    let mut seen = Vec::new();
+    let mut total = None;
+    loop {
+        let (status, body) = get(&router, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        let page: SearchResults = serde_json::from_slice(&body).unwrap();
+        total.get_or_insert(page.total);
+        seen.extend(page.items.into_iter().map(|hit| hit.resource.id));
+        match page.next_cursor {
+            Some(cursor) => uri = format!("/api/v1/search?q=groupe&limit=7&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no resource twice");
+    assert_eq!(seen.len() as u64, total.unwrap());
+    assert!(seen.len() > 7, "more than one page");
+}

@@ -32,8 +32,14 @@ function writeFixtureRepository(dir) {
   return repo;
 }
 
-/** Starts the real server with the demo content (and the test fixtures) on a free port. */
-export async function startServer({ seedFixtures = true, release = false } = {}) {
+/** Real multiBàO repositories (read where the workplace keeps them, never copied). */
+export const REAL_DATA = resolve(ROOT, "../shared/data/multibao");
+export const REAL_REPOSITORIES = ["lilianricaud-travail-en-reseau", "onpassealacte-videos_initiatives"].map((name) =>
+  join(REAL_DATA, name),
+);
+
+/** Starts the real server with the demo content (and the test fixtures, and `seeds`) on a free port. */
+export async function startServer({ seedFixtures = true, release = false, seeds = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const args = [
     "--db", join(dir, "e2e.sqlite3"), "serve", "--listen", "127.0.0.1:0",
@@ -41,6 +47,7 @@ export async function startServer({ seedFixtures = true, release = false } = {})
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
   if (seedFixtures) args.push("--seed", writeFixtureRepository(dir));
+  for (const seed of seeds) args.push("--seed", seed);
   const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));

@@ -33,13 +33,16 @@
   }
 
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
-  // so nothing below the card moves when it renders.
-  var HOST_CSS =
-    ":host{display:block;box-sizing:border-box;min-height:var(--bao-card-height,28rem);" +
-    "margin-block:var(--bao-margin,1rem);max-width:var(--bao-max-width,40rem);contain:layout style}" +
-    ":host([hidden]){display:none}";
+  // so nothing below the element moves when it renders.
+  function hostCss(minHeight) {
+    return (
+      ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
+      "margin-block:var(--bao-margin,1rem);max-width:var(--bao-max-width,40rem);contain:layout style}" +
+      ":host([hidden]){display:none}"
+    );
+  }
 
-  function defineElement(name, attributes, mount) {
+  function defineElement(name, attributes, minHeight, mount) {
     if (!window.customElements || customElements.get(name)) return;
 
     class BaoElement extends HTMLElement {
@@ -73,7 +76,7 @@
         if (!root) {
           root = element.attachShadow({ mode: "open" });
           var style = document.createElement("style");
-          style.textContent = HOST_CSS;
+          style.textContent = hostCss(minHeight);
           var shell = document.createElement("div");
           shell.setAttribute("data-bao-mount", "");
           shell.appendChild(document.createElement("slot"));
@@ -98,7 +101,31 @@
     customElements.define(name, BaoElement);
   }
 
-  defineElement("bao-card", ["resource"], function (glue, root, element) {
-    return glue.mount_card(root, base, element.getAttribute("resource") || "");
+  function attribute(element, name) {
+    return element.getAttribute(name) || "";
+  }
+
+  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", function (glue, root, element) {
+    return glue.mount_card(root, base, attribute(element, "resource"));
   });
+
+  defineElement(
+    "bao-search",
+    ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
+    "var(--bao-search-height,5.5rem)",
+    function (glue, root, element) {
+      var limit = parseInt(attribute(element, "limit"), 10);
+      return glue.mount_search(
+        root,
+        base,
+        attribute(element, "network"),
+        attribute(element, "tag"),
+        attribute(element, "kind"),
+        attribute(element, "placeholder"),
+        limit > 0 ? limit : 8,
+        attribute(element, "open"),
+        attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || ""
+      );
+    }
+  );
 })();

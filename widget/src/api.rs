@@ -1,8 +1,9 @@
 //! Calls to the companion server's JSON API.
 
-use bao_contract::{API_PREFIX, Resource};
+use bao_contract::{API_PREFIX, Resource, SearchResults};
 use gloo_net::http::{Request, Response};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
 
 /// Why a resource could not be shown; the element then keeps its light-DOM fallback.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +14,41 @@ pub enum FetchError {
     Status(u16),
     /// The answer was not the JSON the contract describes.
     Malformed,
+    /// A newer request replaced this one.
+    Aborted,
+}
+
+/// A search as the element asks it.
+pub struct SearchQuery {
+    pub q: String,
+    /// `(name, value)` pairs: `network`, `tag`, `kind`.
+    pub filters: Vec<(&'static str, String)>,
+    pub limit: u32,
+}
+
+/// `GET {api_base}api/v1/search?q=…`, cancelled when `abort` fires.
+pub async fn search(
+    api_base: &str,
+    query: &SearchQuery,
+    abort: Option<&AbortSignal>,
+) -> Result<SearchResults, FetchError> {
+    let url = format!("{api_base}{}/search", API_PREFIX.trim_start_matches('/'));
+    let limit = query.limit.to_string();
+    let params = [("q", query.q.as_str()), ("limit", limit.as_str())]
+        .into_iter()
+        .chain(query.filters.iter().map(|(name, value)| (*name, value.as_str())));
+    let aborted = || abort.is_some_and(AbortSignal::aborted);
+    let sent = Request::get(&url).query(params).abort_signal(abort).send().await;
+    let response = match sent {
+        Err(_) if aborted() => return Err(FetchError::Aborted),
+        Err(_) => return Err(FetchError::Network),
+        Ok(response) => response,
+    };
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    let results = decode_json(response).await;
+    if aborted() { Err(FetchError::Aborted) } else { results }
 }
 
 /// `GET {api_base}api/v1/resources/{id}`.

@@ -4,6 +4,7 @@
 
 mod api;
 mod card;
+mod search;
 mod shadow;
 
 use std::any::Any;
@@ -36,5 +37,45 @@ pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Re
     let handle = leptos::mount::mount_to(container, move || {
         leptos::view! { <card::Card api_base=api_base resource_id=resource_id /> }
     });
+    Ok(Mounted { _view: Box::new(handle) })
+}
+
+/// Mounts a `<bao-search>` into `root`. `network`, `tag` and `kind` fix its scope (empty: none);
+/// `open` is `"link"` to follow a chosen result instead of opening it inline.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)] // One argument per attribute of the element, read by embed.js.
+pub fn mount_search(
+    root: ShadowRoot,
+    api_base: String,
+    network: String,
+    tag: String,
+    kind: String,
+    placeholder: String,
+    limit: u32,
+    open: String,
+    lang: String,
+) -> Result<Mounted, JsValue> {
+    let host = root.host();
+    let css = search::style().1;
+    let container: HtmlElement = shadow::prepare(&root, css)?;
+    let scope = [("network", network), ("tag", tag), ("kind", kind)]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .collect();
+    let config = search::SearchConfig {
+        api_base,
+        scope,
+        placeholder: if placeholder.is_empty() {
+            "Un mot, un thème, une méthode…".into()
+        } else {
+            placeholder
+        },
+        limit: limit.clamp(1, 20),
+        open_as_link: open == "link",
+        lang: if lang.is_empty() { "fr".into() } else { lang },
+        host,
+    };
+    let handle =
+        leptos::mount::mount_to(container, move || leptos::view! { <search::Search config=config /> });
     Ok(Mounted { _view: Box::new(handle) })
 }

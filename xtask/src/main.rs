@@ -36,24 +36,26 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// Real multiBàO repositories the demo also imports on first start, when the workplace's copy is
+/// beside the clone (they give the search box a library worth searching).
+const REAL_DATA_SEEDS: [&str; 2] = [
+    "../shared/data/multibao/lilianricaud-travail-en-reseau",
+    "../shared/data/multibao/onpassealacte-videos_initiatives",
+];
+
 /// Builds the widget and the server, then serves the demo until interrupted.
 fn demo(root: &Path) -> anyhow::Result<()> {
     widget::build(root)?;
     run(Command::new("cargo").args(["build", "--release", "-p", "bao-server"]))?;
     let listen = std::env::var("BAO_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
-    run(Command::new(root.join("target/release/multibao-embed")).args([
-        "--db",
-        "target/demo.sqlite3",
-        "serve",
-        "--listen",
-        &listen,
-        "--seed",
-        "demo/content/exemples-fiches",
-        "--demo-dir",
-        "demo",
-        "--widget-dir",
-        "target/widget-dist",
-    ]))
+    let mut serve = Command::new(root.join("target/release/multibao-embed"));
+    serve.args(["--db", "target/demo.sqlite3", "serve", "--listen", &listen]);
+    serve.args(["--demo-dir", "demo", "--widget-dir", "target/widget-dist"]);
+    serve.args(["--seed", "demo/content/exemples-fiches"]);
+    for seed in REAL_DATA_SEEDS.iter().filter(|seed| root.join(seed).is_dir()) {
+        serve.args(["--seed", seed]);
+    }
+    run(&mut serve)
 }
 
 /// Every test, in the order that fails fastest.

@@ -1,0 +1,509 @@
+//! `<bao-search>`: a search box over the commons, as the WAI-ARIA combobox pattern (an input
+//! with a listbox of results), with facet chips to narrow, and the chosen resource opened inline
+//! as a `<bao-card>` (or followed as a link when the host asks).
+
+use std::time::Duration;
+
+use bao_contract::{FacetCount, SearchHit, SearchResults};
+use leptos::html::Input;
+use leptos::prelude::*;
+use stylers::style_str;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, Element};
+
+use crate::api::{self, SearchQuery};
+
+/// Wait after the last keystroke before asking the server: fewer requests on slow phones.
+const DEBOUNCE: Duration = Duration::from_millis(160);
+/// Facet values offered as chips, per facet.
+const CHIPS_PER_FACET: usize = 4;
+
+/// What the host set on the element.
+pub struct SearchConfig {
+    pub api_base: String,
+    /// Fixed scope (`network`, `tag`, `kind` attributes): always applied, shown as a note.
+    pub scope: Vec<(&'static str, String)>,
+    pub placeholder: String,
+    pub limit: u32,
+    /// `open="link"`: a chosen result is followed to its page instead of opening inline.
+    pub open_as_link: bool,
+    pub lang: String,
+    /// The `<bao-search>` element, which `bao:select` is dispatched on.
+    pub host: Element,
+}
+
+pub fn style() -> (&'static str, &'static str) {
+    style_str! {
+        .search {
+            box-sizing: border-box;
+            color: var(--bao-text, inherit);
+            font: inherit;
+            line-height: 1.4;
+            text-align: start;
+        }
+        .label {
+            display: block;
+            font-weight: 600;
+            margin-bottom: 0.3rem;
+        }
+        input {
+            box-sizing: border-box;
+            width: 100%;
+            min-height: 2.75rem;
+            padding: 0.5rem 0.75rem;
+            font: inherit;
+            color: #1f1b2e;
+            background: #ffffff;
+            border: 2px solid var(--bao-accent, #4b3a9c);
+            border-radius: var(--bao-radius, 0.5rem);
+        }
+        input:focus-visible, button:focus-visible, .option.active {
+            outline: 3px solid #f2a900;
+            outline-offset: 2px;
+        }
+        .scope {
+            margin: 0.3rem 0 0;
+            font-size: 0.85rem;
+            color: var(--bao-muted, #524c66);
+        }
+        .chips {
+            display: flex;
+            flex-wrap: wrap;
+            gap: 0.35rem;
+            margin: 0.5rem 0 0;
+        }
+        button {
+            font: inherit;
+            min-height: 2rem;
+            cursor: pointer;
+            border-radius: 1rem;
+            border: 1px solid var(--bao-accent, #4b3a9c);
+            background: #ffffff;
+            color: var(--bao-accent, #4b3a9c);
+            padding: 0.2rem 0.75rem;
+            font-size: 0.85rem;
+        }
+        button[aria-pressed="true"] {
+            background: var(--bao-accent, #4b3a9c);
+            color: #ffffff;
+        }
+        .listbox {
+            list-style: none;
+            margin: 0.5rem 0 0;
+            padding: 0.25rem;
+            border: 1px solid var(--bao-border, #d9d4e8);
+            border-radius: var(--bao-radius, 0.5rem);
+            background: var(--bao-background, #ffffff);
+            max-height: 26rem;
+            overflow-y: auto;
+        }
+        .option {
+            padding: 0.5rem 0.6rem;
+            border-radius: 0.4rem;
+            cursor: pointer;
+            color: #1f1b2e;
+        }
+        .option:hover, .option.active {
+            background: #eee9fa;
+        }
+        .hit-title {
+            display: block;
+            font-weight: 700;
+        }
+        .hit-meta {
+            display: block;
+            font-size: 0.8rem;
+            color: #524c66;
+        }
+        .hit-snippet {
+            display: block;
+            font-size: 0.88rem;
+        }
+        mark {
+            background: #fde68a;
+            color: inherit;
+        }
+        .empty {
+            margin: 0.6rem 0 0;
+        }
+        .back {
+            margin: 0.6rem 0 0;
+        }
+        .sr {
+            position: absolute;
+            width: 1px;
+            height: 1px;
+            overflow: hidden;
+            clip: rect(0 0 0 0);
+            white-space: nowrap;
+        }
+        @media (prefers-reduced-motion: no-preference) {
+            .option {
+                transition: background-color 0.1s;
+            }
+        }
+    }
+}
+
+/// A filter the visitor toggled from a chip: facet name, value, label.
+#[derive(Debug, Clone, PartialEq)]
+struct Chip {
+    facet: &'static str,
+    value: String,
+    label: String,
+}
+
+#[component]
+pub fn Search(config: SearchConfig) -> impl IntoView {
+    let (class, _) = style();
+    let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
+    let text = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<SearchResults>);
+    let failed = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let expanded = RwSignal::new(false);
+    let chosen = RwSignal::new(None::<String>);
+    let chips = RwSignal::new(Vec::<Chip>::new());
+    let scope_on = RwSignal::new(true);
+    let input = NodeRef::<Input>::new();
+    let back = NodeRef::<leptos::html::Button>::new();
+    // The pending debounce timer and the request in flight, replaced by each new search.
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let in_flight = StoredValue::new_local(None::<AbortController>);
+
+    // Stored, so that the closures below stay `Copy` and can be handed to every handler.
+    let base = StoredValue::new(api_base);
+    let scope_stored = StoredValue::new(scope.clone());
+    let host = StoredValue::new_local(host);
+    let run_search = move || {
+        let q = text.get_untracked();
+        if q.trim().is_empty() {
+            results.set(None);
+            expanded.set(false);
+            return;
+        }
+        let mut filters: Vec<(&'static str, String)> =
+            if scope_on.get_untracked() { scope_stored.get_value() } else { Vec::new() };
+        filters.extend(chips.get_untracked().into_iter().map(|chip| (chip.facet, chip.value)));
+        let controller = AbortController::new().ok();
+        if let Some(previous) = in_flight.try_update_value(|slot| std::mem::replace(slot, controller.clone()))
+        {
+            previous.inspect(AbortController::abort);
+        }
+        let query = SearchQuery { q, filters, limit };
+        let base = base.get_value();
+        leptos::task::spawn_local(async move {
+            let signal = controller.as_ref().map(AbortController::signal);
+            match api::search(&base, &query, signal.as_ref()).await {
+                Ok(found) => {
+                    _ = failed.try_set(false);
+                    _ = active.try_set(None);
+                    _ = expanded.try_set(true);
+                    _ = results.try_set(Some(found));
+                }
+                // Aborted by a newer search: that one will answer.
+                Err(api::FetchError::Aborted) => {}
+                Err(_) => {
+                    _ = failed.try_set(true);
+                    _ = results.try_set(None);
+                }
+            }
+        });
+    };
+    let schedule = move || {
+        let handle = set_timeout_with_handle(run_search, DEBOUNCE).ok();
+        if let Some(previous) = timer.try_update_value(|slot| std::mem::replace(slot, handle)).flatten() {
+            previous.clear();
+        }
+    };
+
+    let hits_len = move || results.with(|found| found.as_ref().map_or(0, |found| found.items.len()));
+    let choose = {
+        move |index: usize| {
+            let Some(hit) = results.with_untracked(|found| found.as_ref()?.items.get(index).cloned()) else {
+                return;
+            };
+            let url = format!("{}r/{}", base.get_value(), hit.resource.id);
+            if !host.with_value(|host| dispatch_select(host, &hit, &url)) {
+                return; // The host page handles the choice itself.
+            }
+            if open_as_link {
+                if let Some(window) = web_sys::window() {
+                    _ = window.location().assign(&url);
+                }
+                return;
+            }
+            expanded.set(false);
+            chosen.set(Some(hit.resource.id));
+            // Focus goes to what opened, so keyboard and screen reader users land on it.
+            request_animation_frame(move || {
+                if let Some(button) = back.get_untracked() {
+                    _ = button.focus();
+                }
+            });
+        }
+    };
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        let count = hits_len();
+        match event.key().as_str() {
+            "ArrowDown" | "ArrowUp" if count > 0 => {
+                event.prevent_default();
+                let down = event.key() == "ArrowDown";
+                expanded.set(true);
+                active.update(|current| {
+                    *current = Some(match (*current, down) {
+                        (None, true) => 0,
+                        (None, false) => count - 1,
+                        (Some(i), true) => (i + 1) % count,
+                        (Some(i), false) => (i + count - 1) % count,
+                    })
+                });
+            }
+            "Enter" => {
+                if let (true, Some(index)) = (expanded.get_untracked(), active.get_untracked()) {
+                    event.prevent_default();
+                    choose(index);
+                }
+            }
+            "Escape" => {
+                if expanded.get_untracked() {
+                    expanded.set(false);
+                    active.set(None);
+                } else {
+                    text.set(String::new());
+                    results.set(None);
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_input = move |event: leptos::ev::Event| {
+        text.set(event_target_value(&event));
+        chosen.set(None);
+        schedule();
+    };
+    let toggle_chip = move |chip: Chip| {
+        chips.update(|list| match list.iter().position(|c| c.facet == chip.facet && c.value == chip.value) {
+            Some(index) => {
+                list.remove(index);
+            }
+            None => list.push(chip),
+        });
+        run_search();
+    };
+
+    let announcement = move || {
+        if failed.get() {
+            return "La recherche est indisponible pour le moment.".to_owned();
+        }
+        match (chosen.get(), results.with(|found| found.as_ref().map(|found| found.total))) {
+            (Some(_), _) => "Fiche ouverte ci-dessous.".to_owned(),
+            (None, Some(0)) => "Aucun résultat.".to_owned(),
+            (None, Some(1)) => "1 résultat, flèches haut et bas pour parcourir.".to_owned(),
+            (None, Some(total)) => format!("{total} résultats, flèches haut et bas pour parcourir."),
+            (None, None) => String::new(),
+        }
+    };
+    let scope_note = (!scope.is_empty()).then(|| {
+        let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
+        view! { class=class, <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
+    });
+    let has_scope = !scope.is_empty();
+
+    let chip_views = move || {
+        let found = results.get()?;
+        let toggled = chips.get();
+        let mut offered: Vec<Chip> = toggled.clone();
+        let facets: [(&'static str, &Vec<FacetCount>); 2] =
+            [("network", &found.facets.network), ("kind", &found.facets.kind)];
+        for (facet, counts) in facets {
+            // A facet already fixed by the host is not offered again.
+            if scope_stored.with_value(|scope| scope.iter().any(|(name, _)| *name == facet))
+                || counts.len() < 2
+            {
+                continue;
+            }
+            for count in counts.iter().take(CHIPS_PER_FACET) {
+                if !offered.iter().any(|chip| chip.facet == facet && chip.value == count.value) {
+                    offered.push(Chip {
+                        facet,
+                        value: count.value.clone(),
+                        label: format!("{} ({})", count.label, count.count),
+                    });
+                }
+            }
+        }
+        (!offered.is_empty()).then(|| {
+            view! { class=class,
+                <div class="chips" role="group" aria-label="Affiner">
+                    {offered.into_iter().map(|chip| {
+                        let pressed = toggled.contains(&chip);
+                        let label = chip.label.clone();
+                        view! { class=class,
+                            <button type="button" aria-pressed=pressed.to_string()
+                                on:click=move |_| toggle_chip(chip.clone())>{label}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })
+    };
+
+    let options = move || {
+        let found = results.get()?;
+        let items = found.items.into_iter().enumerate().map(|(index, hit)| {
+            let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
+            view! { class=class,
+                <li role="option" id=format!("bao-option-{index}") class="option"
+                    class:active=move || active.get() == Some(index)
+                    aria-selected=move || (active.get() == Some(index)).to_string()
+                    on:click=move |_| choose(index)>
+                    <span class="hit-title">{hit.resource.title}</span>
+                    <span class="hit-meta">{meta}</span>
+                    <span class="hit-snippet">{snippet_view(&hit.snippet, class)}</span>
+                </li>
+            }
+        });
+        Some(items.collect_view())
+    };
+
+    let no_results = move || {
+        let empty = results.with(|found| found.as_ref().is_some_and(|found| found.total == 0));
+        (empty && chosen.get().is_none()).then(|| {
+            let q = text.get_untracked();
+            let toggled = chips.get();
+            view! { class=class,
+                <div class="empty">
+                    <p>{format!("Aucune ressource ne correspond à « {q} ».")}</p>
+                    {toggled.into_iter().map(|chip| {
+                        let label = format!("Retirer le filtre « {} »", chip.label);
+                        view! { class=class, <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
+                    }).collect_view()}
+                    {(has_scope && scope_on.get()).then(|| view! { class=class,
+                        <button type="button" on:click=move |_| { scope_on.set(false); run_search(); }>
+                            "Chercher dans toute la bibliothèque"
+                        </button>
+                    })}
+                </div>
+            }
+        })
+    };
+
+    let opened = move || {
+        chosen.get().map(|id| {
+            view! { class=class,
+                <div class="chosen">
+                    <button type="button" class="back" node_ref=back on:click=move |_| {
+                        chosen.set(None);
+                        expanded.set(true);
+                        if let Some(input) = input.get_untracked() {
+                            _ = input.focus();
+                        }
+                    }>"← Retour aux résultats"</button>
+                    <bao-card resource=id></bao-card>
+                </div>
+            }
+        })
+    };
+
+    view! { class=class,
+        <div class="search" lang=lang>
+            <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
+            <input id="bao-q" type="search" node_ref=input role="combobox" autocomplete="off"
+                spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
+                aria-expanded=move || (expanded.get() && hits_len() > 0).to_string()
+                aria-activedescendant=move || active.get().map(|index| format!("bao-option-{index}"))
+                placeholder=placeholder
+                prop:value=move || text.get()
+                on:input=on_input on:keydown=on_keydown />
+            {scope_note}
+            <p class="sr" role="status" aria-live="polite">{announcement}</p>
+            {chip_views}
+            <ul id="bao-listbox" class="listbox" role="listbox" aria-label="Résultats"
+                hidden=move || !expanded.get() || hits_len() == 0 || chosen.get().is_some()>
+                {options}
+            </ul>
+            {no_results}
+            {opened}
+        </div>
+    }
+}
+
+/// Tells the host page which resource was chosen: `bao:select`, bubbling out of the shadow root.
+/// Returns false when the host called `preventDefault()` to handle the choice itself.
+fn dispatch_select(host: &Element, hit: &SearchHit, url: &str) -> bool {
+    let detail = js_sys::Object::new();
+    for (key, value) in [
+        ("id", hit.resource.id.as_str()),
+        ("title", hit.resource.title.as_str()),
+        ("kind", hit.resource.kind.as_str()),
+        ("network", hit.resource.network.id.as_str()),
+        ("url", url),
+    ] {
+        _ = js_sys::Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(true);
+    init.set_detail(&detail);
+    match web_sys::CustomEvent::new_with_event_init_dict("bao:select", &init) {
+        Ok(event) => host.dispatch_event(&event).unwrap_or(true),
+        Err(_) => true,
+    }
+}
+
+/// The server's snippet (escaped text with `<mark>`) rebuilt as text and `<mark>` nodes, so
+/// that no server string is ever parsed as HTML here.
+fn snippet_view(snippet: &str, class: &'static str) -> impl IntoView + use<> {
+    snippet_parts(snippet)
+        .into_iter()
+        .map(
+            |(marked, text)| {
+                if marked { view! { class=class, <mark>{text}</mark> }.into_any() } else { text.into_any() }
+            },
+        )
+        .collect_view()
+}
+
+/// Splits a snippet into (highlighted?, text) runs, with entities decoded.
+fn snippet_parts(snippet: &str) -> Vec<(bool, String)> {
+    let mut parts = Vec::new();
+    for (index, piece) in snippet.split("<mark>").enumerate() {
+        let (marked, rest) = match piece.split_once("</mark>") {
+            Some((marked, rest)) if index > 0 => (Some(marked), rest),
+            _ => (None, piece),
+        };
+        if let Some(marked) = marked {
+            parts.push((true, unescape(marked)));
+        }
+        if !rest.is_empty() {
+            parts.push((false, unescape(rest)));
+        }
+    }
+    parts
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_become_text_runs_never_markup() {
+        assert_eq!(
+            snippet_parts("a &lt;b&gt; <mark>gouv</mark>ernance &amp;&#x27;"),
+            vec![(false, "a <b> ".into()), (true, "gouv".into()), (false, "ernance &'".into())]
+        );
+        assert_eq!(snippet_parts("<mark>x</mark>"), vec![(true, "x".into())]);
+        assert_eq!(snippet_parts("&amp;lt;"), vec![(false, "&lt;".into())]);
+    }
+}

@@ -91,12 +91,13 @@ fn corpus(vocabulary: &Vocabulary, documents: usize) -> (Vec<NetworkRef>, Vec<Ne
                     format!("<p>{}</p>", sentence(&mut random, &vocabulary.text_words, length))
                 })
                 .collect();
+            let summary_length = 15 + random.below(20);
             let tags = (0..random.below(4)).map(|_| random.pick(&vocabulary.tags).clone()).collect();
             let resource = Resource {
                 id: format!("synth-{n:06}"),
                 kind: *random.pick(&[Kind::Fiche, Kind::Fiche, Kind::Fiche, Kind::Temoignage, Kind::Video]),
                 title: sentence(&mut random, &vocabulary.title_words, title_length),
-                summary: sentence(&mut random, &vocabulary.text_words, 15 + random.below(20)),
+                summary: sentence(&mut random, &vocabulary.text_words, summary_length),
                 image: None,
                 authors: vec![],
                 network: random.pick(&networks).clone(),

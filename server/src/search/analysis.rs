@@ -3,7 +3,7 @@
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
-    TokenStream, Tokenizer,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Analyzer of the weighted fields: stop words dropped, accents folded, Snowball French stems.
@@ -26,6 +26,80 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::French))
         .build()
+}
+
+/// The stemmed analysis, for cutting snippets: words that cannot stem to one of `stems` (they do
+/// not start like any of them) are dropped before the stemmer, the costliest step, since a
+/// snippet only looks for the query's stems. Snowball French only shortens a folded word or
+/// changes its end, so a word whose stem is `stem` starts with `stem`'s first letters.
+pub fn snippet_analyzer(stems: &[String]) -> TextAnalyzer {
+    let stop_words = StopWordFilter::new(Language::French).unwrap_or_else(|| StopWordFilter::remove([]));
+    let starts: Vec<String> =
+        stems.iter().map(|stem| stem.chars().take(SNIPPET_GATE_CHARS).collect()).collect();
+    TextAnalyzer::builder(FrenchWords::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(stop_words)
+        .filter(AsciiFoldingFilter)
+        .filter(StartsWithFilter { starts: starts.into() })
+        .filter(Stemmer::new(Language::French))
+        .build()
+}
+
+/// Letters of a stem that a word must start with to reach the stemmer in snippets.
+const SNIPPET_GATE_CHARS: usize = 3;
+
+/// Keeps only the tokens that start with one of `starts`.
+#[derive(Clone)]
+struct StartsWithFilter {
+    starts: std::sync::Arc<[String]>,
+}
+
+impl TokenFilter for StartsWithFilter {
+    type Tokenizer<T: Tokenizer> = StartsWithTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> StartsWithTokenizer<T> {
+        StartsWithTokenizer { starts: self.starts, inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct StartsWithTokenizer<T> {
+    starts: std::sync::Arc<[String]>,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StartsWithTokenizer<T> {
+    type TokenStream<'a> = StartsWithStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StartsWithStream { starts: &self.starts, inner: self.inner.token_stream(text) }
+    }
+}
+
+pub struct StartsWithStream<'a, S> {
+    starts: &'a [String],
+    inner: S,
+}
+
+impl<S: TokenStream> TokenStream for StartsWithStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        while self.inner.advance() {
+            let text = &self.inner.token().text;
+            if self.starts.iter().any(|start| text.starts_with(start.as_str())) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
 }
 
 pub fn plain_analyzer() -> TextAnalyzer {
@@ -248,6 +322,13 @@ mod tests {
         assert_eq!(stems("réunions"), stems("reunion"));
         assert_eq!(stems("Gouvernance partagée"), stems("gouvernance partagee"));
         assert!(stems("de la et les").is_empty());
+    }
+
+    #[test]
+    fn snippets_stem_only_the_words_that_may_match() {
+        let stems = tokens(&mut stemmed_analyzer(), "réunions");
+        let text = "Les réunions, une réunion, des ateliers et la réunionite";
+        assert_eq!(tokens(&mut snippet_analyzer(&stems), text), ["reunion", "reunion", "reunionit"]);
     }
 
     #[test]

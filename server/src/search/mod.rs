@@ -288,16 +288,19 @@ impl SearchIndex {
             (total, top.into_iter().map(|(_, address)| address).collect(), facets, Some(text_query))
         };
 
-        let highlighter = text_query.map(|_| self.highlighter(&words));
+        let highlighter = match text_query {
+            Some(_) => Some(self.highlighter(&searcher, &words)?),
+            None => None,
+        };
         let mut items = Vec::with_capacity(addresses.len());
         for address in addresses {
             let stored: TantivyDocument = searcher.doc(address)?;
             let json = stored.get_first(fields.doc).and_then(|value| value.as_str()).unwrap_or_default();
             let resource: Resource = serde_json::from_str(json)?;
             let snippet = match &highlighter {
-                Some((summary, body)) => {
-                    let body_text = stored.get_first(fields.body).and_then(|value| value.as_str());
-                    snippet(summary, body, &resource.summary, body_text.unwrap_or_default())
+                Some([summary, body]) => {
+                    let body_text = || stored.get_first(fields.body).and_then(|value| value.as_str());
+                    snippet(summary.as_ref(), body.as_ref(), &resource.summary, body_text)
                 }
                 None => plain_snippet(&resource.summary),
             };
@@ -375,13 +378,28 @@ impl SearchIndex {
         (!either.is_empty()).then(|| Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
     }
 
-    /// Snippet makers for the summary and the body, highlighting the query's stems.
-    fn highlighter(&self, words: &[QueryWord]) -> (SnippetGenerator, SnippetGenerator) {
-        let terms: BTreeMap<String, f32> =
-            words.iter().filter_map(|word| word.stem.clone()).map(|stem| (stem, 1.0)).collect();
-        let make =
-            |field| SnippetGenerator::new(terms.clone(), analysis::stemmed_analyzer(), field, SNIPPET_CHARS);
-        (make(self.inner.fields.summary), make(self.inner.fields.body))
+    /// Snippet makers for the summary and the body, highlighting the query's stems that occur in
+    /// that field at all: `None` for a field where none does, which spares tokenizing its text
+    /// (the costliest part of a search while a word is half typed).
+    fn highlighter(
+        &self,
+        searcher: &tantivy::Searcher,
+        words: &[QueryWord],
+    ) -> Result<[Option<SnippetGenerator>; 2], SearchError> {
+        let fields = self.inner.fields;
+        let mut make = |field: Field| -> Result<Option<SnippetGenerator>, SearchError> {
+            let mut terms = BTreeMap::new();
+            for stem in words.iter().filter_map(|word| word.stem.as_deref()) {
+                if searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {
+                    terms.insert(stem.to_owned(), 1.0);
+                }
+            }
+            let stems: Vec<String> = terms.keys().cloned().collect();
+            Ok((!terms.is_empty()).then(|| {
+                SnippetGenerator::new(terms, analysis::snippet_analyzer(&stems), field, SNIPPET_CHARS)
+            }))
+        };
+        Ok([make(fields.summary)?, make(fields.body)?])
     }
 }
 
@@ -418,20 +436,24 @@ fn with_filters(filters: Vec<Box<dyn Query>>, text: Option<Box<dyn Query>>) -> B
 }
 
 /// The passage that matched: in the summary if it did, else in the body, else the summary.
-fn snippet(
-    summary: &SnippetGenerator,
-    body: &SnippetGenerator,
+fn snippet<'a>(
+    summary: Option<&SnippetGenerator>,
+    body: Option<&SnippetGenerator>,
     summary_text: &str,
-    body_text: &str,
+    body_text: impl FnOnce() -> Option<&'a str>,
 ) -> String {
-    for (generator, text) in [(summary, summary_text), (body, body_text)] {
-        let mut snippet = generator.snippet(text);
-        if !snippet.is_empty() {
+    let in_summary = summary.map(|generator| generator.snippet(summary_text)).filter(|s| !s.is_empty());
+    let found = in_summary.or_else(|| {
+        let text = body_text()?;
+        body.map(|generator| generator.snippet(text)).filter(|s| !s.is_empty())
+    });
+    match found {
+        Some(mut snippet) => {
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            return snippet.to_html();
+            snippet.to_html()
         }
+        None => plain_snippet(summary_text),
     }
-    plain_snippet(summary_text)
 }
 
 /// The beginning of a summary, escaped.
@@ -567,7 +589,7 @@ mod tests {
         let terms = words.iter().filter_map(|w| w.stem.clone()).map(|s| (s, 1.0)).collect();
         let summary = SnippetGenerator::new(terms, analysis::stemmed_analyzer(), fields.summary, 100);
         let body = SnippetGenerator::new(BTreeMap::new(), analysis::stemmed_analyzer(), fields.body, 100);
-        let html = snippet(&summary, &body, "<script>alert(1)</script> un script", "");
+        let html = snippet(Some(&summary), Some(&body), "<script>alert(1)</script> un script", || None);
         assert_eq!(
             html,
             "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; un <mark>script</mark>"

@@ -1,7 +1,7 @@
 // Benchmarks of multibao-embed (run by `cargo xtask bench`; see BENCHMARKS.md). Measures, in one
 // run on this machine: bundle size, page load to first card painted (and at 4× CPU throttling),
-// CLS of the demo page, and the resource endpoint's throughput and latency with a bare axum
-// handler as baseline. Prints a Markdown report and writes it to target/bench/report.md.
+// CLS of the demo page, the resource endpoint's throughput and latency with a bare axum
+// handler as baseline, and search over a 100k synthetic corpus (build, size, latency, memory). Prints a Markdown report and writes it to target/bench/report.md.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -106,8 +106,12 @@ async function pageLoads() {
   say();
 }
 
-function wrk(url) {
-  const out = execFileSync("wrk", ["-t2", "-c32", `-d${WRK_SECONDS}s`, "--latency", url]).toString();
+function wrk(url, { connections = 32, script } = {}) {
+  const args = ["-t2", `-c${connections}`, `-d${WRK_SECONDS}s`, "--latency"];
+  if (script) args.push("-s", script);
+  const out = execFileSync("wrk", [...args, url]).toString();
+  const failed = out.match(/Non-2xx or 3xx responses:\s+(\d+)/);
+  if (failed) throw new Error(`${failed[1]} failed responses from ${url}:\n${out}`);
   const ms = (text) => {
     const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
     return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
@@ -153,6 +157,92 @@ async function throughput() {
   }
 }
 
+const SEARCH_DOCS = Number(process.env.BENCH_SEARCH_DOCS || 100_000);
+const SEARCH_CONNECTIONS = 8;
+
+/** Starts the release server on an existing database, without seeds or demo. */
+async function serveDatabase(db) {
+  const child = spawn(join(ROOT, "target/release/multibao-embed"), ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  const url = await new Promise((resolve) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) resolve(match[0]);
+    });
+  });
+  return { url, child };
+}
+
+/** Resident memory of a process, from /proc: current and peak, in MiB. */
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mib = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]) / 1024;
+  return { rss: mib("VmRSS"), peak: mib("VmHWM") };
+}
+
+async function search() {
+  const out = join(ROOT, "target/bench/search");
+  const corpus = JSON.parse(
+    execFileSync(join(ROOT, "target/release/examples/search_corpus"), [join(ROOT, "../shared/data/multibao"), out, String(SEARCH_DOCS)], {
+      maxBuffer: 1 << 26,
+    }).toString(),
+  );
+  const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+  say(`## Search over a synthetic corpus of ${corpus.documents} French fiches`);
+  say("Built by `server/examples/search_corpus.rs` from the vocabulary of the real multiBàO data (fixed seed: the same corpus on every run).");
+  say("| measure | value |");
+  say("|---|---:|");
+  say(`| storing the corpus in SQLite (one transaction) | ${corpus.store_seconds.toFixed(1)} s, ${mib(corpus.db_bytes)} MiB |`);
+  say(`| building the search index (one commit) | ${corpus.index_seconds.toFixed(1)} s |`);
+  say(`| index size on disk | ${mib(corpus.index_bytes)} MiB |`);
+  say();
+  say(`### Typeahead at the handler: every keystroke of 200 real title beginnings (${corpus.keystrokes} searches, 20 results, facets, snippets)`);
+  say("| search | p50 ms | p99 ms |");
+  say("|---|---:|---:|");
+  say(`| baseline: one exact title term, top 20, no facets, no snippets | ${corpus.baseline_ms.p50.toFixed(3)} | ${corpus.baseline_ms.p99.toFixed(3)} |`);
+  say(`| \`SearchIndex::search\` (what /api/v1/search runs) | ${corpus.handler_ms.p50.toFixed(2)} | ${corpus.handler_ms.p99.toFixed(2)} |`);
+  say(`${corpus.keystrokes_with_hits} of ${corpus.keystrokes} keystrokes found something.`);
+  say();
+
+  // Over HTTP: wrk sends the keystrokes in turn (a Lua script), against /healthz of the same server.
+  const script = join(out, "typeahead.lua");
+  const paths = corpus.sample_queries.map((q) => `"/api/v1/search?limit=8&q=${encodeURIComponent(q)}"`);
+  writeFileSync(
+    script,
+    `local paths = {${paths.join(",")}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`,
+  );
+  const server = await serveDatabase(corpus.db);
+  try {
+    const idle = memory(server.child.pid);
+    const real = [];
+    const bare = [];
+    for (let i = 0; i < WRK_RUNS; i++) {
+      bare.push(wrk(`${server.url}healthz`, { connections: SEARCH_CONNECTIONS }));
+      real.push(wrk(server.url, { connections: SEARCH_CONNECTIONS, script }));
+    }
+    const loaded = memory(server.child.pid);
+    const row = (name, runs) =>
+      `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
+    say(`### Over HTTP: wrk -t2 -c${SEARCH_CONNECTIONS} -d${WRK_SECONDS}s, ${paths.length} typeahead queries in turn, median of ${WRK_RUNS} runs`);
+    say("| route | req/s | p50 ms | p99 ms |");
+    say("|---|---:|---:|---:|");
+    say(row("`/healthz` of the same server (baseline)", bare));
+    say(row("`/api/v1/search?limit=8&q=…`", real));
+    const ratio = median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
+    say(`ratio of req/s to the baseline: **${ratio.toFixed(3)}**`);
+    say();
+    say(`Server memory with the ${corpus.documents}-document corpus (index memory-mapped): ` +
+      `${idle.rss.toFixed(0)} MiB resident after start, ${loaded.rss.toFixed(0)} MiB after the load, peak ${loaded.peak.toFixed(0)} MiB.`);
+    say();
+  } finally {
+    server.child.kill();
+  }
+}
+
 // Main: after every definition above, since the functions read the constants they use.
 const server = await startServer({ seedFixtures: false, release: true });
 const browser = await launchBrowser();
@@ -163,6 +253,7 @@ try {
   await bundleSize();
   await pageLoads();
   await throughput();
+  await search();
 } finally {
   await browser.close();
   await server.stop();

@@ -1,5 +1,5 @@
 //! The widget bundle as the server serves it: `/embed.js` (the one script webmasters paste, short
-//! cache) and the wasm module with its JS glue under content-hashed names (cached for a year).
+//! cache) and the wasm modules with their JS glue under content-hashed names (cached for a year).
 
 use std::path::Path;
 
@@ -11,17 +11,17 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 use crate::error::ApiError;
 
-/// The loader, with `__BAO_GLUE__` and `__BAO_WASM__` standing for the hashed file names.
-const EMBED_TEMPLATE: &str = include_str!("../../widget/js/embed.js");
-
-/// Names wasm-bindgen gives the files of the `bao_widget` crate.
-const GLUE_FILE: &str = "bao_widget.js";
-const WASM_FILE: &str = "bao_widget_bg.wasm";
+/// The modules `cargo xtask build-widget` writes: the name wasm-bindgen gave their files, and the
+/// placeholders that stand for their hashed glue and wasm names in the loader (`embed.js`, built
+/// from `widget/js/embed.js`).
+const MODULES: [(&str, &str, &str); 2] =
+    [("bao_card", "__BAO_CARD_GLUE__", "__BAO_CARD_WASM__"), ("bao_widget", "__BAO_GLUE__", "__BAO_WASM__")];
 
 /// A file served under a content-hashed name.
 #[derive(Debug)]
 struct HashedFile {
     name: String,
+    content_type: &'static str,
     bytes: Vec<u8>,
 }
 
@@ -29,24 +29,28 @@ struct HashedFile {
 #[derive(Debug)]
 pub struct Bundle {
     embed_js: String,
-    glue: HashedFile,
-    wasm: HashedFile,
+    files: Vec<HashedFile>,
 }
 
 impl Bundle {
     /// Reads the output of `cargo xtask build-widget` from `dir`.
     pub fn load(dir: &Path) -> std::io::Result<Bundle> {
-        let hashed = |file: &str| -> std::io::Result<HashedFile> {
-            let bytes = std::fs::read(dir.join(file))?;
+        let hashed = |file: String, content_type| -> std::io::Result<HashedFile> {
+            let bytes = std::fs::read(dir.join(&file))?;
             let digest = Sha256::digest(&bytes);
             let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
-            let (stem, extension) = file.rsplit_once('.').unwrap_or((file, ""));
-            Ok(HashedFile { name: format!("{stem}.{hash}.{extension}"), bytes })
+            let (stem, extension) = file.rsplit_once('.').unwrap_or((&file, ""));
+            Ok(HashedFile { name: format!("{stem}.{hash}.{extension}"), content_type, bytes })
         };
-        let glue = hashed(GLUE_FILE)?;
-        let wasm = hashed(WASM_FILE)?;
-        let embed_js = EMBED_TEMPLATE.replace("__BAO_GLUE__", &glue.name).replace("__BAO_WASM__", &wasm.name);
-        Ok(Bundle { embed_js, glue, wasm })
+        let mut embed_js = std::fs::read_to_string(dir.join("embed.js"))?;
+        let mut files = Vec::new();
+        for (module, glue_placeholder, wasm_placeholder) in MODULES {
+            let glue = hashed(format!("{module}.js"), "text/javascript; charset=utf-8")?;
+            let wasm = hashed(format!("{module}_bg.wasm"), "application/wasm")?;
+            embed_js = embed_js.replace(glue_placeholder, &glue.name).replace(wasm_placeholder, &wasm.name);
+            files.extend([glue, wasm]);
+        }
+        Ok(Bundle { embed_js, files })
     }
 }
 
@@ -70,19 +74,15 @@ pub async fn hashed_file(
     UrlPath(file): UrlPath<String>,
 ) -> Result<Response, ApiError> {
     let bundle = state.bundle.as_ref().ok_or(ApiError::BundleMissing)?;
-    let (content_type, bytes) = if file == bundle.wasm.name {
-        ("application/wasm", &bundle.wasm.bytes)
-    } else if file == bundle.glue.name {
-        ("text/javascript; charset=utf-8", &bundle.glue.bytes)
-    } else {
+    let Some(found) = bundle.files.iter().find(|hashed| hashed.name == file) else {
         return Err(ApiError::NotFound(format!("Aucun fichier du widget ne s'appelle « {file} ».")));
     };
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_TYPE, HeaderValue::from_static(found.content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
         ],
-        bytes.clone(),
+        found.bytes.clone(),
     )
         .into_response())
 }

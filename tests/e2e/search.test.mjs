@@ -22,6 +22,15 @@ function pages(serverUrl) {
     "/": page(""),
     "/scoped": page('network="onpassealacte"'),
     "/link": page('open="link"'),
+    "/cards-only": hostPage(
+      `<script src="${serverUrl}embed.js"></script><main>` +
+        `<bao-card resource="exemples-repair-cafe"><a href="${serverUrl}r/exemples-repair-cafe">Repair café</a></bao-card></main>`,
+    ),
+    "/cards-then-search": hostPage(
+      `<script src="${serverUrl}embed.js"></script><main>` +
+        `<bao-card resource="exemples-repair-cafe"><a href="${serverUrl}r/exemples-repair-cafe">Repair café</a></bao-card>` +
+        `<p>Du texte entre les deux.</p><bao-search></bao-search></main>`,
+    ),
     "/host-handles": page(
       "",
       `<script>document.addEventListener("bao:select", (e) => { e.preventDefault(); window.__chosen = e.detail; });</script>`,
@@ -189,6 +198,30 @@ describe("what the host asks", () => {
     assert.equal(await page.locator("bao-search bao-card").count(), 0, "nothing opened inline");
     assert.deepEqual(clean(problems), []);
     await close();
+  });
+});
+
+describe("which module a page loads", () => {
+  async function modulesLoaded(path, ready) {
+    const { page, problems, close } = await newPage(browser);
+    const modules = new Set();
+    page.on("request", (request) => {
+      const match = request.url().match(/\/widget\/(bao_\w+?)(?:_bg)?\.[0-9a-f]+\.(js|wasm)$/);
+      if (match) modules.add(`${match[1]}.${match[2]}`);
+    });
+    await page.goto(new URL(path, site.url).href);
+    await page.locator(ready).waitFor();
+    await close();
+    return { modules: [...modules].sort(), problems: clean(problems) };
+  }
+
+  test("a page with only cards loads the light module, a page with a search box only the full one", async () => {
+    const cards = await modulesLoaded("/cards-only", "bao-card h2.title");
+    assert.deepEqual(cards.modules, ["bao_card.js", "bao_card.wasm"]);
+    assert.deepEqual(cards.problems, []);
+    const mixed = await modulesLoaded("/cards-then-search", "bao-card h2.title");
+    assert.deepEqual(mixed.modules, ["bao_widget.js", "bao_widget.wasm"], "a card before the search box waits for the page");
+    assert.deepEqual(mixed.problems, []);
   });
 });
 

@@ -3,7 +3,7 @@
  * Defines the <bao-*> custom elements at once (so space is reserved and the light-DOM fallback
  * stays readable), then loads the WebAssembly widget once, and mounts it into each element's
  * shadow root. Nothing here may throw into the host page: every failure leaves the fallback.
- * The server fills in __BAO_GLUE__ and __BAO_WASM__ with content-hashed file names. */
+ * The server fills in the __BAO_…__ placeholders with content-hashed file names. */
 (function () {
   "use strict";
   // Included twice (two snippets on one page): the first copy does the work.
@@ -12,24 +12,47 @@
 
   var script = document.currentScript;
   var base = new URL("./", (script && script.src) || location.href).href;
-  var widget = null;
+  // Two builds of the widget: the light one has only <bao-card>; the full one has every element
+  // (and the card too). A page loads one of them, or both if a search box arrives after cards.
+  var MODULES = {
+    card: ["__BAO_CARD_GLUE__", "__BAO_CARD_WASM__"],
+    full: ["__BAO_GLUE__", "__BAO_WASM__"],
+  };
+  var loading = {};
 
-  function loadWidget() {
-    if (!widget) {
+  function loadModule(name) {
+    if (!loading[name]) {
+      var files = MODULES[name];
       if (typeof WebAssembly !== "object") {
-        widget = Promise.reject(new Error("WebAssembly n'est pas disponible dans ce navigateur"));
+        loading[name] = Promise.reject(new Error("WebAssembly n'est pas disponible dans ce navigateur"));
       } else {
-        widget = import(base + "widget/__BAO_GLUE__").then(function (glue) {
-          return glue.default({ module_or_path: base + "widget/__BAO_WASM__" }).then(function () {
+        loading[name] = import(base + "widget/" + files[0]).then(function (glue) {
+          return glue.default({ module_or_path: base + "widget/" + files[1] }).then(function () {
             return glue;
           });
         });
       }
-      widget.catch(function (error) {
+      loading[name].catch(function (error) {
         console.warn("multibao-embed : le widget n'a pas pu se charger, les liens de secours restent affichés.", error);
       });
     }
-    return widget;
+    return loading[name];
+  }
+
+  // Resolves once the HTML is parsed, so that the module is chosen knowing every element of the
+  // page (the elements keep their fallback meanwhile).
+  function whenParsed() {
+    if (document.readyState !== "loading") return Promise.resolve();
+    return new Promise(function (resolve) {
+      document.addEventListener("DOMContentLoaded", resolve, { once: true });
+    });
+  }
+
+  // A card uses the module already on its way, else the light one unless the page also has
+  // elements that need the full one.
+  function cardModule() {
+    if (loading.full || !loading.card && document.querySelector("bao-search")) return "full";
+    return "card";
   }
 
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
@@ -42,7 +65,7 @@
     );
   }
 
-  function defineElement(name, attributes, minHeight, mount) {
+  function defineElement(name, attributes, minHeight, moduleName, mount) {
     if (!window.customElements || customElements.get(name)) return;
 
     class BaoElement extends HTMLElement {
@@ -84,18 +107,22 @@
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
         element._baoUnmount();
-        loadWidget().then(
-          function (glue) {
-            // A newer render (attribute changed, element moved) or a removal won the race.
-            if (generation !== element._baoGeneration || !element.isConnected) return;
-            try {
-              element._baoMounted = mount(glue, root, element);
-            } catch (error) {
-              console.warn("multibao-embed : affichage impossible, le lien de secours reste affiché.", error);
-            }
-          },
-          function () {}
-        );
+        whenParsed()
+          .then(function () {
+            return loadModule(moduleName());
+          })
+          .then(
+            function (glue) {
+              // A newer render (attribute changed, element moved) or a removal won the race.
+              if (generation !== element._baoGeneration || !element.isConnected) return;
+              try {
+                element._baoMounted = mount(glue, root, element);
+              } catch (error) {
+                console.warn("multibao-embed : affichage impossible, le lien de secours reste affiché.", error);
+              }
+            },
+            function () {}
+          );
       }
     }
     customElements.define(name, BaoElement);
@@ -105,7 +132,7 @@
     return element.getAttribute(name) || "";
   }
 
-  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", function (glue, root, element) {
+  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", cardModule, function (glue, root, element) {
     return glue.mount_card(root, base, attribute(element, "resource"));
   });
 
@@ -113,6 +140,9 @@
     "bao-search",
     ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
     "var(--bao-search-height,5.5rem)",
+    function () {
+      return "full";
+    },
     function (glue, root, element) {
       var limit = parseInt(attribute(element, "limit"), 10);
       return glue.mount_search(

@@ -1,8 +1,11 @@
 //! Calls to the companion server's JSON API.
 
-use bao_contract::{API_PREFIX, Resource, SearchResults};
+#[cfg(feature = "search")]
+use bao_contract::SearchResults;
+use bao_contract::{API_PREFIX, Resource};
 use gloo_net::http::{Request, Response};
 use wasm_bindgen_futures::JsFuture;
+#[cfg(feature = "search")]
 use web_sys::AbortSignal;
 
 /// Why a resource could not be shown; the element then keeps its light-DOM fallback.
@@ -15,10 +18,12 @@ pub enum FetchError {
     /// The answer was not the JSON the contract describes.
     Malformed,
     /// A newer request replaced this one.
+    #[cfg(feature = "search")]
     Aborted,
 }
 
 /// A search as the element asks it.
+#[cfg(feature = "search")]
 pub struct SearchQuery {
     pub q: String,
     /// `(name, value)` pairs: `network`, `tag`, `kind`.
@@ -27,6 +32,7 @@ pub struct SearchQuery {
 }
 
 /// `GET {api_base}api/v1/search?q=…`, cancelled when `abort` fires.
+#[cfg(feature = "search")]
 pub async fn search(
     api_base: &str,
     query: &SearchQuery,

@@ -195,7 +195,6 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
 /// get its expanded state from the browser, and it needs no code of ours.
 #[component]
 fn CardView(resource: Resource, api_base: String) -> impl IntoView {
-    let (class, _) = style();
     let canonical = format!("{api_base}r/{}", resource.id);
     let image = resource.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
     let title = resource.title;
@@ -203,11 +202,11 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
     let authors = (!resource.authors.is_empty()).then(|| format!("Par {}", resource.authors.join(", ")));
     let licence = resource.licence;
 
-    view! { class=class,
+    view! {
         <article class="card" lang=resource.lang aria-label=title.clone()>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
-                {image.map(|(url, alt)| view! { class=class,
+                {image.map(|(url, alt)| view! {
                     <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272"
                         on:error=hide_target />
                 })}
@@ -216,9 +215,9 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                 <p class="meta">{meta}</p>
                 <h2 class="title">{title.clone()}</h2>
                 <p class="summary">{resource.summary}</p>
-                {authors.map(|authors| view! { class=class, <p class="authors">{authors}</p> })}
+                {authors.map(|authors| view! { <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label="Thèmes">
-                    {resource.tags.into_iter().map(|tag| view! { class=class, <li>{tag}</li> }).collect_view()}
+                    {resource.tags.into_iter().map(|tag| view! { <li>{tag}</li> }).collect_view()}
                 </ul>
                 <details class="more">
                     <summary class="read">
@@ -233,7 +232,7 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                 </details>
                 <div class="actions">
                     <a href=canonical aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
-                    <LicenceBadge licence=licence class=class />
+                    <LicenceBadge licence=licence />
                 </div>
             </div>
         </article>
@@ -245,15 +244,15 @@ fn hide_target(event: leptos::ev::ErrorEvent) {
 }
 
 #[component]
-fn LicenceBadge(licence: Licence, class: &'static str) -> impl IntoView {
+fn LicenceBadge(licence: Licence) -> impl IntoView {
     let label = licence.label.clone();
     let sentence = licence_sentence(&licence);
     match licence.url {
-        Some(url) => view! { class=class,
+        Some(url) => view! {
             <a class="licence" href=url rel="license" title=sentence>{label}</a>
         }
         .into_any(),
-        None => view! { class=class, <span class="licence">{label}</span> }.into_any(),
+        None => view! { <span class="licence">{label}</span> }.into_any(),
     }
 }
 

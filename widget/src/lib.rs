@@ -4,6 +4,7 @@
 
 mod api;
 mod card;
+#[cfg(feature = "search")]
 mod search;
 mod shadow;
 
@@ -32,8 +33,8 @@ impl Mounted {
 /// the element's light-DOM fallback then stays visible.
 #[wasm_bindgen]
 pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Result<Mounted, JsValue> {
-    let css = [card::style().1, card::BODY_CSS].concat();
-    let container: HtmlElement = shadow::prepare(&root, &css)?;
+    let (scope, css) = card::style();
+    let container: HtmlElement = shadow::prepare(&root, scope, &[css, card::BODY_CSS].concat())?;
     let handle = leptos::mount::mount_to(container, move || {
         leptos::view! { <card::Card api_base=api_base resource_id=resource_id /> }
     });
@@ -42,6 +43,7 @@ pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Re
 
 /// Mounts a `<bao-search>` into `root`. `network`, `tag` and `kind` fix its scope (empty: none);
 /// `open` is `"link"` to follow a chosen result instead of opening it inline.
+#[cfg(feature = "search")]
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)] // One argument per attribute of the element, read by embed.js.
 pub fn mount_search(
@@ -56,8 +58,8 @@ pub fn mount_search(
     lang: String,
 ) -> Result<Mounted, JsValue> {
     let host = root.host();
-    let css = search::style().1;
-    let container: HtmlElement = shadow::prepare(&root, css)?;
+    let (scope, css) = search::style();
+    let container: HtmlElement = shadow::prepare(&root, scope, css)?;
     let scope = [("network", network), ("tag", tag), ("kind", kind)]
         .into_iter()
         .filter(|(_, value)| !value.is_empty())

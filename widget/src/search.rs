@@ -155,7 +155,6 @@ struct Chip {
 
 #[component]
 pub fn Search(config: SearchConfig) -> impl IntoView {
-    let (class, _) = style();
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let text = RwSignal::new(String::new());
     let results = RwSignal::new(None::<SearchResults>);
@@ -306,7 +305,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
     let scope_note = (!scope.is_empty()).then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { class=class, <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
+        view! { <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
     });
     let has_scope = !scope.is_empty();
 
@@ -334,12 +333,12 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             }
         }
         (!offered.is_empty()).then(|| {
-            view! { class=class,
+            view! {
                 <div class="chips" role="group" aria-label="Affiner">
                     {offered.into_iter().map(|chip| {
                         let pressed = toggled.contains(&chip);
                         let label = chip.label.clone();
-                        view! { class=class,
+                        view! {
                             <button type="button" aria-pressed=pressed.to_string()
                                 on:click=move |_| toggle_chip(chip.clone())>{label}</button>
                         }
@@ -353,14 +352,14 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
         let found = results.get()?;
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
             let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
-            view! { class=class,
+            view! {
                 <li role="option" id=format!("bao-option-{index}") class="option"
                     class:active=move || active.get() == Some(index)
                     aria-selected=move || (active.get() == Some(index)).to_string()
                     on:click=move |_| choose(index)>
                     <span class="hit-title">{hit.resource.title}</span>
                     <span class="hit-meta">{meta}</span>
-                    <span class="hit-snippet">{snippet_view(&hit.snippet, class)}</span>
+                    <span class="hit-snippet">{snippet_view(&hit.snippet)}</span>
                 </li>
             }
         });
@@ -372,14 +371,14 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
         (empty && chosen.get().is_none()).then(|| {
             let q = text.get_untracked();
             let toggled = chips.get();
-            view! { class=class,
+            view! {
                 <div class="empty">
                     <p>{format!("Aucune ressource ne correspond à « {q} ».")}</p>
                     {toggled.into_iter().map(|chip| {
                         let label = format!("Retirer le filtre « {} »", chip.label);
-                        view! { class=class, <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
+                        view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
-                    {(has_scope && scope_on.get()).then(|| view! { class=class,
+                    {(has_scope && scope_on.get()).then(|| view! {
                         <button type="button" on:click=move |_| { scope_on.set(false); run_search(); }>
                             "Chercher dans toute la bibliothèque"
                         </button>
@@ -391,7 +390,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
 
     let opened = move || {
         chosen.get().map(|id| {
-            view! { class=class,
+            view! {
                 <div class="chosen">
                     <button type="button" class="back" node_ref=back on:click=move |_| {
                         chosen.set(None);
@@ -406,7 +405,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
         })
     };
 
-    view! { class=class,
+    view! {
         <div class="search" lang=lang>
             <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
             <input id="bao-q" type="search" node_ref=input role="combobox" autocomplete="off"
@@ -455,14 +454,10 @@ fn dispatch_select(host: &Element, hit: &SearchHit, url: &str) -> bool {
 
 /// The server's snippet (escaped text with `<mark>`) rebuilt as text and `<mark>` nodes, so
 /// that no server string is ever parsed as HTML here.
-fn snippet_view(snippet: &str, class: &'static str) -> impl IntoView + use<> {
+fn snippet_view(snippet: &str) -> impl IntoView + use<> {
     snippet_parts(snippet)
         .into_iter()
-        .map(
-            |(marked, text)| {
-                if marked { view! { class=class, <mark>{text}</mark> }.into_any() } else { text.into_any() }
-            },
-        )
+        .map(|(marked, text)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
         .collect_view()
 }
 

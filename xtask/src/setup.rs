@@ -33,7 +33,7 @@ pub fn chromium() -> anyhow::Result<()> {
 /// `npm ci` in `tests/` when its packages are missing.
 pub fn node_modules(root: &Path) -> anyhow::Result<()> {
     let tests = root.join("tests");
-    let installed = ["playwright-core", "binaryen", "axe-core"]
+    let installed = ["playwright-core", "binaryen", "axe-core", "terser"]
         .iter()
         .all(|package| tests.join("node_modules").join(package).exists());
     if installed {

@@ -1,5 +1,6 @@
-//! `cargo xtask build-widget`: wasm32 build of `widget/` → wasm-bindgen → wasm-opt, into
-//! `target/widget-dist/` where the server picks the files up (it hashes their names itself).
+//! `cargo xtask build-widget`: wasm32 builds of `widget/` (two modules, see [`MODULES`]) →
+//! wasm-bindgen → wasm-opt, into `target/widget-dist/` where the server picks the files up (it
+//! hashes their names itself).
 //!
 //! With a wasm32 standard library installed (a normal rustup), the ordinary build is used. Without
 //! one (these machines), Debian's `rustc-web` builds std from source: see shared notes.
@@ -23,8 +24,39 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
 ];
 
+/// The wasm modules of the bundle: the name wasm-bindgen gives its files, and the cargo features.
+/// Pages with only cards load the light one; a page with any other element loads the full one,
+/// which has the card too (a search opens its results as cards).
+const MODULES: [(&str, &[&str]); 2] =
+    [("bao_card", &["--no-default-features"]), ("bao_widget", &["--features", "search"])];
+
 /// Builds the bundle and returns the folder holding it.
 pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
+    let out_dir = root.join("target/widget-dist");
+    std::fs::create_dir_all(&out_dir)?;
+    setup::wasm_bindgen_cli(root)?;
+    setup::node_modules(root)?;
+    for (name, features) in MODULES {
+        build_module(root, &out_dir, name, features)?;
+    }
+    // The loader, minified; its `/*!` licence header stays.
+    minify_js(root, &root.join("widget/js/embed.js"), &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
+    Ok(out_dir)
+}
+
+/// terser (npm): whitespace, comments and local names out of the JavaScript we serve.
+fn minify_js(root: &Path, from: &Path, to: &Path, options: &[&str]) -> anyhow::Result<()> {
+    run(Command::new(root.join("tests/node_modules/.bin/terser"))
+        .arg(from)
+        .args(["--compress", "--mangle"])
+        .args(options)
+        .arg("--output")
+        .arg(to))
+    .context("terser (npm package)")
+}
+
+/// Builds one module into `out_dir` as `{name}.js` and `{name}_bg.wasm`.
+fn build_module(root: &Path, out_dir: &Path, name: &str, features: &[&str]) -> anyhow::Result<()> {
     let target_dir = root.join("target/wasm");
     let mut cargo = if rustup_has_wasm_std() {
         let mut cargo = Command::new("cargo");
@@ -57,19 +89,16 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     run(cargo
         .args(["--locked", "--profile", PROFILE, "-p", "bao-widget", "--target-dir"])
         .arg(&target_dir)
+        .args(features)
         .env_remove("CARGO_BUILD_TARGET"))?;
     let wasm = target_dir.join(TARGET).join(PROFILE).join("bao_widget.wasm");
 
-    let out_dir = root.join("target/widget-dist");
-    std::fs::create_dir_all(&out_dir)?;
-    setup::wasm_bindgen_cli(root)?;
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&out_dir)
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(out_dir)
         .arg(&wasm))?;
 
-    setup::node_modules(root)?;
-    let optimized = out_dir.join("bao_widget_bg.wasm");
+    let optimized = out_dir.join(format!("{name}_bg.wasm"));
     drop_unused_exports(root, &optimized)?;
     run(Command::new(root.join("tests/node_modules/.bin/wasm-opt"))
         .args(["-Oz", "--converge"])
@@ -78,9 +107,11 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
         .arg("-o")
         .arg(&optimized))
     .context("wasm-opt (npm package binaryen)")?;
+    let glue = out_dir.join(format!("{name}.js"));
+    minify_js(root, &glue, &glue, &["--module"])?;
     let size = std::fs::metadata(&optimized)?.len();
-    eprintln!("xtask: widget bundle in {} (wasm {size} bytes)", out_dir.display());
-    Ok(out_dir)
+    eprintln!("xtask: module {name} in {} (wasm {size} bytes)", out_dir.display());
+    Ok(())
 }
 
 /// Exports of wasm-streams' JS classes (`IntoUnderlyingSource`…), which Leptos's `server_fn`

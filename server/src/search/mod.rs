@@ -387,7 +387,7 @@ impl SearchIndex {
         words: &[QueryWord],
     ) -> Result<[Option<SnippetGenerator>; 2], SearchError> {
         let fields = self.inner.fields;
-        let mut make = |field: Field| -> Result<Option<SnippetGenerator>, SearchError> {
+        let make = |field: Field| -> Result<Option<SnippetGenerator>, SearchError> {
             let mut terms = BTreeMap::new();
             for stem in words.iter().filter_map(|word| word.stem.as_deref()) {
                 if searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {

@@ -162,7 +162,8 @@ const SEARCH_CONNECTIONS = 8;
 
 /** Starts the release server on an existing database, without seeds or demo. */
 async function serveDatabase(db) {
-  const child = spawn(join(ROOT, "target/release/multibao-embed"), ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
+  const args = ["--db", db, "serve", "--listen", "127.0.0.1:0", "--widget-dir", join(ROOT, "target/widget-dist")];
+  const child = spawn(join(ROOT, "target/release/multibao-embed"), args, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: "warn" },
   });

@@ -164,6 +164,21 @@ describe("the combobox", () => {
     await close();
   });
 
+  test("a server that stops after the box loaded: the box says search is unavailable", async () => {
+    const other = await startServer({ seedFixtures: false });
+    const { page, problems, close } = await newPage(browser);
+    await page.goto(`${other.url}demo/`);
+    const input = page.locator("bao-search input[role=combobox]");
+    await input.waitFor();
+    await other.stop();
+    await input.focus();
+    await page.keyboard.type("jardin", { delay: 20 });
+    await page.locator("bao-search .empty", { hasText: "La recherche est indisponible" }).waitFor();
+    assert.equal(await page.locator("bao-search [role=status]").textContent(), "La recherche est indisponible pour le moment.");
+    assert.deepEqual(problems.filter((p) => !p.includes("ERR_CONNECTION_REFUSED")), []);
+    await close();
+  });
+
   test("no results says so and offers to widen a fixed scope", async () => {
     const { page, problems, close, input } = await open("/scoped");
     await input.focus();

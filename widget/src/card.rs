@@ -8,7 +8,7 @@ use stylers::style_str;
 
 use crate::api;
 
-/// The card's scoped class and stylesheet (stylers), put once in each shadow root.
+/// The card's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
 pub fn style() -> (&'static str, &'static str) {
     style_str! {
         .card {
@@ -161,8 +161,8 @@ pub fn style() -> (&'static str, &'static str) {
     }
 }
 
-/// Styles of the sanitised body, written as plain CSS: its elements come from `inner_html`, so
-/// stylers' scoping class never reaches them (the shadow root already isolates them).
+/// Styles of the sanitised body (elements from `inner_html`), as plain CSS appended to the
+/// card's stylesheet.
 pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4rem}\
 .body h3,.body h4{font-size:1rem;margin:.8rem 0 .3rem}\
 .body img,.body iframe,.body video{max-width:100%;height:auto}\

@@ -32,6 +32,7 @@ pub struct SearchConfig {
     pub host: Element,
 }
 
+/// The search box's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
 pub fn style() -> (&'static str, &'static str) {
     style_str! {
         .search {
@@ -172,7 +173,12 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
 
     // Stored, so that the closures below stay `Copy` and can be handed to every handler.
     let base = StoredValue::new(api_base);
-    let scope_stored = StoredValue::new(scope.clone());
+    let has_scope = !scope.is_empty();
+    let scope_note = has_scope.then(|| {
+        let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
+        view! { <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
+    });
+    let scope = StoredValue::new(scope);
     let host = StoredValue::new_local(host);
     let run_search = move || {
         let q = text.get_untracked();
@@ -182,7 +188,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             return;
         }
         let mut filters: Vec<(&'static str, String)> =
-            if scope_on.get_untracked() { scope_stored.get_value() } else { Vec::new() };
+            if scope_on.get_untracked() { scope.get_value() } else { Vec::new() };
         filters.extend(chips.get_untracked().into_iter().map(|chip| (chip.facet, chip.value)));
         let controller = AbortController::new().ok();
         if let Some(previous) = in_flight.try_update_value(|slot| std::mem::replace(slot, controller.clone()))
@@ -217,33 +223,31 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let hits_len = move || results.with(|found| found.as_ref().map_or(0, |found| found.items.len()));
-    let choose = {
-        move |index: usize| {
-            let Some(hit) = results.with_untracked(|found| found.as_ref()?.items.get(index).cloned()) else {
-                return;
-            };
-            let url = format!("{}r/{}", base.get_value(), hit.resource.id);
-            if !host.with_value(|host| dispatch_select(host, &hit, &url)) {
-                return; // The host page handles the choice itself.
-            }
-            if open_as_link {
-                if let Some(window) = web_sys::window() {
-                    _ = window.location().assign(&url);
-                }
-                return;
-            }
-            expanded.set(false);
-            chosen.set(Some(hit.resource.id));
-            // Focus goes to what opened, so keyboard and screen reader users land on it.
-            request_animation_frame(move || {
-                if let Some(button) = back.get_untracked() {
-                    _ = button.focus();
-                }
-            });
+    let choose = move |index: usize| {
+        let Some(hit) = results.with_untracked(|found| found.as_ref()?.items.get(index).cloned()) else {
+            return;
+        };
+        let url = format!("{}r/{}", base.get_value(), hit.resource.id);
+        if !host.with_value(|host| dispatch_select(host, &hit, &url)) {
+            return; // The host page handles the choice itself.
         }
+        if open_as_link {
+            if let Some(window) = web_sys::window() {
+                _ = window.location().assign(&url);
+            }
+            return;
+        }
+        expanded.set(false);
+        chosen.set(Some(hit.resource.id));
+        // Focus goes to what opened, so keyboard and screen reader users land on it.
+        request_animation_frame(move || {
+            if let Some(button) = back.get_untracked() {
+                _ = button.focus();
+            }
+        });
     };
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = hits_len();
+        let count = results.with_untracked(|found| found.as_ref().map_or(0, |found| found.items.len()));
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
@@ -303,11 +307,6 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             (None, None) => String::new(),
         }
     };
-    let scope_note = (!scope.is_empty()).then(|| {
-        let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
-    });
-    let has_scope = !scope.is_empty();
 
     let chip_views = move || {
         let found = results.get()?;
@@ -317,9 +316,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             [("network", &found.facets.network), ("kind", &found.facets.kind)];
         for (facet, counts) in facets {
             // A facet already fixed by the host is not offered again.
-            if scope_stored.with_value(|scope| scope.iter().any(|(name, _)| *name == facet))
-                || counts.len() < 2
-            {
+            if scope.with_value(|scope| scope.iter().any(|(name, _)| *name == facet)) || counts.len() < 2 {
                 continue;
             }
             for count in counts.iter().take(CHIPS_PER_FACET) {
@@ -367,6 +364,12 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let no_results = move || {
+        if failed.get() {
+            return Some(view! {
+                <div class="empty"><p>"La recherche est indisponible pour le moment. Réessayez plus tard."</p></div>
+            }
+            .into_any());
+        }
         let empty = results.with(|found| found.as_ref().is_some_and(|found| found.total == 0));
         (empty && chosen.get().is_none()).then(|| {
             let q = text.get_untracked();
@@ -385,6 +388,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
                     })}
                 </div>
             }
+            .into_any()
         })
     };
 

@@ -141,6 +141,16 @@ fn filters_narrow_and_an_empty_query_lists_the_most_recent() {
         network.items.iter().map(|hit| hit.resource.updated.as_deref().unwrap_or("")).collect();
     assert!(dates.windows(2).all(|pair| pair[0] >= pair[1]), "most recent first: {dates:?}");
 
+    let by_licence = index
+        .search(&SearchRequest {
+            licence: Some("cc-by-sa-4.0".into()),
+            limit: 100,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(by_licence.total > 0 && by_licence.total < 238, "{}", by_licence.total);
+    assert!(by_licence.items.iter().all(|hit| hit.resource.licence.spdx.as_deref() == Some("CC-BY-SA-4.0")));
+
     let none = index
         .search(&SearchRequest {
             q: "gouvernance".into(),

@@ -1,9 +1,10 @@
-// Takes the README's screenshot of the demo page (demo/screenshot.png) from the real server.
+// Takes the README's screenshots of the demo page from the real server: the page with its cards
+// (demo/screenshot.png) and its search box in use (demo/screenshot-search.png).
 // Run after `cargo xtask build-widget` and `cargo build -p bao-server`: `node bench/screenshot.mjs`.
 import { join } from "node:path";
-import { ROOT, launchBrowser, newPage, startServer } from "../e2e/support.mjs";
+import { REAL_REPOSITORIES, ROOT, launchBrowser, newPage, startServer } from "../e2e/support.mjs";
 
-const server = await startServer({ seedFixtures: false });
+const server = await startServer({ seedFixtures: false, seeds: REAL_REPOSITORIES });
 const browser = await launchBrowser();
 try {
   const { page } = await newPage(browser, { viewport: { width: 1100, height: 1000 }, deviceScaleFactor: 1 });
@@ -12,6 +13,20 @@ try {
   await page.locator('bao-card[resource="exemples-gouvernance-partagee"] summary.read').click();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(ROOT, "demo/screenshot.png"), fullPage: true });
+
+  await page.locator('bao-card[resource="exemples-gouvernance-partagee"] summary.read').click();
+  const input = page.locator("bao-search input[role=combobox]");
+  await input.focus();
+  await page.keyboard.type("réunion", { delay: 30 });
+  await page.locator("bao-search [role=option]").nth(2).waitFor();
+  await page.waitForTimeout(400);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const box = await page.locator("bao-search").boundingBox();
+  await page.screenshot({
+    path: join(ROOT, "demo/screenshot-search.png"),
+    clip: { x: box.x - 16, y: box.y - 16, width: box.width + 32, height: Math.min(box.height, 620) + 32 },
+  });
 } finally {
   await browser.close();
   await server.stop();

@@ -123,6 +123,11 @@ function wrk(url, { connections = 32, script } = {}) {
   };
 }
 
+/** A Markdown table row of the medians of several wrk runs. */
+const wrkRow = (name, runs) =>
+  `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
+const rpsRatio = (real, bare) => median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
+
 async function throughput() {
   const resourceUrl = `${server.url}api/v1/resources/${RESOURCE}`;
   const json = Buffer.from(await (await fetch(resourceUrl)).arrayBuffer());
@@ -141,16 +146,13 @@ async function throughput() {
       bare.push(wrk(`${baselineUrl}api/v1/resources/${RESOURCE}`));
       real.push(wrk(resourceUrl));
     }
-    const row = (name, runs) =>
-      `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
     say(`## GET /api/v1/resources/{id} (${json.length} bytes JSON), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
     say("wrk shares the 2 cores with the server: absolute numbers are a floor; the ratio is the figure to compare.");
     say("| server | req/s | p50 ms | p99 ms |");
     say("|---|---:|---:|---:|");
-    say(row("bare axum handler, same bytes (baseline)", bare));
-    say(row("multibao-embed (SQLite, CORS, tracing, compression layers)", real));
-    const ratio = median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
-    say(`ratio of req/s to the baseline: **${ratio.toFixed(2)}**`);
+    say(wrkRow("bare axum handler, same bytes (baseline)", bare));
+    say(wrkRow("multibao-embed (SQLite, CORS, tracing, compression layers)", real));
+    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(2)}**`);
     say();
   } finally {
     baseline.kill();
@@ -226,15 +228,12 @@ async function search() {
       real.push(wrk(server.url, { connections: SEARCH_CONNECTIONS, script }));
     }
     const loaded = memory(server.child.pid);
-    const row = (name, runs) =>
-      `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
     say(`### Over HTTP: wrk -t2 -c${SEARCH_CONNECTIONS} -d${WRK_SECONDS}s, ${paths.length} typeahead queries in turn, median of ${WRK_RUNS} runs`);
     say("| route | req/s | p50 ms | p99 ms |");
     say("|---|---:|---:|---:|");
-    say(row("`/healthz` of the same server (baseline)", bare));
-    say(row("`/api/v1/search?limit=8&q=…`", real));
-    const ratio = median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
-    say(`ratio of req/s to the baseline: **${ratio.toFixed(3)}**`);
+    say(wrkRow("`/healthz` of the same server (baseline)", bare));
+    say(wrkRow("`/api/v1/search?limit=8&q=…`", real));
+    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(3)}**`);
     say();
     say(`Server memory with the ${corpus.documents}-document corpus (index memory-mapped): ` +
       `${idle.rss.toFixed(0)} MiB resident after start, ${loaded.rss.toFixed(0)} MiB after the load, peak ${loaded.peak.toFixed(0)} MiB.`);

@@ -264,34 +264,29 @@ impl SearchIndex {
         let words = query_words(&request.q);
         let limit = request.limit.max(1);
 
-        let (total, addresses, facet_counts, text_query) = if words.is_empty() {
+        let (total, addresses, facet_counts) = if words.is_empty() {
             let query = with_filters(self.filters(request), None);
             let top = TopDocs::with_limit(limit)
                 .and_offset(request.offset)
                 .order_by_fast_field::<i64>("updated", Order::Desc);
             let (top, total, facets) = searcher.search(&query, &(top, Count, facet_collector()))?;
-            (total, top.into_iter().map(|(_, address)| address).collect::<Vec<DocAddress>>(), facets, None)
+            (total, top.into_iter().map(|(_, address)| address).collect::<Vec<DocAddress>>(), facets)
         } else {
-            // Every word must match; when that finds nothing, any word may.
-            let all_words = self.words_query(&words, true);
-            let top = TopDocs::with_limit(limit).and_offset(request.offset).order_by_score();
-            let query = with_filters(self.filters(request), Some(all_words.box_clone()));
-            let mut found = searcher.search(&query, &(top, Count, facet_collector()))?;
-            let mut text_query = all_words;
-            if found.1 == 0 && words.len() > 1 {
-                text_query = self.words_query(&words, false);
+            let ranked = |text: Box<dyn Query>| {
                 let top = TopDocs::with_limit(limit).and_offset(request.offset).order_by_score();
-                let query = with_filters(self.filters(request), Some(text_query.box_clone()));
-                found = searcher.search(&query, &(top, Count, facet_collector()))?;
+                let query = with_filters(self.filters(request), Some(text));
+                searcher.search(&query, &(top, Count, facet_collector()))
+            };
+            // Every word must match; when that finds nothing, any word may.
+            let mut found = ranked(self.words_query(&words, true))?;
+            if found.1 == 0 && words.len() > 1 {
+                found = ranked(self.words_query(&words, false))?;
             }
             let (top, total, facets) = found;
-            (total, top.into_iter().map(|(_, address)| address).collect(), facets, Some(text_query))
+            (total, top.into_iter().map(|(_, address)| address).collect(), facets)
         };
 
-        let highlighter = match text_query {
-            Some(_) => Some(self.highlighter(&searcher, &words)?),
-            None => None,
-        };
+        let highlighter = if words.is_empty() { None } else { Some(self.highlighter(&searcher, &words)?) };
         let mut items = Vec::with_capacity(addresses.len());
         for address in addresses {
             let stored: TantivyDocument = searcher.doc(address)?;
@@ -462,22 +457,7 @@ fn plain_snippet(summary: &str) -> String {
     if cut.len() < summary.len() {
         cut.push('…');
     }
-    escape_html(&cut)
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::pages::escape(&cut)
 }
 
 /// The network facet carries the network's name after a tab, so that counts need no lookup.

@@ -5,6 +5,7 @@
 pub mod frontmatter;
 pub mod licence;
 pub mod markdown;
+pub mod video;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

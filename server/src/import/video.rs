@@ -1,0 +1,166 @@
+//! Finds the filmed testimony in a Markdown file as multiBàO repositories write it: a thumbnail
+//! linked to a player (`[![](thumb.jpg)](https://player.vimeo.com/video/ID)`), or a player iframe
+//! (Vimeo, YouTube, PeerTube), and turns it into a provider, a player URL and a poster.
+
+/// Where a video is hosted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Vimeo,
+    /// Always played through youtube-nocookie.com.
+    YouTube,
+    PeerTube,
+}
+
+/// The video a file shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundVideo {
+    pub provider: Provider,
+    /// The provider's player, ready for an iframe.
+    pub embed_url: String,
+    /// The thumbnail the source links to the player, when there is one.
+    pub poster_url: Option<String>,
+}
+
+/// The first video of `markdown`, if it has one.
+pub fn find_video(markdown: &str) -> Option<FoundVideo> {
+    let (start, url) = player_urls(markdown).next()?;
+    let (provider, embed_url) = embed_url(url)?;
+    Some(FoundVideo { provider, embed_url, poster_url: linked_thumbnail(&markdown[..start]) })
+}
+
+/// Every `http(s)://` URL of the text with its offset, cut at the first character that cannot
+/// belong to a URL in Markdown or HTML.
+fn player_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices("http").filter_map(|(start, _)| {
+        let rest = &text[start..];
+        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+            return None;
+        }
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '<' | '>' | ']'));
+        let url = &rest[..end.unwrap_or(rest.len())];
+        embed_url(url).map(|_| (start, url))
+    })
+}
+
+/// The player URL for a link or iframe source, when it is one.
+fn embed_url(url: &str) -> Option<(Provider, String)> {
+    let without_scheme = url.split_once("://")?.1;
+    let (host, path) = without_scheme.split_once('/')?;
+    let host = host.trim_start_matches("www.");
+    let id_after = |prefix: &str| {
+        let id = path.strip_prefix(prefix)?;
+        let id = id.split(['?', '#', '/']).next()?;
+        (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .then(|| id.to_owned())
+    };
+    match host {
+        "player.vimeo.com" => {
+            id_after("video/").map(|id| (Provider::Vimeo, format!("https://player.vimeo.com/video/{id}")))
+        }
+        "vimeo.com" => id_after("")
+            .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
+            .map(|id| (Provider::Vimeo, format!("https://player.vimeo.com/video/{id}"))),
+        "youtube.com" | "youtube-nocookie.com" => id_after("embed/")
+            .or_else(|| {
+                path.strip_prefix("watch?v=").and_then(|rest| rest.split('&').next()).map(str::to_owned)
+            })
+            .map(|id| (Provider::YouTube, format!("https://www.youtube-nocookie.com/embed/{id}"))),
+        "youtu.be" => {
+            id_after("").map(|id| (Provider::YouTube, format!("https://www.youtube-nocookie.com/embed/{id}")))
+        }
+        _ => id_after("videos/embed/")
+            .map(|id| (Provider::PeerTube, format!("https://{host}/videos/embed/{id}"))),
+    }
+}
+
+/// `[![…](THUMB)](` ending right where the player URL starts: the linked thumbnail's URL.
+fn linked_thumbnail(before_player: &str) -> Option<String> {
+    let link_open = before_player.strip_suffix("](")?;
+    let image = link_open.strip_suffix(')')?;
+    let thumb_start = image.rfind("](")? + 2;
+    let thumb = &image[thumb_start..];
+    let thumb = thumb.split_whitespace().next()?;
+    (image[..thumb_start].rfind("![").is_some() && thumb.starts_with("http")).then(|| thumb.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thumbnail_linked_to_the_vimeo_player() {
+        let md = "# Titre\n\n[![](https://i.vimeocdn.com/video/512168503_640.jpg)](https://player.vimeo.com/video/123006538)\n";
+        assert_eq!(
+            find_video(md),
+            Some(FoundVideo {
+                provider: Provider::Vimeo,
+                embed_url: "https://player.vimeo.com/video/123006538".into(),
+                poster_url: Some("https://i.vimeocdn.com/video/512168503_640.jpg".into()),
+            })
+        );
+    }
+
+    #[test]
+    fn iframes_of_each_provider() {
+        let vimeo = r#"<iframe src="https://player.vimeo.com/video/122765827" width="500"></iframe>"#;
+        assert_eq!(find_video(vimeo).map(|v| (v.provider, v.poster_url)), Some((Provider::Vimeo, None)));
+        let youtube =
+            r#"<iframe width="560" src="https://www.youtube.com/embed/JaQvXptD9Ww" allowfullscreen>"#;
+        assert_eq!(
+            find_video(youtube).unwrap().embed_url,
+            "https://www.youtube-nocookie.com/embed/JaQvXptD9Ww"
+        );
+        let peertube = r#"<iframe src="https://tube.example.org/videos/embed/3f9c-aa_1?start=4"></iframe>"#;
+        let found = find_video(peertube).unwrap();
+        assert_eq!(
+            (found.provider, found.embed_url.as_str()),
+            (Provider::PeerTube, "https://tube.example.org/videos/embed/3f9c-aa_1")
+        );
+    }
+
+    #[test]
+    fn links_that_are_not_players() {
+        assert_eq!(
+            find_video("[site](https://vimeo.com/channels/staffpicks) et https://example.org/videos/"),
+            None
+        );
+        assert_eq!(
+            find_video("https://player.vimeo.com/video/12\"><script>"),
+            Some(FoundVideo {
+                provider: Provider::Vimeo,
+                embed_url: "https://player.vimeo.com/video/12".into(),
+                poster_url: None,
+            })
+        );
+        assert_eq!(find_video("https://player.vimeo.com/video/<script>"), None);
+    }
+
+    #[test]
+    fn every_onpassealacte_interview_is_found_with_its_poster() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/data/multibao/onpassealacte-videos_initiatives");
+        let mut found = 0;
+        // Each theme folder holds interviews; `media/` holds site pages.
+        let themes = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir() && e.file_name() != "media");
+        for theme in themes {
+            for file in std::fs::read_dir(theme.path()).unwrap().flatten() {
+                if file.path().extension().is_none_or(|ext| ext != "md") {
+                    continue;
+                }
+                let video = find_video(&std::fs::read_to_string(file.path()).unwrap())
+                    .unwrap_or_else(|| panic!("no video in {}", file.path().display()));
+                assert_eq!(video.provider, Provider::Vimeo, "{}", file.path().display());
+                assert!(
+                    video.poster_url.is_some_and(|url| url.contains("vimeocdn")),
+                    "{}",
+                    file.path().display()
+                );
+                found += 1;
+            }
+        }
+        assert!(found >= 25, "{found}");
+    }
+}

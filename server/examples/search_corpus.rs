@@ -113,7 +113,12 @@ fn corpus(vocabulary: &Vocabulary, documents: usize) -> (Vec<NetworkRef>, Vec<Ne
                 )),
                 body_html: Some(body),
             };
-            NewResource { resource, source_key: format!("synth/{n}"), content_hash: n.to_string() }
+            NewResource {
+                resource,
+                video: None,
+                source_key: format!("synth/{n}"),
+                content_hash: n.to_string(),
+            }
         })
         .collect();
     (networks, resources)

@@ -1,18 +1,21 @@
-//! The JSON API under `/api/v1`: resources, networks and search, read-only and open to any origin.
+//! The JSON API under `/api/v1`: resources, networks, search and filmed testimonies (with their
+//! posters and captions), read-only and open to any origin.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use bao_contract::{
     DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Resource, ResourcePage,
-    SearchResults,
+    SearchResults, TestimonialList,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::{Database, ListFilter};
+use crate::db::{Database, ListFilter, StoredPoster, TestimonialFilter};
 use crate::error::ApiError;
 use crate::search::SearchRequest;
 
@@ -107,6 +110,72 @@ pub async fn search(
     let mut results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
     results.next_cursor = results.next_cursor.map(|offset| URL_SAFE_NO_PAD.encode(offset));
     Ok(Json(results))
+}
+
+/// Query string of `GET /api/v1/testimonials`, as sent.
+#[derive(Debug, Deserialize)]
+pub struct TestimonialParams {
+    network: Option<String>,
+    tag: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/testimonials?network=&tag=&limit=`: filmed testimonies with their videos.
+pub async fn testimonials(
+    State(state): State<AppState>,
+    params: Result<Query<TestimonialParams>, QueryRejection>,
+) -> Result<Json<TestimonialList>, ApiError> {
+    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let filter = TestimonialFilter {
+        network: non_empty(params.network),
+        tag: non_empty(params.tag),
+        limit: parse_limit(params.limit.as_deref())?,
+    };
+    let items = state.query(move |db| db.testimonials(&filter)).await?;
+    Ok(Json(TestimonialList { items }))
+}
+
+/// `GET /api/v1/testimonials/{id}/poster`: the cached poster, or a placeholder with the title.
+pub async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let lookup_id = id.clone();
+    let Some((title, poster)) = state.query(move |db| db.poster(&lookup_id)).await? else {
+        return Err(ApiError::NotFound(format!("Aucun témoignage filmé n'a l'identifiant « {id} ».")));
+    };
+    Ok(match poster {
+        StoredPoster::Jpeg(jpeg) => {
+            ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=86400")], jpeg)
+                .into_response()
+        }
+        // Short-lived: the real poster may be fetched by the next import.
+        StoredPoster::Placeholder => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            ],
+            crate::posters::placeholder_svg(&title),
+        )
+            .into_response(),
+    })
+}
+
+/// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
+pub async fn captions(
+    State(state): State<AppState>,
+    Path((id, lang)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let message = format!("Pas de sous-titres « {lang} » pour « {id} ».");
+    match state.query(move |db| db.captions(&id, &lang)).await? {
+        Some(vtt) => Ok((
+            [
+                (header::CONTENT_TYPE, "text/vtt; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            vtt,
+        )
+            .into_response()),
+        None => Err(ApiError::NotFound(message)),
+    }
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Resource, ResourcePage};
+use bao_contract::{
+    API_PREFIX, Captions, Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage,
+    Testimonial, Video,
+};
 use r2d2_sqlite::SqliteConnectionManager;
 use r2d2_sqlite::rusqlite::{self, OptionalExtension, Row, params};
 use sha2::Digest;
@@ -12,6 +15,7 @@ use sha2::Digest;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_resources.sql"),
     include_str!("../migrations/0002_content_generation.sql"),
+    include_str!("../migrations/0003_testimonies.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.
@@ -31,8 +35,49 @@ pub enum DbError {
 #[derive(Debug, Clone)]
 pub struct NewResource {
     pub resource: Resource,
+    /// The video of a filmed testimony.
+    pub video: Option<NewVideo>,
     pub source_key: String,
     pub content_hash: String,
+}
+
+/// A filmed testimony's video as the importer reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVideo {
+    pub provider: Provider,
+    pub host_name: String,
+    pub embed_url: String,
+    /// Where to fetch the poster from (absolute), or a path on this server.
+    pub poster_source: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub quote: Option<String>,
+    pub transcript: Option<String>,
+    pub captions: Vec<NewCaptions>,
+}
+
+/// A WebVTT file read beside a testimony.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCaptions {
+    pub lang: String,
+    pub label: String,
+    pub vtt: String,
+}
+
+/// Filters of `GET /api/v1/testimonials`, already validated.
+#[derive(Debug, Default, Clone)]
+pub struct TestimonialFilter {
+    pub network: Option<String>,
+    pub tag: Option<String>,
+    pub limit: u32,
+}
+
+/// A poster as the server can serve it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredPoster {
+    /// The fetched image, resized, as JPEG.
+    Jpeg(Vec<u8>),
+    /// No image to be had (none given, not fetched yet, or fetching failed): draw one.
+    Placeholder,
 }
 
 /// What storing one import changed.
@@ -173,17 +218,98 @@ impl Database {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Filmed testimonies with their videos, in id order.
+    pub fn testimonials(&self, filter: &TestimonialFilter) -> Result<Vec<Testimonial>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, v.provider, v.host_name, v.embed_url, v.poster_source,
+                    v.duration_seconds, v.quote, v.transcript,
+                    (SELECT json_group_array(json_object('lang', c.lang, 'label', c.label))
+                       FROM captions c WHERE c.resource_id = r.id)
+             FROM videos v
+             JOIN resources r ON r.id = v.resource_id
+             JOIN networks n ON n.id = r.network_id
+             WHERE (?1 IS NULL OR r.network_id = ?1)
+               AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
+             ORDER BY r.id
+             LIMIT ?3"
+        ))?;
+        let rows = statement.query_map(params![filter.network, filter.tag, filter.limit], |row| {
+            Ok(testimonial_from_row(row))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            items.push(row??);
+        }
+        Ok(items)
+    }
+
+    /// The title of a testimony and its poster; `None` when the id is not a testimony.
+    pub fn poster(&self, resource_id: &str) -> Result<Option<(String, StoredPoster)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT r.title, p.jpeg FROM videos v JOIN resources r ON r.id = v.resource_id
+             LEFT JOIN posters p ON p.source_url = v.poster_source WHERE v.resource_id = ?1",
+        )?;
+        Ok(statement
+            .query_row([resource_id], |row| {
+                let jpeg: Option<Vec<u8>> = row.get(1)?;
+                Ok((row.get(0)?, jpeg.map_or(StoredPoster::Placeholder, StoredPoster::Jpeg)))
+            })
+            .optional()?)
+    }
+
+    /// The WebVTT text of one captions track.
+    pub fn captions(&self, resource_id: &str, lang: &str) -> Result<Option<String>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement =
+            conn.prepare_cached("SELECT vtt FROM captions WHERE resource_id = ?1 AND lang = ?2")?;
+        Ok(statement.query_row([resource_id, lang], |row| row.get(0)).optional()?)
+    }
+
+    /// Poster sources on other hosts that were never tried.
+    pub fn posters_to_fetch(&self) -> Result<Vec<String>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT DISTINCT poster_source FROM videos
+             WHERE (poster_source LIKE 'https://%' OR poster_source LIKE 'http://%')
+               AND poster_source NOT IN (SELECT source_url FROM posters)
+             ORDER BY poster_source",
+        )?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records what fetching a poster gave: the resized JPEG with its size, or why there is none.
+    pub fn store_poster(
+        &self,
+        source_url: &str,
+        fetched: &Result<(Vec<u8>, u32, u32), String>,
+    ) -> Result<(), DbError> {
+        let conn = self.pool.get()?;
+        let (jpeg, width, height, failure) = match fetched {
+            Ok((jpeg, width, height)) => (Some(jpeg.as_slice()), Some(*width), Some(*height), None),
+            Err(failure) => (None, None, None, Some(failure.as_str())),
+        };
+        conn.execute(
+            "INSERT OR REPLACE INTO posters (source_url, fetched_at, jpeg, width, height, failure)
+             VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?2, ?3, ?4, ?5)",
+            params![source_url, jpeg, width, height, failure],
+        )?;
+        Ok(())
+    }
+
     /// The content's generation: it moves on with every import that changes something.
     pub fn generation(&self) -> Result<u64, DbError> {
         let conn = self.pool.get()?;
         Ok(conn.query_row("SELECT value FROM content_generation", [], |row| row.get(0))?)
     }
 
-    /// Reads every resource with its body, in id order, as of one snapshot of the database, and
-    /// hands each to `visit`; returns the generation of that snapshot.
+    /// Reads every resource with its body (and a testimony's transcript), in id order, as of one
+    /// snapshot of the database, and hands each to `visit`; returns the generation of that snapshot.
     pub fn for_each_resource<E: From<DbError>>(
         &self,
-        mut visit: impl FnMut(Resource) -> Result<(), E>,
+        mut visit: impl FnMut(Resource, Option<String>) -> Result<(), E>,
     ) -> Result<u64, E> {
         let mut conn = self.pool.get().map_err(DbError::from)?;
         // One read transaction: an import committed meanwhile is either wholly seen or not at all.
@@ -193,15 +319,17 @@ impl Database {
             .map_err(DbError::from)?;
         let mut statement = tx
             .prepare(&format!(
-                "SELECT {SUMMARY_COLUMNS}, r.body_html FROM resources r
-                 JOIN networks n ON n.id = r.network_id ORDER BY r.id"
+                "SELECT {SUMMARY_COLUMNS}, r.body_html, v.transcript FROM resources r
+                 JOIN networks n ON n.id = r.network_id
+                 LEFT JOIN videos v ON v.resource_id = r.id ORDER BY r.id"
             ))
             .map_err(DbError::from)?;
         let mut rows = statement.query([]).map_err(DbError::from)?;
         while let Some(row) = rows.next().map_err(DbError::from)? {
             let body_html: String = row.get(14).map_err(DbError::from)?;
+            let transcript: Option<String> = row.get(15).map_err(DbError::from)?;
             let resource = summary_from_row(row)?;
-            visit(Resource { body_html: Some(body_html), ..resource })?;
+            visit(Resource { body_html: Some(body_html), ..resource }, transcript)?;
         }
         Ok(generation)
     }
@@ -281,6 +409,29 @@ impl Database {
                     params![summary.id, tag],
                 )?;
             }
+            if let Some(video) = &new.video {
+                tx.execute(
+                    "INSERT INTO videos (resource_id, provider, host_name, embed_url, poster_source,
+                       duration_seconds, quote, transcript)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        summary.id,
+                        provider_name(video.provider),
+                        video.host_name,
+                        video.embed_url,
+                        video.poster_source,
+                        video.duration_seconds,
+                        video.quote,
+                        video.transcript,
+                    ],
+                )?;
+                for captions in &video.captions {
+                    tx.execute(
+                        "INSERT INTO captions (resource_id, lang, label, vtt) VALUES (?1, ?2, ?3, ?4)",
+                        params![summary.id, captions.lang, captions.label, captions.vtt],
+                    )?;
+                }
+            }
         }
         if networks_changed > 0 || outcome.created + outcome.updated > 0 {
             tx.execute("UPDATE content_generation SET value = value + 1", [])?;
@@ -318,6 +469,58 @@ fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
     })
 }
 
+const PROVIDERS: [(Provider, &str); 4] = [
+    (Provider::Vimeo, "vimeo"),
+    (Provider::Youtube, "youtube"),
+    (Provider::Peertube, "peertube"),
+    (Provider::File, "file"),
+];
+
+fn provider_name(provider: Provider) -> &'static str {
+    PROVIDERS.iter().find(|(p, _)| *p == provider).map_or("file", |(_, name)| name)
+}
+
+/// Reads [`SUMMARY_COLUMNS`] then the video columns of [`Database::testimonials`].
+fn testimonial_from_row(row: &Row<'_>) -> Result<Testimonial, DbError> {
+    let resource = summary_from_row(row)?;
+    let provider: String = row.get(14)?;
+    let provider = PROVIDERS
+        .iter()
+        .find(|(_, name)| *name == provider)
+        .map(|(p, _)| *p)
+        .ok_or_else(|| DbError::Corrupt(format!("provider {provider:?}")))?;
+    let poster_source: Option<String> = row.get(17)?;
+    // A path on this server is served as it is; anything else went through the poster cache.
+    let poster_url = match poster_source {
+        Some(path) if path.starts_with('/') => path,
+        _ => format!("{API_PREFIX}/testimonials/{}/poster", resource.id),
+    };
+    #[derive(serde::Deserialize)]
+    struct Track {
+        lang: String,
+        label: String,
+    }
+    let tracks: Vec<Track> = serde_json::from_str(&row.get::<_, String>(21)?)?;
+    let captions = tracks
+        .into_iter()
+        .map(|Track { lang, label }| Captions {
+            url: format!("{API_PREFIX}/testimonials/{}/captions/{lang}", resource.id),
+            lang,
+            label,
+        })
+        .collect();
+    let video = Video {
+        provider,
+        host_name: row.get(15)?,
+        embed_url: row.get(16)?,
+        poster_url,
+        duration_seconds: row.get(18)?,
+        captions,
+        transcript: row.get(20)?,
+    };
+    Ok(Testimonial { quote: row.get(19)?, resource, video })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +542,7 @@ mod tests {
                 updated: None,
                 body_html: None,
             },
+            video: None,
             source_key: format!("o/r/{id}.md"),
             content_hash: "h".into(),
         }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod pages;
+pub mod posters;
 pub mod search;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub fn app(state: AppState) -> Router {
         .route("/resources/{id}", get(api::resource))
         .route("/networks", get(api::networks))
         .route("/search", get(api::search))
+        .route("/testimonials", get(api::testimonials))
+        .route("/testimonials/{id}/poster", get(api::poster))
+        .route("/testimonials/{id}/captions/{lang}", get(api::captions))
         .fallback(api::not_found);
 
     let mut router = Router::new()

@@ -9,6 +9,7 @@ use anyhow::Context;
 use bao_server::bundle::Bundle;
 use bao_server::db::Database;
 use bao_server::import::{self, SourceRepository};
+use bao_server::posters;
 use bao_server::search::{self, SearchIndex};
 use bao_server::{AppState, app};
 use clap::{Args, Parser, Subcommand};
@@ -111,6 +112,7 @@ fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()>
     source.subfolder_networks = args.subfolder_networks;
     let report = import::import_repository(&db, &source)?;
     print!("{report}");
+    print!("{}", posters::fetch_missing(&db)?);
     let search = open_search_index(db_path)?;
     let stats = search.rebuild(&db).context("mise à jour de l'index de recherche")?;
     println!("index de recherche : {} ressources", stats.documents);
@@ -132,6 +134,11 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
             let report = import::import_repository(&db, &source)?;
             tracing::info!(folder = %source.root.display(), "first start: imported seed content\n{report}");
         }
+    }
+    // Before listening: a poster never tried is fetched now, so visitors never wait on it.
+    let fetched = tokio::task::block_in_place(|| posters::fetch_missing(&db))?;
+    if fetched.fetched + fetched.failed.len() > 0 {
+        tracing::info!(fetched = fetched.fetched, failed = fetched.failed.len(), "posters cached");
     }
     let search = open_search_index(db_path)?;
     if let Some(stats) = search.ensure_in_step(&db).context("construction de l'index de recherche")? {

@@ -215,6 +215,67 @@ pub struct FacetCount {
     pub count: u64,
 }
 
+/// Who hosts a filmed testimony's video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Vimeo,
+    /// Played through youtube-nocookie.com.
+    Youtube,
+    Peertube,
+    /// A plain video file, played by the browser's own `<video>`.
+    File,
+}
+
+/// A filmed testimony's video: what the carousel needs to show a facade, then the player.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Video {
+    pub provider: Provider,
+    /// Who the visitor's browser will talk to once they press play (`Vimeo`, `tube.example.org`).
+    pub host_name: String,
+    /// The provider's player for an iframe, or the file itself for [`Provider::File`].
+    pub embed_url: String,
+    /// Always served by this server (a path on its origin): the fetched, resized poster or a
+    /// placeholder bearing the title, so nothing is asked of the video host before a click.
+    pub poster_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<u32>,
+    /// WebVTT captions, served by this server.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<Captions>,
+    /// What is said, as plain text (paragraphs separated by blank lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+}
+
+/// One captions track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Captions {
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// What the player's menu shows (`Français`).
+    pub label: String,
+    /// A path on this server's origin.
+    pub url: String,
+}
+
+/// A filmed testimony as `GET /api/v1/testimonials` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Testimonial {
+    /// The resource as lists give it (without its body).
+    pub resource: Resource,
+    /// The words the source highlights (its first quotation), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    pub video: Video,
+}
+
+/// `GET /api/v1/testimonials`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestimonialList {
+    pub items: Vec<Testimonial>,
+}
+
 /// An RFC 9457 problem details body (`application/problem+json`), the shape of every API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

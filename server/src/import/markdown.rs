@@ -82,6 +82,54 @@ pub fn section_paragraph(markdown: &str, heading: &str) -> Option<String> {
     None
 }
 
+/// The words of the document's first quotation (`> …`), on one line.
+pub fn first_blockquote(markdown: &str) -> Option<String> {
+    let mut events = Parser::new_ext(markdown, parser_options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::BlockQuote(_)) = event {
+            let text = collect_text(&mut events, |end| matches!(end, TagEnd::BlockQuote(_)));
+            let text = collapse_whitespace(&text);
+            if !text.is_empty() {
+                return Some(text);
+            }
+        }
+    }
+    None
+}
+
+/// The whole text of the section under the heading whose text is `heading` (compared without
+/// accents or case), up to the next heading of the same or a higher level: plain text, one
+/// paragraph or list item per block, blocks separated by a blank line.
+pub fn section_text(markdown: &str, heading: &str) -> Option<String> {
+    let wanted = fold(heading);
+    let mut events = Parser::new_ext(markdown, parser_options());
+    let level = loop {
+        if let Event::Start(Tag::Heading { level, .. }) = events.next()? {
+            let text = collect_text(&mut events, |end| matches!(end, TagEnd::Heading(_)));
+            if fold(text.trim().trim_end_matches([':', ' '])) == wanted {
+                break level;
+            }
+        }
+    };
+    let mut blocks: Vec<String> = vec![String::new()];
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { level: next, .. }) if next <= level => break,
+            Event::Text(text) | Event::Code(text) => blocks.last_mut()?.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => blocks.last_mut()?.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => blocks.push(String::new()),
+            _ => {}
+        }
+    }
+    let text = blocks
+        .iter()
+        .map(|block| collapse_whitespace(block))
+        .filter(|block| !block.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    (!text.is_empty()).then_some(text)
+}
+
 /// The first paragraph with words in it (not only an image or a link to one).
 pub fn first_paragraph(markdown: &str) -> Option<String> {
     first_paragraph_in(&mut Parser::new_ext(markdown, parser_options()), false)
@@ -119,13 +167,6 @@ pub fn first_image(markdown: &str) -> Option<(String, String)> {
         }
     }
     None
-}
-
-/// True when the Markdown links or embeds a video player.
-pub fn mentions_video_player(markdown: &str) -> bool {
-    ["player.vimeo.com/video/", "youtube.com/embed/", "youtube-nocookie.com/embed/", "/videos/embed/"]
-        .iter()
-        .any(|needle| markdown.contains(needle))
 }
 
 /// Renders Markdown (with its raw HTML) to sanitised HTML. Relative links resolve against
@@ -244,6 +285,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quotations_and_whole_sections() {
+        let md = "# T\n\n> J'ai décidé\n> de changer\n\nTexte.\n\n## Transcription\n\nBonjour.\nJe suis\n\n- un\n- deux\n\n### Détail\n\nsuite\n\n## Après\n\nfin";
+        assert_eq!(first_blockquote(md).as_deref(), Some("J'ai décidé de changer"));
+        assert_eq!(
+            section_text(md, "transcription").as_deref(),
+            Some("Bonjour. Je suis\n\nun\n\ndeux\n\nDétail\n\nsuite")
+        );
+        assert_eq!(section_text(md, "absente"), None);
+        assert_eq!(first_blockquote("pas de citation"), None);
+    }
+
+    #[test]
     fn repairs_headings_without_a_space() {
         assert_eq!(normalize_headings("#Budget\n##Plan\n#\n# ok\n"), "# Budget\n## Plan\n#\n# ok\n");
         assert_eq!(normalize_headings("```\n#!/bin/sh\n```\n"), "```\n#!/bin/sh\n```\n");
@@ -263,7 +316,6 @@ mod tests {
         let md = "[![](https://i.vimeocdn.com/a.jpg)](https://player.vimeo.com/video/1)\n\nClaude   aide\nles aînés.";
         assert_eq!(first_paragraph(md).as_deref(), Some("Claude aide les aînés."));
         assert_eq!(first_image(md).unwrap().0, "https://i.vimeocdn.com/a.jpg");
-        assert!(mentions_video_player(md));
     }
 
     #[test]

@@ -14,10 +14,10 @@ use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Database, DbError, NewResource, StoreOutcome};
+use crate::db::{Database, DbError, NewCaptions, NewResource, NewVideo, StoreOutcome};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-const IMPORTER_VERSION: &str = "multibao-markdown-1";
+const IMPORTER_VERSION: &str = "multibao-markdown-2";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -25,6 +25,9 @@ const PLACEHOLDER_TITLES: &[&str] =
 
 /// Longest summary kept, in characters, when it is taken from the body.
 const SUMMARY_MAX_CHARS: usize = 300;
+
+/// Largest captions or transcript file read beside a testimony.
+const SIDECAR_MAX_BYTES: u64 = 512 * 1024;
 
 /// Folders at the root of a repository that hold site pages or media rather than resources.
 const NON_RESOURCE_FOLDERS: &[&str] = &["pages", "media", "assets", "_layouts", "_includes"];
@@ -296,10 +299,13 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
 
-    let kind = document
-        .text("kind")
-        .and_then(Kind::parse)
-        .unwrap_or(if markdown::mentions_video_player(&body) { Kind::Video } else { Kind::Fiche });
+    let found_video =
+        document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
+    let kind = document.text("kind").and_then(Kind::parse).unwrap_or(if found_video.is_some() {
+        Kind::Video
+    } else {
+        Kind::Fiche
+    });
 
     let SourceRepository { owner, repo, .. } = context.source;
     let path = context.relative_path;
@@ -336,14 +342,183 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         body_html: Some(markdown::render_safe_html(&body_without_title, base.as_ref())),
     };
 
+    let mut remarks = Vec::new();
+    if document.lenient {
+        remarks.push("front matter YAML invalide, lu ligne par ligne".to_owned());
+    }
+    let video = match (kind, found_video) {
+        (Kind::Video, Some(found)) => Some(testimony_video(context, &document, &body, found, &mut remarks)),
+        (Kind::Video, None) => {
+            remarks.push("déclaré vidéo, mais aucun lecteur reconnu : pas dans le carrousel".into());
+            None
+        }
+        _ => None,
+    };
+
     let mut hasher = Sha256::new();
-    for part in [IMPORTER_VERSION.as_bytes(), context.network.id.as_bytes(), bytes] {
+    let sidecars = video.iter().flat_map(|video| {
+        video
+            .captions
+            .iter()
+            .map(|captions| captions.vtt.as_bytes())
+            .chain(video.transcript.as_deref().map(str::as_bytes))
+    });
+    for part in
+        [IMPORTER_VERSION.as_bytes(), context.network.id.as_bytes(), bytes].into_iter().chain(sidecars)
+    {
         hasher.update(part);
         hasher.update([0]);
     }
     let content_hash = format!("{:x}", hasher.finalize());
-    let warning = document.lenient.then(|| "front matter YAML invalide, lu ligne par ligne".to_owned());
-    Ok((NewResource { resource, source_key: format!("{owner}/{repo}/{path}"), content_hash }, warning))
+    let warning = (!remarks.is_empty()).then(|| remarks.join(" ; "));
+    Ok((NewResource { resource, video, source_key: format!("{owner}/{repo}/{path}"), content_hash }, warning))
+}
+
+/// What a filmed testimony adds to its resource: the player, a poster to fetch, and what helps
+/// those who cannot hear it (captions and transcript files beside it, or a "Transcription"
+/// section).
+fn testimony_video(
+    context: &FileContext<'_>,
+    document: &frontmatter::Document<'_>,
+    body: &str,
+    found: video::FoundVideo,
+    remarks: &mut Vec<String>,
+) -> NewVideo {
+    let is_fetchable =
+        |url: &&str| url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
+    let poster_source = document
+        .text("poster")
+        .filter(is_fetchable)
+        .map(str::to_owned)
+        .or(found.poster_url.clone())
+        .or_else(|| document.text("image_url").filter(is_fetchable).map(str::to_owned))
+        .or_else(|| found.provider_poster());
+    let duration_seconds = document.text("duration").and_then(|text| {
+        let seconds = parse_duration(text);
+        if seconds.is_none() {
+            remarks.push(format!(
+                "durée illisible « {text} » (attendu : 3:25, 1:02:03 ou un nombre de secondes)"
+            ));
+        }
+        seconds
+    });
+    let file = Path::new(context.relative_path);
+    let folder = file.parent().unwrap_or(Path::new(""));
+    let stem = title_stem(context.relative_path);
+
+    let mut captions = Vec::new();
+    let mut caption_files: Vec<String> = document.list("captions");
+    if let Ok(entries) = std::fs::read_dir(context.source.root.join(folder)) {
+        let mut siblings: Vec<String> = entries
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name.starts_with(&format!("{stem}.")) && name.ends_with(".vtt"))
+            .collect();
+        siblings.sort();
+        siblings.retain(|name| !caption_files.contains(name));
+        caption_files.extend(siblings);
+    }
+    for name in caption_files {
+        match read_sidecar(context.source, folder, &name) {
+            Ok(text) if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") => {
+                // `entretien.en.vtt` is in English; `entretien.vtt` in the resource's language.
+                let lang = name
+                    .trim_end_matches(".vtt")
+                    .rsplit_once('.')
+                    .map(|(_, lang)| lang.to_owned())
+                    .filter(|lang| {
+                        (2..=8).contains(&lang.len())
+                            && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                    })
+                    .unwrap_or_else(|| document.text("lang").unwrap_or("fr").to_owned());
+                if !captions.iter().any(|c: &NewCaptions| c.lang == lang) {
+                    captions.push(NewCaptions { label: language_label(&lang), lang, vtt: text });
+                }
+            }
+            Ok(_) => remarks.push(format!("sous-titres {name} ignorés : ce n'est pas du WebVTT")),
+            Err(reason) => remarks.push(format!("sous-titres {name} ignorés : {reason}")),
+        }
+    }
+
+    let transcript = match document.text("transcript") {
+        Some(name) => match read_sidecar(context.source, folder, name) {
+            Ok(text) => Some(plain_paragraphs(&text)),
+            Err(reason) => {
+                remarks.push(format!("transcription {name} ignorée : {reason}"));
+                None
+            }
+        },
+        None => {
+            ["Transcription", "Transcript"].iter().find_map(|heading| markdown::section_text(body, heading))
+        }
+    }
+    .filter(|text| !text.is_empty());
+
+    NewVideo {
+        host_name: found.host_name(),
+        provider: found.provider,
+        embed_url: found.embed_url,
+        poster_source,
+        duration_seconds,
+        quote: markdown::first_blockquote(body),
+        transcript,
+        captions,
+    }
+}
+
+/// Reads a file named by a testimony, inside its repository only.
+fn read_sidecar(source: &SourceRepository, folder: &Path, name: &str) -> Result<String, String> {
+    let root = source.root.canonicalize().map_err(|e| e.to_string())?;
+    let path = root.join(folder).join(name).canonicalize().map_err(|_| "fichier introuvable".to_owned())?;
+    if !path.starts_with(&root) {
+        return Err("hors du dépôt".into());
+    }
+    let size = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
+    if size > SIDECAR_MAX_BYTES {
+        return Err(format!("plus de {} Kio", SIDECAR_MAX_BYTES / 1024));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "n'est pas du texte UTF-8".into())
+}
+
+/// Plain text with one blank line between paragraphs and single spaces inside them.
+fn plain_paragraphs(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(markdown::collapse_whitespace)
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// `3:25`, `1:02:03` or `205` → seconds.
+fn parse_duration(text: &str) -> Option<u32> {
+    let mut seconds: u32 = 0;
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    for (index, part) in parts.iter().enumerate() {
+        let value: u32 = part.parse().ok()?;
+        if index > 0 && value >= 60 {
+            return None;
+        }
+        seconds = seconds.checked_mul(60)?.checked_add(value)?;
+    }
+    (seconds > 0).then_some(seconds)
+}
+
+fn language_label(lang: &str) -> String {
+    match lang.split('-').next().unwrap_or(lang) {
+        "fr" => "Français".into(),
+        "en" => "English".into(),
+        "es" => "Español".into(),
+        "de" => "Deutsch".into(),
+        "it" => "Italiano".into(),
+        "br" => "Brezhoneg".into(),
+        "oc" => "Occitan".into(),
+        other => other.to_owned(),
+    }
 }
 
 fn is_placeholder_title(title: &str) -> bool {
@@ -413,6 +588,16 @@ mod tests {
         assert!(is_placeholder_title("Contribution multiBàO"));
         assert!(is_placeholder_title(" contribution multibao "));
         assert!(!is_placeholder_title("Kanban"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("3:25"), Some(205));
+        assert_eq!(parse_duration("1:02:03"), Some(3723));
+        assert_eq!(parse_duration(" 90 "), Some(90));
+        for bad in ["", "3:75", "trois minutes", "1:2:3:4", "0", "-5"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -2,30 +2,66 @@
 //! linked to a player (`[![](thumb.jpg)](https://player.vimeo.com/video/ID)`), or a player iframe
 //! (Vimeo, YouTube, PeerTube), and turns it into a provider, a player URL and a poster.
 
-/// Where a video is hosted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    Vimeo,
-    /// Always played through youtube-nocookie.com.
-    YouTube,
-    PeerTube,
-}
+use bao_contract::Provider;
 
 /// The video a file shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundVideo {
     pub provider: Provider,
-    /// The provider's player, ready for an iframe.
+    /// The provider's player, ready for an iframe; the file itself for [`Provider::File`].
     pub embed_url: String,
     /// The thumbnail the source links to the player, when there is one.
     pub poster_url: Option<String>,
 }
 
+impl FoundVideo {
+    /// The thumbnail a provider publishes at a known address (YouTube's), for want of another.
+    pub fn provider_poster(&self) -> Option<String> {
+        let id = self.embed_url.rsplit('/').next()?;
+        (self.provider == Provider::Youtube).then(|| format!("https://i.ytimg.com/vi/{id}/hqdefault.jpg"))
+    }
+
+    /// Who the visitor's browser talks to once they press play.
+    pub fn host_name(&self) -> String {
+        match self.provider {
+            Provider::Vimeo => "Vimeo".into(),
+            Provider::Youtube => "YouTube".into(),
+            Provider::Peertube | Provider::File => host_of(&self.embed_url)
+                .map_or_else(|| "ce site".into(), |host| host.trim_start_matches("www.").to_owned()),
+        }
+    }
+}
+
+/// Extensions of video files a browser plays in `<video>`.
+const VIDEO_FILE_EXTENSIONS: &[&str] = &[".mp4", ".webm", ".ogv", ".m4v"];
+
 /// The first video of `markdown`, if it has one.
 pub fn find_video(markdown: &str) -> Option<FoundVideo> {
     let (start, url) = player_urls(markdown).next()?;
-    let (provider, embed_url) = embed_url(url)?;
-    Some(FoundVideo { provider, embed_url, poster_url: linked_thumbnail(&markdown[..start]) })
+    let mut found = video_at(url)?;
+    found.poster_url = linked_thumbnail(&markdown[..start]).or(found.poster_url);
+    Some(found)
+}
+
+/// The video at a URL given by the source (front matter `video_url`): a player, a page of a
+/// known provider, or a video file (absolute, or a path on this server).
+pub fn video_at(url: &str) -> Option<FoundVideo> {
+    if let Some((provider, embed_url)) = embed_url(url) {
+        return Some(FoundVideo { provider, embed_url, poster_url: None });
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let is_file = VIDEO_FILE_EXTENSIONS.iter().any(|ext| path.ends_with(ext));
+    let is_fetchable = url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
+    (is_file && is_fetchable && !url.contains(['"', '<', '>', ' '])).then(|| FoundVideo {
+        provider: Provider::File,
+        embed_url: url.to_owned(),
+        poster_url: None,
+    })
+}
+
+fn host_of(url: &str) -> Option<&str> {
+    let without_scheme = url.split_once("://")?.1;
+    without_scheme.split(['/', '?', '#']).next().filter(|host| !host.is_empty())
 }
 
 /// Every `http(s)://` URL of the text with its offset, cut at the first character that cannot
@@ -64,12 +100,15 @@ fn embed_url(url: &str) -> Option<(Provider, String)> {
             .or_else(|| {
                 path.strip_prefix("watch?v=").and_then(|rest| rest.split('&').next()).map(str::to_owned)
             })
-            .map(|id| (Provider::YouTube, format!("https://www.youtube-nocookie.com/embed/{id}"))),
+            .map(|id| (Provider::Youtube, format!("https://www.youtube-nocookie.com/embed/{id}"))),
         "youtu.be" => {
-            id_after("").map(|id| (Provider::YouTube, format!("https://www.youtube-nocookie.com/embed/{id}")))
+            id_after("").map(|id| (Provider::Youtube, format!("https://www.youtube-nocookie.com/embed/{id}")))
         }
-        _ => id_after("videos/embed/")
-            .map(|id| (Provider::PeerTube, format!("https://{host}/videos/embed/{id}"))),
+        _ => id_after("videos/embed/").map(|id| {
+            // A PeerTube instance may be local (http) in tests and intranets; keep its scheme.
+            let scheme = url.split_once("://").map_or("https", |(scheme, _)| scheme);
+            (Provider::Peertube, format!("{scheme}://{host}/videos/embed/{id}"))
+        }),
     }
 }
 
@@ -114,7 +153,7 @@ mod tests {
         let found = find_video(peertube).unwrap();
         assert_eq!(
             (found.provider, found.embed_url.as_str()),
-            (Provider::PeerTube, "https://tube.example.org/videos/embed/3f9c-aa_1")
+            (Provider::Peertube, "https://tube.example.org/videos/embed/3f9c-aa_1")
         );
     }
 

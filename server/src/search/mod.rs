@@ -25,7 +25,7 @@ use crate::db::{Database, DbError};
 
 /// Bumped whenever the schema or the analysis changes: an index built by another version is
 /// rebuilt at start instead of being read wrongly.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 /// Memory the indexer may buffer before it writes a segment (tantivy splits it among threads).
 const WRITER_HEAP_BYTES: usize = 100_000_000;
@@ -42,9 +42,14 @@ const MAX_TAG_FACETS: usize = 20;
 /// Characters of a snippet.
 const SNIPPET_CHARS: usize = 180;
 
-/// How a word found in each field weighs: the title most, the body least.
-const FIELD_BOOSTS: [(FieldName, f32); 4] =
-    [(FieldName::Title, 3.0), (FieldName::Tags, 2.0), (FieldName::Summary, 1.5), (FieldName::Body, 1.0)];
+/// How a word found in each field weighs: the title most, a testimony's transcript least.
+const FIELD_BOOSTS: [(FieldName, f32); 5] = [
+    (FieldName::Title, 3.0),
+    (FieldName::Tags, 2.0),
+    (FieldName::Summary, 1.5),
+    (FieldName::Body, 1.0),
+    (FieldName::Transcript, 0.8),
+];
 /// Weight of a word matched only with a typo: a constant score, below what an exact word earns.
 const TYPO_BOOST: f32 = 0.4;
 /// Weights of the word being typed found as the beginning of a word of the title, and of the
@@ -104,6 +109,7 @@ enum FieldName {
     Tags,
     Summary,
     Body,
+    Transcript,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -116,6 +122,8 @@ struct Fields {
     summary: Field,
     /// Stored too: the snippet of a match in the body is cut from it.
     body: Field,
+    /// What is said in a filmed testimony.
+    transcript: Field,
     /// Title, tags and summary, unstemmed: prefixes and typos are matched here.
     plain: Field,
     /// The title alone, unstemmed: a prefix of the title weighs more.
@@ -145,7 +153,8 @@ impl Fields {
             title: builder.add_text_field("title", weighted.clone()),
             tags: builder.add_text_field("tags", weighted.clone()),
             summary: builder.add_text_field("summary", weighted.clone()),
-            body: builder.add_text_field("body", weighted | STORED),
+            body: builder.add_text_field("body", weighted.clone() | STORED),
+            transcript: builder.add_text_field("transcript", weighted),
             plain: builder.add_text_field("plain", analysed(analysis::PLAIN, IndexRecordOption::Basic)),
             plain_title: builder
                 .add_text_field("plain_title", analysed(analysis::PLAIN, IndexRecordOption::Basic)),
@@ -165,6 +174,7 @@ impl Fields {
             FieldName::Tags => self.tags,
             FieldName::Summary => self.summary,
             FieldName::Body => self.body,
+            FieldName::Transcript => self.transcript,
         }
     }
 }
@@ -244,8 +254,8 @@ impl SearchIndex {
         let mut writer: IndexWriter = self.inner.index.writer(WRITER_HEAP_BYTES)?;
         writer.delete_all_documents()?;
         let mut documents = 0;
-        let generation = db.for_each_resource(|resource| -> Result<(), SearchError> {
-            writer.add_document(document(&fields, resource)?)?;
+        let generation = db.for_each_resource(|resource, transcript| -> Result<(), SearchError> {
+            writer.add_document(document(&fields, resource, transcript.as_deref())?)?;
             documents += 1;
             Ok(())
         })?;
@@ -349,7 +359,7 @@ impl SearchIndex {
         let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(stem) = &word.stem {
             for (name, mut boost) in FIELD_BOOSTS {
-                if word.typing && matches!(name, FieldName::Body) {
+                if word.typing && matches!(name, FieldName::Body | FieldName::Transcript) {
                     boost = TYPING_BODY_BOOST;
                 }
                 let term = Term::from_field_text(fields.weighted(name), stem);
@@ -463,7 +473,11 @@ fn plain_snippet(summary: &str) -> String {
 /// The network facet carries the network's name after a tab, so that counts need no lookup.
 const NETWORK_NAME_SEPARATOR: char = '\t';
 
-fn document(fields: &Fields, mut resource: Resource) -> Result<TantivyDocument, SearchError> {
+fn document(
+    fields: &Fields,
+    mut resource: Resource,
+    transcript: Option<&str>,
+) -> Result<TantivyDocument, SearchError> {
     let body = analysis::html_to_text(resource.body_html.as_deref().unwrap_or_default());
     resource.body_html = None;
     let mut doc = TantivyDocument::default();
@@ -481,6 +495,9 @@ fn document(fields: &Fields, mut resource: Resource) -> Result<TantivyDocument, 
     doc.add_text(fields.summary, &resource.summary);
     doc.add_text(fields.plain, &resource.summary);
     doc.add_text(fields.body, &body);
+    if let Some(transcript) = transcript {
+        doc.add_text(fields.transcript, transcript);
+    }
     doc.add_text(fields.network, &resource.network.id);
     let network_facet = format!("{}{NETWORK_NAME_SEPARATOR}{}", resource.network.id, resource.network.name);
     doc.add_facet(fields.facets, Facet::from_path(["network", network_facet.as_str()]));

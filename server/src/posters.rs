@@ -1,0 +1,234 @@
+//! Posters of filmed testimonies: fetched once by the server from where the source points
+//! (type- and size-checked, resized to what the carousel shows, kept as JPEG), or drawn as a
+//! placeholder bearing the title, so that a visitor's browser asks nothing of a video host
+//! before they press play.
+
+use std::io::Cursor;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{ImageFormat, ImageReader, Limits};
+
+use crate::db::{Database, DbError};
+
+/// The carousel shows posters at most this large (16:9, CSS pixels at 2× for sharp screens
+/// would be 1280: 640 keeps a poster near 40 KB, the weight of a slow phone's first screen).
+pub const POSTER_WIDTH: u32 = 640;
+pub const POSTER_HEIGHT: u32 = 360;
+
+/// Largest download accepted: thumbnails are a few hundred KB, anything bigger is not one.
+const MAX_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;
+/// Largest image decoded, in pixels per side, and memory the decoder may take: a small file
+/// can claim a huge size (decompression bomb).
+const MAX_DECODED_SIDE: u32 = 8192;
+const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+const FETCH_WORKERS: usize = 4;
+const JPEG_QUALITY: u8 = 80;
+
+/// What fetching the missing posters did.
+#[derive(Debug, Default)]
+pub struct FetchReport {
+    pub fetched: usize,
+    /// Source URL and why it gave no poster; a placeholder is shown for these.
+    pub failed: Vec<(String, String)>,
+}
+
+impl std::fmt::Display for FetchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "affiches : {} récupérée(s), {} remplacée(s) par une image de titre.",
+            self.fetched,
+            self.failed.len()
+        )?;
+        for (url, reason) in &self.failed {
+            writeln!(f, "  affiche {url} : {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Fetches every poster that was never tried, a few at a time, and stores each outcome: a poster
+/// is fetched once, a failure is not retried.
+pub fn fetch_missing(db: &Database) -> Result<FetchReport, DbError> {
+    let sources = db.posters_to_fetch()?;
+    if sources.is_empty() {
+        return Ok(FetchReport::default());
+    }
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .timeout_global(Some(FETCH_TIMEOUT))
+            .user_agent(concat!("multibao-embed/", env!("CARGO_PKG_VERSION"), " (poster cache)"))
+            .build(),
+    );
+    let queue = Mutex::new(sources.into_iter());
+    let report = Mutex::new(FetchReport::default());
+    let stored: Mutex<Result<(), DbError>> = Mutex::new(Ok(()));
+    std::thread::scope(|scope| {
+        for _ in 0..FETCH_WORKERS {
+            scope.spawn(|| {
+                // The queue's lock is released before the download starts.
+                let next = || queue.lock().ok()?.next();
+                while let Some(url) = next() {
+                    let outcome = download(&agent, &url).and_then(|bytes| resize(&bytes));
+                    if let Err(error) = db.store_poster(&url, &outcome) {
+                        *stored.lock().unwrap_or_else(|e| e.into_inner()) = Err(error);
+                        break;
+                    }
+                    let mut report = report.lock().unwrap_or_else(|e| e.into_inner());
+                    match outcome {
+                        Ok(_) => report.fetched += 1,
+                        Err(reason) => {
+                            tracing::warn!(%url, %reason, "poster not fetched: a placeholder is shown");
+                            report.failed.push((url, reason));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    stored.into_inner().unwrap_or_else(|e| e.into_inner())?;
+    let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+    report.failed.sort();
+    Ok(report)
+}
+
+/// The bytes at `url`, if it answers with an image type and not too many of them.
+fn download(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
+    let mut response =
+        agent.get(url).call().map_err(|error| format!("téléchargement impossible ({error})"))?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !["image/jpeg", "image/png", "image/webp"].iter().any(|accepted| content_type.starts_with(accepted)) {
+        return Err(format!("type « {content_type} » refusé (attendu : JPEG, PNG ou WebP)"));
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD_BYTES)
+        .read_to_vec()
+        .map_err(|error| format!("lecture impossible ou plus de {} Mio ({error})", MAX_DOWNLOAD_BYTES >> 20))
+}
+
+/// Decodes a JPEG, PNG or WebP image (whatever its claimed type), shrinks it to fit the
+/// carousel and encodes it as JPEG; returns the JPEG and its width and height.
+pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|error| error.to_string())?;
+    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
+        return Err("le contenu n'est pas une image JPEG, PNG ou WebP".into());
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|error| format!("image illisible ({error})"))?;
+    let image = if image.width() > POSTER_WIDTH || image.height() > POSTER_HEIGHT {
+        // Keeps the proportions: the result fits within the box.
+        image.resize(POSTER_WIDTH, POSTER_HEIGHT, FilterType::Triangle)
+    } else {
+        image
+    };
+    let rgb = image.to_rgb8();
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(&rgb)
+        .map_err(|error| format!("encodage JPEG impossible ({error})"))?;
+    Ok((jpeg, rgb.width(), rgb.height()))
+}
+
+/// Characters per line of the placeholder's title, and lines at most.
+const PLACEHOLDER_LINE_CHARS: usize = 30;
+const PLACEHOLDER_LINES: usize = 3;
+
+/// A poster drawn from the title: a dark panel (white text on it passes WCAG AA), the title on up
+/// to three lines, and a play sign. Its colour comes from the title, so neighbouring slides differ.
+pub fn placeholder_svg(title: &str) -> String {
+    const BACKGROUNDS: [&str; 4] = ["#1f4e5f", "#4a3b6b", "#2f5d3a", "#6b3b2f"];
+    let hue = title.bytes().fold(0usize, |sum, byte| sum.wrapping_mul(31).wrapping_add(byte as usize));
+    let background = BACKGROUNDS[hue % BACKGROUNDS.len()];
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in title.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > PLACEHOLDER_LINE_CHARS {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    if lines.len() > PLACEHOLDER_LINES {
+        lines.truncate(PLACEHOLDER_LINES);
+        lines[PLACEHOLDER_LINES - 1].push('…');
+    }
+    let first_y = 250 - 40 * (lines.len() as i32 - 1);
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            format!(
+                r##"<text x="40" y="{}" font-family="sans-serif" font-size="32" fill="#fff">{}</text>"##,
+                first_y + 40 * index as i32,
+                crate::pages::escape(line)
+            )
+        })
+        .collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{POSTER_WIDTH}" height="{POSTER_HEIGHT}" viewBox="0 0 {POSTER_WIDTH} {POSTER_HEIGHT}"><rect width="100%" height="100%" fill="{background}"/><circle cx="570" cy="70" r="36" fill="#ffffff33"/><path d="M558 50 L558 90 L592 70 Z" fill="#fff"/>{text}</svg>"##
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn large_images_shrink_to_the_carousel_keeping_proportions() {
+        let (jpeg, width, height) = resize(&png(1280, 960)).unwrap();
+        assert_eq!((width, height), (480, 360));
+        assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "JPEG magic");
+        let (_, width, height) = resize(&png(320, 180)).unwrap();
+        assert_eq!((width, height), (320, 180), "small images are not enlarged");
+    }
+
+    #[test]
+    fn what_is_not_an_image_is_refused() {
+        assert!(resize(b"<html>not found</html>").is_err());
+        assert!(resize(b"").is_err());
+        let mut truncated = png(100, 100);
+        truncated.truncate(60);
+        assert!(resize(&truncated).is_err());
+        let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+        assert!(resize(gif).is_err());
+    }
+
+    #[test]
+    fn placeholders_escape_and_wrap_the_title() {
+        let svg = placeholder_svg(
+            "<script>alert(1)</script> & un titre bien plus long que la ligne, qui continue encore et encore",
+        );
+        assert!(!svg.contains("<script>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;"));
+        assert_eq!(svg.matches("<text").count(), 3);
+        assert!(svg.contains('…'));
+    }
+}

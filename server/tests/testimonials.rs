@@ -1,0 +1,255 @@
+//! Filmed testimonies end to end on the server: the importer reading the real interviews and a
+//! repository with every form (PeerTube iframe, video file, captions and transcript files), the
+//! poster cache against a real HTTP server that answers well and badly, and the API routes.
+
+mod common;
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::routing::get;
+use bao_contract::{Problem, Provider, SearchResults, TestimonialList};
+use bao_server::db::Database;
+use bao_server::import::{self, SourceRepository};
+use bao_server::{AppState, app, posters};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// A host of images on a free port: a large PNG, an HTML page, and an "image" too big to be one.
+async fn start_image_host() -> String {
+    let big_png = {
+        let image = image::RgbImage::from_pixel(1280, 720, image::Rgb([30, 90, 160]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+            .unwrap();
+        bytes
+    };
+    let routes = Router::new()
+        .route("/grande.png", get(move || async move { ([(header::CONTENT_TYPE, "image/png")], big_png) }))
+        .route("/page.jpg", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>404</html>") }))
+        .route(
+            "/enorme.jpg",
+            get(|| async { ([(header::CONTENT_TYPE, "image/jpeg")], vec![0xFFu8; 6 * 1024 * 1024]) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
+    format!("http://{address}")
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A network's repository with one testimony of each form the importer knows.
+fn write_repository(root: &Path, image_host: &str) {
+    write(root, "README.md", "---\nnetwork: Réseau des tests\n---\nTextes sous licence CC BY-SA 4.0.\n");
+    write(
+        root,
+        "entretiens/jardin.md",
+        &format!(
+            "---\ntitle: Le jardin des voisins\nimage_url: {image_host}/grande.png\nduration: \"4:05\"\n---\n\n\
+             > On a commencé à trois, on est quarante.\n\n\
+             <iframe src=\"https://tube.example.org/videos/embed/9b1c-77\"></iframe>\n\n\
+             Un jardin partagé au pied des immeubles.\n\n## Transcription\n\n\
+             Bonjour, je m'appelle Nadia.\nLe compost collectif a tout changé.\n\n- les semis\n- la récolte\n\n## Pour aller plus loin\n\nfin\n"
+        ),
+    );
+    write(root, "entretiens/jardin.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour, je m'appelle Nadia.\n");
+    write(root, "entretiens/jardin.en.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nHello, my name is Nadia.\n");
+    write(root, "entretiens/jardin.es.vtt", "pas du WebVTT");
+    write(
+        root,
+        "entretiens/atelier.md",
+        &format!(
+            "---\ntitle: L'atelier vélo\nvideo_url: /demo/media/atelier.webm\nposter: {image_host}/page.jpg\ntranscript: atelier.txt\nduration: trois minutes\n---\n\nOn répare ensemble.\n"
+        ),
+    );
+    write(
+        root,
+        "entretiens/atelier.txt",
+        "Ici on apprend la mécanique.\r\n\r\nChacun   repart avec son vélo réparé.",
+    );
+    write(
+        root,
+        "entretiens/cantine.md",
+        &format!(
+            "---\ntitle: La cantine solidaire\nimage_url: {image_host}/enorme.jpg\ntranscript: ../../../etc/passwd\n---\n\n\
+             [La vidéo](https://www.youtube.com/watch?v=JaQvXptD9Ww)\n\nUne cantine.\n"
+        ),
+    );
+    write(
+        root,
+        "entretiens/sans-video.md",
+        "---\ntitle: Vidéo perdue\nkind: video\n---\n\nLe lien a disparu.\n",
+    );
+}
+
+fn source(root: &Path) -> SourceRepository {
+    SourceRepository {
+        root: root.to_owned(),
+        owner: "tests".into(),
+        repo: "entretiens".into(),
+        network_name: None,
+        subfolder_networks: None,
+    }
+}
+
+async fn get_response(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+async fn fetch_posters(db: &Database) -> posters::FetchReport {
+    let db = db.clone();
+    tokio::task::spawn_blocking(move || posters::fetch_missing(&db)).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
+    let image_host = start_image_host().await;
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-entretiens");
+    write_repository(&repo, &image_host);
+    let report = import::import_repository(&db, &source(&repo)).unwrap();
+    let remarks = format!("{report}");
+    assert!(remarks.contains("sous-titres jardin.es.vtt ignorés"), "{remarks}");
+    assert!(remarks.contains("durée illisible « trois minutes »"), "{remarks}");
+    assert!(remarks.contains("transcription ../../../etc/passwd ignorée"), "{remarks}");
+    assert!(remarks.contains("aucun lecteur reconnu"), "{remarks}");
+
+    let fetched = fetch_posters(&db).await;
+    assert_eq!(fetched.fetched, 1, "{fetched}");
+    let reasons: Vec<&str> = fetched.failed.iter().map(|(_, reason)| reason.as_str()).collect();
+    assert_eq!(fetched.failed.len(), 2, "{fetched}");
+    assert!(reasons.iter().any(|r| r.contains("plus de 5 Mio")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("« text/html » refusé")), "{reasons:?}");
+    let again = fetch_posters(&db).await;
+    assert_eq!((again.fetched, again.failed.len()), (0, 0), "a poster is tried once");
+
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let (status, _, body) = get_response(&router, "/api/v1/testimonials").await;
+    assert_eq!(status, StatusCode::OK);
+    let list: TestimonialList = serde_json::from_slice(&body).unwrap();
+    let ids: Vec<&str> = list.items.iter().map(|t| t.resource.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["tests-atelier", "tests-cantine", "tests-jardin"],
+        "the one without a player is not listed"
+    );
+
+    let [atelier, cantine, jardin] = &list.items[..] else { unreachable!() };
+    assert_eq!(jardin.video.provider, Provider::Peertube);
+    assert_eq!(jardin.video.host_name, "tube.example.org");
+    assert_eq!(jardin.video.embed_url, "https://tube.example.org/videos/embed/9b1c-77");
+    assert_eq!(jardin.video.duration_seconds, Some(245));
+    assert_eq!(jardin.quote.as_deref(), Some("On a commencé à trois, on est quarante."));
+    assert_eq!(
+        jardin.video.transcript.as_deref(),
+        Some("Bonjour, je m'appelle Nadia. Le compost collectif a tout changé.\n\nles semis\n\nla récolte")
+    );
+    let tracks: Vec<(&str, &str)> =
+        jardin.video.captions.iter().map(|c| (c.lang.as_str(), c.label.as_str())).collect();
+    assert_eq!(tracks.len(), 2, "{tracks:?}");
+    assert!(tracks.contains(&("fr", "Français")) && tracks.contains(&("en", "English")), "{tracks:?}");
+    assert_eq!(jardin.resource.licence.spdx.as_deref(), Some("CC-BY-SA-4.0"));
+
+    assert_eq!(atelier.video.provider, Provider::File);
+    assert_eq!(atelier.video.embed_url, "/demo/media/atelier.webm");
+    assert_eq!(
+        atelier.video.transcript.as_deref(),
+        Some("Ici on apprend la mécanique.\n\nChacun repart avec son vélo réparé.")
+    );
+    assert_eq!(atelier.video.duration_seconds, None);
+    assert_eq!(cantine.video.provider, Provider::Youtube);
+    assert_eq!(cantine.video.embed_url, "https://www.youtube-nocookie.com/embed/JaQvXptD9Ww");
+    assert_eq!(cantine.video.transcript, None);
+
+    // Posters: the fetched one resized to the carousel, placeholders for the two refused.
+    for testimonial in &list.items {
+        assert_eq!(
+            testimonial.video.poster_url,
+            format!("/api/v1/testimonials/{}/poster", testimonial.resource.id)
+        );
+    }
+    let (status, headers, jpeg) = get_response(&router, &jardin.video.poster_url).await;
+    assert_eq!((status, &headers[header::CONTENT_TYPE]), (StatusCode::OK, &"image/jpeg".parse().unwrap()));
+    let decoded = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (640, 360));
+    let (status, headers, svg) = get_response(&router, &atelier.video.poster_url).await;
+    assert_eq!((status, &headers[header::CONTENT_TYPE]), (StatusCode::OK, &"image/svg+xml".parse().unwrap()));
+    assert!(String::from_utf8(svg).unwrap().contains("atelier vélo"));
+
+    // Captions are served as WebVTT; unknown ones and unknown testimonies are 404 problems.
+    let en = jardin.video.captions.iter().find(|c| c.lang == "en").unwrap();
+    let (status, headers, vtt) = get_response(&router, &en.url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/vtt; charset=utf-8");
+    assert!(String::from_utf8(vtt).unwrap().contains("Hello, my name is Nadia."));
+    for uri in [
+        "/api/v1/testimonials/tests-jardin/captions/es",
+        "/api/v1/testimonials/inconnu/poster",
+        "/api/v1/testimonials/tests-sans-video/poster",
+    ] {
+        let (status, headers, body) = get_response(&router, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        serde_json::from_slice::<Problem>(&body).unwrap();
+    }
+
+    // What is only said in a transcript is found by search.
+    let (_, _, body) = get_response(&router, "/api/v1/search?q=mecanique").await;
+    let results: SearchResults = serde_json::from_slice(&body).unwrap();
+    assert_eq!(results.items.first().map(|hit| hit.resource.id.as_str()), Some("tests-atelier"));
+    let (_, _, body) = get_response(&router, "/api/v1/search?q=compost%20collectif").await;
+    let results: SearchResults = serde_json::from_slice(&body).unwrap();
+    assert_eq!(results.items.first().map(|hit| hit.resource.id.as_str()), Some("tests-jardin"));
+}
+
+#[tokio::test]
+async fn the_real_interviews_are_testimonials_with_filters() {
+    let (dir, db) = common::temp_db();
+    common::import(&db, "onpassealacte-videos_initiatives");
+    common::import(&db, "lilianricaud-travail-en-reseau");
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+
+    let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=onpassealacte&limit=100").await;
+    let list: TestimonialList = serde_json::from_slice(&body).unwrap();
+    assert!(list.items.len() >= 30, "{}", list.items.len());
+    for testimonial in &list.items {
+        let id = &testimonial.resource.id;
+        assert_eq!(testimonial.video.provider, Provider::Vimeo, "{id}");
+        assert!(testimonial.video.embed_url.starts_with("https://player.vimeo.com/video/"), "{id}");
+        assert!(testimonial.video.poster_url.starts_with("/api/v1/testimonials/"), "{id}: served by us");
+        assert_eq!(testimonial.resource.network.id, "onpassealacte", "{id}");
+        assert!(testimonial.resource.licence.label.contains("BY-SA"), "{id}");
+    }
+    let quoted = list.items.iter().filter(|t| t.quote.is_some()).count();
+    assert!(quoted * 10 >= list.items.len() * 8, "most interviews open on a quotation: {quoted}");
+
+    let (_, _, body) = get_response(&router, "/api/v1/testimonials?tag=rompre%20isolement&limit=3").await;
+    let list: TestimonialList = serde_json::from_slice(&body).unwrap();
+    assert_eq!(list.items.len(), 3);
+    assert!(list.items.iter().all(|t| t.resource.tags.iter().any(|tag| tag == "rompre isolement")));
+    // Fiches that embed a talk are listed too, under their own network.
+    let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=lilianricaud").await;
+    let list: TestimonialList = serde_json::from_slice(&body).unwrap();
+    assert!(list.items.iter().all(|t| t.resource.network.id == "lilianricaud"));
+
+    for uri in
+        ["/api/v1/testimonials?limit=0", "/api/v1/testimonials?limit=abc", "/api/v1/testimonials?limit=101"]
+    {
+        let (status, headers, _) = get_response(&router, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    }
+}

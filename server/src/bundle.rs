@@ -14,8 +14,11 @@ use crate::error::ApiError;
 /// The modules `cargo xtask build-widget` writes: the name wasm-bindgen gave their files, and the
 /// placeholders that stand for their hashed glue and wasm names in the loader (`embed.js`, built
 /// from `widget/js/embed.js`).
-const MODULES: [(&str, &str, &str); 2] =
-    [("bao_card", "__BAO_CARD_GLUE__", "__BAO_CARD_WASM__"), ("bao_widget", "__BAO_GLUE__", "__BAO_WASM__")];
+const MODULES: [(&str, &str, &str); 3] = [
+    ("bao_card", "__BAO_CARD_GLUE__", "__BAO_CARD_WASM__"),
+    ("bao_media", "__BAO_MEDIA_GLUE__", "__BAO_MEDIA_WASM__"),
+    ("bao_widget", "__BAO_GLUE__", "__BAO_WASM__"),
+];
 
 /// A file served under a content-hashed name.
 #[derive(Debug)]

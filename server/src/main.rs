@@ -135,11 +135,16 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
             tracing::info!(folder = %source.root.display(), "first start: imported seed content\n{report}");
         }
     }
-    // Before listening: a poster never tried is fetched now, so visitors never wait on it.
-    let fetched = tokio::task::block_in_place(|| posters::fetch_missing(&db))?;
-    if fetched.fetched + fetched.failed.len() > 0 {
-        tracing::info!(fetched = fetched.fetched, failed = fetched.failed.len(), "posters cached");
-    }
+    // In the background: a slow or unreachable video host must not delay the start. Until its
+    // poster is cached, a testimony shows the placeholder drawn from its title.
+    let poster_db = db.clone();
+    tokio::task::spawn_blocking(move || match posters::fetch_missing(&poster_db) {
+        Ok(report) if report.fetched + report.failed.len() > 0 => {
+            tracing::info!(fetched = report.fetched, failed = report.failed.len(), "posters cached");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "posters could not be stored"),
+    });
     let search = open_search_index(db_path)?;
     if let Some(stats) = search.ensure_in_step(&db).context("construction de l'index de recherche")? {
         tracing::info!(documents = stats.documents, "search index rebuilt");

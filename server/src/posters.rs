@@ -25,6 +25,7 @@ const MAX_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;
 const MAX_DECODED_SIDE: u32 = 8192;
 const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const FETCH_WORKERS: usize = 4;
 const JPEG_QUALITY: u8 = 80;
 
@@ -61,6 +62,7 @@ pub fn fetch_missing(db: &Database) -> Result<FetchReport, DbError> {
     let agent = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .timeout_global(Some(FETCH_TIMEOUT))
+            .timeout_connect(Some(CONNECT_TIMEOUT))
             .user_agent(concat!("multibao-embed/", env!("CARGO_PKG_VERSION"), " (poster cache)"))
             .build(),
     );

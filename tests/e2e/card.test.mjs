@@ -208,6 +208,8 @@ describe("fallbacks", () => {
     await page.goto(`${server.url}demo/`);
     await addCard(page, { id: "imageless", resource: "fixtures-hostile" });
     await page.locator("#imageless h2.title", { hasText: "Fiche piégée" }).waitFor();
+    // Images load lazily: the card must be on screen for its image to be asked for.
+    await page.locator("#imageless").scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector("#imageless").shadowRoot.querySelector(".media img").hidden);
     const box = await page.locator("#imageless").boundingBox();
     assert.ok(box.height >= 300, `the card keeps its height (${box.height})`);

@@ -4,8 +4,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const serverBin = (release) =>
@@ -19,10 +22,17 @@ export const DEMO_IDS = [
   "exemples-jardin-partage",
 ];
 
-/** Resources that exist only for the tests: a hostile body and an image that is gone. */
-function writeFixtureRepository(dir) {
+/**
+ * Resources that exist only for the tests: a hostile body and an image that is gone, plus
+ * `extra` files (path → text) a scenario needs.
+ */
+function writeFixtureRepository(dir, extra) {
   const repo = join(dir, "fixtures-tests");
   mkdirSync(repo, { recursive: true });
+  for (const [path, text] of Object.entries(extra)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  }
   writeFileSync(
     join(repo, "hostile.md"),
     `---\ntitle: Fiche piégée\nimage_url: /demo/media/absente.svg\n---\n\n# Fiche piégée\n\n` +
@@ -39,14 +49,14 @@ export const REAL_REPOSITORIES = ["lilianricaud-travail-en-reseau", "onpassealac
 );
 
 /** Starts the real server with the demo content (and the test fixtures, and `seeds`) on a free port. */
-export async function startServer({ seedFixtures = true, release = false, seeds = [] } = {}) {
+export async function startServer({ seedFixtures = true, release = false, seeds = [], fixtures = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const args = [
     "--db", join(dir, "e2e.sqlite3"), "serve", "--listen", "127.0.0.1:0",
     "--seed", join(ROOT, "demo/content/exemples-fiches"),
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
-  if (seedFixtures) args.push("--seed", writeFixtureRepository(dir));
+  if (seedFixtures) args.push("--seed", writeFixtureRepository(dir, fixtures));
   for (const seed of seeds) args.push("--seed", seed);
   const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
   let stderr = "";
@@ -128,6 +138,59 @@ export async function startHostSite(pages) {
   return {
     url: `http://127.0.0.1:${site.address().port}/`,
     close: () => new Promise((r) => site.close(r)),
+  };
+}
+
+/** A PNG of one colour, `width` × `height`, encoded here (no image library needed). */
+export function solidPng(width, height, [r, g, b]) {
+  const { crc32, deflateSync } = require("node:zlib");
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * A video host of our own on another origin, as a PeerTube instance is: a player page at
+ * `/videos/embed/{id}` and a thumbnail at `/poster.png`. Records every request it gets.
+ */
+export async function startVideoHost() {
+  const { createServer } = await import("node:http");
+  const requests = [];
+  const poster = solidPng(1280, 720, [30, 90, 160]);
+  const host = createServer((request, response) => {
+    requests.push(request.url);
+    if (request.url === "/poster.png") {
+      response.writeHead(200, { "content-type": "image/png" });
+      response.end(poster);
+    } else if (request.url.startsWith("/videos/embed/")) {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(`<!doctype html><html lang="fr"><title>Lecteur</title><body><p>Lecteur vidéo ${request.url}</p></body></html>`);
+    } else {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("introuvable");
+    }
+  });
+  await new Promise((r) => host.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${host.address().port}`,
+    requests,
+    close: () => new Promise((r) => host.close(r)),
   };
 }
 

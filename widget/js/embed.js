@@ -12,12 +12,14 @@
 
   var script = document.currentScript;
   var base = new URL("./", (script && script.src) || location.href).href;
-  // Two builds of the widget: the light one has only <bao-card>; the full one has every element
-  // (and the card too). A page loads one of them, or both if a search box arrives after cards.
+  // Three builds of the widget, smallest first, with the elements each one has. A page loads
+  // the smallest that has every element it holds (or several, if elements arrive later).
   var MODULES = {
-    card: ["__BAO_CARD_GLUE__", "__BAO_CARD_WASM__"],
-    full: ["__BAO_GLUE__", "__BAO_WASM__"],
+    card: ["__BAO_CARD_GLUE__", "__BAO_CARD_WASM__", ["bao-card"]],
+    media: ["__BAO_MEDIA_GLUE__", "__BAO_MEDIA_WASM__", ["bao-card", "bao-testimonials"]],
+    full: ["__BAO_GLUE__", "__BAO_WASM__", ["bao-card", "bao-testimonials", "bao-search"]],
   };
+  var ORDER = ["card", "media", "full"];
   var loading = {};
 
   function loadModule(name) {
@@ -48,11 +50,23 @@
     });
   }
 
-  // A card uses the module already on its way, else the light one unless the page also has
-  // elements that need the full one.
-  function cardModule() {
-    if (loading.full || !loading.card && document.querySelector("bao-search")) return "full";
-    return "card";
+  // The module for an element: one already on its way that has it, else the smallest that has
+  // every element of the page.
+  function moduleFor(name) {
+    var has = function (module, element) {
+      return MODULES[module][2].indexOf(element) >= 0;
+    };
+    var i;
+    for (i = 0; i < ORDER.length; i++) {
+      if (loading[ORDER[i]] && has(ORDER[i], name)) return ORDER[i];
+    }
+    var present = MODULES.full[2].filter(function (element) {
+      return element === name || document.querySelector(element);
+    });
+    for (i = 0; i < ORDER.length; i++) {
+      if (present.every(has.bind(null, ORDER[i]))) return ORDER[i];
+    }
+    return "full";
   }
 
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
@@ -65,7 +79,7 @@
     );
   }
 
-  function defineElement(name, attributes, minHeight, moduleName, mount) {
+  function defineElement(name, attributes, minHeight, mount) {
     if (!window.customElements || customElements.get(name)) return;
 
     class BaoElement extends HTMLElement {
@@ -109,7 +123,7 @@
         element._baoUnmount();
         whenParsed()
           .then(function () {
-            return loadModule(moduleName());
+            return loadModule(moduleFor(name));
           })
           .then(
             function (glue) {
@@ -132,7 +146,12 @@
     return element.getAttribute(name) || "";
   }
 
-  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", cardModule, function (glue, root, element) {
+  // The language: the element's `lang`, else the nearest ancestor's, else the page's.
+  function language(element) {
+    return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
+  }
+
+  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", function (glue, root, element) {
     return glue.mount_card(root, base, attribute(element, "resource"));
   });
 
@@ -140,9 +159,6 @@
     "bao-search",
     ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
     "var(--bao-search-height,5.5rem)",
-    function () {
-      return "full";
-    },
     function (glue, root, element) {
       var limit = parseInt(attribute(element, "limit"), 10);
       return glue.mount_search(
@@ -154,7 +170,24 @@
         attribute(element, "placeholder"),
         limit > 0 ? limit : 8,
         attribute(element, "open"),
-        attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || ""
+        language(element)
+      );
+    }
+  );
+
+  defineElement(
+    "bao-testimonials",
+    ["network", "tag", "limit", "lang"],
+    "var(--bao-testimonials-height,30rem)",
+    function (glue, root, element) {
+      var limit = parseInt(attribute(element, "limit"), 10);
+      return glue.mount_testimonials(
+        root,
+        base,
+        attribute(element, "network"),
+        attribute(element, "tag"),
+        limit > 0 ? limit : 8,
+        language(element)
       );
     }
   );

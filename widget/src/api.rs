@@ -57,6 +57,26 @@ pub async fn search(
     if aborted() { Err(FetchError::Aborted) } else { results }
 }
 
+/// `GET {api_base}api/v1/testimonials?network=&tag=&limit=` (empty filters are left out).
+#[cfg(feature = "testimonials")]
+pub async fn testimonials(
+    api_base: &str,
+    network: &str,
+    tag: &str,
+    limit: u32,
+) -> Result<Vec<bao_contract::Testimonial>, FetchError> {
+    let url = format!("{api_base}{}/testimonials", API_PREFIX.trim_start_matches('/'));
+    let limit = limit.to_string();
+    let params = [("network", network), ("tag", tag), ("limit", limit.as_str())]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty());
+    let response = Request::get(&url).query(params).send().await.map_err(|_| FetchError::Network)?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    decode_json::<bao_contract::TestimonialList>(response).await.map(|list| list.items)
+}
+
 /// `GET {api_base}api/v1/resources/{id}`.
 pub async fn resource(api_base: &str, id: &str) -> Result<Resource, FetchError> {
     let url =

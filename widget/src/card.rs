@@ -262,7 +262,7 @@ fn licence_sentence(licence: &Licence) -> String {
 }
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.
-fn absolute_url(api_base: &str, url: &str) -> String {
+pub(crate) fn absolute_url(api_base: &str, url: &str) -> String {
     match url.strip_prefix('/') {
         Some(path) if !path.starts_with('/') => format!("{api_base}{path}"),
         _ => url.to_owned(),

@@ -4,9 +4,13 @@
 
 mod api;
 mod card;
+#[cfg(any(feature = "search", feature = "testimonials"))]
+mod events;
 #[cfg(feature = "search")]
 mod search;
 mod shadow;
+#[cfg(feature = "testimonials")]
+mod testimonials;
 
 use std::any::Any;
 
@@ -79,5 +83,33 @@ pub fn mount_search(
     };
     let handle =
         leptos::mount::mount_to(container, move || leptos::view! { <search::Search config=config /> });
+    Ok(Mounted { _view: Box::new(handle) })
+}
+
+/// Mounts a `<bao-testimonials>` into `root`; `network` and `tag` filter it (empty: none).
+#[cfg(feature = "testimonials")]
+#[wasm_bindgen]
+pub fn mount_testimonials(
+    root: ShadowRoot,
+    api_base: String,
+    network: String,
+    tag: String,
+    limit: u32,
+    lang: String,
+) -> Result<Mounted, JsValue> {
+    let host = root.host();
+    let (scope, css) = testimonials::style();
+    let container: HtmlElement = shadow::prepare(&root, scope, &[css, testimonials::MOTION_CSS].concat())?;
+    let config = testimonials::TestimonialsConfig {
+        api_base,
+        network,
+        tag,
+        limit: limit.clamp(1, 30),
+        lang: if lang.is_empty() { "fr".into() } else { lang },
+        host,
+    };
+    let handle = leptos::mount::mount_to(container, move || {
+        leptos::view! { <testimonials::Testimonials config=config /> }
+    });
     Ok(Mounted { _view: Box::new(handle) })
 }

@@ -8,7 +8,6 @@ use bao_contract::{FacetCount, SearchHit, SearchResults};
 use leptos::html::Input;
 use leptos::prelude::*;
 use stylers::style_str;
-use wasm_bindgen::JsValue;
 use web_sys::{AbortController, Element};
 
 use crate::api::{self, SearchQuery};
@@ -435,25 +434,17 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
 /// Tells the host page which resource was chosen: `bao:select`, bubbling out of the shadow root.
 /// Returns false when the host called `preventDefault()` to handle the choice itself.
 fn dispatch_select(host: &Element, hit: &SearchHit, url: &str) -> bool {
-    let detail = js_sys::Object::new();
-    for (key, value) in [
-        ("id", hit.resource.id.as_str()),
-        ("title", hit.resource.title.as_str()),
-        ("kind", hit.resource.kind.as_str()),
-        ("network", hit.resource.network.id.as_str()),
-        ("url", url),
-    ] {
-        _ = js_sys::Reflect::set(&detail, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_cancelable(true);
-    init.set_detail(&detail);
-    match web_sys::CustomEvent::new_with_event_init_dict("bao:select", &init) {
-        Ok(event) => host.dispatch_event(&event).unwrap_or(true),
-        Err(_) => true,
-    }
+    crate::events::dispatch(
+        host,
+        "bao:select",
+        &[
+            ("id", hit.resource.id.as_str()),
+            ("title", hit.resource.title.as_str()),
+            ("kind", hit.resource.kind.as_str()),
+            ("network", hit.resource.network.id.as_str()),
+            ("url", url),
+        ],
+    )
 }
 
 /// The server's snippet (escaped text with `<mark>`) rebuilt as text and `<mark>` nodes, so

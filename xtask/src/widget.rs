@@ -25,10 +25,13 @@ const WASM_FEATURES: &[&str] = &[
 ];
 
 /// The wasm modules of the bundle: the name wasm-bindgen gives its files, and the cargo features.
-/// Pages with only cards load the light one; a page with any other element loads the full one,
-/// which has the card too (a search opens its results as cards).
-const MODULES: [(&str, &[&str]); 2] =
-    [("bao_card", &["--no-default-features"]), ("bao_widget", &["--features", "search"])];
+/// A page loads the smallest one that has every element it holds (see `embed.js`): cards only,
+/// cards and the carousel, or everything (a search opens its results as cards).
+const MODULES: [(&str, &[&str]); 3] = [
+    ("bao_card", &["--no-default-features"]),
+    ("bao_media", &["--no-default-features", "--features", "testimonials"]),
+    ("bao_widget", &["--features", "search,testimonials"]),
+];
 
 /// Builds the bundle and returns the folder holding it.
 pub fn build(root: &Path) -> anyhow::Result<PathBuf> {

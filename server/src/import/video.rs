@@ -26,8 +26,11 @@ impl FoundVideo {
         match self.provider {
             Provider::Vimeo => "Vimeo".into(),
             Provider::Youtube => "YouTube".into(),
-            Provider::Peertube | Provider::File => host_of(&self.embed_url)
-                .map_or_else(|| "ce site".into(), |host| host.trim_start_matches("www.").to_owned()),
+            // A file given as a path is served by the companion server itself.
+            Provider::Peertube | Provider::File => host_of(&self.embed_url).map_or_else(
+                || "le serveur multiBàO".into(),
+                |host| host.trim_start_matches("www.").to_owned(),
+            ),
         }
     }
 }

@@ -1,0 +1,426 @@
+//! `<bao-testimonials>`: filmed testimonies as a carousel (WAI-ARIA APG pattern: a labelled
+//! region, slides as groups "3 sur 8", previous/next buttons and a slide picker). It never
+//! rotates and never plays by itself. Each slide shows a facade — the poster served by our server
+//! and a real button — and only a click swaps in the video host's player, so nothing is asked of
+//! the host before the visitor chooses to watch.
+
+use bao_contract::{Provider, Testimonial, Video};
+use leptos::prelude::*;
+use stylers::style_str;
+use web_sys::Element;
+
+use crate::api;
+use crate::card::absolute_url;
+
+/// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe.
+const SWIPE_MIN_PX: i32 = 48;
+
+/// What the host set on the element.
+pub struct TestimonialsConfig {
+    pub api_base: String,
+    pub network: String,
+    pub tag: String,
+    pub limit: u32,
+    pub lang: String,
+    /// The `<bao-testimonials>` element, which `bao:play` is dispatched on.
+    pub host: Element,
+}
+
+/// The carousel's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
+pub fn style() -> (&'static str, &'static str) {
+    style_str! {
+        .carousel {
+            box-sizing: border-box;
+            border: 1px solid var(--bao-border, #d9d4e8);
+            border-radius: var(--bao-radius, 0.75rem);
+            background: var(--bao-background, #ffffff);
+            color: var(--bao-text, #1f1b2e);
+            font: inherit;
+            line-height: 1.45;
+            text-align: start;
+            overflow: hidden;
+        }
+        .heading {
+            margin: 0;
+            padding: 0.7rem 1rem 0.5rem;
+            font-size: 1rem;
+            font-weight: 700;
+        }
+        .media {
+            position: relative;
+            aspect-ratio: 16 / 9;
+            background: #1f4e5f;
+        }
+        .play {
+            all: unset;
+            box-sizing: border-box;
+            position: absolute;
+            inset: 0;
+            cursor: pointer;
+            display: block;
+        }
+        .play img {
+            width: 100%;
+            height: 100%;
+            object-fit: cover;
+            display: block;
+        }
+        .icon {
+            position: absolute;
+            left: 50%;
+            top: 50%;
+            width: 4rem;
+            height: 4rem;
+            margin: -2rem 0 0 -2rem;
+            border-radius: 50%;
+            background: #1f1b2ecc;
+            color: #ffffff;
+            font-size: 1.8rem;
+            line-height: 4rem;
+            text-align: center;
+        }
+        .play:focus-visible {
+            outline: 4px solid #f2a900;
+            outline-offset: -4px;
+        }
+        .play:hover .icon {
+            background: #4b3a9c;
+        }
+        .player {
+            position: absolute;
+            inset: 0;
+            width: 100%;
+            height: 100%;
+            border: 0;
+            background: #000000;
+        }
+        .text {
+            padding: 0.8rem 1rem 0.4rem;
+            display: flex;
+            flex-direction: column;
+            gap: 0.4rem;
+        }
+        .title {
+            margin: 0;
+            font-size: 1.15rem;
+            line-height: 1.25;
+        }
+        .quote {
+            margin: 0;
+            padding-left: 0.8rem;
+            border-left: 3px solid var(--bao-accent, #4b3a9c);
+            font-style: italic;
+        }
+        .summary {
+            margin: 0;
+        }
+        .who {
+            margin: 0;
+            font-size: 0.88rem;
+            color: var(--bao-muted, #524c66);
+        }
+        .licence {
+            margin: 0;
+            font-size: 0.82rem;
+            color: var(--bao-muted, #524c66);
+        }
+        .transcript summary {
+            cursor: pointer;
+            font-weight: 600;
+            min-height: 1.5rem;
+        }
+        .transcript p {
+            margin: 0.4rem 0;
+        }
+        a {
+            color: var(--bao-link, #3b2c85);
+        }
+        .page {
+            align-self: flex-start;
+            min-height: 1.5rem;
+            padding: 0.15rem 0;
+        }
+        .controls {
+            display: flex;
+            align-items: center;
+            justify-content: space-between;
+            gap: 0.5rem;
+            padding: 0.5rem 1rem 0.8rem;
+        }
+        .picker {
+            display: flex;
+            flex-wrap: wrap;
+            justify-content: center;
+            gap: 0.25rem;
+        }
+        button {
+            font: inherit;
+        }
+        .step {
+            min-width: 2.75rem;
+            min-height: 2.75rem;
+            border-radius: 50%;
+            border: 2px solid var(--bao-accent, #4b3a9c);
+            background: #ffffff;
+            color: var(--bao-accent, #4b3a9c);
+            font-size: 1.3rem;
+            cursor: pointer;
+        }
+        .dot {
+            min-width: 1.75rem;
+            min-height: 1.75rem;
+            border-radius: 0.9rem;
+            border: 2px solid var(--bao-accent, #4b3a9c);
+            background: #ffffff;
+            color: var(--bao-accent, #4b3a9c);
+            font-size: 0.8rem;
+            cursor: pointer;
+        }
+        .dot[aria-current] {
+            background: var(--bao-accent, #4b3a9c);
+            color: #ffffff;
+        }
+        .step:focus-visible, .dot:focus-visible, a:focus-visible, summary:focus-visible {
+            outline: 3px solid #f2a900;
+            outline-offset: 2px;
+        }
+        .empty {
+            margin: 0;
+            padding: 1rem;
+        }
+    }
+}
+
+/// A slide coming in slides from the side, unless the visitor asked for less motion. Plain CSS
+/// (stylers does not take `@keyframes`), appended to the stylesheet.
+pub const MOTION_CSS: &str = "@media (prefers-reduced-motion:no-preference){\
+.slide:not([hidden]){animation:bao-slide-in .25s ease-out}}\
+@keyframes bao-slide-in{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}";
+
+/// What the element shows while and after loading.
+#[derive(Clone)]
+enum Loaded {
+    Waiting,
+    Ready(Vec<Testimonial>),
+    /// The server could not be reached or answered badly: the host's fallback stays.
+    Failed,
+}
+
+/// The element's view: the light-DOM fallback until the testimonies are there, then the carousel.
+#[component]
+pub fn Testimonials(config: TestimonialsConfig) -> impl IntoView {
+    let loaded = RwSignal::new(Loaded::Waiting);
+    let TestimonialsConfig { api_base, network, tag, limit, lang, host } = config;
+    let fetch_base = api_base.clone();
+    leptos::task::spawn_local(async move {
+        let answer = api::testimonials(&fetch_base, &network, &tag, limit).await;
+        _ = loaded.try_set(answer.map_or(Loaded::Failed, Loaded::Ready));
+    });
+    move || match loaded.get() {
+        Loaded::Ready(items) if items.is_empty() => view! {
+            <p class="empty carousel" lang="fr">"Aucun témoignage filmé pour ce choix."</p>
+        }
+        .into_any(),
+        Loaded::Ready(items) => view! {
+            <Carousel items=items api_base=api_base.clone() lang=lang.clone() host=host.clone() />
+        }
+        .into_any(),
+        Loaded::Waiting | Loaded::Failed => view! { <slot></slot> }.into_any(),
+    }
+}
+
+#[component]
+fn Carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Element) -> impl IntoView {
+    let count = items.len();
+    let current = RwSignal::new(0usize);
+    // The slide whose player has been swapped in; leaving it puts the facade back, which stops it.
+    let playing = RwSignal::new(None::<usize>);
+    let go = move |index: usize| {
+        playing.set(None);
+        current.set(index % count);
+    };
+    let touch_start = StoredValue::new(None::<(i32, i32)>);
+    let on_pointerdown = move |event: leptos::ev::PointerEvent| {
+        if event.pointer_type() == "touch" {
+            touch_start.set_value(Some((event.client_x(), event.client_y())));
+        }
+    };
+    let on_pointerup = move |event: leptos::ev::PointerEvent| {
+        let Some((x, y)) = touch_start.get_value() else { return };
+        touch_start.set_value(None);
+        let (dx, dy) = (event.client_x() - x, event.client_y() - y);
+        if dx.abs() >= SWIPE_MIN_PX && dx.abs() > dy.abs() {
+            go(if dx < 0 { current.get_untracked() + 1 } else { current.get_untracked() + count - 1 });
+        }
+    };
+    let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
+    let slides = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            view! {
+                <Slide item=item index=index count=count current=current playing=playing
+                    api_base=api_base.clone() host=host.clone() />
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
+            <p class="heading" aria-hidden="true">"Témoignages filmés"</p>
+            // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
+            <div id="bao-slides" aria-live="polite" on:pointerdown=on_pointerdown on:pointerup=on_pointerup
+                style="touch-action: pan-y">
+                {slides}
+            </div>
+            <div class="controls">
+                <button type="button" class="step" aria-controls="bao-slides" aria-label="Témoignage précédent"
+                    on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
+                <div class="picker" role="group" aria-label="Choisir un témoignage">
+                    {titles.into_iter().enumerate().map(|(index, title)| view! {
+                        <button type="button" class="dot" aria-controls="bao-slides"
+                            aria-label=format!("Témoignage {} : {title}", index + 1)
+                            aria-current=move || (current.get() == index).then_some("true")
+                            on:click=move |_| go(index)>{index + 1}</button>
+                    }).collect_view()}
+                </div>
+                <button type="button" class="step" aria-controls="bao-slides" aria-label="Témoignage suivant"
+                    on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Slide(
+    item: Testimonial,
+    index: usize,
+    count: usize,
+    current: RwSignal<usize>,
+    playing: RwSignal<Option<usize>>,
+    api_base: String,
+    host: Element,
+) -> impl IntoView {
+    let Testimonial { resource, quote, video } = item;
+    let title = resource.title;
+    let canonical = format!("{api_base}r/{}", resource.id);
+    let video_label = format!("Lire la vidéo : {title} (hébergée par {})", video.host_name);
+    let poster = absolute_url(&api_base, &video.poster_url);
+    let mut who: Vec<String> = resource.authors;
+    who.push(resource.network.name);
+    if let Some(seconds) = video.duration_seconds {
+        who.push(format!("{} min {:02}", seconds / 60, seconds % 60));
+    }
+    let licence = resource.licence;
+    let transcript = video.transcript.clone();
+    let (id, provider) = (resource.id, video.provider);
+    let player_title = format!("Vidéo : {title}");
+
+    let play = {
+        let host = host.clone();
+        let (id, title) = (id.clone(), title.clone());
+        move |_| {
+            playing.set(Some(index));
+            crate::events::dispatch(
+                &host,
+                "bao:play",
+                &[("id", &id), ("title", &title), ("provider", provider_id(provider))],
+            );
+        }
+    };
+    let media = move || {
+        if playing.get() == Some(index) {
+            player(&api_base, &video, &player_title).into_any()
+        } else {
+            view! {
+                <button type="button" class="play" aria-label=video_label.clone() on:click=play.clone()>
+                    // The first slide's poster is the first thing seen: not lazy.
+                    <img src=poster.clone() alt="" width="640" height="360" decoding="async"
+                        loading=if index == 0 { "eager" } else { "lazy" } />
+                    <span class="icon" aria-hidden="true">"▶"</span>
+                </button>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <div class="slide" role="group" aria-roledescription="témoignage"
+            aria-label=format!("{} sur {count}", index + 1) hidden=move || current.get() != index
+            lang=resource.lang>
+            <div class="media">{media}</div>
+            <div class="text">
+                <h2 class="title">{title.clone()}</h2>
+                {match quote {
+                    Some(quote) => view! { <blockquote class="quote"><p>{format!("« {quote} »")}</p></blockquote> }.into_any(),
+                    None => view! { <p class="summary">{resource.summary}</p> }.into_any(),
+                }}
+                <p class="who">{who.join(" · ")}</p>
+                <p class="licence">
+                    "Licence : "
+                    {match licence.url.clone() {
+                        Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
+                        None => licence.label.clone().into_any(),
+                    }}
+                    {licence.caveats_fr()} " — " <a href=resource.source_url>"Source"</a>
+                </p>
+                {transcript.map(|text| view! {
+                    <details class="transcript">
+                        <summary>"Transcription"</summary>
+                        {text.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_owned()}</p> }).collect_view()}
+                    </details>
+                })}
+                <a class="page" href=canonical aria-label=format!("Page du témoignage : {title}")>"Page du témoignage"</a>
+            </div>
+        </div>
+    }
+}
+
+/// The provider's player, or the browser's for a file, focused once it is in the page so that
+/// keyboard and screen reader users land on what they asked for.
+fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
+    if video.provider == Provider::File {
+        let node = NodeRef::<leptos::html::Video>::new();
+        node.on_load(|element| _ = element.focus());
+        let tracks = video
+            .captions
+            .iter()
+            .enumerate()
+            .map(|(position, track)| {
+                view! {
+                    <track kind="captions" srclang=track.lang.clone() label=track.label.clone()
+                        src=absolute_url(api_base, &track.url) default=position == 0 />
+                }
+            })
+            .collect_view();
+        view! {
+            // Captions come from our server, another origin than the host page: CORS mode.
+            <video class="player" node_ref=node src=absolute_url(api_base, &video.embed_url) controls autoplay
+                crossorigin="anonymous" preload="metadata" title=title.to_owned()>{tracks}</video>
+        }
+        .into_any()
+    } else {
+        let node = NodeRef::<leptos::html::Iframe>::new();
+        node.on_load(|element| _ = element.focus());
+        // The visitor pressed play: starting at once is what they asked for. Vimeo is told not to
+        // track them (dnt); YouTube already comes through youtube-nocookie.
+        let separator = if video.embed_url.contains('?') { '&' } else { '?' };
+        let dnt = if video.provider == Provider::Vimeo { "&dnt=1" } else { "" };
+        let src = format!("{}{separator}autoplay=1{dnt}", video.embed_url);
+        view! {
+            <iframe class="player" node_ref=node src=src title=title.to_owned()
+                allow="autoplay; fullscreen; picture-in-picture; encrypted-media"
+                referrerpolicy="strict-origin-when-cross-origin"></iframe>
+        }
+        .into_any()
+    }
+}
+
+fn provider_id(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Vimeo => "vimeo",
+        Provider::Youtube => "youtube",
+        Provider::Peertube => "peertube",
+        Provider::File => "file",
+    }
+}

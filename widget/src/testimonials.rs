@@ -7,6 +7,7 @@
 use bao_contract::{Provider, Testimonial, Video};
 use leptos::prelude::*;
 use stylers::style_str;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::api;
@@ -193,9 +194,11 @@ pub fn style() -> (&'static str, &'static str) {
 
 /// A slide coming in slides from the side, unless the visitor asked for less motion. Plain CSS
 /// (stylers does not take `@keyframes`), appended to the stylesheet.
+/// Two names for one animation: a slide is rebuilt in place, and only a new name restarts it.
 pub const MOTION_CSS: &str = "@media (prefers-reduced-motion:no-preference){\
-.slide:not([hidden]){animation:bao-slide-in .25s ease-out}}\
-@keyframes bao-slide-in{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}";
+.slide{animation:bao-slide-in .25s ease-out}.slide.again{animation-name:bao-slide-in-again}}\
+@keyframes bao-slide-in{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}\
+@keyframes bao-slide-in-again{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}";
 
 /// What the element shows while and after loading.
 #[derive(Clone)]
@@ -222,21 +225,28 @@ pub fn Testimonials(config: TestimonialsConfig) -> impl IntoView {
         }
         .into_any(),
         Loaded::Ready(items) => view! {
-            <Carousel items=items api_base=api_base.clone() lang=lang.clone() host=host.clone() />
+            {carousel(items, api_base.clone(), lang.clone(), host.clone())}
         }
         .into_any(),
         Loaded::Waiting | Loaded::Failed => view! { <slot></slot> }.into_any(),
     }
 }
 
-#[component]
-fn Carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Element) -> impl IntoView {
+/// The carousel. Only the current slide is in the page: one view rebuilt in place when the
+/// visitor moves, which weighs far less in the bundle than a list of hidden slides.
+fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Element) -> impl IntoView {
     let count = items.len();
+    let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
+    let items = StoredValue::new(items);
     let current = RwSignal::new(0usize);
-    // The slide whose player has been swapped in; leaving it puts the facade back, which stops it.
-    let playing = RwSignal::new(None::<usize>);
+    // Moves so far: their parity alternates the slide's animation, which restarts it.
+    let moves = RwSignal::new(0usize);
+    // Whether the current slide's player has been swapped in; moving puts the facade back,
+    // which stops the video.
+    let playing = RwSignal::new(false);
     let go = move |index: usize| {
-        playing.set(None);
+        playing.set(false);
+        moves.update(|moves| *moves += 1);
         current.set(index % count);
     };
     let touch_start = StoredValue::new(None::<(i32, i32)>);
@@ -253,17 +263,13 @@ fn Carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
             go(if dx < 0 { current.get_untracked() + 1 } else { current.get_untracked() + count - 1 });
         }
     };
-    let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
-    let slides = items
-        .into_iter()
-        .enumerate()
-        .map(|(index, item)| {
-            view! {
-                <Slide item=item index=index count=count current=current playing=playing
-                    api_base=api_base.clone() host=host.clone() />
-            }
+    let slide = move || {
+        let index = current.get();
+        let parity = moves.get_untracked() % 2;
+        items.with_value(|items| {
+            slide(&items[index], index, count, parity, playing, &api_base, &host)
         })
-        .collect_view();
+    };
 
     view! {
         <section class="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
@@ -271,7 +277,7 @@ fn Carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
             // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
             <div id="bao-slides" aria-live="polite" on:pointerdown=on_pointerdown on:pointerup=on_pointerup
                 style="touch-action: pan-y">
-                {slides}
+                {slide}
             </div>
             <div class="controls">
                 <button type="button" class="step" aria-controls="bao-slides" aria-label="Témoignage précédent"
@@ -291,21 +297,20 @@ fn Carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
     }
 }
 
-#[component]
-fn Slide(
-    item: Testimonial,
+fn slide(
+    item: &Testimonial,
     index: usize,
     count: usize,
-    current: RwSignal<usize>,
-    playing: RwSignal<Option<usize>>,
-    api_base: String,
-    host: Element,
-) -> impl IntoView {
-    let Testimonial { resource, quote, video } = item;
+    parity: usize,
+    playing: RwSignal<bool>,
+    api_base: &str,
+    host: &Element,
+) -> impl IntoView + use<> {
+    let Testimonial { resource, quote, video } = item.clone();
     let title = resource.title;
     let canonical = format!("{api_base}r/{}", resource.id);
     let video_label = format!("Lire la vidéo : {title} (hébergée par {})", video.host_name);
-    let poster = absolute_url(&api_base, &video.poster_url);
+    let poster = absolute_url(api_base, &video.poster_url);
     let mut who: Vec<String> = resource.authors;
     who.push(resource.network.name);
     if let Some(seconds) = video.duration_seconds {
@@ -313,30 +318,31 @@ fn Slide(
     }
     let licence = resource.licence;
     let transcript = video.transcript.clone();
-    let (id, provider) = (resource.id, video.provider);
     let player_title = format!("Vidéo : {title}");
-
-    let play = {
-        let host = host.clone();
-        let (id, title) = (id.clone(), title.clone());
-        move |_| {
-            playing.set(Some(index));
-            crate::events::dispatch(
-                &host,
-                "bao:play",
-                &[("id", &id), ("title", &title), ("provider", provider_id(provider))],
-            );
-        }
+    let detail = [resource.id, title.clone(), provider_id(video.provider).to_owned()];
+    let host = host.clone();
+    let play = move |_| {
+        playing.set(true);
+        // The player replaces the button that had the focus: hand the focus to the player once
+        // it is in the page, so keyboard and screen reader users land on what they asked for.
+        let root = host.shadow_root();
+        leptos::prelude::request_animation_frame(move || {
+            let player = root.and_then(|root| root.query_selector(".player").ok().flatten());
+            if let Some(player) = player.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
+                _ = player.focus();
+            }
+        });
+        let [id, title, provider] = &detail;
+        crate::events::dispatch(&host, "bao:play", &[("id", id), ("title", title), ("provider", provider)]);
     };
+    let api_base = api_base.to_owned();
     let media = move || {
-        if playing.get() == Some(index) {
+        if playing.get() {
             player(&api_base, &video, &player_title).into_any()
         } else {
             view! {
                 <button type="button" class="play" aria-label=video_label.clone() on:click=play.clone()>
-                    // The first slide's poster is the first thing seen: not lazy.
-                    <img src=poster.clone() alt="" width="640" height="360" decoding="async"
-                        loading=if index == 0 { "eager" } else { "lazy" } />
+                    <img src=poster.clone() alt="" width="640" height="360" decoding="async" />
                     <span class="icon" aria-hidden="true">"▶"</span>
                 </button>
             }
@@ -345,9 +351,8 @@ fn Slide(
     };
 
     view! {
-        <div class="slide" role="group" aria-roledescription="témoignage"
-            aria-label=format!("{} sur {count}", index + 1) hidden=move || current.get() != index
-            lang=resource.lang>
+        <div class=if parity == 0 { "slide" } else { "slide again" } role="group" aria-roledescription="témoignage"
+            aria-label=format!("{} sur {count}", index + 1) lang=resource.lang>
             <div class="media">{media}</div>
             <div class="text">
                 <h2 class="title">{title.clone()}</h2>
@@ -376,12 +381,9 @@ fn Slide(
     }
 }
 
-/// The provider's player, or the browser's for a file, focused once it is in the page so that
-/// keyboard and screen reader users land on what they asked for.
+/// The provider's player, or the browser's own for a file.
 fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
     if video.provider == Provider::File {
-        let node = NodeRef::<leptos::html::Video>::new();
-        node.on_load(|element| _ = element.focus());
         let tracks = video
             .captions
             .iter()
@@ -395,20 +397,18 @@ fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
             .collect_view();
         view! {
             // Captions come from our server, another origin than the host page: CORS mode.
-            <video class="player" node_ref=node src=absolute_url(api_base, &video.embed_url) controls autoplay
+            <video class="player" src=absolute_url(api_base, &video.embed_url) controls autoplay
                 crossorigin="anonymous" preload="metadata" title=title.to_owned()>{tracks}</video>
         }
         .into_any()
     } else {
-        let node = NodeRef::<leptos::html::Iframe>::new();
-        node.on_load(|element| _ = element.focus());
         // The visitor pressed play: starting at once is what they asked for. Vimeo is told not to
         // track them (dnt); YouTube already comes through youtube-nocookie.
         let separator = if video.embed_url.contains('?') { '&' } else { '?' };
         let dnt = if video.provider == Provider::Vimeo { "&dnt=1" } else { "" };
         let src = format!("{}{separator}autoplay=1{dnt}", video.embed_url);
         view! {
-            <iframe class="player" node_ref=node src=src title=title.to_owned()
+            <iframe class="player" src=src title=title.to_owned()
                 allow="autoplay; fullscreen; picture-in-picture; encrypted-media"
                 referrerpolicy="strict-origin-when-cross-origin"></iframe>
         }

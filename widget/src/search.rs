@@ -153,17 +153,23 @@ struct Chip {
     label: String,
 }
 
+#[derive(Default)]
+struct State {
+    results: Option<SearchResults>,
+    failed: bool,
+    active: Option<usize>,
+    expanded: bool,
+    chosen: Option<String>,
+    chips: Vec<Chip>,
+    scope_on: bool,
+}
+
 #[component]
 pub fn Search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let text = RwSignal::new(String::new());
-    let results = RwSignal::new(None::<SearchResults>);
-    let failed = RwSignal::new(false);
-    let active = RwSignal::new(None::<usize>);
-    let expanded = RwSignal::new(false);
-    let chosen = RwSignal::new(None::<String>);
-    let chips = RwSignal::new(Vec::<Chip>::new());
-    let scope_on = RwSignal::new(true);
+    // One signal for the rest of the state: one instantiation of the reactive machinery.
+    let state = RwSignal::new(State { scope_on: true, ..State::default() });
     let input = NodeRef::<Input>::new();
     let back = NodeRef::<leptos::html::Button>::new();
     // The pending debounce timer and the request in flight, replaced by each new search.
@@ -175,20 +181,22 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     let has_scope = !scope.is_empty();
     let scope_note = has_scope.then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { <p class="scope" hidden=move || !scope_on.get()>"Dans : " {described}</p> }
+        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on.clone())>"Dans : " {described}</p> }
     });
     let scope = StoredValue::new(scope);
     let host = StoredValue::new_local(host);
     let run_search = move || {
         let q = text.get_untracked();
         if q.trim().is_empty() {
-            results.set(None);
-            expanded.set(false);
+            state.update(|s| s.results = None);
+            state.update(|s| s.expanded = false);
             return;
         }
         let mut filters: Vec<(&'static str, String)> =
-            if scope_on.get_untracked() { scope.get_value() } else { Vec::new() };
-        filters.extend(chips.get_untracked().into_iter().map(|chip| (chip.facet, chip.value)));
+            if state.with_untracked(|s| s.scope_on.clone()) { scope.get_value() } else { Vec::new() };
+        filters.extend(
+            state.with_untracked(|s| s.chips.clone()).into_iter().map(|chip| (chip.facet, chip.value)),
+        );
         let controller = AbortController::new().ok();
         if let Some(previous) = in_flight.try_update_value(|slot| std::mem::replace(slot, controller.clone()))
         {
@@ -200,16 +208,16 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             let signal = controller.as_ref().map(AbortController::signal);
             match api::search(&base, &query, signal.as_ref()).await {
                 Ok(found) => {
-                    _ = failed.try_set(false);
-                    _ = active.try_set(None);
-                    _ = expanded.try_set(true);
-                    _ = results.try_set(Some(found));
+                    _ = state.try_update(|s| s.failed = false);
+                    _ = state.try_update(|s| s.active = None);
+                    _ = state.try_update(|s| s.expanded = true);
+                    _ = state.try_update(|s| s.results = Some(found));
                 }
                 // Aborted by a newer search: that one will answer.
                 Err(api::FetchError::Aborted) => {}
                 Err(_) => {
-                    _ = failed.try_set(true);
-                    _ = results.try_set(None);
+                    _ = state.try_update(|s| s.failed = true);
+                    _ = state.try_update(|s| s.results = None);
                 }
             }
         });
@@ -221,9 +229,9 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
         }
     };
 
-    let hits_len = move || results.with(|found| found.as_ref().map_or(0, |found| found.items.len()));
+    let hits_len = move || state.with(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
     let choose = move |index: usize| {
-        let Some(hit) = results.with_untracked(|found| found.as_ref()?.items.get(index).cloned()) else {
+        let Some(hit) = state.with_untracked(|s| s.results.as_ref()?.items.get(index).cloned()) else {
             return;
         };
         let url = format!("{}r/{}", base.get_value(), hit.resource.id);
@@ -236,8 +244,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             }
             return;
         }
-        expanded.set(false);
-        chosen.set(Some(hit.resource.id));
+        state.update(|s| s.expanded = false);
+        state.update(|s| s.chosen = Some(hit.resource.id));
         // Focus goes to what opened, so keyboard and screen reader users land on it.
         request_animation_frame(move || {
             if let Some(button) = back.get_untracked() {
@@ -246,14 +254,14 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
         });
     };
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = results.with_untracked(|found| found.as_ref().map_or(0, |found| found.items.len()));
+        let count = state.with_untracked(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 let down = event.key() == "ArrowDown";
-                expanded.set(true);
-                active.update(|current| {
-                    *current = Some(match (*current, down) {
+                state.update(|s| {
+                    s.expanded = true;
+                    s.active = Some(match (s.active, down) {
                         (None, true) => 0,
                         (None, false) => count - 1,
                         (Some(i), true) => (i + 1) % count,
@@ -262,18 +270,20 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
                 });
             }
             "Enter" => {
-                if let (true, Some(index)) = (expanded.get_untracked(), active.get_untracked()) {
+                if let (true, Some(index)) =
+                    (state.with_untracked(|s| s.expanded.clone()), state.with_untracked(|s| s.active.clone()))
+                {
                     event.prevent_default();
                     choose(index);
                 }
             }
             "Escape" => {
-                if expanded.get_untracked() {
-                    expanded.set(false);
-                    active.set(None);
+                if state.with_untracked(|s| s.expanded.clone()) {
+                    state.update(|s| s.expanded = false);
+                    state.update(|s| s.active = None);
                 } else {
                     text.set(String::new());
-                    results.set(None);
+                    state.update(|s| s.results = None);
                 }
             }
             _ => {}
@@ -281,24 +291,25 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
     let on_input = move |event: leptos::ev::Event| {
         text.set(event_target_value(&event));
-        chosen.set(None);
+        state.update(|s| s.chosen = None);
         schedule();
     };
     let toggle_chip = move |chip: Chip| {
-        chips.update(|list| match list.iter().position(|c| c.facet == chip.facet && c.value == chip.value) {
+        state.update(|s| match s.chips.iter().position(|c| c.facet == chip.facet && c.value == chip.value) {
             Some(index) => {
-                list.remove(index);
+                s.chips.remove(index);
             }
-            None => list.push(chip),
+            None => s.chips.push(chip),
         });
         run_search();
     };
 
     let announcement = move || {
-        if failed.get() {
+        if state.with(|s| s.failed.clone()) {
             return "La recherche est indisponible pour le moment.".to_owned();
         }
-        match (chosen.get(), results.with(|found| found.as_ref().map(|found| found.total))) {
+        match (state.with(|s| s.chosen.clone()), state.with(|s| s.results.as_ref().map(|found| found.total)))
+        {
             (Some(_), _) => "Fiche ouverte ci-dessous.".to_owned(),
             (None, Some(0)) => "Aucun résultat.".to_owned(),
             (None, Some(1)) => "1 résultat, flèches haut et bas pour parcourir.".to_owned(),
@@ -308,8 +319,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let chip_views = move || {
-        let found = results.get()?;
-        let toggled = chips.get();
+        let found = state.with(|s| s.results.clone())?;
+        let toggled = state.with(|s| s.chips.clone());
         let mut offered: Vec<Chip> = toggled.clone();
         let facets: [(&'static str, &Vec<FacetCount>); 2] =
             [("network", &found.facets.network), ("kind", &found.facets.kind)];
@@ -345,13 +356,13 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let options = move || {
-        let found = results.get()?;
+        let found = state.with(|s| s.results.clone())?;
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
             let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
             view! {
                 <li role="option" id=format!("bao-option-{index}") class="option"
-                    class:active=move || active.get() == Some(index)
-                    aria-selected=move || (active.get() == Some(index)).to_string()
+                    class:active=move || state.with(|s| s.active.clone()) == Some(index)
+                    aria-selected=move || (state.with(|s| s.active.clone()) == Some(index)).to_string()
                     on:click=move |_| choose(index)>
                     <span class="hit-title">{hit.resource.title}</span>
                     <span class="hit-meta">{meta}</span>
@@ -363,16 +374,16 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let no_results = move || {
-        if failed.get() {
+        if state.with(|s| s.failed.clone()) {
             return Some(view! {
                 <div class="empty"><p>"La recherche est indisponible pour le moment. Réessayez plus tard."</p></div>
             }
             .into_any());
         }
-        let empty = results.with(|found| found.as_ref().is_some_and(|found| found.total == 0));
-        (empty && chosen.get().is_none()).then(|| {
+        let empty = state.with(|s| s.results.as_ref().is_some_and(|found| found.total == 0));
+        (empty && state.with(|s| s.chosen.clone()).is_none()).then(|| {
             let q = text.get_untracked();
-            let toggled = chips.get();
+            let toggled = state.with(|s| s.chips.clone());
             view! {
                 <div class="empty">
                     <p>{format!("Aucune ressource ne correspond à « {q} ».")}</p>
@@ -380,8 +391,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
                         let label = format!("Retirer le filtre « {} »", chip.label);
                         view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
-                    {(has_scope && scope_on.get()).then(|| view! {
-                        <button type="button" on:click=move |_| { scope_on.set(false); run_search(); }>
+                    {(has_scope && state.with(|s| s.scope_on.clone())).then(|| view! {
+                        <button type="button" on:click=move |_| { state.update(|s| s.scope_on = false); run_search(); }>
                             "Chercher dans toute la bibliothèque"
                         </button>
                     })}
@@ -392,12 +403,12 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let opened = move || {
-        chosen.get().map(|id| {
+        state.with(|s| s.chosen.clone()).map(|id| {
             view! {
                 <div class="chosen">
                     <button type="button" class="back" node_ref=back on:click=move |_| {
-                        chosen.set(None);
-                        expanded.set(true);
+                        state.update(|s| s.chosen = None);
+                        state.update(|s| s.expanded = true);
                         if let Some(input) = input.get_untracked() {
                             _ = input.focus();
                         }
@@ -413,8 +424,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
             <input id="bao-q" type="search" node_ref=input role="combobox" autocomplete="off"
                 spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
-                aria-expanded=move || (expanded.get() && hits_len() > 0).to_string()
-                aria-activedescendant=move || active.get().map(|index| format!("bao-option-{index}"))
+                aria-expanded=move || (state.with(|s| s.expanded.clone()) && hits_len() > 0).to_string()
+                aria-activedescendant=move || state.with(|s| s.active.clone()).map(|index| format!("bao-option-{index}"))
                 placeholder=placeholder
                 prop:value=move || text.get()
                 on:input=on_input on:keydown=on_keydown />
@@ -422,7 +433,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             <p class="sr" role="status" aria-live="polite">{announcement}</p>
             {chip_views}
             <ul id="bao-listbox" class="listbox" role="listbox" aria-label="Résultats"
-                hidden=move || !expanded.get() || hits_len() == 0 || chosen.get().is_some()>
+                hidden=move || !state.with(|s| s.expanded.clone()) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
                 {options}
             </ul>
             {no_results}

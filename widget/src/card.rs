@@ -172,8 +172,7 @@ pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4r
 .body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}";
 
 /// The element's view: the light-DOM fallback until the resource is there, then the card.
-#[component]
-pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
+pub fn card(api_base: String, resource_id: String) -> impl IntoView {
     // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
     // less in the bundle than a LocalResource and its transition machinery.
     let loaded = RwSignal::new(None::<Resource>);
@@ -185,7 +184,7 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
         }
     });
     move || match loaded.get() {
-        Some(resource) => view! { <CardView resource=resource api_base=api_base.clone() /> }.into_any(),
+        Some(resource) => card_view(resource, &api_base).into_any(),
         // Loading, unknown id, server unreachable: the host's own link stays readable.
         None => view! { <slot></slot> }.into_any(),
     }
@@ -193,10 +192,9 @@ pub fn Card(api_base: String, resource_id: String) -> impl IntoView {
 
 /// The card. "Lire la fiche" is a native disclosure (`<details>`): keyboard and screen readers
 /// get its expanded state from the browser, and it needs no code of ours.
-#[component]
-fn CardView(resource: Resource, api_base: String) -> impl IntoView {
+fn card_view(resource: Resource, api_base: &str) -> impl IntoView + use<> {
     let canonical = format!("{api_base}r/{}", resource.id);
-    let image = resource.image.map(|image| (absolute_url(&api_base, &image.url), image.alt));
+    let image = resource.image.map(|image| (absolute_url(api_base, &image.url), image.alt));
     let title = resource.title;
     let meta = format!("{} · {}", resource.kind.label_fr(), resource.network.name);
     let authors = (!resource.authors.is_empty()).then(|| format!("Par {}", resource.authors.join(", ")));
@@ -232,7 +230,7 @@ fn CardView(resource: Resource, api_base: String) -> impl IntoView {
                 </details>
                 <div class="actions">
                     <a href=canonical aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
-                    <LicenceBadge licence=licence />
+                    {licence_badge(licence)}
                 </div>
             </div>
         </article>
@@ -243,8 +241,7 @@ fn hide_target(event: leptos::ev::ErrorEvent) {
     event_target::<web_sys::HtmlElement>(&event).set_hidden(true);
 }
 
-#[component]
-fn LicenceBadge(licence: Licence) -> impl IntoView {
+fn licence_badge(licence: Licence) -> impl IntoView {
     let label = licence.label.clone();
     let sentence = licence_sentence(&licence);
     match licence.url {

@@ -39,9 +39,7 @@ impl Mounted {
 pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Result<Mounted, JsValue> {
     let (scope, css) = card::style();
     let container: HtmlElement = shadow::prepare(&root, scope, &[css, card::BODY_CSS].concat())?;
-    let handle = leptos::mount::mount_to(container, move || {
-        leptos::view! { <card::Card api_base=api_base resource_id=resource_id /> }
-    });
+    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id));
     Ok(Mounted { _view: Box::new(handle) })
 }
 
@@ -81,8 +79,7 @@ pub fn mount_search(
         lang: if lang.is_empty() { "fr".into() } else { lang },
         host,
     };
-    let handle =
-        leptos::mount::mount_to(container, move || leptos::view! { <search::Search config=config /> });
+    let handle = leptos::mount::mount_to(container, move || search::search(config));
     Ok(Mounted { _view: Box::new(handle) })
 }
 
@@ -108,8 +105,6 @@ pub fn mount_testimonials(
         lang: if lang.is_empty() { "fr".into() } else { lang },
         host,
     };
-    let handle = leptos::mount::mount_to(container, move || {
-        leptos::view! { <testimonials::Testimonials config=config /> }
-    });
+    let handle = leptos::mount::mount_to(container, move || testimonials::testimonials(config));
     Ok(Mounted { _view: Box::new(handle) })
 }

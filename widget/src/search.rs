@@ -164,8 +164,7 @@ struct State {
     scope_on: bool,
 }
 
-#[component]
-pub fn Search(config: SearchConfig) -> impl IntoView {
+pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let text = RwSignal::new(String::new());
     // One signal for the rest of the state: one instantiation of the reactive machinery.
@@ -181,7 +180,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     let has_scope = !scope.is_empty();
     let scope_note = has_scope.then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on.clone())>"Dans : " {described}</p> }
+        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>"Dans : " {described}</p> }
     });
     let scope = StoredValue::new(scope);
     let host = StoredValue::new_local(host);
@@ -193,7 +192,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             return;
         }
         let mut filters: Vec<(&'static str, String)> =
-            if state.with_untracked(|s| s.scope_on.clone()) { scope.get_value() } else { Vec::new() };
+            if state.with_untracked(|s| s.scope_on) { scope.get_value() } else { Vec::new() };
         filters.extend(
             state.with_untracked(|s| s.chips.clone()).into_iter().map(|chip| (chip.facet, chip.value)),
         );
@@ -271,14 +270,14 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             }
             "Enter" => {
                 if let (true, Some(index)) =
-                    (state.with_untracked(|s| s.expanded.clone()), state.with_untracked(|s| s.active.clone()))
+                    (state.with_untracked(|s| s.expanded), state.with_untracked(|s| s.active))
                 {
                     event.prevent_default();
                     choose(index);
                 }
             }
             "Escape" => {
-                if state.with_untracked(|s| s.expanded.clone()) {
+                if state.with_untracked(|s| s.expanded) {
                     state.update(|s| s.expanded = false);
                     state.update(|s| s.active = None);
                 } else {
@@ -305,7 +304,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let announcement = move || {
-        if state.with(|s| s.failed.clone()) {
+        if state.with(|s| s.failed) {
             return "La recherche est indisponible pour le moment.".to_owned();
         }
         match (state.with(|s| s.chosen.clone()), state.with(|s| s.results.as_ref().map(|found| found.total)))
@@ -361,8 +360,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
             view! {
                 <li role="option" id=format!("bao-option-{index}") class="option"
-                    class:active=move || state.with(|s| s.active.clone()) == Some(index)
-                    aria-selected=move || (state.with(|s| s.active.clone()) == Some(index)).to_string()
+                    class:active=move || state.with(|s| s.active) == Some(index)
+                    aria-selected=move || (state.with(|s| s.active) == Some(index)).to_string()
                     on:click=move |_| choose(index)>
                     <span class="hit-title">{hit.resource.title}</span>
                     <span class="hit-meta">{meta}</span>
@@ -374,7 +373,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
     };
 
     let no_results = move || {
-        if state.with(|s| s.failed.clone()) {
+        if state.with(|s| s.failed) {
             return Some(view! {
                 <div class="empty"><p>"La recherche est indisponible pour le moment. Réessayez plus tard."</p></div>
             }
@@ -391,7 +390,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
                         let label = format!("Retirer le filtre « {} »", chip.label);
                         view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
-                    {(has_scope && state.with(|s| s.scope_on.clone())).then(|| view! {
+                    {(has_scope && state.with(|s| s.scope_on)).then(|| view! {
                         <button type="button" on:click=move |_| { state.update(|s| s.scope_on = false); run_search(); }>
                             "Chercher dans toute la bibliothèque"
                         </button>
@@ -424,8 +423,8 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
             <input id="bao-q" type="search" node_ref=input role="combobox" autocomplete="off"
                 spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
-                aria-expanded=move || (state.with(|s| s.expanded.clone()) && hits_len() > 0).to_string()
-                aria-activedescendant=move || state.with(|s| s.active.clone()).map(|index| format!("bao-option-{index}"))
+                aria-expanded=move || (state.with(|s| s.expanded) && hits_len() > 0).to_string()
+                aria-activedescendant=move || state.with(|s| s.active).map(|index| format!("bao-option-{index}"))
                 placeholder=placeholder
                 prop:value=move || text.get()
                 on:input=on_input on:keydown=on_keydown />
@@ -433,7 +432,7 @@ pub fn Search(config: SearchConfig) -> impl IntoView {
             <p class="sr" role="status" aria-live="polite">{announcement}</p>
             {chip_views}
             <ul id="bao-listbox" class="listbox" role="listbox" aria-label="Résultats"
-                hidden=move || !state.with(|s| s.expanded.clone()) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
+                hidden=move || !state.with(|s| s.expanded) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
                 {options}
             </ul>
             {no_results}

@@ -210,8 +210,7 @@ enum Loaded {
 }
 
 /// The element's view: the light-DOM fallback until the testimonies are there, then the carousel.
-#[component]
-pub fn Testimonials(config: TestimonialsConfig) -> impl IntoView {
+pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Waiting);
     let TestimonialsConfig { api_base, network, tag, limit, lang, host } = config;
     let fetch_base = api_base.clone();
@@ -266,9 +265,7 @@ fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
     let slide = move || {
         let index = current.get();
         let parity = moves.get_untracked() % 2;
-        items.with_value(|items| {
-            slide(&items[index], index, count, parity, playing, &api_base, &host)
-        })
+        items.with_value(|items| slide(&items[index], index, count, parity, playing, &api_base, &host))
     };
 
     view! {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -26,6 +26,8 @@ struct HashedFile {
     name: String,
     content_type: &'static str,
     bytes: Vec<u8>,
+    /// The same bytes compressed by the build at brotli's best quality (`{file}.br`), when there.
+    brotli: Option<Vec<u8>>,
 }
 
 /// The built widget, loaded once at start.
@@ -43,7 +45,8 @@ impl Bundle {
             let digest = Sha256::digest(&bytes);
             let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
             let (stem, extension) = file.rsplit_once('.').unwrap_or((&file, ""));
-            Ok(HashedFile { name: format!("{stem}.{hash}.{extension}"), content_type, bytes })
+            let brotli = std::fs::read(dir.join(format!("{file}.br"))).ok();
+            Ok(HashedFile { name: format!("{stem}.{hash}.{extension}"), content_type, bytes, brotli })
         };
         let mut embed_js = std::fs::read_to_string(dir.join("embed.js"))?;
         let mut files = Vec::new();
@@ -71,21 +74,62 @@ pub async fn embed_js(State(state): State<AppState>) -> Result<Response, ApiErro
         .into_response())
 }
 
-/// `GET /widget/{file}`: the hashed glue and wasm.
+/// `GET /widget/{file}`: the hashed glue and wasm, brotli-compressed by the build for browsers
+/// that accept it (the compression layer handles the others).
 pub async fn hashed_file(
     State(state): State<AppState>,
     UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let bundle = state.bundle.as_ref().ok_or(ApiError::BundleMissing)?;
     let Some(found) = bundle.files.iter().find(|hashed| hashed.name == file) else {
         return Err(ApiError::NotFound(format!("Aucun fichier du widget ne s'appelle « {file} ».")));
     };
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(found.content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
         ],
-        found.bytes.clone(),
+        match &found.brotli {
+            Some(brotli) if accepts_brotli(&headers) => brotli.clone(),
+            _ => found.bytes.clone(),
+        },
     )
-        .into_response())
+        .into_response();
+    if found.brotli.is_some() && accepts_brotli(&headers) {
+        response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+    }
+    Ok(response)
+}
+
+/// True when `Accept-Encoding` lists `br` without refusing it (`br;q=0`).
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).any(|value| {
+        value.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next() == Some("br")
+                && parts.all(|param| !matches!(param, "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brotli_only_when_accepted() {
+        let accept = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            accepts_brotli(&headers)
+        };
+        assert!(accept("gzip, deflate, br, zstd"));
+        assert!(accept("br;q=0.5"));
+        assert!(!accept("gzip"));
+        assert!(!accept("br;q=0, gzip"));
+        assert!(!accept("brotli"));
+        assert!(!accepts_brotli(&HeaderMap::new()));
+    }
 }

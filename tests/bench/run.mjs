@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { ROOT, launchBrowser, startServer } from "../e2e/support.mjs";
+import { ROOT, hostPage, launchBrowser, startHostSite, startServer } from "../e2e/support.mjs";
 
 const LOADS = Number(process.env.BENCH_LOADS || 15);
 const WRK_RUNS = Number(process.env.BENCH_WRK_RUNS || 3);
@@ -34,10 +34,15 @@ async function bundleSize() {
     brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   ];
   say("## Bundle size (bytes as served; gzip -9, brotli -q 11)");
-  say("A page loads `embed.js` and one module: the light one (cards only) or the full one (any other element).");
+  say("A page loads `embed.js` and the smallest module that has all its elements: cards only; cards and carousel; everything.");
   say("| what a page downloads | file | raw KiB | gzip KiB | brotli KiB |");
   say("|---|---|---:|---:|---:|");
-  for (const [label, module] of [["a page with cards only", "bao_card"], ["a page with a search box", "bao_widget"]]) {
+  const pageKinds = [
+    ["a page with cards only", "bao_card"],
+    ["a page with a carousel (and cards)", "bao_media"],
+    ["a page with a search box (and anything)", "bao_widget"],
+  ];
+  for (const [label, module] of pageKinds) {
     const glueName = embed.match(new RegExp(`${module}\\.[0-9a-f]+\\.js`))[0];
     const wasmName = embed.match(new RegExp(`${module}_bg\\.[0-9a-f]+\\.wasm`))[0];
     const total = [0, 0, 0];
@@ -85,6 +90,86 @@ async function loadOnce(throttle) {
   }));
   await context.close();
   return result;
+}
+
+// When the first slide of the carousel is painted: its title and its poster, two frames after both
+// are in the shadow root and the poster has decoded.
+const SLIDE_PROBE = () => {
+  window.__bench = {};
+  const check = () => {
+    const slide = document.querySelector("bao-testimonials")?.shadowRoot?.querySelector(".slide");
+    const poster = slide?.querySelector("button.play img");
+    if (slide?.querySelector("h2") && poster?.complete && poster.naturalWidth > 0) {
+      requestAnimationFrame(() => requestAnimationFrame(() => (window.__bench.slide = performance.now())));
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  requestAnimationFrame(check);
+};
+
+/** One cold load of a partner page holding one carousel: paint times and every byte transferred. */
+async function carouselLoadOnce(url, throttle) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  // Bytes on the wire (headers and compressed bodies) per request, as Chromium counts them.
+  await cdp.send("Network.enable");
+  const urls = new Map();
+  const transferred = new Map();
+  cdp.on("Network.requestWillBeSent", (event) => urls.set(event.requestId, event.request.url));
+  cdp.on("Network.loadingFinished", (event) => transferred.set(urls.get(event.requestId), event.encodedDataLength));
+  await page.addInitScript(SLIDE_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__bench.slide !== undefined, null, { timeout: 60_000 });
+  await page.waitForLoadState("networkidle");
+  const result = await page.evaluate(() => ({
+    slide: window.__bench.slide,
+    fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+  }));
+  await context.close();
+  return { ...result, transferred };
+}
+
+async function carouselLoads() {
+  const site = await startHostSite({
+    "/": hostPage(
+      `<script src="${server.url}embed.js"></script><main><h1>Témoignages</h1><p>Une page de site partenaire.</p>` +
+        `<bao-testimonials limit="8"><a href="${server.url}">Voir les témoignages filmés</a></bao-testimonials></main>`,
+    ),
+  });
+  try {
+    say(`## A partner page with one carousel: bytes before any click, time to first slide painted`);
+    say(`Cold loads (new browser context each); the page is on another origin, as on a partner's site. ` +
+      `Baseline: the page's first contentful paint (its own text).`);
+    const first = await carouselLoadOnce(site.url, 1);
+    const hosts = new Set([...first.transferred.keys()].map((url) => new URL(url).host));
+    say("| request (first load) | bytes transferred |");
+    say("|---|---:|");
+    let total = 0;
+    for (const [url, bytes] of first.transferred) {
+      total += bytes;
+      const { host, pathname, search } = new URL(url);
+      const where = host === new URL(site.url).host ? "partner page" : "our server";
+      say(`| ${where}: \`${pathname}${search.slice(0, 30)}\` | ${bytes} |`);
+    }
+    say(`| **total, before any click** | **${total} (${kb(total)} KiB)** |`);
+    say(`Hosts contacted before a click: ${[...hosts].length} (the partner's and ours); none of a video platform.`);
+    say();
+    say(`| CPU | first slide painted ms (median of ${LOADS}) | FCP ms (baseline) | ratio |`);
+    say("|---|---:|---:|---:|");
+    for (const throttle of [1, 4]) {
+      const runs = [];
+      for (let i = 0; i < LOADS; i++) runs.push(await carouselLoadOnce(site.url, throttle));
+      const slide = median(runs.map((r) => r.slide));
+      const fcp = median(runs.map((r) => r.fcp));
+      say(`| ${throttle}× | ${slide.toFixed(0)} | ${fcp.toFixed(0)} | ${(slide / fcp).toFixed(2)} |`);
+    }
+    say();
+  } finally {
+    await site.close();
+  }
 }
 
 async function pageLoads() {
@@ -252,6 +337,7 @@ try {
   say();
   await bundleSize();
   await pageLoads();
+  await carouselLoads();
   await throughput();
   await search();
 } finally {

@@ -63,10 +63,12 @@ after(async () => {
 async function open(path = "/", contextOptions = {}) {
   const session = await newPage(browser, contextOptions);
   const requests = [];
+  const responses = [];
   session.page.on("request", (request) => requests.push(request.url()));
+  session.page.on("response", (response) => responses.push(response));
   await session.page.goto(new URL(path, site.url).href);
   await session.page.locator("bao-testimonials [role=group][aria-roledescription=témoignage]").first().waitFor({ state: "attached" });
-  return { ...session, requests };
+  return { ...session, requests, responses };
 }
 
 const visibleSlide = (page) => page.locator("bao-testimonials .slide");
@@ -74,7 +76,7 @@ const pickerCount = (page) => page.locator("bao-testimonials [aria-label='Choisi
 
 // The demo's other resources hot-link images whose hosts do not resolve here; not on these pages.
 test("before any click, the page asks nothing of any host but the partner's and ours", async () => {
-  const { page, problems, close, requests } = await open();
+  const { page, problems, close, requests, responses } = await open();
   await visibleSlide(page).locator("button.play img").waitFor();
   await page.waitForLoadState("networkidle");
   const origins = new Set(requests.map((url) => new URL(url).origin));
@@ -82,6 +84,8 @@ test("before any click, the page asks nothing of any host but the partner's and 
   assert.ok(requests.some((url) => url.includes("/api/v1/testimonials?")), "the list came from our API");
   assert.ok(requests.some((url) => url.includes("bao_media")), "a carousel-only page loads the media module");
   assert.ok(!requests.some((url) => url.includes("bao_widget")), "…not the full one");
+  const wasm = responses.find((response) => response.url().endsWith(".wasm"));
+  assert.equal(await wasm.headerValue("content-encoding"), "br", "the wasm comes brotli-compressed by the build");
   // The first poster is the server's resized copy (the demo's own file here), never the host's.
   assert.ok(!requests.some((url) => url.startsWith(videoHost.url)));
   assert.deepEqual(problems, []);

@@ -146,6 +146,12 @@
     return element.getAttribute(name) || "";
   }
 
+  // The `limit` attribute as a positive number, else 8.
+  function limit(element) {
+    var value = parseInt(attribute(element, "limit"), 10);
+    return value > 0 ? value : 8;
+  }
+
   // The language: the element's `lang`, else the nearest ancestor's, else the page's.
   function language(element) {
     return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
@@ -160,7 +166,6 @@
     ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
     "var(--bao-search-height,5.5rem)",
     function (glue, root, element) {
-      var limit = parseInt(attribute(element, "limit"), 10);
       return glue.mount_search(
         root,
         base,
@@ -168,7 +173,7 @@
         attribute(element, "tag"),
         attribute(element, "kind"),
         attribute(element, "placeholder"),
-        limit > 0 ? limit : 8,
+        limit(element),
         attribute(element, "open"),
         language(element)
       );
@@ -180,13 +185,12 @@
     ["network", "tag", "limit", "lang"],
     "var(--bao-testimonials-height,30rem)",
     function (glue, root, element) {
-      var limit = parseInt(attribute(element, "limit"), 10);
       return glue.mount_testimonials(
         root,
         base,
         attribute(element, "network"),
         attribute(element, "tag"),
-        limit > 0 ? limit : 8,
+        limit(element),
         language(element)
       );
     }

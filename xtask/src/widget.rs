@@ -41,10 +41,23 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     setup::node_modules(root)?;
     for (name, features) in MODULES {
         build_module(root, &out_dir, name, features)?;
+        precompress(&out_dir, &[format!("{name}.js"), format!("{name}_bg.wasm")])?;
     }
     // The loader, minified; its `/*!` licence header stays.
     minify_js(root, &root.join("widget/js/embed.js"), &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
     Ok(out_dir)
+}
+
+/// Writes `{file}.br` beside each file, at brotli's best quality: the server sends it to browsers
+/// that accept brotli. Compressing per request would have to settle for a fast, weaker quality.
+/// Node's zlib does it (node is already needed for the build).
+fn precompress(dir: &Path, files: &[String]) -> anyhow::Result<()> {
+    const SCRIPT: &str = "const {readFileSync, writeFileSync} = require('node:fs');\
+        const {brotliCompressSync, constants} = require('node:zlib');\
+        for (const file of process.argv.slice(1)) writeFileSync(file + '.br', brotliCompressSync(readFileSync(file), \
+        {params: {[constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: readFileSync(file).length}}));";
+    run(Command::new("node").arg("-e").arg(SCRIPT).args(files.iter().map(|file| dir.join(file))))
+        .context("brotli compression of the bundle (node)")
 }
 
 /// terser (npm): whitespace, comments and local names out of the JavaScript we serve.

@@ -1,5 +1,6 @@
 // Takes the README's screenshots of the demo page from the real server: the page with its cards
-// (demo/screenshot.png) and its search box in use (demo/screenshot-search.png).
+// (demo/screenshot.png), its search box in use (demo/screenshot-search.png) and its carousel of
+// filmed testimonies (demo/screenshot-testimonials.png).
 // Run after `cargo xtask build-widget` and `cargo build -p bao-server`: `node bench/screenshot.mjs`.
 import { join } from "node:path";
 import { REAL_REPOSITORIES, ROOT, launchBrowser, newPage, startServer } from "../e2e/support.mjs";
@@ -27,6 +28,15 @@ try {
     path: join(ROOT, "demo/screenshot-search.png"),
     clip: { x: box.x - 16, y: box.y - 16, width: box.width + 32, height: Math.min(box.height, 620) + 32 },
   });
+
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  const carousel = page.locator("bao-testimonials");
+  await carousel.locator(".slide button.play img").waitFor();
+  await carousel.locator("details.transcript summary").click();
+  await carousel.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  await carousel.screenshot({ path: join(ROOT, "demo/screenshot-testimonials.png") });
 } finally {
   await browser.close();
   await server.stop();

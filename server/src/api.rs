@@ -127,6 +127,7 @@ pub async fn testimonials(
 ) -> Result<Json<TestimonialList>, ApiError> {
     let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let filter = TestimonialFilter {
+        id: None,
         network: non_empty(params.network),
         tag: non_empty(params.tag),
         limit: parse_limit(params.limit.as_deref())?,

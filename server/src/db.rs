@@ -66,6 +66,8 @@ pub struct NewCaptions {
 /// Filters of `GET /api/v1/testimonials`, already validated.
 #[derive(Debug, Default, Clone)]
 pub struct TestimonialFilter {
+    /// One testimony only (its canonical page).
+    pub id: Option<String>,
     pub network: Option<String>,
     pub tag: Option<String>,
     pub limit: u32,
@@ -231,12 +233,14 @@ impl Database {
              JOIN networks n ON n.id = r.network_id
              WHERE (?1 IS NULL OR r.network_id = ?1)
                AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
+               AND (?4 IS NULL OR r.id = ?4)
              ORDER BY r.id
              LIMIT ?3"
         ))?;
-        let rows = statement.query_map(params![filter.network, filter.tag, filter.limit], |row| {
-            Ok(testimonial_from_row(row))
-        })?;
+        let rows = statement
+            .query_map(params![filter.network, filter.tag, filter.limit, filter.id], |row| {
+                Ok(testimonial_from_row(row))
+            })?;
         let mut items = Vec::new();
         for row in rows {
             items.push(row??);
@@ -257,6 +261,24 @@ impl Database {
                 Ok((row.get(0)?, jpeg.map_or(StoredPoster::Placeholder, StoredPoster::Jpeg)))
             })
             .optional()?)
+    }
+
+    /// Width and height of the poster a testimony shows: the cached JPEG's, or the placeholder's.
+    pub fn poster_size(&self, resource_id: &str) -> Result<Option<(u32, u32)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT p.width, p.height FROM videos v LEFT JOIN posters p ON p.source_url = v.poster_source
+             WHERE v.resource_id = ?1",
+        )?;
+        let size = statement
+            .query_row([resource_id], |row| {
+                Ok((row.get::<_, Option<u32>>(0)?, row.get::<_, Option<u32>>(1)?))
+            })
+            .optional()?;
+        Ok(size.map(|size| match size {
+            (Some(width), Some(height)) => (width, height),
+            _ => (crate::posters::POSTER_WIDTH, crate::posters::POSTER_HEIGHT),
+        }))
     }
 
     /// The WebVTT text of one captions track.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod bundle;
 pub mod db;
+pub mod embed;
 pub mod error;
 pub mod import;
 pub mod pages;
@@ -67,6 +68,13 @@ pub fn app(state: AppState) -> Router {
         .route("/embed.js", get(bundle::embed_js))
         .route("/widget/{file}", get(bundle::hashed_file))
         .route("/r/{id}", get(pages::resource_page))
+        .route("/oembed", get(embed::oembed))
+        .route("/embed/r/{id}", get(embed::card_page))
+        .route("/embed/recherche", get(embed::search_page))
+        .route("/embed/temoignages", get(embed::testimonials_page))
+        .route("/embed-frame.js", get(embed::frame_js))
+        .route("/embed-frame.css", get(embed::frame_css))
+        .route("/resize.js", get(embed::resize_js))
         .route("/healthz", get(|| async { "ok" }));
     if let Some(demo_dir) = &state.demo_dir {
         router = router

@@ -1,22 +1,41 @@
 //! Server-rendered HTML: the canonical page of each resource (`/r/{id}`), the link every card
-//! points to, readable without JavaScript.
+//! points to, readable without JavaScript, with its oEmbed discovery link and its schema.org
+//! description (JSON-LD) for search engines and reusers.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use bao_contract::{Licence, Resource};
+use bao_contract::{Kind, Licence, Resource, Testimonial};
+use serde_json::json;
 
 use crate::AppState;
+use crate::db::TestimonialFilter;
+use crate::embed::public_origin;
 use crate::error::ApiError;
 
 /// `GET /r/{id}`.
 pub async fn resource_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let lookup_id = id.clone();
-    let page = match state.query(move |db| db.resource(&lookup_id)).await? {
-        Some(resource) => Html(render_resource(&resource)).into_response(),
+    let found = state
+        .query(move |db| {
+            let Some(resource) = db.resource(&lookup_id)? else { return Ok(None) };
+            let filter = TestimonialFilter { id: Some(lookup_id), limit: 1, ..TestimonialFilter::default() };
+            let testimonial = if resource.kind == Kind::Video {
+                db.testimonials(&filter)?.into_iter().next()
+            } else {
+                None
+            };
+            Ok(Some((resource, testimonial)))
+        })
+        .await?;
+    let page = match found {
+        Some((resource, testimonial)) => {
+            Html(render_resource(&resource, testimonial.as_ref(), &public_origin(&headers))).into_response()
+        }
         None => (
             StatusCode::NOT_FOUND,
             Html(layout(
@@ -32,7 +51,7 @@ pub async fn resource_page(
     Ok(page)
 }
 
-fn render_resource(resource: &Resource) -> String {
+fn render_resource(resource: &Resource, testimonial: Option<&Testimonial>, origin: &str) -> String {
     let image = resource.image.as_ref().map_or(String::new(), |image| {
         format!(
             r#"<img class="cover" src="{}" alt="{}" loading="lazy">"#,
@@ -71,7 +90,72 @@ fn render_resource(resource: &Resource) -> String {
         source = escape(&resource.source_url),
         id = escape(&resource.id),
     );
-    layout(&resource.title, &body)
+    let page_url = format!("{origin}/r/{}", resource.id);
+    let head = format!(
+        r#"<link rel="canonical" href="{url}">
+<link rel="alternate" type="application/json+oembed" href="{origin}/oembed?url={encoded}&amp;format=json" title="{title}">
+<script type="application/ld+json">{json_ld}</script>"#,
+        url = escape(&page_url),
+        origin = escape(origin),
+        encoded = percent_encode(&page_url),
+        title = escape(&resource.title),
+        json_ld = json_ld(resource, testimonial, origin),
+    );
+    layout_with_head(&resource.title, &head, &body)
+}
+
+/// The resource described with schema.org: `LearningResource` for a fiche, `Article` for a written
+/// testimony, `VideoObject` for a filmed one, with its licence, authors, publisher and source.
+/// Safe inside `<script>`: every `<` is written `\u003c`.
+fn json_ld(resource: &Resource, testimonial: Option<&Testimonial>, origin: &str) -> String {
+    let absolute = |url: &str| if url.starts_with('/') { format!("{origin}{url}") } else { url.to_owned() };
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": match resource.kind {
+            Kind::Fiche => "LearningResource",
+            Kind::Temoignage => "Article",
+            Kind::Video => "VideoObject",
+        },
+        "name": resource.title,
+        "description": resource.summary,
+        "url": format!("{origin}/r/{}", resource.id),
+        "inLanguage": resource.lang,
+        "license": resource.licence.url.clone().unwrap_or_else(|| resource.licence.label.clone()),
+        "author": resource.authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+        "publisher": {"@type": "Organization", "name": resource.network.name, "url": resource.network.url},
+        "isBasedOn": resource.source_url,
+        "keywords": resource.tags.join(", "),
+    });
+    if let Some(image) = &resource.image {
+        value["image"] = json!(absolute(&image.url));
+    }
+    if let Some(updated) = &resource.updated {
+        value["dateModified"] = json!(updated);
+    }
+    if let Some(Testimonial { video, .. }) = testimonial {
+        value["embedUrl"] = json!(absolute(&video.embed_url));
+        value["thumbnailUrl"] = json!(absolute(&video.poster_url));
+        if let Some(seconds) = video.duration_seconds {
+            value["duration"] = json!(format!("PT{}M{}S", seconds / 60, seconds % 60));
+        }
+        if let Some(transcript) = &video.transcript {
+            value["transcript"] = json!(transcript);
+        }
+    }
+    value.to_string().replace('<', "\\u003c")
+}
+
+/// Percent-encodes everything but unreserved characters (for a URL inside a query string).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The licence line: label linked to its text, the source's own words, and the caveats.
@@ -84,6 +168,10 @@ fn licence_html(licence: &Licence) -> String {
 }
 
 fn layout(title: &str, body: &str) -> String {
+    layout_with_head(title, "", body)
+}
+
+fn layout_with_head(title: &str, head: &str, body: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="fr">
@@ -91,6 +179,7 @@ fn layout(title: &str, body: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — multiBàO</title>
+{head}
 <style>
 body {{ font: 1.05rem/1.6 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; }}
 img {{ max-width: 100%; height: auto; }}

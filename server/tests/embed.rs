@@ -1,0 +1,201 @@
+//! Embedding without our script tag, through the router: the oEmbed provider as its specification
+//! says, its discovery link and the schema.org description on canonical pages, and the iframe pages.
+
+mod common;
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bao_contract::Problem;
+use bao_server::embed::OEmbed;
+use bao_server::import::{self, SourceRepository};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const HOST: &str = "bao.test";
+
+fn router() -> (tempfile::TempDir, Router) {
+    let (dir, db) = common::temp_db();
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/content/exemples-fiches");
+    import::import_repository(&db, &SourceRepository::from_folder_name(&demo).unwrap()).unwrap();
+    let hostile = dir.path().join("tests-pieges");
+    std::fs::create_dir_all(&hostile).unwrap();
+    std::fs::write(
+        hostile.join("fin.md"),
+        "---\ntitle: \"</script><script>alert(1)</script>\"\n---\n\nTexte <!-- et --> fin.\n",
+    )
+    .unwrap();
+    import::import_repository(&db, &SourceRepository::from_folder_name(&hostile).unwrap()).unwrap();
+    let search = common::search_index(&dir, &db);
+    (dir, app(AppState { db, search, bundle: None, demo_dir: None }))
+}
+
+async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::get(uri).header(header::HOST, HOST).body(Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn oembed_uri(page: &str, extra: &str) -> String {
+    let encoded: String = page
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("/oembed?url={encoded}{extra}")
+}
+
+#[tokio::test]
+async fn oembed_answers_rich_iframes_for_our_pages_and_follows_the_spec_otherwise() {
+    let (_dir, router) = router();
+    let page = format!("http://{HOST}/r/exemples-cercle-de-parole");
+    let (status, headers, body) = get(&router, &oembed_uri(&page, "&format=json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let answer: OEmbed = serde_json::from_str(&body).unwrap();
+    assert_eq!((answer.version.as_str(), answer.kind.as_str()), ("1.0", "rich"));
+    assert_eq!(answer.title, "Le cercle de parole");
+    assert!(answer.author_name.contains("Réseau des communs exemplaires"), "{}", answer.author_name);
+    assert_eq!(answer.provider_url, format!("http://{HOST}/"));
+    assert_eq!(answer.license, "CC BY-SA 4.0");
+    assert!(answer.cache_age > 0);
+    assert!(
+        answer.html.starts_with(&format!(r#"<iframe src="http://{HOST}/embed/r/exemples-cercle-de-parole""#))
+    );
+    assert_eq!((answer.width, answer.height), (640, 480));
+    assert!(answer.thumbnail_url.is_none(), "a fiche's image size is unknown: no thumbnail");
+
+    // maxwidth and maxheight are honoured (within what a card can use).
+    let (_, _, body) = get(&router, &oembed_uri(&page, "&maxwidth=320&maxheight=2000")).await;
+    let answer: OEmbed = serde_json::from_str(&body).unwrap();
+    assert_eq!((answer.width, answer.height), (320, 480));
+    assert!(answer.html.contains(r#"width="320""#));
+
+    // A filmed testimony comes with its poster as thumbnail, size given.
+    let video = format!("https://{HOST}/r/exemples-atelier-velo");
+    let (status, _, body) = get(&router, &oembed_uri(&video, "")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: OEmbed = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        answer.thumbnail_url.as_deref(),
+        Some("http://bao.test/api/v1/testimonials/exemples-atelier-velo/poster")
+    );
+    assert!(answer.thumbnail_width.is_some() && answer.thumbnail_height.is_some());
+
+    // The specification's errors: 404 for a URL we do not serve, 501 for another format.
+    for (uri, expected) in [
+        (oembed_uri(&page, "&format=xml"), StatusCode::NOT_IMPLEMENTED),
+        (oembed_uri(&format!("http://{HOST}/r/inconnue"), ""), StatusCode::NOT_FOUND),
+        (oembed_uri("https://evil.example/r/exemples-cercle-de-parole", ""), StatusCode::NOT_FOUND),
+        (
+            oembed_uri(&format!("http://{HOST}/api/v1/resources/exemples-cercle-de-parole"), ""),
+            StatusCode::NOT_FOUND,
+        ),
+        (oembed_uri("pas une adresse", ""), StatusCode::NOT_FOUND),
+        ("/oembed".to_owned(), StatusCode::BAD_REQUEST),
+        (oembed_uri(&page, "&maxwidth=large"), StatusCode::BAD_REQUEST),
+    ] {
+        let (status, headers, body) = get(&router, &uri).await;
+        assert_eq!(status, expected, "{uri}: {body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{uri}");
+        serde_json::from_str::<Problem>(&body).unwrap();
+    }
+}
+
+/// The JSON-LD of a canonical page, parsed.
+fn json_ld(page: &str) -> serde_json::Value {
+    let start = page.find(r#"<script type="application/ld+json">"#).expect("JSON-LD") + 35;
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn canonical_pages_carry_oembed_discovery_and_schema_org() {
+    let (_dir, router) = router();
+    let (status, _, page) = get(&router, "/r/exemples-cercle-de-parole").await;
+    assert_eq!(status, StatusCode::OK);
+    let discovery = format!(
+        r#"<link rel="alternate" type="application/json+oembed" href="http://{HOST}/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole&amp;format=json""#
+    );
+    assert!(page.contains(&discovery), "{page}");
+    // The discovery link leads to an answer.
+    let (status, _, _) =
+        get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole&format=json").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let fiche = json_ld(&page);
+    assert_eq!(fiche["@type"], "LearningResource");
+    assert_eq!(fiche["license"], "https://creativecommons.org/licenses/by-sa/4.0/deed.fr");
+    assert_eq!(fiche["inLanguage"], "fr");
+    assert_eq!(fiche["url"], "http://bao.test/r/exemples-cercle-de-parole");
+    assert!(fiche["isBasedOn"].as_str().unwrap().starts_with("https://multibao.org/#exemples/"));
+    assert_eq!(fiche["author"][0]["name"], "Camille Martin");
+    assert_eq!(fiche["publisher"]["name"], "Réseau des communs exemplaires (démo)");
+
+    let (_, _, page) = get(&router, "/r/exemples-atelier-velo").await;
+    let video = json_ld(&page);
+    assert_eq!(video["@type"], "VideoObject");
+    assert_eq!(video["embedUrl"], "http://bao.test/demo/media/atelier-velo.webm");
+    assert_eq!(video["thumbnailUrl"], "http://bao.test/demo/media/atelier-velo.jpg");
+    assert_eq!(video["duration"], "PT0M12S");
+    assert!(video["transcript"].as_str().unwrap().starts_with("Bonjour, je m'appelle Karim."));
+
+    // A title that tries to close the script stays inside the JSON.
+    let (_, _, page) = get(&router, "/r/tests-fin").await;
+    assert_eq!(page.matches("</script>").count(), 1, "{page}");
+    assert_eq!(json_ld(&page)["name"], "</script><script>alert(1)</script>");
+}
+
+#[tokio::test]
+async fn iframe_pages_hold_one_element_and_set_no_cookie() {
+    let (_dir, router) = router();
+    let (status, headers, page) = get(&router, "/embed/r/exemples-repair-cafe").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!headers.contains_key(header::SET_COOKIE));
+    assert!(
+        page.contains(r#"<bao-card resource="exemples-repair-cafe"><a href="/r/exemples-repair-cafe">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<script src="/embed.js"></script>"#)
+            && page.contains(r#"<script src="/embed-frame.js"></script>"#)
+    );
+    assert!(!page.contains("<script>"), "no inline script (strict CSPs)");
+
+    let (status, _, _) = get(&router, "/embed/r/inconnue").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, _, page) = get(
+        &router,
+        "/embed/recherche?network=onpassealacte&kind=video&evil=1&placeholder=%22%3E%3Cscript%3E",
+    )
+    .await;
+    assert!(
+        page.contains(
+            r#"<bao-search network="onpassealacte" kind="video" placeholder="&quot;&gt;&lt;script&gt;">"#
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("evil"));
+
+    let (_, _, page) = get(&router, "/embed/temoignages?limit=3").await;
+    assert!(page.contains(r#"<bao-testimonials limit="3"><a href="/r/exemples-atelier-velo">"#), "{page}");
+
+    for (uri, content_type) in [
+        ("/embed-frame.js", "text/javascript; charset=utf-8"),
+        ("/resize.js", "text/javascript; charset=utf-8"),
+        ("/embed-frame.css", "text/css; charset=utf-8"),
+    ] {
+        let (status, headers, _) = get(&router, uri).await;
+        assert_eq!(
+            (status, headers[header::CONTENT_TYPE].to_str().unwrap()),
+            (StatusCode::OK, content_type),
+            "{uri}"
+        );
+    }
+}

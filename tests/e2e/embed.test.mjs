@@ -1,0 +1,98 @@
+// Embedding without our script tag, in headless Chromium: the oEmbed answer's iframe as WordPress
+// keeps it (sandboxed, with a blockquote fallback and WordPress's height protocol), and our own
+// iframe snippet with /resize.js. Both must render the element and fit their content.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+
+let server;
+let browser;
+let site;
+
+// What WordPress's wp-embed.js does with the height message of an embedded iframe, reduced to
+// that: the secret must match the iframe's, and the sender must be that iframe.
+const WORDPRESS_EMBED_SCRIPT = `<script>
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || !data.secret || data.message !== "height") return;
+  for (const frame of document.querySelectorAll('iframe[data-secret="' + data.secret + '"]')) {
+    if (frame.contentWindow !== event.source) continue;
+    frame.height = Math.min(Math.max(Number(data.value), 200), 1000);
+    frame.removeAttribute("style");
+  }
+});
+</script>`;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const page = `${server.url}r/exemples-cercle-de-parole`;
+  const oembed = await (await fetch(`${server.url}oembed?url=${encodeURIComponent(page)}&format=json`)).json();
+  // WordPress keeps the iframe, sandboxes it, gives it a secret, and shows a blockquote link
+  // until the iframe says it is ready.
+  const secret = "Xk3pQ9";
+  const kept = oembed.html
+    .replace("<iframe ", `<iframe class="wp-embedded-content" sandbox="allow-scripts" security="restricted" data-secret="${secret}" `)
+    .replace(/src="([^"]+)"/, `src="$1#?secret=${secret}"`);
+  site = await startHostSite({
+    "/wordpress": hostPage(
+      `<main><h1>Article WordPress</h1><blockquote class="wp-embedded-content" data-secret="${secret}">` +
+        `<a href="${page}">${oembed.title}</a></blockquote>${kept}<p id="after">Suite de l'article.</p></main>${WORDPRESS_EMBED_SCRIPT}`,
+    ),
+    "/iframe": hostPage(
+      `<main><h1>Nos témoignages</h1><iframe id="frame" src="${server.url}embed/temoignages?limit=3" title="Témoignages filmés" ` +
+        `style="width:100%;border:0" height="150"></iframe><script src="${server.url}resize.js"></script></main>`,
+    ),
+  });
+});
+
+after(async () => {
+  await site?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the oEmbed iframe, as WordPress keeps it (sandboxed), renders the card and fits its height", async () => {
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(new URL("/wordpress", site.url).href);
+  const frame = page.frameLocator("iframe.wp-embedded-content");
+  await frame.locator("bao-card h2.title", { hasText: "Le cercle de parole" }).waitFor();
+  await page.waitForFunction(() => document.querySelector("iframe.wp-embedded-content").height !== "480");
+  const [height, content] = await Promise.all([
+    page.locator("iframe.wp-embedded-content").getAttribute("height"),
+    frame.locator("html").evaluate((html) => Math.ceil(html.getBoundingClientRect().height)),
+  ]);
+  assert.ok(Math.abs(Number(height) - content) <= 2, `iframe ${height} px for ${content} px of content`);
+  // The licence travels with the embed.
+  assert.equal(await frame.locator("bao-card a[rel=license]").textContent(), "CC BY-SA 4.0");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("our iframe snippet with /resize.js grows to the carousel it holds", async () => {
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(new URL("/iframe", site.url).href);
+  const frame = page.frameLocator("#frame");
+  await frame.locator("bao-testimonials .slide h2").waitFor();
+  await page.waitForFunction(() => parseInt(document.querySelector("#frame").style.height, 10) > 300);
+  const [height, content] = await Promise.all([
+    page.locator("#frame").evaluate((iframe) => parseInt(iframe.style.height, 10)),
+    frame.locator("html").evaluate((html) => Math.ceil(html.getBoundingClientRect().height)),
+  ]);
+  assert.ok(Math.abs(height - content) <= 2, `iframe ${height} px for ${content} px of content`);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("a message from another window cannot resize our iframes", async () => {
+  const { page, close } = await newPage(browser);
+  await page.goto(new URL("/iframe", site.url).href);
+  await page.frameLocator("#frame").locator("bao-testimonials .slide h2").waitFor();
+  await page.waitForFunction(() => parseInt(document.querySelector("#frame").style.height, 10) > 300);
+  const before = await page.locator("#frame").evaluate((iframe) => iframe.style.height);
+  // The host page itself (not one of our iframes) posts a resize.
+  await page.evaluate(() => window.postMessage({ type: "bao:resize", height: 5 }, "*"));
+  await page.waitForTimeout(200);
+  assert.equal(await page.locator("#frame").evaluate((iframe) => iframe.style.height), before);
+  await close();
+});

@@ -245,6 +245,7 @@ fn frame_page(title: &str, element: &str) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <base target="_top">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/embed-frame.css">
 <script src="/embed.js"></script>
 <script src="/embed-frame.js"></script>

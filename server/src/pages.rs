@@ -179,6 +179,7 @@ fn layout_with_head(title: &str, head: &str, body: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — multiBàO</title>
+<link rel="icon" href="data:,">
 {head}
 <style>
 body {{ font: 1.05rem/1.6 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; }}

@@ -35,7 +35,14 @@
         });
       }
       loading[name].catch(function (error) {
-        console.warn("multibao-embed : le widget n'a pas pu se charger, les liens de secours restent affichés.", error);
+        if (/Content Security Policy|wasm-unsafe-eval|wasm-eval/i.test(String(error && error.message))) {
+          console.warn(
+            "multibao-embed : la politique de sécurité (CSP) de ce site bloque WebAssembly ; les liens de secours restent affichés. " +
+              "Ajoutez à la directive script-src : " + new URL(base).origin + " 'wasm-unsafe-eval'"
+          );
+        } else {
+          console.warn("multibao-embed : le widget n'a pas pu se charger, les liens de secours restent affichés.", error);
+        }
       });
     }
     return loading[name];
@@ -79,6 +86,20 @@
     );
   }
 
+  // A constructed stylesheet where the browser has them: a site's Content-Security-Policy does
+  // not govern it, whereas an inline <style> needs style-src 'unsafe-inline'.
+  function adoptStyle(root, css) {
+    if ("adoptedStyleSheets" in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      var style = document.createElement("style");
+      style.textContent = css;
+      root.append(style);
+    }
+  }
+
   function defineElement(name, attributes, minHeight, mount) {
     if (!window.customElements || customElements.get(name)) return;
 
@@ -112,12 +133,11 @@
         var root = element.shadowRoot;
         if (!root) {
           root = element.attachShadow({ mode: "open" });
-          var style = document.createElement("style");
-          style.textContent = hostCss(minHeight);
+          adoptStyle(root, hostCss(minHeight));
           var shell = document.createElement("div");
           shell.setAttribute("data-bao-mount", "");
           shell.appendChild(document.createElement("slot"));
-          root.append(style, shell);
+          root.append(shell);
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
         element._baoUnmount();

@@ -96,7 +96,7 @@ pub fn mount_testimonials(
 ) -> Result<Mounted, JsValue> {
     let host = root.host();
     let (scope, css) = testimonials::style();
-    let container: HtmlElement = shadow::prepare(&root, scope, &[css, testimonials::MOTION_CSS].concat())?;
+    let container: HtmlElement = shadow::prepare(&root, scope, &[css, testimonials::PLAIN_CSS].concat())?;
     let config = testimonials::TestimonialsConfig {
         api_base,
         network,

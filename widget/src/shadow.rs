@@ -1,7 +1,7 @@
 //! The one place the widget touches the shadow root directly: styles and the mount container.
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlElement, ShadowRoot};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
 
 /// Styles `root` with `css` and returns an empty element, inside it, to mount a view into.
 /// Earlier mounts (an element whose attribute changed) are replaced.
@@ -14,16 +14,32 @@ pub fn prepare(root: &ShadowRoot, scope: &str, css: &str) -> Result<HtmlElement,
     if let Some(previous) = root.query_selector("[data-bao-mount]")? {
         previous.remove();
     }
-    if root.query_selector("style[data-bao-style]")?.is_none() {
-        let style = document.create_element("style")?;
-        style.set_attribute("data-bao-style", "")?;
-        style.set_text_content(Some(&without_class(css, scope)));
-        root.append_child(&style)?;
-    }
+    adopt_style(root, &document, &without_class(css, scope))?;
     let container = document.create_element("div")?;
     container.set_attribute("data-bao-mount", "")?;
     root.append_child(&container)?;
     container.dyn_into::<HtmlElement>().map_err(|_| JsValue::from_str("mount point is not an HTML element"))
+}
+
+/// Styles the shadow root once. A constructed stylesheet, which a page's Content-Security-Policy
+/// does not govern (an inline `<style>` needs `style-src 'unsafe-inline'`); a `<style>` element
+/// only in browsers without them. `embed.js` adopted the host box's sheet first: ours comes second.
+fn adopt_style(root: &ShadowRoot, document: &web_sys::Document, css: &str) -> Result<(), JsValue> {
+    if js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets"))? {
+        let sheets = root.adopted_style_sheets();
+        if sheets.length() < 2 {
+            let sheet = CssStyleSheet::new()?;
+            sheet.replace_sync(css)?;
+            sheets.push(&sheet);
+            root.set_adopted_style_sheets(&sheets);
+        }
+    } else if root.query_selector("style[data-bao-style]")?.is_none() {
+        let style = document.create_element("style")?;
+        style.set_attribute("data-bao-style", "")?;
+        style.set_text_content(Some(css));
+        root.append_child(&style)?;
+    }
+    Ok(())
 }
 
 /// `css` without the class selector `.{class}`. A hand-written scan: `str::replace` would compile

@@ -192,10 +192,12 @@ pub fn style() -> (&'static str, &'static str) {
     }
 }
 
-/// A slide coming in slides from the side, unless the visitor asked for less motion. Plain CSS
-/// (stylers does not take `@keyframes`), appended to the stylesheet.
-/// Two names for one animation: a slide is rebuilt in place, and only a new name restarts it.
-pub const MOTION_CSS: &str = "@media (prefers-reduced-motion:no-preference){\
+/// What stylers does not take (`@keyframes`, `touch-action`), as plain CSS appended to the
+/// stylesheet: a slide coming in from the side, unless the visitor asked for less motion (two
+/// names for one animation: a slide is rebuilt in place, and only a new name restarts it); and
+/// horizontal swipes left to us while vertical ones still scroll the page.
+pub const PLAIN_CSS: &str = ".slides{touch-action:pan-y}\
+@media (prefers-reduced-motion:no-preference){\
 .slide{animation:bao-slide-in .25s ease-out}.slide.again{animation-name:bao-slide-in-again}}\
 @keyframes bao-slide-in{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}\
 @keyframes bao-slide-in-again{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}";
@@ -272,8 +274,8 @@ fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
         <section class="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
             <p class="heading" aria-hidden="true">"Témoignages filmés"</p>
             // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
-            <div id="bao-slides" aria-live="polite" on:pointerdown=on_pointerdown on:pointerup=on_pointerup
-                style="touch-action: pan-y">
+            <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=on_pointerdown
+                on:pointerup=on_pointerup>
                 {slide}
             </div>
             <div class="controls">

@@ -1,0 +1,80 @@
+// The elements on partner pages with a strict Content-Security-Policy: scripts from our origin
+// only, WebAssembly allowed, no inline style at all. And the same page without
+// 'wasm-unsafe-eval': the fallbacks stay, and the console says which CSP line is missing.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+
+let server;
+let browser;
+let site;
+
+function strictPage(serverUrl, scriptSrc) {
+  const origin = new URL(serverUrl).origin;
+  const csp =
+    `default-src 'none'; script-src ${scriptSrc}; connect-src ${origin}; img-src ${origin}; ` +
+    `media-src ${origin}; style-src 'none'; base-uri 'none'`;
+  return (
+    `<!doctype html><html lang="fr"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}"><title>Site strict</title>` +
+    `<script src="${serverUrl}embed.js"></script></head><body><main>` +
+    `<bao-card resource="exemples-repair-cafe"><a href="${serverUrl}r/exemples-repair-cafe">Organiser un repair café</a></bao-card>` +
+    `<bao-search><a href="${serverUrl}">Chercher dans multiBàO</a></bao-search>` +
+    `<bao-testimonials limit="3"><a href="${serverUrl}r/exemples-atelier-velo">L'atelier vélo</a></bao-testimonials>` +
+    `</main></body></html>`
+  );
+}
+
+before(async () => {
+  server = await startServer({ seedFixtures: false });
+  browser = await launchBrowser();
+  const origin = new URL(server.url).origin;
+  site = await startHostSite({
+    "/strict": strictPage(server.url, `${origin} 'wasm-unsafe-eval'`),
+    "/sans-wasm": strictPage(server.url, origin),
+  });
+});
+
+after(async () => {
+  await site?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+test("a strict CSP (our scripts, 'wasm-unsafe-eval', no inline style) renders all three elements, styled", async () => {
+  const { page, problems, close } = await newPage(browser);
+  const violations = [];
+  await page.exposeFunction("__violation", (text) => violations.push(text));
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`)),
+  );
+  await page.goto(new URL("/strict", site.url).href);
+  await page.locator("bao-card h2.title", { hasText: "Organiser un repair café" }).waitFor();
+  await page.locator("bao-search input[role=combobox]").waitFor();
+  await page.locator("bao-testimonials .slide h2").waitFor();
+  // The stylesheets applied although style-src is 'none': constructed sheets, no inline style.
+  const styles = await page.evaluate(() => ({
+    card: getComputedStyle(document.querySelector("bao-card").shadowRoot.querySelector(".card")).borderTopLeftRadius,
+    host: getComputedStyle(document.querySelector("bao-card")).display,
+    next: getComputedStyle(document.querySelector("bao-testimonials").shadowRoot.querySelector(".step")).minWidth,
+  }));
+  assert.deepEqual(styles, { card: "12px", host: "block", next: "44px" });
+  assert.deepEqual(violations, []);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("without 'wasm-unsafe-eval' the fallbacks stay and the console names the missing CSP line", async () => {
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(new URL("/sans-wasm", site.url).href);
+  await page.waitForFunction(() => window.__multibaoEmbed === true);
+  await page.waitForTimeout(1500);
+  for (const element of ["bao-card", "bao-search", "bao-testimonials"]) {
+    assert.equal(await page.locator(`${element} > a`).isVisible(), true, `${element} keeps its link`);
+  }
+  const origin = new URL(server.url).origin;
+  const hint = problems.find((problem) => problem.includes("multibao-embed : la politique de sécurité (CSP)"));
+  assert.ok(hint, problems.join("\n"));
+  assert.ok(hint.includes(`script-src : ${origin} 'wasm-unsafe-eval'`), hint);
+  await close();
+});

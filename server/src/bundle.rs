@@ -6,6 +6,7 @@ use std::path::Path;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -34,6 +35,8 @@ struct HashedFile {
 #[derive(Debug)]
 pub struct Bundle {
     embed_js: String,
+    /// Subresource Integrity of `embed.js` (`sha384-…`), for the snippets that pin it.
+    pub embed_js_integrity: String,
     files: Vec<HashedFile>,
 }
 
@@ -56,7 +59,10 @@ impl Bundle {
             embed_js = embed_js.replace(glue_placeholder, &glue.name).replace(wasm_placeholder, &wasm.name);
             files.extend([glue, wasm]);
         }
-        Ok(Bundle { embed_js, files })
+        let digest = sha2::Sha384::digest(embed_js.as_bytes());
+        let embed_js_integrity =
+            format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(digest));
+        Ok(Bundle { embed_js, embed_js_integrity, files })
     }
 }
 

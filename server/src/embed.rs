@@ -275,7 +275,7 @@ pub async fn resize_js() -> Response {
     static_file("text/javascript; charset=utf-8", include_str!("../../widget/js/resize.js"))
 }
 
-fn static_file(content_type: &'static str, text: &'static str) -> Response {
+pub(crate) fn static_file(content_type: &'static str, text: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], text)
         .into_response()
 }

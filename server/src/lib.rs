@@ -2,6 +2,7 @@
 //! and that the tests drive without a network.
 
 pub mod api;
+pub mod builder;
 pub mod bundle;
 pub mod db;
 pub mod embed;
@@ -75,6 +76,9 @@ pub fn app(state: AppState) -> Router {
         .route("/embed-frame.js", get(embed::frame_js))
         .route("/embed-frame.css", get(embed::frame_css))
         .route("/resize.js", get(embed::resize_js))
+        .route("/integrer", get(builder::builder_page))
+        .route("/integrer.js", get(builder::builder_js))
+        .route("/integrer.css", get(builder::builder_css))
         .route("/healthz", get(|| async { "ok" }));
     if let Some(demo_dir) = &state.demo_dir {
         router = router

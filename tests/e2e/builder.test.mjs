@@ -1,0 +1,107 @@
+// The snippet builder (/integrer) in headless Chromium, on a phone-sized screen: choose, see the
+// preview, copy a snippet, paste it into a fresh partner page, and get the same thing there.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+
+const require = createRequire(import.meta.url);
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ seedFixtures: false });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/** The builder, with the clipboard allowed, and a way to read what "Copier" copied. */
+async function openBuilder() {
+  const session = await newPage(browser, PHONE);
+  await session.page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+  await session.page.goto(`${server.url}integrer`);
+  const copied = async (buttonName) => {
+    await session.page.getByRole("button", { name: buttonName }).click();
+    await session.page.locator("#copied", { hasText: "Copié" }).waitFor();
+    return session.page.evaluate(() => navigator.clipboard.readText());
+  };
+  return { ...session, copied };
+}
+
+/** A fresh partner page (its own origin) whose body is what the webmaster pasted. */
+async function pasteIntoFreshPage(snippet) {
+  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
+  const session = await newPage(browser, PHONE);
+  await session.page.goto(site.url);
+  return { ...session, closeAll: async () => (await session.close(), await site.close()) };
+}
+
+test("a fiche: the preview and the pasted script snippet show the same card", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  const resource = page.getByLabel("Fiche (tapez un mot du titre)");
+  await resource.fill("Organiser un repair café");
+  const previewTitle = page.locator("#preview bao-card h2.title");
+  await previewTitle.waitFor();
+  assert.equal(await previewTitle.textContent(), "Organiser un repair café");
+
+  const snippet = await copied("Copier le script et l'élément");
+  assert.match(snippet, /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" integrity="sha384-[A-Za-z0-9+/=]+" crossorigin="anonymous"><\/script>\n<bao-card resource="exemples-repair-cafe">/);
+  const fresh = await pasteIntoFreshPage(snippet);
+  const pastedTitle = fresh.page.locator("bao-card h2.title");
+  await pastedTitle.waitFor();
+  assert.equal(await pastedTitle.textContent(), await previewTitle.textContent());
+  assert.deepEqual(fresh.problems, [], "the SRI hash matches the served embed.js");
+  await fresh.closeAll();
+
+  const url = await copied("Copier l'adresse");
+  assert.equal(url, `${server.url}r/exemples-repair-cafe`);
+  const oembed = await fetch(`${server.url}oembed?url=${encodeURIComponent(url)}&format=json`);
+  assert.equal(oembed.status, 200, "the address is one oEmbed answers for");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("a carousel of one network: the pasted iframe shows the same slides and fits its height", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  await page.getByLabel("Un carrousel de témoignages filmés").check();
+  await page.getByLabel("Réseau").selectOption({ label: "Réseau des communs exemplaires (démo)" });
+  await page.getByLabel("Nombre de témoignages").fill("3");
+  const previewSlide = page.locator("#preview bao-testimonials .slide h2");
+  await previewSlide.waitFor();
+  assert.equal(await page.locator("#preview bao-testimonials").getAttribute("network"), "exemples");
+
+  const snippet = await copied("Copier l'iframe");
+  assert.match(snippet, /\/embed\/temoignages\?network=exemples&amp;limit=3"/);
+  assert.match(snippet, /<script src="http:\/\/127\.0\.0\.1:\d+\/resize\.js"><\/script>$/);
+  const fresh = await pasteIntoFreshPage(snippet);
+  const frame = fresh.page.frameLocator("iframe");
+  await frame.locator("bao-testimonials .slide h2").waitFor();
+  assert.equal(await frame.locator("bao-testimonials .slide h2").textContent(), await previewSlide.textContent());
+  await fresh.page.waitForFunction(() => document.querySelector("iframe").style.height !== "");
+  assert.deepEqual(fresh.problems, []);
+  await fresh.closeAll();
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("the builder passes an axe-core audit and says when a fiche is unknown", async () => {
+  const { page, problems, close } = await openBuilder();
+  await page.locator("#preview bao-card h2.title").waitFor();
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(violations, []);
+  // An unknown fiche says so instead of showing a broken snippet.
+  await page.getByLabel("Fiche (tapez un mot du titre)").fill("n'existe pas");
+  assert.equal(await page.locator("#resource-help").textContent(), "Choisissez une fiche dans la liste.");
+  assert.deepEqual(problems, []);
+  await close();
+});

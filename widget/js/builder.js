@@ -1,0 +1,129 @@
+/*! multibao-embed — the snippet builder of /integrer: the form's choices become the element shown
+ * in the preview and the three snippets offered for copying. Licence MIT. */
+(function () {
+  "use strict";
+  var main = document.getElementById("builder");
+  var form = document.getElementById("choices");
+  var origin = main.getAttribute("data-origin");
+  var integrity = main.getAttribute("data-integrity");
+  var preview = document.getElementById("preview");
+  var help = document.getElementById("resource-help");
+  var titles = {};
+  var options = document.querySelectorAll("#resources option");
+  for (var i = 0; i < options.length; i++) titles[options[i].value] = options[i].textContent;
+
+  function escape(text) {
+    return String(text)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
+  }
+
+  function value(name) {
+    var field = form.elements[name];
+    return field ? String(field.value || "").trim() : "";
+  }
+
+  // A typed title is matched to its id, as a visitor may not know ids.
+  function resourceId() {
+    var typed = value("resource");
+    if (titles[typed]) return typed;
+    for (var id in titles) if (titles[id].toLowerCase() === typed.toLowerCase()) return id;
+    return "";
+  }
+
+  // What the element, the iframe and the address are for the current choices.
+  function describe() {
+    var element = value("element");
+    var lang = value("lang");
+    var attributes = [];
+    var add = function (name, text) {
+      if (text) attributes.push(name + '="' + escape(text) + '"');
+    };
+    var query = [];
+    var param = function (name, text) {
+      if (text) query.push(name + "=" + encodeURIComponent(text));
+    };
+    if (element === "card") {
+      var id = resourceId();
+      if (!id) return null;
+      add("resource", id);
+      add("lang", lang === "fr" ? "" : lang);
+      return {
+        html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>\n</bao-card>",
+        iframe: origin + "/embed/r/" + encodeURIComponent(id),
+        height: 480,
+        title: titles[id],
+        url: origin + "/r/" + id,
+      };
+    }
+    var tag = element === "search" ? "bao-search" : "bao-testimonials";
+    var names = element === "search" ? ["network", "tag", "kind"] : ["network", "tag", "limit"];
+    names.forEach(function (name) {
+      add(name, value(name));
+      param(name, value(name));
+    });
+    add("lang", lang === "fr" ? "" : lang);
+    param("lang", lang === "fr" ? "" : lang);
+    var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
+    var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
+    return {
+      html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + '>\n  <a href="' + origin + '/">' + label + "</a>\n</" + tag + ">",
+      iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
+      height: element === "search" ? 420 : 640,
+      title: label,
+      url: "",
+    };
+  }
+
+  function update() {
+    var element = value("element");
+    var parts = document.querySelectorAll("[data-for]");
+    for (var i = 0; i < parts.length; i++) {
+      parts[i].hidden = parts[i].getAttribute("data-for").split(" ").indexOf(element) < 0;
+    }
+    var described = describe();
+    help.textContent = element === "card" && !described ? "Choisissez une fiche dans la liste." : "";
+    if (!described) return;
+    var pin = form.elements.sri.checked && integrity ? ' integrity="' + integrity + '" crossorigin="anonymous"' : "";
+    document.getElementById("snippet-script").value =
+      '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
+    document.getElementById("snippet-iframe").value =
+      '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
+      described.height + '" loading="lazy"></iframe>\n<script src="' + origin + '/resize.js"></script>';
+    document.getElementById("snippet-url").value = described.url || "Pas d'adresse oEmbed pour cet élément : utilisez l'iframe.";
+    // The preview is the element itself, as the snippet will show it.
+    if (preview.getAttribute("data-shown") !== described.html) {
+      preview.setAttribute("data-shown", described.html);
+      preview.innerHTML = described.html;
+    }
+  }
+
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById("copied");
+    var done = function () {
+      status.textContent = "Copié dans le presse-papiers.";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        field.select();
+        status.textContent = "Sélectionné : copiez avec Ctrl+C.";
+      });
+    } else {
+      field.select();
+      status.textContent = document.execCommand("copy") ? "Copié dans le presse-papiers." : "Sélectionné : copiez avec Ctrl+C.";
+    }
+  });
+
+  update();
+})();

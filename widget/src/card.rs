@@ -19,8 +19,8 @@ pub fn style() -> (&'static str, &'static str) {
             overflow: hidden;
             border: 1px solid var(--bao-border, #d9d4e8);
             border-radius: var(--bao-radius, 0.75rem);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-text, #1f1b2e);
+            background: var(--bao-background, transparent);
+            color: var(--bao-text, inherit);
             font: inherit;
             line-height: 1.45;
             text-align: start;
@@ -122,21 +122,21 @@ pub fn style() -> (&'static str, &'static str) {
             border-radius: 0.5rem;
             border: 2px solid var(--bao-accent, #4b3a9c);
             background: var(--bao-accent, #4b3a9c);
-            color: #ffffff;
+            color: var(--bao-on-accent, #ffffff);
             cursor: pointer;
         }
         .read::-webkit-details-marker {
             display: none;
         }
         .read:focus-visible {
-            outline: 3px solid #f2a900;
+            outline: 3px solid var(--bao-focus, #f2a900);
             outline-offset: 2px;
         }
         a {
             color: var(--bao-link, #3b2c85);
         }
         a:focus-visible {
-            outline: 3px solid #f2a900;
+            outline: 3px solid var(--bao-focus, #f2a900);
             outline-offset: 2px;
         }
         .licence {
@@ -201,7 +201,7 @@ fn card_view(resource: Resource, api_base: &str) -> impl IntoView + use<> {
     let licence = resource.licence;
 
     view! {
-        <article class="card" lang=resource.lang aria-label=title.clone()>
+        <article class="card" part="card" lang=resource.lang aria-label=title.clone()>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! {
@@ -211,14 +211,14 @@ fn card_view(resource: Resource, api_base: &str) -> impl IntoView + use<> {
             </div>
             <div class="content">
                 <p class="meta">{meta}</p>
-                <h2 class="title">{title.clone()}</h2>
+                <h2 class="title" part="title">{title.clone()}</h2>
                 <p class="summary">{resource.summary}</p>
                 {authors.map(|authors| view! { <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label="Thèmes">
                     {resource.tags.into_iter().map(|tag| view! { <li>{tag}</li> }).collect_view()}
                 </ul>
                 <details class="more">
-                    <summary class="read">
+                    <summary class="read" part="read">
                         <span class="closed">"Lire la fiche"</span>
                         <span class="opened">"Replier la fiche"</span>
                     </summary>

@@ -52,13 +52,13 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: 2.75rem;
             padding: 0.5rem 0.75rem;
             font: inherit;
-            color: #1f1b2e;
-            background: #ffffff;
+            color: var(--bao-text, #1f1b2e);
+            background: var(--bao-background, #ffffff);
             border: 2px solid var(--bao-accent, #4b3a9c);
             border-radius: var(--bao-radius, 0.5rem);
         }
         input:focus-visible, button:focus-visible, .option.active {
-            outline: 3px solid #f2a900;
+            outline: 3px solid var(--bao-focus, #f2a900);
             outline-offset: 2px;
         }
         .scope {
@@ -78,14 +78,14 @@ pub fn style() -> (&'static str, &'static str) {
             cursor: pointer;
             border-radius: 1rem;
             border: 1px solid var(--bao-accent, #4b3a9c);
-            background: #ffffff;
+            background: var(--bao-background, #ffffff);
             color: var(--bao-accent, #4b3a9c);
             padding: 0.2rem 0.75rem;
             font-size: 0.85rem;
         }
         button[aria-pressed="true"] {
             background: var(--bao-accent, #4b3a9c);
-            color: #ffffff;
+            color: var(--bao-on-accent, #ffffff);
         }
         .listbox {
             list-style: none;
@@ -101,10 +101,10 @@ pub fn style() -> (&'static str, &'static str) {
             padding: 0.5rem 0.6rem;
             border-radius: 0.4rem;
             cursor: pointer;
-            color: #1f1b2e;
+            color: var(--bao-text, #1f1b2e);
         }
         .option:hover, .option.active {
-            background: #eee9fa;
+            background: var(--bao-tag, #eee9fa);
         }
         .hit-title {
             display: block;
@@ -113,14 +113,14 @@ pub fn style() -> (&'static str, &'static str) {
         .hit-meta {
             display: block;
             font-size: 0.8rem;
-            color: #524c66;
+            color: var(--bao-muted, #524c66);
         }
         .hit-snippet {
             display: block;
             font-size: 0.88rem;
         }
         mark {
-            background: #fde68a;
+            background: var(--bao-mark, #fde68a);
             color: inherit;
         }
         .empty {
@@ -359,7 +359,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
             let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
             view! {
-                <li role="option" id=format!("bao-option-{index}") class="option"
+                <li role="option" id=format!("bao-option-{index}") class="option" part="result"
                     class:active=move || state.with(|s| s.active) == Some(index)
                     aria-selected=move || (state.with(|s| s.active) == Some(index)).to_string()
                     on:click=move |_| choose(index)>
@@ -421,7 +421,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     view! {
         <div class="search" lang=lang>
             <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
-            <input id="bao-q" type="search" node_ref=input role="combobox" autocomplete="off"
+            <input id="bao-q" type="search" part="input" node_ref=input role="combobox" autocomplete="off"
                 spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
                 aria-expanded=move || (state.with(|s| s.expanded) && hits_len() > 0).to_string()
                 aria-activedescendant=move || state.with(|s| s.active).map(|index| format!("bao-option-{index}"))
@@ -431,7 +431,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             {scope_note}
             <p class="sr" role="status" aria-live="polite">{announcement}</p>
             {chip_views}
-            <ul id="bao-listbox" class="listbox" role="listbox" aria-label="Résultats"
+            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label="Résultats"
                 hidden=move || !state.with(|s| s.expanded) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
                 {options}
             </ul>

@@ -34,8 +34,8 @@ pub fn style() -> (&'static str, &'static str) {
             box-sizing: border-box;
             border: 1px solid var(--bao-border, #d9d4e8);
             border-radius: var(--bao-radius, 0.75rem);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-text, #1f1b2e);
+            background: var(--bao-background, transparent);
+            color: var(--bao-text, inherit);
             font: inherit;
             line-height: 1.45;
             text-align: start;
@@ -75,13 +75,13 @@ pub fn style() -> (&'static str, &'static str) {
             margin: -2rem 0 0 -2rem;
             border-radius: 50%;
             background: #1f1b2ecc;
-            color: #ffffff;
+            color: var(--bao-on-accent, #ffffff);
             font-size: 1.8rem;
             line-height: 4rem;
             text-align: center;
         }
         .play:focus-visible {
-            outline: 4px solid #f2a900;
+            outline: 4px solid var(--bao-focus, #f2a900);
             outline-offset: -4px;
         }
         .play:hover .icon {
@@ -162,7 +162,7 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: 2.75rem;
             border-radius: 50%;
             border: 2px solid var(--bao-accent, #4b3a9c);
-            background: #ffffff;
+            background: var(--bao-background, #ffffff);
             color: var(--bao-accent, #4b3a9c);
             font-size: 1.3rem;
             cursor: pointer;
@@ -172,17 +172,17 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: 1.75rem;
             border-radius: 0.9rem;
             border: 2px solid var(--bao-accent, #4b3a9c);
-            background: #ffffff;
+            background: var(--bao-background, #ffffff);
             color: var(--bao-accent, #4b3a9c);
             font-size: 0.8rem;
             cursor: pointer;
         }
         .dot[aria-current] {
             background: var(--bao-accent, #4b3a9c);
-            color: #ffffff;
+            color: var(--bao-on-accent, #ffffff);
         }
         .step:focus-visible, .dot:focus-visible, a:focus-visible, summary:focus-visible {
-            outline: 3px solid #f2a900;
+            outline: 3px solid var(--bao-focus, #f2a900);
             outline-offset: 2px;
         }
         .empty {
@@ -271,7 +271,7 @@ fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
     };
 
     view! {
-        <section class="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
+        <section class="carousel" part="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
             <p class="heading" aria-hidden="true">"Témoignages filmés"</p>
             // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
             <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=on_pointerdown
@@ -279,17 +279,17 @@ fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
                 {slide}
             </div>
             <div class="controls">
-                <button type="button" class="step" aria-controls="bao-slides" aria-label="Témoignage précédent"
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label="Témoignage précédent"
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
                 <div class="picker" role="group" aria-label="Choisir un témoignage">
                     {titles.into_iter().enumerate().map(|(index, title)| view! {
-                        <button type="button" class="dot" aria-controls="bao-slides"
+                        <button type="button" class="dot" part="picker" aria-controls="bao-slides"
                             aria-label=format!("Témoignage {} : {title}", index + 1)
                             aria-current=move || (current.get() == index).then_some("true")
                             on:click=move |_| go(index)>{index + 1}</button>
                     }).collect_view()}
                 </div>
-                <button type="button" class="step" aria-controls="bao-slides" aria-label="Témoignage suivant"
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label="Témoignage suivant"
                     on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
             </div>
         </section>
@@ -340,7 +340,7 @@ fn slide(
             player(&api_base, &video, &player_title).into_any()
         } else {
             view! {
-                <button type="button" class="play" aria-label=video_label.clone() on:click=play.clone()>
+                <button type="button" class="play" part="play" aria-label=video_label.clone() on:click=play.clone()>
                     <img src=poster.clone() alt="" width="640" height="360" decoding="async" />
                     <span class="icon" aria-hidden="true">"▶"</span>
                 </button>
@@ -350,11 +350,11 @@ fn slide(
     };
 
     view! {
-        <div class=if parity == 0 { "slide" } else { "slide again" } role="group" aria-roledescription="témoignage"
+        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription="témoignage"
             aria-label=format!("{} sur {count}", index + 1) lang=resource.lang>
             <div class="media">{media}</div>
             <div class="text">
-                <h2 class="title">{title.clone()}</h2>
+                <h2 class="title" part="title">{title.clone()}</h2>
                 {match quote {
                     Some(quote) => view! { <blockquote class="quote"><p>{format!("« {quote} »")}</p></blockquote> }.into_any(),
                     None => view! { <p class="summary">{resource.summary}</p> }.into_any(),

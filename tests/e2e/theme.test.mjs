@@ -1,0 +1,87 @@
+// Theming from the host page, read back inside the shadow roots: the page's font and text colour
+// by default, `theme="light|dark|auto"`, custom properties, and `::part()`.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+
+const require = createRequire(import.meta.url);
+let server;
+let browser;
+let site;
+
+before(async () => {
+  server = await startServer({ seedFixtures: false });
+  browser = await launchBrowser();
+  const card = (id, attributes = "") =>
+    `<bao-card id="${id}" resource="exemples-repair-cafe" ${attributes}><a href="${server.url}r/exemples-repair-cafe">Repair café</a></bao-card>`;
+  site = await startHostSite({
+    "/": `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Thèmes</title><link rel="icon" href="data:,">` +
+      `<script src="${server.url}embed.js"></script><style>body{font-family:Georgia,serif;color:rgb(10, 80, 20)}` +
+      `#custom{--bao-accent:rgb(200, 0, 0)} #parts::part(title){text-transform:uppercase}</style></head><body><main>` +
+      card("plain") + card("dark", 'theme="dark"') + card("auto", 'theme="auto"') + card("custom", 'theme="dark"') + card("parts") +
+      `<bao-testimonials id="carousel" theme="dark" limit="2"><a href="${server.url}">Témoignages</a></bao-testimonials>` +
+      `</main></body></html>`,
+  });
+});
+
+after(async () => {
+  await site?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openThemes(colorScheme) {
+  const session = await newPage(browser, { colorScheme });
+  await session.page.goto(site.url);
+  await session.page.waitForFunction(() =>
+    [...document.querySelectorAll("bao-card")].every((card) => card.shadowRoot?.querySelector("h2")),
+  );
+  await session.page.locator("bao-testimonials .slide h2").waitFor();
+  return session;
+}
+
+const styleOf = (page, id, selector) =>
+  page.evaluate(([id, selector]) => {
+    const style = getComputedStyle(document.getElementById(id).shadowRoot.querySelector(selector));
+    return { color: style.color, background: style.backgroundColor, font: style.fontFamily, transform: style.textTransform };
+  }, [id, selector]);
+
+test("by default the elements take the page's font and text colour", async () => {
+  const { page, problems, close } = await openThemes("light");
+  const plain = await styleOf(page, "plain", ".card");
+  assert.equal(plain.color, "rgb(10, 80, 20)");
+  assert.equal(plain.font, "Georgia, serif");
+  assert.equal(plain.background, "rgba(0, 0, 0, 0)");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("theme=dark, theme=auto with a dark system, custom properties and ::part", async () => {
+  const { page, problems, close } = await openThemes("dark");
+  const dark = await styleOf(page, "dark", ".card");
+  assert.deepEqual([dark.background, dark.color], ["rgb(29, 26, 39)", "rgb(241, 238, 248)"]);
+  const auto = await styleOf(page, "auto", ".card");
+  assert.deepEqual([auto.background, auto.color], ["rgb(29, 26, 39)", "rgb(241, 238, 248)"], "auto follows the system");
+  // The page's custom property wins over the theme's.
+  assert.equal((await styleOf(page, "custom", "summary.read")).background, "rgb(200, 0, 0)");
+  assert.equal((await styleOf(page, "dark", "summary.read")).background, "rgb(196, 181, 255)");
+  assert.equal((await styleOf(page, "parts", "h2")).transform, "uppercase");
+  assert.equal((await styleOf(page, "carousel", ".carousel")).background, "rgb(29, 26, 39)");
+  // The dark colours keep WCAG AA contrast.
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const results = await page.evaluate(() =>
+    window.axe.run({ include: [["#dark"], ["#carousel"]] }, { runOnly: { type: "rule", values: ["color-contrast"] } }),
+  );
+  assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), []);
+  assert.ok(results.passes.length > 0);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("theme=auto with a light system is light", async () => {
+  const { page, close } = await openThemes("light");
+  const auto = await styleOf(page, "auto", ".card");
+  assert.deepEqual([auto.background, auto.color], ["rgb(255, 255, 255)", "rgb(31, 27, 46)"]);
+  await close();
+});

@@ -103,7 +103,7 @@ test("the carousel follows the APG pattern: labelled region, slides as groups, n
   assert.equal(await slides.first().getAttribute("aria-label"), `1 sur ${count}`);
   assert.equal(await page.locator("bao-testimonials #bao-slides").getAttribute("aria-live"), "polite");
   const play = visibleSlide(page).locator("button.play");
-  assert.equal(await play.getAttribute("aria-label"), "Lire la vidéo : L'atelier vélo du quartier (hébergée par le serveur multiBàO)");
+  assert.equal(await play.getAttribute("aria-label"), "Lire la vidéo : L'atelier vélo du quartier (hébergée par multiBàO)");
   const picker = page.locator("bao-testimonials [role=group][aria-label='Choisir un témoignage'] button");
   assert.equal(await picker.count(), count);
   assert.equal(await picker.first().getAttribute("aria-current"), "true");

@@ -189,8 +189,8 @@
     return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
   }
 
-  defineElement("bao-card", ["resource"], "var(--bao-card-height,28rem)", function (glue, root, element) {
-    return glue.mount_card(root, base, attribute(element, "resource"));
+  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28rem)", function (glue, root, element) {
+    return glue.mount_card(root, base, attribute(element, "resource"), language(element));
   });
 
   defineElement(

@@ -3,6 +3,8 @@
 //! content (a plain link in the snippet) stays visible through a `<slot>`.
 
 use bao_contract::{Licence, Resource};
+
+use crate::i18n::{self, Strings};
 use leptos::prelude::*;
 use stylers::style_str;
 
@@ -172,7 +174,8 @@ pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4r
 .body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}";
 
 /// The element's view: the light-DOM fallback until the resource is there, then the card.
-pub fn card(api_base: String, resource_id: String) -> impl IntoView {
+pub fn card(api_base: String, resource_id: String, lang: String) -> impl IntoView {
+    let t = i18n::strings(&lang);
     // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
     // less in the bundle than a LocalResource and its transition machinery.
     let loaded = RwSignal::new(None::<Resource>);
@@ -184,7 +187,7 @@ pub fn card(api_base: String, resource_id: String) -> impl IntoView {
         }
     });
     move || match loaded.get() {
-        Some(resource) => card_view(resource, &api_base).into_any(),
+        Some(resource) => card_view(resource, &api_base, t).into_any(),
         // Loading, unknown id, server unreachable: the host's own link stays readable.
         None => view! { <slot></slot> }.into_any(),
     }
@@ -192,16 +195,16 @@ pub fn card(api_base: String, resource_id: String) -> impl IntoView {
 
 /// The card. "Lire la fiche" is a native disclosure (`<details>`): keyboard and screen readers
 /// get its expanded state from the browser, and it needs no code of ours.
-fn card_view(resource: Resource, api_base: &str) -> impl IntoView + use<> {
+fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl IntoView + use<> {
     let canonical = format!("{api_base}r/{}", resource.id);
     let image = resource.image.map(|image| (absolute_url(api_base, &image.url), image.alt));
     let title = resource.title;
-    let meta = format!("{} · {}", resource.kind.label_fr(), resource.network.name);
-    let authors = (!resource.authors.is_empty()).then(|| format!("Par {}", resource.authors.join(", ")));
+    let meta = format!("{} · {}", t.kind(resource.kind), resource.network.name);
+    let authors = (!resource.authors.is_empty()).then(|| format!("{}{}", t.by, resource.authors.join(", ")));
     let licence = resource.licence;
 
     view! {
-        <article class="card" part="card" lang=resource.lang aria-label=title.clone()>
+        <article class="card" part="card" lang=t.lang aria-label=title.clone()>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! {
@@ -211,26 +214,26 @@ fn card_view(resource: Resource, api_base: &str) -> impl IntoView + use<> {
             </div>
             <div class="content">
                 <p class="meta">{meta}</p>
-                <h2 class="title" part="title">{title.clone()}</h2>
-                <p class="summary">{resource.summary}</p>
+                <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>
+                <p class="summary" lang=resource.lang.clone()>{resource.summary}</p>
                 {authors.map(|authors| view! { <p class="authors">{authors}</p> })}
-                <ul class="tags" aria-label="Thèmes">
+                <ul class="tags" aria-label=t.topics>
                     {resource.tags.into_iter().map(|tag| view! { <li>{tag}</li> }).collect_view()}
                 </ul>
                 <details class="more">
                     <summary class="read" part="read">
-                        <span class="closed">"Lire la fiche"</span>
-                        <span class="opened">"Replier la fiche"</span>
+                        <span class="closed">{t.read}</span>
+                        <span class="opened">{t.fold}</span>
                     </summary>
                     <div class="body">
                         <div inner_html=resource.body_html.unwrap_or_default()></div>
-                        <p class="licence-note">{licence_sentence(&licence)}</p>
-                        <p class="licence-note"><a href=resource.source_url>"Source originale"</a></p>
+                        <p class="licence-note">{t.licence_sentence(&licence)}</p>
+                        <p class="licence-note"><a href=resource.source_url>{t.original_source}</a></p>
                     </div>
                 </details>
                 <div class="actions">
-                    <a href=canonical aria-label=format!("Page de la fiche : {title}")>"Page de la fiche"</a>
-                    {licence_badge(licence)}
+                    <a href=canonical aria-label=t.named(t.page, &title)>{t.page}</a>
+                    {licence_badge(licence, t)}
                 </div>
             </div>
         </article>
@@ -241,9 +244,9 @@ fn hide_target(event: leptos::ev::ErrorEvent) {
     event_target::<web_sys::HtmlElement>(&event).set_hidden(true);
 }
 
-fn licence_badge(licence: Licence) -> impl IntoView {
+fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
     let label = licence.label.clone();
-    let sentence = licence_sentence(&licence);
+    let sentence = t.licence_sentence(&licence);
     match licence.url {
         Some(url) => view! {
             <a class="licence" href=url rel="license" title=sentence>{label}</a>
@@ -251,11 +254,6 @@ fn licence_badge(licence: Licence) -> impl IntoView {
         .into_any(),
         None => view! { <span class="licence">{label}</span> }.into_any(),
     }
-}
-
-/// The licence as a sentence, with the source's own words and caveats.
-fn licence_sentence(licence: &Licence) -> String {
-    format!("Licence : {}{}", licence.label, licence.caveats_fr())
 }
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.

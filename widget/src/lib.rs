@@ -6,6 +6,7 @@ mod api;
 mod card;
 #[cfg(any(feature = "search", feature = "testimonials"))]
 mod events;
+mod i18n;
 #[cfg(feature = "search")]
 mod search;
 mod shadow;
@@ -31,15 +32,20 @@ impl Mounted {
 }
 
 /// Mounts a `<bao-card>` showing resource `resource_id` from the server at `api_base`
-/// (an absolute URL ending in `/`) into `root`, the element's open shadow root.
+/// (an absolute URL ending in `/`) into `root`, the element's open shadow root, speaking `lang`.
 ///
 /// Returns an error (a string, for `embed.js` to log) when the shadow root cannot host a view;
 /// the element's light-DOM fallback then stays visible.
 #[wasm_bindgen]
-pub fn mount_card(root: ShadowRoot, api_base: String, resource_id: String) -> Result<Mounted, JsValue> {
+pub fn mount_card(
+    root: ShadowRoot,
+    api_base: String,
+    resource_id: String,
+    lang: String,
+) -> Result<Mounted, JsValue> {
     let (scope, css) = card::style();
     let container: HtmlElement = shadow::prepare(&root, scope, &[css, card::BODY_CSS].concat())?;
-    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id));
+    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id, lang));
     Ok(Mounted { _view: Box::new(handle) })
 }
 
@@ -69,11 +75,7 @@ pub fn mount_search(
     let config = search::SearchConfig {
         api_base,
         scope,
-        placeholder: if placeholder.is_empty() {
-            "Un mot, un thème, une méthode…".into()
-        } else {
-            placeholder
-        },
+        placeholder,
         limit: limit.clamp(1, 20),
         open_as_link: open == "link",
         lang: if lang.is_empty() { "fr".into() } else { lang },

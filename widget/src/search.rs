@@ -166,6 +166,8 @@ struct State {
 
 pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
+    let t = crate::i18n::strings(&lang);
+    let placeholder = if placeholder.is_empty() { t.search_placeholder.to_owned() } else { placeholder };
     let text = RwSignal::new(String::new());
     // One signal for the rest of the state: one instantiation of the reactive machinery.
     let state = RwSignal::new(State { scope_on: true, ..State::default() });
@@ -180,7 +182,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     let has_scope = !scope.is_empty();
     let scope_note = has_scope.then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>"Dans : " {described}</p> }
+        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>{t.search_in} {described}</p> }
     });
     let scope = StoredValue::new(scope);
     let host = StoredValue::new_local(host);
@@ -305,14 +307,12 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     let announcement = move || {
         if state.with(|s| s.failed) {
-            return "La recherche est indisponible pour le moment.".to_owned();
+            return t.search_unavailable.to_owned();
         }
         match (state.with(|s| s.chosen.clone()), state.with(|s| s.results.as_ref().map(|found| found.total)))
         {
-            (Some(_), _) => "Fiche ouverte ci-dessous.".to_owned(),
-            (None, Some(0)) => "Aucun résultat.".to_owned(),
-            (None, Some(1)) => "1 résultat, flèches haut et bas pour parcourir.".to_owned(),
-            (None, Some(total)) => format!("{total} résultats, flèches haut et bas pour parcourir."),
+            (Some(_), _) => t.opened_below.to_owned(),
+            (None, Some(total)) => t.result_count(total),
             (None, None) => String::new(),
         }
     };
@@ -333,14 +333,14 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                     offered.push(Chip {
                         facet,
                         value: count.value.clone(),
-                        label: format!("{} ({})", count.label, count.count),
+                        label: format!("{} ({})", chip_label(t, facet, count), t.number(count.count)),
                     });
                 }
             }
         }
         (!offered.is_empty()).then(|| {
             view! {
-                <div class="chips" role="group" aria-label="Affiner">
+                <div class="chips" role="group" aria-label=t.narrow>
                     {offered.into_iter().map(|chip| {
                         let pressed = toggled.contains(&chip);
                         let label = chip.label.clone();
@@ -357,7 +357,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     let options = move || {
         let found = state.with(|s| s.results.clone())?;
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
-            let meta = format!("{} · {}", hit.resource.kind.label_fr(), hit.resource.network.name);
+            let meta = format!("{} · {}", t.kind(hit.resource.kind), hit.resource.network.name);
             view! {
                 <li role="option" id=format!("bao-option-{index}") class="option" part="result"
                     class:active=move || state.with(|s| s.active) == Some(index)
@@ -374,10 +374,12 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     let no_results = move || {
         if state.with(|s| s.failed) {
-            return Some(view! {
-                <div class="empty"><p>"La recherche est indisponible pour le moment. Réessayez plus tard."</p></div>
-            }
-            .into_any());
+            return Some(
+                view! {
+                    <div class="empty"><p>{t.search_unavailable_long}</p></div>
+                }
+                .into_any(),
+            );
         }
         let empty = state.with(|s| s.results.as_ref().is_some_and(|found| found.total == 0));
         (empty && state.with(|s| s.chosen.clone()).is_none()).then(|| {
@@ -385,14 +387,14 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             let toggled = state.with(|s| s.chips.clone());
             view! {
                 <div class="empty">
-                    <p>{format!("Aucune ressource ne correspond à « {q} ».")}</p>
+                    <p>{t.nothing_matches(&q)}</p>
                     {toggled.into_iter().map(|chip| {
-                        let label = format!("Retirer le filtre « {} »", chip.label);
+                        let label = t.remove_filter(&chip.label);
                         view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
                     {(has_scope && state.with(|s| s.scope_on)).then(|| view! {
                         <button type="button" on:click=move |_| { state.update(|s| s.scope_on = false); run_search(); }>
-                            "Chercher dans toute la bibliothèque"
+                            {t.whole_library}
                         </button>
                     })}
                 </div>
@@ -411,7 +413,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                         if let Some(input) = input.get_untracked() {
                             _ = input.focus();
                         }
-                    }>"← Retour aux résultats"</button>
+                    }>{t.back_to_results}</button>
                     <bao-card resource=id></bao-card>
                 </div>
             }
@@ -420,7 +422,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     view! {
         <div class="search" lang=lang>
-            <label class="label" for="bao-q">"Rechercher dans la bibliothèque multiBàO"</label>
+            <label class="label" for="bao-q">{t.search_label}</label>
             <input id="bao-q" type="search" part="input" node_ref=input role="combobox" autocomplete="off"
                 spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
                 aria-expanded=move || (state.with(|s| s.expanded) && hits_len() > 0).to_string()
@@ -431,13 +433,21 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             {scope_note}
             <p class="sr" role="status" aria-live="polite">{announcement}</p>
             {chip_views}
-            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label="Résultats"
+            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label=t.results
                 hidden=move || !state.with(|s| s.expanded) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
                 {options}
             </ul>
             {no_results}
             {opened}
         </div>
+    }
+}
+
+/// What a facet chip says: kinds in the element's language, network names as they are.
+fn chip_label(t: &'static crate::i18n::Strings, facet: &str, count: &FacetCount) -> String {
+    match (facet, bao_contract::Kind::parse(&count.value)) {
+        ("kind", Some(kind)) => t.kind(kind).to_owned(),
+        _ => count.label.clone(),
     }
 }
 

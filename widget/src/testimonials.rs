@@ -12,6 +12,7 @@ use web_sys::Element;
 
 use crate::api;
 use crate::card::absolute_url;
+use crate::i18n::{self, Strings};
 
 /// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe.
 const SWIPE_MIN_PX: i32 = 48;
@@ -215,6 +216,7 @@ enum Loaded {
 pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Waiting);
     let TestimonialsConfig { api_base, network, tag, limit, lang, host } = config;
+    let t = i18n::strings(&lang);
     let fetch_base = api_base.clone();
     leptos::task::spawn_local(async move {
         let answer = api::testimonials(&fetch_base, &network, &tag, limit).await;
@@ -222,11 +224,11 @@ pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
     });
     move || match loaded.get() {
         Loaded::Ready(items) if items.is_empty() => view! {
-            <p class="empty carousel" lang="fr">"Aucun témoignage filmé pour ce choix."</p>
+            <p class="empty carousel" lang=t.lang>{t.no_testimony}</p>
         }
         .into_any(),
         Loaded::Ready(items) => view! {
-            {carousel(items, api_base.clone(), lang.clone(), host.clone())}
+            {carousel(items, api_base.clone(), t, host.clone())}
         }
         .into_any(),
         Loaded::Waiting | Loaded::Failed => view! { <slot></slot> }.into_any(),
@@ -235,7 +237,7 @@ pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
 
 /// The carousel. Only the current slide is in the page: one view rebuilt in place when the
 /// visitor moves, which weighs far less in the bundle than a list of hidden slides.
-fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Element) -> impl IntoView {
+fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host: Element) -> impl IntoView {
     let count = items.len();
     let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
     let items = StoredValue::new(items);
@@ -267,48 +269,56 @@ fn carousel(items: Vec<Testimonial>, api_base: String, lang: String, host: Eleme
     let slide = move || {
         let index = current.get();
         let parity = moves.get_untracked() % 2;
-        items.with_value(|items| slide(&items[index], index, count, parity, playing, &api_base, &host))
+        items.with_value(|items| {
+            slide(&items[index], Place { index, count, parity }, playing, &api_base, &host, t)
+        })
     };
 
     view! {
-        <section class="carousel" part="carousel" aria-roledescription="carrousel" aria-label="Témoignages filmés" lang=lang>
-            <p class="heading" aria-hidden="true">"Témoignages filmés"</p>
+        <section class="carousel" part="carousel" aria-roledescription=t.carousel aria-label=t.testimonials lang=t.lang>
+            <p class="heading" aria-hidden="true">{t.testimonials}</p>
             // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
             <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=on_pointerdown
                 on:pointerup=on_pointerup>
                 {slide}
             </div>
             <div class="controls">
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label="Témoignage précédent"
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.previous
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
-                <div class="picker" role="group" aria-label="Choisir un témoignage">
+                <div class="picker" role="group" aria-label=t.choose>
                     {titles.into_iter().enumerate().map(|(index, title)| view! {
                         <button type="button" class="dot" part="picker" aria-controls="bao-slides"
-                            aria-label=format!("Témoignage {} : {title}", index + 1)
+                            aria-label=t.named(&t.position(index, count), &title)
                             aria-current=move || (current.get() == index).then_some("true")
                             on:click=move |_| go(index)>{index + 1}</button>
                     }).collect_view()}
                 </div>
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label="Témoignage suivant"
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.next
                     on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
             </div>
         </section>
     }
 }
 
-fn slide(
-    item: &Testimonial,
+/// Where a slide stands: its index, among how many, and the parity of the moves that led there.
+struct Place {
     index: usize,
     count: usize,
     parity: usize,
+}
+
+fn slide(
+    item: &Testimonial,
+    Place { index, count, parity }: Place,
     playing: RwSignal<bool>,
     api_base: &str,
     host: &Element,
+    t: &'static Strings,
 ) -> impl IntoView + use<> {
     let Testimonial { resource, quote, video } = item.clone();
     let title = resource.title;
     let canonical = format!("{api_base}r/{}", resource.id);
-    let video_label = format!("Lire la vidéo : {title} (hébergée par {})", video.host_name);
+    let video_label = t.play(&title, &video.host_name);
     let poster = absolute_url(api_base, &video.poster_url);
     let mut who: Vec<String> = resource.authors;
     who.push(resource.network.name);
@@ -317,7 +327,7 @@ fn slide(
     }
     let licence = resource.licence;
     let transcript = video.transcript.clone();
-    let player_title = format!("Vidéo : {title}");
+    let player_title = format!("{}{title}", t.video);
     let detail = [resource.id, title.clone(), provider_id(video.provider).to_owned()];
     let host = host.clone();
     let play = move |_| {
@@ -350,31 +360,31 @@ fn slide(
     };
 
     view! {
-        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription="témoignage"
-            aria-label=format!("{} sur {count}", index + 1) lang=resource.lang>
+        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription=t.testimony
+            aria-label=t.position(index, count)>
             <div class="media">{media}</div>
             <div class="text">
-                <h2 class="title" part="title">{title.clone()}</h2>
+                <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>
                 {match quote {
-                    Some(quote) => view! { <blockquote class="quote"><p>{format!("« {quote} »")}</p></blockquote> }.into_any(),
-                    None => view! { <p class="summary">{resource.summary}</p> }.into_any(),
+                    Some(quote) => view! { <blockquote class="quote" lang=resource.lang.clone()><p>{t.quoted(&quote)}</p></blockquote> }.into_any(),
+                    None => view! { <p class="summary" lang=resource.lang.clone()>{resource.summary}</p> }.into_any(),
                 }}
                 <p class="who">{who.join(" · ")}</p>
                 <p class="licence">
-                    "Licence : "
+                    {t.licence}
                     {match licence.url.clone() {
                         Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
                         None => licence.label.clone().into_any(),
                     }}
-                    {licence.caveats_fr()} " — " <a href=resource.source_url>"Source"</a>
+                    {t.licence_caveats(&licence)} " — " <a href=resource.source_url>{t.source}</a>
                 </p>
                 {transcript.map(|text| view! {
                     <details class="transcript">
-                        <summary>"Transcription"</summary>
+                        <summary>{t.transcript}</summary>
                         {text.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_owned()}</p> }).collect_view()}
                     </details>
                 })}
-                <a class="page" href=canonical aria-label=format!("Page du témoignage : {title}")>"Page du témoignage"</a>
+                <a class="page" href=canonical aria-label=t.named(t.testimony_page, &title)>{t.testimony_page}</a>
             </div>
         </div>
     }

@@ -27,10 +27,8 @@ impl FoundVideo {
             Provider::Vimeo => "Vimeo".into(),
             Provider::Youtube => "YouTube".into(),
             // A file given as a path is served by the companion server itself.
-            Provider::Peertube | Provider::File => host_of(&self.embed_url).map_or_else(
-                || "le serveur multiBàO".into(),
-                |host| host.trim_start_matches("www.").to_owned(),
-            ),
+            Provider::Peertube | Provider::File => host_of(&self.embed_url)
+                .map_or_else(|| "multiBàO".into(), |host| host.trim_start_matches("www.").to_owned()),
         }
     }
 }

@@ -276,3 +276,22 @@ describe("safety", () => {
     await site.close();
   });
 });
+
+describe("reuse", () => {
+  test("unfolding a fiche tells the page (bao:open); “Réutiliser cette fiche” copies a ready attribution", async () => {
+    const { page, problems, close } = await openDemo();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
+    await page.evaluate(() => document.addEventListener("bao:open", (event) => (window.__opened = event.detail)));
+    const card = page.locator('bao-card[resource="exemples-cercle-de-parole"]');
+    await card.locator("summary.read").click();
+    assert.deepEqual(await page.evaluate(() => window.__opened), { id: "exemples-cercle-de-parole", title: "Le cercle de parole" });
+    const reuse = card.locator("button.reuse");
+    assert.equal(await reuse.textContent(), "Réutiliser cette fiche");
+    await reuse.click();
+    await card.locator("button.reuse", { hasText: "Attribution copiée" }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(copied, /^« Le cercle de parole », Camille Martin, Youssef Benali \(Réseau des communs exemplaires \(démo\)\), https:\/\/multibao\.org\/#exemples\/.+ — Licence : CC BY-SA 4\.0 \(https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\/deed\.fr\)$/);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+});

@@ -112,6 +112,41 @@
     }
   }
 
+  // What the views leave to us, marked by data attributes: copying a ready attribution
+  // (`data-copy`) and telling the page a fiche was unfolded (`bao:open`, from `data-bao-open`).
+  function listenInside(root, element) {
+    root.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[data-copy]");
+      if (!button) return;
+      var say = function (name) {
+        button.textContent = button.getAttribute(name);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
+          function () {
+            say("data-done");
+          },
+          function () {
+            say("data-failed");
+          }
+        );
+      } else {
+        say("data-failed");
+      }
+    });
+    // `toggle` does not bubble: listen while it goes down.
+    root.addEventListener(
+      "toggle",
+      function (event) {
+        var details = event.target;
+        if (!details.open || !details.hasAttribute("data-bao-open")) return;
+        var detail = { id: details.getAttribute("data-id"), title: details.getAttribute("data-title") };
+        element.dispatchEvent(new CustomEvent("bao:open", { bubbles: true, composed: true, detail: detail }));
+      },
+      true
+    );
+  }
+
   function defineElement(name, attributes, minHeight, mount) {
     if (!window.customElements || customElements.get(name)) return;
 
@@ -150,6 +185,7 @@
           shell.setAttribute("data-bao-mount", "");
           shell.appendChild(document.createElement("slot"));
           root.append(shell);
+          listenInside(root, element);
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
         element._baoUnmount();

@@ -151,6 +151,17 @@ pub fn style() -> (&'static str, &'static str) {
             padding-top: 0.6rem;
             overflow-wrap: anywhere;
         }
+        .reuse {
+            font: inherit;
+            font-size: 0.85rem;
+            min-height: 2rem;
+            padding: 0.25rem 0.8rem;
+            border-radius: 0.5rem;
+            border: 1px solid var(--bao-accent, #4b3a9c);
+            background: var(--bao-background, #ffffff);
+            color: var(--bao-accent, #4b3a9c);
+            cursor: pointer;
+        }
         .licence-note {
             font-size: 0.82rem;
             color: var(--bao-muted, #524c66);
@@ -202,7 +213,11 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
     let meta = format!("{} · {}", t.kind(resource.kind), resource.network.name);
     let authors = (!resource.authors.is_empty()).then(|| format!("{}{}", t.by, resource.authors.join(", ")));
     let licence = resource.licence;
-
+    let attribution =
+        t.attribution(&title, &resource.authors, &resource.network.name, &resource.source_url, &licence);
+    // Unfolding the fiche (`bao:open`) and copying the attribution are handled by embed.js,
+    // from these attributes: a few lines of JavaScript weigh less than their wasm.
+    let id = resource.id;
     view! {
         <article class="card" part="card" lang=t.lang aria-label=title.clone()>
             <div class="media">
@@ -220,7 +235,7 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
                 <ul class="tags" aria-label=t.topics>
                     {resource.tags.into_iter().map(|tag| view! { <li>{tag}</li> }).collect_view()}
                 </ul>
-                <details class="more">
+                <details class="more" data-bao-open="" data-id=id data-title=title.clone()>
                     <summary class="read" part="read">
                         <span class="closed">{t.read}</span>
                         <span class="opened">{t.fold}</span>
@@ -229,6 +244,9 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
                         <div inner_html=resource.body_html.unwrap_or_default()></div>
                         <p class="licence-note">{t.licence_sentence(&licence)}</p>
                         <p class="licence-note"><a href=resource.source_url>{t.original_source}</a></p>
+                        <p class="licence-note">{t.to_reuse(&attribution)}</p>
+                        <button type="button" class="reuse" data-copy=attribution data-done=t.reuse_done
+                            data-failed=t.reuse_failed>{t.reuse}</button>
                     </div>
                 </details>
                 <div class="actions">

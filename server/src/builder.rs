@@ -68,6 +68,8 @@ pub async fn builder_page(State(state): State<AppState>, headers: HeaderMap) -> 
 <select id="kind" name="kind"><option value="">Tous les types</option>{kind_options}</select></p>
 <p data-for="testimonials"><label for="limit">Nombre de témoignages</label>
 <input id="limit" name="limit" type="number" min="1" max="30" value="8"></p>
+<p><label for="theme">Apparence</label>
+<select id="theme" name="theme"><option value="">Celle de mon site (police et couleur du texte)</option><option value="light">Claire</option><option value="dark">Sombre</option><option value="auto">Claire ou sombre selon le visiteur</option></select></p>
 <p><label for="lang">Langue</label>
 <select id="lang" name="lang"><option value="fr">Français</option><option value="en">English</option></select></p>
 <p><label><input type="checkbox" name="sri" checked> Verrouiller la version du script (SRI) : plus sûr, mais à recopier après chaque mise à jour du serveur</label></p>

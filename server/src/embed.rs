@@ -173,8 +173,12 @@ fn dimension(value: Option<&str>, largest: u32) -> Result<u32, ApiError> {
     }
 }
 
-/// `GET /embed/r/{id}`: one resource's card, alone in a page made to live in an iframe.
-pub async fn card_page(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// `GET /embed/r/{id}?theme=&lang=`: one resource's card, alone in a page made to live in an iframe.
+pub async fn card_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
     let lookup_id = id.clone();
     let Some(resource) = state.query(move |db| db.resource(&lookup_id)).await? else {
         return Ok((
@@ -184,8 +188,9 @@ pub async fn card_page(State(state): State<AppState>, Path(id): Path<String>) ->
             .into_response());
     };
     let element = format!(
-        r#"<bao-card resource="{id}"><a href="/r/{id}">{title}</a></bao-card>"#,
+        r#"<bao-card resource="{id}"{attributes}><a href="/r/{id}">{title}</a></bao-card>"#,
         id = escape(&resource.id),
+        attributes = element_attributes(&params, &["theme", "lang"]),
         title = escape(&resource.title)
     );
     Ok(Html(frame_page(&resource.title, &element)).into_response())
@@ -193,8 +198,10 @@ pub async fn card_page(State(state): State<AppState>, Path(id): Path<String>) ->
 
 /// `GET /embed/recherche?network=&tag=&kind=&placeholder=&limit=&lang=`: a search box.
 pub async fn search_page(Query(params): Query<HashMap<String, String>>) -> Html<String> {
-    let attributes =
-        element_attributes(&params, &["network", "tag", "kind", "placeholder", "limit", "lang", "open"]);
+    let attributes = element_attributes(
+        &params,
+        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
+    );
     Html(frame_page(
         "Recherche dans multiBàO",
         &format!(r#"<bao-search{attributes}><a href="/">Chercher dans multiBàO</a></bao-search>"#),
@@ -218,7 +225,7 @@ pub async fn testimonials_page(
         || "Témoignages filmés".to_owned(),
         |t| format!(r#"<a href="/r/{}">{}</a>"#, escape(&t.resource.id), escape(&t.resource.title)),
     );
-    let attributes = element_attributes(&params, &["network", "tag", "limit", "lang"]);
+    let attributes = element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]);
     Ok(Html(frame_page(
         "Témoignages filmés — multiBàO",
         &format!("<bao-testimonials{attributes}>{fallback}</bao-testimonials>"),

@@ -72,17 +72,19 @@ test("a carousel of one network: the pasted iframe shows the same slides and fit
   await page.getByLabel("Un carrousel de témoignages filmés").check();
   await page.getByLabel("Réseau").selectOption({ label: "Réseau des communs exemplaires (démo)" });
   await page.getByLabel("Nombre de témoignages").fill("3");
+  await page.getByLabel("Apparence").selectOption("dark");
   const previewSlide = page.locator("#preview bao-testimonials .slide h2");
   await previewSlide.waitFor();
   assert.equal(await page.locator("#preview bao-testimonials").getAttribute("network"), "exemples");
 
   const snippet = await copied("Copier l'iframe");
-  assert.match(snippet, /\/embed\/temoignages\?network=exemples&amp;limit=3"/);
+  assert.match(snippet, /\/embed\/temoignages\?network=exemples&amp;limit=3&amp;theme=dark"/);
   assert.match(snippet, /<script src="http:\/\/127\.0\.0\.1:\d+\/resize\.js"><\/script>$/);
   const fresh = await pasteIntoFreshPage(snippet);
   const frame = fresh.page.frameLocator("iframe");
   await frame.locator("bao-testimonials .slide h2").waitFor();
   assert.equal(await frame.locator("bao-testimonials .slide h2").textContent(), await previewSlide.textContent());
+  assert.equal(await frame.locator("bao-testimonials").getAttribute("theme"), "dark", "the chosen theme travels with the snippet");
   await fresh.page.waitForFunction(() => document.querySelector("iframe").style.height !== "");
   assert.deepEqual(fresh.problems, []);
   await fresh.closeAll();

@@ -45,14 +45,16 @@
     var param = function (name, text) {
       if (text) query.push(name + "=" + encodeURIComponent(text));
     };
+    var theme = value("theme");
     if (element === "card") {
       var id = resourceId();
       if (!id) return null;
       add("resource", id);
+      add("theme", theme);
       add("lang", lang === "fr" ? "" : lang);
       return {
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>\n</bao-card>",
-        iframe: origin + "/embed/r/" + encodeURIComponent(id),
+        iframe: origin + "/embed/r/" + encodeURIComponent(id) + (theme || lang !== "fr" ? "?" + [theme ? "theme=" + theme : "", lang !== "fr" ? "lang=" + lang : ""].filter(Boolean).join("&") : ""),
         height: 480,
         title: titles[id],
         url: origin + "/r/" + id,
@@ -64,6 +66,8 @@
       add(name, value(name));
       param(name, value(name));
     });
+    add("theme", theme);
+    param("theme", theme);
     add("lang", lang === "fr" ? "" : lang);
     param("lang", lang === "fr" ? "" : lang);
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";

@@ -438,7 +438,7 @@ impl Database {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     params![
                         summary.id,
-                        provider_name(video.provider),
+                        video.provider.as_str(),
                         video.host_name,
                         video.embed_url,
                         video.poster_source,
@@ -491,26 +491,12 @@ fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
     })
 }
 
-const PROVIDERS: [(Provider, &str); 4] = [
-    (Provider::Vimeo, "vimeo"),
-    (Provider::Youtube, "youtube"),
-    (Provider::Peertube, "peertube"),
-    (Provider::File, "file"),
-];
-
-fn provider_name(provider: Provider) -> &'static str {
-    PROVIDERS.iter().find(|(p, _)| *p == provider).map_or("file", |(_, name)| name)
-}
-
 /// Reads [`SUMMARY_COLUMNS`] then the video columns of [`Database::testimonials`].
 fn testimonial_from_row(row: &Row<'_>) -> Result<Testimonial, DbError> {
     let resource = summary_from_row(row)?;
     let provider: String = row.get(14)?;
-    let provider = PROVIDERS
-        .iter()
-        .find(|(_, name)| *name == provider)
-        .map(|(p, _)| *p)
-        .ok_or_else(|| DbError::Corrupt(format!("provider {provider:?}")))?;
+    let provider =
+        Provider::parse(&provider).ok_or_else(|| DbError::Corrupt(format!("provider {provider:?}")))?;
     let poster_source: Option<String> = row.get(17)?;
     // A path on this server is served as it is; anything else went through the poster cache.
     let poster_url = match poster_source {

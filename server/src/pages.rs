@@ -97,7 +97,7 @@ fn render_resource(resource: &Resource, testimonial: Option<&Testimonial>, origi
 <script type="application/ld+json">{json_ld}</script>"#,
         url = escape(&page_url),
         origin = escape(origin),
-        encoded = percent_encode(&page_url),
+        encoded = bao_contract::percent_encode(&page_url),
         title = escape(&resource.title),
         json_ld = json_ld(resource, testimonial, origin),
     );
@@ -143,19 +143,6 @@ fn json_ld(resource: &Resource, testimonial: Option<&Testimonial>, origin: &str)
         }
     }
     value.to_string().replace('<', "\\u003c")
-}
-
-/// Percent-encodes everything but unreserved characters (for a URL inside a query string).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The licence line: label linked to its text, the source's own words, and the caveats.

@@ -79,8 +79,11 @@ pub async fn testimonials(
 
 /// `GET {api_base}api/v1/resources/{id}`.
 pub async fn resource(api_base: &str, id: &str) -> Result<Resource, FetchError> {
-    let url =
-        format!("{api_base}{}/resources/{}", API_PREFIX.trim_start_matches('/'), encode_path_segment(id));
+    let url = format!(
+        "{api_base}{}/resources/{}",
+        API_PREFIX.trim_start_matches('/'),
+        bao_contract::percent_encode(id)
+    );
     let response = Request::get(&url).send().await.map_err(|_| FetchError::Network)?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
@@ -94,26 +97,4 @@ async fn decode_json<T: serde::de::DeserializeOwned>(response: Response) -> Resu
     let promise = web_sys::Response::from(response).json().map_err(|_| FetchError::Malformed)?;
     let value = JsFuture::from(promise).await.map_err(|_| FetchError::Malformed)?;
     serde_wasm_bindgen::from_value(value).map_err(|_| FetchError::Malformed)
-}
-
-/// Percent-encodes everything but unreserved characters, so an id cannot change the path.
-fn encode_path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn encodes_path_segments() {
-        assert_eq!(super::encode_path_segment("a-b_c"), "a-b_c");
-        assert_eq!(super::encode_path_segment("../x y"), "..%2Fx%20y");
-    }
 }

@@ -328,7 +328,7 @@ fn slide(
     let licence = resource.licence;
     let transcript = video.transcript.clone();
     let player_title = format!("{}{title}", t.video);
-    let detail = [resource.id, title.clone(), provider_id(video.provider).to_owned()];
+    let detail = [resource.id, title.clone(), video.provider.as_str().to_owned()];
     let host = host.clone();
     let play = move |_| {
         playing.set(true);
@@ -422,14 +422,5 @@ fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
                 referrerpolicy="strict-origin-when-cross-origin"></iframe>
         }
         .into_any()
-    }
-}
-
-fn provider_id(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Vimeo => "vimeo",
-        Provider::Youtube => "youtube",
-        Provider::Peertube => "peertube",
-        Provider::File => "file",
     }
 }

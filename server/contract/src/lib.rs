@@ -227,6 +227,41 @@ pub enum Provider {
     File,
 }
 
+impl Provider {
+    /// Every provider, in display order.
+    pub const ALL: [Provider; 4] = [Provider::Vimeo, Provider::Youtube, Provider::Peertube, Provider::File];
+
+    /// The stable identifier used in JSON, storage and the `bao:play` event.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Vimeo => "vimeo",
+            Provider::Youtube => "youtube",
+            Provider::Peertube => "peertube",
+            Provider::File => "file",
+        }
+    }
+
+    /// Parses the identifier written by [`Provider::as_str`].
+    pub fn parse(text: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|provider| provider.as_str() == text)
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), so that a value cannot
+/// change the path or the query it is put in. Shared by the server's pages and the widget.
+pub fn percent_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.extend(['%', HEX[usize::from(byte >> 4)] as char, HEX[usize::from(byte & 15)] as char]);
+        }
+    }
+    out
+}
+
 /// A filmed testimony's video: what the carousel needs to show a facade, then the player.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Video {
@@ -290,6 +325,16 @@ pub struct Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_round_trips_and_values_are_percent_encoded() {
+        for provider in Provider::ALL {
+            assert_eq!(Provider::parse(provider.as_str()), Some(provider));
+            assert_eq!(serde_json::to_string(&provider).unwrap(), format!("\"{}\"", provider.as_str()));
+        }
+        assert_eq!(percent_encode("a-b_c"), "a-b_c");
+        assert_eq!(percent_encode("../x y/é"), "..%2Fx%20y%2F%C3%A9");
+    }
 
     #[test]
     fn kind_round_trips_through_its_identifier() {

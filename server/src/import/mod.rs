@@ -294,7 +294,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let image = document
         .text("image_url")
         // A path starting with `/` is served by the companion server itself (the demo's images).
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        .filter(|url| is_fetchable(url))
         .map(|url| (url.to_owned(), String::new()))
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
@@ -384,14 +384,12 @@ fn testimony_video(
     found: video::FoundVideo,
     remarks: &mut Vec<String>,
 ) -> NewVideo {
-    let is_fetchable =
-        |url: &&str| url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
     let poster_source = document
         .text("poster")
-        .filter(is_fetchable)
+        .filter(|url| is_fetchable(url))
         .map(str::to_owned)
         .or(found.poster_url.clone())
-        .or_else(|| document.text("image_url").filter(is_fetchable).map(str::to_owned))
+        .or_else(|| document.text("image_url").filter(|url| is_fetchable(url)).map(str::to_owned))
         .or_else(|| found.provider_poster());
     let duration_seconds = document.text("duration").and_then(|text| {
         let seconds = parse_duration(text);
@@ -464,6 +462,12 @@ fn testimony_video(
         transcript,
         captions,
     }
+}
+
+/// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
+/// an image, poster or video may have.
+pub fn is_fetchable(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')
 }
 
 /// Reads a file named by a testimony, inside its repository only.

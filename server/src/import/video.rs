@@ -52,8 +52,7 @@ pub fn video_at(url: &str) -> Option<FoundVideo> {
     }
     let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
     let is_file = VIDEO_FILE_EXTENSIONS.iter().any(|ext| path.ends_with(ext));
-    let is_fetchable = url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
-    (is_file && is_fetchable && !url.contains(['"', '<', '>', ' '])).then(|| FoundVideo {
+    (is_file && super::is_fetchable(url) && !url.contains(['"', '<', '>', ' '])).then(|| FoundVideo {
         provider: Provider::File,
         embed_url: url.to_owned(),
         poster_url: None,

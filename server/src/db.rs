@@ -243,7 +243,13 @@ impl Database {
             })?;
         let mut items = Vec::new();
         for row in rows {
-            items.push(row??);
+            let testimonial = row??;
+            // Rows written before the importer checked players (or by hand) are never served.
+            if bao_contract::is_safe_player_url(testimonial.video.provider, &testimonial.video.embed_url) {
+                items.push(testimonial);
+            } else {
+                tracing::warn!(id = %testimonial.resource.id, "stored player URL refused");
+            }
         }
         Ok(items)
     }

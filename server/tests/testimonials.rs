@@ -253,3 +253,64 @@ async fn the_real_interviews_are_testimonials_with_filters() {
         assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
     }
 }
+
+/// The attack that ran script on partner pages: a player URL in `javascript:` or `data:` (any host
+/// with a `/videos/embed/` path passed as PeerTube), framed on the visitor's click.
+#[tokio::test]
+async fn a_script_url_is_never_a_player() {
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-pieges");
+    let hostile = [
+        "javascript://%0aalert(document.domain)/videos/embed/x",
+        "data:text/html,<script>alert(1)</script>/videos/embed/x",
+        "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E.mp4",
+        "//evil.example/a.mp4",
+        "http://tube.example.org/videos/embed/x",
+    ];
+    for (n, url) in hostile.iter().enumerate() {
+        write(
+            &repo,
+            &format!("front-{n}.md"),
+            &format!("---\ntitle: Piège {n}\nvideo_url: \"{url}\"\n---\n\nTexte.\n"),
+        );
+        write(
+            &repo,
+            &format!("iframe-{n}.md"),
+            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nTexte.\n"),
+        );
+    }
+    import::import_repository(&db, &source(&repo)).unwrap();
+
+    // A row stored before the importer checked players is not served either.
+    let mut stale = bao_server::db::NewResource {
+        resource: db.resource("tests-front-0").unwrap().expect("imported as a fiche"),
+        video: Some(bao_server::db::NewVideo {
+            provider: Provider::Peertube,
+            host_name: "%0aalert(1)".into(),
+            embed_url: hostile[0].into(),
+            poster_source: None,
+            duration_seconds: None,
+            quote: None,
+            transcript: None,
+            captions: vec![],
+        }),
+        source_key: "tests/ancien/piege.md".into(),
+        content_hash: "ancien".into(),
+    };
+    stale.resource.id = "ancien-piege".into();
+    stale.resource.kind = bao_contract::Kind::Video;
+    db.store_import(&[stale.resource.network.clone()], &[stale]).unwrap();
+
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let (status, _, body) = get_response(&router, "/api/v1/testimonials?limit=100").await;
+    assert_eq!(status, StatusCode::OK);
+    let list: TestimonialList = serde_json::from_slice(&body).unwrap();
+    assert!(list.items.is_empty(), "{:?}", list.items.iter().map(|t| &t.video.embed_url).collect::<Vec<_>>());
+    for n in 0..hostile.len() {
+        let (status, _, body) = get_response(&router, &format!("/api/v1/resources/tests-iframe-{n}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = String::from_utf8(body).unwrap();
+        assert!(!text.contains("javascript:") && !text.contains("data:text"), "{text}");
+    }
+}

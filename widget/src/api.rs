@@ -74,7 +74,10 @@ pub async fn testimonials(
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
-    decode_json::<bao_contract::TestimonialList>(response).await.map(|list| list.items)
+    let mut items = decode_json::<bao_contract::TestimonialList>(response).await?.items;
+    // Defence in depth: a player the server should have refused is never framed on a host page.
+    items.retain(|item| bao_contract::is_safe_player_url(item.video.provider, &item.video.embed_url));
+    Ok(items)
 }
 
 /// `GET {api_base}api/v1/resources/{id}`.

@@ -247,6 +247,74 @@ impl Provider {
     }
 }
 
+/// True when `url` may be played for `provider`: the provider's real embed shape, over `https`
+/// (plain `http` only for the visitor's own machine, where tests and intranets run players), or,
+/// for a file, a path on this server. Anything else — `javascript:`, `data:`, a scheme-relative
+/// `//host`, a quote that would break out of an attribute — is refused. The importer checks it
+/// before storing, the server before answering, and the widget again before it frames the player.
+pub fn is_safe_player_url(provider: Provider, url: &str) -> bool {
+    let id_ok = |id: &str| {
+        let id = id.split(['?', '#']).next().unwrap_or_default();
+        !id.is_empty()
+            && id.len() <= 128
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let query_ok = |url: &str| {
+        url.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`'))
+    };
+    if !query_ok(url) {
+        return false;
+    }
+    match provider {
+        Provider::Vimeo => url.strip_prefix("https://player.vimeo.com/video/").is_some_and(|id| {
+            id_ok(id) && id.bytes().take_while(|b| !matches!(b, b'?' | b'#')).all(|b| b.is_ascii_digit())
+        }),
+        Provider::Youtube => url.strip_prefix("https://www.youtube-nocookie.com/embed/").is_some_and(id_ok),
+        Provider::Peertube => {
+            web_address(url).and_then(|(_, path)| path.strip_prefix("/videos/embed/")).is_some_and(id_ok)
+        }
+        Provider::File => {
+            let path = match url.strip_prefix('/') {
+                Some(rest) if !rest.starts_with('/') => url,
+                Some(_) => return false,
+                None => match web_address(url) {
+                    Some((_, path)) => path,
+                    None => return false,
+                },
+            };
+            !path.contains("..")
+        }
+    }
+}
+
+/// `(host, path)` of an `https` URL, or of an `http` one on the visitor's own machine; `None` for
+/// any other scheme or a host that is not a plain DNS name or address (with an optional port).
+pub fn web_address(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (host, path) = match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, "/"),
+    };
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    let plain_name = !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    let loopback = matches!(name, "localhost" | "127.0.0.1" | "[::1]");
+    let allowed = match scheme {
+        "https" => plain_name || loopback,
+        "http" => loopback,
+        _ => false,
+    };
+    allowed.then_some((host, path))
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986), so that a value cannot
 /// change the path or the query it is put in. Shared by the server's pages and the widget.
 pub fn percent_encode(text: &str) -> String {
@@ -334,6 +402,41 @@ mod tests {
         }
         assert_eq!(percent_encode("a-b_c"), "a-b_c");
         assert_eq!(percent_encode("../x y/é"), "..%2Fx%20y%2F%C3%A9");
+    }
+
+    #[test]
+    fn only_real_players_over_https_are_safe() {
+        let safe = [
+            (Provider::Vimeo, "https://player.vimeo.com/video/123006538"),
+            (Provider::Youtube, "https://www.youtube-nocookie.com/embed/JaQvXptD9Ww"),
+            (Provider::Peertube, "https://tube.example.org/videos/embed/9b1c-77"),
+            (Provider::Peertube, "http://127.0.0.1:4567/videos/embed/cafe-42"),
+            (Provider::File, "/demo/media/atelier-velo.webm"),
+            (Provider::File, "https://media.example.org/a.mp4"),
+        ];
+        for (provider, url) in safe {
+            assert!(is_safe_player_url(provider, url), "{url}");
+        }
+        let hostile = [
+            (Provider::Peertube, "javascript://%0aalert(1)/videos/embed/x"),
+            (Provider::Peertube, "javascript://tube.example.org/videos/embed/x"),
+            (Provider::Peertube, "data:text/html,<script>alert(1)</script>/videos/embed/x"),
+            (Provider::Peertube, "http://tube.example.org/videos/embed/x"),
+            (Provider::Peertube, "https://tube.example.org/videos/watch/x"),
+            (Provider::Peertube, "https://a\"onload=x/videos/embed/x"),
+            (Provider::Peertube, "https:///videos/embed/x"),
+            (Provider::Vimeo, "https://player.vimeo.com.evil.example/video/1"),
+            (Provider::Vimeo, "https://player.vimeo.com/video/abc"),
+            (Provider::Youtube, "https://www.youtube.com/embed/x"),
+            (Provider::File, "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E.mp4"),
+            (Provider::File, "javascript:alert(1)//.mp4"),
+            (Provider::File, "//evil.example/a.mp4"),
+            (Provider::File, "/demo/../../etc/a.mp4"),
+            (Provider::File, "/a b.mp4"),
+        ];
+        for (provider, url) in hostile {
+            assert!(!is_safe_player_url(provider, url), "{url}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::db::{Database, DbError, NewCaptions, NewResource, NewVideo, StoreOutcome};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-const IMPORTER_VERSION: &str = "multibao-markdown-2";
+const IMPORTER_VERSION: &str = "multibao-markdown-3";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -465,9 +465,12 @@ fn testimony_video(
 }
 
 /// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
-/// an image, poster or video may have.
+/// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
+/// browser would fetch it from a third party.
 pub fn is_fetchable(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
 }
 
 /// Reads a file named by a testimony, inside its repository only.

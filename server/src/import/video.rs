@@ -2,7 +2,7 @@
 //! linked to a player (`[![](thumb.jpg)](https://player.vimeo.com/video/ID)`), or a player iframe
 //! (Vimeo, YouTube, PeerTube), and turns it into a provider, a player URL and a poster.
 
-use bao_contract::Provider;
+use bao_contract::{Provider, is_safe_player_url};
 
 /// The video a file shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn video_at(url: &str) -> Option<FoundVideo> {
     }
     let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
     let is_file = VIDEO_FILE_EXTENSIONS.iter().any(|ext| path.ends_with(ext));
-    (is_file && super::is_fetchable(url) && !url.contains(['"', '<', '>', ' '])).then(|| FoundVideo {
+    (is_file && is_safe_player_url(Provider::File, url)).then(|| FoundVideo {
         provider: Provider::File,
         embed_url: url.to_owned(),
         poster_url: None,
@@ -78,8 +78,13 @@ fn player_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// The player URL for a link or iframe source, when it is one.
+/// The player URL for a link or iframe source, when it is one (and a safe one: see
+/// [`is_safe_player_url`]).
 fn embed_url(url: &str) -> Option<(Provider, String)> {
+    provider_player(url).filter(|(provider, player)| is_safe_player_url(*provider, player))
+}
+
+fn provider_player(url: &str) -> Option<(Provider, String)> {
     let without_scheme = url.split_once("://")?.1;
     let (host, path) = without_scheme.split_once('/')?;
     let host = host.trim_start_matches("www.");
@@ -105,7 +110,8 @@ fn embed_url(url: &str) -> Option<(Provider, String)> {
             id_after("").map(|id| (Provider::Youtube, format!("https://www.youtube-nocookie.com/embed/{id}")))
         }
         _ => id_after("videos/embed/").map(|id| {
-            // A PeerTube instance may be local (http) in tests and intranets; keep its scheme.
+            // A PeerTube instance on the visitor's own machine may be plain http (tests,
+            // intranets): keep its scheme; the safety check refuses it anywhere else.
             let scheme = url.split_once("://").map_or("https", |(scheme, _)| scheme);
             (Provider::Peertube, format!("{scheme}://{host}/videos/embed/{id}"))
         }),
@@ -172,6 +178,22 @@ mod tests {
             })
         );
         assert_eq!(find_video("https://player.vimeo.com/video/<script>"), None);
+    }
+
+    #[test]
+    fn script_urls_are_never_players() {
+        for hostile in [
+            "javascript://%0aalert(document.domain)/videos/embed/x",
+            "data:text/html,<script>alert(1)</script>/videos/embed/x",
+            "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E.mp4",
+            "javascript:alert(1)//a.mp4",
+            "//evil.example/a.mp4",
+            "http://tube.example.org/videos/embed/x",
+            "https://a\"onload=alert(1)//videos/embed/x",
+        ] {
+            assert_eq!(video_at(hostile), None, "{hostile}");
+            assert_eq!(find_video(&format!("<iframe src=\"{hostile}\"></iframe>")), None, "{hostile}");
+        }
     }
 
     #[test]

@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bao_contract::{Kind, NetworkRef, Resource};
-use bao_server::db::{Database, NewResource};
-use bao_server::import::{self, SourceRepository};
 use bao_server::search::{self, SearchIndex, SearchRequest};
+use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::store::{Database, NewResource};
 
 /// Deterministic generator: the same seed gives the same corpus on every machine.
 struct XorShift(u64);
@@ -56,10 +56,10 @@ fn vocabulary(real_data: &Path) -> anyhow::Result<Vocabulary> {
         ("onpassealacte-videos_initiatives", None),
         ("multibao-contributions", Some("contributions")),
     ] {
-        let mut source = SourceRepository::from_folder_name(&real_data.join(folder))
+        let mut source = MultibaoRepository::from_folder_name(&real_data.join(folder))
             .with_context(|| format!("{folder} in {}", real_data.display()))?;
         source.subfolder_networks = subfolders.map(str::to_owned);
-        for new in import::read_repository(&source)?.resources {
+        for new in sources::Source::read(&source)?.resources {
             let resource = new.resource;
             vocabulary.title_words.extend(words(&resource.title));
             vocabulary.text_words.extend(words(&resource.summary));

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use bao_server::bundle::Bundle;
-use bao_server::db::Database;
-use bao_server::import::{self, SourceRepository};
-use bao_server::posters;
+use bao_server::http::bundle::Bundle;
 use bao_server::search::{self, SearchIndex};
+use bao_server::sources::posters;
+use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::store::Database;
 use bao_server::{AppState, app};
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -91,12 +91,12 @@ fn source_repository(
     folder: PathBuf,
     owner: Option<String>,
     repo: Option<String>,
-) -> anyhow::Result<SourceRepository> {
+) -> anyhow::Result<MultibaoRepository> {
     match (owner, repo) {
         (Some(owner), Some(repo)) => {
-            Ok(SourceRepository { root: folder, owner, repo, network_name: None, subfolder_networks: None })
+            Ok(MultibaoRepository { root: folder, owner, repo, network_name: None, subfolder_networks: None })
         }
-        _ => SourceRepository::from_folder_name(&folder).with_context(|| {
+        _ => MultibaoRepository::from_folder_name(&folder).with_context(|| {
             format!(
                 "{} : nommez le dossier `propriétaire-dépôt` ou passez --owner et --repo",
                 folder.display()
@@ -110,7 +110,7 @@ fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()>
     let mut source = source_repository(args.folder, args.owner, args.repo)?;
     source.network_name = args.network_name;
     source.subfolder_networks = args.subfolder_networks;
-    let report = import::import_repository(&db, &source)?;
+    let report = sources::import(&db, &source)?;
     print!("{report}");
     print!("{}", posters::fetch_missing(&db)?);
     let search = open_search_index(db_path)?;
@@ -131,7 +131,7 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
     if db.resource_count()? == 0 {
         for seed in args.seeds {
             let source = source_repository(seed, None, None)?;
-            let report = import::import_repository(&db, &source)?;
+            let report = sources::import(&db, &source)?;
             tracing::info!(folder = %source.root.display(), "first start: imported seed content\n{report}");
         }
     }

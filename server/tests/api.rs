@@ -39,6 +39,7 @@ async fn problem(router: &Router, uri: &str, expected: StatusCode) -> Problem {
 
 #[tokio::test]
 async fn serves_one_resource_with_cors_for_any_origin() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let (status, headers, body) = get(&router, "/api/v1/resources/onpassealacte-club-des-aines").await;
     assert_eq!(status, StatusCode::OK);
@@ -51,6 +52,7 @@ async fn serves_one_resource_with_cors_for_any_origin() {
 
 #[tokio::test]
 async fn lists_with_filters_and_walks_every_page_once() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let mut seen = Vec::new();
     let mut uri = "/api/v1/resources?limit=7&network=onpassealacte".to_owned();
@@ -79,6 +81,7 @@ async fn lists_with_filters_and_walks_every_page_once() {
 
 #[tokio::test]
 async fn lists_networks_with_counts() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let (status, _, body) = get(&router, "/api/v1/networks").await;
     assert_eq!(status, StatusCode::OK);
@@ -89,6 +92,7 @@ async fn lists_networks_with_counts() {
 
 #[tokio::test]
 async fn unknown_ids_are_404_problems() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let problem = problem(&router, "/api/v1/resources/nope", StatusCode::NOT_FOUND).await;
     assert!(problem.detail.unwrap().contains("nope"));
@@ -108,6 +112,7 @@ async fn problem_for_all(router: &Router, uris: &[&str], status: StatusCode) {
 
 #[tokio::test]
 async fn malformed_parameters_are_400_problems_never_500() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let long = format!("/api/v1/resources?network={}", "x".repeat(10_000));
     problem_for_all(
@@ -135,6 +140,7 @@ async fn malformed_parameters_are_400_problems_never_500() {
 
 #[tokio::test]
 async fn canonical_page_is_readable_html() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     let (status, headers, body) = get(&router, "/r/onpassealacte-club-des-aines").await;
     assert_eq!(status, StatusCode::OK);
@@ -149,6 +155,91 @@ async fn canonical_page_is_readable_html() {
 
 #[tokio::test]
 async fn without_a_bundle_embed_js_is_a_clear_503() {
+    skip_without_real_data!();
     let (_dir, router) = router();
     problem(&router, "/embed.js", StatusCode::SERVICE_UNAVAILABLE).await;
+    problem(&router, "/widget/bao_card.0000.js", StatusCode::SERVICE_UNAVAILABLE).await;
+}
+
+/// What axum rejects before a handler runs answers in the same shape as every other error.
+#[tokio::test]
+async fn every_rejection_is_a_problem() {
+    skip_without_real_data!();
+    let (_dir, router) = router();
+    for uri in [
+        "/api/v1/resources/%ff",
+        "/api/v1/testimonials/%ff/poster",
+        "/api/v1/testimonials/a/captions/%fe%ff",
+        "/api/v1/resources?limit=%ff%ff&tag=%ff",
+        "/api/v1/search?q=a&q=b",
+        "/r/%ff",
+        "/embed/r/%c3",
+        "/oembed?url=a&url=b",
+    ] {
+        problem(&router, uri, StatusCode::BAD_REQUEST).await;
+    }
+    for uri in ["/nulle-part", "/api/v1/nulle-part"] {
+        let found = problem(&router, uri, StatusCode::NOT_FOUND).await;
+        assert!(found.detail.is_some(), "{uri}");
+    }
+    // Without a built widget the server says so, in the same shape.
+    problem(&router, "/embed.js", StatusCode::SERVICE_UNAVAILABLE).await;
+    problem(&router, "/widget/bao_card.0000.js", StatusCode::SERVICE_UNAVAILABLE).await;
+    // An empty oEmbed format is the default (JSON), not an unknown one.
+    let (status, _, _) =
+        get(&router, "/oembed?url=http%3A%2F%2Flocalhost%2Fr%2Fonpassealacte-club-des-aines&format=").await;
+    assert_eq!(status, StatusCode::OK);
+    problem(&router, "/oembed?url=x&format=xml", StatusCode::NOT_IMPLEMENTED).await;
+}
+
+/// The built widget as the build writes it: the loader gets the manifest's module list, the
+/// hashed files are served from disk (brotli when the build wrote it and the browser takes it),
+/// cached for a year; anything else under `/widget/` is a 404 problem.
+#[tokio::test]
+async fn serves_the_bundle_the_manifest_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("embed.js", b"var MODULES = __BAO_MODULES__;".as_slice()),
+        ("bao_card.00aa.js", b"glue"),
+        ("bao_card_bg.11bb.wasm", b"\0asm"),
+        ("bao_card_bg.11bb.wasm.br", b"brotli bytes"),
+        (
+            "manifest.json",
+            br#"{"modules":[{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}]}"#,
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let bundle = bao_server::http::bundle::Bundle::load(dir.path()).unwrap();
+    let (db_dir, db) = common::temp_db();
+    let search = common::search_index(&db_dir, &db);
+    let router = app(AppState { db, search, bundle: Some(std::sync::Arc::new(bundle)), demo_dir: None });
+
+    let (status, _, body) = get(&router, "/embed.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        r#"var MODULES = [{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}];"#
+    );
+    let request = Request::get("/widget/bao_card_bg.11bb.wasm")
+        .header(header::ACCEPT_ENCODING, "gzip, br")
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(response.into_body().collect().await.unwrap().to_bytes().as_ref(), b"brotli bytes");
+    let (status, headers, body) = get(&router, "/widget/bao_card.00aa.js").await;
+    assert_eq!((status, body.as_slice()), (StatusCode::OK, b"glue".as_slice()));
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+    problem(&router, "/widget/bao_card.ffff.js", StatusCode::NOT_FOUND).await;
+    problem(&router, "/widget/../Cargo.toml", StatusCode::NOT_FOUND).await;
+
+    // A manifest naming a file the build did not write is refused at start.
+    std::fs::remove_file(dir.path().join("bao_card.00aa.js")).unwrap();
+    let error = bao_server::http::bundle::Bundle::load(dir.path()).unwrap_err();
+    assert!(error.to_string().contains("bao_card.00aa.js"), "{error}");
 }

@@ -9,8 +9,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
-use bao_server::embed::OEmbed;
-use bao_server::import::{self, SourceRepository};
+use bao_server::http::embed::OEmbed;
+use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -20,7 +20,7 @@ const HOST: &str = "bao.test";
 fn router() -> (tempfile::TempDir, Router) {
     let (dir, db) = common::temp_db();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/content/exemples-fiches");
-    import::import_repository(&db, &SourceRepository::from_folder_name(&demo).unwrap()).unwrap();
+    sources::import(&db, &MultibaoRepository::from_folder_name(&demo).unwrap()).unwrap();
     let hostile = dir.path().join("tests-pieges");
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(
@@ -28,7 +28,7 @@ fn router() -> (tempfile::TempDir, Router) {
         "---\ntitle: \"</script><script>alert(1)</script>\"\n---\n\nTexte <!-- et --> fin.\n",
     )
     .unwrap();
-    import::import_repository(&db, &SourceRepository::from_folder_name(&hostile).unwrap()).unwrap();
+    sources::import(&db, &MultibaoRepository::from_folder_name(&hostile).unwrap()).unwrap();
     let search = common::search_index(&dir, &db);
     (dir, app(AppState { db, search, bundle: None, demo_dir: None }))
 }
@@ -120,7 +120,7 @@ async fn canonical_pages_carry_oembed_discovery_and_schema_org() {
     let (status, _, page) = get(&router, "/r/exemples-cercle-de-parole").await;
     assert_eq!(status, StatusCode::OK);
     let discovery = format!(
-        r#"<link rel="alternate" type="application/json+oembed" href="http://{HOST}/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole&amp;format=json""#
+        r#"<link rel="alternate" type="application/json+oembed" href="http://{HOST}/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole&#38;format=json""#
     );
     assert!(page.contains(&discovery), "{page}");
     // The discovery link leads to an answer.
@@ -177,7 +177,7 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     .await;
     assert!(
         page.contains(
-            r#"<bao-search network="onpassealacte" kind="video" placeholder="&quot;&gt;&lt;script&gt;">"#
+            r#"<bao-search network="onpassealacte" kind="video" placeholder="&#34;&#62;&#60;script&#62;">"#
         ),
         "{page}"
     );

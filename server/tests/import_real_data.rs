@@ -1,16 +1,17 @@
-//! The importer on the three real multiBàO repositories, as exported in shared/data.
+//! The importer on the three real multiBàO repositories, as exported in shared/data (tests that
+//! need them say so and skip when the data is absent).
 
 mod common;
 
 use bao_contract::Kind;
-use bao_server::db::ListFilter;
-use bao_server::import::{self, markdown};
-use common::{import, repository, temp_db};
+use bao_server::sources::{self, multibao::MultibaoRepository, text};
+use bao_server::store::ListFilter;
+use common::{import, temp_db};
 
 const FOLDERS: [&str; 3] =
     ["multibao-contributions", "onpassealacte-videos_initiatives", "lilianricaud-travail-en-reseau"];
 
-fn all_resources(db: &bao_server::db::Database) -> Vec<bao_contract::Resource> {
+fn all_resources(db: &bao_server::store::Database) -> Vec<bao_contract::Resource> {
     let mut resources = Vec::new();
     let mut after_id = None;
     loop {
@@ -28,6 +29,7 @@ fn all_resources(db: &bao_server::db::Database) -> Vec<bao_contract::Resource> {
 
 #[test]
 fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     let contributions = import(&db, "multibao-contributions");
     let videos = import(&db, "onpassealacte-videos_initiatives");
@@ -48,6 +50,7 @@ fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
 
 #[test]
 fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     for folder in FOLDERS {
         import(&db, folder);
@@ -55,7 +58,7 @@ fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
     for resource in all_resources(&db) {
         let title = &resource.title;
         assert!(!title.trim().is_empty(), "{} has no title", resource.id);
-        let folded = markdown::fold(title);
+        let folded = text::fold(title);
         assert!(
             !folded.starts_with("contribution multibao") && folded.trim() != "contribution",
             "placeholder title left on {}",
@@ -76,6 +79,7 @@ fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
 
 #[test]
 fn licences_are_found_and_kept() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     for folder in FOLDERS {
         import(&db, folder);
@@ -97,6 +101,7 @@ fn licences_are_found_and_kept() {
 
 #[test]
 fn nothing_executable_is_left_in_any_body() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     for folder in FOLDERS {
         import(&db, folder);
@@ -133,6 +138,7 @@ fn nothing_executable_is_left_in_any_body() {
 
 #[test]
 fn video_testimonies_are_recognised() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     import(&db, "onpassealacte-videos_initiatives");
     let page = db.list(&ListFilter { kind: Some(Kind::Video), limit: 100, ..ListFilter::default() }).unwrap();
@@ -145,6 +151,7 @@ fn video_testimonies_are_recognised() {
 
 #[test]
 fn reimport_is_idempotent() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     let first = import(&db, "lilianricaud-travail-en-reseau");
     let second = import(&db, "lilianricaud-travail-en-reseau");
@@ -156,6 +163,7 @@ fn reimport_is_idempotent() {
 
 #[test]
 fn networks_in_subfolders_are_separate_networks() {
+    skip_without_real_data!();
     let (_dir, db) = temp_db();
     import(&db, "multibao-contributions");
     let networks = db.networks().unwrap();
@@ -177,8 +185,8 @@ fn a_malformed_file_is_skipped_and_the_rest_lands() {
     std::fs::write(root.join("vide.md"), "  \n").unwrap();
     std::fs::write(root.join("yaml.md"), "---\ntitle: [non fermé\n---\n# Titre du H1\n\ntexte").unwrap();
     let (_db_dir, db) = temp_db();
-    let source = import::SourceRepository::from_folder_name(&root).unwrap();
-    let report = import::import_repository(&db, &source).unwrap();
+    let source = MultibaoRepository::from_folder_name(&root).unwrap();
+    let report = sources::import(&db, &source).unwrap();
     assert_eq!(report.stored.created, 2);
     let reasons: Vec<(&str, &str)> =
         report.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
@@ -191,9 +199,9 @@ fn a_malformed_file_is_skipped_and_the_rest_lands() {
 #[test]
 fn a_missing_folder_is_a_clear_error() {
     let (_dir, db) = temp_db();
-    let mut source = repository("lilianricaud-travail-en-reseau");
-    source.root = source.root.join("nope");
-    let error = import::import_repository(&db, &source).unwrap_err();
+    let missing = tempfile::tempdir().unwrap().path().join("tests-absent");
+    let source = MultibaoRepository::from_folder_name(&missing).unwrap();
+    let error = sources::import(&db, &source).unwrap_err();
     assert!(error.to_string().contains("n'est pas un dossier"));
     assert_eq!(db.resource_count().unwrap(), 0);
 }

@@ -11,9 +11,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::get;
 use bao_contract::{Problem, Provider, SearchResults, TestimonialList};
-use bao_server::db::Database;
-use bao_server::import::{self, SourceRepository};
-use bao_server::{AppState, app, posters};
+use bao_server::sources::posters;
+use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::store::Database;
+use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -90,8 +91,8 @@ fn write_repository(root: &Path, image_host: &str) {
     );
 }
 
-fn source(root: &Path) -> SourceRepository {
-    SourceRepository {
+fn source(root: &Path) -> MultibaoRepository {
+    MultibaoRepository {
         root: root.to_owned(),
         owner: "tests".into(),
         repo: "entretiens".into(),
@@ -118,7 +119,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-entretiens");
     write_repository(&repo, &image_host);
-    let report = import::import_repository(&db, &source(&repo)).unwrap();
+    let report = sources::import(&db, &source(&repo)).unwrap();
     let remarks = format!("{report}");
     assert!(remarks.contains("sous-titres jardin.es.vtt ignorés"), "{remarks}");
     assert!(remarks.contains("durée illisible « trois minutes »"), "{remarks}");
@@ -216,6 +217,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
 
 #[tokio::test]
 async fn the_real_interviews_are_testimonials_with_filters() {
+    skip_without_real_data!();
     let (dir, db) = common::temp_db();
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "lilianricaud-travail-en-reseau");
@@ -279,12 +281,12 @@ async fn a_script_url_is_never_a_player() {
             &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nTexte.\n"),
         );
     }
-    import::import_repository(&db, &source(&repo)).unwrap();
+    sources::import(&db, &source(&repo)).unwrap();
 
     // A row stored before the importer checked players is not served either.
-    let mut stale = bao_server::db::NewResource {
+    let mut stale = bao_server::store::NewResource {
         resource: db.resource("tests-front-0").unwrap().expect("imported as a fiche"),
-        video: Some(bao_server::db::NewVideo {
+        video: Some(bao_server::store::NewVideo {
             provider: Provider::Peertube,
             host_name: "%0aalert(1)".into(),
             embed_url: hostile[0].into(),

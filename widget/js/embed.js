@@ -3,7 +3,8 @@
  * Defines the <bao-*> custom elements at once (so space is reserved and the light-DOM fallback
  * stays readable), then loads the WebAssembly widget once, and mounts it into each element's
  * shadow root. Nothing here may throw into the host page: every failure leaves the fallback.
- * The server fills in the __BAO_…__ placeholders with content-hashed file names. */
+ * The server fills in __BAO_MODULES__ with the build's manifest: the modules, smallest first, each
+ * with its content-hashed glue and wasm files and the elements it defines. */
 (function () {
   "use strict";
   // Included twice (two snippets on one page): the first copy does the work.
@@ -12,24 +13,20 @@
 
   var script = document.currentScript;
   var base = new URL("./", (script && script.src) || location.href).href;
-  // Three builds of the widget, smallest first, with the elements each one has. A page loads
-  // the smallest that has every element it holds (or several, if elements arrive later).
-  var MODULES = {
-    card: ["__BAO_CARD_GLUE__", "__BAO_CARD_WASM__", ["bao-card"]],
-    media: ["__BAO_MEDIA_GLUE__", "__BAO_MEDIA_WASM__", ["bao-card", "bao-testimonials"]],
-    full: ["__BAO_GLUE__", "__BAO_WASM__", ["bao-card", "bao-testimonials", "bao-search"]],
-  };
-  var ORDER = ["card", "media", "full"];
+  // A page loads the smallest module that has every element it holds (or several, if elements
+  // arrive later). The last one has every element.
+  var MODULES = __BAO_MODULES__;
+  var ALL = MODULES[MODULES.length - 1];
   var loading = {};
 
-  function loadModule(name) {
+  function loadModule(module) {
+    var name = module.name;
     if (!loading[name]) {
-      var files = MODULES[name];
       if (typeof WebAssembly !== "object") {
         loading[name] = Promise.reject(new Error("WebAssembly n'est pas disponible dans ce navigateur"));
       } else {
-        loading[name] = import(base + "widget/" + files[0]).then(function (glue) {
-          return glue.default({ module_or_path: base + "widget/" + files[1] }).then(function () {
+        loading[name] = import(base + "widget/" + module.glue).then(function (glue) {
+          return glue.default({ module_or_path: base + "widget/" + module.wasm }).then(function () {
             return glue;
           });
         });
@@ -61,19 +58,19 @@
   // every element of the page.
   function moduleFor(name) {
     var has = function (module, element) {
-      return MODULES[module][2].indexOf(element) >= 0;
+      return module.elements.indexOf(element) >= 0;
     };
     var i;
-    for (i = 0; i < ORDER.length; i++) {
-      if (loading[ORDER[i]] && has(ORDER[i], name)) return ORDER[i];
+    for (i = 0; i < MODULES.length; i++) {
+      if (loading[MODULES[i].name] && has(MODULES[i], name)) return MODULES[i];
     }
-    var present = MODULES.full[2].filter(function (element) {
+    var present = ALL.elements.filter(function (element) {
       return element === name || document.querySelector(element);
     });
-    for (i = 0; i < ORDER.length; i++) {
-      if (present.every(has.bind(null, ORDER[i]))) return ORDER[i];
+    for (i = 0; i < MODULES.length; i++) {
+      if (present.every(has.bind(null, MODULES[i]))) return MODULES[i];
     }
-    return "full";
+    return ALL;
   }
 
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,

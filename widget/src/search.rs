@@ -358,6 +358,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         let found = state.with(|s| s.results.clone())?;
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
             let meta = format!("{} · {}", t.kind(hit.resource.kind), hit.resource.network.name);
+            let snippet = snippet_view(&hit);
             view! {
                 <li role="option" id=format!("bao-option-{index}") class="option" part="result"
                     class:active=move || state.with(|s| s.active) == Some(index)
@@ -365,7 +366,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                     on:click=move |_| choose(index)>
                     <span class="hit-title">{hit.resource.title}</span>
                     <span class="hit-meta">{meta}</span>
-                    <span class="hit-snippet">{snippet_view(&hit.snippet)}</span>
+                    <span class="hit-snippet">{snippet}</span>
                 </li>
             }
         });
@@ -467,53 +468,13 @@ fn dispatch_select(host: &Element, hit: &SearchHit, url: &str) -> bool {
     )
 }
 
-/// The server's snippet (escaped text with `<mark>`) rebuilt as text and `<mark>` nodes, so
-/// that no server string is ever parsed as HTML here.
-fn snippet_view(snippet: &str) -> impl IntoView + use<> {
-    snippet_parts(snippet)
+/// The snippet as text and `<mark>` nodes: no server string is ever parsed as HTML here.
+fn snippet_view(hit: &SearchHit) -> impl IntoView + use<> {
+    hit.snippet_runs()
         .into_iter()
-        .map(|(marked, text)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .map(|(marked, text)| {
+            let text = text.to_owned();
+            if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }
+        })
         .collect_view()
-}
-
-/// Splits a snippet into (highlighted?, text) runs, with entities decoded.
-fn snippet_parts(snippet: &str) -> Vec<(bool, String)> {
-    let mut parts = Vec::new();
-    for (index, piece) in snippet.split("<mark>").enumerate() {
-        let (marked, rest) = match piece.split_once("</mark>") {
-            Some((marked, rest)) if index > 0 => (Some(marked), rest),
-            _ => (None, piece),
-        };
-        if let Some(marked) = marked {
-            parts.push((true, unescape(marked)));
-        }
-        if !rest.is_empty() {
-            parts.push((false, unescape(rest)));
-        }
-    }
-    parts
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snippets_become_text_runs_never_markup() {
-        assert_eq!(
-            snippet_parts("a &lt;b&gt; <mark>gouv</mark>ernance &amp;&#x27;"),
-            vec![(false, "a <b> ".into()), (true, "gouv".into()), (false, "ernance &'".into())]
-        );
-        assert_eq!(snippet_parts("<mark>x</mark>"), vec![(true, "x".into())]);
-        assert_eq!(snippet_parts("&amp;lt;"), vec![(false, "&lt;".into())]);
-    }
 }

@@ -351,7 +351,7 @@ fn slide(
         } else {
             view! {
                 <button type="button" class="play" part="play" aria-label=video_label.clone() on:click=play.clone()>
-                    <img src=poster.clone() alt="" width="640" height="360" decoding="async" />
+                    <img src=poster.clone() alt="" width=bao_contract::POSTER_WIDTH height=bao_contract::POSTER_HEIGHT decoding="async" />
                     <span class="icon" aria-hidden="true">"▶"</span>
                 </button>
             }

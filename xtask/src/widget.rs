@@ -1,6 +1,6 @@
-//! `cargo xtask build-widget`: wasm32 builds of `widget/` (two modules, see [`MODULES`]) →
-//! wasm-bindgen → wasm-opt, into `target/widget-dist/` where the server picks the files up (it
-//! hashes their names itself).
+//! `cargo xtask build-widget`: wasm32 builds of `widget/` (the modules of [`MODULES`]) →
+//! wasm-bindgen → wasm-opt, into `target/widget-dist/` under content-hashed names, with their
+//! brotli files and `manifest.json`, the list the server reads and hands to `embed.js`.
 //!
 //! With a wasm32 standard library installed (a normal rustup), the ordinary build is used. Without
 //! one (these machines), Debian's `rustc-web` builds std from source: see shared notes.
@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
+use bao_contract::{WidgetManifest, WidgetModule};
+use sha2::{Digest, Sha256};
 
 use crate::{run, setup, wasm_exports};
 
@@ -24,13 +26,39 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
 ];
 
-/// The wasm modules of the bundle: the name wasm-bindgen gives its files, and the cargo features.
-/// A page loads the smallest one that has every element it holds (see `embed.js`): cards only,
-/// cards and the carousel, or everything (a search opens its results as cards).
-const MODULES: [(&str, &[&str]); 3] = [
-    ("bao_card", &["--no-default-features"]),
-    ("bao_media", &["--no-default-features", "--features", "testimonials"]),
-    ("bao_widget", &["--features", "search,testimonials"]),
+/// A wasm module of the bundle.
+struct Module {
+    /// What the manifest calls it.
+    name: &'static str,
+    /// The name wasm-bindgen gives its files.
+    file_stem: &'static str,
+    features: &'static [&'static str],
+    /// The custom elements those features compile in.
+    elements: &'static [&'static str],
+}
+
+/// The wasm modules of the bundle, smallest first. A page loads the smallest one that has every
+/// element it holds (see `embed.js`): cards only, cards and the carousel, or everything (a search
+/// opens its results as cards).
+const MODULES: [Module; 3] = [
+    Module {
+        name: "card",
+        file_stem: "bao_card",
+        features: &["--no-default-features"],
+        elements: &["bao-card"],
+    },
+    Module {
+        name: "media",
+        file_stem: "bao_media",
+        features: &["--no-default-features", "--features", "testimonials"],
+        elements: &["bao-card", "bao-testimonials"],
+    },
+    Module {
+        name: "full",
+        file_stem: "bao_widget",
+        features: &["--features", "search,testimonials"],
+        elements: &["bao-card", "bao-testimonials", "bao-search"],
+    },
 ];
 
 /// Builds the bundle and returns the folder holding it.
@@ -39,13 +67,39 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(&out_dir)?;
     setup::wasm_bindgen_cli(root)?;
     setup::node_modules(root)?;
-    for (name, features) in MODULES {
-        build_module(root, &out_dir, name, features)?;
-        precompress(&out_dir, &[format!("{name}.js"), format!("{name}_bg.wasm")])?;
+    // Files of earlier builds go: the manifest names only this build's.
+    for entry in std::fs::read_dir(&out_dir)?.flatten() {
+        std::fs::remove_file(entry.path()).ok();
     }
+    let mut manifest = WidgetManifest { modules: Vec::new() };
+    for module in &MODULES {
+        build_module(root, &out_dir, module.file_stem, module.features)?;
+        let glue = hashed(&out_dir, &format!("{}.js", module.file_stem))?;
+        let wasm = hashed(&out_dir, &format!("{}_bg.wasm", module.file_stem))?;
+        precompress(&out_dir, &[glue.clone(), wasm.clone()])?;
+        manifest.modules.push(WidgetModule {
+            name: module.name.into(),
+            glue,
+            wasm,
+            elements: module.elements.iter().map(|element| (*element).to_owned()).collect(),
+        });
+    }
+    std::fs::write(out_dir.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
     // The loader, minified; its `/*!` licence header stays.
     minify_js(root, &root.join("widget/js/embed.js"), &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
     Ok(out_dir)
+}
+
+/// Renames `dir/file` to `stem.{hash}.ext`, the hash of its bytes, and returns the new name: a
+/// file's name changes when and only when its content does, so it can be cached for ever.
+fn hashed(dir: &Path, file: &str) -> anyhow::Result<String> {
+    let bytes = std::fs::read(dir.join(file))?;
+    let digest = Sha256::digest(&bytes);
+    let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    let (stem, extension) = file.rsplit_once('.').unwrap_or((file, ""));
+    let name = format!("{stem}.{hash}.{extension}");
+    std::fs::rename(dir.join(file), dir.join(&name))?;
+    Ok(name)
 }
 
 /// Writes `{file}.br` beside each file, at brotli's best quality: the server sends it to browsers

@@ -12,6 +12,11 @@ pub const MAX_PAGE_LIMIT: u32 = 100;
 /// Page size when the client does not ask for one.
 pub const DEFAULT_PAGE_LIMIT: u32 = 20;
 
+/// Size of a testimony's poster, in CSS pixels: the server resizes fetched posters to fit it and
+/// draws placeholders at it; the carousel reserves it. 16:9, and 640 keeps a poster near 40 KB.
+pub const POSTER_WIDTH: u32 = 640;
+pub const POSTER_HEIGHT: u32 = 360;
+
 /// What a resource is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -189,9 +194,50 @@ pub struct SearchResults {
 pub struct SearchHit {
     /// The resource as lists give it (without its body).
     pub resource: Resource,
-    /// The passage that matched, as HTML in which only `<mark>` is markup: everything else is
-    /// escaped. The summary's beginning when no passage matched (empty queries).
+    /// The passage that matched, as plain text (never markup); the summary's beginning when no
+    /// passage matched (empty queries).
     pub snippet: String,
+    /// Where the query's words are in `snippet`, in order and not overlapping.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<Highlight>,
+}
+
+/// A highlighted run of a snippet: byte offsets `[start, end)` of its UTF-8 text, as Meilisearch
+/// gives match positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl SearchHit {
+    /// The snippet cut into runs, each with whether it is highlighted. Ranges that do not fall on
+    /// character boundaries, overlap or run past the end are ignored rather than trusted.
+    pub fn snippet_runs(&self) -> Vec<(bool, &str)> {
+        let text = self.snippet.as_str();
+        let mut runs = Vec::new();
+        let mut at = 0;
+        for highlight in &self.highlights {
+            let (start, end) = (highlight.start as usize, highlight.end as usize);
+            if start < at
+                || end <= start
+                || !text.is_char_boundary(start)
+                || !text.is_char_boundary(end)
+                || end > text.len()
+            {
+                continue;
+            }
+            if start > at {
+                runs.push((false, &text[at..start]));
+            }
+            runs.push((true, &text[start..end]));
+            at = end;
+        }
+        if at < text.len() {
+            runs.push((false, &text[at..]));
+        }
+        runs
+    }
 }
 
 /// Facet counts of a search.
@@ -379,6 +425,27 @@ pub struct TestimonialList {
     pub items: Vec<Testimonial>,
 }
 
+/// `manifest.json` of the built widget, written by `cargo xtask build-widget` and read by the
+/// server, which hands the list to `embed.js`: the one list of the wasm modules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetManifest {
+    /// Smallest first: a page loads the first module that has every element it holds.
+    pub modules: Vec<WidgetModule>,
+}
+
+/// One wasm build of the widget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetModule {
+    /// `card`, `media`, `full`.
+    pub name: String,
+    /// The JS glue's content-hashed file name, under `/widget/`.
+    pub glue: String,
+    /// The wasm's content-hashed file name, under `/widget/`.
+    pub wasm: String,
+    /// The custom elements it defines (`bao-card`…).
+    pub elements: Vec<String>,
+}
+
 /// An RFC 9457 problem details body (`application/problem+json`), the shape of every API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
@@ -437,6 +504,28 @@ mod tests {
         for (provider, url) in hostile {
             assert!(!is_safe_player_url(provider, url), "{url}");
         }
+    }
+
+    #[test]
+    fn snippets_cut_into_runs_and_bad_ranges_are_ignored() {
+        let resource: Resource = serde_json::from_value(serde_json::json!({
+            "id": "a", "kind": "fiche", "title": "T", "network": {"id": "n", "name": "N"},
+            "licence": {"label": "L"}, "source_url": "s", "lang": "fr"
+        }))
+        .unwrap();
+        let range = |start, end| Highlight { start, end };
+        let hit = |highlights| SearchHit {
+            resource: resource.clone(),
+            snippet: "a <b> gouvernance é".into(),
+            highlights,
+        };
+        assert_eq!(
+            hit(vec![range(6, 10)]).snippet_runs(),
+            [(false, "a <b> "), (true, "gouv"), (false, "ernance é")]
+        );
+        // Overlapping, empty, past the end, inside a character: ignored.
+        let bad = vec![range(0, 1), range(0, 2), range(3, 3), range(18, 19), range(17, 40)];
+        assert_eq!(hit(bad).snippet_runs(), [(true, "a"), (false, " <b> gouvernance é")]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bao_contract::{FacetCount, Facets, Kind, Resource, SearchHit, SearchResults};
+use bao_contract::{FacetCount, Facets, Highlight, Kind, Resource, SearchHit, SearchResults};
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -21,7 +21,7 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
-use crate::db::{Database, DbError};
+use crate::store::{Database, DbError};
 
 /// Bumped whenever the schema or the analysis changes: an index built by another version is
 /// rebuilt at start instead of being read wrongly.
@@ -302,14 +302,14 @@ impl SearchIndex {
             let stored: TantivyDocument = searcher.doc(address)?;
             let json = stored.get_first(fields.doc).and_then(|value| value.as_str()).unwrap_or_default();
             let resource: Resource = serde_json::from_str(json)?;
-            let snippet = match &highlighter {
+            let (snippet, highlights) = match &highlighter {
                 Some([summary, body]) => {
                     let body_text = || stored.get_first(fields.body).and_then(|value| value.as_str());
                     snippet(summary.as_ref(), body.as_ref(), &resource.summary, body_text)
                 }
-                None => plain_snippet(&resource.summary),
+                None => (plain_snippet(&resource.summary), Vec::new()),
             };
-            items.push(SearchHit { resource, snippet });
+            items.push(SearchHit { resource, snippet, highlights });
         }
         let next_offset = request.offset + items.len();
         let next_cursor =
@@ -440,34 +440,39 @@ fn with_filters(filters: Vec<Box<dyn Query>>, text: Option<Box<dyn Query>>) -> B
     if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) }
 }
 
-/// The passage that matched: in the summary if it did, else in the body, else the summary.
+/// The passage that matched, with where the words are: in the summary if it did, else in the
+/// body, else the summary's beginning.
 fn snippet<'a>(
     summary: Option<&SnippetGenerator>,
     body: Option<&SnippetGenerator>,
     summary_text: &str,
     body_text: impl FnOnce() -> Option<&'a str>,
-) -> String {
+) -> (String, Vec<Highlight>) {
     let in_summary = summary.map(|generator| generator.snippet(summary_text)).filter(|s| !s.is_empty());
     let found = in_summary.or_else(|| {
         let text = body_text()?;
         body.map(|generator| generator.snippet(text)).filter(|s| !s.is_empty())
     });
     match found {
-        Some(mut snippet) => {
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            snippet.to_html()
+        Some(snippet) => {
+            let highlights = snippet
+                .highlighted()
+                .iter()
+                .map(|range| Highlight { start: range.start as u32, end: range.end as u32 })
+                .collect();
+            (snippet.fragment().to_owned(), highlights)
         }
-        None => plain_snippet(summary_text),
+        None => (plain_snippet(summary_text), Vec::new()),
     }
 }
 
-/// The beginning of a summary, escaped.
+/// The beginning of a summary.
 fn plain_snippet(summary: &str) -> String {
     let mut cut: String = summary.chars().take(SNIPPET_CHARS).collect();
     if cut.len() < summary.len() {
         cut.push('…');
     }
-    crate::pages::escape(&cut)
+    cut
 }
 
 /// The network facet carries the network's name after a tab, so that counts need no lookup.
@@ -580,17 +585,18 @@ mod tests {
     }
 
     #[test]
-    fn snippets_escape_everything_but_mark() {
+    fn snippets_are_text_with_the_words_located() {
         let (_, fields) = Fields::schema();
         let words = query_words("script ");
         let terms = words.iter().filter_map(|w| w.stem.clone()).map(|s| (s, 1.0)).collect();
         let summary = SnippetGenerator::new(terms, analysis::stemmed_analyzer(), fields.summary, 100);
         let body = SnippetGenerator::new(BTreeMap::new(), analysis::stemmed_analyzer(), fields.body, 100);
-        let html = snippet(Some(&summary), Some(&body), "<script>alert(1)</script> un script", || None);
-        assert_eq!(
-            html,
-            "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; un <mark>script</mark>"
-        );
-        assert_eq!(plain_snippet("<b>"), "&lt;b&gt;");
+        let text = "<script>alert(1)</script> un script";
+        let (snippet, highlights) = snippet(Some(&summary), Some(&body), text, || None);
+        assert_eq!(snippet, text, "plain text, never escaped or marked up");
+        let marked: Vec<&str> =
+            highlights.iter().map(|h| &snippet[h.start as usize..h.end as usize]).collect();
+        assert_eq!(marked, ["script", "script", "script"]);
+        assert_eq!(plain_snippet("<b>"), "<b>");
     }
 }

@@ -1,22 +1,17 @@
-//! Posters of filmed testimonies: fetched once by the server from where the source points
-//! (type- and size-checked, resized to what the carousel shows, kept as JPEG), or drawn as a
-//! placeholder bearing the title, so that a visitor's browser asks nothing of a video host
-//! before they press play.
+//! Posters of filmed testimonies, fetched once by the server from where the source points
+//! (type- and size-checked, resized to what the carousel shows, kept as JPEG), so that a
+//! visitor's browser asks nothing of a video host before they press play.
 
 use std::io::Cursor;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use bao_contract::{POSTER_HEIGHT, POSTER_WIDTH};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{ImageFormat, ImageReader, Limits};
 
-use crate::db::{Database, DbError};
-
-/// The carousel shows posters at most this large (16:9, CSS pixels at 2× for sharp screens
-/// would be 1280: 640 keeps a poster near 40 KB, the weight of a slow phone's first screen).
-pub const POSTER_WIDTH: u32 = 640;
-pub const POSTER_HEIGHT: u32 = 360;
+use crate::store::{Database, DbError};
 
 /// Largest download accepted: thumbnails are a few hundred KB, anything bigger is not one.
 const MAX_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;
@@ -147,49 +142,6 @@ pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
     Ok((jpeg, rgb.width(), rgb.height()))
 }
 
-/// Characters per line of the placeholder's title, and lines at most.
-const PLACEHOLDER_LINE_CHARS: usize = 30;
-const PLACEHOLDER_LINES: usize = 3;
-
-/// A poster drawn from the title: a dark panel (white text on it passes WCAG AA), the title on up
-/// to three lines, and a play sign. Its colour comes from the title, so neighbouring slides differ.
-pub fn placeholder_svg(title: &str) -> String {
-    const BACKGROUNDS: [&str; 4] = ["#1f4e5f", "#4a3b6b", "#2f5d3a", "#6b3b2f"];
-    let hue = title.bytes().fold(0usize, |sum, byte| sum.wrapping_mul(31).wrapping_add(byte as usize));
-    let background = BACKGROUNDS[hue % BACKGROUNDS.len()];
-    let mut lines: Vec<String> = vec![String::new()];
-    for word in title.split_whitespace() {
-        let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > PLACEHOLDER_LINE_CHARS {
-            lines.push(word.to_owned());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    if lines.len() > PLACEHOLDER_LINES {
-        lines.truncate(PLACEHOLDER_LINES);
-        lines[PLACEHOLDER_LINES - 1].push('…');
-    }
-    let first_y = 250 - 40 * (lines.len() as i32 - 1);
-    let text: String = lines
-        .iter()
-        .enumerate()
-        .map(|(index, line)| {
-            format!(
-                r##"<text x="40" y="{}" font-family="sans-serif" font-size="32" fill="#fff">{}</text>"##,
-                first_y + 40 * index as i32,
-                crate::pages::escape(line)
-            )
-        })
-        .collect();
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{POSTER_WIDTH}" height="{POSTER_HEIGHT}" viewBox="0 0 {POSTER_WIDTH} {POSTER_HEIGHT}"><rect width="100%" height="100%" fill="{background}"/><circle cx="570" cy="70" r="36" fill="#ffffff33"/><path d="M558 50 L558 90 L592 70 Z" fill="#fff"/>{text}</svg>"##
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,16 +173,5 @@ mod tests {
         assert!(resize(&truncated).is_err());
         let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
         assert!(resize(gif).is_err());
-    }
-
-    #[test]
-    fn placeholders_escape_and_wrap_the_title() {
-        let svg = placeholder_svg(
-            "<script>alert(1)</script> & un titre bien plus long que la ligne, qui continue encore et encore",
-        );
-        assert!(!svg.contains("<script>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;"));
-        assert_eq!(svg.matches("<text").count(), 3);
-        assert!(svg.contains('…'));
     }
 }

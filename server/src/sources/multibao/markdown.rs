@@ -1,22 +1,13 @@
 //! Markdown of the commons: reading titles, summaries and images out of it, and rendering it to
-//! HTML that is safe to insert in anyone's page (allowlist sanitiser: no script, no event handler,
-//! no `javascript:` URL, iframes only from known video hosts).
+//! HTML that the shared sanitiser makes safe to insert in anyone's page.
 
 use std::borrow::Cow;
 
-use ammonia::{Url, UrlRelative};
+use ammonia::Url;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// Hosts whose players may be embedded as iframes.
-const VIDEO_HOSTS: &[&str] = &[
-    "player.vimeo.com",
-    "www.youtube-nocookie.com",
-    "www.youtube.com",
-    "youtube.com",
-    "framatube.org",
-    "peertube.fr",
-    "tube.aquilenet.fr",
-];
+use crate::sources::sanitize::sanitize;
+use crate::sources::text::{collapse_whitespace, fold};
 
 fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -177,92 +168,6 @@ pub fn render_safe_html(markdown: &str, base: Option<&Url>) -> String {
     sanitize(&raw_html, base)
 }
 
-/// The allowlist sanitiser applied to every body before it is stored.
-pub fn sanitize(html: &str, base: Option<&Url>) -> String {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_tags(["iframe", "figure", "figcaption"])
-        .add_tag_attributes("iframe", ["src", "width", "height", "title", "allowfullscreen"])
-        .set_tag_attribute_value("iframe", "loading", "lazy")
-        .set_tag_attribute_value("img", "loading", "lazy")
-        .set_tag_attribute_value("img", "decoding", "async")
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .attribute_filter(|element, attribute, value| {
-            if element == "iframe" && attribute == "src" {
-                return allowed_player_url(value).map(Cow::Owned);
-            }
-            Some(Cow::Borrowed(value))
-        });
-    builder.url_relative(match base {
-        Some(base) => UrlRelative::RewriteWithBase(base.clone()),
-        None => UrlRelative::Deny,
-    });
-    let cleaned = builder.clean(html).to_string();
-    remove_empty_iframes(&cleaned)
-}
-
-/// The player URL to embed, or `None` when the host is not a known video host. YouTube is
-/// moved to its no-cookie domain.
-fn allowed_player_url(src: &str) -> Option<String> {
-    let src = if src.starts_with("//") { format!("https:{src}") } else { src.to_owned() };
-    let mut url = Url::parse(&src).ok()?;
-    if url.scheme() != "https" && url.scheme() != "http" {
-        return None;
-    }
-    let host = url.host_str()?.to_owned();
-    if !VIDEO_HOSTS.contains(&host.as_str()) {
-        return None;
-    }
-    if host.ends_with("youtube.com") && host != "www.youtube-nocookie.com" {
-        url.set_host(Some("www.youtube-nocookie.com")).ok()?;
-    }
-    url.set_scheme("https").ok()?;
-    Some(url.into())
-}
-
-/// Removes the iframes whose `src` the sanitiser dropped: an empty frame is only a blank box.
-fn remove_empty_iframes(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<iframe") {
-        let Some(tag_end) = rest[start..].find('>') else {
-            break;
-        };
-        let Some(close) = rest[start..].find("</iframe>") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let frame = &rest[start..start + close + "</iframe>".len()];
-        if rest[start..start + tag_end].contains(" src=") {
-            out.push_str(frame);
-        }
-        rest = &rest[start + frame.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Lowercase, accents removed: for comparing headings and placeholder titles.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
-}
-
-pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Concatenates the text of events up to the end tag that `is_end` recognises.
 fn collect_text<'a>(
     events: &mut impl Iterator<Item = Event<'a>>,
@@ -342,10 +247,5 @@ mod tests {
         let base = Url::parse("https://github.com/o/r/blob/master/dir/").unwrap();
         let html = render_safe_html("[voir](autre.md) ![img](media/a.png)", Some(&base));
         assert!(html.contains("href=\"https://github.com/o/r/blob/master/dir/autre.md\""), "{html}");
-    }
-
-    #[test]
-    fn folds_accents_and_case() {
-        assert_eq!(fold("Contribution multiBàO"), "contribution multibao");
     }
 }

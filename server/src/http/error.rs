@@ -1,15 +1,18 @@
-//! Errors at the HTTP boundary: every API failure becomes an RFC 9457 problem details body with
-//! the right status; server-side details are logged, never sent.
+//! Errors at the HTTP boundary: every failure becomes an RFC 9457 problem details body with the
+//! right status — including what axum rejects before a handler runs, through the [`ApiQuery`] and
+//! [`ApiPath`] extractors; server-side details are logged, never sent.
 
 use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bao_contract::Problem;
 
-use crate::db::DbError;
 use crate::search::SearchError;
+use crate::store::DbError;
 
-/// What can go wrong while answering an API request.
+/// What can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The client asked for something that does not exist.
@@ -18,6 +21,9 @@ pub enum ApiError {
     /// The client sent a malformed request.
     #[error("{0}")]
     BadRequest(String),
+    /// The client asked for something this server does not do (an oEmbed format other than JSON).
+    #[error("{0}")]
+    NotImplemented(String),
     /// The server failed; the client is told nothing more.
     #[error("storage: {0}")]
     Storage(#[from] DbError),
@@ -25,6 +31,8 @@ pub enum ApiError {
     Search(#[from] SearchError),
     #[error("background task: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error("page template: {0}")]
+    Template(#[from] askama::Error),
     /// The widget bundle was not built before the server started.
     #[error("the widget bundle is not available")]
     BundleMissing,
@@ -35,8 +43,9 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) => {
+            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) | ApiError::Template(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }
@@ -46,19 +55,43 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let detail = match &self {
-            ApiError::NotFound(detail) | ApiError::BadRequest(detail) => Some(detail.clone()),
+        let detail = match self {
+            ApiError::NotFound(detail) | ApiError::BadRequest(detail) | ApiError::NotImplemented(detail) => {
+                Some(detail)
+            }
             ApiError::BundleMissing => {
                 Some("Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into())
             }
-            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) => {
-                tracing::error!(error = %self, "request failed");
+            server_side => {
+                tracing::error!(error = %server_side, "request failed");
                 None
             }
         };
         problem_response(status, detail)
     }
 }
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(format!("Paramètres invalides : {}", rejection.body_text()))
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::BadRequest(format!("Adresse invalide : {}", rejection.body_text()))
+    }
+}
+
+/// axum's `Query`, rejecting as a problem.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// axum's `Path`, rejecting as a problem (a path that is not UTF-8, like `%ff`, is one).
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 /// A problem details response for `status`, with the status's reason as title.
 pub fn problem_response(status: StatusCode, detail: Option<String>) -> Response {

@@ -1,20 +1,18 @@
-//! Import of a multiBàO Markdown git repository folder, as such repositories really are, into the
-//! database: every file becomes a resource or is skipped with a reason; the whole import lands in
-//! one transaction or not at all.
+//! The multiBàO Markdown repository, read as such repositories really are: every Markdown file
+//! becomes a resource or is skipped with a reason.
 
 pub mod frontmatter;
-pub mod licence;
 pub mod markdown;
-pub mod video;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Database, DbError, NewCaptions, NewResource, NewVideo, StoreOutcome};
+use super::text::{collapse_whitespace, fold};
+use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
+use crate::store::{NewCaptions, NewResource, NewVideo};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
 const IMPORTER_VERSION: &str = "multibao-markdown-3";
@@ -34,7 +32,7 @@ const NON_RESOURCE_FOLDERS: &[&str] = &["pages", "media", "assets", "_layouts", 
 
 /// Where a repository comes from and how to read it.
 #[derive(Debug, Clone)]
-pub struct SourceRepository {
+pub struct MultibaoRepository {
     /// The folder holding the repository's files.
     pub root: PathBuf,
     /// Repository owner on its forge (`multibao`), which is also the default network.
@@ -47,12 +45,12 @@ pub struct SourceRepository {
     pub subfolder_networks: Option<String>,
 }
 
-impl SourceRepository {
+impl MultibaoRepository {
     /// Reads `owner` and `repo` from a folder named `owner-repo` (as in `shared/data/multibao`).
-    pub fn from_folder_name(root: &Path) -> Option<SourceRepository> {
+    pub fn from_folder_name(root: &Path) -> Option<MultibaoRepository> {
         let name = root.file_name()?.to_str()?;
         let (owner, repo) = name.split_once('-')?;
-        (!owner.is_empty() && !repo.is_empty()).then(|| SourceRepository {
+        (!owner.is_empty() && !repo.is_empty()).then(|| MultibaoRepository {
             root: root.to_owned(),
             owner: owner.to_owned(),
             repo: repo.to_owned(),
@@ -62,71 +60,16 @@ impl SourceRepository {
     }
 }
 
-/// A file that was not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
-
-/// What an import did.
-#[derive(Debug, Default, Clone)]
-pub struct ImportReport {
-    pub stored: StoreOutcome,
-    pub skipped: Vec<Skipped>,
-    /// Files imported with a remark (front matter that was not valid YAML…).
-    pub warnings: Vec<Skipped>,
-}
-
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let StoreOutcome { created, updated, unchanged } = self.stored;
-        writeln!(
-            f,
-            "{created} ressource(s) ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {} fichier(s) ignoré(s).",
-            self.skipped.len()
-        )?;
-        for skipped in &self.skipped {
-            writeln!(f, "  ignoré : {} — {}", skipped.path, skipped.reason)?;
-        }
-        for warning in &self.warnings {
-            writeln!(f, "  remarque : {} — {}", warning.path, warning.reason)?;
-        }
-        Ok(())
+impl Source for MultibaoRepository {
+    fn read(&self) -> Result<Batch, SourceError> {
+        read_repository(self)
     }
 }
 
-/// Why an import could not run at all. (A bad file is skipped instead, see [`Skipped`].)
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("impossible de lire le dossier {path}: {source}")]
-    Unreadable { path: PathBuf, source: std::io::Error },
-    #[error("{0} n'est pas un dossier")]
-    NotADirectory(PathBuf),
-    #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
-    Database(#[from] DbError),
-}
-
-/// The resources read from a repository, not yet stored.
-#[derive(Debug, Default)]
-pub struct ReadRepository {
-    pub networks: Vec<NetworkRef>,
-    pub resources: Vec<NewResource>,
-    pub skipped: Vec<Skipped>,
-    pub warnings: Vec<Skipped>,
-}
-
-/// Reads a repository and stores what it holds, atomically.
-pub fn import_repository(db: &Database, source: &SourceRepository) -> Result<ImportReport, ImportError> {
-    let read = read_repository(source)?;
-    let stored = db.store_import(&read.networks, &read.resources)?;
-    Ok(ImportReport { stored, skipped: read.skipped, warnings: read.warnings })
-}
-
 /// Reads every Markdown file of a repository into resources.
-pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, ImportError> {
+fn read_repository(source: &MultibaoRepository) -> Result<Batch, SourceError> {
     if !source.root.is_dir() {
-        return Err(ImportError::NotADirectory(source.root.clone()));
+        return Err(SourceError::NotADirectory(source.root.clone()));
     }
     let mut files = Vec::new();
     collect_markdown_files(&source.root, &source.root, &mut files)?;
@@ -149,7 +92,7 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
             )),
         };
     let repository_licence = repository_licence(&source.root, &readme_text);
-    let mut read = ReadRepository { networks: vec![owner_network.clone()], ..ReadRepository::default() };
+    let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
 
     for relative in files {
         let path_text = relative.to_string_lossy().replace('\\', "/");
@@ -188,8 +131,8 @@ pub fn read_repository(source: &SourceRepository) -> Result<ReadRepository, Impo
     Ok(read)
 }
 
-fn collect_markdown_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
-    let unreadable = |source| ImportError::Unreadable { path: dir.to_owned(), source };
+fn collect_markdown_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
+    let unreadable = |source| SourceError::Unreadable { path: dir.to_owned(), source };
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let path = entry.path();
@@ -219,7 +162,7 @@ fn non_resource_reason(relative: &Path) -> Option<&'static str> {
         .then_some("page du site ou média, pas une ressource")
 }
 
-fn network_of(source: &SourceRepository, relative: &Path, owner: &NetworkRef) -> NetworkRef {
+fn network_of(source: &MultibaoRepository, relative: &Path, owner: &NetworkRef) -> NetworkRef {
     let mut components = relative.components().map(|c| c.as_os_str().to_string_lossy());
     let (Some(parent), Some(folder), Some(_file)) = (components.next(), components.next(), components.next())
     else {
@@ -250,7 +193,7 @@ fn repository_licence(root: &Path, readme: &str) -> Option<Licence> {
 }
 
 struct FileContext<'a> {
-    source: &'a SourceRepository,
+    source: &'a MultibaoRepository,
     relative_path: &'a str,
     network: NetworkRef,
     repository_licence: Option<&'a Licence>,
@@ -274,7 +217,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .unwrap_or_else(|| title_from_path(context.relative_path));
     // The card shows the title itself: drop the H1 that repeats it from the body.
     let body_without_title: String = match &h1 {
-        Some((text, range)) if markdown::fold(text) == markdown::fold(&title) => {
+        Some((text, range)) if fold(text) == fold(&title) => {
             format!("{}{}", &body[..range.start], &body[range.end..])
         }
         _ => body.to_string(),
@@ -288,7 +231,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .map(str::to_owned)
         .or_else(|| markdown::section_paragraph(&body, "En une phrase"))
         .or_else(|| markdown::first_paragraph(&body_without_title))
-        .map(|text| truncate_words(&markdown::collapse_whitespace(&text), SUMMARY_MAX_CHARS))
+        .map(|text| truncate_words(&collapse_whitespace(&text), SUMMARY_MAX_CHARS))
         .unwrap_or_default();
 
     let image = document
@@ -307,7 +250,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         Kind::Fiche
     });
 
-    let SourceRepository { owner, repo, .. } = context.source;
+    let MultibaoRepository { owner, repo, .. } = context.source;
     let path = context.relative_path;
     let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let base = Url::parse(&format!("https://github.com/{owner}/{repo}/blob/master/{folder}/")).ok();
@@ -464,17 +407,8 @@ fn testimony_video(
     }
 }
 
-/// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
-/// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
-/// browser would fetch it from a third party.
-pub fn is_fetchable(url: &str) -> bool {
-    url.starts_with("https://")
-        || url.starts_with("http://")
-        || (url.starts_with('/') && !url.starts_with("//"))
-}
-
 /// Reads a file named by a testimony, inside its repository only.
-fn read_sidecar(source: &SourceRepository, folder: &Path, name: &str) -> Result<String, String> {
+fn read_sidecar(source: &MultibaoRepository, folder: &Path, name: &str) -> Result<String, String> {
     let root = source.root.canonicalize().map_err(|e| e.to_string())?;
     let path = root.join(folder).join(name).canonicalize().map_err(|_| "fichier introuvable".to_owned())?;
     if !path.starts_with(&root) {
@@ -492,7 +426,7 @@ fn read_sidecar(source: &SourceRepository, folder: &Path, name: &str) -> Result<
 fn plain_paragraphs(text: &str) -> String {
     text.replace("\r\n", "\n")
         .split("\n\n")
-        .map(markdown::collapse_whitespace)
+        .map(collapse_whitespace)
         .filter(|paragraph| !paragraph.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -529,7 +463,7 @@ fn language_label(lang: &str) -> String {
 }
 
 fn is_placeholder_title(title: &str) -> bool {
-    PLACEHOLDER_TITLES.contains(&markdown::fold(title.trim()).as_str())
+    PLACEHOLDER_TITLES.contains(&fold(title.trim()).as_str())
 }
 
 /// The file name without folder or extension.
@@ -542,20 +476,6 @@ fn title_from_path(path: &str) -> String {
     let words = title_stem(path).replace(['_', '-'], " ");
     let mut chars = words.trim().chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// Lowercase ASCII letters, digits and single dashes.
-pub fn slugify(text: &str) -> String {
-    let folded = markdown::fold(text);
-    let mut slug = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_owned()
 }
 
 fn truncate_words(text: &str, max_chars: usize) -> String {
@@ -586,11 +506,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_and_titles_from_paths() {
-        assert_eq!(
-            slugify("videos_initiatives-rompre_isolement/Club des aînés"),
-            "videos-initiatives-rompre-isolement-club-des-aines"
-        );
+    fn titles_from_paths() {
         assert_eq!(title_from_path("a/club_des_aines.md"), "Club des aines");
         assert!(is_placeholder_title("Contribution multiBàO"));
         assert!(is_placeholder_title(" contribution multibao "));

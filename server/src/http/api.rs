@@ -2,8 +2,7 @@
 //! posters and captions), read-only and open to any origin.
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
@@ -14,18 +13,20 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
+use super::error::{ApiError, ApiPath, ApiQuery};
+use super::links;
+use super::placeholder::placeholder_svg;
 use crate::AppState;
-use crate::db::{Database, ListFilter, StoredPoster, TestimonialFilter};
-use crate::error::ApiError;
 use crate::search::SearchRequest;
+use crate::store::{Database, ListFilter, StoredPoster, TestimonialFilter};
 
-/// `GET /api/v1/resources/{id}`.
+/// `GET /api/v1/resources/{id}`; an id the resource had before gives the resource of today.
 pub async fn resource(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Resource>, ApiError> {
     let lookup_id = id.clone();
-    match state.query(move |db| db.resource(&lookup_id)).await? {
+    match state.query(move |db| db.resource_by_any_id(&lookup_id)).await? {
         Some(resource) => Ok(Json(resource)),
         None => Err(ApiError::NotFound(format!("Aucune ressource n'a l'identifiant « {id} »."))),
     }
@@ -102,9 +103,8 @@ impl SearchParams {
 /// `GET /api/v1/search?q=&network=&tag=&kind=&licence=&cursor=&limit=`.
 pub async fn search(
     State(state): State<AppState>,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
-    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let request = params.request()?;
     let index = state.search.clone();
     let mut results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
@@ -123,21 +123,23 @@ pub struct TestimonialParams {
 /// `GET /api/v1/testimonials?network=&tag=&limit=`: filmed testimonies with their videos.
 pub async fn testimonials(
     State(state): State<AppState>,
-    params: Result<Query<TestimonialParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<TestimonialParams>,
 ) -> Result<Json<TestimonialList>, ApiError> {
-    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let filter = TestimonialFilter {
         id: None,
         network: non_empty(params.network),
         tag: non_empty(params.tag),
         limit: parse_limit(params.limit.as_deref())?,
     };
-    let items = state.query(move |db| db.testimonials(&filter)).await?;
-    Ok(Json(TestimonialList { items }))
+    let stored = state.query(move |db| db.testimonials(&filter)).await?;
+    Ok(Json(TestimonialList { items: stored.into_iter().map(links::testimonial).collect() }))
 }
 
 /// `GET /api/v1/testimonials/{id}/poster`: the cached poster, or a placeholder with the title.
-pub async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn poster(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let lookup_id = id.clone();
     let Some((title, poster)) = state.query(move |db| db.poster(&lookup_id)).await? else {
         return Err(ApiError::NotFound(format!("Aucun témoignage filmé n'a l'identifiant « {id} ».")));
@@ -154,7 +156,7 @@ pub async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> Re
                 (header::CACHE_CONTROL, "public, max-age=300"),
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
             ],
-            crate::posters::placeholder_svg(&title),
+            placeholder_svg(&title)?,
         )
             .into_response(),
     })
@@ -163,7 +165,7 @@ pub async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> Re
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
 pub async fn captions(
     State(state): State<AppState>,
-    Path((id, lang)): Path<(String, String)>,
+    ApiPath((id, lang)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let message = format!("Pas de sous-titres « {lang} » pour « {id} ».");
     match state.query(move |db| db.captions(&id, &lang)).await? {
@@ -211,9 +213,8 @@ fn bad_cursor() -> ApiError {
 /// `GET /api/v1/resources?network=&tag=&kind=&cursor=&limit=`.
 pub async fn resources(
     State(state): State<AppState>,
-    params: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ResourcePage>, ApiError> {
-    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let filter = params.filter()?;
     let mut page = state.query(move |db| db.list(&filter)).await?;
     page.next_cursor = page.next_cursor.map(|last_id| URL_SAFE_NO_PAD.encode(last_id));

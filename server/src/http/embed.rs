@@ -5,17 +5,17 @@
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use bao_contract::{API_PREFIX, Kind};
+use bao_contract::{Kind, POSTER_HEIGHT, POSTER_WIDTH};
 use serde::{Deserialize, Serialize};
 
+use super::error::{ApiError, ApiPath, ApiQuery};
+use super::links::{self, public_origin};
 use crate::AppState;
-use crate::db::TestimonialFilter;
-use crate::error::{ApiError, problem_response};
-use crate::pages::escape;
+use crate::store::TestimonialFilter;
 
 /// Largest and default size of the iframe an oEmbed answer proposes; it then fits its content.
 const OEMBED_MAX_WIDTH: u32 = 640;
@@ -23,26 +23,6 @@ const OEMBED_DEFAULT_HEIGHT: u32 = 480;
 const OEMBED_MIN_SIDE: u32 = 200;
 /// How long consumers may keep an answer (seconds).
 const OEMBED_CACHE_AGE: u32 = 86_400;
-
-/// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
-/// first): canonical URLs and iframe addresses are built from it.
-pub fn public_origin(headers: &HeaderMap) -> String {
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
-    let host =
-        header("x-forwarded-host").or(header("host")).filter(|host| is_host(host)).unwrap_or("localhost");
-    let scheme = match header("x-forwarded-proto") {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
-}
-
-/// A host name with an optional port, and nothing that could break out of a URL or an attribute.
-fn is_host(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 255
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-}
 
 /// Query string of `GET /oembed`, as sent.
 #[derive(Debug, Deserialize)]
@@ -86,13 +66,12 @@ pub struct OEmbed {
 pub async fn oembed(
     State(state): State<AppState>,
     headers: HeaderMap,
-    params: Result<Query<OEmbedParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<OEmbedParams>,
 ) -> Result<Response, ApiError> {
-    let Query(params) = params.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    if params.format.as_deref().is_some_and(|format| format != "json") {
-        return Ok(problem_response(
-            StatusCode::NOT_IMPLEMENTED,
-            Some("Ce fournisseur oEmbed ne répond qu'en JSON (format=json).".into()),
+    // An empty format is the default, JSON.
+    if params.format.as_deref().is_some_and(|format| !format.is_empty() && format != "json") {
+        return Err(ApiError::NotImplemented(
+            "Ce fournisseur oEmbed ne répond qu'en JSON (format=json).".into(),
         ));
     }
     let url = params.url.filter(|url| !url.is_empty()).ok_or_else(|| {
@@ -102,26 +81,25 @@ pub async fn oembed(
     let not_ours = || ApiError::NotFound(format!("« {url} » n'est pas une page de ressource de {origin}."));
     let id = resource_id_of(&url, &origin).ok_or_else(not_ours)?;
     let lookup_id = id.clone();
-    let Some(resource) = state.query(move |db| db.resource(&lookup_id)).await? else {
+    let Some(resource) = state.query(move |db| db.resource_by_any_id(&lookup_id)).await? else {
         return Err(not_ours());
     };
+    let id = resource.id.clone();
     let width = dimension(params.maxwidth.as_deref(), OEMBED_MAX_WIDTH)?;
     let height = dimension(params.maxheight.as_deref(), OEMBED_DEFAULT_HEIGHT)?;
     let thumbnail = if resource.kind == Kind::Video {
         let poster_id = id.clone();
-        state
-            .query(move |db| db.poster_size(&poster_id))
-            .await?
-            .map(|(width, height)| (format!("{origin}{API_PREFIX}/testimonials/{id}/poster"), width, height))
+        state.query(move |db| db.poster_size(&poster_id)).await?.map(|size| {
+            let (width, height) = size.unwrap_or((POSTER_WIDTH, POSTER_HEIGHT));
+            (format!("{origin}{}", links::poster(&id)), width, height)
+        })
     } else {
         None
     };
-    let src = format!("{origin}/embed/r/{id}");
     let title = resource.title;
-    let html = format!(
-        r#"<iframe src="{src}" width="{width}" height="{height}" title="{}" loading="lazy" style="border:0;max-width:100%" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
-        escape(&title)
-    );
+    let html =
+        OEmbedFrame { src: format!("{origin}{}", links::card_frame(&id)), width, height, title: &title }
+            .render()?;
     let answer = OEmbed {
         version: "1.0".into(),
         kind: "rich".into(),
@@ -145,6 +123,19 @@ pub async fn oembed(
         license_url: resource.licence.url,
     };
     Ok(axum::Json(answer).into_response())
+}
+
+/// The iframe an oEmbed answer proposes.
+#[derive(Template)]
+#[template(
+    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" loading="lazy" style="border:0;max-width:100%" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
+    ext = "html"
+)]
+struct OEmbedFrame<'a> {
+    src: String,
+    width: u32,
+    height: u32,
+    title: &'a str,
 }
 
 /// The id in `{origin}/r/{id}` (a query or fragment after it is ignored); `None` for any other URL.
@@ -173,45 +164,76 @@ fn dimension(value: Option<&str>, largest: u32) -> Result<u32, ApiError> {
     }
 }
 
+/// A page holding one element and nothing else (`templates/frame.html`): transparent, no
+/// margin, links open in the window around the iframe. Scripts are files of ours only (no inline
+/// script: strict CSPs).
+#[derive(Template)]
+#[template(path = "frame.html")]
+struct FramePage<'a> {
+    title: &'a str,
+    element: &'static str,
+    /// The element's attributes, from allow-listed query parameters.
+    attributes: Vec<(&'static str, String)>,
+    /// The fallback: a link, or text when there is nothing to link to.
+    fallback_link: Option<String>,
+    fallback_text: &'a str,
+}
+
+impl FramePage<'_> {
+    fn html(&self) -> Result<Html<String>, ApiError> {
+        Ok(Html(self.render()?))
+    }
+}
+
 /// `GET /embed/r/{id}?theme=&lang=`: one resource's card, alone in a page made to live in an iframe.
 pub async fn card_page(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let lookup_id = id.clone();
-    let Some(resource) = state.query(move |db| db.resource(&lookup_id)).await? else {
-        return Ok((
-            StatusCode::NOT_FOUND,
-            Html(frame_page("Ressource introuvable", "<p>Ressource introuvable.</p>")),
-        )
-            .into_response());
+    let Some(resource) = state.query(move |db| db.resource_by_any_id(&id)).await? else {
+        let page = FramePage {
+            title: "Ressource introuvable",
+            element: "p",
+            attributes: vec![],
+            fallback_link: None,
+            fallback_text: "Ressource introuvable.",
+        };
+        return Ok((StatusCode::NOT_FOUND, page.html()?).into_response());
     };
-    let element = format!(
-        r#"<bao-card resource="{id}"{attributes}><a href="/r/{id}">{title}</a></bao-card>"#,
-        id = escape(&resource.id),
-        attributes = element_attributes(&params, &["theme", "lang"]),
-        title = escape(&resource.title)
-    );
-    Ok(Html(frame_page(&resource.title, &element)).into_response())
+    let mut attributes = vec![("resource", resource.id.clone())];
+    attributes.extend(element_attributes(&params, &["theme", "lang"]));
+    let page = FramePage {
+        title: &resource.title,
+        element: "bao-card",
+        attributes,
+        fallback_link: Some(links::resource_page(&resource.id)),
+        fallback_text: &resource.title,
+    };
+    Ok(page.html()?.into_response())
 }
 
 /// `GET /embed/recherche?network=&tag=&kind=&placeholder=&limit=&lang=`: a search box.
-pub async fn search_page(Query(params): Query<HashMap<String, String>>) -> Html<String> {
-    let attributes = element_attributes(
-        &params,
-        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
-    );
-    Html(frame_page(
-        "Recherche dans multiBàO",
-        &format!(r#"<bao-search{attributes}><a href="/">Chercher dans multiBàO</a></bao-search>"#),
-    ))
+pub async fn search_page(
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
+) -> Result<Html<String>, ApiError> {
+    FramePage {
+        title: "Recherche dans multiBàO",
+        element: "bao-search",
+        attributes: element_attributes(
+            &params,
+            &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
+        ),
+        fallback_link: Some("/".into()),
+        fallback_text: "Chercher dans multiBàO",
+    }
+    .html()
 }
 
 /// `GET /embed/temoignages?network=&tag=&limit=&lang=`: a carousel of filmed testimonies.
 pub async fn testimonials_page(
     State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
     // The fallback names the first testimony, so the frame is not empty without WebAssembly.
     let filter = TestimonialFilter {
@@ -221,70 +243,31 @@ pub async fn testimonials_page(
         ..TestimonialFilter::default()
     };
     let first = state.query(move |db| db.testimonials(&filter)).await?.into_iter().next();
-    let fallback = first.map_or_else(
-        || "Témoignages filmés".to_owned(),
-        |t| format!(r#"<a href="/r/{}">{}</a>"#, escape(&t.resource.id), escape(&t.resource.title)),
-    );
-    let attributes = element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]);
-    Ok(Html(frame_page(
-        "Témoignages filmés — multiBàO",
-        &format!("<bao-testimonials{attributes}>{fallback}</bao-testimonials>"),
-    )))
+    let (fallback_link, fallback_text) = match &first {
+        Some(first) => (Some(links::resource_page(&first.resource.id)), first.resource.title.as_str()),
+        None => (None, "Témoignages filmés"),
+    };
+    FramePage {
+        title: "Témoignages filmés — multiBàO",
+        element: "bao-testimonials",
+        attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]),
+        fallback_link,
+        fallback_text,
+    }
+    .html()
 }
 
-/// ` name="value"` for each allowed query parameter that is set, escaped.
-fn element_attributes(params: &HashMap<String, String>, allowed: &[&str]) -> String {
+/// Each allowed query parameter that is set, as an attribute of the element.
+fn element_attributes(
+    params: &HashMap<String, String>,
+    allowed: &[&'static str],
+) -> Vec<(&'static str, String)> {
     allowed
         .iter()
-        .filter_map(|name| params.get(*name).filter(|value| !value.is_empty()).map(|value| (name, value)))
-        .map(|(name, value)| format!(r#" {name}="{}""#, escape(value)))
+        .filter_map(|name| {
+            params.get(*name).filter(|value| !value.is_empty()).map(|value| (*name, value.clone()))
+        })
         .collect()
-}
-
-/// A page holding one element and nothing else: transparent, no margin, links open in the
-/// window around the iframe. Scripts are files of ours only (no inline script: strict CSPs).
-fn frame_page(title: &str, element: &str) -> String {
-    format!(
-        r#"<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<base target="_top">
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/embed-frame.css">
-<script src="/embed.js"></script>
-<script src="/embed-frame.js"></script>
-</head>
-<body>
-{element}
-</body>
-</html>"#,
-        title = escape(title)
-    )
-}
-
-const FRAME_CSS: &str = "html,body{margin:0;padding:0;background:transparent;font-family:system-ui,sans-serif}\
-bao-card,bao-search,bao-testimonials{--bao-margin:0;--bao-max-width:none}";
-
-/// `GET /embed-frame.css`, `GET /embed-frame.js` and `GET /resize.js`: the few static files of
-/// the iframe pages and of the pages around them.
-pub async fn frame_css() -> Response {
-    static_file("text/css; charset=utf-8", FRAME_CSS)
-}
-
-pub async fn frame_js() -> Response {
-    static_file("text/javascript; charset=utf-8", include_str!("../../widget/js/frame.js"))
-}
-
-pub async fn resize_js() -> Response {
-    static_file("text/javascript; charset=utf-8", include_str!("../../widget/js/resize.js"))
-}
-
-pub(crate) fn static_file(content_type: &'static str, text: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], text)
-        .into_response()
 }
 
 #[cfg(test)]
@@ -307,18 +290,5 @@ mod tests {
         ] {
             assert_eq!(resource_id_of(other, origin), None, "{other}");
         }
-    }
-
-    #[test]
-    fn origins_come_from_the_request_and_cannot_inject() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, "bao.example.org:8080".parse().unwrap());
-        assert_eq!(public_origin(&headers), "http://bao.example.org:8080");
-        headers.insert("x-forwarded-proto", "https".parse().unwrap());
-        headers.insert("x-forwarded-host", "commun.example".parse().unwrap());
-        assert_eq!(public_origin(&headers), "https://commun.example");
-        headers.insert("x-forwarded-host", "a\"><script>".parse().unwrap());
-        headers.remove(header::HOST);
-        assert_eq!(public_origin(&headers), "https://localhost");
     }
 }

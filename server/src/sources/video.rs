@@ -200,6 +200,11 @@ mod tests {
     fn every_onpassealacte_interview_is_found_with_its_poster() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../shared/data/multibao/onpassealacte-videos_initiatives");
+        if !root.is_dir() {
+            let message = format!("SKIPPED: no real multiBàO data at {}\n", root.display());
+            std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes()).ok();
+            return;
+        }
         let mut found = 0;
         // Each theme folder holds interviews; `media/` holds site pages.
         let themes = std::fs::read_dir(&root)

@@ -1,0 +1,63 @@
+//! The snippet builder at `/integrer`: a webmaster chooses an element and its settings, sees it
+//! live, and copies the snippet that suits their site (script and element, iframe, or the
+//! address for oEmbed). Server-rendered in French (`templates/builder.html`); one script file of
+//! ours drives it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Html;
+use bao_contract::{Kind, MAX_PAGE_LIMIT, Network};
+
+use super::error::ApiError;
+use super::links::public_origin;
+use crate::AppState;
+use crate::store::{Database, DbError, ListFilter};
+
+/// Most resources offered in the builder's list (the others are reached by typing their id).
+const MAX_LISTED: usize = 2_000;
+
+#[derive(Template)]
+#[template(path = "builder.html")]
+struct BuilderPage {
+    origin: String,
+    integrity: String,
+    first: String,
+    resources: Vec<(String, String)>,
+    networks: Vec<Network>,
+    kinds: [Kind; 3],
+}
+
+/// `GET /integrer`.
+pub async fn builder_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Html<String>, ApiError> {
+    let (resources, networks) = state.query(|db| Ok((listed_resources(db)?, db.networks()?))).await?;
+    let page = BuilderPage {
+        origin: public_origin(&headers),
+        integrity: state.bundle.as_ref().map(|bundle| bundle.embed_js_integrity.clone()).unwrap_or_default(),
+        first: resources.first().map(|(id, _)| id.clone()).unwrap_or_default(),
+        resources,
+        networks,
+        kinds: Kind::ALL,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Ids and titles of the resources, by title, at most [`MAX_LISTED`].
+fn listed_resources(db: &Database) -> Result<Vec<(String, String)>, DbError> {
+    let mut listed = Vec::new();
+    let mut filter = ListFilter { limit: MAX_PAGE_LIMIT, ..ListFilter::default() };
+    loop {
+        let page = db.list(&filter)?;
+        listed.extend(page.items.into_iter().map(|resource| (resource.id, resource.title)));
+        match page.next_cursor {
+            Some(after) if listed.len() < MAX_LISTED => filter.after_id = Some(after),
+            _ => break,
+        }
+    }
+    listed.truncate(MAX_LISTED);
+    listed.sort_by_key(|(_, title)| title.to_lowercase());
+    Ok(listed)
+}

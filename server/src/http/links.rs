@@ -1,0 +1,99 @@
+//! Every address the server gives out, built here and nowhere else: the public origin, canonical
+//! pages, and the poster and captions routes a testimony points to.
+
+use axum::http::HeaderMap;
+use bao_contract::{API_PREFIX, Captions, Testimonial, Video, percent_encode};
+
+use crate::store::StoredTestimonial;
+
+/// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
+/// first): canonical URLs and iframe addresses are built from it.
+pub fn public_origin(headers: &HeaderMap) -> String {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
+    let host =
+        header("x-forwarded-host").or(header("host")).filter(|host| is_host(host)).unwrap_or("localhost");
+    let scheme = match header("x-forwarded-proto") {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
+/// A host name with an optional port, and nothing that could break out of a URL or an attribute.
+fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+/// `/r/{id}`: the canonical page of a resource.
+pub fn resource_page(id: &str) -> String {
+    format!("/r/{}", percent_encode(id))
+}
+
+/// `/embed/r/{id}`: a resource's card alone in a page made for an iframe.
+pub fn card_frame(id: &str) -> String {
+    format!("/embed/r/{}", percent_encode(id))
+}
+
+/// The poster route of a testimony.
+pub fn poster(id: &str) -> String {
+    format!("{API_PREFIX}/testimonials/{}/poster", percent_encode(id))
+}
+
+/// `url` made absolute against `origin` when it is a path on this server.
+pub fn absolute(origin: &str, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") { format!("{origin}{url}") } else { url.to_owned() }
+}
+
+/// A stored testimony as the API gives it: its poster and captions addressed on this server.
+pub fn testimonial(stored: StoredTestimonial) -> Testimonial {
+    let StoredTestimonial { resource, quote, video } = stored;
+    // A path on this server is served as it is; anything else went through the poster cache.
+    let poster_url = match video.poster_source {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") => path,
+        _ => poster(&resource.id),
+    };
+    let captions = video
+        .captions
+        .into_iter()
+        .map(|(lang, label)| Captions {
+            url: format!(
+                "{API_PREFIX}/testimonials/{}/captions/{}",
+                percent_encode(&resource.id),
+                percent_encode(&lang)
+            ),
+            lang,
+            label,
+        })
+        .collect();
+    let video = Video {
+        provider: video.provider,
+        host_name: video.host_name,
+        embed_url: video.embed_url,
+        poster_url,
+        duration_seconds: video.duration_seconds,
+        captions,
+        transcript: video.transcript,
+    };
+    Testimonial { resource, quote, video }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header;
+
+    #[test]
+    fn origins_come_from_the_request_and_cannot_inject() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "bao.example.org:8080".parse().unwrap());
+        assert_eq!(public_origin(&headers), "http://bao.example.org:8080");
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        headers.insert("x-forwarded-host", "commun.example".parse().unwrap());
+        assert_eq!(public_origin(&headers), "https://commun.example");
+        headers.insert("x-forwarded-host", "a\"><script>".parse().unwrap());
+        headers.remove(header::HOST);
+        assert_eq!(public_origin(&headers), "https://localhost");
+    }
+}

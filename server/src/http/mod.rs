@@ -1,0 +1,103 @@
+//! The HTTP surface: [`router`] mounts each module's routes. Only this layer knows URLs, HTML and
+//! status codes; it reads the store and the search index, never the other way round.
+
+pub mod api;
+pub mod builder;
+pub mod bundle;
+pub mod embed;
+pub mod error;
+pub mod links;
+pub mod pages;
+pub mod placeholder;
+
+use axum::Router;
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, get_service};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use self::error::ApiError;
+use crate::AppState;
+use crate::store::{Database, DbError};
+
+impl AppState {
+    /// Runs a storage call on the blocking pool: SQLite calls block, handlers must not.
+    pub async fn query<T, F>(&self, query: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Database) -> Result<T, DbError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        Ok(tokio::task::spawn_blocking(move || query(&db)).await??)
+    }
+}
+
+/// The whole HTTP surface of the server.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/resources", get(api::resources))
+        .route("/resources/{id}", get(api::resource))
+        .route("/networks", get(api::networks))
+        .route("/search", get(api::search))
+        .route("/testimonials", get(api::testimonials))
+        .route("/testimonials/{id}/poster", get(api::poster))
+        .route("/testimonials/{id}/captions/{lang}", get(api::captions))
+        .fallback(api::not_found);
+
+    let mut router = Router::new()
+        .nest(bao_contract::API_PREFIX, api)
+        .route("/embed.js", get(bundle::embed_js))
+        .route("/r/{id}", get(pages::resource_page))
+        .route("/oembed", get(embed::oembed))
+        .route("/embed/r/{id}", get(embed::card_page))
+        .route("/embed/recherche", get(embed::search_page))
+        .route("/embed/temoignages", get(embed::testimonials_page))
+        .route("/page.css", get(|| asset(CSS, include_str!("../../assets/page.css"))))
+        .route("/embed-frame.css", get(|| asset(CSS, include_str!("../../assets/embed-frame.css"))))
+        .route("/integrer.css", get(|| asset(CSS, include_str!("../../assets/integrer.css"))))
+        .route("/embed-frame.js", get(|| asset(JS, include_str!("../../../widget/js/frame.js"))))
+        .route("/resize.js", get(|| asset(JS, include_str!("../../../widget/js/resize.js"))))
+        .route("/integrer.js", get(|| asset(JS, include_str!("../../../widget/js/builder.js"))))
+        .route("/integrer", get(builder::builder_page))
+        .route("/healthz", get(|| async { "ok" }));
+    if let Some(bundle) = &state.bundle {
+        // Hashed names: a file never changes, so browsers and caches keep it for a year.
+        let files = ServeDir::new(&bundle.dir).precompressed_br().fallback(get(bundle::unknown_file));
+        router = router.nest_service(
+            "/widget",
+            Router::new().fallback_service(get_service(files)).layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            )),
+        );
+    } else {
+        router = router.route("/widget/{*file}", get(|| async { ApiError::BundleMissing }));
+    }
+    if let Some(demo_dir) = &state.demo_dir {
+        router = router
+            .nest_service("/demo", ServeDir::new(demo_dir))
+            .route("/", get(|| async { Redirect::temporary("/demo/") }));
+    }
+    router
+        .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) })
+        .layer(
+            // Any site may embed the commons; nothing is personal, so no credentials.
+            CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]),
+        )
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// A small file of ours, compiled in, cached five minutes (a release reaches pages quickly).
+async fn asset(content_type: &'static str, text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], text)
+        .into_response()
+}

@@ -1,0 +1,126 @@
+//! Server-rendered HTML: the canonical page of each resource (`/r/{id}`), the link every card
+//! points to, readable without JavaScript, with its oEmbed discovery link and its schema.org
+//! description (JSON-LD) for search engines and reusers.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bao_contract::{API_PREFIX, Kind, Resource, Testimonial, percent_encode};
+use serde_json::json;
+
+use super::error::{ApiError, ApiPath};
+use super::links::{self, public_origin};
+use crate::AppState;
+use crate::store::{Lookup, TestimonialFilter};
+
+#[derive(Template)]
+#[template(path = "resource.html")]
+struct ResourcePage<'a> {
+    resource: &'a Resource,
+    body_html: &'a str,
+    page_url: String,
+    oembed_url: String,
+    json_url: String,
+    json_ld: String,
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage<'a> {
+    id: &'a str,
+}
+
+/// `GET /r/{id}`; an id that was renamed redirects to the resource's id of today.
+pub async fn resource_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let lookup_id = id.clone();
+    let found = state
+        .query(move |db| {
+            let resource = match db.lookup(&lookup_id)? {
+                Lookup::Found(resource) => *resource,
+                Lookup::Renamed(id) => return Ok(Err(id)),
+                Lookup::Unknown => return Ok(Ok(None)),
+            };
+            let testimonial = if resource.kind == Kind::Video {
+                let filter = TestimonialFilter {
+                    id: Some(resource.id.clone()),
+                    limit: 1,
+                    ..TestimonialFilter::default()
+                };
+                db.testimonials(&filter)?.into_iter().next().map(links::testimonial)
+            } else {
+                None
+            };
+            Ok(Ok(Some((resource, testimonial))))
+        })
+        .await?;
+    Ok(match found {
+        Ok(Some((resource, testimonial))) => {
+            Html(render_resource(&resource, testimonial.as_ref(), &public_origin(&headers))?).into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, Html(NotFoundPage { id: &id }.render()?)).into_response(),
+        Err(current_id) => Redirect::permanent(&links::resource_page(&current_id)).into_response(),
+    })
+}
+
+fn render_resource(
+    resource: &Resource,
+    testimonial: Option<&Testimonial>,
+    origin: &str,
+) -> Result<String, askama::Error> {
+    let page_url = format!("{origin}{}", links::resource_page(&resource.id));
+    ResourcePage {
+        resource,
+        body_html: resource.body_html.as_deref().unwrap_or_default(),
+        oembed_url: format!("{origin}/oembed?url={}&format=json", percent_encode(&page_url)),
+        json_url: format!("{API_PREFIX}/resources/{}", percent_encode(&resource.id)),
+        json_ld: json_ld(resource, testimonial, origin),
+        page_url,
+    }
+    .render()
+}
+
+/// The resource described with schema.org: `LearningResource` for a fiche, `Article` for a written
+/// testimony, `VideoObject` for a filmed one, with its licence, authors, publisher and source.
+/// Safe inside `<script>`: every `<` is written `\u003c`.
+fn json_ld(resource: &Resource, testimonial: Option<&Testimonial>, origin: &str) -> String {
+    let absolute = |url: &str| links::absolute(origin, url);
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": match resource.kind {
+            Kind::Fiche => "LearningResource",
+            Kind::Temoignage => "Article",
+            Kind::Video => "VideoObject",
+        },
+        "name": resource.title,
+        "description": resource.summary,
+        "url": format!("{origin}{}", links::resource_page(&resource.id)),
+        "inLanguage": resource.lang,
+        "license": resource.licence.url.clone().unwrap_or_else(|| resource.licence.label.clone()),
+        "author": resource.authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+        "publisher": {"@type": "Organization", "name": resource.network.name, "url": resource.network.url},
+        "isBasedOn": resource.source_url,
+        "keywords": resource.tags.join(", "),
+    });
+    if let Some(image) = &resource.image {
+        value["image"] = json!(absolute(&image.url));
+    }
+    if let Some(updated) = &resource.updated {
+        value["dateModified"] = json!(updated);
+    }
+    if let Some(Testimonial { video, .. }) = testimonial {
+        value["embedUrl"] = json!(absolute(&video.embed_url));
+        value["thumbnailUrl"] = json!(absolute(&video.poster_url));
+        if let Some(seconds) = video.duration_seconds {
+            value["duration"] = json!(format!("PT{}M{}S", seconds / 60, seconds % 60));
+        }
+        if let Some(transcript) = &video.transcript {
+            value["transcript"] = json!(transcript);
+        }
+    }
+    value.to_string().replace('<', "\\u003c")
+}

@@ -1,0 +1,133 @@
+//! Where content comes from. Each kind of source reads the place it follows into one [`Batch`]
+//! behind the [`Source`] trait (today: the multiBàO Markdown repository); [`import`] stores a
+//! batch in one transaction. The helpers every kind shares — the HTML sanitiser, licences, videos,
+//! the poster fetcher — live beside them.
+
+pub mod licence;
+pub mod multibao;
+pub mod posters;
+pub mod sanitize;
+pub mod text;
+pub mod video;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use bao_contract::NetworkRef;
+
+use crate::store::{Database, DbError, NewResource, StoreOutcome};
+
+/// A place content comes from, read whole: the store works out what changed.
+pub trait Source {
+    /// Reads what the source holds now. A part that cannot be read is skipped with a reason in
+    /// the batch; an error means nothing could be read at all.
+    fn read(&self) -> Result<Batch, SourceError>;
+}
+
+/// What a source holds, read and checked, not yet stored.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub networks: Vec<NetworkRef>,
+    pub resources: Vec<NewResource>,
+    pub skipped: Vec<Skipped>,
+    /// Parts imported with a remark (front matter that was not valid YAML…).
+    pub warnings: Vec<Skipped>,
+}
+
+/// A part of a source that was not imported (or was, with a remark), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone)]
+pub struct ImportReport {
+    pub stored: StoreOutcome,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Skipped>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let StoreOutcome { created, updated, unchanged } = self.stored;
+        writeln!(
+            f,
+            "{created} ressource(s) ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {} fichier(s) ignoré(s).",
+            self.skipped.len()
+        )?;
+        for skipped in &self.skipped {
+            writeln!(f, "  ignoré : {} — {}", skipped.path, skipped.reason)?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "  remarque : {} — {}", warning.path, warning.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an import could not run at all. (A bad part is skipped instead, see [`Skipped`].)
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("impossible de lire le dossier {path}: {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{0} n'est pas un dossier")]
+    NotADirectory(PathBuf),
+    #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
+    Database(#[from] DbError),
+}
+
+/// Reads a source and stores what it holds, atomically.
+pub fn import(db: &Database, source: &dyn Source) -> Result<ImportReport, SourceError> {
+    let batch = source.read()?;
+    let stored = db.store_import(&batch.networks, &batch.resources)?;
+    Ok(ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings })
+}
+
+/// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
+/// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
+/// browser would fetch it from a third party.
+pub fn is_fetchable(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
+}
+
+/// Lowercase ASCII letters, digits and single dashes; other letters by their ASCII spelling
+/// (`œ` → `oe`, `ß` → `ss`), so that an id reads like its title.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_spell_every_letter_in_ascii() {
+        assert_eq!(
+            slugify("videos_initiatives-rompre_isolement/Club des aînés"),
+            "videos-initiatives-rompre-isolement-club-des-aines"
+        );
+        assert_eq!(slugify("Le cœur de l'Ægée, ñandú & Straße"), "le-coeur-de-l-aegee-nandu-strasse");
+        assert_eq!(slugify("  --  "), "");
+    }
+
+    #[test]
+    fn scheme_relative_media_are_not_fetchable() {
+        assert!(is_fetchable("https://a.example/x.jpg") && is_fetchable("/demo/x.jpg"));
+        assert!(
+            !is_fetchable("//a.example/x.jpg") && !is_fetchable("javascript:x") && !is_fetchable("x.jpg")
+        );
+    }
+}

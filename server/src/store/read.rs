@@ -1,0 +1,285 @@
+//! What the server reads from the store: resources, lists, networks, testimonies and their
+//! posters and captions, and the snapshot the search index is built from.
+
+use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage};
+use r2d2_sqlite::rusqlite::{OptionalExtension, Row, params};
+
+use super::{
+    Database, DbError, ListFilter, Lookup, StoredPoster, StoredTestimonial, StoredVideo, TestimonialFilter,
+};
+
+impl Database {
+    /// How many resources are stored.
+    pub fn resource_count(&self) -> Result<u64, DbError> {
+        let conn = self.pool.get()?;
+        Ok(conn.query_row("SELECT count(*) FROM resources", [], |row| row.get(0))?)
+    }
+
+    /// One resource with its body, or `None` when the id is unknown.
+    pub fn resource(&self, id: &str) -> Result<Option<Resource>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, r.body_html FROM resources r
+             JOIN networks n ON n.id = r.network_id WHERE r.id = ?1"
+        ))?;
+        let row = statement
+            .query_row([id], |row| Ok((summary_from_row(row), row.get::<_, String>(14)?)))
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((resource, body_html)) => Ok(Some(Resource { body_html: Some(body_html), ..resource? })),
+        }
+    }
+
+    /// What `id` names: a resource, an id a resource had before, or nothing.
+    pub fn lookup(&self, id: &str) -> Result<Lookup, DbError> {
+        if let Some(resource) = self.resource(id)? {
+            return Ok(Lookup::Found(Box::new(resource)));
+        }
+        let conn = self.pool.get()?;
+        let current: Option<String> = conn
+            .prepare_cached("SELECT resource_id FROM resource_aliases WHERE alias = ?1")?
+            .query_row([id], |row| row.get(0))
+            .optional()?;
+        Ok(current.map_or(Lookup::Unknown, Lookup::Renamed))
+    }
+
+    /// The resource `id` names today, following an old id to its current one.
+    pub fn resource_by_any_id(&self, id: &str) -> Result<Option<Resource>, DbError> {
+        match self.lookup(id)? {
+            Lookup::Found(resource) => Ok(Some(*resource)),
+            Lookup::Renamed(current) => self.resource(&current),
+            Lookup::Unknown => Ok(None),
+        }
+    }
+
+    /// One page of resources in id order, filtered.
+    pub fn list(&self, filter: &ListFilter) -> Result<ResourcePage, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM resources r
+             JOIN networks n ON n.id = r.network_id
+             WHERE (?1 IS NULL OR r.network_id = ?1)
+               AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
+               AND (?3 IS NULL OR r.kind = ?3)
+               AND (?4 IS NULL OR r.id > ?4)
+             ORDER BY r.id
+             LIMIT ?5"
+        ))?;
+        // One more than asked tells whether a next page exists.
+        let rows = statement.query_map(
+            params![
+                filter.network,
+                filter.tag,
+                filter.kind.map(Kind::as_str),
+                filter.after_id,
+                filter.limit + 1
+            ],
+            |row| Ok(summary_from_row(row)),
+        )?;
+        let mut items = Vec::with_capacity(filter.limit as usize + 1);
+        for row in rows {
+            items.push(row??);
+        }
+        let next_cursor = if items.len() > filter.limit as usize {
+            items.truncate(filter.limit as usize);
+            items.last().map(|last| last.id.clone())
+        } else {
+            None
+        };
+        Ok(ResourcePage { items, next_cursor })
+    }
+
+    /// Every network with its number of resources, by name.
+    pub fn networks(&self) -> Result<Vec<Network>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT n.id, n.name, n.url, count(r.id) FROM networks n
+             LEFT JOIN resources r ON r.network_id = n.id
+             GROUP BY n.id ORDER BY n.name COLLATE NOCASE, n.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(Network {
+                network: NetworkRef { id: row.get(0)?, name: row.get(1)?, url: row.get(2)? },
+                resource_count: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Filmed testimonies with their videos, in id order.
+    pub fn testimonials(&self, filter: &TestimonialFilter) -> Result<Vec<StoredTestimonial>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, v.provider, v.host_name, v.embed_url, v.poster_source,
+                    v.duration_seconds, v.quote, v.transcript,
+                    (SELECT json_group_array(json_object('lang', c.lang, 'label', c.label))
+                       FROM captions c WHERE c.resource_id = r.id)
+             FROM videos v
+             JOIN resources r ON r.id = v.resource_id
+             JOIN networks n ON n.id = r.network_id
+             WHERE (?1 IS NULL OR r.network_id = ?1)
+               AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
+               AND (?4 IS NULL OR r.id = ?4)
+             ORDER BY r.id
+             LIMIT ?3"
+        ))?;
+        let rows = statement
+            .query_map(params![filter.network, filter.tag, filter.limit, filter.id], |row| {
+                Ok(testimonial_from_row(row))
+            })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let testimonial = row??;
+            // Rows written before the importer checked players (or by hand) are never served.
+            if bao_contract::is_safe_player_url(testimonial.video.provider, &testimonial.video.embed_url) {
+                items.push(testimonial);
+            } else {
+                tracing::warn!(id = %testimonial.resource.id, "stored player URL refused");
+            }
+        }
+        Ok(items)
+    }
+
+    /// The title of a testimony and its poster; `None` when the id is not a testimony.
+    pub fn poster(&self, resource_id: &str) -> Result<Option<(String, StoredPoster)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT r.title, p.jpeg FROM videos v JOIN resources r ON r.id = v.resource_id
+             LEFT JOIN posters p ON p.source_url = v.poster_source WHERE v.resource_id = ?1",
+        )?;
+        Ok(statement
+            .query_row([resource_id], |row| {
+                let jpeg: Option<Vec<u8>> = row.get(1)?;
+                Ok((row.get(0)?, jpeg.map_or(StoredPoster::Placeholder, StoredPoster::Jpeg)))
+            })
+            .optional()?)
+    }
+
+    /// Width and height of a testimony's cached poster: `None` when the id is not a testimony,
+    /// `Some(None)` when it has no cached poster (a placeholder is shown).
+    pub fn poster_size(&self, resource_id: &str) -> Result<Option<Option<(u32, u32)>>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT p.width, p.height FROM videos v LEFT JOIN posters p ON p.source_url = v.poster_source
+             WHERE v.resource_id = ?1",
+        )?;
+        let size = statement
+            .query_row([resource_id], |row| {
+                Ok((row.get::<_, Option<u32>>(0)?, row.get::<_, Option<u32>>(1)?))
+            })
+            .optional()?;
+        Ok(size.map(|size| match size {
+            (Some(width), Some(height)) => Some((width, height)),
+            _ => None,
+        }))
+    }
+
+    /// The WebVTT text of one captions track.
+    pub fn captions(&self, resource_id: &str, lang: &str) -> Result<Option<String>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement =
+            conn.prepare_cached("SELECT vtt FROM captions WHERE resource_id = ?1 AND lang = ?2")?;
+        Ok(statement.query_row([resource_id, lang], |row| row.get(0)).optional()?)
+    }
+
+    /// Poster sources on other hosts that were never tried.
+    pub fn posters_to_fetch(&self) -> Result<Vec<String>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT DISTINCT poster_source FROM videos
+             WHERE (poster_source LIKE 'https://%' OR poster_source LIKE 'http://%')
+               AND poster_source NOT IN (SELECT source_url FROM posters)
+             ORDER BY poster_source",
+        )?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The content's generation: it moves on with every import that changes something.
+    pub fn generation(&self) -> Result<u64, DbError> {
+        let conn = self.pool.get()?;
+        Ok(conn.query_row("SELECT value FROM content_generation", [], |row| row.get(0))?)
+    }
+
+    /// Reads every resource with its body (and a testimony's transcript), in id order, as of one
+    /// snapshot of the database, and hands each to `visit`; returns the generation of that snapshot.
+    pub fn for_each_resource<E: From<DbError>>(
+        &self,
+        mut visit: impl FnMut(Resource, Option<String>) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut conn = self.pool.get().map_err(DbError::from)?;
+        // One read transaction: an import committed meanwhile is either wholly seen or not at all.
+        let tx = conn.transaction().map_err(DbError::from)?;
+        let generation: u64 = tx
+            .query_row("SELECT value FROM content_generation", [], |row| row.get(0))
+            .map_err(DbError::from)?;
+        let mut statement = tx
+            .prepare(&format!(
+                "SELECT {SUMMARY_COLUMNS}, r.body_html, v.transcript FROM resources r
+                 JOIN networks n ON n.id = r.network_id
+                 LEFT JOIN videos v ON v.resource_id = r.id ORDER BY r.id"
+            ))
+            .map_err(DbError::from)?;
+        let mut rows = statement.query([]).map_err(DbError::from)?;
+        while let Some(row) = rows.next().map_err(DbError::from)? {
+            let body_html: String = row.get(14).map_err(DbError::from)?;
+            let transcript: Option<String> = row.get(15).map_err(DbError::from)?;
+            let resource = summary_from_row(row)?;
+            visit(Resource { body_html: Some(body_html), ..resource }, transcript)?;
+        }
+        Ok(generation)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.title, r.summary, r.image_json, r.authors_json, \
+     n.id, n.name, n.url, r.tags_json, r.licence_json, r.source_url, r.lang, r.updated";
+
+/// Reads the columns of [`SUMMARY_COLUMNS`]; the outer error is SQLite's, the inner one a
+/// malformed stored value.
+fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
+    let kind: String = row.get(1)?;
+    let image: Option<String> = row.get(4)?;
+    let authors: String = row.get(5)?;
+    let tags: String = row.get(9)?;
+    let licence: String = row.get(10)?;
+    Ok(Resource {
+        id: row.get(0)?,
+        kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("kind {kind:?}")))?,
+        title: row.get(2)?,
+        summary: row.get(3)?,
+        image: image.map(|json| serde_json::from_str::<Image>(&json)).transpose()?,
+        authors: serde_json::from_str(&authors)?,
+        network: NetworkRef { id: row.get(6)?, name: row.get(7)?, url: row.get(8)? },
+        tags: serde_json::from_str(&tags)?,
+        licence: serde_json::from_str::<Licence>(&licence)?,
+        source_url: row.get(11)?,
+        lang: row.get(12)?,
+        updated: row.get(13)?,
+        body_html: None,
+    })
+}
+
+/// Reads [`SUMMARY_COLUMNS`] then the video columns of [`Database::testimonials`].
+fn testimonial_from_row(row: &Row<'_>) -> Result<StoredTestimonial, DbError> {
+    let resource = summary_from_row(row)?;
+    let provider: String = row.get(14)?;
+    let provider =
+        Provider::parse(&provider).ok_or_else(|| DbError::Corrupt(format!("provider {provider:?}")))?;
+    #[derive(serde::Deserialize)]
+    struct Track {
+        lang: String,
+        label: String,
+    }
+    let tracks: Vec<Track> = serde_json::from_str(&row.get::<_, String>(21)?)?;
+    let video = StoredVideo {
+        provider,
+        host_name: row.get(15)?,
+        embed_url: row.get(16)?,
+        poster_source: row.get(17)?,
+        duration_seconds: row.get(18)?,
+        transcript: row.get(20)?,
+        captions: tracks.into_iter().map(|Track { lang, label }| (lang, label)).collect(),
+    };
+    Ok(StoredTestimonial { quote: row.get(19)?, resource, video })
+}

@@ -3,7 +3,7 @@
  * Defines the <bao-*> custom elements at once (so space is reserved and the light-DOM fallback
  * stays readable), then loads the WebAssembly widget once, and mounts it into each element's
  * shadow root. Nothing here may throw into the host page: every failure leaves the fallback.
- * The server fills in __BAO_MODULES__ with the build's manifest: the modules, smallest first, each
+ * The server fills in the module list from the build's manifest: the modules, smallest first, each
  * with its content-hashed glue and wasm files and the elements it defines. */
 (function () {
   "use strict";

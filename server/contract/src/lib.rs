@@ -108,7 +108,8 @@ pub struct Licence {
 
 impl Licence {
     /// What follows the label when a licence is shown, in French: the caveat of an unknown
-    /// version and the source's own words. Shared by the card and the canonical page.
+    /// version and the source's own words. The canonical page shows it; the widget has its own
+    /// wording of it in each language (`widget/src/i18n.rs`).
     pub fn caveats_fr(&self) -> String {
         let mut caveats = String::new();
         if self.version_unknown {

@@ -76,7 +76,7 @@ pub fn mount_search(
         api_base,
         scope,
         placeholder,
-        limit: limit.clamp(1, 20),
+        limit: limit.clamp(1, bao_contract::MAX_SEARCH_BOX_LIMIT),
         open_as_link: open == "link",
         lang: if lang.is_empty() { "fr".into() } else { lang },
         host,
@@ -103,7 +103,7 @@ pub fn mount_testimonials(
         api_base,
         network,
         tag,
-        limit: limit.clamp(1, 30),
+        limit: limit.clamp(1, bao_contract::MAX_CAROUSEL_LIMIT),
         lang: if lang.is_empty() { "fr".into() } else { lang },
         host,
     };

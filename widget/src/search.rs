@@ -164,6 +164,78 @@ struct State {
     scope_on: bool,
 }
 
+/// Each change of the search box's state, one method a transition.
+impl State {
+    /// The box was emptied: no results, nothing shown.
+    fn cleared(&mut self) {
+        self.results = None;
+        self.expanded = false;
+    }
+
+    /// The server answered: the list opens, nothing active yet.
+    fn answered(&mut self, found: SearchResults) {
+        self.failed = false;
+        self.active = None;
+        self.expanded = true;
+        self.results = Some(found);
+    }
+
+    /// The server could not be reached or answered badly.
+    fn failed(&mut self) {
+        self.failed = true;
+        self.results = None;
+    }
+
+    /// ↓ or ↑ among `count` results, wrapping round.
+    fn moved(&mut self, down: bool, count: usize) {
+        self.expanded = true;
+        self.active = Some(match (self.active, down) {
+            (None, true) => 0,
+            (None, false) => count - 1,
+            (Some(i), true) => (i + 1) % count,
+            (Some(i), false) => (i + count - 1) % count,
+        });
+    }
+
+    /// The list closes (Escape), the results stay for when it opens again.
+    fn collapsed(&mut self) {
+        self.expanded = false;
+        self.active = None;
+    }
+
+    /// A result is opened inline.
+    fn opened(&mut self, id: String) {
+        self.expanded = false;
+        self.chosen = Some(id);
+    }
+
+    /// The visitor types: what was opened gives way to the results to come.
+    fn typed(&mut self) {
+        self.chosen = None;
+    }
+
+    /// The host's fixed scope is set aside to search the whole library.
+    fn widened(&mut self) {
+        self.scope_on = false;
+    }
+
+    /// "Back to the results" from an opened result.
+    fn returned(&mut self) {
+        self.chosen = None;
+        self.expanded = true;
+    }
+
+    /// A chip pressed or released.
+    fn toggled(&mut self, chip: Chip) {
+        match self.chips.iter().position(|c| c.facet == chip.facet && c.value == chip.value) {
+            Some(index) => {
+                self.chips.remove(index);
+            }
+            None => self.chips.push(chip),
+        }
+    }
+}
+
 pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let t = crate::i18n::strings(&lang);
@@ -189,8 +261,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     let run_search = move || {
         let q = text.get_untracked();
         if q.trim().is_empty() {
-            state.update(|s| s.results = None);
-            state.update(|s| s.expanded = false);
+            state.update(State::cleared);
             return;
         }
         let mut filters: Vec<(&'static str, String)> =
@@ -209,16 +280,12 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             let signal = controller.as_ref().map(AbortController::signal);
             match api::search(&base, &query, signal.as_ref()).await {
                 Ok(found) => {
-                    _ = state.try_update(|s| s.failed = false);
-                    _ = state.try_update(|s| s.active = None);
-                    _ = state.try_update(|s| s.expanded = true);
-                    _ = state.try_update(|s| s.results = Some(found));
+                    _ = state.try_update(|s| s.answered(found));
                 }
                 // Aborted by a newer search: that one will answer.
                 Err(api::FetchError::Aborted) => {}
                 Err(_) => {
-                    _ = state.try_update(|s| s.failed = true);
-                    _ = state.try_update(|s| s.results = None);
+                    _ = state.try_update(State::failed);
                 }
             }
         });
@@ -245,8 +312,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             }
             return;
         }
-        state.update(|s| s.expanded = false);
-        state.update(|s| s.chosen = Some(hit.resource.id));
+        state.update(|s| s.opened(hit.resource.id));
         // Focus goes to what opened, so keyboard and screen reader users land on it.
         request_animation_frame(move || {
             if let Some(button) = back.get_untracked() {
@@ -260,15 +326,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 let down = event.key() == "ArrowDown";
-                state.update(|s| {
-                    s.expanded = true;
-                    s.active = Some(match (s.active, down) {
-                        (None, true) => 0,
-                        (None, false) => count - 1,
-                        (Some(i), true) => (i + 1) % count,
-                        (Some(i), false) => (i + count - 1) % count,
-                    })
-                });
+                state.update(|s| s.moved(down, count));
             }
             "Enter" => {
                 if let (true, Some(index)) =
@@ -280,11 +338,10 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             }
             "Escape" => {
                 if state.with_untracked(|s| s.expanded) {
-                    state.update(|s| s.expanded = false);
-                    state.update(|s| s.active = None);
+                    state.update(State::collapsed);
                 } else {
                     text.set(String::new());
-                    state.update(|s| s.results = None);
+                    state.update(State::cleared);
                 }
             }
             _ => {}
@@ -292,16 +349,11 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     };
     let on_input = move |event: leptos::ev::Event| {
         text.set(event_target_value(&event));
-        state.update(|s| s.chosen = None);
+        state.update(State::typed);
         schedule();
     };
     let toggle_chip = move |chip: Chip| {
-        state.update(|s| match s.chips.iter().position(|c| c.facet == chip.facet && c.value == chip.value) {
-            Some(index) => {
-                s.chips.remove(index);
-            }
-            None => s.chips.push(chip),
-        });
+        state.update(|s| s.toggled(chip));
         run_search();
     };
 
@@ -394,7 +446,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                         view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
                     {(has_scope && state.with(|s| s.scope_on)).then(|| view! {
-                        <button type="button" on:click=move |_| { state.update(|s| s.scope_on = false); run_search(); }>
+                        <button type="button" on:click=move |_| { state.update(State::widened); run_search(); }>
                             {t.whole_library}
                         </button>
                     })}
@@ -409,8 +461,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             view! {
                 <div class="chosen">
                     <button type="button" class="back" node_ref=back on:click=move |_| {
-                        state.update(|s| s.chosen = None);
-                        state.update(|s| s.expanded = true);
+                        state.update(State::returned);
                         if let Some(input) = input.get_untracked() {
                             _ = input.focus();
                         }
@@ -477,4 +528,39 @@ fn snippet_view(hit: &SearchHit) -> impl IntoView + use<> {
             if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }
         })
         .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_wrap_round_and_escape_keeps_the_results() {
+        let mut state = State::default();
+        state.answered(SearchResults {
+            total: 3,
+            items: vec![],
+            facets: Default::default(),
+            next_cursor: None,
+        });
+        state.moved(false, 3);
+        assert_eq!(state.active, Some(2), "↑ from nothing goes to the last");
+        state.moved(true, 3);
+        assert_eq!(state.active, Some(0), "↓ from the last wraps to the first");
+        state.collapsed();
+        assert!(!state.expanded && state.active.is_none() && state.results.is_some());
+        state.opened("a".into());
+        state.returned();
+        assert!(state.expanded && state.chosen.is_none());
+    }
+
+    #[test]
+    fn a_chip_pressed_twice_is_released() {
+        let chip = || Chip { facet: "network", value: "n".into(), label: "N".into() };
+        let mut state = State::default();
+        state.toggled(chip());
+        assert_eq!(state.chips.len(), 1);
+        state.toggled(chip());
+        assert!(state.chips.is_empty());
+    }
 }

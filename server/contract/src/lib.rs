@@ -12,6 +12,12 @@ pub const MAX_PAGE_LIMIT: u32 = 100;
 /// Page size when the client does not ask for one.
 pub const DEFAULT_PAGE_LIMIT: u32 = 20;
 
+/// Most results a `<bao-search>` asks for at once (its `limit` attribute, 1 to this).
+pub const MAX_SEARCH_BOX_LIMIT: u32 = 20;
+
+/// Most testimonies a `<bao-testimonials>` shows (its `limit` attribute, 1 to this).
+pub const MAX_CAROUSEL_LIMIT: u32 = 30;
+
 /// Size of a testimony's poster, in CSS pixels: the server resizes fetched posters to fit it and
 /// draws placeholders at it; the carousel reserves it. 16:9, and 640 keeps a poster near 40 KB.
 pub const POSTER_WIDTH: u32 = 640;

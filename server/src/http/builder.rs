@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Html;
-use bao_contract::{Kind, MAX_PAGE_LIMIT, Network};
+use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};
 
 use super::error::ApiError;
 use super::links::public_origin;
@@ -26,6 +26,7 @@ struct BuilderPage {
     resources: Vec<(String, String)>,
     networks: Vec<Network>,
     kinds: [Kind; 3],
+    max_carousel: u32,
 }
 
 /// `GET /integrer`.
@@ -41,6 +42,7 @@ pub async fn builder_page(
         resources,
         networks,
         kinds: Kind::ALL,
+        max_carousel: MAX_CAROUSEL_LIMIT,
     };
     Ok(Html(page.render()?))
 }

@@ -199,3 +199,55 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
         );
     }
 }
+
+/// Ids are forever: an id a resource had before still leads to it, on every surface.
+#[tokio::test]
+async fn an_old_id_keeps_leading_to_its_resource() {
+    let (dir, db) = common::temp_db();
+    let network = bao_contract::NetworkRef { id: "n".into(), name: "Réseau".into(), url: None };
+    let store = |id: &str, hash: &str| {
+        let resource = bao_contract::Resource {
+            id: id.into(),
+            kind: bao_contract::Kind::Fiche,
+            title: "Le cœur du sujet".into(),
+            summary: String::new(),
+            image: None,
+            authors: vec![],
+            network: network.clone(),
+            tags: vec![],
+            licence: bao_contract::Licence::default(),
+            source_url: "https://example.org/coeur.md".into(),
+            lang: "fr".into(),
+            updated: None,
+            body_html: Some("<p>Texte</p>".into()),
+        };
+        let new = bao_server::store::NewResource {
+            resource,
+            video: None,
+            source_key: "o/r/coeur.md".into(),
+            content_hash: hash.into(),
+        };
+        db.store_import(std::slice::from_ref(&network), &[new]).unwrap();
+    };
+    // The slug rules once spelt "cœur" as "c-ur"; they now write "coeur".
+    store("o-le-c-ur-du-sujet", "1");
+    store("o-le-coeur-du-sujet", "2");
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+
+    let (status, headers, _) = get(&router, "/r/o-le-c-ur-du-sujet").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/r/o-le-coeur-du-sujet");
+    let (status, _, body) = get(&router, "/api/v1/resources/o-le-c-ur-du-sujet").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_str::<bao_contract::Resource>(&body).unwrap().id, "o-le-coeur-du-sujet");
+    let (status, _, page) = get(&router, "/embed/r/o-le-c-ur-du-sujet").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<bao-card resource="o-le-coeur-du-sujet">"#), "{page}");
+    let (status, _, body) =
+        get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fo-le-c-ur-du-sujet&format=json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("/embed/r/o-le-coeur-du-sujet"), "{body}");
+    let (status, _, _) = get(&router, "/r/jamais-vu").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -12,74 +12,59 @@ pub struct Strings {
     pub fold: &'static str,
     pub page: &'static str,
     pub original_source: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub source: &'static str,
     pub licence: &'static str,
     pub by: &'static str,
     pub topics: &'static str,
     version_unknown: &'static str,
     quote: (&'static str, &'static str),
-    #[cfg(feature = "search")]
-    pub search_label: &'static str,
-    #[cfg(feature = "search")]
-    pub search_placeholder: &'static str,
-    #[cfg(feature = "search")]
-    pub search_in: &'static str,
-    #[cfg(feature = "search")]
-    pub narrow: &'static str,
-    #[cfg(feature = "search")]
-    pub results: &'static str,
-    #[cfg(feature = "search")]
-    pub search_unavailable: &'static str,
-    #[cfg(feature = "search")]
-    pub search_unavailable_long: &'static str,
-    #[cfg(feature = "search")]
-    pub opened_below: &'static str,
-    #[cfg(feature = "search")]
-    pub no_result: &'static str,
-    #[cfg(feature = "search")]
-    one_result: &'static str,
-    #[cfg(feature = "search")]
-    many_results: &'static str,
-    #[cfg(feature = "search")]
-    nothing_matches: &'static str,
-    #[cfg(feature = "search")]
-    remove_filter: &'static str,
-    #[cfg(feature = "search")]
-    pub whole_library: &'static str,
-    #[cfg(feature = "search")]
-    pub back_to_results: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub testimonials: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub carousel: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub testimony: &'static str,
-    #[cfg(feature = "testimonials")]
-    of: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub previous: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub next: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub choose: &'static str,
-    #[cfg(feature = "testimonials")]
-    play: (&'static str, &'static str),
-    #[cfg(feature = "testimonials")]
-    pub video: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub transcript: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub testimony_page: &'static str,
-    #[cfg(feature = "testimonials")]
-    pub no_testimony: &'static str,
-    #[cfg(feature = "search")]
-    thousands: &'static str,
     colon: &'static str,
     pub reuse: &'static str,
     pub reuse_done: &'static str,
     pub reuse_failed: &'static str,
     to_reuse: &'static str,
+    #[cfg(feature = "search")]
+    pub search: SearchStrings,
+    #[cfg(feature = "testimonials")]
+    pub carousel: CarouselStrings,
+}
+
+/// The strings only `<bao-search>` shows.
+#[cfg(feature = "search")]
+pub struct SearchStrings {
+    pub label: &'static str,
+    pub placeholder: &'static str,
+    pub scope: &'static str,
+    pub narrow: &'static str,
+    pub results: &'static str,
+    pub unavailable: &'static str,
+    pub unavailable_long: &'static str,
+    pub opened_below: &'static str,
+    pub no_result: &'static str,
+    pub one_result: &'static str,
+    pub many_results: &'static str,
+    pub nothing_matches: &'static str,
+    pub remove_filter: &'static str,
+    pub whole_library: &'static str,
+    pub back_to_results: &'static str,
+    pub thousands: &'static str,
+}
+
+/// The strings only `<bao-testimonials>` shows.
+#[cfg(feature = "testimonials")]
+pub struct CarouselStrings {
+    pub source: &'static str,
+    pub testimonials: &'static str,
+    pub role: &'static str,
+    pub testimony: &'static str,
+    pub of: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub choose: &'static str,
+    pub play: (&'static str, &'static str),
+    pub video: &'static str,
+    pub transcript: &'static str,
+    pub testimony_page: &'static str,
+    pub no_testimony: &'static str,
 }
 
 pub static FRENCH: Strings = Strings {
@@ -89,74 +74,51 @@ pub static FRENCH: Strings = Strings {
     fold: "Replier la fiche",
     page: "Page de la fiche",
     original_source: "Source originale",
-    #[cfg(feature = "testimonials")]
-    source: "Source",
     licence: "Licence : ",
     by: "Par ",
     topics: "Thèmes",
     version_unknown: " (version non précisée par la source)",
     quote: ("« ", " »"),
-    #[cfg(feature = "search")]
-    search_label: "Rechercher dans la bibliothèque multiBàO",
-    #[cfg(feature = "search")]
-    search_placeholder: "Un mot, un thème, une méthode…",
-    #[cfg(feature = "search")]
-    search_in: "Dans : ",
-    #[cfg(feature = "search")]
-    narrow: "Affiner",
-    #[cfg(feature = "search")]
-    results: "Résultats",
-    #[cfg(feature = "search")]
-    search_unavailable: "La recherche est indisponible pour le moment.",
-    #[cfg(feature = "search")]
-    search_unavailable_long: "La recherche est indisponible pour le moment. Réessayez plus tard.",
-    #[cfg(feature = "search")]
-    opened_below: "Fiche ouverte ci-dessous.",
-    #[cfg(feature = "search")]
-    no_result: "Aucun résultat.",
-    #[cfg(feature = "search")]
-    one_result: "1 résultat, flèches haut et bas pour parcourir.",
-    #[cfg(feature = "search")]
-    many_results: " résultats, flèches haut et bas pour parcourir.",
-    #[cfg(feature = "search")]
-    nothing_matches: "Aucune ressource ne correspond à ",
-    #[cfg(feature = "search")]
-    remove_filter: "Retirer le filtre ",
-    #[cfg(feature = "search")]
-    whole_library: "Chercher dans toute la bibliothèque",
-    #[cfg(feature = "search")]
-    back_to_results: "← Retour aux résultats",
-    #[cfg(feature = "testimonials")]
-    testimonials: "Témoignages filmés",
-    #[cfg(feature = "testimonials")]
-    carousel: "carrousel",
-    #[cfg(feature = "testimonials")]
-    testimony: "témoignage",
-    #[cfg(feature = "testimonials")]
-    of: " sur ",
-    #[cfg(feature = "testimonials")]
-    previous: "Témoignage précédent",
-    #[cfg(feature = "testimonials")]
-    next: "Témoignage suivant",
-    #[cfg(feature = "testimonials")]
-    choose: "Choisir un témoignage",
-    #[cfg(feature = "testimonials")]
-    play: ("Lire la vidéo : ", " (hébergée par "),
-    #[cfg(feature = "testimonials")]
-    video: "Vidéo : ",
-    #[cfg(feature = "testimonials")]
-    transcript: "Transcription",
-    #[cfg(feature = "testimonials")]
-    testimony_page: "Page du témoignage",
-    #[cfg(feature = "testimonials")]
-    no_testimony: "Aucun témoignage filmé pour ce choix.",
-    #[cfg(feature = "search")]
-    thousands: "\u{202f}",
     colon: " : ",
     reuse: "Réutiliser cette fiche",
     reuse_done: "Attribution copiée ✓",
     reuse_failed: "Copie impossible : sélectionnez le texte ci-dessus",
     to_reuse: "Pour la réutiliser, citez : ",
+    #[cfg(feature = "search")]
+    search: SearchStrings {
+        label: "Rechercher dans la bibliothèque multiBàO",
+        placeholder: "Un mot, un thème, une méthode…",
+        scope: "Dans : ",
+        narrow: "Affiner",
+        results: "Résultats",
+        unavailable: "La recherche est indisponible pour le moment.",
+        unavailable_long: "La recherche est indisponible pour le moment. Réessayez plus tard.",
+        opened_below: "Fiche ouverte ci-dessous.",
+        no_result: "Aucun résultat.",
+        one_result: "1 résultat, flèches haut et bas pour parcourir.",
+        many_results: " résultats, flèches haut et bas pour parcourir.",
+        nothing_matches: "Aucune ressource ne correspond à ",
+        remove_filter: "Retirer le filtre ",
+        whole_library: "Chercher dans toute la bibliothèque",
+        back_to_results: "← Retour aux résultats",
+        thousands: "\u{202f}",
+    },
+    #[cfg(feature = "testimonials")]
+    carousel: CarouselStrings {
+        source: "Source",
+        testimonials: "Témoignages filmés",
+        role: "carrousel",
+        testimony: "témoignage",
+        of: " sur ",
+        previous: "Témoignage précédent",
+        next: "Témoignage suivant",
+        choose: "Choisir un témoignage",
+        play: ("Lire la vidéo : ", " (hébergée par "),
+        video: "Vidéo : ",
+        transcript: "Transcription",
+        testimony_page: "Page du témoignage",
+        no_testimony: "Aucun témoignage filmé pour ce choix.",
+    },
 };
 
 pub static ENGLISH: Strings = Strings {
@@ -166,74 +128,51 @@ pub static ENGLISH: Strings = Strings {
     fold: "Fold the sheet",
     page: "Sheet page",
     original_source: "Original source",
-    #[cfg(feature = "testimonials")]
-    source: "Source",
     licence: "Licence: ",
     by: "By ",
     topics: "Topics",
     version_unknown: " (version not given by the source)",
     quote: ("“", "”"),
-    #[cfg(feature = "search")]
-    search_label: "Search the multiBàO library",
-    #[cfg(feature = "search")]
-    search_placeholder: "A word, a topic, a method…",
-    #[cfg(feature = "search")]
-    search_in: "In: ",
-    #[cfg(feature = "search")]
-    narrow: "Narrow down",
-    #[cfg(feature = "search")]
-    results: "Results",
-    #[cfg(feature = "search")]
-    search_unavailable: "Search is unavailable at the moment.",
-    #[cfg(feature = "search")]
-    search_unavailable_long: "Search is unavailable at the moment. Please try again later.",
-    #[cfg(feature = "search")]
-    opened_below: "Sheet opened below.",
-    #[cfg(feature = "search")]
-    no_result: "No result.",
-    #[cfg(feature = "search")]
-    one_result: "1 result, up and down arrows to browse.",
-    #[cfg(feature = "search")]
-    many_results: " results, up and down arrows to browse.",
-    #[cfg(feature = "search")]
-    nothing_matches: "Nothing matches ",
-    #[cfg(feature = "search")]
-    remove_filter: "Remove the filter ",
-    #[cfg(feature = "search")]
-    whole_library: "Search the whole library",
-    #[cfg(feature = "search")]
-    back_to_results: "← Back to the results",
-    #[cfg(feature = "testimonials")]
-    testimonials: "Filmed testimonies",
-    #[cfg(feature = "testimonials")]
-    carousel: "carousel",
-    #[cfg(feature = "testimonials")]
-    testimony: "testimony",
-    #[cfg(feature = "testimonials")]
-    of: " of ",
-    #[cfg(feature = "testimonials")]
-    previous: "Previous testimony",
-    #[cfg(feature = "testimonials")]
-    next: "Next testimony",
-    #[cfg(feature = "testimonials")]
-    choose: "Choose a testimony",
-    #[cfg(feature = "testimonials")]
-    play: ("Play the video: ", " (hosted by "),
-    #[cfg(feature = "testimonials")]
-    video: "Video: ",
-    #[cfg(feature = "testimonials")]
-    transcript: "Transcript",
-    #[cfg(feature = "testimonials")]
-    testimony_page: "Testimony page",
-    #[cfg(feature = "testimonials")]
-    no_testimony: "No filmed testimony for this choice.",
-    #[cfg(feature = "search")]
-    thousands: ",",
     colon: ": ",
     reuse: "Reuse this sheet",
     reuse_done: "Attribution copied ✓",
     reuse_failed: "Could not copy: select the text above",
     to_reuse: "To reuse it, credit: ",
+    #[cfg(feature = "search")]
+    search: SearchStrings {
+        label: "Search the multiBàO library",
+        placeholder: "A word, a topic, a method…",
+        scope: "In: ",
+        narrow: "Narrow down",
+        results: "Results",
+        unavailable: "Search is unavailable at the moment.",
+        unavailable_long: "Search is unavailable at the moment. Please try again later.",
+        opened_below: "Sheet opened below.",
+        no_result: "No result.",
+        one_result: "1 result, up and down arrows to browse.",
+        many_results: " results, up and down arrows to browse.",
+        nothing_matches: "Nothing matches ",
+        remove_filter: "Remove the filter ",
+        whole_library: "Search the whole library",
+        back_to_results: "← Back to the results",
+        thousands: ",",
+    },
+    #[cfg(feature = "testimonials")]
+    carousel: CarouselStrings {
+        source: "Source",
+        testimonials: "Filmed testimonies",
+        role: "carousel",
+        testimony: "testimony",
+        of: " of ",
+        previous: "Previous testimony",
+        next: "Next testimony",
+        choose: "Choose a testimony",
+        play: ("Play the video: ", " (hosted by "),
+        video: "Video: ",
+        transcript: "Transcript",
+        testimony_page: "Testimony page",
+        no_testimony: "No filmed testimony for this choice.",
+    },
 };
 
 /// The catalogue for a BCP 47 tag.
@@ -275,7 +214,7 @@ impl Strings {
         let mut out = String::with_capacity(digits.len() + 4);
         for (index, digit) in digits.chars().enumerate() {
             if index > 0 && (digits.len() - index).is_multiple_of(3) {
-                out.push_str(self.thousands);
+                out.push_str(self.search.thousands);
             }
             out.push(digit);
         }
@@ -285,20 +224,20 @@ impl Strings {
     #[cfg(feature = "search")]
     pub fn result_count(&self, total: u64) -> String {
         match total {
-            0 => self.no_result.to_owned(),
-            1 => self.one_result.to_owned(),
-            _ => format!("{}{}", self.number(total), self.many_results),
+            0 => self.search.no_result.to_owned(),
+            1 => self.search.one_result.to_owned(),
+            _ => format!("{}{}", self.number(total), self.search.many_results),
         }
     }
 
     #[cfg(feature = "search")]
     pub fn nothing_matches(&self, query: &str) -> String {
-        format!("{}{}.", self.nothing_matches, self.quoted(query))
+        format!("{}{}.", self.search.nothing_matches, self.quoted(query))
     }
 
     #[cfg(feature = "search")]
     pub fn remove_filter(&self, label: &str) -> String {
-        format!("{}{}", self.remove_filter, self.quoted(label))
+        format!("{}{}", self.search.remove_filter, self.quoted(label))
     }
 
     /// What a reuser must write (title, authors, network, source, licence), as the licences ask.
@@ -335,12 +274,12 @@ impl Strings {
     /// `3 sur 8`.
     #[cfg(feature = "testimonials")]
     pub fn position(&self, index: usize, count: usize) -> String {
-        format!("{}{}{count}", index + 1, self.of)
+        format!("{}{}{count}", index + 1, self.carousel.of)
     }
 
     #[cfg(feature = "testimonials")]
     pub fn play(&self, title: &str, host: &str) -> String {
-        format!("{}{title}{}{host})", self.play.0, self.play.1)
+        format!("{}{title}{}{host})", self.carousel.play.0, self.carousel.play.1)
     }
 }
 

@@ -239,7 +239,7 @@ impl State {
 pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let t = crate::i18n::strings(&lang);
-    let placeholder = if placeholder.is_empty() { t.search_placeholder.to_owned() } else { placeholder };
+    let placeholder = if placeholder.is_empty() { t.search.placeholder.to_owned() } else { placeholder };
     let text = RwSignal::new(String::new());
     // One signal for the rest of the state: one instantiation of the reactive machinery.
     let state = RwSignal::new(State { scope_on: true, ..State::default() });
@@ -254,7 +254,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     let has_scope = !scope.is_empty();
     let scope_note = has_scope.then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
-        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>{t.search_in} {described}</p> }
+        view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>{t.search.scope} {described}</p> }
     });
     let scope = StoredValue::new(scope);
     let host = StoredValue::new_local(host);
@@ -359,11 +359,11 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     let announcement = move || {
         if state.with(|s| s.failed) {
-            return t.search_unavailable.to_owned();
+            return t.search.unavailable.to_owned();
         }
         match (state.with(|s| s.chosen.clone()), state.with(|s| s.results.as_ref().map(|found| found.total)))
         {
-            (Some(_), _) => t.opened_below.to_owned(),
+            (Some(_), _) => t.search.opened_below.to_owned(),
             (None, Some(total)) => t.result_count(total),
             (None, None) => String::new(),
         }
@@ -392,7 +392,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         }
         (!offered.is_empty()).then(|| {
             view! {
-                <div class="chips" role="group" aria-label=t.narrow>
+                <div class="chips" role="group" aria-label=t.search.narrow>
                     {offered.into_iter().map(|chip| {
                         let pressed = toggled.contains(&chip);
                         let label = chip.label.clone();
@@ -429,7 +429,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         if state.with(|s| s.failed) {
             return Some(
                 view! {
-                    <div class="empty"><p>{t.search_unavailable_long}</p></div>
+                    <div class="empty"><p>{t.search.unavailable_long}</p></div>
                 }
                 .into_any(),
             );
@@ -447,7 +447,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                     }).collect_view()}
                     {(has_scope && state.with(|s| s.scope_on)).then(|| view! {
                         <button type="button" on:click=move |_| { state.update(State::widened); run_search(); }>
-                            {t.whole_library}
+                            {t.search.whole_library}
                         </button>
                     })}
                 </div>
@@ -465,7 +465,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                         if let Some(input) = input.get_untracked() {
                             _ = input.focus();
                         }
-                    }>{t.back_to_results}</button>
+                    }>{t.search.back_to_results}</button>
                     <bao-card resource=id></bao-card>
                 </div>
             }
@@ -474,7 +474,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     view! {
         <div class="search" lang=lang>
-            <label class="label" for="bao-q">{t.search_label}</label>
+            <label class="label" for="bao-q">{t.search.label}</label>
             <input id="bao-q" type="search" part="input" node_ref=input role="combobox" autocomplete="off"
                 spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
                 aria-expanded=move || (state.with(|s| s.expanded) && hits_len() > 0).to_string()
@@ -485,7 +485,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             {scope_note}
             <p class="sr" role="status" aria-live="polite">{announcement}</p>
             {chip_views}
-            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label=t.results
+            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label=t.search.results
                 hidden=move || !state.with(|s| s.expanded) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
                 {options}
             </ul>

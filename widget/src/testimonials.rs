@@ -224,7 +224,7 @@ pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
     });
     move || match loaded.get() {
         Loaded::Ready(items) if items.is_empty() => view! {
-            <p class="empty carousel" lang=t.lang>{t.no_testimony}</p>
+            <p class="empty carousel" lang=t.lang>{t.carousel.no_testimony}</p>
         }
         .into_any(),
         Loaded::Ready(items) => view! {
@@ -275,17 +275,17 @@ fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host
     };
 
     view! {
-        <section class="carousel" part="carousel" aria-roledescription=t.carousel aria-label=t.testimonials lang=t.lang>
-            <p class="heading" aria-hidden="true">{t.testimonials}</p>
+        <section class="carousel" part="carousel" aria-roledescription=t.carousel.role aria-label=t.carousel.testimonials lang=t.lang>
+            <p class="heading" aria-hidden="true">{t.carousel.testimonials}</p>
             // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
             <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=on_pointerdown
                 on:pointerup=on_pointerup>
                 {slide}
             </div>
             <div class="controls">
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.previous
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.carousel.previous
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
-                <div class="picker" role="group" aria-label=t.choose>
+                <div class="picker" role="group" aria-label=t.carousel.choose>
                     {titles.into_iter().enumerate().map(|(index, title)| view! {
                         <button type="button" class="dot" part="picker" aria-controls="bao-slides"
                             aria-label=t.named(&t.position(index, count), &title)
@@ -293,7 +293,7 @@ fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host
                             on:click=move |_| go(index)>{index + 1}</button>
                     }).collect_view()}
                 </div>
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.next
+                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.carousel.next
                     on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
             </div>
         </section>
@@ -327,7 +327,7 @@ fn slide(
     }
     let licence = resource.licence;
     let transcript = video.transcript.clone();
-    let player_title = format!("{}{title}", t.video);
+    let player_title = format!("{}{title}", t.carousel.video);
     let detail = [resource.id, title.clone(), video.provider.as_str().to_owned()];
     let host = host.clone();
     let play = move |_| {
@@ -360,7 +360,7 @@ fn slide(
     };
 
     view! {
-        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription=t.testimony
+        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription=t.carousel.testimony
             aria-label=t.position(index, count)>
             <div class="media">{media}</div>
             <div class="text">
@@ -376,15 +376,15 @@ fn slide(
                         Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
                         None => licence.label.clone().into_any(),
                     }}
-                    {t.licence_caveats(&licence)} " — " <a href=resource.source_url>{t.source}</a>
+                    {t.licence_caveats(&licence)} " — " <a href=resource.source_url>{t.carousel.source}</a>
                 </p>
                 {transcript.map(|text| view! {
                     <details class="transcript">
-                        <summary>{t.transcript}</summary>
+                        <summary>{t.carousel.transcript}</summary>
                         {text.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_owned()}</p> }).collect_view()}
                     </details>
                 })}
-                <a class="page" href=canonical aria-label=t.named(t.testimony_page, &title)>{t.testimony_page}</a>
+                <a class="page" href=canonical aria-label=t.named(t.carousel.testimony_page, &title)>{t.carousel.testimony_page}</a>
             </div>
         </div>
     }

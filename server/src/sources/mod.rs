@@ -3,6 +3,7 @@
 //! batch in one transaction. The helpers every kind shares — the HTML sanitiser, licences, videos,
 //! the poster fetcher — live beside them.
 
+pub mod config;
 pub mod licence;
 pub mod multibao;
 pub mod posters;

@@ -1,0 +1,207 @@
+//! The sources file: one TOML file declaring every source the server follows (`--sources FILE`),
+//! one `[[source]]` table each. Checked whole at start: an unknown key, a bad value or a kind
+//! nobody implements is refused with its line and a message that says what to write instead.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The kinds of source this server can follow; each maps to a module of `sources/`.
+pub const KINDS: &[&str] = &["git"];
+
+/// A sources file, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesFile {
+    #[serde(rename = "source", default)]
+    pub sources: Vec<SourceConfig>,
+}
+
+/// One `[[source]]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Stable slug: what `sync --only` and `/api/v1/sources` call it.
+    pub id: String,
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// `https://…`, `file://…`, or a local folder (relative to the sources file).
+    pub url: String,
+    /// The branch to follow (git); the remote's default branch when absent.
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// A folder whose direct subfolders each hold one network's resources.
+    #[serde(default)]
+    pub subfolder_networks: Option<String>,
+    /// The network this source publishes for.
+    pub network: NetworkConfig,
+    /// The licence to assume when a file says nothing (`CC BY-SA 4.0`).
+    #[serde(default)]
+    pub licence: Option<String>,
+}
+
+/// The network a source publishes for: what cards, facets and pages show instead of a raw id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+/// Where a source's content is, once its `url` is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A remote to fetch (`https://…` or `file://…`).
+    Remote(String),
+    /// A folder on this machine, read as it is.
+    Folder(PathBuf),
+}
+
+/// Why a sources file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("impossible de lire {path} : {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{path} : {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl SourcesFile {
+    /// Reads and checks a sources file.
+    pub fn load(path: &Path) -> Result<SourcesFile, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Unreadable { path: path.to_owned(), source })?;
+        SourcesFile::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+    }
+
+    /// Parses and checks the text of a sources file; the error names the line.
+    pub fn parse(text: &str) -> Result<SourcesFile, String> {
+        let file: SourcesFile = toml::from_str(text).map_err(|error| {
+            let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
+            let message = error.message().trim_end().to_owned();
+            match line {
+                Some(line) => format!("ligne {line} : {message}"),
+                None => message,
+            }
+        })?;
+        let mut seen = HashSet::new();
+        for source in &file.sources {
+            let at = |message: String| format!("source « {} » : {message}", source.id);
+            if !is_slug(&source.id) {
+                return Err(
+                    at("`id` ne peut contenir que des minuscules, des chiffres et des tirets".into()),
+                );
+            }
+            if !seen.insert(source.id.as_str()) {
+                return Err(at("deux sources ont cet `id`".into()));
+            }
+            if !KINDS.contains(&source.kind.as_str()) {
+                return Err(at(format!(
+                    "`kind = \"{}\"` inconnu (connus : {})",
+                    source.kind,
+                    KINDS.join(", ")
+                )));
+            }
+            if source.url.trim().is_empty() || source.url.starts_with("http://") {
+                return Err(at("`url` : https://…, file://… ou un dossier local".into()));
+            }
+            if !is_slug(&source.network.id) {
+                return Err(at(
+                    "`network.id` ne peut contenir que des minuscules, des chiffres et des tirets".into(),
+                ));
+            }
+            for (key, url) in [("network.url", &source.network.url), ("network.logo", &source.network.logo)] {
+                if url
+                    .as_deref()
+                    .is_some_and(|url| !url.starts_with("https://") && !url.starts_with("http://"))
+                {
+                    return Err(at(format!("`{key}` doit être une adresse http(s)")));
+                }
+            }
+        }
+        Ok(file)
+    }
+}
+
+impl SourceConfig {
+    /// Where the content is; a relative folder is read from `base`, the sources file's folder.
+    pub fn location(&self, base: &Path) -> Location {
+        if self.url.starts_with("https://") || self.url.starts_with("file://") {
+            Location::Remote(self.url.clone())
+        } else {
+            Location::Folder(base.join(&self.url))
+        }
+    }
+}
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[source]]
+id = "travail-en-reseau"
+kind = "git"
+url = "https://github.com/lilianricaud/travail-en-reseau.git"
+branch = "master"
+licence = "CC BY-SA 4.0"
+network = { id = "lilianricaud", name = "Lilian Ricaud", url = "https://www.lilianricaud.com" }
+
+[[source]]
+id = "demo"
+kind = "git"
+url = "content/exemples-fiches"
+subfolder_networks = "contributions"
+[source.network]
+id = "exemples"
+name = "Réseau des communs exemplaires (démo)"
+"#;
+
+    #[test]
+    fn a_sources_file_as_documented() {
+        let file = SourcesFile::parse(GOOD).unwrap();
+        assert_eq!(file.sources.len(), 2);
+        let [remote, local] = &file.sources[..] else { unreachable!() };
+        assert_eq!(remote.network.name, "Lilian Ricaud");
+        assert_eq!(remote.branch.as_deref(), Some("master"));
+        assert_eq!(remote.location(Path::new("/etc/bao")), Location::Remote(remote.url.clone()));
+        assert_eq!(
+            local.location(Path::new("/srv/demo")),
+            Location::Folder("/srv/demo/content/exemples-fiches".into())
+        );
+        assert_eq!(local.subfolder_networks.as_deref(), Some("contributions"));
+        assert_eq!(SourcesFile::parse("").unwrap().sources, vec![]);
+    }
+
+    #[test]
+    fn mistakes_are_refused_with_their_line() {
+        let unknown_key = GOOD.replace("branch = \"master\"", "brnach = \"master\"");
+        let error = SourcesFile::parse(&unknown_key).unwrap_err();
+        assert!(error.starts_with("ligne 6 :") && error.contains("brnach"), "{error}");
+        let missing = GOOD.replace("name = \"Réseau des communs exemplaires (démo)\"", "");
+        let error = SourcesFile::parse(&missing).unwrap_err();
+        assert!(error.contains("name"), "{error}");
+        for (from, to, expected) in [
+            ("kind = \"git\"", "kind = \"svn\"", "`kind = \"svn\"` inconnu (connus : git)"),
+            ("id = \"demo\"", "id = \"travail-en-reseau\"", "deux sources ont cet `id`"),
+            ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),
+            ("https://github.com/lilianricaud", "http://github.com/lilianricaud", "`url` : https://"),
+            ("https://www.lilianricaud.com", "javascript:alert(1)", "`network.url` doit être"),
+        ] {
+            let error = SourcesFile::parse(&GOOD.replacen(from, to, 1)).unwrap_err();
+            assert!(error.contains(expected), "{to}: {error}");
+        }
+    }
+}

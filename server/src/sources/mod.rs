@@ -9,6 +9,7 @@ pub mod multibao;
 pub mod posters;
 pub mod sanitize;
 pub mod text;
+pub mod tree;
 pub mod video;
 
 use std::fmt;

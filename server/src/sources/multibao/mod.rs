@@ -11,6 +11,7 @@ use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
 use super::text::{collapse_whitespace, fold};
+use super::tree::{self, FolderTree, Tree};
 use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
 use crate::store::{NewCaptions, NewResource, NewVideo};
 
@@ -33,7 +34,7 @@ const NON_RESOURCE_FOLDERS: &[&str] = &["pages", "media", "assets", "_layouts", 
 /// Where a repository comes from and how to read it.
 #[derive(Debug, Clone)]
 pub struct MultibaoRepository {
-    /// The folder holding the repository's files.
+    /// The folder holding the repository's files, when it is read from a folder.
     pub root: PathBuf,
     /// Repository owner on its forge (`multibao`), which is also the default network.
     pub owner: String,
@@ -62,21 +63,27 @@ impl MultibaoRepository {
 
 impl Source for MultibaoRepository {
     fn read(&self) -> Result<Batch, SourceError> {
-        read_repository(self)
+        Ok(self.read_tree(&FolderTree::open(&self.root)?))
     }
 }
 
-/// Reads every Markdown file of a repository into resources.
-fn read_repository(source: &MultibaoRepository) -> Result<Batch, SourceError> {
-    if !source.root.is_dir() {
-        return Err(SourceError::NotADirectory(source.root.clone()));
+impl MultibaoRepository {
+    /// Reads every Markdown file of the repository's `tree` into resources.
+    pub fn read_tree(&self, tree: &dyn Tree) -> Batch {
+        read_repository(self, tree)
     }
-    let mut files = Vec::new();
-    collect_markdown_files(&source.root, &source.root, &mut files)?;
-    files.sort();
+}
+
+fn read_repository(source: &MultibaoRepository, tree: &dyn Tree) -> Batch {
+    let files: Vec<&String> = tree
+        .paths()
+        .iter()
+        .filter(|path| path.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md")))
+        .collect();
 
     // A repository's README may name its network in its front matter (`network`, `network_url`).
-    let readme_text = std::fs::read_to_string(source.root.join("README.md")).unwrap_or_default();
+    let readme_text =
+        tree.read("README.md").and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
     let readme = frontmatter::split(&readme_text);
     let owner_network =
         NetworkRef {
@@ -91,28 +98,28 @@ fn read_repository(source: &MultibaoRepository) -> Result<Batch, SourceError> {
                 str::to_owned,
             )),
         };
-    let repository_licence = repository_licence(&source.root, &readme_text);
+    let repository_licence = repository_licence(tree, &readme_text);
     let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
 
-    for relative in files {
-        let path_text = relative.to_string_lossy().replace('\\', "/");
-        if let Some(reason) = non_resource_reason(&relative) {
+    for path_text in files {
+        let relative = Path::new(path_text.as_str());
+        let path_text = path_text.clone();
+        if let Some(reason) = non_resource_reason(relative) {
             read.skipped.push(Skipped { path: path_text, reason: reason.into() });
             continue;
         }
-        let network = network_of(source, &relative, &owner_network);
+        let network = network_of(source, relative, &owner_network);
         if !read.networks.contains(&network) {
             read.networks.push(network.clone());
         }
-        let bytes = match std::fs::read(source.root.join(&relative)) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                read.skipped.push(Skipped { path: path_text, reason: format!("illisible: {error}") });
-                continue;
-            }
+        let Some(bytes) = tree.read(&path_text) else {
+            let reason = format!("illisible, ou plus de {} Mio", tree::MAX_FILE_BYTES >> 20);
+            read.skipped.push(Skipped { path: path_text, reason });
+            continue;
         };
         let context = FileContext {
             source,
+            tree,
             relative_path: &path_text,
             network,
             repository_licence: repository_licence.as_ref(),
@@ -128,27 +135,7 @@ fn read_repository(source: &MultibaoRepository) -> Result<Batch, SourceError> {
         }
     }
     make_ids_unique(&mut read.resources);
-    Ok(read)
-}
-
-fn collect_markdown_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
-    let unreadable = |source| SourceError::Unreadable { path: dir.to_owned(), source };
-    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            collect_markdown_files(root, &path, out)?;
-        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
-            && let Ok(relative) = path.strip_prefix(root)
-        {
-            out.push(relative.to_owned());
-        }
-    }
-    Ok(())
+    read
 }
 
 /// Why a Markdown file is not a resource, if it is not.
@@ -182,10 +169,10 @@ fn network_of(source: &MultibaoRepository, relative: &Path, owner: &NetworkRef) 
 }
 
 /// The licence a repository declares for all its files: its LICENSE file, else its README.
-fn repository_licence(root: &Path, readme: &str) -> Option<Licence> {
+fn repository_licence(tree: &dyn Tree, readme: &str) -> Option<Licence> {
     let licence_files = ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md"]
         .into_iter()
-        .filter_map(|name| Some((name, std::fs::read_to_string(root.join(name)).ok()?)));
+        .filter_map(|name| Some((name, String::from_utf8(tree.read(name)?).ok()?)));
     licence_files.chain([("README.md", readme.to_owned())]).find_map(|(name, text)| {
         let (cc, line) = licence::find_all(&text).into_iter().next()?;
         Some(cc.into_licence(Some(format!("{name} du dépôt : {line}"))))
@@ -194,6 +181,7 @@ fn repository_licence(root: &Path, readme: &str) -> Option<Licence> {
 
 struct FileContext<'a> {
     source: &'a MultibaoRepository,
+    tree: &'a dyn Tree,
     relative_path: &'a str,
     network: NetworkRef,
     repository_licence: Option<&'a Licence>,
@@ -343,24 +331,27 @@ fn testimony_video(
         }
         seconds
     });
-    let file = Path::new(context.relative_path);
-    let folder = file.parent().unwrap_or(Path::new(""));
+    let folder = context.relative_path.rsplit_once('/').map_or("", |(folder, _)| folder);
     let stem = title_stem(context.relative_path);
 
     let mut captions = Vec::new();
     let mut caption_files: Vec<String> = document.list("captions");
-    if let Ok(entries) = std::fs::read_dir(context.source.root.join(folder)) {
-        let mut siblings: Vec<String> = entries
-            .flatten()
-            .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter(|name| name.starts_with(&format!("{stem}.")) && name.ends_with(".vtt"))
-            .collect();
-        siblings.sort();
-        siblings.retain(|name| !caption_files.contains(name));
-        caption_files.extend(siblings);
+    let prefix = if folder.is_empty() { String::new() } else { format!("{folder}/") };
+    let siblings = context
+        .tree
+        .paths()
+        .iter()
+        .filter_map(|path| path.strip_prefix(&prefix))
+        .filter(|name| !name.contains('/') && name.starts_with(&format!("{stem}.")) && name.ends_with(".vtt"))
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    for sibling in siblings {
+        if !caption_files.contains(&sibling) {
+            caption_files.push(sibling);
+        }
     }
     for name in caption_files {
-        match read_sidecar(context.source, folder, &name) {
+        match read_sidecar(context.tree, folder, &name) {
             Ok(text) if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") => {
                 // `entretien.en.vtt` is in English; `entretien.vtt` in the resource's language.
                 let lang = name
@@ -382,7 +373,7 @@ fn testimony_video(
     }
 
     let transcript = match document.text("transcript") {
-        Some(name) => match read_sidecar(context.source, folder, name) {
+        Some(name) => match read_sidecar(context.tree, folder, name) {
             Ok(text) => Some(plain_paragraphs(&text)),
             Err(reason) => {
                 remarks.push(format!("transcription {name} ignorée : {reason}"));
@@ -408,17 +399,12 @@ fn testimony_video(
 }
 
 /// Reads a file named by a testimony, inside its repository only.
-fn read_sidecar(source: &MultibaoRepository, folder: &Path, name: &str) -> Result<String, String> {
-    let root = source.root.canonicalize().map_err(|e| e.to_string())?;
-    let path = root.join(folder).join(name).canonicalize().map_err(|_| "fichier introuvable".to_owned())?;
-    if !path.starts_with(&root) {
-        return Err("hors du dépôt".into());
-    }
-    let size = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
-    if size > SIDECAR_MAX_BYTES {
+fn read_sidecar(tree: &dyn Tree, folder: &str, name: &str) -> Result<String, String> {
+    let path = tree::join(folder, name).ok_or("hors du dépôt")?;
+    let bytes = tree.read(&path).ok_or("fichier introuvable")?;
+    if bytes.len() as u64 > SIDECAR_MAX_BYTES {
         return Err(format!("plus de {} Kio", SIDECAR_MAX_BYTES / 1024));
     }
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "n'est pas du texte UTF-8".into())
 }
 

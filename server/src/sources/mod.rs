@@ -4,6 +4,7 @@
 //! the poster fetcher — live beside them.
 
 pub mod config;
+pub mod git;
 pub mod licence;
 pub mod multibao;
 pub mod posters;

@@ -1,0 +1,211 @@
+//! Git repositories followed without a working copy: each source has a bare mirror beside the
+//! database, fetched with the machine's `git` (https and `file://` alike), and is read from the
+//! tree of the fetched commit. `git` runs with no prompt, no system or global configuration, and a
+//! time limit, so that a hanging remote cannot stall a sync.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::tree::{self, MAX_FILE_BYTES, Tree};
+
+/// Longest a fetch may take before it is given up.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
+/// Longest any other git command may take.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// The ref a mirror keeps the followed branch under.
+const FOLLOWED: &str = "refs/bao/followed";
+
+/// Why a git source could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("git introuvable sur cette machine ({0})")]
+    NoGit(std::io::Error),
+    #[error("git {command} : {message}")]
+    Failed { command: String, message: String },
+    #[error("git {0} : délai dépassé")]
+    TimedOut(String),
+}
+
+/// A bare mirror of one remote branch.
+#[derive(Debug, Clone)]
+pub struct GitMirror {
+    dir: PathBuf,
+}
+
+impl GitMirror {
+    /// The mirror in `dir`, created empty if it is not there yet.
+    pub fn open(dir: &Path) -> Result<GitMirror, GitError> {
+        let mirror = GitMirror { dir: dir.to_owned() };
+        if !dir.join("HEAD").is_file() {
+            std::fs::create_dir_all(dir)
+                .map_err(|error| GitError::Failed { command: "init".into(), message: error.to_string() })?;
+            mirror.git(&["init", "--quiet", "--bare"], COMMAND_TIMEOUT)?;
+        }
+        Ok(mirror)
+    }
+
+    /// Fetches `branch` of `url` (the remote's default branch when `None`) and returns its commit.
+    pub fn fetch(&self, url: &str, branch: Option<&str>) -> Result<String, GitError> {
+        let refspec =
+            format!("+{}:{FOLLOWED}", branch.map_or("HEAD".to_owned(), |b| format!("refs/heads/{b}")));
+        // `--` ends the options: a URL starting with `-` is not taken for one.
+        self.git(&["fetch", "--quiet", "--no-tags", "--prune", "--", url, &refspec], FETCH_TIMEOUT)?;
+        self.commit()
+    }
+
+    /// The commit last fetched.
+    pub fn commit(&self) -> Result<String, GitError> {
+        let out = self.git(&["rev-parse", "--verify", &format!("{FOLLOWED}^{{commit}}")], COMMAND_TIMEOUT)?;
+        Ok(String::from_utf8_lossy(&out).trim().to_owned())
+    }
+
+    /// The files of `commit`.
+    pub fn tree(&self, commit: &str) -> Result<GitTree, GitError> {
+        let listing = self.git(&["ls-tree", "-r", "-z", "--long", commit], COMMAND_TIMEOUT)?;
+        let mut blobs = HashMap::new();
+        let mut paths = Vec::new();
+        // `<mode> blob <oid> <size>\t<path>\0`; links (mode 120000) and submodules are left out.
+        for entry in listing.split(|byte| *byte == 0).filter(|entry| !entry.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            let Some((meta, path)) = entry.split_once('\t') else { continue };
+            let fields: Vec<&str> = meta.split_whitespace().collect();
+            let [mode, "blob", oid, size] = fields[..] else { continue };
+            let hidden = path.split('/').any(|part| part.starts_with('.'));
+            if mode == "120000" || hidden {
+                continue;
+            }
+            paths.push(path.to_owned());
+            blobs.insert(path.to_owned(), (oid.to_owned(), size.parse::<u64>().unwrap_or(u64::MAX)));
+        }
+        tree::sort_paths(&mut paths);
+        Ok(GitTree { mirror: self.clone(), paths, blobs })
+    }
+
+    fn git(&self, args: &[&str], timeout: Duration) -> Result<Vec<u8>, GitError> {
+        let mut child = Command::new("git")
+            .arg("--git-dir")
+            .arg(&self.dir)
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_ASKPASS", "true")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::NoGit)?;
+        let mut stdout = child.stdout.take().expect("piped");
+        let mut stderr = child.stderr.take().expect("piped");
+        let out_reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            stdout.read_to_end(&mut bytes).map(|_| bytes)
+        });
+        let err_reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            stderr.read_to_end(&mut bytes).map(|_| bytes)
+        });
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(GitError::NoGit)? {
+                break status;
+            }
+            if started.elapsed() > timeout {
+                child.kill().ok();
+                child.wait().ok();
+                return Err(GitError::TimedOut(args[0].to_owned()));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let out = out_reader.join().ok().and_then(Result::ok).unwrap_or_default();
+        let err = err_reader.join().ok().and_then(Result::ok).unwrap_or_default();
+        if !status.success() {
+            let message = String::from_utf8_lossy(&err).lines().last().unwrap_or("échec").trim().to_owned();
+            return Err(GitError::Failed { command: args[0].to_owned(), message });
+        }
+        Ok(out)
+    }
+}
+
+/// The files of one commit of a mirror.
+#[derive(Debug)]
+pub struct GitTree {
+    mirror: GitMirror,
+    paths: Vec<String>,
+    /// Blob id and size of each path.
+    blobs: HashMap<String, (String, u64)>,
+}
+
+impl Tree for GitTree {
+    fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let (oid, size) = self.blobs.get(&tree::join("", path)?)?;
+        if *size > MAX_FILE_BYTES {
+            return None;
+        }
+        self.mirror.git(&["cat-file", "blob", oid], COMMAND_TIMEOUT).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real repository with two commits, made with the machine's git.
+    fn repository(dir: &Path) -> PathBuf {
+        let work = dir.join("travail");
+        std::fs::create_dir_all(work.join("fiches")).unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(&work)
+                .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "--quiet", "--initial-branch=principale"]);
+        std::fs::write(work.join("fiches/a.md"), "# A\n").unwrap();
+        std::fs::write(work.join(".cache"), "x").unwrap();
+        git(&["add", "."]);
+        git(&["commit", "--quiet", "-m", "un"]);
+        std::fs::write(work.join("fiches/b.md"), "# B\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/etc/passwd", work.join("fiches/lien.md")).unwrap();
+        git(&["add", "."]);
+        git(&["commit", "--quiet", "-m", "deux"]);
+        work
+    }
+
+    #[test]
+    fn a_remote_is_mirrored_and_read_from_its_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = repository(dir.path());
+        let url = format!("file://{}", work.display());
+        let mirror = GitMirror::open(&dir.path().join("miroir")).unwrap();
+        let commit = mirror.fetch(&url, None).unwrap();
+        assert_eq!(commit.len(), 40);
+        let tree = mirror.tree(&commit).unwrap();
+        assert_eq!(tree.paths(), ["fiches/a.md", "fiches/b.md"], "no hidden file, no link");
+        assert_eq!(tree.read("fiches/b.md").as_deref(), Some(b"# B\n".as_slice()));
+        assert_eq!(tree.read("fiches/../fiches/a.md").as_deref(), Some(b"# A\n".as_slice()));
+        assert_eq!(tree.read("../x"), None);
+        assert_eq!(mirror.fetch(&url, Some("principale")).unwrap(), commit, "the same commit again");
+
+        let error = mirror.fetch(&url, Some("absente")).unwrap_err();
+        assert!(error.to_string().starts_with("git fetch"), "{error}");
+        let error = mirror.fetch("file:///nulle/part", None).unwrap_err();
+        assert!(error.to_string().starts_with("git fetch"), "{error}");
+        assert_eq!(mirror.commit().unwrap(), commit, "a failed fetch keeps what was there");
+        assert!(!dir.path().join("miroir").join("index").exists(), "no working copy");
+    }
+}

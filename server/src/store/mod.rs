@@ -148,14 +148,15 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, DbError> {
+        // WAL lets readers go on while an import writes. It is a property of the file, set once
+        // here: switched by every connection of the pool at once, they would collide.
+        rusqlite::Connection::open(path)?.pragma_update(None, "journal_mode", "WAL")?;
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
-            // WAL lets readers go on while an import writes; the busy timeout makes a second
-            // writer wait instead of failing.
+            // The busy timeout makes a second writer wait instead of failing.
             conn.execute_batch(
-                "PRAGMA journal_mode = WAL;
+                "PRAGMA busy_timeout = 5000;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 5000;",
+                 PRAGMA foreign_keys = ON;",
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;

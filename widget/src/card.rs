@@ -276,8 +276,5 @@ fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.
 pub(crate) fn absolute_url(api_base: &str, url: &str) -> String {
-    match url.strip_prefix('/') {
-        Some(path) if !path.starts_with('/') => format!("{api_base}{path}"),
-        _ => url.to_owned(),
-    }
+    if bao_contract::is_server_path(url) { format!("{api_base}{}", &url[1..]) } else { url.to_owned() }
 }

@@ -327,17 +327,16 @@ pub fn is_safe_player_url(provider: Provider, url: &str) -> bool {
             web_address(url).and_then(|(_, path)| path.strip_prefix("/videos/embed/")).is_some_and(id_ok)
         }
         Provider::File => {
-            let path = match url.strip_prefix('/') {
-                Some(rest) if !rest.starts_with('/') => url,
-                Some(_) => return false,
-                None => match web_address(url) {
-                    Some((_, path)) => path,
-                    None => return false,
-                },
-            };
-            !path.contains("..")
+            let path = if is_server_path(url) { Some(url) } else { web_address(url).map(|(_, path)| path) };
+            path.is_some_and(|path| !path.contains(".."))
         }
     }
+}
+
+/// True for a path on the server's own origin (`/demo/media/a.webm`); a scheme-relative `//host/…`
+/// is not one: a browser would fetch it from that host.
+pub fn is_server_path(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// `(host, path)` of an `https` URL, or of an `http` one on the visitor's own machine; `None` for

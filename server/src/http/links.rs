@@ -2,7 +2,7 @@
 //! pages, and the poster and captions routes a testimony points to.
 
 use axum::http::HeaderMap;
-use bao_contract::{API_PREFIX, Captions, Testimonial, Video, percent_encode};
+use bao_contract::{API_PREFIX, Captions, Testimonial, Video, is_server_path, percent_encode};
 
 use crate::store::StoredTestimonial;
 
@@ -31,6 +31,11 @@ pub fn resource_page(id: &str) -> String {
     format!("/r/{}", percent_encode(id))
 }
 
+/// `/api/v1/resources/{id}`: a resource as JSON.
+pub fn resource_json(id: &str) -> String {
+    format!("{API_PREFIX}/resources/{}", percent_encode(id))
+}
+
 /// `/embed/r/{id}`: a resource's card alone in a page made for an iframe.
 pub fn card_frame(id: &str) -> String {
     format!("/embed/r/{}", percent_encode(id))
@@ -43,7 +48,7 @@ pub fn poster(id: &str) -> String {
 
 /// `url` made absolute against `origin` when it is a path on this server.
 pub fn absolute(origin: &str, url: &str) -> String {
-    if url.starts_with('/') && !url.starts_with("//") { format!("{origin}{url}") } else { url.to_owned() }
+    if is_server_path(url) { format!("{origin}{url}") } else { url.to_owned() }
 }
 
 /// A stored testimony as the API gives it: its poster and captions addressed on this server.
@@ -51,7 +56,7 @@ pub fn testimonial(stored: StoredTestimonial) -> Testimonial {
     let StoredTestimonial { resource, quote, video } = stored;
     // A path on this server is served as it is; anything else went through the poster cache.
     let poster_url = match video.poster_source {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") => path,
+        Some(path) if is_server_path(&path) => path,
         _ => poster(&resource.id),
     };
     let captions = video

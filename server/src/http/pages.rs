@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use bao_contract::{API_PREFIX, Kind, Resource, Testimonial, percent_encode};
+use bao_contract::{Kind, Resource, Testimonial, percent_encode};
 use serde_json::json;
 
 use super::error::{ApiError, ApiPath};
@@ -77,7 +77,7 @@ fn render_resource(
         resource,
         body_html: resource.body_html.as_deref().unwrap_or_default(),
         oembed_url: format!("{origin}/oembed?url={}&format=json", percent_encode(&page_url)),
-        json_url: format!("{API_PREFIX}/resources/{}", percent_encode(&resource.id)),
+        json_url: links::resource_json(&resource.id),
         json_ld: json_ld(resource, testimonial, origin),
         page_url,
     }

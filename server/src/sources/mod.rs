@@ -92,9 +92,7 @@ pub fn import(db: &Database, source: &dyn Source) -> Result<ImportReport, Source
 /// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
 /// browser would fetch it from a third party.
 pub fn is_fetchable(url: &str) -> bool {
-    url.starts_with("https://")
-        || url.starts_with("http://")
-        || (url.starts_with('/') && !url.starts_with("//"))
+    url.starts_with("https://") || url.starts_with("http://") || bao_contract::is_server_path(url)
 }
 
 /// Lowercase ASCII letters, digits and single dashes; other letters by their ASCII spelling

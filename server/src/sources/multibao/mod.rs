@@ -70,23 +70,18 @@ impl Source for MultibaoRepository {
 impl MultibaoRepository {
     /// Reads every Markdown file of the repository's `tree` into resources.
     pub fn read_tree(&self, tree: &dyn Tree) -> Batch {
-        read_repository(self, tree)
-    }
-}
+        let source = self;
+        let files: Vec<&String> = tree
+            .paths()
+            .iter()
+            .filter(|path| path.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md")))
+            .collect();
 
-fn read_repository(source: &MultibaoRepository, tree: &dyn Tree) -> Batch {
-    let files: Vec<&String> = tree
-        .paths()
-        .iter()
-        .filter(|path| path.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md")))
-        .collect();
-
-    // A repository's README may name its network in its front matter (`network`, `network_url`).
-    let readme_text =
-        tree.read("README.md").and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
-    let readme = frontmatter::split(&readme_text);
-    let owner_network =
-        NetworkRef {
+        // A repository's README may name its network in its front matter (`network`, `network_url`).
+        let readme_text =
+            tree.read("README.md").and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
+        let readme = frontmatter::split(&readme_text);
+        let owner_network = NetworkRef {
             id: slugify(&source.owner),
             name: source
                 .network_name
@@ -98,68 +93,66 @@ fn read_repository(source: &MultibaoRepository, tree: &dyn Tree) -> Batch {
                 str::to_owned,
             )),
         };
-    let repository_licence = repository_licence(tree, &readme_text);
-    let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
+        let repository_licence = repository_licence(tree, &readme_text);
+        let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
 
-    for path_text in files {
-        let relative = Path::new(path_text.as_str());
-        let path_text = path_text.clone();
-        if let Some(reason) = non_resource_reason(relative) {
-            read.skipped.push(Skipped { path: path_text, reason: reason.into() });
-            continue;
-        }
-        let network = network_of(source, relative, &owner_network);
-        if !read.networks.contains(&network) {
-            read.networks.push(network.clone());
-        }
-        let Some(bytes) = tree.read(&path_text) else {
-            let reason = format!("illisible, ou plus de {} Mio", tree::MAX_FILE_BYTES >> 20);
-            read.skipped.push(Skipped { path: path_text, reason });
-            continue;
-        };
-        let context = FileContext {
-            source,
-            tree,
-            relative_path: &path_text,
-            network,
-            repository_licence: repository_licence.as_ref(),
-        };
-        match read_file(&context, &bytes) {
-            Ok((resource, warning)) => {
-                if let Some(reason) = warning {
-                    read.warnings.push(Skipped { path: path_text.clone(), reason });
-                }
-                read.resources.push(resource);
+        for path in files {
+            let path_text = path.clone();
+            if let Some(reason) = non_resource_reason(path) {
+                read.skipped.push(Skipped { path: path_text, reason: reason.into() });
+                continue;
             }
-            Err(reason) => read.skipped.push(Skipped { path: path_text, reason }),
+            let network = network_of(source, path, &owner_network);
+            if !read.networks.contains(&network) {
+                read.networks.push(network.clone());
+            }
+            let Some(bytes) = tree.read(&path_text) else {
+                let reason = format!("illisible, ou plus de {} Mio", tree::MAX_FILE_BYTES >> 20);
+                read.skipped.push(Skipped { path: path_text, reason });
+                continue;
+            };
+            let context = FileContext {
+                source,
+                tree,
+                relative_path: &path_text,
+                network,
+                repository_licence: repository_licence.as_ref(),
+            };
+            match read_file(&context, &bytes) {
+                Ok((resource, warning)) => {
+                    if let Some(reason) = warning {
+                        read.warnings.push(Skipped { path: path_text.clone(), reason });
+                    }
+                    read.resources.push(resource);
+                }
+                Err(reason) => read.skipped.push(Skipped { path: path_text, reason }),
+            }
         }
+        make_ids_unique(&mut read.resources);
+        read
     }
-    make_ids_unique(&mut read.resources);
-    read
 }
 
 /// Why a Markdown file is not a resource, if it is not.
-fn non_resource_reason(relative: &Path) -> Option<&'static str> {
-    let stem = relative.file_stem()?.to_string_lossy().to_lowercase();
-    if stem == "readme" {
+fn non_resource_reason(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.rsplit_once('.').map_or(name, |(stem, _)| stem).eq_ignore_ascii_case("readme") {
         return Some("README : présentation du dépôt ou du dossier, pas une ressource");
     }
-    let top = relative.components().next()?.as_os_str().to_string_lossy();
-    (relative.components().count() > 1 && NON_RESOURCE_FOLDERS.contains(&top.as_ref()))
-        .then_some("page du site ou média, pas une ressource")
+    let (top, _) = path.split_once('/')?;
+    NON_RESOURCE_FOLDERS.contains(&top).then_some("page du site ou média, pas une ressource")
 }
 
-fn network_of(source: &MultibaoRepository, relative: &Path, owner: &NetworkRef) -> NetworkRef {
-    let mut components = relative.components().map(|c| c.as_os_str().to_string_lossy());
-    let (Some(parent), Some(folder), Some(_file)) = (components.next(), components.next(), components.next())
-    else {
+fn network_of(source: &MultibaoRepository, path: &str, owner: &NetworkRef) -> NetworkRef {
+    let mut parts = path.split('/');
+    let (Some(parent), Some(folder), Some(_file)) = (parts.next(), parts.next(), parts.next()) else {
         return owner.clone();
     };
-    if source.subfolder_networks.as_deref() != Some(parent.as_ref()) {
+    if source.subfolder_networks.as_deref() != Some(parent) {
         return owner.clone();
     }
     NetworkRef {
-        id: slugify(&folder),
+        id: slugify(folder),
         name: folder.replace('_', " "),
         url: Some(format!(
             "https://github.com/{}/{}/tree/master/{parent}/{folder}",

@@ -12,7 +12,7 @@ use anyhow::Context;
 use bao_contract::{Kind, NetworkRef, Resource};
 use bao_server::search::{self, SearchIndex, SearchRequest};
 use bao_server::sources::{self, multibao::MultibaoRepository};
-use bao_server::store::{Database, NewResource};
+use bao_server::store::{Database, NewResource, SourceUpdate};
 
 /// Deterministic generator: the same seed gives the same corpus on every machine.
 struct XorShift(u64);
@@ -112,6 +112,7 @@ fn corpus(vocabulary: &Vocabulary, documents: usize) -> (Vec<NetworkRef>, Vec<Ne
                     1 + random.below(28)
                 )),
                 body_html: Some(body),
+                sources: Vec::new(),
             };
             NewResource {
                 resource,
@@ -167,7 +168,12 @@ fn main() -> anyhow::Result<()> {
     let db_path = out.join("corpus.sqlite3");
     let db = Database::open(&db_path)?;
     let started = Instant::now();
-    db.store_import(&networks, &resources)?;
+    db.store_source(&SourceUpdate {
+        source_id: "synth",
+        networks: &networks,
+        resources: &resources,
+        sync: None,
+    })?;
     let store_seconds = started.elapsed().as_secs_f64();
     drop(resources);
 

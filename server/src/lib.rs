@@ -1,8 +1,9 @@
 //! The multibao-embed companion server as a library: [`app`] builds the router that `main` serves
 //! and that the tests drive without a network. Its layers are its folders: `store/` (SQLite),
-//! `sources/` (where content comes from), `search/` (the index), and `http/` on top of them; nothing
-//! below `http/` imports it.
+//! `sources/` (where content comes from), `search/` (the index), `follow.rs` (keeping both in step
+//! with the sources file), and `http/` on top of them; nothing below `http/` imports it.
 
+pub mod follow;
 pub mod http;
 pub mod search;
 pub mod sources;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use crate::http::bundle::Bundle;
 use crate::search::SearchIndex;
+use crate::sources::config::SourceConfig;
 use crate::store::Database;
 
 /// What every handler shares.
@@ -25,6 +27,8 @@ pub struct AppState {
     pub bundle: Option<Arc<Bundle>>,
     /// Folder of the demo partner page, served under `/demo/` when set.
     pub demo_dir: Option<PathBuf>,
+    /// The sources the server follows (from the sources file), for `GET /api/v1/sources`.
+    pub sources: Arc<Vec<SourceConfig>>,
 }
 
 /// The whole HTTP surface of the server.

@@ -1,14 +1,19 @@
-//! Command line of the companion server: `serve` the API, widget and demo; `import` a repository.
+//! Command line of the companion server: `serve` the API, widget and demo; `sync` the sources
+//! file; `import` a repository folder by hand.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
+use bao_server::follow::Follower;
 use bao_server::http::bundle::Bundle;
 use bao_server::search::{self, SearchIndex};
+use bao_server::sources::config::SourcesFile;
 use bao_server::sources::posters;
+use bao_server::sources::sync::{SyncContext, SyncOutcome, folder_source_id};
 use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::store::Database;
 use bao_server::{AppState, app};
@@ -30,6 +35,8 @@ struct Cli {
 enum Command {
     /// Serve the API, the widget bundle, the resource pages and (optionally) the demo.
     Serve(ServeArgs),
+    /// Sync every source of a sources file (or one) now, and print what changed.
+    Sync(SyncArgs),
     /// Import a multiBàO Markdown repository folder (re-importing updates, never duplicates).
     Import(ImportArgs),
 }
@@ -45,9 +52,22 @@ struct ServeArgs {
     /// Folder of the demo partner page, served under /demo/.
     #[arg(long, env = "BAO_DEMO_DIR")]
     demo_dir: Option<PathBuf>,
-    /// Repository folders imported when the database is empty (first start), as `owner-repo`.
-    #[arg(long = "seed")]
-    seeds: Vec<PathBuf>,
+    /// The sources file: every source is synced in the background, every `--sync-interval`.
+    #[arg(long, env = "BAO_SOURCES")]
+    sources: Option<PathBuf>,
+    /// Time between two syncs of the sources (`90s`, `30m`, `1h`, `1d`); `0` syncs never.
+    #[arg(long, env = "BAO_SYNC_INTERVAL", default_value = "1h", value_parser = parse_interval)]
+    sync_interval: Duration,
+}
+
+#[derive(Debug, Args)]
+struct SyncArgs {
+    /// The sources file (TOML, one `[[source]]` each).
+    #[arg(long, env = "BAO_SOURCES")]
+    sources: PathBuf,
+    /// Sync only the source with this id.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -60,9 +80,6 @@ struct ImportArgs {
     /// Repository name; read from a folder named `owner-repo` when absent.
     #[arg(long, requires = "owner")]
     repo: Option<String>,
-    /// Display name of the owner's network.
-    #[arg(long)]
-    network_name: Option<String>,
     /// A folder whose direct subfolders each hold one network's resources.
     #[arg(long)]
     subfolder_networks: Option<String>,
@@ -76,6 +93,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(&cli.db, args),
+        Command::Sync(args) => run_sync(&cli.db, args),
         Command::Import(args) => run_import(&cli.db, args),
     };
     match result {
@@ -93,9 +111,14 @@ fn source_repository(
     repo: Option<String>,
 ) -> anyhow::Result<MultibaoRepository> {
     match (owner, repo) {
-        (Some(owner), Some(repo)) => {
-            Ok(MultibaoRepository { root: folder, owner, repo, network_name: None, subfolder_networks: None })
-        }
+        (Some(owner), Some(repo)) => Ok(MultibaoRepository {
+            root: folder,
+            owner,
+            repo,
+            network: None,
+            subfolder_networks: None,
+            default_licence: None,
+        }),
         _ => MultibaoRepository::from_folder_name(&folder).with_context(|| {
             format!(
                 "{} : nommez le dossier `propriétaire-dépôt` ou passez --owner et --repo",
@@ -108,15 +131,77 @@ fn source_repository(
 fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()> {
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     let mut source = source_repository(args.folder, args.owner, args.repo)?;
-    source.network_name = args.network_name;
     source.subfolder_networks = args.subfolder_networks;
-    let report = sources::import(&db, &source)?;
+    let report = sources::import(&db, &folder_source_id(&source.owner, &source.repo), &source)?;
     print!("{report}");
     print!("{}", posters::fetch_missing(&db)?);
     let search = open_search_index(db_path)?;
     let stats = search.rebuild(&db).context("mise à jour de l'index de recherche")?;
     println!("index de recherche : {} ressources", stats.documents);
     Ok(())
+}
+
+/// `0`, or a number followed by `s`, `m`, `h` or `d`.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let (number, unit) = text.trim().split_at(text.trim().len().saturating_sub(1));
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("« {text} » : écrivez 0, ou un nombre suivi de s, m, h ou d (1h)")),
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("« {text} » : écrivez 0, ou un nombre suivi de s, m, h ou d (1h)"))?;
+    Ok(Duration::from_secs(number.saturating_mul(seconds)))
+}
+
+fn load_sources(path: &Path) -> anyhow::Result<SourcesFile> {
+    Ok(SourcesFile::load(path)?)
+}
+
+fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
+    let file = load_sources(&args.sources)?;
+    if let Some(only) = &args.only
+        && !file.sources.iter().any(|source| source.id == *only)
+    {
+        let known: Vec<&str> = file.sources.iter().map(|source| source.id.as_str()).collect();
+        anyhow::bail!(
+            "{} ne déclare pas de source « {only} » (sources : {})",
+            args.sources.display(),
+            known.join(", ")
+        );
+    }
+    let follower = follower(db_path, &args.sources, file)?;
+    let report = follower.pass(args.only.as_deref()).context("mise à jour de l'index de recherche")?;
+    for source in &report.sources {
+        print!("{source}");
+    }
+    if let Some(posters) = &report.posters {
+        print!("{posters}");
+    }
+    if let Some(documents) = report.indexed {
+        println!("index de recherche : {documents} ressources");
+    }
+    let failed = report.sources.iter().filter(|s| matches!(s.outcome, SyncOutcome::Failed { .. })).count();
+    if failed > 0 {
+        anyhow::bail!("{failed} source(s) en échec (leur contenu précédent est gardé)");
+    }
+    Ok(())
+}
+
+fn follower(db_path: &Path, sources_path: &Path, file: SourcesFile) -> anyhow::Result<Follower> {
+    let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
+    Ok(Follower {
+        db,
+        search: open_search_index(db_path)?,
+        context: SyncContext::new(sources_path, db_path),
+        sources: Arc::new(file.sources),
+    })
 }
 
 /// The search index beside the database; a running server picks up what an import commits.
@@ -127,14 +212,13 @@ fn open_search_index(db_path: &std::path::Path) -> anyhow::Result<SearchIndex> {
 
 #[tokio::main]
 async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+    // Checked before anything starts: a mistake in the file is told now, with its line.
+    let sources = args
+        .sources
+        .as_deref()
+        .map(|path| Ok::<_, anyhow::Error>((path, load_sources(path)?)))
+        .transpose()?;
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
-    if db.resource_count()? == 0 {
-        for seed in args.seeds {
-            let source = source_repository(seed, None, None)?;
-            let report = sources::import(&db, &source)?;
-            tracing::info!(folder = %source.root.display(), "first start: imported seed content\n{report}");
-        }
-    }
     // In the background: a slow or unreachable video host must not delay the start. Until its
     // poster is cached, a testimony shows the placeholder drawn from its title.
     let poster_db = db.clone();
@@ -157,7 +241,19 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
         }
     };
     let has_demo = args.demo_dir.is_some();
-    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir });
+    let followed = sources.as_ref().map(|(_, file)| Arc::new(file.sources.clone())).unwrap_or_default();
+    if let Some((path, _)) = sources
+        && !args.sync_interval.is_zero()
+    {
+        let follower = Follower {
+            db: db.clone(),
+            search: search.clone(),
+            context: SyncContext::new(path, db_path),
+            sources: followed.clone(),
+        };
+        tokio::spawn(follower.follow_every(args.sync_interval));
+    }
+    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir, sources: followed });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("écoute sur {}", args.listen))?;

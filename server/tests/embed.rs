@@ -11,6 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_server::http::embed::OEmbed;
 use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::store::SourceUpdate;
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -20,7 +21,7 @@ const HOST: &str = "bao.test";
 fn router() -> (tempfile::TempDir, Router) {
     let (dir, db) = common::temp_db();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/content/exemples-fiches");
-    sources::import(&db, &MultibaoRepository::from_folder_name(&demo).unwrap()).unwrap();
+    sources::import(&db, "exemples-fiches", &MultibaoRepository::from_folder_name(&demo).unwrap()).unwrap();
     let hostile = dir.path().join("tests-pieges");
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(
@@ -28,9 +29,9 @@ fn router() -> (tempfile::TempDir, Router) {
         "---\ntitle: \"</script><script>alert(1)</script>\"\n---\n\nTexte <!-- et --> fin.\n",
     )
     .unwrap();
-    sources::import(&db, &MultibaoRepository::from_folder_name(&hostile).unwrap()).unwrap();
+    sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap()).unwrap();
     let search = common::search_index(&dir, &db);
-    (dir, app(AppState { db, search, bundle: None, demo_dir: None }))
+    (dir, app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() }))
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -200,13 +201,14 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     }
 }
 
-/// Ids are forever: an id a resource had before still leads to it, on every surface.
+/// Ids are forever: the id of a fiche merged into another leads to it, on every surface; the id
+/// of a withdrawn fiche answers 410 Gone, and says so.
 #[tokio::test]
-async fn an_old_id_keeps_leading_to_its_resource() {
+async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     let (dir, db) = common::temp_db();
     let network = bao_contract::NetworkRef { id: "n".into(), name: "Réseau".into(), url: None };
-    let store = |id: &str, hash: &str| {
-        let resource = bao_contract::Resource {
+    let fiche = |id: &str, text: &str| bao_server::store::NewResource {
+        resource: bao_contract::Resource {
             id: id.into(),
             kind: bao_contract::Kind::Fiche,
             title: "Le cœur du sujet".into(),
@@ -216,38 +218,53 @@ async fn an_old_id_keeps_leading_to_its_resource() {
             network: network.clone(),
             tags: vec![],
             licence: bao_contract::Licence::default(),
-            source_url: "https://example.org/coeur.md".into(),
+            source_url: format!("https://example.org/{id}.md"),
             lang: "fr".into(),
             updated: None,
-            body_html: Some("<p>Texte</p>".into()),
-        };
-        let new = bao_server::store::NewResource {
-            resource,
-            video: None,
-            source_key: "o/r/coeur.md".into(),
-            content_hash: hash.into(),
-        };
-        db.store_import(std::slice::from_ref(&network), &[new]).unwrap();
+            body_html: Some(format!("<p>{text}</p>")),
+            sources: vec![],
+        },
+        video: None,
+        source_key: format!("o/r/{id}.md"),
+        content_hash: text.into(),
     };
-    // The slug rules once spelt "cœur" as "c-ur"; they now write "coeur".
-    store("o-le-c-ur-du-sujet", "1");
-    store("o-le-coeur-du-sujet", "2");
+    let store = |files: &[bao_server::store::NewResource]| {
+        let networks = [network.clone()];
+        let update = SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None };
+        db.store_source(&update).unwrap();
+    };
+    store(&[fiche("coeur", "Texte"), fiche("copie", "Brouillon"), fiche("ancienne", "Autre")]);
+    // The copy becomes the same fiche: one resource; the other file is deleted.
+    store(&[fiche("coeur", "Texte"), fiche("copie", "Texte")]);
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
 
-    let (status, headers, _) = get(&router, "/r/o-le-c-ur-du-sujet").await;
+    let (status, headers, _) = get(&router, "/r/copie").await;
     assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(headers[header::LOCATION], "/r/o-le-coeur-du-sujet");
-    let (status, _, body) = get(&router, "/api/v1/resources/o-le-c-ur-du-sujet").await;
+    assert_eq!(headers[header::LOCATION], "/r/coeur");
+    let (status, _, body) = get(&router, "/api/v1/resources/copie").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(serde_json::from_str::<bao_contract::Resource>(&body).unwrap().id, "o-le-coeur-du-sujet");
-    let (status, _, page) = get(&router, "/embed/r/o-le-c-ur-du-sujet").await;
+    let kept = serde_json::from_str::<bao_contract::Resource>(&body).unwrap();
+    assert_eq!(kept.id, "coeur");
+    assert_eq!(kept.sources.len(), 2, "both places are listed: {:?}", kept.sources);
+    let (status, _, page) = get(&router, "/embed/r/copie").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"<bao-card resource="o-le-coeur-du-sujet">"#), "{page}");
-    let (status, _, body) =
-        get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fo-le-c-ur-du-sujet&format=json").await;
+    assert!(page.contains(r#"<bao-card resource="coeur">"#), "{page}");
+    let (status, _, body) = get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fcopie&format=json").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("/embed/r/o-le-coeur-du-sujet"), "{body}");
+    assert!(body.contains("/embed/r/coeur"), "{body}");
+
+    let (status, _, body) = get(&router, "/api/v1/resources/ancienne").await;
+    assert_eq!(status, StatusCode::GONE);
+    let problem: Problem = serde_json::from_str(&body).unwrap();
+    assert!(problem.detail.unwrap().contains("retirée par son réseau"));
+    for uri in ["/r/ancienne", "/embed/r/ancienne"] {
+        let (status, _, page) = get(&router, uri).await;
+        assert_eq!(status, StatusCode::GONE, "{uri}");
+        assert!(page.contains("retirée par son réseau"), "{uri}: {page}");
+    }
+    let (status, _, _) = get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fancienne&format=json").await;
+    assert_eq!(status, StatusCode::GONE);
     let (status, _, _) = get(&router, "/r/jamais-vu").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -14,6 +14,7 @@ use bao_contract::{Problem, Provider, SearchResults, TestimonialList};
 use bao_server::sources::posters;
 use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::store::Database;
+use bao_server::store::SourceUpdate;
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -96,8 +97,9 @@ fn source(root: &Path) -> MultibaoRepository {
         root: root.to_owned(),
         owner: "tests".into(),
         repo: "entretiens".into(),
-        network_name: None,
+        network: None,
         subfolder_networks: None,
+        default_licence: None,
     }
 }
 
@@ -119,7 +121,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-entretiens");
     write_repository(&repo, &image_host);
-    let report = sources::import(&db, &source(&repo)).unwrap();
+    let report = sources::import(&db, "tests-entretiens", &source(&repo)).unwrap();
     let remarks = format!("{report}");
     assert!(remarks.contains("sous-titres jardin.es.vtt ignorés"), "{remarks}");
     assert!(remarks.contains("durée illisible « trois minutes »"), "{remarks}");
@@ -136,7 +138,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     assert_eq!((again.fetched, again.failed.len()), (0, 0), "a poster is tried once");
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -222,7 +224,7 @@ async fn the_real_interviews_are_testimonials_with_filters() {
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "lilianricaud-travail-en-reseau");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
 
     let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=onpassealacte&limit=100").await;
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -278,10 +280,10 @@ async fn a_script_url_is_never_a_player() {
         write(
             &repo,
             &format!("iframe-{n}.md"),
-            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nTexte.\n"),
+            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nTexte autour du cadre.\n"),
         );
     }
-    sources::import(&db, &source(&repo)).unwrap();
+    sources::import(&db, "tests-entretiens", &source(&repo)).unwrap();
 
     // A row stored before the importer checked players is not served either.
     let mut stale = bao_server::store::NewResource {
@@ -300,11 +302,14 @@ async fn a_script_url_is_never_a_player() {
         content_hash: "ancien".into(),
     };
     stale.resource.id = "ancien-piege".into();
+    stale.resource.title = "Ancien piège".into();
     stale.resource.kind = bao_contract::Kind::Video;
-    db.store_import(&[stale.resource.network.clone()], &[stale]).unwrap();
+    let networks = [stale.resource.network.clone()];
+    let update = SourceUpdate { source_id: "ancien", networks: &networks, resources: &[stale], sync: None };
+    db.store_source(&update).unwrap();
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None });
+    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials?limit=100").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();

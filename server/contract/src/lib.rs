@@ -89,6 +89,55 @@ pub struct NetworkList {
     pub items: Vec<Network>,
 }
 
+/// `GET /api/v1/sources`: every source the server follows, in the sources file's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceList {
+    pub items: Vec<SourceStatus>,
+}
+
+/// A source of the sources file and what its last syncs did. Times are RFC 3339, UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    pub id: String,
+    /// `git` (the wiki kinds come next).
+    pub kind: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    pub network: NetworkRef,
+    /// The network's logo, as the sources file gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// When the last sync ended; absent before the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_attempt: Option<String>,
+    /// When the last successful sync ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success: Option<String>,
+    /// The commit (git) the content comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Resources the source holds, and files it holds that are not resources.
+    pub resource_count: u64,
+    pub skipped_count: u64,
+    /// How long the last sync took, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// Why the last sync failed; absent when it succeeded. The content of the last success is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// One place a resource is published: a fiche kept in two repositories is one resource with two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceSource {
+    /// The resource's page there.
+    pub url: String,
+    pub network: NetworkRef,
+    /// Its licence there, as that place states it.
+    pub licence: Licence,
+}
+
 /// The licence a resource is published under, as far as the source says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Licence {
@@ -169,6 +218,10 @@ pub struct Resource {
     /// lists, which stay light.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_html: Option<String>,
+    /// Every place the resource is published, the one it is shown from first. Sent with the
+    /// body; absent from lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<ResourceSource>,
 }
 
 /// `GET /api/v1/resources`: one page of resources.
@@ -560,10 +613,11 @@ mod tests {
             lang: "fr".into(),
             updated: None,
             body_html: None,
+            sources: vec![],
         };
         let listed = serde_json::to_value(&resource).unwrap();
         assert_eq!(listed["kind"], "video");
-        assert!(listed.get("body_html").is_none());
+        assert!(listed.get("body_html").is_none() && listed.get("sources").is_none());
         resource.body_html = Some("<p>b</p>".into());
         let value = serde_json::to_value(&resource).unwrap();
         assert_eq!(value["body_html"], "<p>b</p>");

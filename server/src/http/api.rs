@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
-    DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Resource, ResourcePage,
-    SearchResults, TestimonialList,
+    DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Resource,
+    ResourcePage, SearchResults, SourceList, SourceStatus, TestimonialList,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,11 +25,7 @@ pub async fn resource(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Resource>, ApiError> {
-    let lookup_id = id.clone();
-    match state.query(move |db| db.resource_by_any_id(&lookup_id)).await? {
-        Some(resource) => Ok(Json(resource)),
-        None => Err(ApiError::NotFound(format!("Aucune ressource n'a l'identifiant « {id} »."))),
-    }
+    state.current_resource(&id).await.map(Json)
 }
 
 /// Query string of `GET /api/v1/resources`, as sent: every value is checked by [`ListParams::filter`].
@@ -225,6 +221,38 @@ pub async fn resources(
 pub async fn networks(State(state): State<AppState>) -> Result<Json<NetworkList>, ApiError> {
     let items = state.query(Database::networks).await?;
     Ok(Json(NetworkList { items }))
+}
+
+/// `GET /api/v1/sources`.
+pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
+    let stored = state.query(Database::sources).await?;
+    let items = state
+        .sources
+        .iter()
+        .map(|config| {
+            let last = stored.iter().find(|source| source.id == config.id);
+            SourceStatus {
+                id: config.id.clone(),
+                kind: config.kind.clone(),
+                url: config.url.clone(),
+                branch: config.branch.clone(),
+                network: NetworkRef {
+                    id: config.network.id.clone(),
+                    name: config.network.name.clone(),
+                    url: config.network.url.clone(),
+                },
+                logo: config.network.logo.clone(),
+                last_attempt: last.and_then(|last| last.last_attempt.clone()),
+                last_success: last.and_then(|last| last.last_success.clone()),
+                revision: last.and_then(|last| last.revision.clone()),
+                resource_count: last.map_or(0, |last| last.resource_count),
+                skipped_count: last.map_or(0, |last| last.skipped_count),
+                duration_ms: last.and_then(|last| last.duration_ms),
+                last_error: last.and_then(|last| last.last_error.clone()),
+            }
+        })
+        .collect();
+    Ok(Json(SourceList { items }))
 }
 
 /// Any other path under `/api`.

@@ -80,9 +80,9 @@ pub async fn oembed(
     let origin = public_origin(&headers);
     let not_ours = || ApiError::NotFound(format!("« {url} » n'est pas une page de ressource de {origin}."));
     let id = resource_id_of(&url, &origin).ok_or_else(not_ours)?;
-    let lookup_id = id.clone();
-    let Some(resource) = state.query(move |db| db.resource_by_any_id(&lookup_id)).await? else {
-        return Err(not_ours());
+    let resource = match state.current_resource(&id).await {
+        Err(ApiError::NotFound(_)) => return Err(not_ours()),
+        other => other?,
     };
     let id = resource.id.clone();
     let width = dimension(params.maxwidth.as_deref(), OEMBED_MAX_WIDTH)?;
@@ -191,15 +191,23 @@ pub async fn card_page(
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let Some(resource) = state.query(move |db| db.resource_by_any_id(&id)).await? else {
-        let page = FramePage {
-            title: "Ressource introuvable",
-            element: "p",
-            attributes: vec![],
-            fallback_link: None,
-            fallback_text: "Ressource introuvable.",
-        };
-        return Ok((StatusCode::NOT_FOUND, page.html()?).into_response());
+    let resource = match state.current_resource(&id).await {
+        Ok(resource) => resource,
+        Err(missing @ (ApiError::NotFound(_) | ApiError::Gone(_))) => {
+            let (status, text) = match &missing {
+                ApiError::Gone(text) => (StatusCode::GONE, text.as_str()),
+                _ => (StatusCode::NOT_FOUND, "Ressource introuvable."),
+            };
+            let page = FramePage {
+                title: text,
+                element: "p",
+                attributes: vec![],
+                fallback_link: None,
+                fallback_text: text,
+            };
+            return Ok((status, page.html()?).into_response());
+        }
+        Err(error) => return Err(error),
     };
     let mut attributes = vec![("resource", resource.id.clone())];
     attributes.extend(element_attributes(&params, &["theme", "lang"]));

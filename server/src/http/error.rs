@@ -18,6 +18,9 @@ pub enum ApiError {
     /// The client asked for something that does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// What the client asked for was withdrawn by its network (the id will never name another).
+    #[error("{0}")]
+    Gone(String),
     /// The client sent a malformed request.
     #[error("{0}")]
     BadRequest(String),
@@ -42,6 +45,7 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
@@ -56,9 +60,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let detail = match self {
-            ApiError::NotFound(detail) | ApiError::BadRequest(detail) | ApiError::NotImplemented(detail) => {
-                Some(detail)
-            }
+            ApiError::NotFound(detail)
+            | ApiError::Gone(detail)
+            | ApiError::BadRequest(detail)
+            | ApiError::NotImplemented(detail) => Some(detail),
             ApiError::BundleMissing => {
                 Some("Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into())
             }

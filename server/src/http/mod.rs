@@ -22,7 +22,8 @@ use tower_http::trace::TraceLayer;
 
 use self::error::ApiError;
 use crate::AppState;
-use crate::store::{Database, DbError};
+use crate::store::{Database, DbError, Lookup};
+use bao_contract::Resource;
 
 impl AppState {
     /// Runs a storage call on the blocking pool: SQLite calls block, handlers must not.
@@ -34,6 +35,30 @@ impl AppState {
         let db = self.db.clone();
         Ok(tokio::task::spawn_blocking(move || query(&db)).await??)
     }
+
+    /// The resource `id` names today (following an id it had before), or why there is none:
+    /// 410 Gone when its network withdrew it, 404 when no resource ever had this id.
+    pub async fn current_resource(&self, id: &str) -> Result<Resource, ApiError> {
+        let lookup_id = id.to_owned();
+        let lookup = self.query(move |db| db.lookup(&lookup_id)).await?;
+        let current = match lookup {
+            Lookup::Found(resource) => return Ok(*resource),
+            Lookup::Renamed(current) => current,
+            Lookup::Withdrawn { title, .. } => return Err(ApiError::Gone(withdrawn_message(&title))),
+            Lookup::Unknown => return Err(unknown_id(id)),
+        };
+        let lookup_id = current.clone();
+        self.query(move |db| db.resource(&lookup_id)).await?.ok_or_else(|| unknown_id(&current))
+    }
+}
+
+/// What visitors read where a withdrawn resource was.
+pub fn withdrawn_message(title: &str) -> String {
+    format!("« {title} » : cette fiche a été retirée par son réseau.")
+}
+
+fn unknown_id(id: &str) -> ApiError {
+    ApiError::NotFound(format!("Aucune ressource n'a l'identifiant « {id} »."))
 }
 
 /// The whole HTTP surface of the server.
@@ -42,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/resources", get(api::resources))
         .route("/resources/{id}", get(api::resource))
         .route("/networks", get(api::networks))
+        .route("/sources", get(api::sources))
         .route("/search", get(api::search))
         .route("/testimonials", get(api::testimonials))
         .route("/testimonials/{id}/poster", get(api::poster))

@@ -29,6 +29,8 @@ struct ResourcePage<'a> {
 #[template(path = "not_found.html")]
 struct NotFoundPage<'a> {
     id: &'a str,
+    /// The title of a resource its network withdrew.
+    withdrawn: Option<&'a str>,
 }
 
 /// `GET /r/{id}`; an id that was renamed redirects to the resource's id of today.
@@ -43,7 +45,8 @@ pub async fn resource_page(
             let resource = match db.lookup(&lookup_id)? {
                 Lookup::Found(resource) => *resource,
                 Lookup::Renamed(id) => return Ok(Err(id)),
-                Lookup::Unknown => return Ok(Ok(None)),
+                Lookup::Withdrawn { title, .. } => return Ok(Ok(Err(title))),
+                Lookup::Unknown => return Ok(Ok(Err(String::new()))),
             };
             let testimonial = if resource.kind == Kind::Video {
                 let filter = TestimonialFilter {
@@ -55,14 +58,20 @@ pub async fn resource_page(
             } else {
                 None
             };
-            Ok(Ok(Some((resource, testimonial))))
+            Ok(Ok(Ok((resource, testimonial))))
         })
         .await?;
     Ok(match found {
-        Ok(Some((resource, testimonial))) => {
+        Ok(Ok((resource, testimonial))) => {
             Html(render_resource(&resource, testimonial.as_ref(), &public_origin(&headers))?).into_response()
         }
-        Ok(None) => (StatusCode::NOT_FOUND, Html(NotFoundPage { id: &id }.render()?)).into_response(),
+        Ok(Err(title)) if title.is_empty() => {
+            (StatusCode::NOT_FOUND, Html(NotFoundPage { id: &id, withdrawn: None }.render()?)).into_response()
+        }
+        Ok(Err(title)) => {
+            let page = NotFoundPage { id: &id, withdrawn: Some(&title) };
+            (StatusCode::GONE, Html(page.render()?)).into_response()
+        }
         Err(current_id) => Redirect::permanent(&links::resource_page(&current_id)).into_response(),
     })
 }

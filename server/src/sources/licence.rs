@@ -70,6 +70,15 @@ pub fn unknown() -> Licence {
     Licence { label: "Licence non précisée".into(), ..Licence::default() }
 }
 
+/// The licence a sources file declares for a source (`licence = "CC BY-SA 4.0"`).
+pub fn declared(text: &str) -> Licence {
+    let raw = Some(format!("déclarée par la source : {text}"));
+    match parse_line(text).into_iter().next() {
+        Some(cc) => cc.into_licence(raw),
+        None => Licence { label: text.to_owned(), raw, ..unknown() },
+    }
+}
+
 /// Every Creative Commons licence named in `text`, in order, with the line it was named on.
 pub fn find_all(text: &str) -> Vec<(CreativeCommons, String)> {
     text.lines()

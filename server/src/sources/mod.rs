@@ -9,6 +9,7 @@ pub mod licence;
 pub mod multibao;
 pub mod posters;
 pub mod sanitize;
+pub mod sync;
 pub mod text;
 pub mod tree;
 pub mod video;
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 
 use bao_contract::NetworkRef;
 
-use crate::store::{Database, DbError, NewResource, StoreOutcome};
+use crate::store::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
 /// A place content comes from, read whole: the store works out what changed.
 pub trait Source {
@@ -54,10 +55,11 @@ pub struct ImportReport {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let StoreOutcome { created, updated, unchanged } = self.stored;
+        let StoreOutcome { created, updated, unchanged, moved, merged, withdrawn } = self.stored;
         writeln!(
             f,
-            "{created} ressource(s) ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {} fichier(s) ignoré(s).",
+            "{created} ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {moved} déplacée(s), \
+             {merged} copie(s) réunie(s), {withdrawn} retirée(s), {} fichier(s) ignoré(s).",
             self.skipped.len()
         )?;
         for skipped in &self.skipped {
@@ -77,14 +79,22 @@ pub enum SourceError {
     Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{0} n'est pas un dossier")]
     NotADirectory(PathBuf),
+    #[error("{0}")]
+    Git(#[from] git::GitError),
+    #[error("{0} n'a pas été récupéré")]
+    NotFetched(String),
+    #[error("sorte de source inconnue : {0}")]
+    UnknownKind(String),
     #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
     Database(#[from] DbError),
 }
 
-/// Reads a source and stores what it holds, atomically.
-pub fn import(db: &Database, source: &dyn Source) -> Result<ImportReport, SourceError> {
+/// Reads a source and stores what it holds, atomically: what it no longer holds is withdrawn.
+pub fn import(db: &Database, source_id: &str, source: &dyn Source) -> Result<ImportReport, SourceError> {
     let batch = source.read()?;
-    let stored = db.store_import(&batch.networks, &batch.resources)?;
+    let update =
+        SourceUpdate { source_id, networks: &batch.networks, resources: &batch.resources, sync: None };
+    let stored = db.store_source(&update)?;
     Ok(ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings })
 }
 

@@ -2,12 +2,13 @@
 //! `read.rs`, writes in `write.rs`. It knows resources and their records, not how the HTTP layer
 //! addresses them.
 
+pub mod identity;
 mod read;
 mod write;
 
 use std::path::Path;
 
-use bao_contract::{Kind, Provider, Resource};
+use bao_contract::{Kind, NetworkRef, Provider, Resource};
 use r2d2_sqlite::SqliteConnectionManager;
 use r2d2_sqlite::rusqlite;
 
@@ -17,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_content_generation.sql"),
     include_str!("../../migrations/0003_testimonies.sql"),
     include_str!("../../migrations/0004_id_aliases.sql"),
+    include_str!("../../migrations/0005_sources.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.
@@ -32,8 +34,9 @@ pub enum DbError {
     Corrupt(String),
 }
 
-/// A resource ready to be stored, as the importer produces it.
-#[derive(Debug, Clone)]
+/// A resource ready to be stored, as the importer produces it. Kept (as JSON) for each file it
+/// was read from, so that a copy can take over when the first file goes.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewResource {
     pub resource: Resource,
     /// The video of a filmed testimony.
@@ -43,7 +46,7 @@ pub struct NewResource {
 }
 
 /// A filmed testimony's video as the importer reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewVideo {
     pub provider: Provider,
     pub host_name: String,
@@ -57,7 +60,7 @@ pub struct NewVideo {
 }
 
 /// A WebVTT file read beside a testimony.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewCaptions {
     pub lang: String,
     pub label: String,
@@ -102,6 +105,11 @@ pub enum Lookup {
     Found(Box<Resource>),
     /// An id the resource had before: it is now known by this one.
     Renamed(String),
+    /// Its network took it away.
+    Withdrawn {
+        title: String,
+        withdrawn_at: String,
+    },
     Unknown,
 }
 
@@ -114,12 +122,64 @@ pub enum StoredPoster {
     Placeholder,
 }
 
-/// What storing one import changed.
+/// What one source holds now, as a sync hands it to the store.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceUpdate<'a> {
+    /// The source's id in the sources file (`owner-repo` for a folder imported by hand).
+    pub source_id: &'a str,
+    pub networks: &'a [NetworkRef],
+    pub resources: &'a [NewResource],
+    /// What to record of this sync, when the source comes from the sources file.
+    pub sync: Option<&'a SyncRecord>,
+}
+
+/// A successful sync, as `GET /api/v1/sources` shows it.
+#[derive(Debug, Clone)]
+pub struct SyncRecord {
+    pub kind: String,
+    pub url: String,
+    /// The commit read (git).
+    pub revision: Option<String>,
+    /// The importer that read it.
+    pub reader: String,
+    pub duration_ms: u64,
+    pub skipped: usize,
+}
+
+/// A source as its last syncs left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSource {
+    pub id: String,
+    pub revision: Option<String>,
+    pub reader: Option<String>,
+    /// When the last sync ended, and the last one that succeeded (RFC 3339, UTC).
+    pub last_attempt: Option<String>,
+    pub last_success: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub last_error: Option<String>,
+    pub resource_count: u64,
+    pub skipped_count: u64,
+}
+
+/// What storing a source changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StoreOutcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Files found under another path, that kept their resource.
+    pub moved: usize,
+    /// Files found to be copies of a resource already stored, that joined it.
+    pub merged: usize,
+    /// Resources whose files are all gone.
+    pub withdrawn: usize,
+}
+
+impl StoreOutcome {
+    /// Whether anything visible changed.
+    pub fn changed(&self) -> bool {
+        self.created + self.updated + self.moved + self.merged + self.withdrawn > 0
+    }
 }
 
 /// Filters of `GET /api/v1/resources`, already validated.
@@ -181,86 +241,167 @@ impl Database {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bao_contract::{Licence, NetworkRef};
+    use bao_contract::Licence;
 
-    fn new_resource(id: &str, network: &str) -> NewResource {
+    fn network() -> NetworkRef {
+        NetworkRef { id: "n".into(), name: "N".into(), url: None }
+    }
+
+    /// A fiche read from `key`, whose words are `text`.
+    fn fiche(slug: &str, key: &str, text: &str) -> NewResource {
         NewResource {
             resource: Resource {
-                id: id.into(),
+                id: slug.into(),
                 kind: Kind::Fiche,
-                title: format!("Titre {id}"),
+                title: format!("Titre {slug}"),
                 summary: String::new(),
                 image: None,
                 authors: vec![],
-                network: NetworkRef { id: network.into(), name: network.into(), url: None },
+                network: network(),
                 tags: vec!["t".into()],
                 licence: Licence::default(),
-                source_url: "https://example.org".into(),
+                source_url: format!("https://example.org/{key}"),
                 lang: "fr".into(),
                 updated: None,
-                body_html: None,
+                body_html: Some(format!("<p>{text}</p>")),
+                sources: Vec::new(),
             },
             video: None,
-            source_key: format!("o/r/{id}.md"),
-            content_hash: "h".into(),
+            source_key: key.into(),
+            content_hash: format!("{key}:{text}"),
         }
     }
 
-    #[test]
-    fn a_failing_import_leaves_the_database_as_it_was() {
+    fn store(db: &Database, source_id: &str, files: &[NewResource]) -> Result<StoreOutcome, DbError> {
+        let networks = [network()];
+        db.store_source(&SourceUpdate { source_id, networks: &networks, resources: files, sync: None })
+    }
+
+    fn open() -> (tempfile::TempDir, Database) {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("t.sqlite3")).unwrap();
-        let network = NetworkRef { id: "n".into(), name: "N".into(), url: None };
-        db.store_import(std::slice::from_ref(&network), &[new_resource("a", "n")]).unwrap();
+        (dir, db)
+    }
 
+    const KANBAN: &str = "Le kanban est un tableau de colonnes où chaque carte est une tâche que \
+        l'équipe déplace de gauche à droite quand elle avance, pour voir où en est le travail.";
+
+    #[test]
+    fn a_failing_import_leaves_the_database_as_it_was() {
+        let (_dir, db) = open();
+        store(&db, "s", &[fiche("a", "o/r/a.md", "a")]).unwrap();
         // The second resource names a network that does not exist: the foreign key fails.
-        let result = db.store_import(&[], &[new_resource("b", "n"), new_resource("c", "ghost")]);
+        let mut ghost = fiche("c", "o/r/c.md", "c");
+        ghost.resource.network.id = "ghost".into();
+        let result = store(&db, "s", &[fiche("a", "o/r/a.md", "a"), fiche("b", "o/r/b.md", "b"), ghost]);
         assert!(matches!(result, Err(DbError::Sqlite(_))), "{result:?}");
         assert_eq!(db.resource_count().unwrap(), 1);
         assert!(db.resource("b").unwrap().is_none(), "b was rolled back with c");
     }
 
     #[test]
-    fn an_id_taken_by_another_source_gets_a_stable_suffix() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("t.sqlite3")).unwrap();
-        let network = NetworkRef { id: "n".into(), name: "N".into(), url: None };
-        let mut other = new_resource("a", "n");
-        other.source_key = "o/other/a.md".into();
-        db.store_import(std::slice::from_ref(&network), &[new_resource("a", "n"), other.clone()]).unwrap();
-        let again = db.store_import(std::slice::from_ref(&network), &[other]).unwrap();
-        assert_eq!(db.resource_count().unwrap(), 2);
-        assert_eq!(again.unchanged + again.updated, 1);
-        let page = db.list(&ListFilter { limit: 10, ..ListFilter::default() }).unwrap();
-        assert_eq!(page.items[0].id, "a");
-        assert!(page.items[1].id.starts_with("a-"), "{}", page.items[1].id);
+    fn colliding_slugs_get_suffixes_that_do_not_depend_on_file_order() {
+        let ids = |files: &[NewResource]| {
+            let (_dir, db) = open();
+            store(&db, "s", files).unwrap();
+            let page = db.list(&ListFilter { limit: 10, ..ListFilter::default() }).unwrap();
+            page.items.into_iter().map(|r| (r.source_url, r.id)).collect::<Vec<_>>()
+        };
+        let (a, b) = (fiche("a", "o/r/x/a.md", "un"), fiche("a", "o/r/y/a.md", "deux"));
+        let forward = ids(&[a.clone(), b.clone()]);
+        assert_eq!(forward, ids(&[b, a]));
+        assert_eq!(forward[0].1, "a");
+        assert!(forward[1].1.starts_with("a-") && forward[1].1.len() == 8, "{forward:?}");
     }
 
     #[test]
-    fn a_renamed_id_keeps_naming_its_resource() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("t.sqlite3")).unwrap();
-        let network = NetworkRef { id: "n".into(), name: "N".into(), url: None };
-        let store = |id: &str, hash: &str| {
-            let mut new = new_resource(id, "n");
-            new.source_key = "o/r/coeur.md".into();
-            new.content_hash = hash.into();
-            db.store_import(std::slice::from_ref(&network), &[new]).unwrap();
-        };
-        store("c-ur", "1");
-        store("coeur", "2");
-        store("le-coeur", "3");
-        assert_eq!(
-            db.lookup("le-coeur").unwrap(),
-            Lookup::Found(Box::new(db.resource("le-coeur").unwrap().unwrap()))
+    fn an_id_stays_with_its_file_and_is_never_given_to_another() {
+        let (_dir, db) = open();
+        store(&db, "s", &[fiche("c-ur", "o/r/coeur.md", "un")]).unwrap();
+        // The slug rules changed: the file keeps the id partners pasted.
+        store(&db, "s", &[fiche("coeur", "o/r/coeur.md", "deux")]).unwrap();
+        assert!(matches!(db.lookup("c-ur").unwrap(), Lookup::Found(_)));
+        assert_eq!(db.lookup("coeur").unwrap(), Lookup::Unknown);
+
+        // Deleted: 410 from then on, and a new file with the same slug gets another id.
+        let outcome = store(&db, "s", &[]).unwrap();
+        assert_eq!(outcome.withdrawn, 1);
+        assert!(
+            matches!(db.lookup("c-ur").unwrap(), Lookup::Withdrawn { ref title, .. } if title == "Titre coeur")
         );
-        assert_eq!(db.lookup("c-ur").unwrap(), Lookup::Renamed("le-coeur".into()), "aliases follow renames");
-        assert_eq!(db.lookup("coeur").unwrap(), Lookup::Renamed("le-coeur".into()));
-        assert_eq!(db.resource_by_any_id("c-ur").unwrap().map(|r| r.id).as_deref(), Some("le-coeur"));
-        assert_eq!(db.lookup("autre").unwrap(), Lookup::Unknown);
-        // An old id given to a resource again is live, no longer an alias.
-        store("coeur", "4");
-        assert!(matches!(db.lookup("coeur").unwrap(), Lookup::Found(_)));
-        assert_eq!(db.lookup("le-coeur").unwrap(), Lookup::Renamed("coeur".into()));
+        store(&db, "s", &[fiche("c-ur", "o/r/autre.md", "une autre fiche")]).unwrap();
+        assert!(matches!(db.lookup("c-ur").unwrap(), Lookup::Withdrawn { .. }));
+        assert_eq!(db.resource_count().unwrap(), 1);
+
+        // The same file coming back takes its id again.
+        store(
+            &db,
+            "s",
+            &[fiche("coeur", "o/r/coeur.md", "trois"), fiche("c-ur", "o/r/autre.md", "une autre fiche")],
+        )
+        .unwrap();
+        assert!(matches!(db.lookup("c-ur").unwrap(), Lookup::Found(r) if r.source_url.ends_with("coeur.md")));
+    }
+
+    #[test]
+    fn a_moved_file_keeps_its_id_when_its_text_is_close() {
+        let (_dir, db) = open();
+        store(&db, "s", &[fiche("kanban", "o/r/a/kanban.md", KANBAN), fiche("b", "o/r/b.md", "autre")])
+            .unwrap();
+        let edited = KANBAN.replace("travail", "travail commun");
+        let outcome = store(
+            &db,
+            "s",
+            &[fiche("le-kanban", "o/r/z/le-kanban.md", &edited), fiche("b", "o/r/b.md", "autre")],
+        )
+        .unwrap();
+        assert_eq!((outcome.moved, outcome.updated, outcome.withdrawn, outcome.created), (1, 1, 0, 0));
+        let moved = db.resource("kanban").unwrap().unwrap();
+        assert!(moved.source_url.ends_with("z/le-kanban.md"), "{}", moved.source_url);
+
+        // A file replaced by another text is not a move.
+        let outcome =
+            store(&db, "s", &[fiche("x", "o/r/x.md", "rien à voir"), fiche("b", "o/r/b.md", "autre")])
+                .unwrap();
+        assert_eq!((outcome.moved, outcome.created, outcome.withdrawn), (0, 1, 1));
+    }
+
+    #[test]
+    fn copies_are_one_resource_listing_every_place() {
+        let (_dir, db) = open();
+        store(&db, "s", &[fiche("kanban", "o/r/a/kanban.md", KANBAN)]).unwrap();
+        let mut copy = fiche("kanban-copie", "p/q/kanban.md", KANBAN);
+        copy.resource.title = "Titre kanban".into();
+        copy.resource.licence.label = "CC BY 4.0".into();
+        let outcome = store(&db, "t", &[copy]).unwrap();
+        assert_eq!((outcome.merged, outcome.created), (1, 0));
+        assert_eq!(db.resource_count().unwrap(), 1);
+        let files = db.resource_files("kanban").unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[1].licence.label, "CC BY 4.0");
+
+        // Two fiches that an edit makes equal become one; the id of the second leads to the first.
+        store(
+            &db,
+            "s",
+            &[fiche("kanban", "o/r/a/kanban.md", KANBAN), fiche("autre", "o/r/autre.md", "autre")],
+        )
+        .unwrap();
+        let outcome = store(
+            &db,
+            "s",
+            &[fiche("kanban", "o/r/a/kanban.md", KANBAN), fiche("autre", "o/r/autre.md", KANBAN)],
+        );
+        assert_eq!(outcome.unwrap().merged, 0, "different titles are different fiches");
+        let mut same = fiche("kanban", "o/r/autre.md", KANBAN);
+        same.content_hash = "edited".into();
+        let outcome = store(&db, "s", &[fiche("kanban", "o/r/a/kanban.md", KANBAN), same]).unwrap();
+        assert_eq!(outcome.merged, 1);
+        assert_eq!(db.lookup("autre").unwrap(), Lookup::Renamed("kanban".into()));
+
+        // The first place goes: the resource stays, shown from the copy.
+        let outcome = store(&db, "s", &[]).unwrap();
+        assert_eq!(outcome.withdrawn, 0);
+        assert!(db.resource("kanban").unwrap().unwrap().source_url.ends_with("p/q/kanban.md"));
     }
 }

@@ -1,11 +1,14 @@
 //! What the server reads from the store: resources, lists, networks, testimonies and their
 //! posters and captions, and the snapshot the search index is built from.
 
-use bao_contract::{Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage};
+use bao_contract::{
+    Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage, ResourceSource,
+};
 use r2d2_sqlite::rusqlite::{OptionalExtension, Row, params};
 
 use super::{
-    Database, DbError, ListFilter, Lookup, StoredPoster, StoredTestimonial, StoredVideo, TestimonialFilter,
+    Database, DbError, ListFilter, Lookup, NewResource, StoredPoster, StoredSource, StoredTestimonial,
+    StoredVideo, TestimonialFilter,
 };
 
 impl Database {
@@ -25,9 +28,15 @@ impl Database {
         let row = statement
             .query_row([id], |row| Ok((summary_from_row(row), row.get::<_, String>(14)?)))
             .optional()?;
+        drop(statement);
+        drop(conn);
         match row {
             None => Ok(None),
-            Some((resource, body_html)) => Ok(Some(Resource { body_html: Some(body_html), ..resource? })),
+            Some((resource, body_html)) => Ok(Some(Resource {
+                body_html: Some(body_html),
+                sources: self.resource_files(id)?,
+                ..resource?
+            })),
         }
     }
 
@@ -41,7 +50,69 @@ impl Database {
             .prepare_cached("SELECT resource_id FROM resource_aliases WHERE alias = ?1")?
             .query_row([id], |row| row.get(0))
             .optional()?;
-        Ok(current.map_or(Lookup::Unknown, Lookup::Renamed))
+        // An alias leads to the resource it was merged into; when that one was withdrawn too, the
+        // old id is gone with it.
+        let id = match current {
+            Some(current) if self.resource(&current)?.is_some() => return Ok(Lookup::Renamed(current)),
+            Some(current) => current,
+            None => id.to_owned(),
+        };
+        let withdrawn = conn
+            .prepare_cached("SELECT title, withdrawn_at FROM withdrawn_resources WHERE id = ?1")?
+            .query_row([&id], |row| Ok(Lookup::Withdrawn { title: row.get(0)?, withdrawn_at: row.get(1)? }))
+            .optional()?;
+        Ok(withdrawn.unwrap_or(Lookup::Unknown))
+    }
+
+    /// Every place a resource was found, the one it shows first: its address, network and
+    /// licence there. Empty for a resource stored before sources were followed.
+    pub fn resource_files(&self, id: &str) -> Result<Vec<ResourceSource>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT record_json FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL
+             ORDER BY position",
+        )?;
+        let rows = statement.query_map([id], |row| row.get::<_, String>(0))?;
+        let mut files = Vec::new();
+        for record in rows {
+            let new: NewResource = serde_json::from_str(&record?)?;
+            let Resource { source_url, network, licence, .. } = new.resource;
+            files.push(ResourceSource { url: source_url, network, licence });
+        }
+        Ok(files)
+    }
+
+    /// Every source ever synced, by id.
+    pub fn sources(&self) -> Result<Vec<StoredSource>, DbError> {
+        self.sources_where(None)
+    }
+
+    /// One source as its last syncs left it.
+    pub fn source(&self, id: &str) -> Result<Option<StoredSource>, DbError> {
+        Ok(self.sources_where(Some(id))?.pop())
+    }
+
+    fn sources_where(&self, id: Option<&str>) -> Result<Vec<StoredSource>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT id, revision, reader, last_attempt, last_success, duration_ms, last_error,
+                    resource_count, skipped_count
+             FROM sources WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+        )?;
+        let rows = statement.query_map([id], |row| {
+            Ok(StoredSource {
+                id: row.get(0)?,
+                revision: row.get(1)?,
+                reader: row.get(2)?,
+                last_attempt: row.get(3)?,
+                last_success: row.get(4)?,
+                duration_ms: row.get(5)?,
+                last_error: row.get(6)?,
+                resource_count: row.get(7)?,
+                skipped_count: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The resource `id` names today, following an old id to its current one.
@@ -49,7 +120,7 @@ impl Database {
         match self.lookup(id)? {
             Lookup::Found(resource) => Ok(Some(*resource)),
             Lookup::Renamed(current) => self.resource(&current),
-            Lookup::Unknown => Ok(None),
+            Lookup::Withdrawn { .. } | Lookup::Unknown => Ok(None),
         }
     }
 
@@ -257,6 +328,7 @@ fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
         lang: row.get(12)?,
         updated: row.get(13)?,
         body_html: None,
+        sources: Vec::new(),
     })
 }
 

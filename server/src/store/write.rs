@@ -1,11 +1,19 @@
-//! What imports and the poster fetcher write to the store, each in one transaction.
+//! What syncs and the poster fetcher write to the store, each in one transaction.
 
-use r2d2_sqlite::rusqlite::{OptionalExtension, params};
+use std::collections::{BTreeSet, HashMap};
+
+use r2d2_sqlite::rusqlite::{OptionalExtension, Transaction, params};
 use sha2::Digest;
 
-use bao_contract::NetworkRef;
+use super::identity::{self, MOVE_SIMILARITY};
+use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
-use super::{Database, DbError, NewResource, StoreOutcome};
+/// A file of the source as the store holds it.
+struct StoredFile {
+    resource_id: String,
+    content_hash: String,
+    fingerprint: String,
+}
 
 impl Database {
     /// Records what fetching a poster gave: the resized JPEG with its size, or why there is none.
@@ -27,17 +35,16 @@ impl Database {
         Ok(())
     }
 
-    /// Stores an import in one transaction: either every resource lands, or none does.
-    /// Resources are matched by `source_key`, so importing the same files again changes nothing.
-    pub fn store_import(
-        &self,
-        networks: &[NetworkRef],
-        resources: &[NewResource],
-    ) -> Result<StoreOutcome, DbError> {
+    /// Stores what a source holds now, in one transaction: either all of it lands, or nothing
+    /// changes. Files are matched by `source_key`, so storing the same files again changes
+    /// nothing; a file that moved keeps its resource (see `identity.rs`), a copy of a fiche
+    /// already stored joins it, and the resources of this source whose files are all gone are
+    /// withdrawn (their ids answer 410 from then on).
+    pub fn store_source(&self, update: &SourceUpdate<'_>) -> Result<StoreOutcome, DbError> {
         let mut conn = self.pool.get()?;
         let tx = conn.transaction()?;
         let mut networks_changed = 0;
-        for network in networks {
+        for network in update.networks {
             networks_changed += tx.execute(
                 "INSERT INTO networks (id, name, url) VALUES (?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url
@@ -45,104 +52,405 @@ impl Database {
                 params![network.id, network.name, network.url],
             )?;
         }
-        let mut outcome = StoreOutcome::default();
-        for new in resources {
-            let stored_hash: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT id, content_hash FROM resources WHERE source_key = ?1",
-                    [&new.source_key],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let mut summary = new.resource.clone();
-            // Another source already holds this id (same file name in two repositories of one
-            // owner): this one gets a suffix derived from its source, stable across imports.
-            let holder: Option<String> = tx
-                .query_row("SELECT source_key FROM resources WHERE id = ?1", [&summary.id], |row| row.get(0))
-                .optional()?;
-            if holder.is_some_and(|holder| holder != new.source_key) {
-                let digest = sha2::Sha256::digest(new.source_key.as_bytes());
-                summary.id = format!("{}-{:02x}{:02x}{:02x}", summary.id, digest[0], digest[1], digest[2]);
+        let mut stored: HashMap<String, StoredFile> = HashMap::new();
+        {
+            let mut statement = tx.prepare(
+                "SELECT source_key, resource_id, content_hash, fingerprint FROM resource_files
+                 WHERE source_id = ?1",
+            )?;
+            let rows = statement.query_map([update.source_id], |row| {
+                Ok((
+                    row.get(0)?,
+                    StoredFile {
+                        resource_id: row.get(1)?,
+                        content_hash: row.get(2)?,
+                        fingerprint: row.get(3)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (key, file) = row?;
+                stored.insert(key, file);
             }
-            match &stored_hash {
-                Some((id, hash)) if *hash == new.content_hash && *id == summary.id => {
+        }
+        // Sorted by key, so that which of two new files gets an id first never depends on the
+        // order the source listed them in.
+        let mut files: Vec<(&NewResource, Vec<String>)> = update
+            .resources
+            .iter()
+            .map(|new| (new, identity::words(&new.resource.title, body_of(new))))
+            .collect();
+        files.sort_by(|a, b| a.0.source_key.cmp(&b.0.source_key));
+        let mut outcome = StoreOutcome::default();
+
+        let arriving: BTreeSet<&str> = files.iter().map(|(new, _)| new.source_key.as_str()).collect();
+        let mut vanished: Vec<String> =
+            stored.keys().filter(|key| !arriving.contains(key.as_str())).cloned().collect();
+        vanished.sort();
+        for (new, words) in &files {
+            if stored.contains_key(&new.source_key) || vanished.is_empty() {
+                continue;
+            }
+            if let Some(old_key) = moved_from(&tx, &vanished, words)? {
+                tx.execute(
+                    "UPDATE resource_files SET source_key = ?2 WHERE source_key = ?1",
+                    params![old_key, new.source_key],
+                )?;
+                vanished.retain(|key| *key != old_key);
+                let file = stored.remove(&old_key).expect("vanished keys are stored keys");
+                stored.insert(new.source_key.clone(), file);
+                outcome.moved += 1;
+            }
+        }
+
+        // Known files before new ones: an edit is stored before a new file is compared with it.
+        files.sort_by_key(|(new, _)| !stored.contains_key(&new.source_key));
+        let mut touched = BTreeSet::new();
+        for (new, words) in &files {
+            let fingerprint = identity::fingerprint(words);
+            let target = match stored.get(&new.source_key) {
+                Some(file) if file.content_hash == new.content_hash => {
                     outcome.unchanged += 1;
                     continue;
                 }
-                Some(_) => outcome.updated += 1,
-                None => outcome.created += 1,
-            }
-            if let Some((old_id, _)) = stored_hash.as_ref().filter(|(old_id, _)| *old_id != summary.id) {
-                // The old id keeps resolving, and so do the ids that already led to it.
-                tx.execute(
-                    "INSERT INTO resource_aliases (alias, resource_id) VALUES (?1, ?2)
-                     ON CONFLICT (alias) DO UPDATE SET resource_id = excluded.resource_id",
-                    params![old_id, summary.id],
-                )?;
-                tx.execute(
-                    "UPDATE resource_aliases SET resource_id = ?2 WHERE resource_id = ?1",
-                    params![old_id, summary.id],
-                )?;
-            }
-            tx.execute("DELETE FROM resource_aliases WHERE alias = ?1", [&summary.id])?;
-            tx.execute("DELETE FROM resources WHERE source_key = ?1", [&new.source_key])?;
+                Some(file) => {
+                    outcome.updated += 1;
+                    touched.insert(file.resource_id.clone());
+                    // An edit that makes a fiche a copy of another one merges the two, if this
+                    // file was all its resource had.
+                    match copy_of(&tx, &fingerprint, &file.resource_id)? {
+                        Some(other)
+                            if file.fingerprint != fingerprint && files_of(&tx, &file.resource_id)? == 1 =>
+                        {
+                            alias(&tx, &file.resource_id, &other)?;
+                            outcome.merged += 1;
+                            other
+                        }
+                        _ => file.resource_id.clone(),
+                    }
+                }
+                None => match copy_of(&tx, &fingerprint, "")? {
+                    Some(resource_id) => {
+                        outcome.merged += 1;
+                        resource_id
+                    }
+                    None => {
+                        outcome.created += 1;
+                        new_id(&tx, new, &fingerprint)?
+                    }
+                },
+            };
             tx.execute(
-                "INSERT INTO resources (id, source_key, network_id, kind, title, summary, body_html,
-                   image_json, authors_json, tags_json, licence_json, source_url, lang, updated,
-                   content_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                "INSERT INTO resource_files (source_key, source_id, resource_id, position, content_hash,
+                   fingerprint, record_json)
+                 VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM resource_files), ?4, ?5, ?6)
+                 ON CONFLICT (source_key) DO UPDATE SET resource_id = excluded.resource_id,
+                   content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
+                   record_json = excluded.record_json",
                 params![
-                    summary.id,
                     new.source_key,
-                    summary.network.id,
-                    summary.kind.as_str(),
-                    summary.title,
-                    summary.summary,
-                    new.resource.body_html.as_deref().unwrap_or_default(),
-                    summary.image.as_ref().map(serde_json::to_string).transpose()?,
-                    serde_json::to_string(&summary.authors)?,
-                    serde_json::to_string(&summary.tags)?,
-                    serde_json::to_string(&summary.licence)?,
-                    summary.source_url,
-                    summary.lang,
-                    summary.updated,
+                    update.source_id,
+                    target,
                     new.content_hash,
+                    fingerprint,
+                    serde_json::to_string(new)?
                 ],
             )?;
-            for tag in &summary.tags {
-                tx.execute(
-                    "INSERT OR IGNORE INTO resource_tags (resource_id, tag) VALUES (?1, ?2)",
-                    params![summary.id, tag],
-                )?;
-            }
-            if let Some(video) = &new.video {
-                tx.execute(
-                    "INSERT INTO videos (resource_id, provider, host_name, embed_url, poster_source,
-                       duration_seconds, quote, transcript)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        summary.id,
-                        video.provider.as_str(),
-                        video.host_name,
-                        video.embed_url,
-                        video.poster_source,
-                        video.duration_seconds,
-                        video.quote,
-                        video.transcript,
-                    ],
-                )?;
-                for captions in &video.captions {
-                    tx.execute(
-                        "INSERT INTO captions (resource_id, lang, label, vtt) VALUES (?1, ?2, ?3, ?4)",
-                        params![summary.id, captions.lang, captions.label, captions.vtt],
-                    )?;
-                }
+            touched.insert(target.clone());
+            // Written at once: the next new file must see this id taken.
+            show_earliest_file(&tx, &target, "")?;
+        }
+
+        // The fingerprint a withdrawn resource is known by, should its text come back.
+        let mut last_fingerprints = HashMap::new();
+        for key in &vanished {
+            let (resource_id, fingerprint): (String, String) = tx.query_row(
+                "DELETE FROM resource_files WHERE source_key = ?1 RETURNING resource_id, fingerprint",
+                [key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            last_fingerprints.insert(resource_id.clone(), fingerprint);
+            touched.insert(resource_id);
+        }
+        for resource_id in &touched {
+            let last_fingerprint = last_fingerprints.get(resource_id).map_or("", String::as_str);
+            if show_earliest_file(&tx, resource_id, last_fingerprint)? == Shown::Withdrawn {
+                outcome.withdrawn += 1;
             }
         }
-        if networks_changed > 0 || outcome.created + outcome.updated > 0 {
+
+        if let Some(sync) = &update.sync {
+            let count: u64 = tx.query_row(
+                "SELECT count(DISTINCT resource_id) FROM resource_files WHERE source_id = ?1",
+                [update.source_id],
+                |row| row.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO sources (id, kind, url, revision, reader, last_attempt, last_success,
+                   duration_ms, last_error, resource_count, skipped_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                   strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6, NULL, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url,
+                   revision = excluded.revision, reader = excluded.reader,
+                   last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+                   duration_ms = excluded.duration_ms, last_error = NULL,
+                   resource_count = excluded.resource_count, skipped_count = excluded.skipped_count",
+                params![
+                    update.source_id,
+                    sync.kind,
+                    sync.url,
+                    sync.revision,
+                    sync.reader,
+                    sync.duration_ms,
+                    count,
+                    sync.skipped,
+                ],
+            )?;
+        }
+        if networks_changed > 0 || outcome.changed() {
             tx.execute("UPDATE content_generation SET value = value + 1", [])?;
         }
         tx.commit()?;
         Ok(outcome)
     }
+
+    /// Records a sync that failed: its source keeps its content, and says why.
+    pub fn record_sync_failure(
+        &self,
+        source_id: &str,
+        kind: &str,
+        url: &str,
+        duration_ms: u64,
+        error: &str,
+    ) -> Result<(), DbError> {
+        let conn = self.pool.get()?;
+        conn.execute(
+            "INSERT INTO sources (id, kind, url, last_attempt, duration_ms, last_error)
+             VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url,
+               last_attempt = excluded.last_attempt, duration_ms = excluded.duration_ms,
+               last_error = excluded.last_error",
+            params![source_id, kind, url, duration_ms, error],
+        )?;
+        Ok(())
+    }
+}
+
+fn body_of(new: &NewResource) -> &str {
+    new.resource.body_html.as_deref().unwrap_or_default()
+}
+
+/// The vanished file of this source that `words` are a moved copy of, if any: the same
+/// fingerprint, else the closest text at or above [`MOVE_SIMILARITY`].
+fn moved_from(
+    tx: &Transaction<'_>,
+    vanished: &[String],
+    words: &[String],
+) -> Result<Option<String>, DbError> {
+    let fingerprint = identity::fingerprint(words);
+    let mut best: Option<(f64, &String)> = None;
+    for key in vanished {
+        let (stored_fingerprint, record): (String, Option<String>) = tx.query_row(
+            "SELECT fingerprint, record_json FROM resource_files WHERE source_key = ?1",
+            [key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if !fingerprint.is_empty() && stored_fingerprint == fingerprint {
+            return Ok(Some(key.clone()));
+        }
+        let Some(record) = record else { continue };
+        let old: NewResource = serde_json::from_str(&record)?;
+        let score = identity::similarity(words, &identity::words(&old.resource.title, body_of(&old)));
+        if score >= MOVE_SIMILARITY && best.is_none_or(|(best, _)| score > best) {
+            best = Some((score, key));
+        }
+    }
+    Ok(best.map(|(_, key)| key.clone()))
+}
+
+/// A stored resource other than `except` that has a file with this fingerprint.
+fn copy_of(tx: &Transaction<'_>, fingerprint: &str, except: &str) -> Result<Option<String>, DbError> {
+    if fingerprint.is_empty() {
+        return Ok(None);
+    }
+    Ok(tx
+        .query_row(
+            "SELECT resource_id FROM resource_files WHERE fingerprint = ?1 AND resource_id != ?2
+             ORDER BY position LIMIT 1",
+            [fingerprint, except],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+fn files_of(tx: &Transaction<'_>, resource_id: &str) -> Result<u64, DbError> {
+    Ok(tx.query_row("SELECT count(*) FROM resource_files WHERE resource_id = ?1", [resource_id], |row| {
+        row.get(0)
+    })?)
+}
+
+/// Makes `old` an alias of `current`, and every id that led to `old` lead to `current`.
+fn alias(tx: &Transaction<'_>, old: &str, current: &str) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO resource_aliases (alias, resource_id) VALUES (?1, ?2)
+         ON CONFLICT (alias) DO UPDATE SET resource_id = excluded.resource_id",
+        params![old, current],
+    )?;
+    tx.execute("UPDATE resource_aliases SET resource_id = ?2 WHERE resource_id = ?1", params![old, current])?;
+    Ok(())
+}
+
+/// The id of a resource seen for the first time. A withdrawn resource coming back (the same file,
+/// or the same text) takes its id again; otherwise its slug, unless that was ever given to
+/// another resource: then the slug with a suffix derived from the file's key, which no other
+/// file's arrival can change.
+fn new_id(tx: &Transaction<'_>, new: &NewResource, fingerprint: &str) -> Result<String, DbError> {
+    let returning: Option<String> = tx
+        .query_row(
+            "DELETE FROM withdrawn_resources WHERE id = (
+               SELECT id FROM withdrawn_resources WHERE source_key = ?1 OR (?2 != '' AND fingerprint = ?2)
+               ORDER BY source_key = ?1 DESC LIMIT 1)
+             RETURNING id",
+            [&new.source_key, fingerprint],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(id) = returning {
+        return Ok(id);
+    }
+    let slug = &new.resource.id;
+    let digest = format!("{:x}", sha2::Sha256::digest(new.source_key.as_bytes()));
+    for candidate in
+        std::iter::once(slug.clone()).chain([6, 12, 64].map(|len| format!("{slug}-{}", &digest[..len])))
+    {
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM resources WHERE id = ?1)
+                 OR EXISTS (SELECT 1 FROM resource_files WHERE resource_id = ?1)
+                 OR EXISTS (SELECT 1 FROM resource_aliases WHERE alias = ?1)
+                 OR EXISTS (SELECT 1 FROM withdrawn_resources WHERE id = ?1)",
+            [&candidate],
+            |row| row.get(0),
+        )?;
+        if !taken {
+            return Ok(candidate);
+        }
+    }
+    Err(DbError::Corrupt(format!("no free id for {}", new.source_key)))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Shown {
+    Written,
+    /// Its files are all gone: its id now answers 410.
+    Withdrawn,
+    /// Merged into another resource, or only files stored before sources were followed.
+    Untouched,
+}
+
+/// Writes the resource as its earliest file reads, or withdraws it when it has no file left
+/// (`last_fingerprint` being the fingerprint of the last file it had).
+fn show_earliest_file(
+    tx: &Transaction<'_>,
+    resource_id: &str,
+    last_fingerprint: &str,
+) -> Result<Shown, DbError> {
+    let earliest: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT source_key, fingerprint, record_json FROM resource_files WHERE resource_id = ?1
+             ORDER BY record_json IS NULL, position LIMIT 1",
+            [resource_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let Some((_, _, Some(record))) = earliest else {
+        if earliest.is_some() {
+            return Ok(Shown::Untouched);
+        }
+        let gone: Option<(String, String)> = tx
+            .query_row(
+                "DELETE FROM resources WHERE id = ?1 RETURNING source_key, title",
+                [resource_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let merged: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM resource_aliases WHERE alias = ?1)",
+            [resource_id],
+            |row| row.get(0),
+        )?;
+        return match gone {
+            Some((source_key, title)) if !merged => {
+                tx.execute(
+                    "INSERT OR REPLACE INTO withdrawn_resources (id, source_key, fingerprint, title, withdrawn_at)
+                     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    params![resource_id, source_key, last_fingerprint, title],
+                )?;
+                Ok(Shown::Withdrawn)
+            }
+            _ => Ok(Shown::Untouched),
+        };
+    };
+    let new: NewResource = serde_json::from_str(&record)?;
+    write_resource(tx, resource_id, &new)?;
+    Ok(Shown::Written)
+}
+
+/// Replaces the resource row (and its tags, video and captions) by what `new` reads.
+fn write_resource(tx: &Transaction<'_>, id: &str, new: &NewResource) -> Result<(), DbError> {
+    let resource = &new.resource;
+    tx.execute("DELETE FROM resource_aliases WHERE alias = ?1", [id])?;
+    tx.execute("DELETE FROM resources WHERE id = ?1 OR source_key = ?2", params![id, new.source_key])?;
+    tx.execute(
+        "INSERT INTO resources (id, source_key, network_id, kind, title, summary, body_html,
+           image_json, authors_json, tags_json, licence_json, source_url, lang, updated,
+           content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id,
+            new.source_key,
+            resource.network.id,
+            resource.kind.as_str(),
+            resource.title,
+            resource.summary,
+            body_of(new),
+            resource.image.as_ref().map(serde_json::to_string).transpose()?,
+            serde_json::to_string(&resource.authors)?,
+            serde_json::to_string(&resource.tags)?,
+            serde_json::to_string(&resource.licence)?,
+            resource.source_url,
+            resource.lang,
+            resource.updated,
+            new.content_hash,
+        ],
+    )?;
+    for tag in &resource.tags {
+        tx.execute(
+            "INSERT OR IGNORE INTO resource_tags (resource_id, tag) VALUES (?1, ?2)",
+            params![id, tag],
+        )?;
+    }
+    if let Some(video) = &new.video {
+        tx.execute(
+            "INSERT INTO videos (resource_id, provider, host_name, embed_url, poster_source,
+               duration_seconds, quote, transcript)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                video.provider.as_str(),
+                video.host_name,
+                video.embed_url,
+                video.poster_source,
+                video.duration_seconds,
+                video.quote,
+                video.transcript,
+            ],
+        )?;
+        for captions in &video.captions {
+            tx.execute(
+                "INSERT INTO captions (resource_id, lang, label, vtt) VALUES (?1, ?2, ?3, ?4)",
+                params![id, captions.lang, captions.label, captions.vtt],
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use bao_server::search::SearchIndex;
-use bao_server::sources::{self, ImportReport, multibao::MultibaoRepository};
+use bao_server::sources::ImportReport;
+use bao_server::sources::config::{SourceConfig, SourcesFile};
+use bao_server::sources::sync::{SyncContext, SyncOutcome, sync_source};
 use bao_server::store::Database;
 
 /// `shared/data/multibao`, beside the project's clone.
@@ -35,13 +37,16 @@ macro_rules! skip_without_real_data {
     };
 }
 
-pub fn repository(folder: &str) -> MultibaoRepository {
-    let mut source =
-        MultibaoRepository::from_folder_name(&real_data().join(folder)).expect("owner-repo folder");
-    if folder == "multibao-contributions" {
-        source.subfolder_networks = Some("contributions".into());
-    }
-    source
+/// The demo's sources file, which the tests follow too.
+pub fn demo_sources_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/sources.toml")
+}
+
+/// The source of the demo's sources file that reads `folder` (a folder of the real data, or
+/// `exemples-fiches`).
+pub fn demo_source(folder: &str) -> SourceConfig {
+    let file = SourcesFile::load(&demo_sources_file()).expect("demo/sources.toml");
+    file.sources.into_iter().find(|source| source.url.ends_with(folder)).expect("a source of that folder")
 }
 
 /// A fresh database in a temporary folder (kept alive by the returned guard).
@@ -58,6 +63,12 @@ pub fn search_index(dir: &tempfile::TempDir, db: &Database) -> SearchIndex {
     index
 }
 
+/// Syncs the demo's source of `folder` into `db`, as `sync --only` does.
 pub fn import(db: &Database, folder: &str) -> ImportReport {
-    sources::import(db, &repository(folder)).expect("import")
+    let mirrors = tempfile::tempdir().expect("temp dir");
+    let context = SyncContext::new(&demo_sources_file(), &mirrors.path().join("db"));
+    match sync_source(db, &context, &demo_source(folder)).outcome {
+        SyncOutcome::Stored { report, .. } => report,
+        other => panic!("{folder}: {other:?}"),
+    }
 }

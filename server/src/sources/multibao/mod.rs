@@ -16,7 +16,7 @@ use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify,
 use crate::store::{NewCaptions, NewResource, NewVideo};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-const IMPORTER_VERSION: &str = "multibao-markdown-3";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-4";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -40,10 +40,13 @@ pub struct MultibaoRepository {
     pub owner: String,
     /// Repository name (`contributions`).
     pub repo: String,
-    /// Display name of the owner's network; the owner's id when absent.
-    pub network_name: Option<String>,
+    /// The network the repository publishes for, as the sources file names it; else the
+    /// README's `network` front matter, else the owner.
+    pub network: Option<NetworkRef>,
     /// A folder whose direct subfolders each hold one network's resources.
     pub subfolder_networks: Option<String>,
+    /// The licence the source declares for files that name none, when the repository does not.
+    pub default_licence: Option<Licence>,
 }
 
 impl MultibaoRepository {
@@ -55,8 +58,9 @@ impl MultibaoRepository {
             root: root.to_owned(),
             owner: owner.to_owned(),
             repo: repo.to_owned(),
-            network_name: None,
+            network: None,
             subfolder_networks: None,
+            default_licence: None,
         })
     }
 }
@@ -81,19 +85,16 @@ impl MultibaoRepository {
         let readme_text =
             tree.read("README.md").and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
         let readme = frontmatter::split(&readme_text);
-        let owner_network = NetworkRef {
+        let owner_network = source.network.clone().unwrap_or_else(|| NetworkRef {
             id: slugify(&source.owner),
-            name: source
-                .network_name
-                .clone()
-                .or_else(|| readme.text("network").map(str::to_owned))
-                .unwrap_or_else(|| source.owner.clone()),
+            name: readme.text("network").map_or_else(|| source.owner.clone(), str::to_owned),
             url: Some(readme.text("network_url").map_or_else(
                 || format!("https://github.com/{}/{}", source.owner, source.repo),
                 str::to_owned,
             )),
-        };
-        let repository_licence = repository_licence(tree, &readme_text);
+        });
+        let repository_licence =
+            repository_licence(tree, &readme_text).or_else(|| source.default_licence.clone());
         let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
 
         for path in files {
@@ -128,7 +129,6 @@ impl MultibaoRepository {
                 Err(reason) => read.skipped.push(Skipped { path: path_text, reason }),
             }
         }
-        make_ids_unique(&mut read.resources);
         read
     }
 }
@@ -264,6 +264,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         lang: document.text("lang").unwrap_or("fr").to_owned(),
         updated: None,
         body_html: Some(markdown::render_safe_html(&body_without_title, base.as_ref())),
+        sources: Vec::new(),
     };
 
     let mut remarks = Vec::new();
@@ -464,20 +465,6 @@ fn truncate_words(text: &str, max_chars: usize) -> String {
     let cut: String = text.chars().take(max_chars).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
-}
-
-/// Two files whose slugs collide (`a_b.md` and `a-b.md`) get distinct ids.
-fn make_ids_unique(resources: &mut [NewResource]) {
-    let mut seen = std::collections::HashSet::new();
-    for new in resources {
-        let id = &mut new.resource.id;
-        let base = id.clone();
-        let mut n = 2;
-        while !seen.insert(id.clone()) {
-            *id = format!("{base}-{n}");
-            n += 1;
-        }
-    }
 }
 
 #[cfg(test)]

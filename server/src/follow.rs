@@ -1,0 +1,70 @@
+//! Keeping the store and its search index in step with the sources file. A pass syncs every
+//! source (or one), one at a time, then fetches the posters it brought and brings the index in
+//! step once; `serve` runs passes in the background, never two at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::search::{SearchError, SearchIndex};
+use crate::sources::config::SourceConfig;
+use crate::sources::posters;
+use crate::sources::sync::{SourceReport, SyncContext, sync_source};
+use crate::store::Database;
+
+/// What the server follows and where it keeps what it reads.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    pub db: Database,
+    pub search: SearchIndex,
+    pub context: SyncContext,
+    pub sources: Arc<Vec<SourceConfig>>,
+}
+
+/// What a pass did.
+#[derive(Debug)]
+pub struct PassReport {
+    pub sources: Vec<SourceReport>,
+    /// Posters fetched or given up, when anything changed.
+    pub posters: Option<posters::FetchReport>,
+    /// Resources in the index, when it was rebuilt.
+    pub indexed: Option<u64>,
+}
+
+impl Follower {
+    /// Syncs every source, or only the one called `only`, then brings posters and the index in
+    /// step. An error here is the index's or the poster store's; a source that fails is in its
+    /// report.
+    pub fn pass(&self, only: Option<&str>) -> Result<PassReport, SearchError> {
+        let reports: Vec<SourceReport> = self
+            .sources
+            .iter()
+            .filter(|source| only.is_none_or(|only| source.id == only))
+            .map(|source| sync_source(&self.db, &self.context, source))
+            .collect();
+        let posters = if reports.iter().any(SourceReport::changed) {
+            Some(posters::fetch_missing(&self.db)?)
+        } else {
+            None
+        };
+        let indexed = self.search.ensure_in_step(&self.db)?.map(|stats| stats.documents);
+        Ok(PassReport { sources: reports, posters, indexed })
+    }
+
+    /// Runs a pass now, then every `interval`, on the blocking pool, one at a time: a pass that
+    /// runs late is followed by the next after a full interval.
+    pub async fn follow_every(self, interval: Duration) {
+        loop {
+            let follower = self.clone();
+            match tokio::task::spawn_blocking(move || follower.pass(None)).await {
+                Ok(Ok(report)) => {
+                    for source in &report.sources {
+                        tracing::info!("sync {}", source.to_string().trim_end());
+                    }
+                }
+                Ok(Err(error)) => tracing::error!(%error, "sync pass failed"),
+                Err(error) => tracing::error!(%error, "sync pass panicked"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! One sync of one source of the sources file: bring its place up to date (fetch a git mirror),
+//! skip it when the revision was read already, else read it and store what it holds in one
+//! transaction. A source that fails keeps its last good content and records why.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bao_contract::NetworkRef;
+use sha2::{Digest, Sha256};
+
+use super::config::{Location, SourceConfig};
+use super::git::GitMirror;
+use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
+use super::tree::{FolderTree, Tree};
+use super::{Batch, ImportReport, SourceError, licence, slugify};
+use crate::store::{Database, SourceUpdate, SyncRecord};
+
+/// Where a sync finds what it needs beside the sources.
+#[derive(Debug, Clone)]
+pub struct SyncContext {
+    /// The folder of the sources file: relative folder sources are read from there.
+    pub base: PathBuf,
+    /// The folder keeping one bare git mirror per source (beside the database).
+    pub mirrors: PathBuf,
+}
+
+impl SyncContext {
+    /// The context of a sources file and a database.
+    pub fn new(sources_file: &Path, db_path: &Path) -> SyncContext {
+        let base = sources_file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+        let mut mirrors = db_path.as_os_str().to_owned();
+        mirrors.push(".mirrors");
+        SyncContext { base, mirrors: mirrors.into() }
+    }
+}
+
+/// What one source's sync did.
+#[derive(Debug)]
+pub struct SourceReport {
+    pub id: String,
+    pub outcome: SyncOutcome,
+    pub duration: Duration,
+}
+
+#[derive(Debug)]
+pub enum SyncOutcome {
+    /// The revision was read already, by this importer and this configuration.
+    Unchanged { revision: String },
+    /// Read and stored.
+    Stored { report: ImportReport, revision: Option<String> },
+    /// Nothing changed in the store; `error` says why.
+    Failed { error: String },
+}
+
+impl SourceReport {
+    /// Whether the store changed.
+    pub fn changed(&self) -> bool {
+        matches!(&self.outcome, SyncOutcome::Stored { report, .. } if report.stored.changed())
+    }
+}
+
+impl fmt::Display for SourceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.duration.as_millis();
+        match &self.outcome {
+            SyncOutcome::Unchanged { revision } => {
+                writeln!(f, "{} : inchangée (commit {}) — {millis} ms", self.id, short(revision))
+            }
+            SyncOutcome::Stored { report, revision } => {
+                let at = revision.as_deref().map(|r| format!(" (commit {})", short(r))).unwrap_or_default();
+                write!(f, "{}{at} — {millis} ms : {report}", self.id)
+            }
+            SyncOutcome::Failed { error } => {
+                writeln!(f, "{} : ÉCHEC, le contenu précédent est gardé — {error}", self.id)
+            }
+        }
+    }
+}
+
+fn short(revision: &str) -> &str {
+    &revision[..revision.len().min(10)]
+}
+
+/// A kind of source: how a sync brings its place up to date and reads it. Each kind of the
+/// sources file ([`super::config::KINDS`]) is one implementation, chosen in [`follower`].
+trait Follow {
+    /// Brings the source up to date; returns its revision, when it has one.
+    fn fetch(&self) -> Result<Option<String>, SourceError>;
+    /// Reads the revision fetched.
+    fn read(&self, revision: Option<&str>) -> Result<Batch, SourceError>;
+}
+
+/// A multiBàO Markdown repository, followed with git, or read from a folder as it is.
+struct GitRepository {
+    location: Location,
+    mirror_dir: PathBuf,
+    branch: Option<String>,
+    reader: MultibaoRepository,
+}
+
+impl Follow for GitRepository {
+    fn fetch(&self) -> Result<Option<String>, SourceError> {
+        match &self.location {
+            Location::Folder(_) => Ok(None),
+            Location::Remote(url) => {
+                let mirror = GitMirror::open(&self.mirror_dir)?;
+                Ok(Some(mirror.fetch(url, self.branch.as_deref())?))
+            }
+        }
+    }
+
+    fn read(&self, revision: Option<&str>) -> Result<Batch, SourceError> {
+        let tree: Box<dyn Tree> = match (&self.location, revision) {
+            (Location::Remote(_), Some(commit)) => Box::new(GitMirror::open(&self.mirror_dir)?.tree(commit)?),
+            (Location::Folder(root), _) => Box::new(FolderTree::open(root)?),
+            (Location::Remote(url), None) => return Err(SourceError::NotFetched(url.clone())),
+        };
+        Ok(self.reader.read_tree(tree.as_ref()))
+    }
+}
+
+fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Follow>, SourceError> {
+    match config.kind.as_str() {
+        "git" => {
+            let location = config.location(&context.base);
+            let (owner, repo) = repository_names(config, &location);
+            let root = match &location {
+                Location::Folder(root) => root.clone(),
+                Location::Remote(_) => PathBuf::new(),
+            };
+            let network = &config.network;
+            Ok(Box::new(GitRepository {
+                location,
+                mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
+                branch: config.branch.clone(),
+                reader: MultibaoRepository {
+                    root,
+                    owner,
+                    repo,
+                    network: Some(NetworkRef {
+                        id: network.id.clone(),
+                        name: network.name.clone(),
+                        url: network.url.clone(),
+                    }),
+                    subfolder_networks: config.subfolder_networks.clone(),
+                    default_licence: config.licence.as_deref().map(licence::declared),
+                },
+            }))
+        }
+        other => Err(SourceError::UnknownKind(other.to_owned())),
+    }
+}
+
+/// The `owner` and `repo` a source's ids and addresses are made of: the forge path of an https
+/// URL (`github.com/OWNER/REPO.git`), a folder or repository named `owner-repo` (as in
+/// `shared/data/multibao`), else the network's id and the source's.
+pub fn repository_names(config: &SourceConfig, location: &Location) -> (String, String) {
+    let path = match location {
+        Location::Remote(url) => url.split_once("://").map_or(url.as_str(), |(_, rest)| rest),
+        Location::Folder(folder) => folder.to_str().unwrap_or_default(),
+    };
+    let mut parts = path.trim_end_matches('/').rsplit('/').map(|part| part.trim_end_matches(".git"));
+    let (last, before) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    if config.url.starts_with("https://") && !last.is_empty() && !before.is_empty() {
+        return (before.to_owned(), last.to_owned());
+    }
+    match last.split_once('-') {
+        Some((owner, repo)) if !owner.is_empty() && !repo.is_empty() => (owner.to_owned(), repo.to_owned()),
+        _ => (config.network.id.clone(), config.id.clone()),
+    }
+}
+
+/// Syncs one source. Never fails: a failure is the report's outcome, and is recorded.
+pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) -> SourceReport {
+    let started = Instant::now();
+    let reader = reader_version(config);
+    let outcome = match try_sync(db, context, config, &reader, started) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let error = error.to_string();
+            tracing::warn!(source = %config.id, %error, "sync failed, previous content kept");
+            let millis = started.elapsed().as_millis() as u64;
+            if let Err(db_error) =
+                db.record_sync_failure(&config.id, &config.kind, &config.url, millis, &error)
+            {
+                tracing::error!(source = %config.id, %db_error, "sync failure could not be recorded");
+            }
+            SyncOutcome::Failed { error }
+        }
+    };
+    SourceReport { id: config.id.clone(), outcome, duration: started.elapsed() }
+}
+
+fn try_sync(
+    db: &Database,
+    context: &SyncContext,
+    config: &SourceConfig,
+    reader: &str,
+    started: Instant,
+) -> Result<SyncOutcome, SourceError> {
+    let follow = follower(config, context)?;
+    let revision = follow.fetch()?;
+    if let Some(revision) = &revision {
+        let last = db.source(&config.id)?;
+        if last.is_some_and(|last| {
+            last.revision.as_ref() == Some(revision) && last.reader.as_deref() == Some(reader)
+        }) {
+            return Ok(SyncOutcome::Unchanged { revision: revision.clone() });
+        }
+    }
+    let batch = follow.read(revision.as_deref())?;
+    let record = SyncRecord {
+        kind: config.kind.clone(),
+        url: config.url.clone(),
+        revision: revision.clone(),
+        reader: reader.to_owned(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        skipped: batch.skipped.len(),
+    };
+    let update = SourceUpdate {
+        source_id: &config.id,
+        networks: &batch.networks,
+        resources: &batch.resources,
+        sync: Some(&record),
+    };
+    let stored = db.store_source(&update)?;
+    Ok(SyncOutcome::Stored {
+        report: ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings },
+        revision,
+    })
+}
+
+/// Names the importer and the source's settings: when either changes, an unchanged revision is
+/// read again.
+fn reader_version(config: &SourceConfig) -> String {
+    let settings = format!("{config:?}");
+    let digest = Sha256::digest(settings.as_bytes());
+    format!("{IMPORTER_VERSION}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+}
+
+/// The id of the source a folder imported by hand (`import FOLDER`) stands for: `owner-repo`.
+pub fn folder_source_id(owner: &str, repo: &str) -> String {
+    slugify(&format!("{owner}-{repo}"))
+}

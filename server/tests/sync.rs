@@ -1,0 +1,217 @@
+//! Following git sources for real: repositories made with the machine's git, served as `file://`
+//! remotes, synced, changed by commits (an edit, a deletion, a move, a copy, a colliding name)
+//! and synced again.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use bao_contract::{Resource, SourceList};
+use bao_server::sources::config::SourcesFile;
+use bao_server::sources::sync::{SourceReport, SyncContext, SyncOutcome, sync_source};
+use bao_server::store::{Database, Lookup, StoreOutcome};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// A working repository pushing to a bare remote, both made with the machine's git.
+struct Remote {
+    work: PathBuf,
+    url: String,
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Réseau",
+            "-c",
+            "user.email=reseau@example.org",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+impl Remote {
+    fn new(root: &Path, name: &str) -> Remote {
+        let bare = root.join(format!("{name}.git"));
+        let work = root.join(name);
+        std::fs::create_dir_all(&bare).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        git(&bare, &["init", "--quiet", "--bare"]);
+        git(&work, &["init", "--quiet"]);
+        git(&work, &["remote", "add", "origin", bare.to_str().unwrap()]);
+        Remote { work, url: format!("file://{}", bare.display()) }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.work.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        git(&self.work, &["add", "--all"]);
+        git(&self.work, &["commit", "--quiet", "--allow-empty", "-m", message]);
+        git(&self.work, &["push", "--quiet", "origin", "HEAD:main"]);
+    }
+}
+
+const KANBAN: &str = "# Le kanban\n\nUn tableau de colonnes où chaque carte est une tâche que l'équipe \
+    déplace de gauche à droite quand elle avance, pour voir ensemble où en est le travail.\n";
+const CERCLE: &str = "# Cercle de parole\n\nChacun parle à son tour, sans être interrompu, en \
+    tenant un objet qui passe de main en main ; les autres écoutent.\n";
+const FORUM: &str = "# Forum ouvert\n\nLes participants proposent eux-mêmes les sujets des ateliers \
+    et circulent librement de l'un à l'autre.\n";
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    db: Database,
+    context: SyncContext,
+    file: SourcesFile,
+    remote: Remote,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Remote::new(dir.path(), "fiches");
+    let sources_path = dir.path().join("sources.toml");
+    let text = format!(
+        "[[source]]\nid = \"reseau-fiches\"\nkind = \"git\"\nurl = \"{}\"\nbranch = \"main\"\n\
+         licence = \"CC BY-SA 4.0\"\n\
+         network = {{ id = \"reseau\", name = \"Réseau des fiches\", url = \"https://reseau.example.org\" }}\n\n\
+         [[source]]\nid = \"injoignable\"\nkind = \"git\"\nurl = \"file://{}/absent.git\"\n\
+         network = {{ id = \"autre\", name = \"Autre réseau\" }}\n",
+        remote.url,
+        dir.path().display()
+    );
+    std::fs::write(&sources_path, text).unwrap();
+    let file = SourcesFile::load(&sources_path).unwrap();
+    let db = Database::open(&dir.path().join("db.sqlite3")).unwrap();
+    let context = SyncContext::new(&sources_path, &dir.path().join("db.sqlite3"));
+    Setup { _dir: dir, db, context, file, remote }
+}
+
+impl Setup {
+    fn sync(&self, id: &str) -> SourceReport {
+        let config = self.file.sources.iter().find(|source| source.id == id).unwrap();
+        sync_source(&self.db, &self.context, config)
+    }
+
+    fn stored(&self) -> StoreOutcome {
+        match self.sync("reseau-fiches").outcome {
+            SyncOutcome::Stored { report, .. } => report.stored,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn resource(&self, id: &str) -> Resource {
+        self.db.resource(id).unwrap().unwrap_or_else(|| panic!("{id} is not a resource"))
+    }
+}
+
+#[test]
+fn ids_stay_through_edits_moves_copies_and_deletions() {
+    let setup = setup();
+    let remote = &setup.remote;
+    remote.write("fiches/kanban.md", KANBAN);
+    remote.write("fiches/cercle-de-parole.md", CERCLE);
+    remote.write("fiches/forum_ouvert.md", FORUM);
+    remote.write("README.md", "# Les fiches du réseau\n");
+    remote.commit("Trois fiches");
+    let first = setup.stored();
+    assert_eq!((first.created, first.withdrawn), (3, 0));
+    let kanban = setup.resource("reseau-kanban");
+    assert_eq!(kanban.network.name, "Réseau des fiches", "the network is named by the sources file");
+    assert_eq!(kanban.licence.spdx.as_deref(), Some("CC-BY-SA-4.0"), "the source's declared licence");
+    assert_eq!(kanban.tags, ["fiches"]);
+
+    // Nothing new: the same commit is not read again.
+    let again = setup.sync("reseau-fiches");
+    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "{again}");
+
+    // An edited title, a deleted fiche, a fiche moved (and lightly edited), a copy in a second
+    // folder, and a new file whose name makes the same slug as another.
+    remote.write("fiches/kanban.md", &KANBAN.replace("# Le kanban", "# Le tableau kanban"));
+    std::fs::remove_file(remote.work.join("fiches/forum_ouvert.md")).unwrap();
+    std::fs::remove_file(remote.work.join("fiches/cercle-de-parole.md")).unwrap();
+    remote.write("archives/2024/cercle-de-parole.md", &CERCLE.replace("écoutent", "écoutent en silence"));
+    remote.write("copies/kanban.md", &KANBAN.replace("# Le kanban", "# Le tableau kanban"));
+    remote.write("fiches/cercle_de_parole.md", "# Un autre cercle\n\nRien à voir avec le premier.\n");
+    remote.commit("Réorganisation");
+    let second = setup.stored();
+    assert_eq!(
+        (second.updated, second.moved, second.merged, second.created, second.withdrawn),
+        (2, 1, 1, 1, 1),
+        "{second:?}"
+    );
+
+    assert_eq!(setup.resource("reseau-kanban").title, "Le tableau kanban", "edited, same id");
+    let moved = setup.resource("reseau-cercle-de-parole");
+    assert!(moved.source_url.ends_with("archives/2024/cercle-de-parole.md"), "{}", moved.source_url);
+    let copies = setup.resource("reseau-kanban").sources;
+    assert_eq!(copies.len(), 2, "the copy is merged: {copies:?}");
+    assert!(matches!(setup.db.lookup("reseau-forum-ouvert").unwrap(), Lookup::Withdrawn { .. }));
+    // The newcomer whose name makes a slug already given gets a suffix of its own.
+    let listed = setup.db.list(&bao_server::store::ListFilter { limit: 10, ..Default::default() }).unwrap();
+    let newcomer = listed.items.iter().find(|r| r.title == "Un autre cercle").expect("the newcomer");
+    assert!(
+        newcomer.id.starts_with("reseau-cercle-de-parole-") && newcomer.id.len() == 30,
+        "{}",
+        newcomer.id
+    );
+    assert_eq!(setup.db.resource_count().unwrap(), 3);
+
+    // The withdrawn fiche comes back: its id again.
+    remote.write("fiches/forum_ouvert.md", FORUM);
+    remote.commit("Retour du forum");
+    assert_eq!(setup.stored().created, 1);
+    assert!(matches!(setup.db.lookup("reseau-forum-ouvert").unwrap(), Lookup::Found(_)));
+}
+
+#[tokio::test]
+async fn a_failing_source_keeps_its_content_and_says_why() {
+    let setup = setup();
+    setup.remote.write("kanban.md", KANBAN);
+    setup.remote.commit("Une fiche");
+    setup.stored();
+    let failed = setup.sync("injoignable");
+    assert!(matches!(failed.outcome, SyncOutcome::Failed { .. }), "{failed}");
+
+    // The remote goes away: the fetch fails, and the content of the last good sync stays.
+    let bare = setup.remote.url.trim_start_matches("file://");
+    std::fs::rename(bare, format!("{bare}.parti")).unwrap();
+    let gone = setup.sync("reseau-fiches");
+    assert!(matches!(gone.outcome, SyncOutcome::Failed { .. }), "{gone}");
+    assert_eq!(setup.db.resource_count().unwrap(), 1);
+
+    let search = bao_server::search::SearchIndex::open(&setup._dir.path().join("db.search")).unwrap();
+    let router = app(AppState {
+        db: setup.db.clone(),
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: std::sync::Arc::new(setup.file.sources.clone()),
+    });
+    let response =
+        router.oneshot(Request::get("/api/v1/sources").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let list: SourceList = serde_json::from_slice(&body).unwrap();
+    let [followed, unreachable] = &list.items[..] else { panic!("{list:?}") };
+    assert_eq!(followed.network.name, "Réseau des fiches");
+    assert_eq!(followed.resource_count, 1);
+    assert_eq!(followed.revision.as_ref().map(String::len), Some(40));
+    assert!(followed.last_success.is_some() && followed.last_error.as_deref().unwrap().contains("git fetch"));
+    assert!(unreachable.last_success.is_none() && unreachable.last_error.is_some());
+}

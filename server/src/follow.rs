@@ -31,14 +31,14 @@ pub struct PassReport {
 }
 
 impl Follower {
-    /// Syncs every source, or only the one called `only`, then brings posters and the index in
+    /// Syncs every source, or only those named in `only`, then brings posters and the index in
     /// step. An error here is the index's or the poster store's; a source that fails is in its
     /// report.
-    pub fn pass(&self, only: Option<&str>) -> Result<PassReport, SearchError> {
+    pub fn pass(&self, only: &[String]) -> Result<PassReport, SearchError> {
         let reports: Vec<SourceReport> = self
             .sources
             .iter()
-            .filter(|source| only.is_none_or(|only| source.id == only))
+            .filter(|source| only.is_empty() || only.contains(&source.id))
             .map(|source| sync_source(&self.db, &self.context, source))
             .collect();
         let posters = if reports.iter().any(SourceReport::changed) {
@@ -55,7 +55,7 @@ impl Follower {
     pub async fn follow_every(self, interval: Duration) {
         loop {
             let follower = self.clone();
-            match tokio::task::spawn_blocking(move || follower.pass(None)).await {
+            match tokio::task::spawn_blocking(move || follower.pass(&[])).await {
                 Ok(Ok(report)) => {
                     for source in &report.sources {
                         tracing::info!("sync {}", source.to_string().trim_end());

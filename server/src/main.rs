@@ -65,9 +65,9 @@ struct SyncArgs {
     /// The sources file (TOML, one `[[source]]` each).
     #[arg(long, env = "BAO_SOURCES")]
     sources: PathBuf,
-    /// Sync only the source with this id.
+    /// Sync only the source with this id (repeat for several).
     #[arg(long)]
-    only: Option<String>,
+    only: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -166,9 +166,7 @@ fn load_sources(path: &Path) -> anyhow::Result<SourcesFile> {
 
 fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
     let file = load_sources(&args.sources)?;
-    if let Some(only) = &args.only
-        && !file.sources.iter().any(|source| source.id == *only)
-    {
+    if let Some(only) = args.only.iter().find(|only| !file.sources.iter().any(|source| source.id == **only)) {
         let known: Vec<&str> = file.sources.iter().map(|source| source.id.as_str()).collect();
         anyhow::bail!(
             "{} ne déclare pas de source « {only} » (sources : {})",
@@ -177,7 +175,7 @@ fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
         );
     }
     let follower = follower(db_path, &args.sources, file)?;
-    let report = follower.pass(args.only.as_deref()).context("mise à jour de l'index de recherche")?;
+    let report = follower.pass(&args.only).context("mise à jour de l'index de recherche")?;
     for source in &report.sources {
         print!("{source}");
     }

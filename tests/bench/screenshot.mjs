@@ -3,9 +3,9 @@
 // filmed testimonies (demo/screenshot-testimonials.png).
 // Run after `cargo xtask build-widget` and `cargo build -p bao-server`: `node bench/screenshot.mjs`.
 import { join } from "node:path";
-import { REAL_REPOSITORIES, ROOT, launchBrowser, newPage, startServer } from "../e2e/support.mjs";
+import { REAL_SOURCES, ROOT, launchBrowser, newPage, startServer } from "../e2e/support.mjs";
 
-const server = await startServer({ seedFixtures: false, seeds: REAL_REPOSITORIES });
+const server = await startServer({ seedFixtures: false, sources: REAL_SOURCES });
 const browser = await launchBrowser();
 try {
   const { page } = await newPage(browser, { viewport: { width: 1100, height: 1000 }, deviceScaleFactor: 1 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
-import { REAL_REPOSITORIES, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+import { REAL_SOURCES, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 let server;
@@ -39,7 +39,7 @@ function pages(serverUrl) {
 }
 
 before(async () => {
-  server = await startServer({ seeds: REAL_REPOSITORIES });
+  server = await startServer({ sources: REAL_SOURCES });
   browser = await launchBrowser();
   site = await startHostSite(pages(server.url));
 });

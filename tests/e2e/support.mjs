@@ -1,6 +1,7 @@
 // Shared set-up of the browser tests: the real server on a free port, Debian's Chromium driven by
 // playwright-core, and a console recorder so every scenario can check the console stays clean.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -42,22 +43,46 @@ function writeFixtureRepository(dir, extra) {
   return repo;
 }
 
-/** Real multiBàO repositories (read where the workplace keeps them, never copied). */
-export const REAL_DATA = resolve(ROOT, "../shared/data/multibao");
-export const REAL_REPOSITORIES = ["lilianricaud-travail-en-reseau", "onpassealacte-videos_initiatives"].map((name) =>
-  join(REAL_DATA, name),
-);
+/** The demo's sources file, which the browser tests follow too. */
+const DEMO_SOURCES = join(ROOT, "demo/sources.toml");
+/** Sources of the demo's file that read real multiBàO repositories (the workplace's copy). */
+export const REAL_SOURCES = ["lilianricaud-travail-en-reseau", "onpassealacte-videos-initiatives"];
 
-/** Starts the real server with the demo content (and the test fixtures, and `seeds`) on a free port. */
-export async function startServer({ seedFixtures = true, release = false, seeds = [], fixtures = {} } = {}) {
+/**
+ * Runs `multibao-embed sync`; a source that cannot be read (real data absent) is said, not fatal.
+ * Asynchronous: the hosts a scenario started in this process (posters) must answer meanwhile.
+ */
+async function sync(release, db, sourcesFile, only) {
+  const args = ["--db", db, "sync", "--sources", sourcesFile, ...only.flatMap((id) => ["--only", id])];
+  try {
+    await promisify(execFile)(serverBin(release), args, { env: { ...process.env, RUST_LOG: "error" } });
+  } catch (error) {
+    process.stderr.write(`sync ${only.join(", ")}: ${error.stdout}${error.stderr}\n`);
+  }
+}
+
+/**
+ * Syncs the demo's sample fiches (and the test fixtures, and the demo's `sources` of real data),
+ * then starts the real server on a free port, following the demo's sources file without syncing.
+ */
+export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
+  const db = join(dir, "e2e.sqlite3");
+  await sync(release, db, DEMO_SOURCES, ["exemples-fiches", ...sources]);
+  if (seedFixtures) {
+    const repo = writeFixtureRepository(dir, fixtures);
+    const fixtureSources = join(dir, "fixtures.toml");
+    writeFileSync(
+      fixtureSources,
+      `[[source]]\nid = "fixtures-tests"\nkind = "git"\nurl = ${JSON.stringify(repo)}\n` +
+        `network = { id = "fixtures", name = "Fiches des tests" }\n`,
+    );
+    await sync(release, db, fixtureSources, []);
+  }
   const args = [
-    "--db", join(dir, "e2e.sqlite3"), "serve", "--listen", "127.0.0.1:0",
-    "--seed", join(ROOT, "demo/content/exemples-fiches"),
+    "--db", db, "serve", "--listen", "127.0.0.1:0", "--sources", DEMO_SOURCES, "--sync-interval", "0",
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
-  if (seedFixtures) args.push("--seed", writeFixtureRepository(dir, fixtures));
-  for (const seed of seeds) args.push("--seed", seed);
   const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));

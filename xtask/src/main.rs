@@ -36,13 +36,6 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Real multiBàO repositories the demo also imports on first start, when the workplace's copy is
-/// beside the clone (they give the search box a library worth searching).
-const REAL_DATA_SEEDS: [&str; 2] = [
-    "../shared/data/multibao/lilianricaud-travail-en-reseau",
-    "../shared/data/multibao/onpassealacte-videos_initiatives",
-];
-
 /// Builds the widget and the server, then serves the demo until interrupted.
 fn demo(root: &Path) -> anyhow::Result<()> {
     widget::build(root)?;
@@ -51,10 +44,9 @@ fn demo(root: &Path) -> anyhow::Result<()> {
     let mut serve = Command::new(root.join("target/release/multibao-embed"));
     serve.args(["--db", "target/demo.sqlite3", "serve", "--listen", &listen]);
     serve.args(["--demo-dir", "demo", "--widget-dir", "target/widget-dist"]);
-    serve.args(["--seed", "demo/content/exemples-fiches"]);
-    for seed in REAL_DATA_SEEDS.iter().filter(|seed| root.join(seed).is_dir()) {
-        serve.args(["--seed", seed]);
-    }
+    // The server syncs the demo's sources in the background as it starts (the sample fiches,
+    // and the real multiBàO repositories when the workplace's copy is beside the clone).
+    serve.args(["--sources", "demo/sources.toml"]);
     run(&mut serve)
 }
 

@@ -1,6 +1,8 @@
 // <bao-card> end to end: the real server, the real wasm bundle, headless Chromium.
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   DEMO_IDS, addCard, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
@@ -11,7 +13,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ fixtures: { "retiree.md": "# Fiche bientôt retirée\n\nSon réseau la retirera.\n" } });
   browser = await launchBrowser();
 });
 
@@ -166,6 +168,28 @@ describe("fallbacks", () => {
     assert.equal(await page.locator("#unknown h2.title").count(), 0);
     // The browser reports the 404 itself; nothing else may appear.
     assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
+    await close();
+  });
+
+  test("a fiche its network withdrew keeps the fallback link, with a note saying so", async () => {
+    assert.equal((await fetchJson(`${server.url}api/v1/resources/fixtures-retiree`)).status, 200);
+    rmSync(join(server.fixtureRepository, "retiree.md"));
+    await server.resyncFixtures();
+    const { status, body } = await fetchJson(`${server.url}api/v1/resources/fixtures-retiree`);
+    assert.equal(status, 410);
+    assert.match(body.detail, /retirée par son réseau/);
+
+    const { page, problems, close } = await openDemo();
+    const gone = page.waitForResponse((r) => r.url().endsWith("/api/v1/resources/fixtures-retiree"));
+    await addCard(page, { id: "withdrawn", resource: "fixtures-retiree", fallback: '<a href="https://multibao.org/">Fiche bientôt retirée</a>' });
+    assert.equal((await gone).status(), 410);
+    const note = page.locator("#withdrawn .withdrawn");
+    await assert.doesNotReject(note.waitFor());
+    assert.equal(await note.textContent(), "Cette fiche a été retirée par son réseau.");
+    assert.equal(await note.getAttribute("role"), "note");
+    assert.equal(await page.locator("#withdrawn > a").isVisible(), true, "the fallback link is visible");
+    assert.equal(await page.locator("#withdrawn h2.title").count(), 0);
+    assert.deepEqual(problems.filter((p) => !p.includes("410")), []);
     await close();
   });
 

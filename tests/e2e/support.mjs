@@ -69,12 +69,12 @@ export async function startServer({ seedFixtures = true, release = false, source
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const db = join(dir, "e2e.sqlite3");
   await sync(release, db, DEMO_SOURCES, ["exemples-fiches", ...sources]);
-  if (seedFixtures) {
-    const repo = writeFixtureRepository(dir, fixtures);
-    const fixtureSources = join(dir, "fixtures.toml");
+  const fixtureSources = join(dir, "fixtures.toml");
+  const fixtureRepository = seedFixtures ? writeFixtureRepository(dir, fixtures) : null;
+  if (fixtureRepository) {
     writeFileSync(
       fixtureSources,
-      `[[source]]\nid = "fixtures-tests"\nkind = "git"\nurl = ${JSON.stringify(repo)}\n` +
+      `[[source]]\nid = "fixtures-tests"\nkind = "git"\nurl = ${JSON.stringify(fixtureRepository)}\n` +
         `network = { id = "fixtures", name = "Fiches des tests" }\n`,
     );
     await sync(release, db, fixtureSources, []);
@@ -102,6 +102,9 @@ export async function startServer({ seedFixtures = true, release = false, source
   return {
     url,
     child,
+    /** The fixtures' folder, and a sync of it while the server runs (after a scenario changed it). */
+    fixtureRepository,
+    resyncFixtures: () => sync(release, db, fixtureSources, []),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

@@ -27,6 +27,10 @@ pub fn style() -> (&'static str, &'static str) {
             line-height: 1.45;
             text-align: start;
         }
+        .withdrawn {
+            margin: 0 0 0.3rem;
+            font-style: italic;
+        }
         .media {
             flex: none;
             height: 8.5rem;
@@ -189,18 +193,23 @@ pub fn card(api_base: String, resource_id: String, lang: String) -> impl IntoVie
     let t = i18n::strings(&lang);
     // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
     // less in the bundle than a LocalResource and its transition machinery.
-    let loaded = RwSignal::new(None::<Resource>);
+    let loaded = RwSignal::new(None::<Result<Resource, api::FetchError>>);
     let fetch_base = api_base.clone();
     leptos::task::spawn_local(async move {
-        if let Ok(resource) = api::resource(&fetch_base, &resource_id).await {
-            // The element may be gone by now; setting a disposed signal is then a no-op.
-            _ = loaded.try_set(Some(resource));
-        }
+        let fetched = api::resource(&fetch_base, &resource_id).await;
+        // The element may be gone by now; setting a disposed signal is then a no-op.
+        _ = loaded.try_set(Some(fetched));
     });
     move || match loaded.get() {
-        Some(resource) => card_view(resource, &api_base, t).into_any(),
+        Some(Ok(resource)) => card_view(resource, &api_base, t).into_any(),
+        // Its network took it away: the host's link stays, with a word on why there is no card.
+        Some(Err(api::FetchError::Status(410))) => view! {
+            <p class="withdrawn" part="withdrawn" role="note">{t.withdrawn}</p>
+            <slot></slot>
+        }
+        .into_any(),
         // Loading, unknown id, server unreachable: the host's own link stays readable.
-        None => view! { <slot></slot> }.into_any(),
+        _ => view! { <slot></slot> }.into_any(),
     }
 }
 

@@ -58,3 +58,6 @@ CREATE TABLE withdrawn_resources (
 ) WITHOUT ROWID;
 CREATE INDEX withdrawn_source_key ON withdrawn_resources (source_key);
 
+
+-- A sync replaces resources one by one: deleting one must find its tags without a table scan.
+CREATE INDEX resource_tags_resource ON resource_tags (resource_id);

@@ -12,6 +12,10 @@ const LOADS = Number(process.env.BENCH_LOADS || 15);
 const WRK_RUNS = Number(process.env.BENCH_WRK_RUNS || 3);
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS || 10);
 const RESOURCE = "exemples-cercle-de-parole";
+const SYNC_FILES = Number(process.env.BENCH_SYNC_FILES || 10_000);
+const SYNC_RUNS = Number(process.env.BENCH_SYNC_RUNS || 5);
+/** `BENCH_ONLY=sync,search` runs those sections only (the others take minutes). */
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -328,6 +332,23 @@ async function search() {
   }
 }
 
+async function sync() {
+  const out = join(ROOT, "target/bench/sync");
+  const measured = JSON.parse(
+    execFileSync(join(ROOT, "target/release/examples/sync_bench"), [join(ROOT, "../shared/data/multibao"), out, String(SYNC_FILES), String(SYNC_RUNS)]).toString(),
+  );
+  say(`## Syncing git sources (\`server/examples/sync_bench.rs\`, median of ${measured.runs} runs)`);
+  say("Each repository is committed into a git repository and followed over `file://`, as a forge would be over https.");
+  say("| sync | ms | ratio to the first sync |");
+  say("|---|---:|---:|");
+  say(`| the three real multiBàO repositories, first sync (fetch, read, store) | ${measured.real_first_ms.toFixed(0)} | 1 |`);
+  say(`| the same, nothing changed (a fetch per source, no re-import) | ${measured.real_unchanged_ms.toFixed(0)} | ${(measured.real_unchanged_ms / measured.real_first_ms).toFixed(2)} |`);
+  say(`| synthetic repository of ${measured.synthetic_files} files, first sync (one run) | ${measured.synthetic_first_ms.toFixed(0)} | 1 |`);
+  say(`| the same, one file changed in a new commit | ${measured.synthetic_one_change_ms.toFixed(0)} | ${(measured.synthetic_one_change_ms / measured.synthetic_first_ms).toFixed(2)} |`);
+  say(`Last one-change sync: ${measured.synthetic_one_change_outcome.join(" ")}`);
+  say();
+}
+
 // Main: after every definition above, since the functions read the constants they use.
 const server = await startServer({ seedFixtures: false, release: true });
 const browser = await launchBrowser();
@@ -335,11 +356,10 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  await bundleSize();
-  await pageLoads();
-  await carouselLoads();
-  await throughput();
-  await search();
+  const sections = { bundleSize, pageLoads, carouselLoads, throughput, search, sync };
+  for (const [name, section] of Object.entries(sections)) {
+    if (!ONLY || ONLY.includes(name)) await section();
+  }
 } finally {
   await browser.close();
   await server.stop();

@@ -4,9 +4,10 @@
 //! time limit, so that a hanging remote cannot stall a sync.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::tree::{self, MAX_FILE_BYTES, Tree};
@@ -81,11 +82,13 @@ impl GitMirror {
             blobs.insert(path.to_owned(), (oid.to_owned(), size.parse::<u64>().unwrap_or(u64::MAX)));
         }
         tree::sort_paths(&mut paths);
-        Ok(GitTree { mirror: self.clone(), paths, blobs })
+        Ok(GitTree { mirror: self.clone(), paths, blobs, reader: Mutex::new(None) })
     }
 
-    fn git(&self, args: &[&str], timeout: Duration) -> Result<Vec<u8>, GitError> {
-        let mut child = Command::new("git")
+    /// `git` with no prompt and no configuration but the mirror's.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("git");
+        command
             .arg("--git-dir")
             .arg(&self.dir)
             .args(args)
@@ -93,7 +96,13 @@ impl GitMirror {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_ASKPASS", "true")
-            .env("LC_ALL", "C")
+            .env("LC_ALL", "C");
+        command
+    }
+
+    fn git(&self, args: &[&str], timeout: Duration) -> Result<Vec<u8>, GitError> {
+        let mut child = self
+            .command(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -138,6 +147,56 @@ pub struct GitTree {
     paths: Vec<String>,
     /// Blob id and size of each path.
     blobs: HashMap<String, (String, u64)>,
+    /// One `git cat-file --batch` for all the reads of this tree (a process per file would cost
+    /// seconds on a repository of thousands), started at the first read.
+    reader: Mutex<Option<BlobReader>>,
+}
+
+/// A running `git cat-file --batch`: blob ids in, contents out.
+#[derive(Debug)]
+struct BlobReader {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl BlobReader {
+    fn start(mirror: &GitMirror) -> Option<BlobReader> {
+        let mut child = mirror
+            .command(&["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdin = child.stdin.take()?;
+        let stdout = BufReader::new(child.stdout.take()?);
+        Some(BlobReader { child, stdin, stdout })
+    }
+
+    /// `<oid> blob <size>\n<bytes>\n` for a blob; `<oid> missing\n` otherwise.
+    fn read(&mut self, oid: &str) -> std::io::Result<Option<Vec<u8>>> {
+        writeln!(self.stdin, "{oid}")?;
+        self.stdin.flush()?;
+        let mut header = String::new();
+        self.stdout.read_line(&mut header)?;
+        let mut fields = header.split_whitespace();
+        let (Some(_), Some("blob"), Some(size)) = (fields.next(), fields.next(), fields.next()) else {
+            return Ok(None);
+        };
+        let size: usize = size.parse().map_err(|_| std::io::Error::other("bad cat-file header"))?;
+        let mut bytes = vec![0; size + 1];
+        self.stdout.read_exact(&mut bytes)?;
+        bytes.pop();
+        Ok(Some(bytes))
+    }
+}
+
+impl Drop for BlobReader {
+    fn drop(&mut self) {
+        _ = self.child.kill();
+        _ = self.child.wait();
+    }
 }
 
 impl Tree for GitTree {
@@ -150,7 +209,19 @@ impl Tree for GitTree {
         if *size > MAX_FILE_BYTES {
             return None;
         }
-        self.mirror.git(&["cat-file", "blob", oid], COMMAND_TIMEOUT).ok()
+        let mut reader = self.reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if reader.is_none() {
+            *reader = BlobReader::start(&self.mirror);
+        }
+        match reader.as_mut()?.read(oid) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                // A reader that failed half-way is out of step: the next read starts another.
+                tracing::warn!(%error, "git cat-file --batch failed");
+                *reader = None;
+                None
+            }
+        }
     }
 }
 

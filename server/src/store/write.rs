@@ -106,6 +106,8 @@ impl Database {
         // Known files before new ones: an edit is stored before a new file is compared with it.
         files.sort_by_key(|(new, _)| !stored.contains_key(&new.source_key));
         let mut touched = BTreeSet::new();
+        let mut position: i64 =
+            tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
         for (new, words) in &files {
             let fingerprint = identity::fingerprint(words);
             let target = match stored.get(&new.source_key) {
@@ -143,7 +145,7 @@ impl Database {
             tx.execute(
                 "INSERT INTO resource_files (source_key, source_id, resource_id, position, content_hash,
                    fingerprint, record_json)
-                 VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM resource_files), ?4, ?5, ?6)
+                 VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6)
                  ON CONFLICT (source_key) DO UPDATE SET resource_id = excluded.resource_id,
                    content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
                    record_json = excluded.record_json",
@@ -153,9 +155,11 @@ impl Database {
                     target,
                     new.content_hash,
                     fingerprint,
-                    serde_json::to_string(new)?
+                    serde_json::to_string(new)?,
+                    position + 1,
                 ],
             )?;
+            position += 1;
             touched.insert(target.clone());
             // Written at once: the next new file must see this id taken.
             show_earliest_file(&tx, &target, "")?;

@@ -247,6 +247,8 @@ async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     let kept = serde_json::from_str::<bao_contract::Resource>(&body).unwrap();
     assert_eq!(kept.id, "coeur");
     assert_eq!(kept.sources.len(), 2, "both places are listed: {:?}", kept.sources);
+    let (_, _, page) = get(&router, "/r/coeur").await;
+    assert!(page.contains("Publiée aussi") && page.contains("https://example.org/copie.md"), "{page}");
     let (status, _, page) = get(&router, "/embed/r/copie").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"<bao-card resource="coeur">"#), "{page}");

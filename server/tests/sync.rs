@@ -215,3 +215,49 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
     assert!(followed.last_success.is_some() && followed.last_error.as_deref().unwrap().contains("git fetch"));
     assert!(unreachable.last_success.is_none() && unreachable.last_error.is_some());
 }
+
+/// The command a network's webmaster runs: what it prints, and how it refuses mistakes.
+#[test]
+fn the_sync_command_says_what_changed_and_refuses_mistakes() {
+    let setup = setup();
+    setup.remote.write("kanban.md", KANBAN);
+    setup.remote.commit("Une fiche");
+    let dir = setup._dir.path();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_multibao-embed"))
+            .arg("--db")
+            .arg(dir.join("cli.sqlite3"))
+            .args(args)
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        (output.status.success(), text(output.stdout), text(output.stderr))
+    };
+    let sources = dir.join("sources.toml");
+    let sources = sources.to_str().unwrap();
+
+    let (ok, out, _) = run(&["sync", "--sources", sources, "--only", "reseau-fiches"]);
+    assert!(ok && out.contains("reseau-fiches (commit ") && out.contains("1 ajoutée(s)"), "{out}");
+    let (ok, out, _) = run(&["sync", "--sources", sources, "--only", "reseau-fiches"]);
+    assert!(ok && out.contains("reseau-fiches : inchangée (commit "), "{out}");
+
+    // A failing source: said, and the exit status tells scripts.
+    let (ok, out, err) = run(&["sync", "--sources", sources]);
+    assert!(!ok && out.contains("injoignable : ÉCHEC, le contenu précédent est gardé"), "{out}");
+    assert!(err.contains("1 source(s) en échec"), "{err}");
+
+    let (ok, _, err) = run(&["sync", "--sources", sources, "--only", "inconnue"]);
+    assert!(!ok && err.contains("ne déclare pas de source « inconnue »"), "{err}");
+    std::fs::write(
+        dir.join("faux.toml"),
+        "[[source]]\nid = \"a\"\nkind = \"git\"\nurl = \"x\"\nreseau = 1\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["sync", "--sources", dir.join("faux.toml").to_str().unwrap()]);
+    assert!(!ok && err.contains("ligne 5") && err.contains("reseau"), "{err}");
+    let (ok, _, err) = run(&["serve", "--sources", dir.join("faux.toml").to_str().unwrap()]);
+    assert!(!ok && err.contains("ligne 5"), "serve refuses it before starting: {err}");
+    let (ok, _, err) = run(&["serve", "--sync-interval", "souvent"]);
+    assert!(!ok && err.contains("1h"), "{err}");
+}

@@ -118,6 +118,7 @@ fn source_repository(
             network: None,
             subfolder_networks: None,
             default_licence: None,
+            exclude: Vec::new(),
         }),
         _ => MultibaoRepository::from_folder_name(&folder).with_context(|| {
             format!(

@@ -26,7 +26,8 @@ fn router() -> (tempfile::TempDir, Router) {
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(
         hostile.join("fin.md"),
-        "---\ntitle: \"</script><script>alert(1)</script>\"\n---\n\nTexte <!-- et --> fin.\n",
+        "---\ntitle: \"</script><script>alert(1)</script>\"\n---\n\nTexte <!-- et --> fin. Ce texte décrit la \
+         pratique pas à pas pour qu'un groupe la reprenne chez lui, avec ses étapes.\n",
     )
     .unwrap();
     sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap()).unwrap();

@@ -100,6 +100,7 @@ fn source(root: &Path) -> MultibaoRepository {
         network: None,
         subfolder_networks: None,
         default_licence: None,
+        exclude: Vec::new(),
     }
 }
 
@@ -258,6 +259,10 @@ async fn the_real_interviews_are_testimonials_with_filters() {
     }
 }
 
+/// Words enough for a fiche (a stub of under 20 words is not one).
+const TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un autre groupe la reprenne chez lui \
+    avec ses étapes et son matériel.";
+
 /// The attack that ran script on partner pages: a player URL in `javascript:` or `data:` (any host
 /// with a `/videos/embed/` path passed as PeerTube), framed on the visitor's click.
 #[tokio::test]
@@ -275,12 +280,12 @@ async fn a_script_url_is_never_a_player() {
         write(
             &repo,
             &format!("front-{n}.md"),
-            &format!("---\ntitle: Piège {n}\nvideo_url: \"{url}\"\n---\n\nTexte.\n"),
+            &format!("---\ntitle: Piège {n}\nvideo_url: \"{url}\"\n---\n\n{TEXT}\n"),
         );
         write(
             &repo,
             &format!("iframe-{n}.md"),
-            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nTexte autour du cadre.\n"),
+            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nAutour du cadre. {TEXT}\n"),
         );
     }
     sources::import(&db, "tests-entretiens", &source(&repo)).unwrap();

@@ -204,9 +204,9 @@ impl Strings {
         if licence.version_unknown {
             caveats.push_str(self.version_unknown);
         }
-        if let Some(raw) = &licence.raw {
+        if let Some(raw) = licence.raw_excerpt() {
             caveats.push_str(" — ");
-            caveats.push_str(&self.quoted(raw));
+            caveats.push_str(&self.quoted(&raw));
         }
         caveats
     }

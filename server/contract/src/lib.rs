@@ -138,6 +138,9 @@ pub struct ResourceSource {
     pub licence: Licence,
 }
 
+/// Longest excerpt of a licence mention shown after the licence's name.
+pub const LICENCE_EXCERPT_CHARS: usize = 120;
+
 /// The licence a resource is published under, as far as the source says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Licence {
@@ -170,12 +173,24 @@ impl Licence {
         if self.version_unknown {
             caveats.push_str(" (version non précisée par la source)");
         }
-        if let Some(raw) = &self.raw {
+        if let Some(raw) = self.raw_excerpt() {
             caveats.push_str(" — « ");
-            caveats.push_str(raw);
+            caveats.push_str(&raw);
             caveats.push_str(" »");
         }
         caveats
+    }
+
+    /// The source's words, short enough to follow a licence's name: the first
+    /// [`LICENCE_EXCERPT_CHARS`] characters, cut on a word. The whole text stays in `raw`.
+    pub fn raw_excerpt(&self) -> Option<String> {
+        let raw = self.raw.as_deref()?;
+        if raw.chars().count() <= LICENCE_EXCERPT_CHARS {
+            return Some(raw.to_owned());
+        }
+        let cut: String = raw.chars().take(LICENCE_EXCERPT_CHARS).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        Some(format!("{}…", cut.trim_end_matches([',', ';', ':', ' ', '/'])))
     }
 }
 
@@ -519,6 +534,22 @@ pub struct Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_licence_mentions_are_shown_short() {
+        let mut licence = Licence {
+            label: "CC BY".into(),
+            raw: Some("Photo sous licence CC BY".into()),
+            ..Licence::default()
+        };
+        assert_eq!(licence.caveats_fr(), " — « Photo sous licence CC BY »");
+        licence.raw = Some("mot ".repeat(60));
+        let excerpt = licence.raw_excerpt().unwrap();
+        assert!(
+            excerpt.ends_with("mot…") && excerpt.chars().count() <= LICENCE_EXCERPT_CHARS + 1,
+            "{excerpt}"
+        );
+    }
 
     #[test]
     fn provider_round_trips_and_values_are_percent_encoded() {

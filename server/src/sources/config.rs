@@ -39,6 +39,9 @@ pub struct SourceConfig {
     /// The licence to assume when a file says nothing (`CC BY-SA 4.0`).
     #[serde(default)]
     pub licence: Option<String>,
+    /// Folders (or files) of the source that hold no resource (`["financements"]`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// The network a source publishes for: what cards, facets and pages show instead of a raw id.

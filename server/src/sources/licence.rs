@@ -79,11 +79,12 @@ pub fn declared(text: &str) -> Licence {
     }
 }
 
-/// Every Creative Commons licence named in `text`, in order, with the line it was named on.
+/// Every Creative Commons licence named in `text`, in order, with the line it was named on as
+/// text (links reduced to their words, emphasis dropped).
 pub fn find_all(text: &str) -> Vec<(CreativeCommons, String)> {
     text.lines()
         .flat_map(|line| parse_line(line).into_iter().map(move |cc| (cc, line)))
-        .map(|(cc, line)| (cc, line.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|(cc, line)| (cc, super::text::plain_text(line)))
         .collect()
 }
 

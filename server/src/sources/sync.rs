@@ -145,6 +145,7 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
                     }),
                     subfolder_networks: config.subfolder_networks.clone(),
                     default_licence: config.licence.as_deref().map(licence::declared),
+                    exclude: config.exclude.clone(),
                 },
             }))
         }

@@ -22,6 +22,34 @@ pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A line of Markdown as text: links reduced to their words, emphasis and list marks dropped.
+pub fn plain_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line.trim().trim_start_matches(['*', '-', '>', ' ']);
+    while let Some(start) = rest.find('[') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find("](").and_then(|mid| after[mid..].find(')').map(|end| (mid, mid + end))) {
+            Some((mid, end)) => {
+                out.push_str(&after[..mid]);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let out: String = out.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    // `_` marks emphasis at the edges of words only: `@cj_smithy` keeps its own.
+    out.split_whitespace()
+        .map(|word| word.trim_matches('_'))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +58,15 @@ mod tests {
     fn folds_accents_and_case() {
         assert_eq!(fold("Contribution multiBàO"), "contribution multibao");
         assert_eq!(collapse_whitespace("  a \n b  "), "a b");
+    }
+
+    #[test]
+    fn markdown_lines_become_text() {
+        assert_eq!(
+            plain_text("* Photo par [Jean](https://a.org/x) sous **licence** CC BY"),
+            "Photo par Jean sous licence CC BY"
+        );
+        assert_eq!(plain_text("[lien cassé"), "[lien cassé");
+        assert_eq!(plain_text("* Auteur : _Chris_ (@cj_smithy)"), "Auteur : Chris (@cj_smithy)");
     }
 }

@@ -1,7 +1,7 @@
 //! How the store tells that two files hold the same resource: the same fiche kept in two places
 //! (a copy), or a file that moved or was renamed since the last sync.
 //!
-//! - A **fingerprint** is the SHA-256 of the title and the words of the body, lowercased, with
+//! - A **fingerprint** is the SHA-256 of the words of the title, summary and body, lowercased, with
 //!   markup, punctuation and spacing left out: two files with equal fingerprints are copies of one
 //!   fiche, whatever their front matter, folder or repository. Copies are merged only on equal
 //!   fingerprints: two different fiches must never become one.
@@ -12,15 +12,19 @@
 
 use std::collections::HashSet;
 
+use bao_contract::Resource;
 use sha2::{Digest, Sha256};
 
 /// Share of three-word sequences two texts must have in common to be one moved file.
 pub const MOVE_SIMILARITY: f64 = 0.7;
 
-/// The words of a title and an HTML body, lowercased, without markup.
-pub fn words(title: &str, body_html: &str) -> Vec<String> {
-    let mut text = String::with_capacity(title.len() + body_html.len());
-    text.push_str(title);
+/// The words of a resource's title, summary and HTML body, lowercased, without markup.
+pub fn words(resource: &Resource) -> Vec<String> {
+    let body_html = resource.body_html.as_deref().unwrap_or_default();
+    let mut text = String::with_capacity(resource.title.len() + resource.summary.len() + body_html.len() + 2);
+    text.push_str(&resource.title);
+    text.push(' ');
+    text.push_str(&resource.summary);
     text.push(' ');
     let mut in_tag = false;
     for c in body_html.chars() {
@@ -73,6 +77,26 @@ fn shingles(words: &[String]) -> HashSet<&[String]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bao_contract::{Kind, Licence, NetworkRef};
+
+    fn words(title: &str, body_html: &str) -> Vec<String> {
+        super::words(&Resource {
+            id: "x".into(),
+            kind: Kind::Fiche,
+            title: title.into(),
+            summary: String::new(),
+            image: None,
+            authors: vec![],
+            network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
+            tags: vec![],
+            licence: Licence::default(),
+            source_url: String::new(),
+            lang: "fr".into(),
+            updated: None,
+            body_html: Some(body_html.into()),
+            sources: vec![],
+        })
+    }
 
     #[test]
     fn copies_have_one_fingerprint_whatever_their_markup() {

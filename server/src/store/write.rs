@@ -75,11 +75,8 @@ impl Database {
         }
         // Sorted by key, so that which of two new files gets an id first never depends on the
         // order the source listed them in.
-        let mut files: Vec<(&NewResource, Vec<String>)> = update
-            .resources
-            .iter()
-            .map(|new| (new, identity::words(&new.resource.title, body_of(new))))
-            .collect();
+        let mut files: Vec<(&NewResource, Vec<String>)> =
+            update.resources.iter().map(|new| (new, identity::words(&new.resource))).collect();
         files.sort_by(|a, b| a.0.source_key.cmp(&b.0.source_key));
         let mut outcome = StoreOutcome::default();
 
@@ -264,7 +261,7 @@ fn moved_from(
         }
         let Some(record) = record else { continue };
         let old: NewResource = serde_json::from_str(&record)?;
-        let score = identity::similarity(words, &identity::words(&old.resource.title, body_of(&old)));
+        let score = identity::similarity(words, &identity::words(&old.resource));
         if score >= MOVE_SIMILARITY && best.is_none_or(|(best, _)| score > best) {
             best = Some((score, key));
         }

@@ -2,6 +2,7 @@
 //! HTML that the shared sanitiser makes safe to insert in anyone's page.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use ammonia::Url;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -58,15 +59,19 @@ pub fn first_h1(markdown: &str) -> Option<(String, std::ops::Range<usize>)> {
     None
 }
 
-/// The first paragraph after the heading whose text is `heading` (compared without accents or case).
-pub fn section_paragraph(markdown: &str, heading: &str) -> Option<String> {
+/// The first paragraph after the heading whose text is `heading` (compared without accents or
+/// case), with the byte range from the heading to the end of that paragraph.
+pub fn section_paragraph(markdown: &str, heading: &str) -> Option<(String, Range<usize>)> {
     let wanted = fold(heading);
-    let mut events = Parser::new_ext(markdown, parser_options());
-    while let Some(event) = events.next() {
+    let mut events = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    while let Some((event, range)) = events.next() {
         if let Event::Start(Tag::Heading { .. }) = event {
-            let text = collect_text(&mut events, |end| matches!(end, TagEnd::Heading(_)));
+            let text = collect_text(&mut events.by_ref().map(|(event, _)| event), |end| {
+                matches!(end, TagEnd::Heading(_))
+            });
             if fold(text.trim().trim_end_matches([':', ' '])) == wanted {
-                return first_paragraph_in(&mut events, true);
+                let (paragraph, end) = first_paragraph_in(&mut events, true, |_| true)?;
+                return Some((paragraph, range.start..end.end));
             }
         }
     }
@@ -121,22 +126,25 @@ pub fn section_text(markdown: &str, heading: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The first paragraph with words in it (not only an image or a link to one).
-pub fn first_paragraph(markdown: &str) -> Option<String> {
-    first_paragraph_in(&mut Parser::new_ext(markdown, parser_options()), false)
+/// The first paragraph that `accept`s its text (images left out, on one line), with its byte range.
+pub fn first_paragraph(markdown: &str, accept: impl Fn(&str) -> bool) -> Option<(String, Range<usize>)> {
+    first_paragraph_in(&mut Parser::new_ext(markdown, parser_options()).into_offset_iter(), false, accept)
 }
 
 fn first_paragraph_in<'a>(
-    events: &mut impl Iterator<Item = Event<'a>>,
+    events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
     stop_at_heading: bool,
-) -> Option<String> {
-    while let Some(event) = events.next() {
+    accept: impl Fn(&str) -> bool,
+) -> Option<(String, Range<usize>)> {
+    while let Some((event, range)) = events.next() {
         match event {
             Event::Start(Tag::Paragraph) => {
-                let text = collect_text(events, |end| matches!(end, TagEnd::Paragraph));
+                let text = collect_words(&mut events.by_ref().map(|(event, _)| event), |end| {
+                    matches!(end, TagEnd::Paragraph)
+                });
                 let text = collapse_whitespace(&text);
-                if text.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
-                    return Some(text);
+                if text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && accept(&text) {
+                    return Some((text, range));
                 }
             }
             Event::Start(Tag::Heading { .. }) if stop_at_heading => return None,
@@ -144,6 +152,58 @@ fn first_paragraph_in<'a>(
         }
     }
     None
+}
+
+/// How a document's text is spread: what tells a fiche from a form, an index or a table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TextShape {
+    /// Letters in the whole text (images left out).
+    pub letters: usize,
+    /// Letters inside links.
+    pub link_letters: usize,
+    /// Letters inside tables.
+    pub table_letters: usize,
+    pub links: usize,
+    /// Words of the longest paragraph or list item.
+    pub longest_block_words: usize,
+}
+
+/// The [`TextShape`] of a document.
+pub fn text_shape(markdown: &str) -> TextShape {
+    let mut shape = TextShape::default();
+    let (mut in_link, mut in_table, mut in_image) = (0usize, 0usize, 0usize);
+    let mut block_words = 0;
+    for event in Parser::new_ext(markdown, parser_options()) {
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                in_link += 1;
+                shape.links += 1;
+            }
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Table(_)) => in_table += 1,
+            Event::End(TagEnd::Table) => in_table = in_table.saturating_sub(1),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                shape.longest_block_words = shape.longest_block_words.max(block_words);
+                block_words = 0;
+            }
+            Event::Text(text) | Event::Code(text) if in_image == 0 => {
+                let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+                shape.letters += letters;
+                if in_link > 0 {
+                    shape.link_letters += letters;
+                }
+                if in_table > 0 {
+                    shape.table_letters += letters;
+                }
+                block_words += text.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+            }
+            _ => {}
+        }
+    }
+    shape.longest_block_words = shape.longest_block_words.max(block_words);
+    shape
 }
 
 /// The first image of the document: its URL (http or https only) and alt text.
@@ -166,6 +226,26 @@ pub fn render_safe_html(markdown: &str, base: Option<&Url>) -> String {
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, Parser::new_ext(markdown, parser_options()));
     sanitize(&raw_html, base)
+}
+
+/// Like [`collect_text`], without the text of images (their alt text is no prose of the document).
+fn collect_words<'a>(
+    events: &mut impl Iterator<Item = Event<'a>>,
+    is_end: impl Fn(&TagEnd) -> bool,
+) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for event in events {
+        match event {
+            Event::End(end) if is_end(&end) => break,
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Concatenates the text of events up to the end tag that `is_end` recognises.
@@ -212,15 +292,32 @@ mod tests {
         let md =
             "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
         assert_eq!(first_h1(md).unwrap().0, "Budget participatif");
-        assert_eq!(section_paragraph(md, "En une phrase").as_deref(), Some("Décider ensemble."));
+        let (summary, range) = section_paragraph(md, "En une phrase").unwrap();
+        assert_eq!(summary, "Décider ensemble.");
+        assert_eq!(&md[range], "## En une phrase  \n\nDécider **ensemble**.\n");
         assert_eq!(section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase"), None);
     }
 
     #[test]
     fn first_paragraph_skips_images() {
         let md = "[![](https://i.vimeocdn.com/a.jpg)](https://player.vimeo.com/video/1)\n\nClaude   aide\nles aînés.";
-        assert_eq!(first_paragraph(md).as_deref(), Some("Claude aide les aînés."));
+        assert_eq!(first_paragraph(md, |_| true).unwrap().0, "Claude aide les aînés.");
+        let alt_only = "![Une photo du groupe](https://a.org/x.jpg)\n\nLe texte.";
+        assert_eq!(first_paragraph(alt_only, |_| true).unwrap().0, "Le texte.");
+        assert_eq!(
+            first_paragraph("Court.\n\nPlus long texte.", |t| t.len() > 8).unwrap().0,
+            "Plus long texte."
+        );
         assert_eq!(first_image(md).unwrap().0, "https://i.vimeocdn.com/a.jpg");
+    }
+
+    #[test]
+    fn the_shape_of_a_text() {
+        let shape = text_shape(
+            "# Index\n\n- [Une](a.md)\n- [Deux](b.md)\n\n| a | b |\n|---|---|\n| x | y |\n\nTrois mots ici.",
+        );
+        assert_eq!((shape.links, shape.link_letters, shape.table_letters), (2, 7, 4));
+        assert_eq!(shape.longest_block_words, 3);
     }
 
     #[test]

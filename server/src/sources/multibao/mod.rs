@@ -1,6 +1,7 @@
 //! The multiBàO Markdown repository, read as such repositories really are: every Markdown file
 //! becomes a resource or is skipped with a reason.
 
+pub mod editor;
 pub mod frontmatter;
 pub mod markdown;
 
@@ -16,7 +17,7 @@ use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify,
 use crate::store::{NewCaptions, NewResource, NewVideo};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-4";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-5";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -27,6 +28,19 @@ const SUMMARY_MAX_CHARS: usize = 300;
 
 /// Largest captions or transcript file read beside a testimony.
 const SIDECAR_MAX_BYTES: u64 = 512 * 1024;
+
+/// File names (as slugs) of a site's own pages.
+const SITE_PAGES: &[&str] = &[
+    "mentions-legales",
+    "a-propos",
+    "contact",
+    "cgu",
+    "licence",
+    "license",
+    "changelog",
+    "contributing",
+    "code-of-conduct",
+];
 
 /// Folders at the root of a repository that hold site pages or media rather than resources.
 const NON_RESOURCE_FOLDERS: &[&str] = &["pages", "media", "assets", "_layouts", "_includes"];
@@ -47,6 +61,8 @@ pub struct MultibaoRepository {
     pub subfolder_networks: Option<String>,
     /// The licence the source declares for files that name none, when the repository does not.
     pub default_licence: Option<Licence>,
+    /// Folders (or files) of the repository that hold no resource, as the sources file says.
+    pub exclude: Vec<String>,
 }
 
 impl MultibaoRepository {
@@ -61,6 +77,7 @@ impl MultibaoRepository {
             network: None,
             subfolder_networks: None,
             default_licence: None,
+            exclude: Vec::new(),
         })
     }
 }
@@ -99,7 +116,7 @@ impl MultibaoRepository {
 
         for path in files {
             let path_text = path.clone();
-            if let Some(reason) = non_resource_reason(path) {
+            if let Some(reason) = non_resource_reason(source, path) {
                 read.skipped.push(Skipped { path: path_text, reason: reason.into() });
                 continue;
             }
@@ -133,11 +150,21 @@ impl MultibaoRepository {
     }
 }
 
-/// Why a Markdown file is not a resource, if it is not.
-fn non_resource_reason(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if name.rsplit_once('.').map_or(name, |(stem, _)| stem).eq_ignore_ascii_case("readme") {
-        return Some("README : présentation du dépôt ou du dossier, pas une ressource");
+/// Why a Markdown file is not a resource, if it is not: by its path alone.
+fn non_resource_reason(source: &MultibaoRepository, path: &str) -> Option<&'static str> {
+    let stem = slugify(title_stem(path));
+    if ["readme", "lisez-moi", "lisezmoi", "index", "sommaire"].contains(&stem.as_str()) {
+        return Some("présentation ou sommaire du dépôt ou du dossier, pas une ressource");
+    }
+    if SITE_PAGES.contains(&stem.as_str()) {
+        return Some("page du site, pas une ressource");
+    }
+    let excluded = source.exclude.iter().any(|folder| {
+        let folder = folder.trim_matches('/');
+        path == folder || path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))
+    });
+    if excluded {
+        return Some("exclu par le fichier des sources");
     }
     let (top, _) = path.split_once('/')?;
     NON_RESOURCE_FOLDERS.contains(&top).then_some("page du site ou média, pas une ressource")
@@ -184,6 +211,8 @@ struct FileContext<'a> {
 /// to report about a file that was imported all the same.
 fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Option<String>), String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("n'est pas du texte UTF-8 ({e})"))?;
+    // A byte order mark would hide the first heading (`\u{feff}# Titre` is a paragraph).
+    let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err("fichier vide".into());
     }
@@ -191,10 +220,12 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let body = markdown::normalize_headings(document.body);
     let h1 = markdown::first_h1(&body);
 
-    let stated_title = document.text("title").filter(|title| !is_placeholder_title(title));
+    let stated_title = document
+        .text("title")
+        .filter(|title| !is_placeholder_title(title) && !editor::is_generic_title(title));
     let title = stated_title
         .map(str::to_owned)
-        .or_else(|| h1.as_ref().map(|(text, _)| text.clone()))
+        .or_else(|| h1.as_ref().map(|(text, _)| text.clone()).filter(|h1| !editor::is_generic_title(h1)))
         .unwrap_or_else(|| title_from_path(context.relative_path));
     // The card shows the title itself: drop the H1 that repeats it from the body.
     let body_without_title: String = match &h1 {
@@ -207,11 +238,46 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         return Err("ni titre ni contenu".into());
     }
 
-    let summary = document
-        .text("description")
-        .map(str::to_owned)
-        .or_else(|| markdown::section_paragraph(&body, "En une phrase"))
-        .or_else(|| markdown::first_paragraph(&body_without_title))
+    let found_video =
+        document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
+    let MultibaoRepository { owner, repo, .. } = context.source;
+    let path = context.relative_path;
+    let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let folder_kind = folder.split('/').rev().find_map(editor::kind_of_folder);
+    let stated_kind = document.text("kind").and_then(Kind::parse);
+    let kind = stated_kind.unwrap_or(match (&found_video, folder_kind) {
+        (Some(_), _) => Kind::Video,
+        (None, Some(kind)) => kind,
+        (None, None) => Kind::Fiche,
+    });
+    if stated_kind.is_none() && found_video.is_none() {
+        let reason = editor::test_page(title_stem(path), &title)
+            .or_else(|| editor::not_a_fiche(&body_without_title, &markdown::text_shape(&body_without_title)));
+        if let Some(reason) = reason {
+            return Err(reason.into());
+        }
+    }
+
+    // The summary: the front matter's description when it is prose, else the "En une phrase"
+    // section, else the first paragraph of prose; what it took from the body leaves the body, so
+    // that the opened card does not say it twice.
+    let stated_summary = document.text("description").filter(|text| editor::is_summary_prose(text));
+    let (summary, shown_body) = match stated_summary {
+        Some(text) => (Some(text.to_owned()), body_without_title),
+        None => {
+            let taken = markdown::section_paragraph(&body_without_title, "En une phrase")
+                .or_else(|| markdown::first_paragraph(&body_without_title, editor::is_summary_prose));
+            match taken {
+                Some((text, range)) => {
+                    let rest =
+                        format!("{}{}", &body_without_title[..range.start], &body_without_title[range.end..]);
+                    (Some(text), rest)
+                }
+                None => (None, body_without_title),
+            }
+        }
+    };
+    let summary = summary
         .map(|text| truncate_words(&collapse_whitespace(&text), SUMMARY_MAX_CHARS))
         .unwrap_or_default();
 
@@ -223,27 +289,22 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
 
-    let found_video =
-        document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
-    let kind = document.text("kind").and_then(Kind::parse).unwrap_or(if found_video.is_some() {
-        Kind::Video
-    } else {
-        Kind::Fiche
-    });
-
-    let MultibaoRepository { owner, repo, .. } = context.source;
-    let path = context.relative_path;
-    let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let base = Url::parse(&format!("https://github.com/{owner}/{repo}/blob/master/{folder}/")).ok();
 
+    // Folder names are tags only when they name a theme (`rompre_isolement`), never containers.
     let mut tags = document.list("tags");
-    for part in folder.split('/').filter(|part| !part.is_empty()) {
+    for part in folder.split('/').filter(|part| editor::is_theme_folder(part)) {
         let is_network_folder =
             context.source.subfolder_networks.as_deref() == Some(part) || slugify(part) == context.network.id;
         let tag = part.replace(['_', '-'], " ");
         if !is_network_folder && !tags.contains(&tag) {
             tags.push(tag);
         }
+    }
+    let mut authors: Vec<String> =
+        document.list("author").into_iter().chain(document.list("authors")).collect();
+    if authors.is_empty() {
+        authors = editor::authors_in(&body);
     }
 
     let resource = Resource {
@@ -252,7 +313,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         title,
         summary,
         image,
-        authors: document.list("author").into_iter().chain(document.list("authors")).collect(),
+        authors,
         network: context.network.clone(),
         tags,
         licence: licence::resolve(
@@ -263,7 +324,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         source_url: format!("https://multibao.org/#{owner}/{repo}/blob/master/{path}"),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
         updated: None,
-        body_html: Some(markdown::render_safe_html(&body_without_title, base.as_ref())),
+        body_html: Some(markdown::render_safe_html(&shown_body, base.as_ref())),
         sources: Vec::new(),
     };
 

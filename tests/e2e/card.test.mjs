@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  DEMO_IDS, addCard, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
+  DEMO_IDS, FIXTURE_TEXT, addCard, fetchJson, hostPage, launchBrowser, newPage, renderedTitles, startHostSite, startServer,
 } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
@@ -13,7 +13,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ fixtures: { "retiree.md": "# Fiche bientôt retirée\n\nSon réseau la retirera.\n" } });
+  server = await startServer({ fixtures: { "retiree.md": `# Fiche bientôt retirée\n\nSon réseau la retirera. ${FIXTURE_TEXT}\n` } });
   browser = await launchBrowser();
 });
 
@@ -308,6 +308,8 @@ describe("reuse", () => {
     await page.evaluate(() => document.addEventListener("bao:open", (event) => (window.__opened = event.detail)));
     const card = page.locator('bao-card[resource="exemples-cercle-de-parole"]');
     await card.locator("summary.read").click();
+    // The event follows the click's toggle: wait for it rather than race it on a loaded machine.
+    await page.waitForFunction(() => window.__opened);
     assert.deepEqual(await page.evaluate(() => window.__opened), { id: "exemples-cercle-de-parole", title: "Le cercle de parole" });
     const reuse = card.locator("button.reuse");
     assert.equal(await reuse.textContent(), "Réutiliser cette fiche");

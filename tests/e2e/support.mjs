@@ -23,6 +23,10 @@ export const DEMO_IDS = [
   "exemples-jardin-partage",
 ];
 
+/** Words enough for a fixture to be a fiche (the importer skips stubs of under 20 words). */
+export const FIXTURE_TEXT =
+  "Elle décrit une pratique pas à pas, pour qu'un autre groupe la reprenne chez lui avec ses étapes et son matériel.";
+
 /**
  * Resources that exist only for the tests: a hostile body and an image that is gone, plus
  * `extra` files (path → text) a scenario needs.
@@ -38,7 +42,7 @@ function writeFixtureRepository(dir, extra) {
     join(repo, "hostile.md"),
     `---\ntitle: Fiche piégée\nimage_url: /demo/media/absente.svg\n---\n\n# Fiche piégée\n\n` +
       `<script>window.__pwned = "script"</script>\n\n<img src="x" onerror="window.__pwned = 'onerror'">\n\n` +
-      `[clic](javascript:window.__pwned='href')\n\n<iframe src="https://evil.example/"></iframe>\n\nTexte légitime de la fiche.\n`,
+      `[clic](javascript:window.__pwned='href')\n\n<iframe src="https://evil.example/"></iframe>\n\n${FIXTURE_TEXT}\n\nTexte légitime de la fiche.\n`,
   );
   return repo;
 }

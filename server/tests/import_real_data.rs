@@ -216,3 +216,63 @@ fn a_missing_folder_is_a_clear_error() {
     assert!(error.to_string().contains("n'est pas un dossier"));
     assert_eq!(db.resource_count().unwrap(), 0);
 }
+
+/// Every card fit to show on a partner's site: a real title, a summary in prose, its network's
+/// name, no container folder as a tag, and no page that is not a fiche.
+#[test]
+fn every_card_reads_as_an_editor_would_have_it() {
+    skip_without_real_data!();
+    use bao_server::sources::multibao::editor;
+    let (_dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    let resources = all_resources(&db);
+    let mut without_summary = Vec::new();
+    for resource in &resources {
+        assert!(!editor::is_generic_title(&resource.title), "{}: {}", resource.id, resource.title);
+        if resource.summary.is_empty() {
+            without_summary.push(resource.id.as_str());
+        } else {
+            assert!(editor::is_summary_prose(&resource.summary), "{}: « {} »", resource.id, resource.summary);
+        }
+        for tag in &resource.tags {
+            assert!(
+                !["contributions", "fiches", "temoignages"].contains(&tag.as_str()),
+                "{}: {tag}",
+                resource.id
+            );
+        }
+        // The opened card does not begin by saying the summary again.
+        let body = resource.body_html.as_deref().unwrap_or_default();
+        let first_paragraph =
+            body.split_once("<p>").and_then(|(_, rest)| rest.split_once("</p>")).map(|(p, _)| p);
+        if let Some(first_paragraph) = first_paragraph.filter(|_| resource.summary.len() > 40) {
+            let start: String = resource.summary.chars().take(40).collect();
+            assert!(!first_paragraph.starts_with(&start), "{}: the body repeats the summary", resource.id);
+        }
+    }
+    assert!(without_summary.len() <= 3, "{without_summary:?}");
+    for (id, name) in
+        [("lilianricaud-kanban", "Lilian Ricaud"), ("onpassealacte-club-des-aines", "On passe à l'acte")]
+    {
+        assert_eq!(db.resource(id).unwrap().unwrap().network.name, name);
+    }
+    let ids: Vec<&str> = resources.iter().map(|r| r.id.as_str()).collect();
+    for not_a_fiche in
+        ["multibao-demo-test", "multibao-mur-nouveaux-contributeurs", "multibao-mentions-legales"]
+    {
+        assert!(!ids.contains(&not_a_fiche), "{not_a_fiche} is not a fiche");
+    }
+    // Authors where the files name them, in the text.
+    let entretien = db.resource("lilianricaud-entretien-collectif").unwrap().unwrap();
+    assert_eq!(entretien.authors, ["Audrey Auriault", "GARC.ESS"]);
+    // The summary is prose, never an image's alt text ("Com") or a photo credit.
+    let ascenseur = db.resource("multibao-ascenseur").unwrap().unwrap();
+    assert_ne!(ascenseur.summary, "Com");
+    // "En une phrase" gives the summary and leaves the body; the photo and its credit stay in it.
+    let potluck = db.resource("multibao-potluck").unwrap().unwrap();
+    assert!(potluck.summary.starts_with("Un potluck, parfois appelé"), "{}", potluck.summary);
+    let body = potluck.body_html.unwrap();
+    assert!(body.contains("Ryan Joy") && !body.contains("En une phrase"), "{body}");
+}

@@ -115,7 +115,10 @@ pub fn test_page(stem: &str, title: &str) -> Option<&'static str> {
 pub fn is_summary_prose(text: &str) -> bool {
     let words = text.split_whitespace().filter(|word| word.chars().any(char::is_alphabetic)).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    words >= 5 && letters >= 25 && !is_credit(text)
+    // A sentence ending on a colon introduces what follows; "À lire également" points elsewhere.
+    let points_elsewhere =
+        ["a lire", "lire aussi", "voir aussi", "a voir"].iter().any(|start| fold(text).starts_with(start));
+    words >= 5 && letters >= 25 && !is_credit(text) && !text.trim_end().ends_with(':') && !points_elsewhere
 }
 
 /// A photo credit, a licence notice or an authorship line.
@@ -281,6 +284,8 @@ mod tests {
             "Fiche réalisée par la Fédération Nationale d'Agriculture Biologique (FNAB) 1 2",
             "Courts circuits. Creative Commons BY-NC",
             "Auteurs : Audrey Auriault et GARC.ESS",
+            "Produire des pizzas en équipe, avec le format :",
+            "A lire également : Décrire son dépôt de fiches",
         ] {
             assert!(!is_summary_prose(not_prose), "{not_prose}");
         }

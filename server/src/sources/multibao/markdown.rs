@@ -59,9 +59,14 @@ pub fn first_h1(markdown: &str) -> Option<(String, std::ops::Range<usize>)> {
     None
 }
 
-/// The first paragraph after the heading whose text is `heading` (compared without accents or
-/// case), with the byte range from the heading to the end of that paragraph.
-pub fn section_paragraph(markdown: &str, heading: &str) -> Option<(String, Range<usize>)> {
+/// The first paragraph that `accept`s its text after the heading whose text is `heading` (compared
+/// without accents or case), with the byte ranges of the heading and of the paragraph (what lies
+/// between them, an image and its credit, is no part of it).
+pub fn section_paragraph(
+    markdown: &str,
+    heading: &str,
+    accept: impl Fn(&str) -> bool,
+) -> Option<(String, [Range<usize>; 2])> {
     let wanted = fold(heading);
     let mut events = Parser::new_ext(markdown, parser_options()).into_offset_iter();
     while let Some((event, range)) = events.next() {
@@ -70,8 +75,8 @@ pub fn section_paragraph(markdown: &str, heading: &str) -> Option<(String, Range
                 matches!(end, TagEnd::Heading(_))
             });
             if fold(text.trim().trim_end_matches([':', ' '])) == wanted {
-                let (paragraph, end) = first_paragraph_in(&mut events, true, |_| true)?;
-                return Some((paragraph, range.start..end.end));
+                let (paragraph, paragraph_range) = first_paragraph_in(&mut events, true, accept)?;
+                return Some((paragraph, [range, paragraph_range]));
             }
         }
     }
@@ -149,6 +154,45 @@ fn first_paragraph_in<'a>(
             }
             Event::Start(Tag::Heading { .. }) if stop_at_heading => return None,
             _ => {}
+        }
+    }
+    None
+}
+
+/// The items of the document's first list of two or more, joined by " ; " (images left out):
+/// what a fiche made only of lists says first.
+pub fn first_list_items(markdown: &str) -> Option<String> {
+    let mut events = Parser::new_ext(markdown, parser_options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::List(_)) = event {
+            let mut items = Vec::new();
+            let mut depth = 0usize;
+            let mut current = String::new();
+            let mut in_image = 0usize;
+            for event in events.by_ref() {
+                match event {
+                    Event::Start(Tag::List(_)) => depth += 1,
+                    Event::End(TagEnd::List(_)) if depth == 0 => break,
+                    Event::End(TagEnd::List(_)) => depth -= 1,
+                    Event::Start(Tag::Image { .. }) => in_image += 1,
+                    Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                    Event::End(TagEnd::Item) if depth == 0 => {
+                        let item = collapse_whitespace(&current);
+                        if !item.is_empty() {
+                            items.push(item.trim_end_matches(['.', ';', ',']).to_owned());
+                        }
+                        current.clear();
+                    }
+                    Event::Text(text) | Event::Code(text) if depth == 0 && in_image == 0 => {
+                        current.push_str(&text)
+                    }
+                    Event::SoftBreak | Event::HardBreak if depth == 0 => current.push(' '),
+                    _ => {}
+                }
+            }
+            if items.len() >= 2 {
+                return Some(items.join(" ; "));
+            }
         }
     }
     None
@@ -292,10 +336,14 @@ mod tests {
         let md =
             "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
         assert_eq!(first_h1(md).unwrap().0, "Budget participatif");
-        let (summary, range) = section_paragraph(md, "En une phrase").unwrap();
+        let (summary, [heading, paragraph]) = section_paragraph(md, "En une phrase", |_| true).unwrap();
         assert_eq!(summary, "Décider ensemble.");
-        assert_eq!(&md[range], "## En une phrase  \n\nDécider **ensemble**.\n");
-        assert_eq!(section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase"), None);
+        assert_eq!(&md[heading], "## En une phrase  \n");
+        assert_eq!(&md[paragraph], "Décider **ensemble**.\n");
+        assert_eq!(
+            section_paragraph("## En une phrase\n\n## Suite\n\nx y z", "En une phrase", |_| true),
+            None
+        );
     }
 
     #[test]
@@ -309,6 +357,16 @@ mod tests {
             "Plus long texte."
         );
         assert_eq!(first_image(md).unwrap().0, "https://i.vimeocdn.com/a.jpg");
+    }
+
+    #[test]
+    fn the_first_list_as_a_sentence() {
+        let md = "# T\n\n![x](a.png)\n\n* se découvrir\n* apprendre à se connaître\n  * en équipe\n* autrement.\n\n- autre";
+        assert_eq!(
+            first_list_items(md).as_deref(),
+            Some("se découvrir ; apprendre à se connaître ; autrement")
+        );
+        assert_eq!(first_list_items("- seul\n\ntexte"), None);
     }
 
     #[test]

@@ -245,12 +245,15 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let folder_kind = folder.split('/').rev().find_map(editor::kind_of_folder);
     let stated_kind = document.text("kind").and_then(Kind::parse);
+    // A folder of fiches keeps a fiche that shows a video a fiche; elsewhere a video makes a
+    // filmed testimony.
     let kind = stated_kind.unwrap_or(match (&found_video, folder_kind) {
+        (_, Some(Kind::Fiche)) => Kind::Fiche,
         (Some(_), _) => Kind::Video,
         (None, Some(kind)) => kind,
         (None, None) => Kind::Fiche,
     });
-    if stated_kind.is_none() && found_video.is_none() {
+    if stated_kind.is_none() && kind != Kind::Video {
         let reason = editor::test_page(title_stem(path), &title)
             .or_else(|| editor::not_a_fiche(&body_without_title, &markdown::text_shape(&body_without_title)));
         if let Some(reason) = reason {
@@ -263,17 +266,29 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     // that the opened card does not say it twice.
     let stated_summary = document.text("description").filter(|text| editor::is_summary_prose(text));
     let (summary, shown_body) = match stated_summary {
-        Some(text) => (Some(text.to_owned()), body_without_title),
+        // A description that the first paragraph repeats (or begins like): that paragraph goes.
+        Some(text) => match markdown::first_paragraph(&body_without_title, |_| true) {
+            Some((first, range)) if same_beginning(&first, text) => {
+                (Some(text.to_owned()), without(&body_without_title, &[range]))
+            }
+            _ => (Some(text.to_owned()), body_without_title),
+        },
         None => {
-            let taken = markdown::section_paragraph(&body_without_title, "En une phrase")
-                .or_else(|| markdown::first_paragraph(&body_without_title, editor::is_summary_prose));
+            let taken =
+                markdown::section_paragraph(&body_without_title, "En une phrase", editor::is_summary_prose)
+                    .map(|(text, ranges)| (text, ranges.to_vec()))
+                    .or_else(|| {
+                        markdown::first_paragraph(&body_without_title, editor::is_summary_prose)
+                            .map(|(text, range)| (text, vec![range]))
+                    });
             match taken {
-                Some((text, range)) => {
-                    let rest =
-                        format!("{}{}", &body_without_title[..range.start], &body_without_title[range.end..]);
-                    (Some(text), rest)
-                }
-                None => (None, body_without_title),
+                Some((text, ranges)) => (Some(text), without(&body_without_title, &ranges)),
+                // A fiche made of lists says what it is in its first one.
+                None => (
+                    markdown::first_list_items(&body_without_title)
+                        .filter(|text| editor::is_summary_prose(text)),
+                    body_without_title,
+                ),
             }
         }
     };
@@ -501,6 +516,25 @@ fn language_label(lang: &str) -> String {
         "oc" => "Occitan".into(),
         other => other.to_owned(),
     }
+}
+
+/// `text` without the byte `ranges` (in order, not overlapping).
+fn without(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut at = 0;
+    for range in ranges {
+        kept.push_str(&text[at..range.start]);
+        at = range.end;
+    }
+    kept.push_str(&text[at..]);
+    kept
+}
+
+/// Whether two texts begin with the same 40 characters (case, accents and spacing aside).
+fn same_beginning(a: &str, b: &str) -> bool {
+    let start = |text: &str| fold(&collapse_whitespace(text)).chars().take(40).collect::<String>();
+    let (a, b) = (start(a), start(b));
+    a.chars().count() >= 20 && a == b
 }
 
 fn is_placeholder_title(title: &str) -> bool {

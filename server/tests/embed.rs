@@ -202,6 +202,23 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     }
 }
 
+/// The library's home page: every network with its resources, a search box, how to embed, and
+/// readable without JavaScript.
+#[tokio::test]
+async fn the_home_page_lists_the_networks_and_their_resources() {
+    let (_dir, router) = router();
+    let (status, _, page) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<main>") && page.contains("<bao-search"), "{page}");
+    assert!(page.contains("Réseau des communs exemplaires (démo)"), "{page}");
+    assert!(page.contains(r#"<a href="/r/exemples-cercle-de-parole">Le cercle de parole</a>"#), "{page}");
+    assert!(page.contains(r#"href="/integrer""#));
+    assert!(!page.contains("<script>"), "a title cannot run script: {page}");
+    let (_, _, body) =
+        get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole").await;
+    assert!(body.contains(r#""provider_url":"http://bao.test/""#), "{body}");
+}
+
 /// Ids are forever: the id of a fiche merged into another leads to it, on every surface; the id
 /// of a withdrawn fiche answers 410 Gone, and says so.
 #[tokio::test]

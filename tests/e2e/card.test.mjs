@@ -166,6 +166,14 @@ describe("fallbacks", () => {
     const fallback = page.locator("#unknown > a");
     assert.equal(await fallback.isVisible(), true, "the fallback link is visible");
     assert.equal(await page.locator("#unknown h2.title").count(), 0);
+    // A short, useful word instead of an empty box kept for a card that will not come.
+    const note = page.locator("#unknown .missing");
+    await note.waitFor();
+    assert.match(await note.textContent(), /^Cette fiche n'existe pas ou a été retirée\. Parcourir la bibliothèque$/);
+    const height = await page.locator("#unknown").evaluate((element) => element.getBoundingClientRect().height);
+    assert.ok(height < 120, `the box shrinks to its message (${height}px)`);
+    const home = await fetch(await note.locator("a").getAttribute("href"));
+    assert.equal(home.status, 200, "the link leads to the library's home page");
     // The browser reports the 404 itself; nothing else may appear.
     assert.deepEqual(problems.filter((p) => !p.includes("404")), []);
     await close();
@@ -183,10 +191,11 @@ describe("fallbacks", () => {
     const gone = page.waitForResponse((r) => r.url().endsWith("/api/v1/resources/fixtures-retiree"));
     await addCard(page, { id: "withdrawn", resource: "fixtures-retiree", fallback: '<a href="https://multibao.org/">Fiche bientôt retirée</a>' });
     assert.equal((await gone).status(), 410);
-    const note = page.locator("#withdrawn .withdrawn");
+    const note = page.locator("#withdrawn .missing");
     await assert.doesNotReject(note.waitFor());
-    assert.equal(await note.textContent(), "Cette fiche a été retirée par son réseau.");
+    assert.equal(await note.textContent(), "Cette fiche a été retirée par son réseau. Parcourir la bibliothèque");
     assert.equal(await note.getAttribute("role"), "note");
+    assert.equal(await note.locator("a").getAttribute("href"), server.url, "a way into the library");
     assert.equal(await page.locator("#withdrawn > a").isVisible(), true, "the fallback link is visible");
     assert.equal(await page.locator("#withdrawn h2.title").count(), 0);
     assert.deepEqual(problems.filter((p) => !p.includes("410")), []);

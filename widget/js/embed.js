@@ -88,7 +88,7 @@
     return (
       ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
       "margin-block:var(--bao-margin,1rem);max-width:var(--bao-max-width,40rem);contain:layout style}" +
-      ":host([hidden]){display:none}" +
+      ":host([hidden]){display:none}:host([data-bao-missing]){min-height:0}" +
       ":host([theme=light]){" + LIGHT + "}:host([theme=dark]){" + DARK + "}" +
       "@media (prefers-color-scheme:light){:host([theme=auto]){" + LIGHT + "}}" +
       "@media (prefers-color-scheme:dark){:host([theme=auto]){" + DARK + "}}"

@@ -27,7 +27,7 @@ pub fn style() -> (&'static str, &'static str) {
             line-height: 1.45;
             text-align: start;
         }
-        .withdrawn {
+        .missing {
             margin: 0 0 0.3rem;
             font-style: italic;
         }
@@ -189,7 +189,7 @@ pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4r
 .body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}";
 
 /// The element's view: the light-DOM fallback until the resource is there, then the card.
-pub fn card(api_base: String, resource_id: String, lang: String) -> impl IntoView {
+pub fn card(api_base: String, resource_id: String, lang: String, host: web_sys::Element) -> impl IntoView {
     let t = i18n::strings(&lang);
     // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
     // less in the bundle than a LocalResource and its transition machinery.
@@ -202,13 +202,20 @@ pub fn card(api_base: String, resource_id: String, lang: String) -> impl IntoVie
     });
     move || match loaded.get() {
         Some(Ok(resource)) => card_view(resource, &api_base, t).into_any(),
-        // Its network took it away: the host's link stays, with a word on why there is no card.
-        Some(Err(api::FetchError::Status(410))) => view! {
-            <p class="withdrawn" part="withdrawn" role="note">{t.withdrawn}</p>
-            <slot></slot>
+        // No such fiche (mistyped) or its network took it away: a word on why there is no card
+        // and a way into the library, the host's own link below, and no box kept for a card.
+        Some(Err(api::FetchError::Status(status @ (404 | 410)))) => {
+            _ = host.set_attribute("data-bao-missing", "");
+            let why = if status == 410 { t.withdrawn } else { t.missing };
+            view! {
+                <p class="missing" part="missing" role="note">
+                    {why}" "<a href=api_base.clone()>{t.browse}</a>
+                </p>
+                <slot></slot>
+            }
+            .into_any()
         }
-        .into_any(),
-        // Loading, unknown id, server unreachable: the host's own link stays readable.
+        // Loading, server unreachable: the host's own link stays readable.
         _ => view! { <slot></slot> }.into_any(),
     }
 }

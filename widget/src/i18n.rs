@@ -11,6 +11,10 @@ pub struct Strings {
     pub read: &'static str,
     /// Beside the fallback link of a resource its network withdrew (410).
     pub withdrawn: &'static str,
+    /// Beside the fallback link of an id no resource has (404).
+    pub missing: &'static str,
+    /// The link into the library from a missing card.
+    pub browse: &'static str,
     pub fold: &'static str,
     pub page: &'static str,
     pub original_source: &'static str,
@@ -74,6 +78,8 @@ pub static FRENCH: Strings = Strings {
     kinds: ["Fiche", "Témoignage", "Vidéo"],
     read: "Lire la fiche",
     withdrawn: "Cette fiche a été retirée par son réseau.",
+    missing: "Cette fiche n'existe pas ou a été retirée.",
+    browse: "Parcourir la bibliothèque",
     fold: "Replier la fiche",
     page: "Page de la fiche",
     original_source: "Source originale",
@@ -129,6 +135,8 @@ pub static ENGLISH: Strings = Strings {
     kinds: ["Method sheet", "Testimony", "Video"],
     read: "Read the sheet",
     withdrawn: "This sheet was withdrawn by its network.",
+    missing: "This sheet does not exist or was withdrawn.",
+    browse: "Browse the library",
     fold: "Fold the sheet",
     page: "Sheet page",
     original_source: "Original source",

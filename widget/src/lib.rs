@@ -45,7 +45,8 @@ pub fn mount_card(
 ) -> Result<Mounted, JsValue> {
     let (scope, css) = card::style();
     let container: HtmlElement = shadow::prepare(&root, scope, &[css, card::BODY_CSS].concat())?;
-    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id, lang));
+    let host = root.host();
+    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id, lang, host));
     Ok(Mounted { _view: Box::new(handle) })
 }
 

@@ -12,7 +12,7 @@ pub mod placeholder;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .nest(bao_contract::API_PREFIX, api)
         .route("/embed.js", get(bundle::embed_js))
+        .route("/", get(pages::home_page))
         .route("/r/{id}", get(pages::resource_page))
         .route("/oembed", get(embed::oembed))
         .route("/embed/r/{id}", get(embed::card_page))
@@ -104,9 +105,7 @@ pub fn router(state: AppState) -> Router {
         router = router.route("/widget/{*file}", get(|| async { ApiError::BundleMissing }));
     }
     if let Some(demo_dir) = &state.demo_dir {
-        router = router
-            .nest_service("/demo", ServeDir::new(demo_dir))
-            .route("/", get(|| async { Redirect::temporary("/demo/") }));
+        router = router.nest_service("/demo", ServeDir::new(demo_dir));
     }
     router
         .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) })

@@ -1,18 +1,18 @@
-//! Server-rendered HTML: the canonical page of each resource (`/r/{id}`), the link every card
-//! points to, readable without JavaScript, with its oEmbed discovery link and its schema.org
-//! description (JSON-LD) for search engines and reusers.
+//! Server-rendered HTML: the home page (`/`), and the canonical page of each resource (`/r/{id}`),
+//! the link every card points to, readable without JavaScript, with its oEmbed discovery link and
+//! its schema.org description (JSON-LD) for search engines and reusers.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use bao_contract::{Kind, Resource, Testimonial, percent_encode};
+use bao_contract::{Kind, Network, NetworkRef, Resource, Testimonial, percent_encode};
 use serde_json::json;
 
 use super::error::{ApiError, ApiPath};
 use super::links::{self, public_origin};
 use crate::AppState;
-use crate::store::{Lookup, TestimonialFilter};
+use crate::store::{ListFilter, Lookup, TestimonialFilter};
 
 #[derive(Template)]
 #[template(path = "resource.html")]
@@ -23,6 +23,52 @@ struct ResourcePage<'a> {
     oembed_url: String,
     json_url: String,
     json_ld: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    networks: Vec<Network>,
+    groups: Vec<NetworkGroup>,
+    total: u64,
+    has_demo: bool,
+}
+
+/// A network and the first of its resources, on the home page.
+struct NetworkGroup {
+    network: NetworkRef,
+    count: u64,
+    resources: Vec<Resource>,
+}
+
+/// Resources listed per network on the home page; the search finds the rest.
+const HOME_PER_NETWORK: u32 = 100;
+
+/// `GET /`: the library's home page, in French: what it is, a search box, every network with its
+/// resources (readable without JavaScript), and how to embed them.
+pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+    let (networks, groups) = state
+        .query(|db| {
+            let networks = db.networks()?;
+            let mut groups = Vec::new();
+            for network in networks.iter().filter(|network| network.resource_count > 0) {
+                let filter = ListFilter {
+                    network: Some(network.network.id.clone()),
+                    limit: HOME_PER_NETWORK,
+                    ..ListFilter::default()
+                };
+                groups.push(NetworkGroup {
+                    network: network.network.clone(),
+                    count: network.resource_count,
+                    resources: db.list(&filter)?.items,
+                });
+            }
+            Ok((networks, groups))
+        })
+        .await?;
+    let total = groups.iter().map(|group| group.count).sum();
+    let networks = networks.into_iter().filter(|network| network.resource_count > 0).collect();
+    Ok(Html(HomePage { networks, groups, total, has_demo: state.demo_dir.is_some() }.render()?))
 }
 
 #[derive(Template)]

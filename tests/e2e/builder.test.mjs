@@ -50,6 +50,10 @@ test("a fiche: the preview and the pasted script snippet show the same card", as
   await previewTitle.waitFor();
   assert.equal(await previewTitle.textContent(), "Organiser un repair café");
 
+  // Unpinned by default: a server update must not turn every pasted card into a plain link.
+  const unpinned = await copied("Copier le script et l'élément");
+  assert.match(unpinned, /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js"><\/script>\n<bao-card resource="exemples-repair-cafe">/);
+  await page.getByLabel("Verrouiller la version du script").check();
   const snippet = await copied("Copier le script et l'élément");
   assert.match(snippet, /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" integrity="sha384-[A-Za-z0-9+/=]+" crossorigin="anonymous"><\/script>\n<bao-card resource="exemples-repair-cafe">/);
   const fresh = await pasteIntoFreshPage(snippet);

@@ -345,9 +345,10 @@ fn slide(
         crate::events::dispatch(&host, "bao:play", &[("id", id), ("title", title), ("provider", provider)]);
     };
     let api_base = api_base.to_owned();
+    let spoken = resource.lang.clone();
     let media = move || {
         if playing.get() {
-            player(&api_base, &video, &player_title).into_any()
+            player(&api_base, &video, &player_title, t.lang, &spoken).into_any()
         } else {
             view! {
                 <button type="button" class="play" part="play" aria-label=video_label.clone() on:click=play.clone()>
@@ -390,9 +391,18 @@ fn slide(
     }
 }
 
-/// The provider's player, or the browser's own for a file.
-fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
+/// Which captions track is on at first: the visitor's language, else the one spoken, else the first.
+fn default_track(captions: &[bao_contract::Captions], visitor: &str, spoken: &str) -> Option<usize> {
+    let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let position = |lang: &str| captions.iter().position(|track| primary(&track.lang) == primary(lang));
+    position(visitor).or_else(|| position(spoken)).or((!captions.is_empty()).then_some(0))
+}
+
+/// The provider's player, or the browser's own for a file, its captions on in the visitor's
+/// language (the page's), else in the testimony's own (`spoken`), else the first track.
+fn player(api_base: &str, video: &Video, title: &str, visitor: &str, spoken: &str) -> impl IntoView + use<> {
     if video.provider == Provider::File {
+        let shown = default_track(&video.captions, visitor, spoken);
         let tracks = video
             .captions
             .iter()
@@ -400,7 +410,7 @@ fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
             .map(|(position, track)| {
                 view! {
                     <track kind="captions" srclang=track.lang.clone() label=track.label.clone()
-                        src=absolute_url(api_base, &track.url) default=position == 0 />
+                        src=absolute_url(api_base, &track.url) default=Some(position) == shown />
                 }
             })
             .collect_view();
@@ -422,5 +432,22 @@ fn player(api_base: &str, video: &Video, title: &str) -> impl IntoView + use<> {
                 referrerpolicy="strict-origin-when-cross-origin"></iframe>
         }
         .into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_in_the_visitors_language_first() {
+        let track =
+            |lang: &str| bao_contract::Captions { lang: lang.into(), label: lang.into(), url: String::new() };
+        let tracks = [track("en"), track("fr")];
+        assert_eq!(default_track(&tracks, "fr", "fr"), Some(1), "a French page gets French captions");
+        assert_eq!(default_track(&tracks, "en-GB", "fr"), Some(0));
+        assert_eq!(default_track(&tracks, "de", "fr"), Some(1), "else the language spoken");
+        assert_eq!(default_track(&tracks, "de", "es"), Some(0));
+        assert_eq!(default_track(&[], "fr", "fr"), None);
     }
 }

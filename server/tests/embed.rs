@@ -219,6 +219,32 @@ async fn the_home_page_lists_the_networks_and_their_resources() {
     assert!(body.contains(r#""provider_url":"http://bao.test/""#), "{body}");
 }
 
+/// `/lien` follows a link clicked in a frame WordPress sandboxed, to addresses the commons holds only.
+#[tokio::test]
+async fn links_are_followed_to_the_commons_addresses_only() {
+    let (_dir, router) = router();
+    let (_, _, body) = get(&router, "/api/v1/resources/exemples-cercle-de-parole").await;
+    let resource: bao_contract::Resource = serde_json::from_str(&body).unwrap();
+    let licence = resource.licence.url.clone().unwrap();
+    for held in [resource.source_url.as_str(), licence.as_str()] {
+        let (status, headers, _) =
+            get(&router, &format!("/lien?vers={}", bao_contract::percent_encode(held))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{held}");
+        assert_eq!(headers[header::LOCATION], held);
+    }
+    for (evil, expected) in [
+        ("https://evil.example/", StatusCode::NOT_FOUND),
+        ("javascript:alert(1)", StatusCode::BAD_REQUEST),
+        ("//evil.example/", StatusCode::BAD_REQUEST),
+        ("", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, headers, _) =
+            get(&router, &format!("/lien?vers={}", bao_contract::percent_encode(evil))).await;
+        assert_eq!(status, expected, "{evil}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    }
+}
+
 /// Ids are forever: the id of a fiche merged into another leads to it, on every surface; the id
 /// of a withdrawn fiche answers 410 Gone, and says so.
 #[tokio::test]

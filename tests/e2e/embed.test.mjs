@@ -9,16 +9,23 @@ let server;
 let browser;
 let site;
 
-// What WordPress's wp-embed.js does with the height message of an embedded iframe, reduced to
-// that: the secret must match the iframe's, and the sender must be that iframe.
+// What WordPress's wp-embed.js does with the messages of an embedded iframe, reduced to that:
+// the secret must match the iframe's and the sender must be that iframe; a height is kept between
+// 200 and 1000 px; a link is followed by the top page only when it goes to the iframe's own host
+// and the iframe has the focus.
 const WORDPRESS_EMBED_SCRIPT = `<script>
 window.addEventListener("message", (event) => {
   const data = event.data;
-  if (!data || !data.secret || data.message !== "height") return;
+  if (!data || !data.secret || !/^[A-Za-z0-9]+$/.test(data.secret)) return;
   for (const frame of document.querySelectorAll('iframe[data-secret="' + data.secret + '"]')) {
     if (frame.contentWindow !== event.source) continue;
-    frame.height = Math.min(Math.max(Number(data.value), 200), 1000);
     frame.removeAttribute("style");
+    if (data.message === "height") frame.height = Math.min(Math.max(Number(data.value), 200), 1000);
+    if (data.message === "link") {
+      const source = new URL(frame.getAttribute("src"), location.href);
+      const target = new URL(data.value, location.href);
+      if (target.host === source.host && document.activeElement === frame) window.top.location.href = data.value;
+    }
   }
 });
 </script>`;
@@ -66,6 +73,25 @@ test("the oEmbed iframe, as WordPress keeps it (sandboxed), renders the card and
   // The licence travels with the embed.
   assert.equal(await frame.locator("bao-card a[rel=license]").textContent(), "CC BY-SA 4.0");
   assert.deepEqual(problems, []);
+  await close();
+});
+
+test("in WordPress's sandboxed iframe, clicked links navigate the page: ours, and a licence through /lien", async () => {
+  const { page, problems, close } = await newPage(browser);
+  // The licence's site is a third party: answer for it here, the test machine has no Internet.
+  await page.route("https://creativecommons.org/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>CC</title>licence" }));
+  await page.goto(new URL("/wordpress", site.url).href);
+  const frame = page.frameLocator("iframe.wp-embedded-content");
+  const pageLink = frame.locator("bao-card a", { hasText: "Page de la fiche" });
+  await pageLink.waitFor();
+  await pageLink.click();
+  await page.waitForURL(`${server.url}r/exemples-cercle-de-parole`);
+  assert.match(await page.locator("h1").textContent(), /Le cercle de parole/);
+
+  await page.goto(new URL("/wordpress", site.url).href);
+  await frame.locator("bao-card a[rel=license]").click();
+  await page.waitForURL(/^https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\//);
+  assert.deepEqual(problems.filter((p) => !p.includes("creativecommons")), []);
   await close();
 });
 

@@ -1,8 +1,12 @@
 /*! multibao-embed — inside an /embed/… iframe: tells the page around it how tall the content is,
- * so that the iframe can fit it. Licence MIT.
- * Two messages: ours ({type: "bao:resize", height}), read by /resize.js on the host page, and
- * WordPress's ({message: "height", value, secret}), read by WordPress's own wp-embed script when
- * WordPress gave the iframe a secret in its address (#?secret=…). Only a height is sent. */
+ * so that the iframe can fit it, and, inside WordPress, asks it to follow the links clicked.
+ * Licence MIT.
+ * Messages: ours ({type: "bao:resize", height}), read by /resize.js on the host page, and
+ * WordPress's, read by WordPress's own wp-embed script when WordPress gave the iframe a secret in
+ * its address (#?secret=…): {message: "height", value, secret}, and {message: "link", value,
+ * secret} for a clicked link — WordPress sandboxes the iframe, so a link cannot navigate by
+ * itself, and WordPress follows only links to the iframe's own host: a link elsewhere goes through
+ * /lien on our host, which redirects only to addresses the commons holds. */
 (function () {
   "use strict";
   if (window.parent === window) return;
@@ -17,4 +21,27 @@
   }
   if (window.ResizeObserver) new ResizeObserver(send).observe(document.documentElement);
   window.addEventListener("load", send);
+  if (!secret) return;
+
+  // WordPress caps the iframe at 1000 px: a taller content scrolls inside instead of being cut.
+  document.documentElement.classList.add("bao-wordpress");
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var path = event.composedPath ? event.composedPath() : [event.target];
+      var link = null;
+      for (var i = 0; i < path.length && !link; i++) {
+        if (path[i].tagName === "A" && path[i].href) link = path[i];
+      }
+      if (!link) return;
+      var url = new URL(link.href, location.href);
+      if (url.protocol !== "https:" && url.protocol !== "http:") return;
+      if (url.origin === location.origin && url.pathname === location.pathname && url.hash) return;
+      event.preventDefault();
+      var value = url.host === location.host ? url.href : location.origin + "/lien?vers=" + encodeURIComponent(url.href);
+      window.parent.postMessage({ message: "link", value: value, secret: secret }, "*");
+    },
+    true
+  );
 })();

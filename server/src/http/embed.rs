@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use bao_contract::{Kind, POSTER_HEIGHT, POSTER_WIDTH};
 use serde::{Deserialize, Serialize};
 
@@ -183,6 +183,43 @@ impl FramePage<'_> {
     fn html(&self) -> Result<Html<String>, ApiError> {
         Ok(Html(self.render()?))
     }
+}
+
+/// Query string of `GET /lien`.
+#[derive(Debug, Deserialize)]
+pub struct LinkParams {
+    vers: Option<String>,
+}
+
+/// `GET /lien?vers=URL`: follows a link clicked inside a frame that WordPress sandboxed (WordPress
+/// follows only links to our host). Redirects only to an address the commons holds — a resource's
+/// source, licence or a link of its body — so that it is no open redirect for anyone else.
+pub async fn follow_link(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<LinkParams>,
+) -> Result<Response, ApiError> {
+    let url = params.vers.filter(|url| !url.is_empty()).ok_or_else(|| {
+        ApiError::BadRequest("`vers` est requis : l'adresse d'un lien d'une ressource.".into())
+    })?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 {
+        return Err(ApiError::BadRequest("`vers` doit être une adresse http(s).".into()));
+    }
+    // Browsers write `https://site.org` as `https://site.org/`: either spelling may be the stored one.
+    let spellings = [url.clone(), url.strip_suffix('/').unwrap_or(&url).to_owned()];
+    let held = state
+        .query(move |db| {
+            for spelling in &spellings {
+                if db.holds_link(spelling)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })
+        .await?;
+    if !held {
+        return Err(ApiError::NotFound(format!("« {url} » n'est le lien d'aucune ressource de ce serveur.")));
+    }
+    Ok(Redirect::to(&url).into_response())
 }
 
 /// `GET /embed/r/{id}?theme=&lang=`: one resource's card, alone in a page made to live in an iframe.

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home_page))
         .route("/r/{id}", get(pages::resource_page))
         .route("/oembed", get(embed::oembed))
+        .route("/lien", get(embed::follow_link))
         .route("/embed/r/{id}", get(embed::card_page))
         .route("/embed/recherche", get(embed::search_page))
         .route("/embed/temoignages", get(embed::testimonials_page))

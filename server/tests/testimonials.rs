@@ -326,3 +326,43 @@ async fn a_script_url_is_never_a_player() {
         assert!(!text.contains("javascript:") && !text.contains("data:text"), "{text}");
     }
 }
+
+/// A fiche's image on another host is fetched once by the server and served from our origin:
+/// visitors' browsers ask nothing of the third party.
+#[tokio::test]
+async fn images_of_other_hosts_are_served_from_the_cache() {
+    let image_host = start_image_host().await;
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-images");
+    write(
+        &repo,
+        "kanban.md",
+        &format!("---\ntitle: Le kanban\nimage_url: {image_host}/grande.png\n---\n\n{TEXT}\n"),
+    );
+    write(
+        &repo,
+        "perdue.md",
+        &format!("---\ntitle: Image perdue\nimage_url: {image_host}/page.jpg\n---\n\n{TEXT} Encore.\n"),
+    );
+    sources::import(&db, "tests-images", &source(&repo)).unwrap();
+    let search = common::search_index(&dir, &db);
+    let router =
+        app(AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() });
+
+    let (_, _, body) = get_response(&router, "/api/v1/resources/tests-kanban").await;
+    let resource: bao_contract::Resource = serde_json::from_slice(&body).unwrap();
+    assert_eq!(resource.image.unwrap().url, "/api/v1/resources/tests-kanban/image");
+    let (_, _, body) = get_response(&router, "/api/v1/resources?limit=10").await;
+    assert!(!String::from_utf8(body).unwrap().contains(&image_host), "lists give our address too");
+    let (status, _, _) = get_response(&router, "/api/v1/resources/tests-kanban/image").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not fetched yet: the card shows its tinted band");
+
+    fetch_posters(&db).await;
+    let (status, headers, jpeg) = get_response(&router, "/api/v1/resources/tests-kanban/image").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+    let decoded = image::load_from_memory(&jpeg).unwrap();
+    assert!(decoded.width() <= bao_contract::POSTER_WIDTH, "resized");
+    let (status, _, _) = get_response(&router, "/api/v1/resources/tests-perdue/image").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not an image: never served");
+}

@@ -138,6 +138,20 @@ describe("the demo page", () => {
   });
 });
 
+test("the demo page and the home page ask nothing of a third party before any click", async () => {
+  for (const path of ["demo/", ""]) {
+    const session = await newPage(browser);
+    const hosts = new Set();
+    session.page.on("request", (request) => hosts.add(new URL(request.url()).host));
+    await session.page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+    await session.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await session.page.waitForLoadState("networkidle");
+    hosts.delete("");
+    assert.deepEqual([...hosts], [new URL(server.url).host], `/${path}`);
+    await session.close();
+  }
+});
+
 test("the demo page's cards pass an axe-core accessibility audit (WCAG 2.1 A and AA)", async () => {
   const { page, problems, close } = await openDemo();
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
@@ -244,6 +258,9 @@ describe("fallbacks", () => {
     // Images load lazily: the card must be on screen for its image to be asked for.
     await page.locator("#imageless").scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector("#imageless").shadowRoot.querySelector(".media img").hidden);
+    // No broken-image icon nor alt text: the band stays tinted.
+    const shown = await page.locator("#imageless").evaluate((card) => getComputedStyle(card.shadowRoot.querySelector(".media img")).display);
+    assert.equal(shown, "none");
     const box = await page.locator("#imageless").boundingBox();
     assert.ok(box.height >= 300, `the card keeps its height (${box.height})`);
     assert.deepEqual(problems.filter((p) => !p.includes("404")), []);

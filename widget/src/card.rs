@@ -47,6 +47,9 @@ pub fn style() -> (&'static str, &'static str) {
             object-fit: cover;
             display: block;
         }
+        .media img[hidden] {
+            display: none;
+        }
         .content {
             flex: 1;
             display: flex;

@@ -105,6 +105,9 @@ pub async fn search(
     let index = state.search.clone();
     let mut results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
     results.next_cursor = results.next_cursor.map(|offset| URL_SAFE_NO_PAD.encode(offset));
+    for hit in &mut results.items {
+        links::serve_image_here(&mut hit.resource);
+    }
     Ok(Json(results))
 }
 
@@ -156,6 +159,24 @@ pub async fn poster(
         )
             .into_response(),
     })
+}
+
+/// `GET /api/v1/resources/{id}/image`: a resource's image from another host, as the server fetched
+/// it once (resized JPEG). 404 while it is not fetched, or when it could not be: the card then
+/// shows its tinted band.
+pub async fn image(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let lookup_id = id.clone();
+    match state.query(move |db| db.cached_image(&lookup_id)).await? {
+        Some(jpeg) => Ok((
+            [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=86400")],
+            jpeg,
+        )
+            .into_response()),
+        None => Err(ApiError::NotFound(format!("Pas d'image en cache pour « {id} »."))),
+    }
 }
 
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
@@ -214,6 +235,7 @@ pub async fn resources(
     let filter = params.filter()?;
     let mut page = state.query(move |db| db.list(&filter)).await?;
     page.next_cursor = page.next_cursor.map(|last_id| URL_SAFE_NO_PAD.encode(last_id));
+    page.items = page.items.into_iter().map(links::with_served_image).collect();
     Ok(Json(page))
 }
 

@@ -2,7 +2,7 @@
 //! pages, and the poster and captions routes a testimony points to.
 
 use axum::http::HeaderMap;
-use bao_contract::{API_PREFIX, Captions, Testimonial, Video, is_server_path, percent_encode};
+use bao_contract::{API_PREFIX, Captions, Resource, Testimonial, Video, is_server_path, percent_encode};
 
 use crate::store::StoredTestimonial;
 
@@ -46,6 +46,25 @@ pub fn poster(id: &str) -> String {
     format!("{API_PREFIX}/testimonials/{}/poster", percent_encode(id))
 }
 
+/// A resource's image as this server serves it: an image of another host was fetched once into
+/// the cache (as posters are), so that visitors' browsers ask nothing of a third party.
+pub fn image(id: &str) -> String {
+    format!("{API_PREFIX}/resources/{}/image", percent_encode(id))
+}
+
+/// Addresses a resource's image on this server.
+pub fn serve_image_here(resource: &mut Resource) {
+    if let Some(image) = resource.image.as_mut().filter(|image| !is_server_path(&image.url)) {
+        image.url = self::image(&resource.id);
+    }
+}
+
+/// The resource with its image addressed on this server.
+pub fn with_served_image(mut resource: Resource) -> Resource {
+    serve_image_here(&mut resource);
+    resource
+}
+
 /// `url` made absolute against `origin` when it is a path on this server.
 pub fn absolute(origin: &str, url: &str) -> String {
     if is_server_path(url) { format!("{origin}{url}") } else { url.to_owned() }
@@ -54,6 +73,7 @@ pub fn absolute(origin: &str, url: &str) -> String {
 /// A stored testimony as the API gives it: its poster and captions addressed on this server.
 pub fn testimonial(stored: StoredTestimonial) -> Testimonial {
     let StoredTestimonial { resource, quote, video } = stored;
+    let resource = with_served_image(resource);
     // A path on this server is served as it is; anything else went through the poster cache.
     let poster_url = match video.poster_source {
         Some(path) if is_server_path(&path) => path,

@@ -42,13 +42,14 @@ impl AppState {
         let lookup_id = id.to_owned();
         let lookup = self.query(move |db| db.lookup(&lookup_id)).await?;
         let current = match lookup {
-            Lookup::Found(resource) => return Ok(*resource),
+            Lookup::Found(resource) => return Ok(links::with_served_image(*resource)),
             Lookup::Renamed(current) => current,
             Lookup::Withdrawn { title, .. } => return Err(ApiError::Gone(withdrawn_message(&title))),
             Lookup::Unknown => return Err(unknown_id(id)),
         };
         let lookup_id = current.clone();
-        self.query(move |db| db.resource(&lookup_id)).await?.ok_or_else(|| unknown_id(&current))
+        let resource = self.query(move |db| db.resource(&lookup_id)).await?;
+        resource.map(links::with_served_image).ok_or_else(|| unknown_id(&current))
     }
 }
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/resources", get(api::resources))
         .route("/resources/{id}", get(api::resource))
+        .route("/resources/{id}/image", get(api::image))
         .route("/networks", get(api::networks))
         .route("/sources", get(api::sources))
         .route("/search", get(api::search))

@@ -89,7 +89,7 @@ pub async fn resource_page(
     let found = state
         .query(move |db| {
             let resource = match db.lookup(&lookup_id)? {
-                Lookup::Found(resource) => *resource,
+                Lookup::Found(resource) => links::with_served_image(*resource),
                 Lookup::Renamed(id) => return Ok(Err(id)),
                 Lookup::Withdrawn { title, .. } => return Ok(Ok(Err(title))),
                 Lookup::Unknown => return Ok(Ok(Err(String::new()))),

@@ -243,6 +243,17 @@ impl Database {
             .optional()?)
     }
 
+    /// The cached JPEG of a resource's image from another host; `None` when there is none (no
+    /// image, not fetched yet, or fetching failed).
+    pub fn cached_image(&self, resource_id: &str) -> Result<Option<Vec<u8>>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT p.jpeg FROM resources r JOIN posters p ON p.source_url = json_extract(r.image_json, '$.url')
+             WHERE r.id = ?1",
+        )?;
+        Ok(statement.query_row([resource_id], |row| row.get::<_, Option<Vec<u8>>>(0)).optional()?.flatten())
+    }
+
     /// Width and height of a testimony's cached poster: `None` when the id is not a testimony,
     /// `Some(None)` when it has no cached poster (a placeholder is shown).
     pub fn poster_size(&self, resource_id: &str) -> Result<Option<Option<(u32, u32)>>, DbError> {
@@ -273,11 +284,14 @@ impl Database {
     /// Poster sources on other hosts that were never tried.
     pub fn posters_to_fetch(&self) -> Result<Vec<String>, DbError> {
         let conn = self.pool.get()?;
+        // Resources' images from other hosts too: they are served from the same cache.
         let mut statement = conn.prepare_cached(
-            "SELECT DISTINCT poster_source FROM videos
-             WHERE (poster_source LIKE 'https://%' OR poster_source LIKE 'http://%')
-               AND poster_source NOT IN (SELECT source_url FROM posters)
-             ORDER BY poster_source",
+            "SELECT url FROM (
+               SELECT poster_source AS url FROM videos
+               UNION SELECT json_extract(image_json, '$.url') FROM resources WHERE image_json IS NOT NULL)
+             WHERE (url LIKE 'https://%' OR url LIKE 'http://%')
+               AND url NOT IN (SELECT source_url FROM posters)
+             ORDER BY url",
         )?;
         let rows = statement.query_map([], |row| row.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -354,8 +354,9 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
     assert_eq!(resource.image.unwrap().url, "/api/v1/resources/tests-kanban/image");
     let (_, _, body) = get_response(&router, "/api/v1/resources?limit=10").await;
     assert!(!String::from_utf8(body).unwrap().contains(&image_host), "lists give our address too");
-    let (status, _, _) = get_response(&router, "/api/v1/resources/tests-kanban/image").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "not fetched yet: the card shows its tinted band");
+    let (status, headers, _) = get_response(&router, "/api/v1/resources/tests-kanban/image").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml", "not fetched yet: a plain tinted band");
 
     fetch_posters(&db).await;
     let (status, headers, jpeg) = get_response(&router, "/api/v1/resources/tests-kanban/image").await;
@@ -363,6 +364,12 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
     let decoded = image::load_from_memory(&jpeg).unwrap();
     assert!(decoded.width() <= bao_contract::POSTER_WIDTH, "resized");
-    let (status, _, _) = get_response(&router, "/api/v1/resources/tests-perdue/image").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "not an image: never served");
+    let (_, headers, _) = get_response(&router, "/api/v1/resources/tests-perdue/image").await;
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "image/svg+xml",
+        "not an image: never served, the band instead"
+    );
+    let (status, _, _) = get_response(&router, "/api/v1/resources/inconnue/image").await;
+    assert_eq!(status, StatusCode::OK, "an unknown id gets the band too: nothing to learn from it");
 }

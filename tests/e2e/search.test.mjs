@@ -107,7 +107,8 @@ describe("the combobox", () => {
     await page.keyboard.press("ArrowUp");
     assert.equal(await input.getAttribute("aria-activedescendant"), "bao-option-0");
     await page.keyboard.press("ArrowUp");
-    assert.equal(await input.getAttribute("aria-activedescendant"), `bao-option-${titles.length - 1}`, "wraps");
+    const options = await page.locator("bao-search [role=option]").count();
+    assert.equal(await input.getAttribute("aria-activedescendant"), `bao-option-${options - 1}`, "wraps");
     await page.keyboard.press("ArrowDown");
 
     await page.keyboard.press("Enter");
@@ -128,10 +129,36 @@ describe("the combobox", () => {
     assert.equal(await page.locator("bao-search bao-card").count(), 0);
     assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement.id), "bao-q");
 
+    const typed = await input.inputValue();
     await page.keyboard.press("Escape");
     assert.equal(await input.getAttribute("aria-expanded"), "false");
+    assert.equal(await input.inputValue(), typed, "the first Escape only closes the list");
     await page.keyboard.press("Escape");
     assert.equal(await input.inputValue(), "", "a second Escape clears the box");
+    assert.deepEqual(clean(problems), []);
+    await close();
+  });
+
+  test("Enter without an active option makes the first one active; more results are one option away", async () => {
+    const { page, problems, close, input } = await open();
+    await input.focus();
+    await page.keyboard.type("réunion", { delay: 20 });
+    const status = page.locator("bao-search [role=status]");
+    await status.filter({ hasText: /\d+ résultats/ }).waitFor();
+    const total = Number((await status.textContent()).match(/^([\d\u202f]+)/)[1].replace(/\u202f/g, ""));
+    const shown = (await optionTitles(page)).length;
+    assert.ok(total > shown, `${total} results, ${shown} shown`);
+    await page.keyboard.press("Enter");
+    assert.equal(await input.getAttribute("aria-activedescendant"), "bao-option-0");
+
+    // The last option asks for more: the list grows and the first new result is active.
+    const more = page.locator("bao-search [role=option].more");
+    assert.equal(await more.textContent(), "Afficher plus de résultats");
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await input.getAttribute("aria-activedescendant"), `bao-option-${shown}`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => document.querySelector("bao-search").shadowRoot.querySelectorAll("[role=option] .hit-title").length > n, shown);
+    assert.equal(await input.getAttribute("aria-activedescendant"), `bao-option-${shown}`, "the first added result");
     assert.deepEqual(clean(problems), []);
     await close();
   });

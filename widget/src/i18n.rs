@@ -51,6 +51,8 @@ pub struct SearchStrings {
     pub nothing_matches: &'static str,
     pub remove_filter: &'static str,
     pub whole_library: &'static str,
+    /// The last option of a list that has more results: "{n} de plus".
+    pub more_results: &'static str,
     pub back_to_results: &'static str,
     pub thousands: &'static str,
 }
@@ -109,6 +111,7 @@ pub static FRENCH: Strings = Strings {
         nothing_matches: "Aucune ressource ne correspond à ",
         remove_filter: "Retirer le filtre ",
         whole_library: "Chercher dans toute la bibliothèque",
+        more_results: "Afficher plus de résultats",
         back_to_results: "← Retour aux résultats",
         thousands: "\u{202f}",
     },
@@ -166,6 +169,7 @@ pub static ENGLISH: Strings = Strings {
         nothing_matches: "Nothing matches ",
         remove_filter: "Remove the filter ",
         whole_library: "Search the whole library",
+        more_results: "Show more results",
         back_to_results: "← Back to the results",
         thousands: ",",
     },

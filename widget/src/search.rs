@@ -106,6 +106,11 @@ pub fn style() -> (&'static str, &'static str) {
         .option:hover, .option.active {
             background: var(--bao-tag, #eee9fa);
         }
+        .more {
+            font-weight: 600;
+            color: var(--bao-link, #3b2c85);
+            text-align: center;
+        }
         .hit-title {
             display: block;
             font-weight: 700;
@@ -162,6 +167,10 @@ struct State {
     chosen: Option<String>,
     chips: Vec<Chip>,
     scope_on: bool,
+    /// Results asked for beyond the element's `limit` ("Afficher plus de résultats").
+    extra: u32,
+    /// The option to make active when the next answer comes (the first of the added ones).
+    pending_active: Option<usize>,
 }
 
 /// Each change of the search box's state, one method a transition.
@@ -175,9 +184,15 @@ impl State {
     /// The server answered: the list opens, nothing active yet.
     fn answered(&mut self, found: SearchResults) {
         self.failed = false;
-        self.active = None;
+        self.active = self.pending_active.take().filter(|&index| index < found.items.len());
         self.expanded = true;
         self.results = Some(found);
+    }
+
+    /// "Afficher plus de résultats": `page` more are asked for; the first of them becomes active.
+    fn widened_list(&mut self, page: u32, shown: usize) {
+        self.extra += page;
+        self.pending_active = Some(shown);
     }
 
     /// The server could not be reached or answered badly.
@@ -209,9 +224,11 @@ impl State {
         self.chosen = Some(id);
     }
 
-    /// The visitor types: what was opened gives way to the results to come.
+    /// The visitor types: what was opened gives way to the results to come, a page at a time.
     fn typed(&mut self) {
         self.chosen = None;
+        self.extra = 0;
+        self.pending_active = None;
     }
 
     /// The host's fixed scope is set aside to search the whole library.
@@ -274,7 +291,8 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         {
             previous.inspect(AbortController::abort);
         }
-        let query = SearchQuery { q, filters, limit };
+        let extra = state.with_untracked(|s| s.extra);
+        let query = SearchQuery { q, filters, limit: (limit + extra).min(bao_contract::MAX_PAGE_LIMIT) };
         let base = base.get_value();
         leptos::task::spawn_local(async move {
             let signal = controller.as_ref().map(AbortController::signal);
@@ -298,7 +316,19 @@ pub fn search(config: SearchConfig) -> impl IntoView {
     };
 
     let hits_len = move || state.with(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
+    // Options: the results, then "Afficher plus de résultats" when the server has more.
+    let option_count = move || {
+        state.with_untracked(|s| {
+            s.results.as_ref().map_or(0, |found| found.items.len() + usize::from(has_more(found)))
+        })
+    };
     let choose = move |index: usize| {
+        let shown = state.with_untracked(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
+        if index == shown {
+            state.update(|s| s.widened_list(limit, shown));
+            run_search();
+            return;
+        }
         let Some(hit) = state.with_untracked(|s| s.results.as_ref()?.items.get(index).cloned()) else {
             return;
         };
@@ -321,7 +351,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         });
     };
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = state.with_untracked(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
+        let count = option_count();
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
@@ -329,15 +359,20 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 state.update(|s| s.moved(down, count));
             }
             "Enter" => {
-                if let (true, Some(index)) =
-                    (state.with_untracked(|s| s.expanded), state.with_untracked(|s| s.active))
-                {
-                    event.prevent_default();
-                    choose(index);
+                event.prevent_default();
+                match (state.with_untracked(|s| s.expanded), state.with_untracked(|s| s.active)) {
+                    (true, Some(index)) => choose(index),
+                    // No option active yet: the first one becomes it, for the next Enter.
+                    _ if count > 0 => state.update(|s| s.moved(true, count)),
+                    // Nothing found yet: search now rather than after the pause.
+                    _ => run_search(),
                 }
             }
+            // APG combobox: Escape closes the list, and a second one empties the box — not both at
+            // once, as a search input's own Escape would.
             "Escape" => {
-                if state.with_untracked(|s| s.expanded) {
+                event.prevent_default();
+                if state.with_untracked(|s| s.expanded) && count > 0 {
                     state.update(State::collapsed);
                 } else {
                     text.set(String::new());
@@ -408,6 +443,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
     let options = move || {
         let found = state.with(|s| s.results.clone())?;
+        let more_at = has_more(&found).then_some(found.items.len());
         let items = found.items.into_iter().enumerate().map(|(index, hit)| {
             let meta = format!("{} · {}", t.kind(hit.resource.kind), hit.resource.network.name);
             let snippet = snippet_view(&hit);
@@ -422,7 +458,15 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 </li>
             }
         });
-        Some(items.collect_view())
+        let more = more_at.map(|index| {
+            view! {
+                <li role="option" id=format!("bao-option-{index}") class="option more"
+                    class:active=move || state.with(|s| s.active) == Some(index)
+                    aria-selected=move || (state.with(|s| s.active) == Some(index)).to_string()
+                    on:click=move |_| choose(index)>{t.search.more_results}</li>
+            }
+        });
+        Some((items.collect_view(), more))
     };
 
     let no_results = move || {
@@ -493,6 +537,11 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             {opened}
         </div>
     }
+}
+
+/// Whether the server has results beyond those shown (and the API would give them).
+fn has_more(found: &SearchResults) -> bool {
+    (found.items.len() as u64) < found.total && found.items.len() < bao_contract::MAX_PAGE_LIMIT as usize
 }
 
 /// What a facet chip says: kinds in the element's language, network names as they are.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links;
-use super::placeholder::placeholder_svg;
+use super::placeholder::{IMAGE_BAND_SVG, placeholder_svg};
 use crate::AppState;
 use crate::search::SearchRequest;
 use crate::store::{Database, ListFilter, StoredPoster, TestimonialFilter};
@@ -162,21 +162,27 @@ pub async fn poster(
 }
 
 /// `GET /api/v1/resources/{id}/image`: a resource's image from another host, as the server fetched
-/// it once (resized JPEG). 404 while it is not fetched, or when it could not be: the card then
-/// shows its tinted band.
+/// it once (resized JPEG); while it is not fetched, or when it could not be, a plain tinted band.
 pub async fn image(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let lookup_id = id.clone();
-    match state.query(move |db| db.cached_image(&lookup_id)).await? {
-        Some(jpeg) => Ok((
-            [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=86400")],
-            jpeg,
+    Ok(match state.query(move |db| db.cached_image(&id)).await? {
+        Some(jpeg) => {
+            ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=86400")], jpeg)
+                .into_response()
+        }
+        // Short-lived: the real image may be fetched after the next sync.
+        None => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+            ],
+            IMAGE_BAND_SVG,
         )
-            .into_response()),
-        None => Err(ApiError::NotFound(format!("Pas d'image en cache pour « {id} »."))),
-    }
+            .into_response(),
+    })
 }
 
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.

@@ -1,4 +1,5 @@
-//! The poster drawn from a testimony's title when no image could be had (`templates/poster.svg`).
+//! What is shown when no image could be had: the poster drawn from a testimony's title
+//! (`templates/poster.svg`), and the plain band of a fiche's image.
 
 use askama::Template;
 use bao_contract::{POSTER_HEIGHT, POSTER_WIDTH};
@@ -8,6 +9,9 @@ const LINE_CHARS: usize = 30;
 const MAX_LINES: usize = 3;
 /// Dark panels: white text on them passes WCAG AA.
 const BACKGROUNDS: [&str; 4] = ["#1f4e5f", "#4a3b6b", "#2f5d3a", "#6b3b2f"];
+
+/// A fiche's image not fetched yet, or gone: the card's tinted band, nothing to read twice.
+pub const IMAGE_BAND_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="272" viewBox="0 0 640 272"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#ece7fb"/><stop offset="1" stop-color="#d5ecea"/></linearGradient></defs><rect width="640" height="272" fill="url(#g)"/></svg>"##;
 
 #[derive(Template)]
 #[template(path = "poster.svg")]

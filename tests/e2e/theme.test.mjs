@@ -16,6 +16,10 @@ before(async () => {
   const card = (id, attributes = "") =>
     `<bao-card id="${id}" resource="exemples-repair-cafe" ${attributes}><a href="${server.url}r/exemples-repair-cafe">Repair café</a></bao-card>`;
   site = await startHostSite({
+    // An old WordPress/Bootstrap habit: the root at 10 px, the body set back to 16 px.
+    "/small-root": `<!doctype html><html lang="fr" style="font-size:62.5%"><head><meta charset="utf-8"><title>Racine</title>` +
+      `<link rel="icon" href="data:,"><script src="${server.url}embed.js"></script></head>` +
+      `<body style="font-size:1.6rem"><main>${card("plain")}</main></body></html>`,
     "/": `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Thèmes</title><link rel="icon" href="data:,">` +
       `<script src="${server.url}embed.js"></script><style>body{font-family:Georgia,serif;color:rgb(10, 80, 20)}` +
       `#custom{--bao-accent:rgb(200, 0, 0)} #parts::part(title){text-transform:uppercase}</style></head><body><main>` +
@@ -84,4 +88,23 @@ test("theme=auto with a light system is light", async () => {
   const auto = await styleOf(page, "auto", ".card");
   assert.deepEqual([auto.background, auto.color], ["rgb(255, 255, 255)", "rgb(31, 27, 46)"]);
   await close();
+});
+
+test("sizes follow the element, not the page's root: html { font-size: 62.5% } changes nothing", async () => {
+  const sizes = async (path) => {
+    const { page, close } = await newPage(browser);
+    await page.goto(new URL(path, site.url).href);
+    await page.waitForFunction(() => document.querySelector("bao-card").shadowRoot?.querySelector("h2"));
+    const measured = await page.evaluate(() => {
+      const root = document.querySelector("bao-card").shadowRoot;
+      const size = (selector) => parseFloat(getComputedStyle(root.querySelector(selector)).fontSize);
+      return { title: size("h2"), summary: size(".summary"), meta: size(".meta"), box: document.querySelector("bao-card").getBoundingClientRect().height };
+    });
+    await close();
+    return measured;
+  };
+  const normal = await sizes("/");
+  const smallRoot = await sizes("/small-root");
+  assert.deepEqual(smallRoot, normal, "the same card whatever the root's size");
+  assert.ok(smallRoot.meta >= 12 && smallRoot.title > smallRoot.summary, JSON.stringify(smallRoot));
 });

@@ -87,7 +87,7 @@
   function hostCss(minHeight) {
     return (
       ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
-      "margin-block:var(--bao-margin,1rem);max-width:var(--bao-max-width,40rem);contain:layout style}" +
+      "margin-block:var(--bao-margin,1em);max-width:var(--bao-max-width,40em);contain:layout style}" +
       ":host([hidden]){display:none}:host([data-bao-missing]){min-height:0}" +
       ":host([theme=light]){" + LIGHT + "}:host([theme=dark]){" + DARK + "}" +
       "@media (prefers-color-scheme:light){:host([theme=auto]){" + LIGHT + "}}" +
@@ -222,14 +222,14 @@
     return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
   }
 
-  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28rem)", function (glue, root, element) {
+  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28em)", function (glue, root, element) {
     return glue.mount_card(root, base, attribute(element, "resource"), language(element));
   });
 
   defineElement(
     "bao-search",
     ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
-    "var(--bao-search-height,5.5rem)",
+    "var(--bao-search-height,5.5em)",
     function (glue, root, element) {
       return glue.mount_search(
         root,
@@ -248,7 +248,7 @@
   defineElement(
     "bao-testimonials",
     ["network", "tag", "limit", "lang"],
-    "var(--bao-testimonials-height,30rem)",
+    "var(--bao-testimonials-height,30em)",
     function (glue, root, element) {
       return glue.mount_testimonials(
         root,

@@ -73,12 +73,10 @@ pub fn style() -> (&'static str, &'static str) {
             line-height: 1.25;
             font-weight: 700;
             color: inherit;
-            max-height: 3rem;
             overflow: hidden;
         }
         .summary {
             margin: 0;
-            max-height: 4.4rem;
             overflow: hidden;
         }
         .authors {
@@ -183,7 +181,9 @@ pub fn style() -> (&'static str, &'static str) {
 
 /// Styles of the sanitised body (elements from `inner_html`), as plain CSS appended to the
 /// card's stylesheet.
-pub const BODY_CSS: &str = ".body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4rem}\
+pub const BODY_CSS: &str = ".title{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}\
+.summary{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3}\
+.body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4rem}\
 .body h3,.body h4{font-size:1rem;margin:.8rem 0 .3rem}\
 .body img,.body iframe,.body video{max-width:100%;height:auto}\
 .body iframe{aspect-ratio:16/9;width:100%;border:0}\

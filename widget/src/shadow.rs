@@ -8,13 +8,15 @@ use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
 ///
 /// `css` is stylers' output with its scoping class `scope` taken out: the shadow root already
 /// keeps the styles in and the page's out, and views without the class on every element
-/// compile to markedly less code.
+/// compile to markedly less code. Its lengths are written in `rem` (Rust's tokenizer reads `1em`
+/// as a number's exponent) and adopted in `em`: sizes follow the element, whatever the page did
+/// to its root (`html { font-size: 62.5% }`).
 pub fn prepare(root: &ShadowRoot, scope: &str, css: &str) -> Result<HtmlElement, JsValue> {
     let document = root.owner_document().ok_or_else(|| JsValue::from_str("shadow root without document"))?;
     if let Some(previous) = root.query_selector("[data-bao-mount]")? {
         previous.remove();
     }
-    adopt_style(root, &document, &without_class(css, scope))?;
+    adopt_style(root, &document, &in_em(&without_class(css, scope)))?;
     let container = document.create_element("div")?;
     container.set_attribute("data-bao-mount", "")?;
     root.append_child(&container)?;
@@ -64,11 +66,30 @@ fn without_class(css: &str, class: &str) -> String {
     out
 }
 
+/// `css` with every `rem` length made an `em` one (`0.5rem` → `0.5em`).
+fn in_em(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = rest.find("rem") {
+        let after_number = rest[..at].ends_with(|c: char| c.is_ascii_digit());
+        out.push_str(&rest[..at]);
+        out.push_str(if after_number { "em" } else { "rem" });
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn removes_only_the_scoping_class() {
         let css = ".more[open].l-1.l-1 .closed.l-1{display:none}.l-12{x:0.5rem}";
         assert_eq!(super::without_class(css, "l-1"), ".more[open] .closed{display:none}.l-12{x:0.5rem}");
+    }
+
+    #[test]
+    fn lengths_follow_the_element() {
+        assert_eq!(super::in_em(".a{margin:1rem .5rem 0}.remove{x:var(--rem)}"), ".a{margin:1em .5em 0}.remove{x:var(--rem)}");
     }
 }

@@ -159,8 +159,8 @@ pub fn style() -> (&'static str, &'static str) {
             font: inherit;
         }
         .step {
-            min-width: 2.75rem;
-            min-height: 2.75rem;
+            min-width: 44px;
+            min-height: 44px;
             border-radius: 50%;
             border: 2px solid var(--bao-accent, #4b3a9c);
             background: var(--bao-background, #ffffff);

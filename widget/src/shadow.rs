@@ -90,6 +90,9 @@ mod tests {
 
     #[test]
     fn lengths_follow_the_element() {
-        assert_eq!(super::in_em(".a{margin:1rem .5rem 0}.remove{x:var(--rem)}"), ".a{margin:1em .5em 0}.remove{x:var(--rem)}");
+        assert_eq!(
+            super::in_em(".a{margin:1rem .5rem 0}.remove{x:var(--rem)}"),
+            ".a{margin:1em .5em 0}.remove{x:var(--rem)}"
+        );
     }
 }

@@ -160,7 +160,9 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     assert_eq!(status, StatusCode::OK);
     assert!(!headers.contains_key(header::SET_COOKIE));
     assert!(
-        page.contains(r#"<bao-card resource="exemples-repair-cafe"><a href="/r/exemples-repair-cafe">"#),
+        page.contains(
+            r#"<bao-card resource="exemples-repair-cafe" theme="light"><a href="/r/exemples-repair-cafe">"#
+        ),
         "{page}"
     );
     assert!(
@@ -179,14 +181,17 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     .await;
     assert!(
         page.contains(
-            r#"<bao-search network="onpassealacte" kind="video" placeholder="&#34;&#62;&#60;script&#62;">"#
+            r#"<bao-search network="onpassealacte" kind="video" placeholder="&#34;&#62;&#60;script&#62;" theme="light">"#
         ),
         "{page}"
     );
     assert!(!page.contains("evil"));
 
     let (_, _, page) = get(&router, "/embed/temoignages?limit=3").await;
-    assert!(page.contains(r#"<bao-testimonials limit="3"><a href="/r/exemples-atelier-velo">"#), "{page}");
+    assert!(
+        page.contains(r#"<bao-testimonials limit="3" theme="light"><a href="/r/exemples-atelier-velo">"#),
+        "{page}"
+    );
 
     for (uri, content_type) in [
         ("/embed-frame.js", "text/javascript; charset=utf-8"),
@@ -295,7 +300,10 @@ async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     assert!(page.contains("Publiée aussi") && page.contains("https://example.org/copie.md"), "{page}");
     let (status, _, page) = get(&router, "/embed/r/copie").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"<bao-card resource="coeur">"#), "{page}");
+    assert!(
+        page.contains(r#"<bao-card resource="coeur" theme="light">"#),
+        "a frame is light by default: {page}"
+    );
     let (status, _, body) = get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fcopie&format=json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("/embed/r/coeur"), "{body}");

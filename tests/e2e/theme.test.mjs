@@ -16,6 +16,13 @@ before(async () => {
   const card = (id, attributes = "") =>
     `<bao-card id="${id}" resource="exemples-repair-cafe" ${attributes}><a href="${server.url}r/exemples-repair-cafe">Repair café</a></bao-card>`;
   site = await startHostSite({
+    // A dark site: a card without theme, and one in our iframe.
+    "/dark-page": `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site sombre</title>` +
+      `<link rel="icon" href="data:,"><script src="${server.url}embed.js"></script></head>` +
+      `<body style="background:#121212;color:#eeeeee"><main>` +
+      `<bao-card id="plain" resource="exemples-cercle-de-parole"><a href="${server.url}r/exemples-cercle-de-parole">Cercle</a></bao-card>` +
+      `<iframe id="frame" src="${server.url}embed/r/exemples-cercle-de-parole" title="Fiche" style="width:100%;height:500px;border:0"></iframe>` +
+      `</main></body></html>`,
     // An old WordPress/Bootstrap habit: the root at 10 px, the body set back to 16 px.
     "/small-root": `<!doctype html><html lang="fr" style="font-size:62.5%"><head><meta charset="utf-8"><title>Racine</title>` +
       `<link rel="icon" href="data:,"><script src="${server.url}embed.js"></script></head>` +
@@ -107,4 +114,53 @@ test("sizes follow the element, not the page's root: html { font-size: 62.5% } c
   const smallRoot = await sizes("/small-root");
   assert.deepEqual(smallRoot, normal, "the same card whatever the root's size");
   assert.ok(smallRoot.meta >= 12 && smallRoot.title > smallRoot.summary, JSON.stringify(smallRoot));
+});
+
+/** WCAG contrast of two computed colours (rgb(), rgba() or color(srgb …)), the first over `under`. */
+function contrast(fore, back, under = [18, 18, 18]) {
+  const parse = (text) => {
+    const srgb = text.match(/color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)(?: \/ ([\d.]+))?\)/);
+    if (srgb) return [...srgb.slice(1, 4).map((v) => Number(v) * 255), srgb[4] === undefined ? 1 : Number(srgb[4])];
+    const [r, g, b, a = 1] = text.match(/[\d.]+/g).map(Number);
+    return [r, g, b, a];
+  };
+  const over = ([r, g, b, a], [ur, ug, ub]) => [r * a + ur * (1 - a), g * a + ug * (1 - a), b * a + ub * (1 - a)];
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = over(parse(back), under);
+  const [l1, l2] = [luminance(over(parse(fore), background)), luminance(background)].sort((a, b) => b - a);
+  return (l1 + 0.05) / (l2 + 0.05);
+}
+
+test("on a dark site: a card without theme takes its colours from the page, our iframe is light", async () => {
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(new URL("/dark-page", site.url).href);
+  await page.waitForFunction(() => document.getElementById("plain").shadowRoot?.querySelector("h2"));
+  const colours = await page.evaluate(() => {
+    const root = document.getElementById("plain").shadowRoot;
+    const style = (selector) => getComputedStyle(root.querySelector(selector));
+    return {
+      link: style("a").color,
+      meta: style(".meta").color,
+      chip: [style(".tags li").color, style(".tags li").backgroundColor],
+    };
+  });
+  const page_ = "rgb(18, 18, 18)";
+  assert.ok(contrast(colours.link, page_) >= 4.5, `link ${colours.link}: ${contrast(colours.link, page_)}`);
+  assert.ok(contrast(colours.meta, page_) >= 4.5, `meta ${colours.meta}`);
+  const chipContrast = contrast(colours.chip[0], colours.chip[1]);
+  assert.ok(chipContrast >= 4.5, `chip ${colours.chip}: ${chipContrast}`);
+
+  const frame = page.frameLocator("#frame");
+  await frame.locator("bao-card h2.title").waitFor();
+  const framed = await frame.locator("bao-card").evaluate((card) => {
+    const style = getComputedStyle(card.shadowRoot.querySelector(".card"));
+    return [style.color, style.backgroundColor];
+  });
+  assert.deepEqual(framed[1], "rgb(255, 255, 255)", "the frame has its own background");
+  assert.ok(contrast(framed[0], framed[1]) >= 4.5);
+  assert.deepEqual(problems, []);
+  await close();
 });

@@ -84,11 +84,17 @@
   var DARK =
     "--bao-background:#1d1a27;--bao-text:#f1eef8;--bao-border:#4a4360;--bao-accent:#c4b5ff;--bao-link:#d4c9ff;" +
     "--bao-muted:#cbc4de;--bao-tag:#37304a;--bao-on-accent:#1d1a27;--bao-mark:#7a5d00;color-scheme:dark";
+  var FROM_PAGE =
+    "--bao-link:currentColor;--bao-muted:currentColor;--bao-accent-text:currentColor;" +
+    "--bao-tag:color-mix(in srgb,currentColor 13%,transparent);--bao-border:color-mix(in srgb,currentColor 30%,transparent)";
   function hostCss(minHeight) {
     return (
       ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
       "margin-block:var(--bao-margin,1em);max-width:var(--bao-max-width,40em);contain:layout style}" +
       ":host([hidden]){display:none}:host([data-bao-missing]){min-height:0}" +
+      // Without a theme the element sits on the page's own background, which it cannot know:
+      // text, links, chips and borders derive from the page's text colour, readable wherever it is.
+      ":host(:not([theme])){" + FROM_PAGE + "}" +
       ":host([theme=light]){" + LIGHT + "}:host([theme=dark]){" + DARK + "}" +
       "@media (prefers-color-scheme:light){:host([theme=auto]){" + LIGHT + "}}" +
       "@media (prefers-color-scheme:dark){:host([theme=auto]){" + DARK + "}}"

@@ -62,7 +62,7 @@ pub fn style() -> (&'static str, &'static str) {
             margin: 0;
             font-size: 0.82rem;
             font-weight: 600;
-            color: var(--bao-accent, #4b3a9c);
+            color: var(--bao-accent-text, var(--bao-accent, #4b3a9c));
             white-space: nowrap;
             overflow: hidden;
             text-overflow: ellipsis;

@@ -307,12 +307,18 @@ fn element_attributes(
     params: &HashMap<String, String>,
     allowed: &[&'static str],
 ) -> Vec<(&'static str, String)> {
-    allowed
+    let mut attributes: Vec<(&'static str, String)> = allowed
         .iter()
         .filter_map(|name| {
             params.get(*name).filter(|value| !value.is_empty()).map(|value| (*name, value.clone()))
         })
-        .collect()
+        .collect();
+    // A frame cannot take the colours of the page around it: without a theme it is light, with
+    // its own background, readable on a dark page too.
+    if allowed.contains(&"theme") && !attributes.iter().any(|(name, _)| *name == "theme") {
+        attributes.push(("theme", "light".into()));
+    }
+    attributes
 }
 
 #[cfg(test)]

@@ -337,11 +337,15 @@ describe("reuse", () => {
     // The event follows the click's toggle: wait for it rather than race it on a loaded machine.
     await page.waitForFunction(() => window.__opened);
     assert.deepEqual(await page.evaluate(() => window.__opened), { id: "exemples-cercle-de-parole", title: "Le cercle de parole" });
-    const reuse = card.locator("button.reuse");
+    const reuse = card.locator("button[data-copy]");
     assert.equal(await reuse.textContent(), "Réutiliser cette fiche");
     await reuse.click();
     await card.locator("button.reuse", { hasText: "Attribution copiée" }).waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
+    // Read to its end, the fiche folds from there, and the focus goes back to "Lire la fiche".
+    await card.locator("button[data-fold]", { hasText: "Replier la fiche" }).click();
+    assert.equal(await card.locator("details.more").evaluate((details) => details.open), false);
+    assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement.tagName), "SUMMARY");
     assert.match(copied, /^« Le cercle de parole », Camille Martin, Youssef Benali \(Réseau des communs exemplaires \(démo\)\), https:\/\/multibao\.org\/#exemples\/.+ — Licence : CC BY-SA 4\.0 \(https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\/deed\.fr\)$/);
     assert.deepEqual(problems, []);
     await close();

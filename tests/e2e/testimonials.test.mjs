@@ -117,7 +117,7 @@ test("the carousel follows the APG pattern: labelled region, slides as groups, n
   // Attribution of the commons: licence, network, source, canonical page.
   const slide = visibleSlide(page);
   assert.match(await slide.locator(".licence").textContent(), /Licence : CC BY-SA 4\.0/);
-  assert.match(await slide.locator(".who").textContent(), /Karim B\. · Réseau des communs exemplaires \(démo\) · 0 min 12/);
+  assert.match(await slide.locator(".who").textContent(), /Karim B\. · Réseau des communs exemplaires \(démo\) · 12 s/);
   assert.equal(await slide.locator("a", { hasText: "Page du témoignage" }).getAttribute("href"), `${server.url}r/exemples-atelier-velo`);
   assert.deepEqual(problems, []);
   await close();

@@ -95,7 +95,7 @@
       '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
     document.getElementById("snippet-iframe").value =
       '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
-      described.height + '" loading="lazy"></iframe>\n<script src="' + origin + '/resize.js"></script>';
+      described.height + '" loading="lazy" allow="clipboard-write"></iframe>\n<script src="' + origin + '/resize.js"></script>';
     document.getElementById("snippet-url").value = described.url || "Pas d'adresse oEmbed pour cet élément : utilisez l'iframe.";
     // The preview is the element itself, as the snippet will show it.
     if (preview.getAttribute("data-shown") !== described.html) {

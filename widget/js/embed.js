@@ -119,6 +119,15 @@
   // (`data-copy`) and telling the page a fiche was unfolded (`bao:open`, from `data-bao-open`).
   function listenInside(root, element) {
     root.addEventListener("click", function (event) {
+      var fold = event.target.closest && event.target.closest("[data-fold]");
+      if (fold) {
+        var details = fold.closest("details");
+        details.open = false;
+        var summary = details.querySelector("summary");
+        summary.focus();
+        summary.scrollIntoView({ block: "nearest" });
+        return;
+      }
       var button = event.target.closest && event.target.closest("[data-copy]");
       if (!button) return;
       var say = function (name) {

@@ -16,7 +16,8 @@
       var frame = frames[i];
       if (frame.contentWindow !== event.source) continue;
       if (frame.src.indexOf(origin + "/embed/") !== 0) return;
-      frame.style.height = Math.max(80, Math.min(data.height, 4000)) + "px";
+      // An opened fiche on a phone runs to several thousand pixels: a cap only against absurd heights.
+      frame.style.height = Math.max(80, Math.min(data.height, 30000)) + "px";
       return;
     }
   });

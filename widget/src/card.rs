@@ -266,6 +266,8 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
                         <p class="licence-note">{t.to_reuse(&attribution)}</p>
                         <button type="button" class="reuse" data-copy=attribution data-done=t.reuse_done
                             data-failed=t.reuse_failed>{t.reuse}</button>
+                        // A long fiche read to its end folds from there too (embed.js).
+                        <button type="button" class="reuse" data-fold="">{t.fold}</button>
                     </div>
                 </details>
                 <div class="actions">

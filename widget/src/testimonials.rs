@@ -142,6 +142,9 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: 1.5rem;
             padding: 0.15rem 0;
         }
+        .controls[hidden] {
+            display: none;
+        }
         .controls {
             display: flex;
             align-items: center;
@@ -282,7 +285,8 @@ fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host
                 on:pointerup=on_pointerup>
                 {slide}
             </div>
-            <div class="controls">
+            // One testimony: nothing to step through.
+            <div class="controls" hidden=count < 2>
                 <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.carousel.previous
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
                 <div class="picker" role="group" aria-label=t.carousel.choose>
@@ -323,7 +327,10 @@ fn slide(
     let mut who: Vec<String> = resource.authors;
     who.push(resource.network.name);
     if let Some(seconds) = video.duration_seconds {
-        who.push(format!("{} min {:02}", seconds / 60, seconds % 60));
+        who.push(match seconds {
+            0..60 => format!("{seconds} s"),
+            _ => format!("{} min {:02}", seconds / 60, seconds % 60),
+        });
     }
     let licence = resource.licence;
     let transcript = video.transcript.clone();

@@ -185,6 +185,16 @@ impl Licence {
     /// [`LICENCE_EXCERPT_CHARS`] characters, cut on a word. The whole text stays in `raw`.
     pub fn raw_excerpt(&self) -> Option<String> {
         let raw = self.raw.as_deref()?;
+        // "CC-BY-SA 4.0" after "CC BY-SA 4.0" says nothing more.
+        let letters = |text: &str| {
+            text.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<String>()
+        };
+        if letters(raw) == letters(&self.label) {
+            return None;
+        }
         if raw.chars().count() <= LICENCE_EXCERPT_CHARS {
             return Some(raw.to_owned());
         }
@@ -543,6 +553,8 @@ mod tests {
             ..Licence::default()
         };
         assert_eq!(licence.caveats_fr(), " — « Photo sous licence CC BY »");
+        licence.raw = Some("cc-by".into());
+        assert_eq!(licence.caveats_fr(), "", "the label said it already");
         licence.raw = Some("mot ".repeat(60));
         let excerpt = licence.raw_excerpt().unwrap();
         assert!(

@@ -128,7 +128,7 @@ pub async fn oembed(
 /// The iframe an oEmbed answer proposes.
 #[derive(Template)]
 #[template(
-    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" loading="lazy" style="border:0;max-width:100%" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
+    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" loading="lazy" style="border:0;max-width:100%" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
     ext = "html"
 )]
 struct OEmbedFrame<'a> {

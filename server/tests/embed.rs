@@ -222,6 +222,12 @@ async fn the_home_page_lists_the_networks_and_their_resources() {
     let (_, _, body) =
         get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole").await;
     assert!(body.contains(r#""provider_url":"http://bao.test/""#), "{body}");
+    assert!(
+        body.contains(r#"allow=\"clipboard-write\""#),
+        "« Réutiliser » copies from the frame too: {body}"
+    );
+    let (_, _, page) = get(&router, "/r/exemples-cercle-de-parole").await;
+    assert!(page.contains("<main>") && page.contains(r#"<a href="/">"#), "{page}");
 }
 
 /// `/lien` follows a link clicked in a frame WordPress sandboxed, to addresses the commons holds only.

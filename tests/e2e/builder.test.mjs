@@ -105,9 +105,42 @@ test("the builder passes an axe-core audit and says when a fiche is unknown", as
   );
   const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   assert.deepEqual(violations, []);
-  // An unknown fiche says so instead of showing a broken snippet.
+  // An unknown fiche says so, and leaves no preview nor code of the previous one to copy.
   await page.getByLabel("Fiche (tapez un mot du titre)").fill("n'existe pas");
-  assert.equal(await page.locator("#resource-help").textContent(), "Choisissez une fiche dans la liste.");
+  assert.equal(await page.locator("#resource-help").textContent(), "Aucune fiche (ou plusieurs) ne correspond : choisissez-la dans la liste.");
+  assert.equal(await page.locator("#snippet-script").inputValue(), "");
+  assert.equal(await page.locator("#preview bao-card").count(), 0);
+  assert.equal(await page.getByRole("button", { name: "Copier le script et l'élément" }).isDisabled(), true);
   assert.deepEqual(problems, []);
   await close();
+});
+
+test("a word of the title, typed as on a phone (’, no accents), finds the fiche; limits are kept", async () => {
+  const { page, problems, close } = await openBuilder();
+  const resource = page.getByLabel("Fiche (tapez un mot du titre)");
+  await resource.fill("repair cafe");
+  await page.locator("#preview bao-card h2.title", { hasText: "Organiser un repair café" }).waitFor();
+  assert.match(await page.locator("#snippet-script").inputValue(), /resource="exemples-repair-cafe"/);
+  await resource.fill("L’atelier vélo");
+  await page.locator("#preview bao-card h2.title", { hasText: "L'atelier vélo du quartier" }).waitFor();
+  assert.match(await page.locator("#snippet-yeswiki").inputValue(), /^""<script src=".+\/embed\.js"><\/script>\n<bao-card resource="exemples-atelier-velo">[\s\S]*""$/);
+
+  // Search and carousel have no oEmbed address: nothing to copy, and the page says why.
+  await page.getByLabel("Un carrousel de témoignages filmés").check();
+  assert.equal(await page.getByRole("button", { name: "Copier l'adresse" }).isDisabled(), true);
+  assert.equal(await page.locator("#url-none").isVisible(), true);
+  await page.getByLabel("Nombre de témoignages").fill("50");
+  assert.match(await page.locator("#snippet-script").inputValue(), /limit="30"/, "the server's maximum, not more");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("without JavaScript the code boxes hold the first fiche's snippets", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}integrer`);
+  assert.match(await page.locator("#snippet-script").inputValue(), /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js"><\/script>\n<bao-card resource="[a-z0-9-]+">/);
+  assert.match(await page.locator("#snippet-iframe").inputValue(), /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/r\//);
+  assert.match(await page.locator("#snippet-url").inputValue(), /\/r\/[a-z0-9-]+$/);
+  await context.close();
 });

@@ -25,13 +25,28 @@
     return field ? String(field.value || "").trim() : "";
   }
 
-  // A typed title is matched to its id, as a visitor may not know ids.
+  // Titles compared as people type them: case, accents and a phone's ’ aside.
+  function comparable(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’‘`]/g, "'").toLowerCase().trim();
+  }
+
+  // A typed id or title is matched to its id; a word of the title, when only one title has it.
   function resourceId() {
     var typed = value("resource");
     if (titles[typed]) return typed;
-    for (var id in titles) if (titles[id].toLowerCase() === typed.toLowerCase()) return id;
-    return "";
+    var wanted = comparable(typed);
+    if (!wanted) return "";
+    var found = [];
+    for (var id in titles) {
+      var title = comparable(titles[id]);
+      if (title === wanted) return id;
+      if (title.indexOf(wanted) >= 0) found.push(id);
+    }
+    return found.length === 1 ? found[0] : "";
   }
+
+  // What the server accepts for a limit, so that a snippet never asks for more.
+  var maxLimit = Number(form.elements.limit && form.elements.limit.max) || 30;
 
   // What the element, the iframe and the address are for the current choices.
   function describe() {
@@ -63,8 +78,10 @@
     var tag = element === "search" ? "bao-search" : "bao-testimonials";
     var names = element === "search" ? ["network", "tag", "kind"] : ["network", "tag", "limit"];
     names.forEach(function (name) {
-      add(name, value(name));
-      param(name, value(name));
+      var text = value(name);
+      if (name === "limit" && text) text = String(Math.min(Math.max(parseInt(text, 10) || 8, 1), maxLimit));
+      add(name, text);
+      param(name, text);
     });
     add("theme", theme);
     param("theme", theme);
@@ -88,15 +105,30 @@
       parts[i].hidden = parts[i].getAttribute("data-for").split(" ").indexOf(element) < 0;
     }
     var described = describe();
-    help.textContent = element === "card" && !described ? "Choisissez une fiche dans la liste." : "";
-    if (!described) return;
+    help.textContent = element === "card" && !described ? "Aucune fiche (ou plusieurs) ne correspond : choisissez-la dans la liste." : "";
+    // No fiche chosen: no preview nor code of the previous one, nothing to copy.
+    var copies = document.querySelectorAll("[data-copy]");
+    for (var j = 0; j < copies.length; j++) {
+      copies[j].disabled = !described || (copies[j].getAttribute("data-copy") === "snippet-url" && !described.url);
+    }
+    if (!described) {
+      ["snippet-script", "snippet-iframe", "snippet-url", "snippet-yeswiki"].forEach(function (id) {
+        document.getElementById(id).value = "";
+      });
+      preview.removeAttribute("data-shown");
+      preview.innerHTML = "";
+      return;
+    }
     var pin = form.elements.sri.checked && integrity ? ' integrity="' + integrity + '" crossorigin="anonymous"' : "";
     document.getElementById("snippet-script").value =
       '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
     document.getElementById("snippet-iframe").value =
       '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
       described.height + '" loading="lazy" allow="clipboard-write"></iframe>\n<script src="' + origin + '/resize.js"></script>';
-    document.getElementById("snippet-url").value = described.url || "Pas d'adresse oEmbed pour cet élément : utilisez l'iframe.";
+    document.getElementById("snippet-url").value = described.url;
+    document.getElementById("url-none").hidden = Boolean(described.url);
+    // YesWiki keeps raw HTML between double quotes.
+    document.getElementById("snippet-yeswiki").value = '""<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html + '""';
     // The preview is the element itself, as the snippet will show it.
     if (preview.getAttribute("data-shown") !== described.html) {
       preview.setAttribute("data-shown", described.html);

@@ -10,7 +10,7 @@ use axum::response::Html;
 use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};
 
 use super::error::ApiError;
-use super::links::public_origin;
+use super::links::{self, public_origin};
 use crate::AppState;
 use crate::store::{Database, DbError, ListFilter};
 
@@ -23,6 +23,11 @@ struct BuilderPage {
     origin: String,
     integrity: String,
     first: String,
+    /// The snippets of the first fiche, for a page read without JavaScript (`integrer.js`
+    /// writes the same ones for what is chosen).
+    default_script: String,
+    default_iframe: String,
+    default_url: String,
     resources: Vec<(String, String)>,
     networks: Vec<Network>,
     kinds: [Kind; 3],
@@ -35,16 +40,33 @@ pub async fn builder_page(
     headers: HeaderMap,
 ) -> Result<Html<String>, ApiError> {
     let (resources, networks) = state.query(|db| Ok((listed_resources(db)?, db.networks()?))).await?;
+    let origin = public_origin(&headers);
+    let (first, first_title) = resources.first().cloned().unwrap_or_default();
+    let first_title = escape_html(&first_title);
+    let page_url = format!("{origin}{}", links::resource_page(&first));
     let page = BuilderPage {
-        origin: public_origin(&headers),
         integrity: state.bundle.as_ref().map(|bundle| bundle.embed_js_integrity.clone()).unwrap_or_default(),
-        first: resources.first().map(|(id, _)| id.clone()).unwrap_or_default(),
+        default_script: format!(
+            "<script src=\"{origin}/embed.js\"></script>\n<bao-card resource=\"{first}\">\n  <a href=\"{page_url}\">{first_title}</a>\n</bao-card>"
+        ),
+        default_iframe: format!(
+            "<iframe src=\"{origin}{}\" title=\"{first_title}\" style=\"width:100%;border:0\" height=\"480\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>\n<script src=\"{origin}/resize.js\"></script>",
+            links::card_frame(&first)
+        ),
+        default_url: page_url,
+        origin,
+        first,
         resources,
         networks,
         kinds: Kind::ALL,
         max_carousel: MAX_CAROUSEL_LIMIT,
     };
     Ok(Html(page.render()?))
+}
+
+/// Text made safe inside the snippet's HTML (element content and quoted attributes).
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Ids and titles of the resources, by title, at most [`MAX_LISTED`].

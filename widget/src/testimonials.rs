@@ -76,7 +76,8 @@ pub fn style() -> (&'static str, &'static str) {
             margin: -2rem 0 0 -2rem;
             border-radius: 50%;
             background: #1f1b2ecc;
-            color: var(--bao-on-accent, #ffffff);
+            color: #ffffff;
+            box-shadow: 0 0 0 2px #ffffff;
             font-size: 1.8rem;
             line-height: 4rem;
             text-align: center;

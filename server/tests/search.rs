@@ -115,6 +115,11 @@ fn snippets_locate_the_words_and_facets_count_the_matches() {
     assert!(results.facets.kind.iter().any(|facet| facet.value == "video" && facet.label == "Vidéo"));
     let counts: Vec<u64> = results.facets.network.iter().map(|facet| facet.count).collect();
     assert!(counts.windows(2).all(|pair| pair[0] >= pair[1]), "most frequent first: {counts:?}");
+
+    // One typo (two letters swapped) finds what the word finds, in the bodies too.
+    let typed = search(&index, "reunoin").total;
+    let right = search(&index, "réunion").total;
+    assert!(typed * 10 >= right * 9, "« reunoin » finds {typed}, « réunion » {right}");
 }
 
 #[test]

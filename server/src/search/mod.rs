@@ -372,6 +372,12 @@ impl SearchIndex {
         if chars >= TYPO_MIN_CHARS {
             let query = FuzzyTermQuery::new(plain.clone(), 1, true);
             either.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), TYPO_BOOST))));
+            // The body too, by its stems: "reunoin" finds the fiches that speak of réunions.
+            if let Some(stem) = word.stem.as_ref().filter(|stem| stem.chars().count() >= TYPO_MIN_CHARS) {
+                let term = Term::from_field_text(fields.weighted(FieldName::Body), stem);
+                let query = FuzzyTermQuery::new(term, 1, true);
+                either.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), TYPO_BOOST / 2.0))));
+            }
         }
         if word.typing && chars >= 2 {
             let in_title = Term::from_field_text(fields.plain_title, &word.plain);

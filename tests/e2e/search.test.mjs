@@ -50,8 +50,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function open(path = "/") {
-  const session = await newPage(browser);
+async function open(path = "/", contextOptions = {}) {
+  const session = await newPage(browser, contextOptions);
   const searches = [];
   session.page.on("request", (request) => {
     if (request.url().includes("/api/v1/search")) searches.push(new URL(request.url()).searchParams.get("q"));
@@ -135,6 +135,23 @@ describe("the combobox", () => {
     assert.equal(await input.inputValue(), typed, "the first Escape only closes the list");
     await page.keyboard.press("Escape");
     assert.equal(await input.inputValue(), "", "a second Escape clears the box");
+    assert.deepEqual(clean(problems), []);
+    await close();
+  });
+
+  test("on a phone, the chips keep to one row that scrolls sideways, leaving room for results", async () => {
+    const { page, problems, close, input } = await open("/", { viewport: { width: 360, height: 640 }, hasTouch: true });
+    await input.focus();
+    await page.keyboard.type("réunion", { delay: 20 });
+    const chips = page.locator("bao-search .chips");
+    await chips.waitFor();
+    const [height, oneButton, scrolls] = await chips.evaluate((row) => [
+      row.getBoundingClientRect().height,
+      row.querySelector("button").getBoundingClientRect().height,
+      row.scrollWidth > row.clientWidth,
+    ]);
+    assert.ok(height < oneButton * 1.6, `one row: ${height}px for buttons of ${oneButton}px`);
+    assert.ok(scrolls, "the other chips are a swipe away");
     assert.deepEqual(clean(problems), []);
     await close();
   });

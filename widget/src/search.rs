@@ -72,6 +72,15 @@ pub fn style() -> (&'static str, &'static str) {
             gap: 0.35rem;
             margin: 0.5rem 0 0;
         }
+        @media (max-width: 480px) {
+            .chips {
+                flex-wrap: nowrap;
+                overflow-x: auto;
+            }
+            .chips button {
+                flex: none;
+            }
+        }
         button {
             font: inherit;
             min-height: 2rem;

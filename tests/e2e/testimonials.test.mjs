@@ -296,3 +296,22 @@ test("no testimony for the filters: a sentence says so", async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+test("a video of ours whose server is gone says so instead of a dead player; one testimony has no prev/next", async () => {
+  const other = await startServer({ seedFixtures: false });
+  const page_ = await startHostSite({ "/": ELEMENT_PAGE(other.url, 'network="exemples"') });
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(page_.url);
+  await page.locator("bao-testimonials .slide h2").waitFor();
+  assert.equal(await page.locator("bao-testimonials .controls").isVisible(), false, "a single testimony");
+  await page.waitForLoadState("networkidle");
+  await other.stop();
+  await page.locator("bao-testimonials button.play").click();
+  const failed = page.locator("bao-testimonials .failed");
+  await failed.waitFor();
+  assert.equal(await failed.textContent(), "La vidéo ne peut pas être lue pour le moment. Réessayez plus tard.");
+  assert.equal(await failed.getAttribute("role"), "alert");
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_(REFUSED|RESET)/.test(p)), []);
+  await close();
+  await page_.close();
+});

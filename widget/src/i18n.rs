@@ -60,6 +60,8 @@ pub struct SearchStrings {
 /// The strings only `<bao-testimonials>` shows.
 #[cfg(feature = "testimonials")]
 pub struct CarouselStrings {
+    /// Where a video of ours could not be loaded (the server is gone).
+    pub video_unavailable: &'static str,
     pub source: &'static str,
     pub testimonials: &'static str,
     pub role: &'static str,
@@ -128,6 +130,7 @@ pub static FRENCH: Strings = Strings {
         play: ("Lire la vidéo : ", " (hébergée par "),
         video: "Vidéo : ",
         transcript: "Transcription",
+        video_unavailable: "La vidéo ne peut pas être lue pour le moment. Réessayez plus tard.",
         testimony_page: "Page du témoignage",
         no_testimony: "Aucun témoignage filmé pour ce choix.",
     },
@@ -186,6 +189,7 @@ pub static ENGLISH: Strings = Strings {
         play: ("Play the video: ", " (hosted by "),
         video: "Video: ",
         transcript: "Transcript",
+        video_unavailable: "The video cannot be played right now. Please try again later.",
         testimony_page: "Testimony page",
         no_testimony: "No filmed testimony for this choice.",
     },

@@ -97,6 +97,19 @@ pub fn style() -> (&'static str, &'static str) {
             border: 0;
             background: #000000;
         }
+        .player[hidden] {
+            display: none;
+        }
+        .failed {
+            box-sizing: border-box;
+            margin: 0;
+            padding: 1rem;
+            display: flex;
+            align-items: center;
+            justify-content: center;
+            text-align: center;
+            color: #ffffff;
+        }
         .text {
             padding: 0.8rem 1rem 0.4rem;
             display: flex;
@@ -356,7 +369,7 @@ fn slide(
     let spoken = resource.lang.clone();
     let media = move || {
         if playing.get() {
-            player(&api_base, &video, &player_title, t.lang, &spoken).into_any()
+            player(&api_base, &video, &player_title, t, &spoken).into_any()
         } else {
             view! {
                 <button type="button" class="play" part="play" aria-label=video_label.clone() on:click=play.clone()>
@@ -408,7 +421,14 @@ fn default_track(captions: &[bao_contract::Captions], visitor: &str, spoken: &st
 
 /// The provider's player, or the browser's own for a file, its captions on in the visitor's
 /// language (the page's), else in the testimony's own (`spoken`), else the first track.
-fn player(api_base: &str, video: &Video, title: &str, visitor: &str, spoken: &str) -> impl IntoView + use<> {
+fn player(
+    api_base: &str,
+    video: &Video,
+    title: &str,
+    t: &'static Strings,
+    spoken: &str,
+) -> impl IntoView + use<> {
+    let visitor = t.lang;
     if video.provider == Provider::File {
         let shown = default_track(&video.captions, visitor, spoken);
         let tracks = video
@@ -422,10 +442,14 @@ fn player(api_base: &str, video: &Video, title: &str, visitor: &str, spoken: &st
                 }
             })
             .collect_view();
+        // The file is ours: if it cannot be loaded (the server is gone), say so instead of a dead player.
+        let failed = RwSignal::new(false);
         view! {
             // Captions come from our server, another origin than the host page: CORS mode.
             <video class="player" src=absolute_url(api_base, &video.embed_url) controls autoplay
-                crossorigin="anonymous" preload="metadata" title=title.to_owned()>{tracks}</video>
+                crossorigin="anonymous" preload="metadata" title=title.to_owned()
+                on:error=move |_| failed.set(true) hidden=move || failed.get()>{tracks}</video>
+            <p class="player failed" role="alert" hidden=move || !failed.get()>{t.carousel.video_unavailable}</p>
         }
         .into_any()
     } else {

@@ -41,7 +41,8 @@ pub fn placeholder_svg(title: &str) -> Result<String, askama::Error> {
         lines.truncate(MAX_LINES);
         lines[MAX_LINES - 1].push('…');
     }
-    let first_baseline = 250 - 40 * lines.len().saturating_sub(1) as u32;
+    // At the bottom, clear of the play button drawn over the middle of the poster.
+    let first_baseline = 330 - 40 * lines.len().saturating_sub(1) as u32;
     Placeholder {
         width: POSTER_WIDTH,
         height: POSTER_HEIGHT,

@@ -138,6 +138,34 @@ describe("the demo page", () => {
   });
 });
 
+test("a fiche's page reads at 320 px (200 % zoom on a phone) without scrolling sideways", async () => {
+  const { page, problems, close } = await newPage(browser, { viewport: { width: 320, height: 640 } });
+  // The fiche whose source address is the longest.
+  await page.goto(`${server.url}r/exemples-gouvernance-partagee`);
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${scroll}px of content in ${width}px`);
+  assert.equal(await page.locator("main h1").count(), 1);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("a snippet pinned to an older embed.js (stale SRI) keeps its fallback link readable", async () => {
+  const stale = await startHostSite({
+    "/": hostPage(
+      `<script src="${server.url}embed.js" integrity="sha384-${"A".repeat(64)}" crossorigin="anonymous"></script>` +
+        `<main><bao-card resource="exemples-repair-cafe"><a href="${server.url}r/exemples-repair-cafe">Organiser un repair café</a></bao-card></main>`,
+    ),
+  });
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(stale.url);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator("bao-card > a").isVisible(), true);
+  assert.equal(await page.locator("bao-card").evaluate((card) => card.shadowRoot), null, "the script was refused");
+  assert.ok(problems.every((p) => p.includes("integrity")), problems.join("\n"));
+  await close();
+  await stale.close();
+});
+
 test("the demo page and the home page ask nothing of a third party before any click", async () => {
   for (const path of ["demo/", ""]) {
     const session = await newPage(browser);

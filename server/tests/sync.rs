@@ -181,6 +181,16 @@ fn ids_stay_through_edits_moves_copies_and_deletions() {
     remote.commit("Retour du forum");
     assert_eq!(setup.stored().created, 1);
     assert!(matches!(setup.db.lookup("reseau-forum-ouvert").unwrap(), Lookup::Found(_)));
+
+    // Moved as it is: same id, and the resource now points at its new place.
+    std::fs::create_dir_all(remote.work.join("archives")).unwrap();
+    std::fs::rename(remote.work.join("fiches/forum_ouvert.md"), remote.work.join("archives/forum_ouvert.md"))
+        .unwrap();
+    remote.commit("Archivage du forum");
+    let moved = setup.stored();
+    assert_eq!((moved.moved, moved.updated, moved.created, moved.withdrawn), (1, 0, 0, 0), "{moved:?}");
+    let forum = setup.resource("reseau-forum-ouvert");
+    assert!(forum.source_url.ends_with("archives/forum_ouvert.md"), "{}", forum.source_url);
 }
 
 #[tokio::test]

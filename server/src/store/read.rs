@@ -7,8 +7,8 @@ use bao_contract::{
 use r2d2_sqlite::rusqlite::{OptionalExtension, Row, params};
 
 use super::{
-    Database, DbError, ListFilter, Lookup, NewResource, StoredPoster, StoredSource, StoredTestimonial,
-    StoredVideo, TestimonialFilter,
+    Database, DbError, ListFilter, Lookup, StoredPoster, StoredSource, StoredTestimonial, StoredVideo,
+    TestimonialFilter,
 };
 
 impl Database {
@@ -68,16 +68,24 @@ impl Database {
     /// licence there. Empty for a resource stored before sources were followed.
     pub fn resource_files(&self, id: &str) -> Result<Vec<ResourceSource>, DbError> {
         let conn = self.pool.get()?;
+        // SQLite picks the three fields out of each record: its body never leaves the database.
         let mut statement = conn.prepare_cached(
-            "SELECT record_json FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL
-             ORDER BY position",
+            "SELECT json_extract(record_json, '$.resource.source_url'),
+                    json_extract(record_json, '$.resource.network'),
+                    json_extract(record_json, '$.resource.licence')
+             FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL ORDER BY position",
         )?;
-        let rows = statement.query_map([id], |row| row.get::<_, String>(0))?;
+        let rows = statement.query_map([id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })?;
         let mut files = Vec::new();
-        for record in rows {
-            let new: NewResource = serde_json::from_str(&record?)?;
-            let Resource { source_url, network, licence, .. } = new.resource;
-            files.push(ResourceSource { url: source_url, network, licence });
+        for row in rows {
+            let (url, network, licence) = row?;
+            files.push(ResourceSource {
+                url,
+                network: serde_json::from_str::<NetworkRef>(&network)?,
+                licence: serde_json::from_str::<Licence>(&licence)?,
+            });
         }
         Ok(files)
     }

@@ -84,6 +84,8 @@ impl Database {
         let mut vanished: Vec<String> =
             stored.keys().filter(|key| !arriving.contains(key.as_str())).cloned().collect();
         vanished.sort();
+        // Moved files are stored again even when their bytes are the same: their address changed.
+        let mut moved = std::collections::HashSet::new();
         for (new, words) in &files {
             if stored.contains_key(&new.source_key) || vanished.is_empty() {
                 continue;
@@ -96,25 +98,30 @@ impl Database {
                 vanished.retain(|key| *key != old_key);
                 let file = stored.remove(&old_key).expect("vanished keys are stored keys");
                 stored.insert(new.source_key.clone(), file);
+                moved.insert(new.source_key.as_str());
                 outcome.moved += 1;
             }
         }
 
         // Known files before new ones: an edit is stored before a new file is compared with it.
         files.sort_by_key(|(new, _)| !stored.contains_key(&new.source_key));
+        // Resources to show again once every file is stored: those a merge or a deletion left.
         let mut touched = BTreeSet::new();
         let mut position: i64 =
             tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
         for (new, words) in &files {
             let fingerprint = identity::fingerprint(words);
             let target = match stored.get(&new.source_key) {
-                Some(file) if file.content_hash == new.content_hash => {
+                Some(file)
+                    if file.content_hash == new.content_hash && !moved.contains(new.source_key.as_str()) =>
+                {
                     outcome.unchanged += 1;
                     continue;
                 }
                 Some(file) => {
-                    outcome.updated += 1;
-                    touched.insert(file.resource_id.clone());
+                    if file.content_hash != new.content_hash {
+                        outcome.updated += 1;
+                    }
                     // An edit that makes a fiche a copy of another one merges the two, if this
                     // file was all its resource had.
                     match copy_of(&tx, &fingerprint, &file.resource_id)? {
@@ -122,6 +129,7 @@ impl Database {
                             if file.fingerprint != fingerprint && files_of(&tx, &file.resource_id)? == 1 =>
                         {
                             alias(&tx, &file.resource_id, &other)?;
+                            touched.insert(file.resource_id.clone());
                             outcome.merged += 1;
                             other
                         }
@@ -157,7 +165,6 @@ impl Database {
                 ],
             )?;
             position += 1;
-            touched.insert(target.clone());
             // Written at once: the next new file must see this id taken.
             show_earliest_file(&tx, &target, "")?;
         }

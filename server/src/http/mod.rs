@@ -54,7 +54,7 @@ impl AppState {
 }
 
 /// What visitors read where a withdrawn resource was.
-pub fn withdrawn_message(title: &str) -> String {
+fn withdrawn_message(title: &str) -> String {
     format!("« {title} » : cette fiche a été retirée par son réseau.")
 }
 

@@ -86,39 +86,38 @@ pub async fn resource_page(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let lookup_id = id.clone();
-    let found = state
+    let (lookup, testimonial) = state
         .query(move |db| {
-            let resource = match db.lookup(&lookup_id)? {
-                Lookup::Found(resource) => links::with_served_image(*resource),
-                Lookup::Renamed(id) => return Ok(Err(id)),
-                Lookup::Withdrawn { title, .. } => return Ok(Ok(Err(title))),
-                Lookup::Unknown => return Ok(Ok(Err(String::new()))),
+            let lookup = db.lookup(&lookup_id)?;
+            let testimonial = match &lookup {
+                Lookup::Found(resource) if resource.kind == Kind::Video => {
+                    let filter = TestimonialFilter {
+                        id: Some(resource.id.clone()),
+                        limit: 1,
+                        ..TestimonialFilter::default()
+                    };
+                    db.testimonials(&filter)?.into_iter().next().map(links::testimonial)
+                }
+                _ => None,
             };
-            let testimonial = if resource.kind == Kind::Video {
-                let filter = TestimonialFilter {
-                    id: Some(resource.id.clone()),
-                    limit: 1,
-                    ..TestimonialFilter::default()
-                };
-                db.testimonials(&filter)?.into_iter().next().map(links::testimonial)
-            } else {
-                None
-            };
-            Ok(Ok(Ok((resource, testimonial))))
+            Ok((lookup, testimonial))
         })
         .await?;
-    Ok(match found {
-        Ok(Ok((resource, testimonial))) => {
+    Ok(match lookup {
+        Lookup::Found(resource) => {
+            let resource = links::with_served_image(*resource);
             Html(render_resource(&resource, testimonial.as_ref(), &public_origin(&headers))?).into_response()
         }
-        Ok(Err(title)) if title.is_empty() => {
-            (StatusCode::NOT_FOUND, Html(NotFoundPage { id: &id, withdrawn: None }.render()?)).into_response()
+        Lookup::Renamed(current_id) => {
+            Redirect::permanent(&links::resource_page(&current_id)).into_response()
         }
-        Ok(Err(title)) => {
+        Lookup::Withdrawn { title, .. } => {
             let page = NotFoundPage { id: &id, withdrawn: Some(&title) };
             (StatusCode::GONE, Html(page.render()?)).into_response()
         }
-        Err(current_id) => Redirect::permanent(&links::resource_page(&current_id)).into_response(),
+        Lookup::Unknown => {
+            (StatusCode::NOT_FOUND, Html(NotFoundPage { id: &id, withdrawn: None }.render()?)).into_response()
+        }
     })
 }
 

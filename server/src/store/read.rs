@@ -53,7 +53,13 @@ impl Database {
         // An alias leads to the resource it was merged into; when that one was withdrawn too, the
         // old id is gone with it.
         let id = match current {
-            Some(current) if self.resource(&current)?.is_some() => return Ok(Lookup::Renamed(current)),
+            Some(current)
+                if conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM resources WHERE id = ?1)")?
+                    .query_row([&current], |row| row.get::<_, bool>(0))? =>
+            {
+                return Ok(Lookup::Renamed(current));
+            }
             Some(current) => current,
             None => id.to_owned(),
         };
@@ -137,15 +143,6 @@ impl Database {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The resource `id` names today, following an old id to its current one.
-    pub fn resource_by_any_id(&self, id: &str) -> Result<Option<Resource>, DbError> {
-        match self.lookup(id)? {
-            Lookup::Found(resource) => Ok(Some(*resource)),
-            Lookup::Renamed(current) => self.resource(&current),
-            Lookup::Withdrawn { .. } | Lookup::Unknown => Ok(None),
-        }
     }
 
     /// One page of resources in id order, filtered.

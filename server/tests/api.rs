@@ -146,7 +146,11 @@ async fn canonical_page_is_readable_html() {
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();
-    assert!(html.contains("<h1>J&#39;ai créé un club des aînés</h1>"));
+    // The card's own view, painted in a declarative shadow root: readable without any script.
+    assert!(html.contains(
+        r#"<bao-card resource="onpassealacte-club-des-aines" theme="light"><template shadowrootmode="open">"#
+    ));
+    assert!(html.contains(r#"class="title">J'ai créé un club des aînés</h1>"#), "{html}");
     assert!(html.contains("rel=\"license\""));
     let (status, _, body) = get(&router, "/r/%3Cscript%3E").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -199,13 +203,15 @@ async fn every_rejection_is_a_problem() {
 async fn serves_the_bundle_the_manifest_lists() {
     let dir = tempfile::tempdir().unwrap();
     let files = [
-        ("embed.js", b"var MODULES = __BAO_MODULES__;".as_slice()),
+        ("embed.js", b"var MODULES = __BAO_MODULES__, STYLES = __BAO_STYLES__;".as_slice()),
         ("bao_card.00aa.js", b"glue"),
         ("bao_card_bg.11bb.wasm", b"\0asm"),
         ("bao_card_bg.11bb.wasm.br", b"brotli bytes"),
+        ("bao-card.22cc.css", b".card{}"),
         (
             "manifest.json",
-            br#"{"modules":[{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}]}"#,
+            br#"{"modules":[{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}],
+                "styles":{"bao-card":"bao-card.22cc.css"}}"#,
         ),
     ];
     for (name, bytes) in files {
@@ -226,8 +232,11 @@ async fn serves_the_bundle_the_manifest_lists() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         String::from_utf8(body).unwrap(),
-        r#"var MODULES = [{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}];"#
+        r#"var MODULES = [{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}], STYLES = {"bao-card":"bao-card.22cc.css"};"#
     );
+    let (status, headers, body) = get(&router, "/widget/bao-card.22cc.css").await;
+    assert_eq!((status, body.as_slice()), (StatusCode::OK, b".card{}".as_slice()));
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
     let request = Request::get("/widget/bao_card_bg.11bb.wasm")
         .header(header::ACCEPT_ENCODING, "gzip, br")
         .body(Body::empty())

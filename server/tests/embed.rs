@@ -159,15 +159,21 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     let (status, headers, page) = get(&router, "/embed/r/exemples-repair-cafe").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!headers.contains_key(header::SET_COOKIE));
+    // Already painted (declarative shadow DOM): the card's view first, then the fallback link.
     assert!(
         page.contains(
-            r#"<bao-card resource="exemples-repair-cafe" theme="light"><a href="/r/exemples-repair-cafe">"#
+            r#"<bao-card resource="exemples-repair-cafe" theme="light"><template shadowrootmode="open">"#
         ),
         "{page}"
     );
     assert!(
-        page.contains(r#"<script src="/embed.js"></script>"#)
-            && page.contains(r#"<script src="/embed-frame.js"></script>"#)
+        page.contains(r#"<h2 part="title" lang="fr" class="title">Organiser un repair café</h2>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"</template><a href="/r/exemples-repair-cafe">"#), "{page}");
+    assert!(
+        page.contains(r#"<script src="/embed.js" defer></script>"#)
+            && page.contains(r#"<script src="/embed-frame.js" defer></script>"#)
     );
     assert!(!page.contains("<script>"), "no inline script (strict CSPs)");
 
@@ -181,17 +187,23 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     .await;
     assert!(
         page.contains(
-            r#"<bao-search network="onpassealacte" kind="video" placeholder="&#34;&#62;&#60;script&#62;" theme="light">"#
+            r#"<bao-search network="onpassealacte" kind="video" placeholder="&#34;&#62;&#60;script&#62;" theme="light"><template shadowrootmode="open">"#
         ),
         "{page}"
     );
-    assert!(!page.contains("evil"));
+    assert!(
+        page.contains(r#"placeholder="&quot;&gt;&lt;script&gt;""#),
+        "the box's own placeholder, escaped: {page}"
+    );
+    assert!(!page.contains("evil") && !page.contains("<script>"));
 
     let (_, _, page) = get(&router, "/embed/temoignages?limit=3").await;
     assert!(
-        page.contains(r#"<bao-testimonials limit="3" theme="light"><a href="/r/exemples-atelier-velo">"#),
+        page.contains(r#"<bao-testimonials limit="3" theme="light"><template shadowrootmode="open">"#),
         "{page}"
     );
+    assert!(page.contains(r#"aria-label="1 sur 1""#) && page.contains(r#"data-replay="play""#), "{page}");
+    assert!(page.contains(r#"</template><a href="/r/exemples-atelier-velo">"#), "{page}");
 
     for (uri, content_type) in [
         ("/embed-frame.js", "text/javascript; charset=utf-8"),

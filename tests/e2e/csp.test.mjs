@@ -1,6 +1,7 @@
 // The elements on partner pages with a strict Content-Security-Policy: scripts from our origin
 // only, WebAssembly allowed, no inline style at all. And the same page without
-// 'wasm-unsafe-eval': the fallbacks stay, and the console says which CSP line is missing.
+// 'wasm-unsafe-eval': the content shows all the same (the server's views need no wasm), and the
+// console says which CSP line the interactive elements miss.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
@@ -64,14 +65,15 @@ test("a strict CSP (our scripts, 'wasm-unsafe-eval', no inline style) renders al
   await close();
 });
 
-test("without 'wasm-unsafe-eval' the fallbacks stay and the console names the missing CSP line", async () => {
+test("without 'wasm-unsafe-eval' the content still shows and the console names the missing CSP line", async () => {
   const { page, problems, close } = await newPage(browser);
   await page.goto(new URL("/sans-wasm", site.url).href);
-  await page.waitForFunction(() => window.__multibaoEmbed === true);
-  await page.waitForTimeout(1500);
-  for (const element of ["bao-card", "bao-search", "bao-testimonials"]) {
-    assert.equal(await page.locator(`${element} > a`).isVisible(), true, `${element} keeps its link`);
+  for (const shown of ["bao-card h2.title", "bao-search input[role=combobox]", "bao-testimonials .slide h2"]) {
+    await assert.doesNotReject(page.locator(shown).waitFor(), shown);
   }
+  // The carousel asks for its module as soon as the page is idle: refused, it says why.
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator("bao-testimonials .slide h2").count(), 1, "the painted carousel stays");
   const origin = new URL(server.url).origin;
   const hint = problems.find((problem) => problem.includes("multibao-embed : la politique de sécurité (CSP)"));
   assert.ok(hint, problems.join("\n"));

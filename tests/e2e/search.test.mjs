@@ -264,7 +264,7 @@ describe("what the host asks", () => {
 });
 
 describe("which module a page loads", () => {
-  async function modulesLoaded(path, ready) {
+  async function modulesLoaded(path, ready, act = async () => {}) {
     const { page, problems, close } = await newPage(browser);
     const modules = new Set();
     page.on("request", (request) => {
@@ -273,16 +273,24 @@ describe("which module a page loads", () => {
     });
     await page.goto(new URL(path, site.url).href);
     await page.locator(ready).waitFor();
+    await page.waitForTimeout(300);
+    const beforeAnyMove = [...modules].sort();
+    await act(page);
     await close();
-    return { modules: [...modules].sort(), problems: clean(problems) };
+    return { beforeAnyMove, modules: [...modules].sort(), problems: clean(problems) };
   }
 
-  test("a page with only cards loads the light module, a page with a search box only the full one", async () => {
+  test("cards load no wasm; a search box loads its module when the visitor comes to it", async () => {
     const cards = await modulesLoaded("/cards-only", "bao-card h2.title");
-    assert.deepEqual(cards.modules, ["bao_card.js", "bao_card.wasm"]);
+    assert.deepEqual(cards.modules, [], "a card is the server's view, with no wasm");
     assert.deepEqual(cards.problems, []);
-    const mixed = await modulesLoaded("/cards-then-search", "bao-card h2.title");
-    assert.deepEqual(mixed.modules, ["bao_widget.js", "bao_widget.wasm"], "a card before the search box waits for the page");
+    const mixed = await modulesLoaded("/cards-then-search", "bao-search input[role=combobox]", async (page) => {
+      await page.locator("bao-search input").focus();
+      await page.locator("bao-search input").pressSequentially("vélo");
+      await page.locator("bao-search [role=option]").first().waitFor();
+    });
+    assert.deepEqual(mixed.beforeAnyMove, [], "nothing before the visitor comes to the box");
+    assert.deepEqual(mixed.modules, ["bao_search.js", "bao_search.wasm"], "the search's own module, without the carousel");
     assert.deepEqual(mixed.problems, []);
   });
 });

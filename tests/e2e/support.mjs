@@ -108,7 +108,11 @@ export async function startServer({ seedFixtures = true, release = false, source
     child,
     /** The fixtures' folder, and a sync of it while the server runs (after a scenario changed it). */
     fixtureRepository,
-    resyncFixtures: () => sync(release, db, fixtureSources, []),
+    // Another process's sync: the server's cached answers follow within 250 ms.
+    resyncFixtures: async () => {
+      await sync(release, db, fixtureSources, []);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

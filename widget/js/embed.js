@@ -1,10 +1,15 @@
 /*! multibao-embed — the one script a webmaster pastes. Licence MIT.
  *
  * Defines the <bao-*> custom elements at once (so space is reserved and the light-DOM fallback
- * stays readable), then loads the WebAssembly widget once, and mounts it into each element's
- * shadow root. Nothing here may throw into the host page: every failure leaves the fallback.
- * The server fills in the module list from the build's manifest: the modules, smallest first, each
- * with its content-hashed glue and wasm files and the elements it defines. */
+ * stays readable), fetches each element's first view, rendered by our server, and paints it into
+ * the element's shadow root with the element's stylesheet: content shows without any wasm. A card
+ * needs nothing more. The search box and the carousel then load their WebAssembly module (on the
+ * visitor's first move for the search, at once for the carousel), which takes over from the
+ * painted view without losing what the visitor typed or clicked meanwhile. Nothing here may throw
+ * into the host page: every failure leaves the fallback, or the painted view.
+ * The server fills in the module list from the build's manifest (the modules, smallest first,
+ * each with its content-hashed glue and wasm files and the elements it makes interactive) and
+ * the elements' stylesheets. */
 (function () {
   "use strict";
   // Included twice (two snippets on one page): the first copy does the work.
@@ -13,11 +18,13 @@
 
   var script = document.currentScript;
   var base = new URL("./", (script && script.src) || location.href).href;
-  // A page loads the smallest module that has every element it holds (or several, if elements
-  // arrive later). The last one has every element.
+  // A page loads the smallest module that has every interactive element it holds (or several, if
+  // elements arrive later). The last one has every element.
   var MODULES = __BAO_MODULES__;
+  var STYLES = __BAO_STYLES__;
   var ALL = MODULES[MODULES.length - 1];
   var loading = {};
+  var sheets = {};
 
   function loadModule(module) {
     var name = module.name;
@@ -45,6 +52,55 @@
     return loading[name];
   }
 
+  // An element's stylesheet, fetched once for the page (cached for a year under its hashed name):
+  // a constructed stylesheet, shared by every element of the kind, where the browser has them (a
+  // site's Content-Security-Policy does not govern it, whereas an inline <style> needs style-src
+  // 'unsafe-inline'); else its text.
+  function stylesheet(name) {
+    if (!sheets[name]) {
+      sheets[name] = fetch(base + "widget/" + STYLES[name]).then(function (response) {
+        if (!response.ok) throw new Error("feuille de style : HTTP " + response.status);
+        return response.text().then(constructed);
+      });
+    }
+    return sheets[name];
+  }
+
+  function constructed(css) {
+    if (!window.CSSStyleSheet || !CSSStyleSheet.prototype.replaceSync) return css;
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return sheet;
+  }
+
+  function adopt(root, sheets) {
+    if ("adoptedStyleSheets" in root && typeof sheets[0] !== "string") {
+      root.adoptedStyleSheets = sheets;
+    } else {
+      root.querySelectorAll("style").forEach(function (style) {
+        style.remove();
+      });
+      sheets.forEach(function (css) {
+        var style = document.createElement("style");
+        style.textContent = css;
+        root.prepend(style);
+      });
+    }
+  }
+
+  // The element's first view from the server: its HTML, and whether it says there is no such
+  // resource (404, 410). Anything else is a failure, which leaves the fallback.
+  function fragment(url) {
+    return fetch(url).then(function (response) {
+      var missing = response.status === 404 || response.status === 410;
+      var html = /^text\/html/.test(response.headers.get("content-type") || "");
+      if (!(response.ok || missing) || !html) throw new Error("HTTP " + response.status);
+      return response.text().then(function (text) {
+        return { html: text, missing: missing };
+      });
+    });
+  }
+
   // Resolves once the HTML is parsed, so that the module is chosen knowing every element of the
   // page (the elements keep their fallback meanwhile).
   function whenParsed() {
@@ -54,8 +110,8 @@
     });
   }
 
-  // The module for an element: one already on its way that has it, else the smallest that has
-  // every element of the page.
+  // The module for an interactive element: one already on its way that has it, else the smallest
+  // that has every interactive element of the page.
   function moduleFor(name) {
     var has = function (module, element) {
       return module.elements.indexOf(element) >= 0;
@@ -101,23 +157,50 @@
     );
   }
 
-  // A constructed stylesheet where the browser has them: a site's Content-Security-Policy does
-  // not govern it, whereas an inline <style> needs style-src 'unsafe-inline'.
-  function adoptStyle(root, css) {
-    if ("adoptedStyleSheets" in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
-    } else {
-      var style = document.createElement("style");
-      style.textContent = css;
-      root.append(style);
-    }
-  }
-
   // What the views leave to us, marked by data attributes: copying a ready attribution
-  // (`data-copy`) and telling the page a fiche was unfolded (`bao:open`, from `data-bao-open`).
+  // (`data-copy`), folding a fiche from its end (`data-fold`), telling the page a fiche was
+  // unfolded (`bao:open`, from `data-bao-open`), hiding an image that cannot be loaded; and, until
+  // the wasm has taken over, keeping a click on a control (`data-replay`) to replay it then.
   function listenInside(root, element) {
+    root.addEventListener(
+      "click",
+      function (event) {
+        var control = !element._baoLive && event.target.closest && event.target.closest("[data-replay]");
+        if (!control) return;
+        element._baoReplay = control.getAttribute("data-replay");
+        element._baoWake();
+      },
+      true
+    );
+    // A swipe on the painted carousel, likewise kept as the step it asks for.
+    var swipeFrom = null;
+    root.addEventListener("pointerdown", function (event) {
+      swipeFrom = !element._baoLive && event.pointerType === "touch" ? [event.clientX, event.clientY] : null;
+    });
+    root.addEventListener("pointerup", function (event) {
+      if (!swipeFrom || element._baoLive) return;
+      var dx = event.clientX - swipeFrom[0];
+      var dy = event.clientY - swipeFrom[1];
+      swipeFrom = null;
+      if (Math.abs(dx) < 48 || Math.abs(dx) < Math.abs(dy) || !root.querySelector("[data-replay=next]")) return;
+      element._baoReplay = dx < 0 ? "next" : "previous";
+      element._baoWake();
+    });
+    root.addEventListener("bao:live", function () {
+      element._baoLive = true;
+      element.setAttribute("data-bao-live", "");
+      var replay = element._baoReplay;
+      element._baoReplay = null;
+      var control = replay && root.querySelector('[data-bao-mount]:not([hidden]) [data-replay="' + replay + '"]');
+      if (control) control.click();
+    });
+    root.addEventListener(
+      "error",
+      function (event) {
+        if (event.target.tagName === "IMG") event.target.hidden = true;
+      },
+      true
+    );
     root.addEventListener("click", function (event) {
       var fold = event.target.closest && event.target.closest("[data-fold]");
       if (fold) {
@@ -159,8 +242,12 @@
     );
   }
 
-  function defineElement(name, attributes, minHeight, mount) {
+  // Defines element `name`: `view` gives the URL of its first view, `mount` (for the interactive
+  // ones) makes it live from the module's glue, on the visitor's first move (`wake: "move"`) or
+  // as soon as the page is idle.
+  function defineElement(name, attributes, minHeight, view, mount, wake) {
     if (!window.customElements || customElements.get(name)) return;
+    var hostSheet;
 
     class BaoElement extends HTMLElement {
       static get observedAttributes() {
@@ -171,7 +258,7 @@
       }
       attributeChangedCallback(_name, before, after) {
         // Attributes present at upgrade are read by the first render.
-        if (before !== after && this.isConnected && this._baoMounted !== undefined) this._baoRender();
+        if (before !== after && this.isConnected && this._baoGeneration) this._baoRender();
       }
       disconnectedCallback() {
         this._baoUnmount();
@@ -190,29 +277,70 @@
       _baoRender() {
         var element = this;
         var root = element.shadowRoot;
-        if (!root) {
-          root = element.attachShadow({ mode: "open" });
-          adoptStyle(root, hostCss(minHeight));
-          var shell = document.createElement("div");
-          shell.setAttribute("data-bao-mount", "");
-          shell.appendChild(document.createElement("slot"));
-          root.append(shell);
+        var paintedByPage = root && !element._baoGeneration;
+        if (!root || paintedByPage) {
+          // Our own pages write the element already painted (declarative shadow DOM): kept as is.
+          root = root || element.attachShadow({ mode: "open" });
+          hostSheet = hostSheet || constructed(hostCss(minHeight));
+          adopt(root, [hostSheet]);
+          if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
+          if (mount && wake === "move") {
+            ["focusin", "pointerenter", "touchstart"].forEach(function (type) {
+              root.addEventListener(type, function () {
+                element._baoWake();
+              }, { passive: true });
+            });
+          }
+        }
+        if (paintedByPage) {
+          element._baoGeneration = element._baoPainted = 1;
+          if (mount && wake !== "move") idle(element._baoWake.bind(element));
+          return;
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
-        element._baoUnmount();
+        var url = view(element);
+        if (!url) return;
+        Promise.all([fragment(url), stylesheet(name)]).then(
+          function (answers) {
+            // A newer render (attribute changed, element moved) or a removal won the race.
+            if (generation !== element._baoGeneration || !element.isConnected) return;
+            element._baoUnmount();
+            element._baoLive = false;
+            element.removeAttribute("data-bao-live");
+            adopt(root, [hostSheet, answers[1]]);
+            root.querySelectorAll("[data-bao-mount]").forEach(function (old) {
+              old.remove();
+            });
+            root.append(shell(answers[0].html));
+            element.toggleAttribute("data-bao-missing", answers[0].missing);
+            if (!mount || answers[0].missing) return;
+            element._baoPainted = generation;
+            if (wake !== "move") idle(element._baoWake.bind(element));
+            else if (root.activeElement) element._baoWake();
+          },
+          function (error) {
+            console.warn("multibao-embed : contenu indisponible, le lien de secours reste affiché.", error);
+          }
+        );
+      }
+      // Loads the module and mounts the live view over the painted one (once per render).
+      _baoWake() {
+        var element = this;
+        var generation = element._baoGeneration;
+        if (element._baoPainted !== generation || element._baoWoken === generation) return;
+        element._baoWoken = generation;
         whenParsed()
           .then(function () {
             return loadModule(moduleFor(name));
           })
           .then(
             function (glue) {
-              // A newer render (attribute changed, element moved) or a removal won the race.
               if (generation !== element._baoGeneration || !element.isConnected) return;
               try {
-                element._baoMounted = mount(glue, root, element);
+                element._baoMounted = mount(glue, element.shadowRoot, element);
               } catch (error) {
-                console.warn("multibao-embed : affichage impossible, le lien de secours reste affiché.", error);
+                console.warn("multibao-embed : le contenu reste affiché sans interaction.", error);
               }
             },
             function () {}
@@ -220,6 +348,19 @@
       }
     }
     customElements.define(name, BaoElement);
+  }
+
+  // The container of a view in the shadow root; the wasm's replace it.
+  function shell(html) {
+    var div = document.createElement("div");
+    div.setAttribute("data-bao-mount", "");
+    div.innerHTML = html;
+    return div;
+  }
+
+  function idle(callback) {
+    if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 1500 });
+    else setTimeout(callback, 50);
   }
 
   function attribute(element, name) {
@@ -237,14 +378,32 @@
     return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
   }
 
-  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28em)", function (glue, root, element) {
-    return glue.mount_card(root, base, attribute(element, "resource"), language(element));
+  // The address of an element's first view, with the attributes that shape it (those set, in a
+  // fixed order: one address per view, which caches share).
+  function viewUrl(path, element, names) {
+    var query = names
+      .map(function (name) {
+        var value = name === "limit" ? (attribute(element, name) ? String(limit(element)) : "") : name === "lang" ? language(element) : attribute(element, name);
+        return value ? name + "=" + encodeURIComponent(value) : "";
+      })
+      .filter(Boolean)
+      .join("&");
+    return base + "fragments/" + path + (query ? "?" + query : "");
+  }
+
+  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28em)", function (element) {
+    var id = attribute(element, "resource");
+    return id && viewUrl("card/" + encodeURIComponent(id), element, ["lang"]);
   });
 
+  var SEARCH = ["network", "tag", "kind", "placeholder", "limit", "open", "lang"];
   defineElement(
     "bao-search",
-    ["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
+    SEARCH,
     "var(--bao-search-height,5.5em)",
+    function (element) {
+      return viewUrl("search", element, SEARCH);
+    },
     function (glue, root, element) {
       return glue.mount_search(
         root,
@@ -257,13 +416,18 @@
         attribute(element, "open"),
         language(element)
       );
-    }
+    },
+    "move"
   );
 
+  var TESTIMONIALS = ["network", "tag", "limit", "lang"];
   defineElement(
     "bao-testimonials",
-    ["network", "tag", "limit", "lang"],
+    TESTIMONIALS,
     "var(--bao-testimonials-height,30em)",
+    function (element) {
+      return viewUrl("testimonials", element, TESTIMONIALS);
+    },
     function (glue, root, element) {
       return glue.mount_testimonials(
         root,

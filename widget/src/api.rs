@@ -1,8 +1,8 @@
 //! Calls to the companion server's JSON API.
 
+use bao_contract::API_PREFIX;
 #[cfg(feature = "search")]
 use bao_contract::SearchResults;
-use bao_contract::{API_PREFIX, Resource};
 use gloo_net::http::{Request, Response};
 use wasm_bindgen_futures::JsFuture;
 #[cfg(feature = "search")]
@@ -57,6 +57,7 @@ pub async fn search(
     if aborted() { Err(FetchError::Aborted) } else { results }
 }
 
+#[cfg(feature = "csr")]
 /// `GET {api_base}api/v1/testimonials?network=&tag=&limit=` (empty filters are left out).
 #[cfg(feature = "testimonials")]
 pub async fn testimonials(
@@ -78,20 +79,6 @@ pub async fn testimonials(
     // Defence in depth: a player the server should have refused is never framed on a host page.
     items.retain(|item| bao_contract::is_safe_player_url(item.video.provider, &item.video.embed_url));
     Ok(items)
-}
-
-/// `GET {api_base}api/v1/resources/{id}`.
-pub async fn resource(api_base: &str, id: &str) -> Result<Resource, FetchError> {
-    let url = format!(
-        "{api_base}{}/resources/{}",
-        API_PREFIX.trim_start_matches('/'),
-        bao_contract::percent_encode(id)
-    );
-    let response = Request::get(&url).send().await.map_err(|_| FetchError::Network)?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
-    }
-    decode_json(response).await
 }
 
 /// Parses the body with the browser's own JSON parser and reads the result with

@@ -1,18 +1,20 @@
 //! `<bao-card resource="…">`: one resource of the commons as a card that can unfold its full
-//! text inline. Until the data arrives, and whenever it cannot, the element's own light-DOM
+//! text inline. Rendered by the server only (`render`): embed.js puts that HTML into the
+//! element's shadow root; until it arrives, and whenever it cannot, the element's own light-DOM
 //! content (a plain link in the snippet) stays visible through a `<slot>`.
 
+#[cfg(feature = "ssr")]
 use bao_contract::{Licence, Resource};
-
-use crate::i18n::{self, Strings};
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
-use stylers::style_str;
 
-use crate::api;
+#[cfg(feature = "ssr")]
+use crate::i18n::Strings;
 
-/// The card's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
+/// The card's stylesheet (stylers) and its scoping class, which `styles` takes out.
+#[cfg(feature = "styles")]
 pub fn style() -> (&'static str, &'static str) {
-    style_str! {
+    stylers::style_str! {
         .card {
             box-sizing: border-box;
             display: flex;
@@ -179,8 +181,10 @@ pub fn style() -> (&'static str, &'static str) {
     }
 }
 
-/// Styles of the sanitised body (elements from `inner_html`), as plain CSS appended to the
-/// card's stylesheet.
+/// The card's styles that stylers does not take (vendor properties), and those of the
+/// sanitised body (elements from `inner_html`), as plain CSS appended to the card's stylesheet.
+/// On its own page, a card is not clamped: it is the whole resource.
+#[cfg(feature = "styles")]
 pub const BODY_CSS: &str = ".title{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}\
 .summary{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3}\
 .body h1,.body h2{font-size:1.1rem;margin:1rem 0 .4rem}\
@@ -189,43 +193,40 @@ pub const BODY_CSS: &str = ".title{display:-webkit-box;-webkit-box-orient:vertic
 .body iframe{aspect-ratio:16/9;width:100%;border:0}\
 .body table{border-collapse:collapse;display:block;overflow-x:auto}\
 .body td,.body th{border:1px solid var(--bao-border,#d9d4e8);padding:.25rem .4rem;vertical-align:top}\
-.body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}";
+.body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}\
+.own .title,.own .summary{display:block}.own .tags{max-height:none}";
 
-/// The element's view: the light-DOM fallback until the resource is there, then the card.
-pub fn card(api_base: String, resource_id: String, lang: String, host: web_sys::Element) -> impl IntoView {
-    let t = i18n::strings(&lang);
-    // Fetched once per mount (a changed attribute remounts): a task and a signal, which weigh
-    // less in the bundle than a LocalResource and its transition machinery.
-    let loaded = RwSignal::new(None::<Result<Resource, api::FetchError>>);
-    let fetch_base = api_base.clone();
-    leptos::task::spawn_local(async move {
-        let fetched = api::resource(&fetch_base, &resource_id).await;
-        // The element may be gone by now; setting a disposed signal is then a no-op.
-        _ = loaded.try_set(Some(fetched));
-    });
-    move || match loaded.get() {
-        Some(Ok(resource)) => card_view(resource, &api_base, t).into_any(),
-        // No such fiche (mistyped) or its network took it away: a word on why there is no card
-        // and a way into the library, the host's own link below, and no box kept for a card.
-        Some(Err(api::FetchError::Status(status @ (404 | 410)))) => {
-            _ = host.set_attribute("data-bao-missing", "");
-            let why = if status == 410 { t.withdrawn } else { t.missing };
-            view! {
-                <p class="missing" part="missing" role="note">
-                    {why}" "<a href=api_base.clone()>{t.browse}</a>
-                </p>
-                <slot></slot>
-            }
-            .into_any()
-        }
-        // Loading, server unreachable: the host's own link stays readable.
-        _ => view! { <slot></slot> }.into_any(),
+/// Where a card is shown: embedded in another site (a partner's page, an iframe) or as the
+/// resource's own page on our server, where it is the page's heading and opens unfolded.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Embedded,
+    OwnPage,
+}
+
+/// No card to show — the id is mistyped (404) or its network withdrew the resource (410): a word
+/// on why, a way into the library, and the host's own link below it (the `<slot>`).
+#[cfg(feature = "ssr")]
+pub fn missing_view(withdrawn: bool, api_base: &str, t: &'static Strings) -> impl IntoView + use<> {
+    let why = if withdrawn { t.withdrawn } else { t.missing };
+    view! {
+        <p class="missing" part="missing" role="note">
+            {why}" "<a href=api_base.to_owned()>{t.browse}</a>
+        </p>
+        <slot></slot>
     }
 }
 
 /// The card. "Lire la fiche" is a native disclosure (`<details>`): keyboard and screen readers
 /// get its expanded state from the browser, and it needs no code of ours.
-fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl IntoView + use<> {
+#[cfg(feature = "ssr")]
+pub fn card_view(
+    resource: Resource,
+    api_base: &str,
+    t: &'static Strings,
+    placement: Placement,
+) -> impl IntoView + use<> {
     let canonical = format!("{api_base}r/{}", resource.id);
     let image = resource.image.map(|image| (absolute_url(api_base, &image.url), image.alt));
     let title = resource.title;
@@ -234,27 +235,32 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
     let licence = resource.licence;
     let attribution =
         t.attribution(&title, &resource.authors, &resource.network.name, &resource.source_url, &licence);
-    // Unfolding the fiche (`bao:open`) and copying the attribution are handled by embed.js,
-    // from these attributes: a few lines of JavaScript weigh less than their wasm.
+    // Unfolding the fiche (`bao:open`), copying the attribution and hiding an image that cannot
+    // be loaded are handled by embed.js, from these attributes: no wasm is needed for a card.
     let id = resource.id;
+    let own_page = placement == Placement::OwnPage;
+    let heading = if own_page {
+        view! { <h1 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h1> }.into_any()
+    } else {
+        view! { <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2> }.into_any()
+    };
     view! {
-        <article class="card" part="card" lang=t.lang aria-label=title.clone()>
+        <article class=if own_page { "card own" } else { "card" } part="card" lang=t.lang aria-label=title.clone()>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! {
-                    <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272"
-                        on:error=hide_target />
+                    <img src=url alt=alt loading="lazy" decoding="async" width="640" height="272" />
                 })}
             </div>
             <div class="content">
                 <p class="meta">{meta}</p>
-                <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>
+                {heading}
                 <p class="summary" lang=resource.lang.clone()>{resource.summary}</p>
                 {authors.map(|authors| view! { <p class="authors">{authors}</p> })}
                 <ul class="tags" aria-label=t.topics>
                     {resource.tags.into_iter().map(|tag| view! { <li>{tag}</li> }).collect_view()}
                 </ul>
-                <details class="more" data-bao-open="" data-id=id data-title=title.clone()>
+                <details class="more" data-bao-open="" data-id=id data-title=title.clone() open=own_page>
                     <summary class="read" part="read">
                         <span class="closed">{t.read}</span>
                         <span class="opened">{t.fold}</span>
@@ -279,10 +285,7 @@ fn card_view(resource: Resource, api_base: &str, t: &'static Strings) -> impl In
     }
 }
 
-fn hide_target(event: leptos::ev::ErrorEvent) {
-    event_target::<web_sys::HtmlElement>(&event).set_hidden(true);
-}
-
+#[cfg(feature = "ssr")]
 fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
     let label = licence.label.clone();
     let sentence = t.licence_sentence(&licence);
@@ -296,6 +299,7 @@ fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
 }
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.
+#[cfg(any(feature = "ssr", feature = "testimonials"))]
 pub(crate) fn absolute_url(api_base: &str, url: &str) -> String {
     if bao_contract::is_server_path(url) { format!("{api_base}{}", &url[1..]) } else { url.to_owned() }
 }

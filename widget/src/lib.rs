@@ -1,113 +1,136 @@
-//! The `<bao-*>` custom elements, compiled to WebAssembly. `embed.js` defines the elements and
-//! calls the few functions exported here to mount a Leptos view into each element's shadow root.
+//! The `<bao-*>` elements' views, written once with Leptos and used twice: on the server (feature
+//! `ssr`), [`render`] gives each element's first view as HTML, which embed.js paints at once; in
+//! the browser (feature `csr`, wasm32), the functions exported here mount the interactive search
+//! and carousel over it when the visitor needs them. [`styles`] gives their stylesheets.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(any(feature = "search", feature = "testimonials"))]
 mod api;
 mod card;
 #[cfg(any(feature = "search", feature = "testimonials"))]
 mod events;
+// The card's words are rendered by the server only.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 mod i18n;
+#[cfg(feature = "ssr")]
+pub mod render;
 #[cfg(feature = "search")]
 mod search;
+#[cfg(feature = "csr")]
 mod shadow;
+#[cfg(feature = "styles")]
+pub mod styles;
 #[cfg(feature = "testimonials")]
 mod testimonials;
 
-use std::any::Any;
+#[cfg(feature = "csr")]
+pub use mount::*;
 
-use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+/// The wasm side: what embed.js calls to make the server's first view interactive.
+#[cfg(feature = "csr")]
+mod mount {
+    use std::any::Any;
 
-/// A mounted element; the view is removed when JavaScript calls `unmount` (or `free`).
-#[wasm_bindgen]
-pub struct Mounted {
-    // Dropping Leptos's unmount handle removes the view and its reactive owner.
-    _view: Box<dyn Any>,
-}
+    use wasm_bindgen::prelude::*;
+    #[cfg(any(feature = "search", feature = "testimonials"))]
+    use web_sys::ShadowRoot;
 
-#[wasm_bindgen]
-impl Mounted {
-    /// Removes the view from the shadow root.
-    pub fn unmount(self) {}
-}
+    #[cfg(any(feature = "search", feature = "testimonials"))]
+    use crate::shadow;
 
-/// Mounts a `<bao-card>` showing resource `resource_id` from the server at `api_base`
-/// (an absolute URL ending in `/`) into `root`, the element's open shadow root, speaking `lang`.
-///
-/// Returns an error (a string, for `embed.js` to log) when the shadow root cannot host a view;
-/// the element's light-DOM fallback then stays visible.
-#[wasm_bindgen]
-pub fn mount_card(
-    root: ShadowRoot,
-    api_base: String,
-    resource_id: String,
-    lang: String,
-) -> Result<Mounted, JsValue> {
-    let (scope, css) = card::style();
-    let container: HtmlElement = shadow::prepare(&root, scope, &[css, card::BODY_CSS].concat())?;
-    let host = root.host();
-    let handle = leptos::mount::mount_to(container, move || card::card(api_base, resource_id, lang, host));
-    Ok(Mounted { _view: Box::new(handle) })
-}
+    /// A mounted element; the view is removed when JavaScript calls `unmount` (or `free`).
+    #[wasm_bindgen]
+    pub struct Mounted {
+        // Dropping Leptos's unmount handle removes the view and its reactive owner.
+        _view: Box<dyn Any>,
+    }
 
-/// Mounts a `<bao-search>` into `root`. `network`, `tag` and `kind` fix its scope (empty: none);
-/// `open` is `"link"` to follow a chosen result instead of opening it inline.
-#[cfg(feature = "search")]
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)] // One argument per attribute of the element, read by embed.js.
-pub fn mount_search(
-    root: ShadowRoot,
-    api_base: String,
-    network: String,
-    tag: String,
-    kind: String,
-    placeholder: String,
-    limit: u32,
-    open: String,
-    lang: String,
-) -> Result<Mounted, JsValue> {
-    let host = root.host();
-    let (scope, css) = search::style();
-    let container: HtmlElement = shadow::prepare(&root, scope, css)?;
-    let scope = [("network", network), ("tag", tag), ("kind", kind)]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .collect();
-    let config = search::SearchConfig {
-        api_base,
-        scope,
-        placeholder,
-        limit: limit.clamp(1, bao_contract::MAX_SEARCH_BOX_LIMIT),
-        open_as_link: open == "link",
-        lang: if lang.is_empty() { "fr".into() } else { lang },
-        host,
-    };
-    let handle = leptos::mount::mount_to(container, move || search::search(config));
-    Ok(Mounted { _view: Box::new(handle) })
-}
+    #[wasm_bindgen]
+    impl Mounted {
+        /// Removes the view from the shadow root.
+        pub fn unmount(self) {}
+    }
 
-/// Mounts a `<bao-testimonials>` into `root`; `network` and `tag` filter it (empty: none).
-#[cfg(feature = "testimonials")]
-#[wasm_bindgen]
-pub fn mount_testimonials(
-    root: ShadowRoot,
-    api_base: String,
-    network: String,
-    tag: String,
-    limit: u32,
-    lang: String,
-) -> Result<Mounted, JsValue> {
-    let host = root.host();
-    let (scope, css) = testimonials::style();
-    let container: HtmlElement = shadow::prepare(&root, scope, &[css, testimonials::PLAIN_CSS].concat())?;
-    let config = testimonials::TestimonialsConfig {
-        api_base,
-        network,
-        tag,
-        limit: limit.clamp(1, bao_contract::MAX_CAROUSEL_LIMIT),
-        lang: if lang.is_empty() { "fr".into() } else { lang },
-        host,
-    };
-    let handle = leptos::mount::mount_to(container, move || testimonials::testimonials(config));
-    Ok(Mounted { _view: Box::new(handle) })
+    /// Mounts a `<bao-search>` into `root`, the element's open shadow root, over the server's first
+    /// view: what the visitor typed there meanwhile, and the focus, carry over. `api_base` is the
+    /// server's absolute URL ending in `/`; `network`, `tag` and `kind` fix the search's scope
+    /// (empty: none); `open` is `"link"` to follow a chosen result instead of opening it inline.
+    ///
+    /// Returns an error (a string, for `embed.js` to log) when the shadow root cannot host a view;
+    /// the server's view then stays.
+    #[cfg(feature = "search")]
+    #[wasm_bindgen]
+    #[allow(clippy::too_many_arguments)] // One argument per attribute of the element, read by embed.js.
+    pub fn mount_search(
+        root: ShadowRoot,
+        api_base: String,
+        network: String,
+        tag: String,
+        kind: String,
+        placeholder: String,
+        limit: u32,
+        open: String,
+        lang: String,
+    ) -> Result<Mounted, JsValue> {
+        use wasm_bindgen::JsCast;
+        use web_sys::HtmlInputElement;
+
+        let painted =
+            root.query_selector("input")?.and_then(|input| input.dyn_into::<HtmlInputElement>().ok());
+        let typed = painted.as_ref().map(HtmlInputElement::value).unwrap_or_default();
+        let focused = painted.as_ref().is_some_and(|input| root.active_element().as_ref() == Some(input));
+        let container = shadow::prepare(&root)?;
+        let config = crate::search::SearchConfig {
+            api_base,
+            scope: crate::search::scope(network, tag, kind),
+            placeholder,
+            limit,
+            open_as_link: open == "link",
+            lang,
+            host: Some(root.host()),
+        };
+        let handle = leptos::mount::mount_to(container.clone(), move || crate::search::search(config));
+        shadow::reveal(&root, &container);
+        if let Some(input) =
+            container.query_selector("input")?.and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
+        {
+            if !typed.is_empty() {
+                input.set_value(&typed);
+                // The view searches on `input`, as if the visitor had typed it here.
+                input.dispatch_event(&web_sys::Event::new("input")?)?;
+            }
+            if focused {
+                input.focus()?;
+            }
+        }
+        Ok(Mounted { _view: Box::new(handle) })
+    }
+
+    /// Mounts a `<bao-testimonials>` into `root` over the server's first view, shown in its place
+    /// once the testimonies are loaded; `network` and `tag` filter it (empty: none).
+    #[cfg(feature = "testimonials")]
+    #[wasm_bindgen]
+    pub fn mount_testimonials(
+        root: ShadowRoot,
+        api_base: String,
+        network: String,
+        tag: String,
+        limit: u32,
+        lang: String,
+    ) -> Result<Mounted, JsValue> {
+        let container = shadow::prepare(&root)?;
+        let host = root.host();
+        let shown = container.clone();
+        let config = crate::testimonials::TestimonialsConfig {
+            api_base,
+            network,
+            tag,
+            limit: limit.clamp(1, bao_contract::MAX_CAROUSEL_LIMIT),
+            lang,
+            host,
+            ready: Box::new(move || shadow::reveal(&root, &shown)),
+        };
+        let handle = leptos::mount::mount_to(container, move || crate::testimonials::testimonials(config));
+        Ok(Mounted { _view: Box::new(handle) })
+    }
 }

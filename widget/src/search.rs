@@ -7,7 +7,6 @@ use std::time::Duration;
 use bao_contract::{FacetCount, SearchHit, SearchResults};
 use leptos::html::Input;
 use leptos::prelude::*;
-use stylers::style_str;
 use web_sys::{AbortController, Element};
 
 use crate::api::{self, SearchQuery};
@@ -27,13 +26,22 @@ pub struct SearchConfig {
     /// `open="link"`: a chosen result is followed to its page instead of opening inline.
     pub open_as_link: bool,
     pub lang: String,
-    /// The `<bao-search>` element, which `bao:select` is dispatched on.
-    pub host: Element,
+    /// The `<bao-search>` element, which `bao:select` is dispatched on (none on the server).
+    pub host: Option<Element>,
 }
 
-/// The search box's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
+/// The fixed scope from the element's attributes, those that are set.
+pub fn scope(network: String, tag: String, kind: String) -> Vec<(&'static str, String)> {
+    [("network", network), ("tag", tag), ("kind", kind)]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// The search box's stylesheet (stylers) and its scoping class, which `styles` takes out.
+#[cfg(feature = "styles")]
 pub fn style() -> (&'static str, &'static str) {
-    style_str! {
+    stylers::style_str! {
         .search {
             box-sizing: border-box;
             color: var(--bao-text, inherit);
@@ -264,6 +272,8 @@ impl State {
 
 pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
+    let limit = limit.clamp(1, bao_contract::MAX_SEARCH_BOX_LIMIT);
+    let lang = if lang.is_empty() { "fr".to_owned() } else { lang };
     let t = crate::i18n::strings(&lang);
     let placeholder = if placeholder.is_empty() { t.search.placeholder.to_owned() } else { placeholder };
     let text = RwSignal::new(String::new());
@@ -342,7 +352,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             return;
         };
         let url = format!("{}r/{}", base.get_value(), hit.resource.id);
-        if !host.with_value(|host| dispatch_select(host, &hit, &url)) {
+        if !host.with_value(|host| host.as_ref().is_none_or(|host| dispatch_select(host, &hit, &url))) {
             return; // The host page handles the choice itself.
         }
         if open_as_link {

@@ -1,98 +1,55 @@
-//! The one place the widget touches the shadow root directly: styles and the mount container.
+//! The one place the widget touches the shadow root directly: the containers views mount into.
+//! Styles are not ours to set: embed.js adopted the element's stylesheet when it painted the
+//! server's first view.
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
+use web_sys::{Element, HtmlElement, ShadowRoot};
 
-/// Styles `root` with `css` and returns an empty element, inside it, to mount a view into.
-/// Earlier mounts (an element whose attribute changed) are replaced.
-///
-/// `css` is stylers' output with its scoping class `scope` taken out: the shadow root already
-/// keeps the styles in and the page's out, and views without the class on every element
-/// compile to markedly less code. Its lengths are written in `rem` (Rust's tokenizer reads `1em`
-/// as a number's exponent) and adopted in `em`: sizes follow the element, whatever the page did
-/// to its root (`html { font-size: 62.5% }`).
-pub fn prepare(root: &ShadowRoot, scope: &str, css: &str) -> Result<HtmlElement, JsValue> {
+/// The marker of a view's container in the shadow root (embed.js marks its own likewise).
+const MOUNT: &str = "data-bao-mount";
+
+/// Returns a new, hidden element inside `root` to mount a view into. The view painted before —
+/// the server's, or an earlier mount's — stays on screen until [`reveal`] shows the new one: the
+/// element never flashes back to its fallback as the wasm takes over.
+pub fn prepare(root: &ShadowRoot) -> Result<HtmlElement, JsValue> {
     let document = root.owner_document().ok_or_else(|| JsValue::from_str("shadow root without document"))?;
-    if let Some(previous) = root.query_selector("[data-bao-mount]")? {
-        previous.remove();
-    }
-    adopt_style(root, &document, &in_em(&without_class(css, scope)))?;
     let container = document.create_element("div")?;
-    container.set_attribute("data-bao-mount", "")?;
+    container.set_attribute(MOUNT, "")?;
+    container.set_attribute("hidden", "")?;
     root.append_child(&container)?;
     container.dyn_into::<HtmlElement>().map_err(|_| JsValue::from_str("mount point is not an HTML element"))
 }
 
-/// Styles the shadow root once. A constructed stylesheet, which a page's Content-Security-Policy
-/// does not govern (an inline `<style>` needs `style-src 'unsafe-inline'`); a `<style>` element
-/// only in browsers without them. `embed.js` adopted the host box's sheet first: ours comes second.
-fn adopt_style(root: &ShadowRoot, document: &web_sys::Document, css: &str) -> Result<(), JsValue> {
-    if js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets"))? {
-        let sheets = root.adopted_style_sheets();
-        if sheets.length() < 2 {
-            let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(css)?;
-            sheets.push(&sheet);
-            root.set_adopted_style_sheets(&sheets);
-        }
-    } else if root.query_selector("style[data-bao-style]")?.is_none() {
-        let style = document.create_element("style")?;
-        style.set_attribute("data-bao-style", "")?;
-        style.set_text_content(Some(css));
-        root.append_child(&style)?;
-    }
-    Ok(())
-}
+/// What can hold the focus in a view.
+const FOCUSABLE: &str = "a[href],button,input,summary,video,iframe,[tabindex]";
 
-/// `css` without the class selector `.{class}`. A hand-written scan: `str::replace` would compile
-/// in the two-way substring searcher, which outweighs this.
-fn without_class(css: &str, class: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(dot) = rest.find('.') {
-        out.push_str(&rest[..dot]);
-        let after = &rest[dot + 1..];
-        let whole =
-            |tail: &str| !tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        match after.strip_prefix(class).filter(|tail| whole(tail)) {
-            Some(unscoped) => rest = unscoped,
-            None => {
-                out.push('.');
-                rest = after;
+/// Shows `container` in place of the views before it in `root`. The element of the old view that
+/// had the focus hands it to its twin in the new one (same place among the focusable elements:
+/// the views are the same markup), so a keyboard user stays where they were; and embed.js is told
+/// (`bao:live`, which does not leave the shadow root), to replay a click made meanwhile.
+pub fn reveal(root: &ShadowRoot, container: &HtmlElement) {
+    let focused_at = root.active_element().and_then(|active| {
+        let old = active.closest(&format!("[{MOUNT}]")).ok().flatten()?;
+        let focusable = old.query_selector_all(FOCUSABLE).ok()?;
+        (0..focusable.length())
+            .find(|&index| focusable.item(index).is_some_and(|node| &node == active.as_ref()))
+    });
+    if let Ok(mounts) = root.query_selector_all(&format!("[{MOUNT}]")) {
+        for index in 0..mounts.length() {
+            let mount = mounts.item(index).and_then(|node| node.dyn_into::<Element>().ok());
+            if let Some(mount) = mount.filter(|mount| mount != &**container) {
+                mount.remove();
             }
         }
     }
-    out.push_str(rest);
-    out
-}
-
-/// `css` with every `rem` length made an `em` one (`0.5rem` → `0.5em`).
-fn in_em(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(at) = rest.find("rem") {
-        let after_number = rest[..at].ends_with(|c: char| c.is_ascii_digit());
-        out.push_str(&rest[..at]);
-        out.push_str(if after_number { "em" } else { "rem" });
-        rest = &rest[at + 3..];
+    container.set_hidden(false);
+    let twin = focused_at.and_then(|index| container.query_selector_all(FOCUSABLE).ok()?.item(index));
+    if let Some(twin) = twin.and_then(|twin| twin.dyn_into::<HtmlElement>().ok()) {
+        _ = twin.focus();
     }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn removes_only_the_scoping_class() {
-        let css = ".more[open].l-1.l-1 .closed.l-1{display:none}.l-12{x:0.5rem}";
-        assert_eq!(super::without_class(css, "l-1"), ".more[open] .closed{display:none}.l-12{x:0.5rem}");
-    }
-
-    #[test]
-    fn lengths_follow_the_element() {
-        assert_eq!(
-            super::in_em(".a{margin:1rem .5rem 0}.remove{x:var(--rem)}"),
-            ".a{margin:1em .5em 0}.remove{x:var(--rem)}"
-        );
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("bao:live", &init) {
+        _ = container.dispatch_event(&event);
     }
 }

@@ -6,17 +6,20 @@
 
 use bao_contract::{Provider, Testimonial, Video};
 use leptos::prelude::*;
-use stylers::style_str;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+#[cfg(feature = "csr")]
 use crate::api;
 use crate::card::absolute_url;
-use crate::i18n::{self, Strings};
+#[cfg(feature = "csr")]
+use crate::i18n;
+use crate::i18n::Strings;
 
 /// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe.
 const SWIPE_MIN_PX: i32 = 48;
 
+#[cfg(feature = "csr")]
 /// What the host set on the element.
 pub struct TestimonialsConfig {
     pub api_base: String,
@@ -26,11 +29,14 @@ pub struct TestimonialsConfig {
     pub lang: String,
     /// The `<bao-testimonials>` element, which `bao:play` is dispatched on.
     pub host: Element,
+    /// Called once the carousel is in the page, to show it in place of the server's first view.
+    pub ready: Box<dyn Fn()>,
 }
 
-/// The carousel's stylesheet (stylers) and its scoping class, which `shadow::prepare` takes out.
+/// The carousel's stylesheet (stylers) and its scoping class, which `styles` takes out.
+#[cfg(feature = "styles")]
 pub fn style() -> (&'static str, &'static str) {
-    style_str! {
+    stylers::style_str! {
         .carousel {
             box-sizing: border-box;
             border: 1px solid var(--bao-border, #d9d4e8);
@@ -211,15 +217,18 @@ pub fn style() -> (&'static str, &'static str) {
 }
 
 /// What stylers does not take (`@keyframes`, `touch-action`), as plain CSS appended to the
-/// stylesheet: a slide coming in from the side, unless the visitor asked for less motion (two
-/// names for one animation: a slide is rebuilt in place, and only a new name restarts it); and
+/// stylesheet: a slide the visitor moved to comes in from the side, unless they asked for less
+/// motion (two names for one animation: a slide is rebuilt in place, and only a new name restarts
+/// it; the first slide does not move, nor when the wasm takes over from the server's); and
 /// horizontal swipes left to us while vertical ones still scroll the page.
+#[cfg(feature = "styles")]
 pub const PLAIN_CSS: &str = ".slides{touch-action:pan-y}\
 @media (prefers-reduced-motion:no-preference){\
-.slide{animation:bao-slide-in .25s ease-out}.slide.again{animation-name:bao-slide-in-again}}\
+.moved{animation:bao-slide-in .25s ease-out}.moved.again{animation-name:bao-slide-in-again}}\
 @keyframes bao-slide-in{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}\
 @keyframes bao-slide-in-again{from{opacity:.3;transform:translateX(1.5rem)}to{opacity:1;transform:none}}";
 
+#[cfg(feature = "csr")]
 /// What the element shows while and after loading.
 #[derive(Clone)]
 enum Loaded {
@@ -229,37 +238,61 @@ enum Loaded {
     Failed,
 }
 
-/// The element's view: the light-DOM fallback until the testimonies are there, then the carousel.
+#[cfg(feature = "csr")]
+/// The element's view in the browser: the light-DOM fallback until the testimonies are there,
+/// then the carousel, or the word that there is none. Until then, the server's first view stays
+/// on screen (see `shadow::prepare`), and stays if they cannot be loaded.
 pub fn testimonials(config: TestimonialsConfig) -> impl IntoView {
     let loaded = RwSignal::new(Loaded::Waiting);
-    let TestimonialsConfig { api_base, network, tag, limit, lang, host } = config;
+    let TestimonialsConfig { api_base, network, tag, limit, lang, host, ready } = config;
     let t = i18n::strings(&lang);
     let fetch_base = api_base.clone();
     leptos::task::spawn_local(async move {
         let answer = api::testimonials(&fetch_base, &network, &tag, limit).await;
-        _ = loaded.try_set(answer.map_or(Loaded::Failed, Loaded::Ready));
+        let arrived = answer.is_ok();
+        // The element may be gone by now: setting a disposed signal is then a no-op.
+        if loaded.try_set(answer.map_or(Loaded::Failed, Loaded::Ready)).is_none() && arrived {
+            // Shown once the carousel is built — the render effects, woken by the signal, run
+            // before this task comes round again — and before the page paints.
+            leptos::task::tick().await;
+            ready();
+        }
     });
     move || match loaded.get() {
-        Loaded::Ready(items) if items.is_empty() => view! {
-            <p class="empty carousel" lang=t.lang>{t.carousel.no_testimony}</p>
-        }
-        .into_any(),
-        Loaded::Ready(items) => view! {
-            {carousel(items, api_base.clone(), t, host.clone())}
-        }
-        .into_any(),
+        Loaded::Ready(items) => carousel_or_none(items, api_base.clone(), t, Some(host.clone())).into_any(),
         Loaded::Waiting | Loaded::Failed => view! { <slot></slot> }.into_any(),
+    }
+}
+
+/// The carousel of `items`, or the word that there is no testimony to show.
+pub fn carousel_or_none(
+    items: Vec<Testimonial>,
+    api_base: String,
+    t: &'static Strings,
+    host: Option<Element>,
+) -> impl IntoView {
+    if items.is_empty() {
+        view! { <p class="empty carousel" lang=t.lang>{t.carousel.no_testimony}</p> }.into_any()
+    } else {
+        carousel(items, api_base, t, host).into_any()
     }
 }
 
 /// The carousel. Only the current slide is in the page: one view rebuilt in place when the
 /// visitor moves, which weighs far less in the bundle than a list of hidden slides.
-fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host: Element) -> impl IntoView {
+/// `host`, the element, is none on the server.
+fn carousel(
+    items: Vec<Testimonial>,
+    api_base: String,
+    t: &'static Strings,
+    host: Option<Element>,
+) -> impl IntoView {
     let count = items.len();
     let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
     let items = StoredValue::new(items);
     let current = RwSignal::new(0usize);
-    // Moves so far: their parity alternates the slide's animation, which restarts it.
+    // Moves so far: none, no animation (the first slide is the one the server painted); then
+    // their parity alternates the slide's animation, which restarts it.
     let moves = RwSignal::new(0usize);
     // Whether the current slide's player has been swapped in; moving puts the facade back,
     // which stops the video.
@@ -285,9 +318,9 @@ fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host
     };
     let slide = move || {
         let index = current.get();
-        let parity = moves.get_untracked() % 2;
+        let moves = moves.get_untracked();
         items.with_value(|items| {
-            slide(&items[index], Place { index, count, parity }, playing, &api_base, &host, t)
+            slide(&items[index], Place { index, count, moves }, playing, &api_base, &host, t)
         })
     };
 
@@ -301,36 +334,36 @@ fn carousel(items: Vec<Testimonial>, api_base: String, t: &'static Strings, host
             </div>
             // One testimony: nothing to step through.
             <div class="controls" hidden=count < 2>
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.carousel.previous
+                <button type="button" class="step" part="step" data-replay="previous" aria-controls="bao-slides" aria-label=t.carousel.previous
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
                 <div class="picker" role="group" aria-label=t.carousel.choose>
                     {titles.into_iter().enumerate().map(|(index, title)| view! {
-                        <button type="button" class="dot" part="picker" aria-controls="bao-slides"
+                        <button type="button" class="dot" part="picker" data-replay=format!("pick-{index}") aria-controls="bao-slides"
                             aria-label=t.named(&t.position(index, count), &title)
                             aria-current=move || (current.get() == index).then_some("true")
                             on:click=move |_| go(index)>{index + 1}</button>
                     }).collect_view()}
                 </div>
-                <button type="button" class="step" part="step" aria-controls="bao-slides" aria-label=t.carousel.next
+                <button type="button" class="step" part="step" data-replay="next" aria-controls="bao-slides" aria-label=t.carousel.next
                     on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
             </div>
         </section>
     }
 }
 
-/// Where a slide stands: its index, among how many, and the parity of the moves that led there.
+/// Where a slide stands: its index, among how many, and how many moves led there.
 struct Place {
     index: usize,
     count: usize,
-    parity: usize,
+    moves: usize,
 }
 
 fn slide(
     item: &Testimonial,
-    Place { index, count, parity }: Place,
+    Place { index, count, moves }: Place,
     playing: RwSignal<bool>,
     api_base: &str,
-    host: &Element,
+    host: &Option<Element>,
     t: &'static Strings,
 ) -> impl IntoView + use<> {
     let Testimonial { resource, quote, video } = item.clone();
@@ -355,7 +388,7 @@ fn slide(
         playing.set(true);
         // The player replaces the button that had the focus: hand the focus to the player once
         // it is in the page, so keyboard and screen reader users land on what they asked for.
-        let root = host.shadow_root();
+        let root = host.as_ref().and_then(Element::shadow_root);
         leptos::prelude::request_animation_frame(move || {
             let player = root.and_then(|root| root.query_selector(".player").ok().flatten());
             if let Some(player) = player.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -363,7 +396,13 @@ fn slide(
             }
         });
         let [id, title, provider] = &detail;
-        crate::events::dispatch(&host, "bao:play", &[("id", id), ("title", title), ("provider", provider)]);
+        if let Some(host) = &host {
+            crate::events::dispatch(
+                host,
+                "bao:play",
+                &[("id", id), ("title", title), ("provider", provider)],
+            );
+        }
     };
     let api_base = api_base.to_owned();
     let spoken = resource.lang.clone();
@@ -372,7 +411,8 @@ fn slide(
             player(&api_base, &video, &player_title, t, &spoken).into_any()
         } else {
             view! {
-                <button type="button" class="play" part="play" aria-label=video_label.clone() on:click=play.clone()>
+                <button type="button" class="play" part="play" data-replay="play" aria-label=video_label.clone()
+                    on:click=play.clone()>
                     <img src=poster.clone() alt="" width=bao_contract::POSTER_WIDTH height=bao_contract::POSTER_HEIGHT decoding="async" />
                     <span class="icon" aria-hidden="true">"▶"</span>
                 </button>
@@ -382,7 +422,7 @@ fn slide(
     };
 
     view! {
-        <div class=if parity == 0 { "slide" } else { "slide again" } part="slide" role="group" aria-roledescription=t.carousel.testimony
+        <div class=match moves { 0 => "slide", odd if odd % 2 == 1 => "slide moved", _ => "slide moved again" } part="slide" role="group" aria-roledescription=t.carousel.testimony
             aria-label=t.position(index, count)>
             <div class="media">{media}</div>
             <div class="text">

@@ -5,6 +5,7 @@
 //! With a wasm32 standard library installed (a normal rustup), the ordinary build is used. Without
 //! one (these machines), Debian's `rustc-web` builds std from source: see shared notes.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -38,26 +39,26 @@ struct Module {
 }
 
 /// The wasm modules of the bundle, smallest first. A page loads the smallest one that has every
-/// element it holds (see `embed.js`): cards only, cards and the carousel, or everything (a search
-/// opens its results as cards).
+/// interactive element it holds (see `embed.js`): the carousel, the search, or both. Cards need
+/// none: their view is the server's.
 const MODULES: [Module; 3] = [
-    Module {
-        name: "card",
-        file_stem: "bao_card",
-        features: &["--no-default-features"],
-        elements: &["bao-card"],
-    },
     Module {
         name: "media",
         file_stem: "bao_media",
-        features: &["--no-default-features", "--features", "testimonials"],
-        elements: &["bao-card", "bao-testimonials"],
+        features: &["--no-default-features", "--features", "csr,testimonials"],
+        elements: &["bao-testimonials"],
+    },
+    Module {
+        name: "search",
+        file_stem: "bao_search",
+        features: &["--no-default-features", "--features", "csr,search"],
+        elements: &["bao-search"],
     },
     Module {
         name: "full",
         file_stem: "bao_widget",
-        features: &["--features", "search,testimonials"],
-        elements: &["bao-card", "bao-testimonials", "bao-search"],
+        features: &["--no-default-features", "--features", "csr,search,testimonials"],
+        elements: &["bao-testimonials", "bao-search"],
     },
 ];
 
@@ -71,7 +72,7 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     for entry in std::fs::read_dir(&out_dir)?.flatten() {
         std::fs::remove_file(entry.path()).ok();
     }
-    let mut manifest = WidgetManifest { modules: Vec::new() };
+    let mut manifest = WidgetManifest { modules: Vec::new(), styles: write_styles(root, &out_dir)? };
     for module in &MODULES {
         build_module(root, &out_dir, module.file_stem, module.features)?;
         let glue = hashed(&out_dir, &format!("{}.js", module.file_stem))?;
@@ -88,6 +89,38 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
     // The loader, minified; its `/*!` licence header stays.
     minify_js(root, &root.join("widget/js/embed.js"), &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
     Ok(out_dir)
+}
+
+/// Writes each element's stylesheet as `{element}.{hash}.css` (with its brotli file) and returns
+/// their names. They come from the widget's own code (`examples/styles.rs`), built for the host.
+fn write_styles(root: &Path, out_dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let output = Command::new("cargo")
+        .current_dir(root)
+        .env("RUSTC_BOOTSTRAP", "1") // stylers uses a nightly library feature.
+        .args([
+            "run",
+            "--quiet",
+            "--locked",
+            "-p",
+            "bao-widget",
+            "--example",
+            "styles",
+            "--no-default-features",
+        ])
+        .args(["--features", "styles,ssr,search,testimonials"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot start cargo run --example styles")?;
+    anyhow::ensure!(output.status.success(), "cargo run --example styles failed ({})", output.status);
+    let sheets: BTreeMap<String, String> = serde_json::from_slice(&output.stdout)?;
+    let mut names = BTreeMap::new();
+    for (element, css) in sheets {
+        std::fs::write(out_dir.join(format!("{element}.css")), css)?;
+        let name = hashed(out_dir, &format!("{element}.css"))?;
+        precompress(out_dir, std::slice::from_ref(&name))?;
+        names.insert(element, name);
+    }
+    Ok(names)
 }
 
 /// Renames `dir/file` to `stem.{hash}.ext`, the hash of its bytes, and returns the new name: a

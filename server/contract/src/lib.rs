@@ -515,12 +515,14 @@ pub struct TestimonialList {
 pub struct WidgetManifest {
     /// Smallest first: a page loads the first module that has every element it holds.
     pub modules: Vec<WidgetModule>,
+    /// Each element's stylesheet: its content-hashed file name under `/widget/`.
+    pub styles: std::collections::BTreeMap<String, String>,
 }
 
 /// One wasm build of the widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetModule {
-    /// `card`, `media`, `full`.
+    /// `search`, `media`, `full`.
     pub name: String,
     /// The JS glue's content-hashed file name, under `/widget/`.
     pub glue: String,

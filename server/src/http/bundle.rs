@@ -1,7 +1,7 @@
 //! The widget bundle as the server serves it: `/embed.js`, the one script webmasters paste (short
-//! cache), filled in with the module list of the build's `manifest.json`; and the wasm modules with
-//! their JS glue under the content-hashed names the build gave them, served from disk with the
-//! build's brotli files (cached for a year).
+//! cache), filled in with the module and stylesheet lists of the build's `manifest.json`; and the
+//! wasm modules with their JS glue, and the elements' stylesheets, under the content-hashed names
+//! the build gave them, served from disk with the build's brotli files (cached for a year).
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,8 @@ use crate::AppState;
 
 /// What the loader's source says where the module list goes.
 const MODULES_PLACEHOLDER: &str = "__BAO_MODULES__";
+/// And where the stylesheets' names go.
+const STYLES_PLACEHOLDER: &str = "__BAO_STYLES__";
 
 /// The built widget, loaded once at start.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub struct Bundle {
     embed_js: String,
     /// Subresource Integrity of `embed.js` (`sha384-…`), for the snippets that pin it.
     pub embed_js_integrity: String,
+    /// Each element's stylesheet, by element name: its file name under `/widget/`.
+    styles: std::collections::BTreeMap<String, String>,
 }
 
 /// Why the bundle could not be loaded.
@@ -37,8 +41,8 @@ pub enum BundleError {
     Manifest(#[from] serde_json::Error),
     #[error("the manifest names {0}, which the build did not write")]
     MissingFile(String),
-    #[error("embed.js has no {MODULES_PLACEHOLDER} for the module list")]
-    NoPlaceholder,
+    #[error("embed.js has no {0}")]
+    NoPlaceholder(&'static str),
 }
 
 impl Bundle {
@@ -49,20 +53,30 @@ impl Bundle {
                 .map_err(|source| BundleError::Unreadable { path: dir.join(name), source })
         };
         let manifest: WidgetManifest = serde_json::from_str(&read("manifest.json")?)?;
-        for file in manifest.modules.iter().flat_map(|module| [&module.glue, &module.wasm]) {
+        let modules = manifest.modules.iter().flat_map(|module| [&module.glue, &module.wasm]);
+        for file in modules.chain(manifest.styles.values()) {
             if !dir.join(file).is_file() {
                 return Err(BundleError::MissingFile(file.clone()));
             }
         }
         let loader = read("embed.js")?;
-        if !loader.contains(MODULES_PLACEHOLDER) {
-            return Err(BundleError::NoPlaceholder);
+        for placeholder in [MODULES_PLACEHOLDER, STYLES_PLACEHOLDER] {
+            if !loader.contains(placeholder) {
+                return Err(BundleError::NoPlaceholder(placeholder));
+            }
         }
-        let embed_js = loader.replace(MODULES_PLACEHOLDER, &serde_json::to_string(&manifest.modules)?);
+        let embed_js = loader
+            .replace(MODULES_PLACEHOLDER, &serde_json::to_string(&manifest.modules)?)
+            .replace(STYLES_PLACEHOLDER, &serde_json::to_string(&manifest.styles)?);
         let digest = sha2::Sha384::digest(embed_js.as_bytes());
         let embed_js_integrity =
             format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(digest));
-        Ok(Bundle { dir: dir.to_owned(), embed_js, embed_js_integrity })
+        Ok(Bundle { dir: dir.to_owned(), embed_js, embed_js_integrity, styles: manifest.styles })
+    }
+
+    /// The path of `element`'s stylesheet (`/widget/bao-card.….css`), for our own pages.
+    pub fn stylesheet(&self, element: &str) -> Option<String> {
+        self.styles.get(element).map(|file| format!("/widget/{file}"))
     }
 }
 

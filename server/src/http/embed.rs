@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links::{self, public_origin};
+use super::painted::PaintedElement;
 use crate::AppState;
 use crate::store::TestimonialFilter;
+use bao_widget::render::{self, Context, Placement};
 
 /// Largest and default size of the iframe an oEmbed answer proposes; it then fits its content.
 const OEMBED_MAX_WIDTH: u32 = 640;
@@ -164,19 +166,15 @@ fn dimension(value: Option<&str>, largest: u32) -> Result<u32, ApiError> {
     }
 }
 
-/// A page holding one element and nothing else (`templates/frame.html`): transparent, no
-/// margin, links open in the window around the iframe. Scripts are files of ours only (no inline
-/// script: strict CSPs).
+/// A page holding one element and nothing else (`templates/frame.html`), already painted:
+/// transparent, no margin, links open in the window around the iframe. Scripts are files of ours
+/// only (no inline script: strict CSPs).
 #[derive(Template)]
 #[template(path = "frame.html")]
 struct FramePage<'a> {
     title: &'a str,
-    element: &'static str,
-    /// The element's attributes, from allow-listed query parameters.
-    attributes: Vec<(&'static str, String)>,
-    /// The fallback: a link, or text when there is nothing to link to.
-    fallback_link: Option<String>,
-    fallback_text: &'a str,
+    /// The element (`PaintedElement`), rendered.
+    element: String,
 }
 
 impl FramePage<'_> {
@@ -225,6 +223,7 @@ pub async fn follow_link(
 /// `GET /embed/r/{id}?theme=&lang=`: one resource's card, alone in a page made to live in an iframe.
 pub async fn card_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -235,71 +234,103 @@ pub async fn card_page(
                 ApiError::Gone(text) => (StatusCode::GONE, text.as_str()),
                 _ => (StatusCode::NOT_FOUND, "Ressource introuvable."),
             };
-            let page = FramePage {
-                title: text,
-                element: "p",
+            let element = PaintedElement {
+                name: "p",
                 attributes: vec![],
+                view: None,
+                stylesheet: None,
                 fallback_link: None,
                 fallback_text: text,
             };
-            return Ok((status, page.html()?).into_response());
+            return Ok(
+                (status, FramePage { title: text, element: element.render()? }.html()?).into_response()
+            );
         }
         Err(error) => return Err(error),
     };
     let mut attributes = vec![("resource", resource.id.clone())];
     attributes.extend(element_attributes(&params, &["theme", "lang"]));
-    let page = FramePage {
-        title: &resource.title,
-        element: "bao-card",
-        attributes,
+    let title = resource.title.clone();
+    let api_base = format!("{}/", public_origin(&headers));
+    let lang = params.get("lang").map_or("", String::as_str);
+    let element = PaintedElement {
+        name: "bao-card",
         fallback_link: Some(links::resource_page(&resource.id)),
-        fallback_text: &resource.title,
+        view: Some(render::card(resource, Placement::Embedded, &Context { api_base: &api_base, lang })),
+        stylesheet: state.stylesheet("bao-card"),
+        attributes,
+        fallback_text: &title,
     };
-    Ok(page.html()?.into_response())
+    Ok(FramePage { title: &title, element: element.render()? }.html()?.into_response())
 }
 
 /// `GET /embed/recherche?network=&tag=&kind=&placeholder=&limit=&lang=`: a search box.
 pub async fn search_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
-    FramePage {
-        title: "Recherche dans multiBàO",
-        element: "bao-search",
-        attributes: element_attributes(
-            &params,
-            &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
-        ),
+    let attributes = element_attributes(
+        &params,
+        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
+    );
+    let given = |name: &str| params.get(name).cloned().unwrap_or_default();
+    let view = render::search_box(
+        render::SearchAttributes {
+            network: given("network"),
+            tag: given("tag"),
+            kind: given("kind"),
+            placeholder: given("placeholder"),
+            limit: element_limit(&params, bao_contract::MAX_SEARCH_BOX_LIMIT),
+            open: given("open"),
+        },
+        &Context { api_base: &format!("{}/", public_origin(&headers)), lang: &given("lang") },
+    );
+    let element = PaintedElement {
+        name: "bao-search",
+        attributes,
+        view: Some(view),
+        stylesheet: state.stylesheet("bao-search"),
         fallback_link: Some("/".into()),
         fallback_text: "Chercher dans multiBàO",
-    }
-    .html()
+    };
+    FramePage { title: "Recherche dans multiBàO", element: element.render()? }.html()
 }
 
 /// `GET /embed/temoignages?network=&tag=&limit=&lang=`: a carousel of filmed testimonies.
 pub async fn testimonials_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
-    // The fallback names the first testimony, so the frame is not empty without WebAssembly.
     let filter = TestimonialFilter {
         network: params.get("network").filter(|v| !v.is_empty()).cloned(),
         tag: params.get("tag").filter(|v| !v.is_empty()).cloned(),
-        limit: 1,
+        limit: element_limit(&params, bao_contract::MAX_CAROUSEL_LIMIT),
         ..TestimonialFilter::default()
     };
-    let first = state.query(move |db| db.testimonials(&filter)).await?.into_iter().next();
-    let (fallback_link, fallback_text) = match &first {
-        Some(first) => (Some(links::resource_page(&first.resource.id)), first.resource.title.as_str()),
-        None => (None, "Témoignages filmés"),
+    let items: Vec<_> =
+        state.query(move |db| db.testimonials(&filter)).await?.into_iter().map(links::testimonial).collect();
+    // The fallback names the first testimony, for a browser without declarative shadow DOM.
+    let (fallback_link, fallback_text) = match items.first() {
+        Some(first) => (Some(links::resource_page(&first.resource.id)), first.resource.title.clone()),
+        None => (None, "Témoignages filmés".to_owned()),
     };
-    FramePage {
-        title: "Témoignages filmés — multiBàO",
-        element: "bao-testimonials",
+    let api_base = format!("{}/", public_origin(&headers));
+    let lang = params.get("lang").map_or("", String::as_str);
+    let element = PaintedElement {
+        name: "bao-testimonials",
         attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]),
+        view: Some(render::carousel(items, &Context { api_base: &api_base, lang })),
+        stylesheet: state.stylesheet("bao-testimonials"),
         fallback_link,
-        fallback_text,
-    }
-    .html()
+        fallback_text: &fallback_text,
+    };
+    FramePage { title: "Témoignages filmés — multiBàO", element: element.render()? }.html()
+}
+
+fn element_limit(params: &HashMap<String, String>, largest: u32) -> u32 {
+    super::fragments::element_limit(params.get("limit").map_or("", String::as_str), largest)
 }
 
 /// Each allowed query parameter that is set, as an attribute of the element.

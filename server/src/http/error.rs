@@ -36,6 +36,8 @@ pub enum ApiError {
     Task(#[from] tokio::task::JoinError),
     #[error("page template: {0}")]
     Template(#[from] askama::Error),
+    #[error("reading an answer: {0}")]
+    Answer(axum::Error),
     /// The widget bundle was not built before the server started.
     #[error("the widget bundle is not available")]
     BundleMissing,
@@ -49,9 +51,11 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Storage(_) | ApiError::Search(_) | ApiError::Task(_) | ApiError::Template(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            ApiError::Storage(_)
+            | ApiError::Search(_)
+            | ApiError::Task(_)
+            | ApiError::Template(_)
+            | ApiError::Answer(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

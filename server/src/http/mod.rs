@@ -4,14 +4,18 @@
 pub mod api;
 pub mod builder;
 pub mod bundle;
+pub mod cache;
 pub mod embed;
 pub mod error;
+pub mod fragments;
 pub mod links;
 pub mod pages;
+pub mod painted;
 pub mod placeholder;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
 use tower_http::compression::CompressionLayer;
@@ -64,14 +68,16 @@ fn unknown_id(id: &str) -> ApiError {
 
 /// The whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
+    let answers: cache::CacheState = (state.clone(), Default::default());
+    let content = || from_fn_with_state(answers.clone(), cache::content);
     let api = Router::new()
-        .route("/resources", get(api::resources))
-        .route("/resources/{id}", get(api::resource))
+        .route("/resources", get(api::resources).layer(content()))
+        .route("/resources/{id}", get(api::resource).layer(content()))
         .route("/resources/{id}/image", get(api::image))
-        .route("/networks", get(api::networks))
-        .route("/sources", get(api::sources))
-        .route("/search", get(api::search))
-        .route("/testimonials", get(api::testimonials))
+        .route("/networks", get(api::networks).layer(content()))
+        .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
+        .route("/search", get(api::search).layer(from_fn_with_state(answers.clone(), cache::search)))
+        .route("/testimonials", get(api::testimonials).layer(content()))
         .route("/testimonials/{id}/poster", get(api::poster))
         .route("/testimonials/{id}/captions/{lang}", get(api::captions))
         .fallback(api::not_found);
@@ -79,13 +85,16 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .nest(bao_contract::API_PREFIX, api)
         .route("/embed.js", get(bundle::embed_js))
-        .route("/", get(pages::home_page))
-        .route("/r/{id}", get(pages::resource_page))
-        .route("/oembed", get(embed::oembed))
+        .route("/", get(pages::home_page).layer(content()))
+        .route("/r/{id}", get(pages::resource_page).layer(content()))
+        .route("/oembed", get(embed::oembed).layer(content()))
         .route("/lien", get(embed::follow_link))
-        .route("/embed/r/{id}", get(embed::card_page))
-        .route("/embed/recherche", get(embed::search_page))
-        .route("/embed/temoignages", get(embed::testimonials_page))
+        .route("/fragments/card/{id}", get(fragments::card).layer(content()))
+        .route("/fragments/search", get(fragments::search).layer(content()))
+        .route("/fragments/testimonials", get(fragments::testimonials).layer(content()))
+        .route("/embed/r/{id}", get(embed::card_page).layer(content()))
+        .route("/embed/recherche", get(embed::search_page).layer(content()))
+        .route("/embed/temoignages", get(embed::testimonials_page).layer(content()))
         .route("/page.css", get(|| asset(CSS, include_str!("../../assets/page.css"))))
         .route("/embed-frame.css", get(|| asset(CSS, include_str!("../../assets/embed-frame.css"))))
         .route("/integrer.css", get(|| asset(CSS, include_str!("../../assets/integrer.css"))))

@@ -11,14 +11,18 @@ use serde_json::json;
 
 use super::error::{ApiError, ApiPath};
 use super::links::{self, public_origin};
+use super::painted::PaintedElement;
 use crate::AppState;
 use crate::store::{ListFilter, Lookup, TestimonialFilter};
+use bao_widget::render::{self, Context, Placement};
 
 #[derive(Template)]
 #[template(path = "resource.html")]
 struct ResourcePage<'a> {
     resource: &'a Resource,
-    body_html: &'a str,
+    /// The resource's card, unfolded: the same view as in other sites' pages.
+    card: String,
+    has_bundle: bool,
     page_url: String,
     oembed_url: String,
     json_url: String,
@@ -106,7 +110,23 @@ pub async fn resource_page(
     Ok(match lookup {
         Lookup::Found(resource) => {
             let resource = links::with_served_image(*resource);
-            Html(render_resource(&resource, testimonial.as_ref(), &public_origin(&headers))?).into_response()
+            let origin = public_origin(&headers);
+            let card = PaintedElement {
+                name: "bao-card",
+                attributes: vec![("resource", resource.id.clone()), ("theme", "light".into())],
+                view: Some(render::card(
+                    resource.clone(),
+                    Placement::OwnPage,
+                    &Context { api_base: &format!("{origin}/"), lang: "fr" },
+                )),
+                stylesheet: state.stylesheet("bao-card"),
+                fallback_link: None,
+                fallback_text: &resource.title,
+            }
+            .render()?;
+            let page =
+                render_resource(&resource, card, state.bundle.is_some(), testimonial.as_ref(), &origin)?;
+            Html(page).into_response()
         }
         Lookup::Renamed(current_id) => {
             Redirect::permanent(&links::resource_page(&current_id)).into_response()
@@ -123,13 +143,16 @@ pub async fn resource_page(
 
 fn render_resource(
     resource: &Resource,
+    card: String,
+    has_bundle: bool,
     testimonial: Option<&Testimonial>,
     origin: &str,
 ) -> Result<String, askama::Error> {
     let page_url = format!("{origin}{}", links::resource_page(&resource.id));
     ResourcePage {
         resource,
-        body_html: resource.body_html.as_deref().unwrap_or_default(),
+        card,
+        has_bundle,
         oembed_url: format!("{origin}/oembed?url={}&format=json", percent_encode(&page_url)),
         json_url: links::resource_json(&resource.id),
         json_ld: json_ld(resource, testimonial, origin),

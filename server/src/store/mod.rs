@@ -7,6 +7,8 @@ mod read;
 mod write;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bao_contract::{Kind, NetworkRef, Provider, Resource};
 use r2d2_sqlite::SqliteConnectionManager;
@@ -197,6 +199,9 @@ pub struct ListFilter {
 #[derive(Clone)]
 pub struct Database {
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// Content changes made through this handle (any clone), so that what was derived from the
+    /// content in this process (cached answers) can tell at once without asking SQLite.
+    changes: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -220,9 +225,15 @@ impl Database {
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
-        let db = Database { pool };
+        let db = Database { pool, changes: Arc::default() };
         db.migrate()?;
         Ok(db)
+    }
+
+    /// How many content changes were made through this process's handles (see
+    /// [`Database::generation`] for all of them, made by any process).
+    pub fn changes_here(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
     }
 
     fn migrate(&self) -> Result<(), DbError> {

@@ -215,10 +215,14 @@ impl Database {
                 ],
             )?;
         }
-        if networks_changed > 0 || outcome.changed() {
+        let changed = networks_changed > 0 || outcome.changed();
+        if changed {
             tx.execute("UPDATE content_generation SET value = value + 1", [])?;
         }
         tx.commit()?;
+        if changed {
+            self.changes.fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
         Ok(outcome)
     }
 

@@ -1,0 +1,155 @@
+//! How the elements' content is delivered: their first views as HTML fragments (the widget's own
+//! view code, rendered here), and the HTTP caching of everything an element asks for — validators,
+//! `304 Not Modified`, `Cache-Control`, answers that change when the content does.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use bao_contract::{Kind, Licence, NetworkRef, Resource};
+use bao_server::store::{Database, NewResource, SourceUpdate};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const HOST: &str = "bao.test";
+
+async fn get(router: &Router, uri: &str, if_none_match: Option<&str>) -> (StatusCode, HeaderMap, String) {
+    let mut request = Request::get(uri).header(header::HOST, HOST);
+    if let Some(tag) = if_none_match {
+        request = request.header(header::IF_NONE_MATCH, tag);
+    }
+    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn network() -> NetworkRef {
+    NetworkRef { id: "n".into(), name: "Réseau".into(), url: None }
+}
+
+fn fiche(id: &str, title: &str, text: &str) -> NewResource {
+    NewResource {
+        resource: Resource {
+            id: id.into(),
+            kind: Kind::Fiche,
+            title: title.into(),
+            summary: "Un résumé.".into(),
+            image: None,
+            authors: vec!["Alix".into()],
+            network: network(),
+            tags: vec!["coopération".into()],
+            licence: Licence::default(),
+            source_url: format!("https://example.org/{id}.md"),
+            lang: "fr".into(),
+            updated: None,
+            body_html: Some(format!("<p>{text}</p>")),
+            sources: vec![],
+        },
+        video: None,
+        source_key: format!("o/r/{id}.md"),
+        content_hash: text.into(),
+    }
+}
+
+fn store(db: &Database, files: &[NewResource]) {
+    let networks = [network()];
+    db.store_source(&SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None })
+        .unwrap();
+}
+
+/// A router over a database holding `files`, and the database, for changing it later.
+fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
+    let (dir, db) = common::temp_db();
+    store(&db, files);
+    let search = common::search_index(&dir, &db);
+    let state =
+        AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() };
+    (dir, db, app(state))
+}
+
+#[tokio::test]
+async fn first_views_are_html_without_script_or_inline_style() {
+    let (_dir, db, router) =
+        served(&[fiche("cercle", "Le cercle <de> parole", "Texte"), fiche("vieille", "Vieille", "V")]);
+    store(&db, &[fiche("cercle", "Le cercle <de> parole", "Texte")]);
+
+    let (status, headers, card) = get(&router, "/fragments/card/cercle?lang=fr", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(card.starts_with("<article"), "{card}");
+    assert!(card.contains(r#"class="title">Le cercle &lt;de&gt; parole</h2>"#), "{card}");
+    assert!(card.contains(r#"<details data-bao-open="" data-id="cercle""#), "{card}");
+    assert!(card.contains(r#"href="http://bao.test/r/cercle""#), "links are absolute: {card}");
+    for card in [&card, &get(&router, "/fragments/card/cercle?lang=en", None).await.2] {
+        assert!(
+            !card.contains("<script") && !card.contains(" style=") && !card.contains(" onerror="),
+            "{card}"
+        );
+    }
+    assert!(get(&router, "/fragments/card/cercle?lang=en", None).await.2.contains("Read the sheet"));
+
+    let (status, _, missing) = get(&router, "/fragments/card/inconnue", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains(r#"role="note""#) && missing.ends_with("<slot></slot>"), "{missing}");
+    let (status, _, withdrawn) = get(&router, "/fragments/card/vieille", None).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(withdrawn.contains("retirée"), "{withdrawn}");
+
+    let (status, _, search) =
+        get(&router, "/fragments/search?network=n&limit=999&placeholder=Chercher", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        search.contains(r#"role="combobox""#) && search.contains(r#"placeholder="Chercher""#),
+        "{search}"
+    );
+    assert!(search.contains(r#"class="scope""#), "the fixed scope is said: {search}");
+    let (status, _, carousel) = get(&router, "/fragments/testimonials?limit=abc", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(carousel.contains("Aucun témoignage filmé"), "{carousel}");
+}
+
+#[tokio::test]
+async fn answers_carry_validators_and_change_with_the_content() {
+    let (_dir, db, router) = served(&[fiche("cercle", "Le cercle de parole", "Première version")]);
+
+    for uri in ["/api/v1/resources/cercle", "/fragments/card/cercle", "/api/v1/resources", "/r/cercle"] {
+        let (status, headers, _) = get(&router, uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+        assert!(etag.starts_with('"') && etag.len() > 10, "a strong validator: {etag}");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=300, s-maxage=300, stale-while-revalidate=3600",
+            "{uri}"
+        );
+        let (status, headers, body) = get(&router, uri, Some(&etag)).await;
+        assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""), "{uri}");
+        assert_eq!(headers[header::ETAG].to_str().unwrap(), etag);
+        let (status, _, _) = get(&router, uri, Some(&format!("\"autre\", W/{etag}"))).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "a list, and a weak form, match too: {uri}");
+    }
+    let (_, headers, _) = get(&router, "/api/v1/search?q=cercle", None).await;
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60, s-maxage=60, stale-while-revalidate=300");
+    let (_, headers, _) = get(&router, "/api/v1/sources", None).await;
+    assert_eq!(headers[header::CACHE_CONTROL], "public, no-cache");
+    assert!(headers.contains_key(header::ETAG));
+    // Errors are not kept: a problem is not a resource.
+    let (status, headers, _) = get(&router, "/api/v1/resources?limit=0", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(!headers.contains_key(header::ETAG));
+
+    let (_, headers, _) = get(&router, "/fragments/card/cercle", None).await;
+    let before = headers[header::ETAG].to_str().unwrap().to_owned();
+    // A sync changes the fiche: the validators change at once, the old one no longer matches.
+    store(&db, &[fiche("cercle", "Le cercle de parole", "Seconde version")]);
+    let (status, headers, card) = get(&router, "/fragments/card/cercle", Some(&before)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(card.contains("Seconde version"), "{card}");
+    assert_ne!(headers[header::ETAG].to_str().unwrap(), before);
+    let (_, _, resource) = get(&router, "/api/v1/resources/cercle", None).await;
+    assert!(resource.contains("Seconde version"), "{resource}");
+}

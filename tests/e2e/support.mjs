@@ -2,7 +2,8 @@
 // playwright-core, and a console recorder so every scenario can check the console stays clean.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -245,4 +246,54 @@ export async function addCard(page, { id, resource, fallback = "" }) {
     card.innerHTML = fallback;
     document.querySelector("main").append(card);
   }, { id, resource, fallback });
+}
+
+/** nginx with the production site `deploy/nginx-site.conf` in front of the server at `serverUrl`,
+ * its ports and folders swapped for this run's; `staticFiles` ({name: bytes}) are served under
+ * `/static/` by the same nginx (the benchmark's baseline). Needs Debian's nginx. */
+export async function startNginx(serverUrl, staticFiles = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "bao-nginx-"));
+  mkdirSync(join(dir, "static"));
+  mkdirSync(join(dir, "temp"));
+  for (const [name, bytes] of Object.entries(staticFiles)) writeFileSync(join(dir, "static", name), bytes);
+  const port = await new Promise((resolve) => {
+    const probe = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const site = readFileSync(join(ROOT, "deploy/nginx-site.conf"), "utf8")
+    .replace("/var/cache/nginx/multibao-embed", join(dir, "cache"))
+    .replace("server 127.0.0.1:8080;", `server ${new URL(serverUrl).host};`)
+    .replace("listen 80;", `listen 127.0.0.1:${port};`)
+    .replace("listen [::]:80;", "")
+    .replace("location / {", `location /static/ { root ${dir}; }\n    location / {`);
+  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${dir}/temp/${kind};`).join(" ");
+  const conf = join(dir, "nginx.conf");
+  writeFileSync(
+    conf,
+    // As root, nginx's workers would otherwise run as nobody, who cannot write the cache here.
+    `${process.getuid?.() === 0 ? "user root;" : ""} worker_processes 2; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;\n` +
+      `events { worker_connections 1024; }\nhttp { access_log off; ${temp} include /etc/nginx/mime.types; default_type application/octet-stream;\n${site}\n}\n`,
+  );
+  const child = spawn("/usr/sbin/nginx", ["-c", conf, "-p", dir], { stdio: ["ignore", "inherit", "inherit"] });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(url + "healthz");
+      break;
+    } catch (error) {
+      if (i === 100 || child.exitCode !== null) throw new Error(`nginx did not start: ${error}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGQUIT");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -66,6 +66,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
     }
     widget::build(root)?;
     setup::chromium()?;
+    setup::nginx()?;
     setup::node_modules(root)?;
     run(Command::new("cargo").args(["build", "--locked", "-p", "bao-server"]))?;
     run(Command::new("npm").args(["run", "--silent", "e2e"]).current_dir(root.join("tests")))
@@ -76,6 +77,7 @@ fn bench(root: &Path) -> anyhow::Result<()> {
     setup::chromium()?;
     setup::node_modules(root)?;
     setup::apt_tool("wrk", "wrk")?;
+    setup::nginx()?;
     run(Command::new("cargo").args([
         "build",
         "--release",

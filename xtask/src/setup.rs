@@ -26,6 +26,11 @@ pub fn apt_tool(probe: &str, packages: &str) -> anyhow::Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// Debian's nginx, for the tests and the benchmark of `deploy/nginx-site.conf`.
+pub fn nginx() -> anyhow::Result<()> {
+    apt_tool("/usr/sbin/nginx", "nginx")
+}
+
 pub fn chromium() -> anyhow::Result<()> {
     apt_tool("/usr/bin/chromium", "chromium fonts-dejavu-core")
 }

@@ -16,7 +16,6 @@ use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links::{self, public_origin};
 use super::painted::PaintedElement;
 use crate::AppState;
-use crate::store::TestimonialFilter;
 use bao_widget::render::{self, Context, Placement};
 
 /// Largest and default size of the iframe an oEmbed answer proposes; it then fits its content.
@@ -251,7 +250,7 @@ pub async fn card_page(
     let mut attributes = vec![("resource", resource.id.clone())];
     attributes.extend(element_attributes(&params, &["theme", "lang"]));
     let title = resource.title.clone();
-    let api_base = format!("{}/", public_origin(&headers));
+    let api_base = links::public_base(&headers);
     let lang = params.get("lang").map_or("", String::as_str);
     let element = PaintedElement {
         name: "bao-card",
@@ -284,7 +283,7 @@ pub async fn search_page(
             limit: element_limit(&params, bao_contract::MAX_SEARCH_BOX_LIMIT),
             open: given("open"),
         },
-        &Context { api_base: &format!("{}/", public_origin(&headers)), lang: &given("lang") },
+        &Context { api_base: &links::public_base(&headers), lang: &given("lang") },
     );
     let element = PaintedElement {
         name: "bao-search",
@@ -303,25 +302,19 @@ pub async fn testimonials_page(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
-    let filter = TestimonialFilter {
-        network: params.get("network").filter(|v| !v.is_empty()).cloned(),
-        tag: params.get("tag").filter(|v| !v.is_empty()).cloned(),
-        limit: element_limit(&params, bao_contract::MAX_CAROUSEL_LIMIT),
-        ..TestimonialFilter::default()
-    };
-    let items: Vec<_> =
-        state.query(move |db| db.testimonials(&filter)).await?.into_iter().map(links::testimonial).collect();
+    let given = |name: &str| params.get(name).map_or("", String::as_str);
+    let items =
+        super::fragments::carousel_items(&state, given("network"), given("tag"), given("limit")).await?;
     // The fallback names the first testimony, for a browser without declarative shadow DOM.
     let (fallback_link, fallback_text) = match items.first() {
         Some(first) => (Some(links::resource_page(&first.resource.id)), first.resource.title.clone()),
         None => (None, "Témoignages filmés".to_owned()),
     };
-    let api_base = format!("{}/", public_origin(&headers));
-    let lang = params.get("lang").map_or("", String::as_str);
+    let api_base = links::public_base(&headers);
     let element = PaintedElement {
         name: "bao-testimonials",
         attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]),
-        view: Some(render::carousel(items, &Context { api_base: &api_base, lang })),
+        view: Some(render::carousel(items, &Context { api_base: &api_base, lang: given("lang") })),
         stylesheet: state.stylesheet("bao-testimonials"),
         fallback_link,
         fallback_text: &fallback_text,

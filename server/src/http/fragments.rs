@@ -10,7 +10,7 @@ use bao_widget::render::{self, Context, Placement};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiPath, ApiQuery};
-use super::links::{self, public_origin};
+use super::links;
 use crate::AppState;
 use crate::store::TestimonialFilter;
 
@@ -46,7 +46,7 @@ pub async fn card(
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<ElementParams>,
 ) -> Result<Response, ApiError> {
-    let api_base = format!("{}/", public_origin(&headers));
+    let api_base = links::public_base(&headers);
     let context = Context { api_base: &api_base, lang: &params.lang };
     match state.current_resource(&id).await {
         Ok(resource) => Ok(html(StatusCode::OK, render::card(resource, Placement::Embedded, &context))),
@@ -59,7 +59,7 @@ pub async fn card(
 /// `GET /fragments/search?network=&tag=&kind=&placeholder=&limit=&open=&lang=`: the search box
 /// before the visitor types.
 pub async fn search(headers: HeaderMap, ApiQuery(params): ApiQuery<ElementParams>) -> Response {
-    let api_base = format!("{}/", public_origin(&headers));
+    let api_base = links::public_base(&headers);
     let limit = params.limit(bao_contract::MAX_SEARCH_BOX_LIMIT);
     let ElementParams { lang, network, tag, kind, placeholder, open, .. } = params;
     let attributes = render::SearchAttributes { network, tag, kind, placeholder, limit, open };
@@ -72,16 +72,27 @@ pub async fn testimonials(
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<ElementParams>,
 ) -> Result<Response, ApiError> {
+    let items = carousel_items(&state, &params.network, &params.tag, &params.limit).await?;
+    let api_base = links::public_base(&headers);
+    Ok(html(StatusCode::OK, render::carousel(items, &Context { api_base: &api_base, lang: &params.lang })))
+}
+
+/// The testimonies a carousel with these attributes shows (empty: not set).
+pub async fn carousel_items(
+    state: &AppState,
+    network: &str,
+    tag: &str,
+    limit: &str,
+) -> Result<Vec<bao_contract::Testimonial>, ApiError> {
+    let given = |value: &str| Some(value.to_owned()).filter(|value| !value.is_empty());
     let filter = TestimonialFilter {
         id: None,
-        network: Some(params.network.clone()).filter(|network| !network.is_empty()),
-        tag: Some(params.tag.clone()).filter(|tag| !tag.is_empty()),
-        limit: params.limit(bao_contract::MAX_CAROUSEL_LIMIT),
+        network: given(network),
+        tag: given(tag),
+        limit: element_limit(limit, bao_contract::MAX_CAROUSEL_LIMIT),
     };
     let stored = state.query(move |db| db.testimonials(&filter)).await?;
-    let items = stored.into_iter().map(links::testimonial).collect();
-    let api_base = format!("{}/", public_origin(&headers));
-    Ok(html(StatusCode::OK, render::carousel(items, &Context { api_base: &api_base, lang: &params.lang })))
+    Ok(stored.into_iter().map(links::testimonial).collect())
 }
 
 fn html(status: StatusCode, body: String) -> Response {

@@ -19,6 +19,12 @@ pub fn public_origin(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// The server's base URL (its public origin and `/`), which the elements' views build their
+/// absolute links on: they are shown on other sites.
+pub fn public_base(headers: &HeaderMap) -> String {
+    format!("{}/", public_origin(headers))
+}
+
 /// A host name with an optional port, and nothing that could break out of a URL or an attribute.
 fn is_host(text: &str) -> bool {
     !text.is_empty()

@@ -182,6 +182,7 @@
       var dx = event.clientX - swipeFrom[0];
       var dy = event.clientY - swipeFrom[1];
       swipeFrom = null;
+      // 48 px: the carousel's own SWIPE_MIN_PX (widget/src/testimonials.rs).
       if (Math.abs(dx) < 48 || Math.abs(dx) < Math.abs(dy) || !root.querySelector("[data-replay=next]")) return;
       element._baoReplay = dx < 0 ? "next" : "previous";
       element._baoWake();

@@ -16,7 +16,8 @@ use crate::card::absolute_url;
 use crate::i18n;
 use crate::i18n::Strings;
 
-/// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe.
+/// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe (embed.js uses the same
+/// before the wasm is live).
 const SWIPE_MIN_PX: i32 = 48;
 
 #[cfg(feature = "csr")]

@@ -7,8 +7,7 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use bao_contract::{Kind, Licence, NetworkRef, Resource};
-use bao_server::store::{Database, NewResource, SourceUpdate};
+use bao_server::store::{Database, NewResource};
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -27,44 +26,19 @@ async fn get(router: &Router, uri: &str, if_none_match: Option<&str>) -> (Status
     (status, headers, String::from_utf8(body.to_vec()).unwrap())
 }
 
-fn network() -> NetworkRef {
-    NetworkRef { id: "n".into(), name: "Réseau".into(), url: None }
-}
-
+/// A fiche with authors, a tag and a summary, as cards show them.
 fn fiche(id: &str, title: &str, text: &str) -> NewResource {
-    NewResource {
-        resource: Resource {
-            id: id.into(),
-            kind: Kind::Fiche,
-            title: title.into(),
-            summary: "Un résumé.".into(),
-            image: None,
-            authors: vec!["Alix".into()],
-            network: network(),
-            tags: vec!["coopération".into()],
-            licence: Licence::default(),
-            source_url: format!("https://example.org/{id}.md"),
-            lang: "fr".into(),
-            updated: None,
-            body_html: Some(format!("<p>{text}</p>")),
-            sources: vec![],
-        },
-        video: None,
-        source_key: format!("o/r/{id}.md"),
-        content_hash: text.into(),
-    }
-}
-
-fn store(db: &Database, files: &[NewResource]) {
-    let networks = [network()];
-    db.store_source(&SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None })
-        .unwrap();
+    let mut fiche = common::fiche(id, title, text);
+    fiche.resource.summary = "Un résumé.".into();
+    fiche.resource.authors = vec!["Alix".into()];
+    fiche.resource.tags = vec!["coopération".into()];
+    fiche
 }
 
 /// A router over a database holding `files`, and the database, for changing it later.
 fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
     let (dir, db) = common::temp_db();
-    store(&db, files);
+    common::store(&db, files);
     let search = common::search_index(&dir, &db);
     let state =
         AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() };
@@ -75,7 +49,7 @@ fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
 async fn first_views_are_html_without_script_or_inline_style() {
     let (_dir, db, router) =
         served(&[fiche("cercle", "Le cercle <de> parole", "Texte"), fiche("vieille", "Vieille", "V")]);
-    store(&db, &[fiche("cercle", "Le cercle <de> parole", "Texte")]);
+    common::store(&db, &[fiche("cercle", "Le cercle <de> parole", "Texte")]);
 
     let (status, headers, card) = get(&router, "/fragments/card/cercle?lang=fr", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -145,7 +119,7 @@ async fn answers_carry_validators_and_change_with_the_content() {
     let (_, headers, _) = get(&router, "/fragments/card/cercle", None).await;
     let before = headers[header::ETAG].to_str().unwrap().to_owned();
     // A sync changes the fiche: the validators change at once, the old one no longer matches.
-    store(&db, &[fiche("cercle", "Le cercle de parole", "Seconde version")]);
+    common::store(&db, &[fiche("cercle", "Le cercle de parole", "Seconde version")]);
     let (status, headers, card) = get(&router, "/fragments/card/cercle", Some(&before)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(card.contains("Seconde version"), "{card}");

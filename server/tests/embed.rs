@@ -11,7 +11,6 @@ use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_server::http::embed::OEmbed;
 use bao_server::sources::{self, multibao::MultibaoRepository};
-use bao_server::store::SourceUpdate;
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -273,33 +272,8 @@ async fn links_are_followed_to_the_commons_addresses_only() {
 #[tokio::test]
 async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     let (dir, db) = common::temp_db();
-    let network = bao_contract::NetworkRef { id: "n".into(), name: "Réseau".into(), url: None };
-    let fiche = |id: &str, text: &str| bao_server::store::NewResource {
-        resource: bao_contract::Resource {
-            id: id.into(),
-            kind: bao_contract::Kind::Fiche,
-            title: "Le cœur du sujet".into(),
-            summary: String::new(),
-            image: None,
-            authors: vec![],
-            network: network.clone(),
-            tags: vec![],
-            licence: bao_contract::Licence::default(),
-            source_url: format!("https://example.org/{id}.md"),
-            lang: "fr".into(),
-            updated: None,
-            body_html: Some(format!("<p>{text}</p>")),
-            sources: vec![],
-        },
-        video: None,
-        source_key: format!("o/r/{id}.md"),
-        content_hash: text.into(),
-    };
-    let store = |files: &[bao_server::store::NewResource]| {
-        let networks = [network.clone()];
-        let update = SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None };
-        db.store_source(&update).unwrap();
-    };
+    let fiche = |id: &str, text: &str| common::fiche(id, "Le cœur du sujet", text);
+    let store = |files: &[bao_server::store::NewResource]| common::store(&db, files);
     store(&[fiche("coeur", "Texte"), fiche("copie", "Brouillon"), fiche("ancienne", "Autre")]);
     // The copy becomes the same fiche: one resource; the other file is deleted.
     store(&[fiche("coeur", "Texte"), fiche("copie", "Texte")]);

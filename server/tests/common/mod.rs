@@ -72,3 +72,41 @@ pub fn import(db: &Database, folder: &str) -> ImportReport {
         other => panic!("{folder}: {other:?}"),
     }
 }
+
+/// The network of [`fiche`].
+pub fn test_network() -> bao_contract::NetworkRef {
+    bao_contract::NetworkRef { id: "n".into(), name: "Réseau".into(), url: None }
+}
+
+/// A fiche of [`test_network`] read from the file `o/r/{id}.md`, whose body is `text`.
+pub fn fiche(id: &str, title: &str, text: &str) -> bao_server::store::NewResource {
+    bao_server::store::NewResource {
+        resource: bao_contract::Resource {
+            id: id.into(),
+            kind: bao_contract::Kind::Fiche,
+            title: title.into(),
+            summary: String::new(),
+            image: None,
+            authors: vec![],
+            network: test_network(),
+            tags: vec![],
+            licence: bao_contract::Licence::default(),
+            source_url: format!("https://example.org/{id}.md"),
+            lang: "fr".into(),
+            updated: None,
+            body_html: Some(format!("<p>{text}</p>")),
+            sources: vec![],
+        },
+        video: None,
+        source_key: format!("o/r/{id}.md"),
+        content_hash: text.into(),
+    }
+}
+
+/// Stores `files` as the whole content of source `s`, as a sync would.
+pub fn store(db: &Database, files: &[bao_server::store::NewResource]) {
+    let networks = [test_network()];
+    let update =
+        bao_server::store::SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None };
+    db.store_source(&update).expect("store");
+}

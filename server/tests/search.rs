@@ -115,11 +115,33 @@ fn snippets_locate_the_words_and_facets_count_the_matches() {
     assert!(results.facets.kind.iter().any(|facet| facet.value == "video" && facet.label == "Vidéo"));
     let counts: Vec<u64> = results.facets.network.iter().map(|facet| facet.count).collect();
     assert!(counts.windows(2).all(|pair| pair[0] >= pair[1]), "most frequent first: {counts:?}");
+    assert_eq!(results.facets.counted_over, None, "a narrow search counts all its matches");
 
     // One typo (two letters swapped) finds what the word finds, in the bodies too.
     let typed = search(&index, "reunoin").total;
     let right = search(&index, "réunion").total;
     assert!(typed * 10 >= right * 9, "« reunoin » finds {typed}, « réunion » {right}");
+}
+
+#[test]
+fn a_broad_prefix_counts_its_facets_over_its_best_matches_and_says_so() {
+    let (dir, db) = common::temp_db();
+    let fiches: Vec<_> = (0..1500)
+        .map(|n| common::fiche(&format!("coop-{n}"), &format!("Coopérative {n}"), "Une coopération."))
+        .collect();
+    common::store(&db, &fiches);
+    let index = common::search_index(&dir, &db);
+
+    let broad = search(&index, "coop");
+    assert_eq!(broad.total, 1500);
+    let over = broad.facets.counted_over.expect("counted over the best matches");
+    assert!(over < broad.total && over >= 5, "counted over {over}");
+    assert_eq!(broad.facets.kind.iter().map(|facet| facet.count).sum::<u64>(), over);
+    assert_eq!(broad.facets.network[0].count, over, "{:?}", broad.facets.network);
+
+    let exact = search(&index, "");
+    assert_eq!(exact.facets.counted_over, None, "browsing counts everything");
+    assert_eq!(exact.facets.kind[0].count, 1500);
 }
 
 #[test]

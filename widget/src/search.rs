@@ -439,7 +439,11 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                     offered.push(Chip {
                         facet,
                         value: count.value.clone(),
-                        label: format!("{} ({})", chip_label(t, facet, count), t.number(count.count)),
+                        // Counts over only the best matches are not totals: no number then.
+                        label: match found.facets.counted_over {
+                            None => format!("{} ({})", chip_label(t, facet, count), t.number(count.count)),
+                            Some(_) => chip_label(t, facet, count),
+                        },
                     });
                 }
             }

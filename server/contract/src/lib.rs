@@ -334,6 +334,10 @@ pub struct Facets {
     pub kind: Vec<FacetCount>,
     #[serde(default)]
     pub tag: Vec<FacetCount>,
+    /// Set when the counts cover only this many best matches of a broad search, not all of its
+    /// `total`: the values are then the most relevant ones and their counts are not totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_over: Option<u64>,
 }
 
 /// How many matching resources have one value of a facet.

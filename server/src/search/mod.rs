@@ -6,12 +6,12 @@
 
 pub mod analysis;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bao_contract::{FacetCount, Facets, Highlight, Kind, Resource, SearchHit, SearchResults};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
@@ -19,7 +19,9 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::store::{Database, DbError};
 
@@ -38,6 +40,11 @@ const TYPO_MIN_CHARS: usize = 5;
 
 /// Tags listed in the facet counts.
 const MAX_TAG_FACETS: usize = 20;
+
+/// The facets of a typed search are counted over at most this many best matches: counting all
+/// the matches of a broad prefix ("co" while typing matches most of a large corpus) was the tail
+/// of typeahead latency. Browsing (no words) still counts everything.
+const FACET_MATCHES: usize = 200;
 
 /// Characters of a snippet.
 const SNIPPET_CHARS: usize = 180;
@@ -274,26 +281,31 @@ impl SearchIndex {
         let words = query_words(&request.q);
         let limit = request.limit.max(1);
 
-        let (total, addresses, facet_counts) = if words.is_empty() {
+        let (total, addresses, facets) = if words.is_empty() {
             let query = with_filters(self.filters(request), None);
             let top = TopDocs::with_limit(limit)
                 .and_offset(request.offset)
                 .order_by_fast_field::<i64>("updated", Order::Desc);
-            let (top, total, facets) = searcher.search(&query, &(top, Count, facet_collector()))?;
+            let (top, total, counts) = searcher.search(&query, &(top, Count, facet_collector()))?;
+            let counts = ["/network", "/kind", "/tag"].into_iter().flat_map(|root| counts.get(root));
+            let facets = facets(counts.map(|(facet, count)| (facet.clone(), count)), None);
             (total, top.into_iter().map(|(_, address)| address).collect::<Vec<DocAddress>>(), facets)
         } else {
+            let best = FACET_MATCHES.max(request.offset + limit);
             let ranked = |text: Box<dyn Query>| {
-                let top = TopDocs::with_limit(limit).and_offset(request.offset).order_by_score();
                 let query = with_filters(self.filters(request), Some(text));
-                searcher.search(&query, &(top, Count, facet_collector()))
+                searcher.search(&query, &(TopDocs::with_limit(best).order_by_score(), Count))
             };
             // Every word must match; when that finds nothing, any word may.
             let mut found = ranked(self.words_query(&words, true))?;
             if found.1 == 0 && words.len() > 1 {
                 found = ranked(self.words_query(&words, false))?;
             }
-            let (top, total, facets) = found;
-            (total, top.into_iter().map(|(_, address)| address).collect(), facets)
+            let (top, total) = found;
+            let best: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
+            let counted_over = (total > best.len()).then_some(best.len() as u64);
+            let facets = facets(facets_of(&searcher, &best)?, counted_over);
+            (total, best.into_iter().skip(request.offset).take(limit).collect(), facets)
         };
 
         let highlighter = if words.is_empty() { None } else { Some(self.highlighter(&searcher, &words)?) };
@@ -314,7 +326,7 @@ impl SearchIndex {
         let next_offset = request.offset + items.len();
         let next_cursor =
             (items.len() == limit && (next_offset as u64) < total as u64).then(|| next_offset.to_string());
-        Ok(SearchResults { total: total as u64, items, facets: facets(&facet_counts), next_cursor })
+        Ok(SearchResults { total: total as u64, items, facets, next_cursor })
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
@@ -535,32 +547,55 @@ fn facet_collector() -> FacetCollector {
     collector
 }
 
-fn facets(counts: &FacetCounts) -> Facets {
-    let collect = |root: &str, label: &dyn Fn(&str) -> (String, String)| {
-        let mut values: Vec<FacetCount> = counts
-            .get(root)
-            .filter_map(|(facet, count)| {
-                let value = facet.to_path().last().map(|segment| segment.to_string())?;
-                let (value, label) = label(&value);
-                Some(FacetCount { value, label, count })
-            })
-            .collect();
-        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-        values
-    };
-    let mut tag = collect("/tag", &|tag| (tag.to_owned(), tag.to_owned()));
-    tag.truncate(MAX_TAG_FACETS);
-    Facets {
-        network: collect("/network", &|segment| match segment.split_once(NETWORK_NAME_SEPARATOR) {
-            Some((id, name)) => (id.to_owned(), name.to_owned()),
-            None => (segment.to_owned(), segment.to_owned()),
-        }),
-        kind: collect("/kind", &|kind| {
-            let label = Kind::parse(kind).map_or_else(|| kind.to_owned(), |kind| kind.label_fr().to_owned());
-            (kind.to_owned(), label)
-        }),
-        tag,
+/// The facets of some documents, each with how many of them have it.
+fn facets_of(searcher: &Searcher, documents: &[DocAddress]) -> tantivy::Result<Vec<(Facet, u64)>> {
+    let mut ords: HashMap<(u32, u64), u64> = HashMap::new();
+    let mut readers = HashMap::new();
+    for address in documents {
+        let reader = match readers.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(searcher.segment_reader(address.segment_ord).facet_reader("facets")?)
+            }
+        };
+        for ord in reader.facet_ords(address.doc_id) {
+            *ords.entry((address.segment_ord, ord)).or_default() += 1;
+        }
     }
+    let mut counts: BTreeMap<Facet, u64> = BTreeMap::new();
+    for ((segment, ord), count) in ords {
+        let mut facet = Facet::root();
+        readers[&segment].facet_from_ord(ord, &mut facet)?;
+        *counts.entry(facet).or_default() += count;
+    }
+    Ok(counts.into_iter().collect())
+}
+
+fn facets(counts: impl IntoIterator<Item = (Facet, u64)>, counted_over: Option<u64>) -> Facets {
+    let mut facets = Facets { counted_over, ..Facets::default() };
+    for (facet, count) in counts {
+        let path = facet.to_path();
+        let [root, value] = path.as_slice() else { continue };
+        let (list, value, label) = match *root {
+            "network" => match value.split_once(NETWORK_NAME_SEPARATOR) {
+                Some((id, name)) => (&mut facets.network, id.to_owned(), name.to_owned()),
+                None => (&mut facets.network, value.to_string(), value.to_string()),
+            },
+            "kind" => {
+                let label =
+                    Kind::parse(value).map_or_else(|| value.to_string(), |kind| kind.label_fr().to_owned());
+                (&mut facets.kind, value.to_string(), label)
+            }
+            "tag" => (&mut facets.tag, value.to_string(), value.to_string()),
+            _ => continue,
+        };
+        list.push(FacetCount { value, label, count });
+    }
+    for list in [&mut facets.network, &mut facets.kind, &mut facets.tag] {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    }
+    facets.tag.truncate(MAX_TAG_FACETS);
+    facets
 }
 
 #[cfg(test)]

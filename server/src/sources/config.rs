@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
-pub const KINDS: &[&str] = &["git"];
+pub const KINDS: &[&str] = &["git", "mediawiki"];
 
 /// A sources file, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -42,6 +42,15 @@ pub struct SourceConfig {
     /// Folders (or files) of the source that hold no resource (`["financements"]`).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// The wiki categories whose pages are the source's (`["Catégorie:Fiches"]`, MediaWiki).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// The wiki namespace read when no category is given (MediaWiki: its number, 0 by default).
+    #[serde(default)]
+    pub namespace: Option<i64>,
+    /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
+    #[serde(default)]
+    pub resource_kind: Option<String>,
 }
 
 /// The network a source publishes for: what cards, facets and pages show instead of a raw id.
@@ -110,8 +119,24 @@ impl SourcesFile {
                     KINDS.join(", ")
                 )));
             }
-            if source.url.trim().is_empty() || source.url.starts_with("http://") {
+            if source.url.trim().is_empty()
+                || (source.url.starts_with("http://") && !is_loopback(&source.url))
+            {
                 return Err(at("`url` : https://…, file://… ou un dossier local".into()));
+            }
+            let is_wiki = source.kind != "git";
+            if is_wiki && !source.url.starts_with("https://") && !source.url.starts_with("http://") {
+                return Err(at(format!("`url` : l'adresse https://… du wiki (kind = \"{}\")", source.kind)));
+            }
+            if !source.categories.is_empty() && source.kind != "mediawiki" {
+                return Err(at("`categories` ne s'applique qu'à `kind = \"mediawiki\"`".into()));
+            }
+            if let Some(kind) = &source.resource_kind
+                && bao_contract::Kind::parse(kind).is_none()
+            {
+                return Err(at(format!(
+                    "`resource_kind = \"{kind}\"` inconnu (connus : fiche, temoignage, video)"
+                )));
             }
             if !is_slug(&source.network.id) {
                 return Err(at(
@@ -140,6 +165,16 @@ impl SourceConfig {
             Location::Folder(base.join(&self.url))
         }
     }
+}
+
+/// `http://` is refused except on this machine, where nothing travels in the clear.
+fn is_loopback(url: &str) -> bool {
+    let host = url.trim_start_matches("http://").split(['/', '?']).next().unwrap_or_default();
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(host, _)| host);
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 fn is_slug(text: &str) -> bool {
@@ -197,7 +232,7 @@ name = "Réseau des communs exemplaires (démo)"
         let error = SourcesFile::parse(&missing).unwrap_err();
         assert!(error.contains("name"), "{error}");
         for (from, to, expected) in [
-            ("kind = \"git\"", "kind = \"svn\"", "`kind = \"svn\"` inconnu (connus : git)"),
+            ("kind = \"git\"", "kind = \"svn\"", "`kind = \"svn\"` inconnu (connus : git, mediawiki"),
             ("id = \"demo\"", "id = \"travail-en-reseau\"", "deux sources ont cet `id`"),
             ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),
             ("https://github.com/lilianricaud", "http://github.com/lilianricaud", "`url` : https://"),

@@ -79,6 +79,43 @@ pub fn declared(text: &str) -> Licence {
     }
 }
 
+/// The licence a whole site declares (a wiki's rights: a deed URL, a name or both), if it names
+/// one; `None` when it says nothing, so that the sources file's may apply.
+pub fn of_site(url: &str, text: &str) -> Option<Licence> {
+    let (url, text) = (url.trim(), text.trim());
+    if url.is_empty() && text.is_empty() {
+        return None;
+    }
+    let raw = Some(match (url.is_empty(), text.is_empty()) {
+        (false, false) => format!("licence du site : {text} ({url})"),
+        (true, _) => format!("licence du site : {text}"),
+        (_, true) => format!("licence du site : {url}"),
+    });
+    // `creativecommons.org/licenses/by-sa/4.0/deed.fr` → `CC by-sa 4.0`
+    let from_url = url.split_once("creativecommons.org/").map(|(_, path)| {
+        let mut parts = path.split('/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("publicdomain"), Some("zero"), _) => "CC0".to_owned(),
+            (Some("licenses"), Some(code), version) => format!("CC {code} {}", version.unwrap_or_default()),
+            _ => String::new(),
+        }
+    });
+    let found = from_url
+        .iter()
+        .map(String::as_str)
+        .chain([text])
+        .find_map(|line| parse_line(line).into_iter().next());
+    Some(match found {
+        Some(cc) => cc.into_licence(raw),
+        None => Licence {
+            label: if text.is_empty() { url.to_owned() } else { text.to_owned() },
+            url: (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned()),
+            raw,
+            ..unknown()
+        },
+    })
+}
+
 /// Every Creative Commons licence named in `text`, in order, with the line it was named on as
 /// text (links reduced to their words, emphasis dropped).
 pub fn find_all(text: &str) -> Vec<(CreativeCommons, String)> {
@@ -187,6 +224,19 @@ fn is_version(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sites_licence_from_its_deed_or_its_name() {
+        let by_url =
+            of_site("https://creativecommons.org/licenses/by-sa/4.0/deed.fr", "Creative Commons").unwrap();
+        assert_eq!((by_url.label.as_str(), by_url.spdx.as_deref()), ("CC BY-SA 4.0", Some("CC-BY-SA-4.0")));
+        let by_name = of_site("", "cc-by-nc-sa").unwrap();
+        assert!(!by_name.open, "{by_name:?}");
+        let other = of_site("https://example.org/licence", "Licence Art Libre").unwrap();
+        assert_eq!(other.label, "Licence Art Libre");
+        assert_eq!(other.url.as_deref(), Some("https://example.org/licence"));
+        assert_eq!(of_site(" ", ""), None);
+    }
 
     #[test]
     fn reads_inline_french_mentions() {

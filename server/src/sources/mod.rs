@@ -1,7 +1,7 @@
-//! Where content comes from. Each kind of source reads the place it follows into one [`Batch`]
-//! behind the [`Source`] trait (today: the multiBàO Markdown repository); [`import`] stores a
-//! batch in one transaction. The helpers every kind shares — the HTML sanitiser, licences, videos,
-//! the poster fetcher — live beside them.
+//! Where content comes from: a multiBàO Markdown repository (`multibao`, followed with git) and
+//! wikis (`wiki`). Each kind reads the place it follows into one [`Batch`]; [`import`] stores a
+//! batch in one transaction. The helpers every kind shares — the HTML sanitiser, licences,
+//! videos, the poster fetcher — live beside them.
 
 pub mod config;
 pub mod git;
@@ -13,6 +13,7 @@ pub mod sync;
 pub mod text;
 pub mod tree;
 pub mod video;
+pub mod wiki;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -81,6 +82,8 @@ pub enum SourceError {
     NotADirectory(PathBuf),
     #[error("{0}")]
     Git(#[from] git::GitError),
+    #[error("{0}")]
+    Wiki(#[from] wiki::WikiError),
     #[error("{0} n'a pas été récupéré")]
     NotFetched(String),
     #[error("sorte de source inconnue : {0}")]

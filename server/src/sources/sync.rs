@@ -2,17 +2,21 @@
 //! skip it when the revision was read already, else read it and store what it holds in one
 //! transaction. A source that fails keeps its last good content and records why.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use bao_contract::NetworkRef;
+use ammonia::Url;
+use bao_contract::{Kind, NetworkRef};
 use sha2::{Digest, Sha256};
 
 use super::config::{Location, SourceConfig};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
+use super::wiki::WikiHttp;
+use super::wiki::mediawiki::{self, MediaWiki};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
 
@@ -120,8 +124,51 @@ impl Follow for GitRepository {
     }
 }
 
+/// A MediaWiki, followed through its API: the listing is the revision, the pages its reading.
+struct MediaWikiSource {
+    wiki: MediaWiki,
+    http: WikiHttp,
+    listing: OnceCell<mediawiki::Listing>,
+}
+
+impl Follow for MediaWikiSource {
+    fn fetch(&self) -> Result<Option<String>, SourceError> {
+        let listing = self.wiki.list(&self.http)?;
+        let revision = listing.revision().to_owned();
+        let _ = self.listing.set(listing);
+        Ok(Some(revision))
+    }
+
+    fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
+        let listing = self.listing.get().ok_or_else(|| SourceError::NotFetched(self.wiki.api.to_string()))?;
+        Ok(self.wiki.read(&self.http, listing))
+    }
+}
+
 fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Follow>, SourceError> {
+    let network = || NetworkRef {
+        id: config.network.id.clone(),
+        name: config.network.name.clone(),
+        url: config.network.url.clone(),
+    };
+    let kind = config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche);
     match config.kind.as_str() {
+        "mediawiki" => {
+            let api = Url::parse(&config.url)
+                .map_err(|error| SourceError::NotFetched(format!("{} ({error})", config.url)))?;
+            Ok(Box::new(MediaWikiSource {
+                wiki: MediaWiki {
+                    api,
+                    categories: config.categories.clone(),
+                    namespace: config.namespace.unwrap_or(0),
+                    network: network(),
+                    default_licence: config.licence.as_deref().map(licence::declared),
+                    kind,
+                },
+                http: WikiHttp::default(),
+                listing: OnceCell::new(),
+            }))
+        }
         "git" => {
             let location = config.location(&context.base);
             let (owner, repo) = repository_names(config, &location);
@@ -129,7 +176,6 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
                 Location::Folder(root) => root.clone(),
                 Location::Remote(_) => PathBuf::new(),
             };
-            let network = &config.network;
             Ok(Box::new(GitRepository {
                 location,
                 mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
@@ -138,11 +184,7 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
                     root,
                     owner,
                     repo,
-                    network: Some(NetworkRef {
-                        id: network.id.clone(),
-                        name: network.name.clone(),
-                        url: network.url.clone(),
-                    }),
+                    network: Some(network()),
                     subfolder_networks: config.subfolder_networks.clone(),
                     default_licence: config.licence.as_deref().map(licence::declared),
                     exclude: config.exclude.clone(),
@@ -237,7 +279,11 @@ fn try_sync(
 fn reader_version(config: &SourceConfig) -> String {
     let settings = format!("{config:?}");
     let digest = Sha256::digest(settings.as_bytes());
-    format!("{IMPORTER_VERSION}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+    let importer = match config.kind.as_str() {
+        "mediawiki" => mediawiki::READER_VERSION,
+        _ => IMPORTER_VERSION,
+    };
+    format!("{importer}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
 }
 
 /// The id of the source a folder imported by hand (`import FOLDER`) stands for: `owner-repo`.

@@ -11,7 +11,7 @@ use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
-use super::text::{collapse_whitespace, fold};
+use super::text::{collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
 use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
 use crate::store::{NewCaptions, NewResource, NewVideo};
@@ -551,15 +551,6 @@ fn title_from_path(path: &str) -> String {
     let words = title_stem(path).replace(['_', '-'], " ");
     let mut chars = words.trim().chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-fn truncate_words(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 #[cfg(test)]

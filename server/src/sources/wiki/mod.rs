@@ -1,0 +1,243 @@
+//! What the wiki connectors (MediaWiki, DokuWiki, YesWiki) share: a bounded HTTP client for
+//! answers that are untrusted, and the making of a resource from a page as a wiki rendered it.
+
+pub mod mediawiki;
+
+use std::time::Duration;
+
+use ammonia::Url;
+use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::text::{collapse_whitespace, truncate_words};
+use super::{is_fetchable, sanitize::sanitize, slugify};
+use crate::search::analysis::html_to_text;
+use crate::store::NewResource;
+
+/// Largest answer read from a wiki: a page's HTML or one page of a listing.
+const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
+/// Pages read from one wiki source at most; the rest are skipped with a reason.
+pub const MAX_PAGES: usize = 5000;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest summary kept, in characters.
+const SUMMARY_MAX_CHARS: usize = 300;
+/// A paragraph shorter than this is a caption or a line of navigation, not a summary.
+const SUMMARY_MIN_CHARS: usize = 40;
+
+/// Why a wiki could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum WikiError {
+    #[error("{url} ne répond pas ({reason})")]
+    Unreachable { url: String, reason: String },
+    #[error("{url} a répondu quelque chose d'illisible ({reason})")]
+    Unreadable { url: String, reason: String },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// An HTTP client for wikis: timeouts, a size limit on every answer, a user agent that says who
+/// asks.
+pub struct WikiHttp {
+    agent: ureq::Agent,
+}
+
+impl Default for WikiHttp {
+    fn default() -> WikiHttp {
+        let agent = ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .timeout_global(Some(REQUEST_TIMEOUT))
+                .timeout_connect(Some(CONNECT_TIMEOUT))
+                .user_agent(concat!("multibao-embed/", env!("CARGO_PKG_VERSION"), " (wiki source)"))
+                .build(),
+        );
+        WikiHttp { agent }
+    }
+}
+
+impl WikiHttp {
+    /// The text at `url`, at most [`MAX_ANSWER_BYTES`] of it.
+    pub fn text(&self, url: &str) -> Result<String, WikiError> {
+        let unreachable = |reason: String| WikiError::Unreachable { url: url.to_owned(), reason };
+        let mut response = self.agent.get(url).call().map_err(|error| unreachable(error.to_string()))?;
+        response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_string().map_err(|error| {
+            WikiError::Unreadable {
+                url: url.to_owned(),
+                reason: format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20),
+            }
+        })
+    }
+
+    /// The JSON at `url`, decoded.
+    pub fn json<T: DeserializeOwned>(&self, url: &str) -> Result<T, WikiError> {
+        let text = self.text(url)?;
+        serde_json::from_str(&text)
+            .map_err(|error| WikiError::Unreadable { url: url.to_owned(), reason: error.to_string() })
+    }
+}
+
+/// What a wiki source says of all its pages.
+#[derive(Debug, Clone)]
+pub struct WikiSite {
+    pub network: NetworkRef,
+    /// The wiki's licence, else the one the sources file declares, else unknown.
+    pub licence: Licence,
+    /// The kind of resource the pages are (`fiche` unless the sources file says otherwise).
+    pub kind: Kind,
+    pub lang: String,
+}
+
+/// One page as a wiki gave it, before it is checked.
+#[derive(Debug, Clone)]
+pub struct WikiPage {
+    /// What the page is known by in its wiki: its title, or its id in the wiki's own terms.
+    pub name: String,
+    pub title: String,
+    /// The page's address on the wiki: its canonical URL, the base of its relative links, and
+    /// (with the source) its key in the store — never a page number, which exports renumber.
+    pub url: Url,
+    /// The page's HTML as the wiki rendered it: untrusted.
+    pub html: String,
+    pub authors: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl WikiPage {
+    /// The resource this page becomes: sanitised HTML, a summary from its first paragraph of
+    /// prose, its first image as the card's.
+    pub fn into_resource(self, site: &WikiSite) -> NewResource {
+        let body = sanitize(&self.html, Some(&self.url));
+        let summary =
+            first_prose(&body).map(|text| truncate_words(&text, SUMMARY_MAX_CHARS)).unwrap_or_default();
+        let image = first_image(&body).map(|(url, alt)| Image { url, alt });
+        let resource = Resource {
+            id: slugify(&format!("{}-{}", site.network.id, self.title)),
+            kind: site.kind,
+            title: collapse_whitespace(&self.title),
+            summary,
+            image,
+            authors: self.authors,
+            network: site.network.clone(),
+            tags: self.tags,
+            licence: site.licence.clone(),
+            source_url: self.url.to_string(),
+            lang: site.lang.clone(),
+            updated: self.updated,
+            body_html: Some(body),
+            sources: Vec::new(),
+        };
+        let content_hash = match serde_json::to_vec(&resource) {
+            Ok(json) => format!("{:x}", Sha256::digest(json)),
+            Err(_) => String::new(),
+        };
+        NewResource { resource, video: None, source_key: self.url.to_string(), content_hash }
+    }
+}
+
+/// Removes the links whose tag carries `marker` (MediaWiki's `class="new"` of a page that does
+/// not exist), keeping their words: a visitor should not land on an empty edit form.
+pub fn unlink(html: &str, marker: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        let Some(tag_len) = rest[start..].find('>') else { break };
+        let tag = &rest[start..start + tag_len];
+        out.push_str(&rest[..start]);
+        let after_tag = &rest[start + tag_len + 1..];
+        if tag.contains(marker)
+            && let Some(close) = after_tag.find("</a>")
+        {
+            out.push_str(&after_tag[..close]);
+            rest = &after_tag[close + "</a>".len()..];
+        } else {
+            out.push_str(&rest[start..start + tag_len + 1]);
+            rest = after_tag;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the first paragraph that reads as prose.
+fn first_prose(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(start) = rest.find("<p>").or_else(|| rest.find("<p ")) {
+        let end = rest[start..].find("</p>").map_or(rest.len(), |end| start + end);
+        let text = html_to_text(&rest[start..end]);
+        if text.chars().count() >= SUMMARY_MIN_CHARS {
+            return Some(text);
+        }
+        rest = &rest[end..];
+    }
+    None
+}
+
+/// The first image of a sanitised body that a card may show, with its alternative text.
+fn first_image(html: &str) -> Option<(String, String)> {
+    let start = html.find("<img ")?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let attribute = |name: &str| {
+        let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[from..from + tag[from..].find('"')?].replace("&amp;", "&"))
+    };
+    let url = attribute("src").filter(|url| is_fetchable(url))?;
+    Some((url, attribute("alt").unwrap_or_default()))
+}
+
+/// A digest of what a listing says, in order: when it is the same as last time, nothing changed.
+pub fn digest<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_pages_lose_their_link_not_their_words() {
+        let html = r#"<p>Voir <a href="/index.php?title=X&amp;action=edit&amp;redlink=1" class="new" title="X">X</a> et <a href="/index.php/Accueil">Accueil</a>.</p>"#;
+        assert_eq!(
+            unlink(html, r#"class="new""#),
+            r#"<p>Voir X et <a href="/index.php/Accueil">Accueil</a>.</p>"#
+        );
+    }
+
+    #[test]
+    fn a_page_becomes_a_safe_resource_with_absolute_links() {
+        let site = WikiSite {
+            network: NetworkRef { id: "wiki-brest".into(), name: "Wiki-Brest".into(), url: None },
+            licence: super::super::licence::unknown(),
+            kind: Kind::Fiche,
+            lang: "fr".into(),
+        };
+        let page = WikiPage {
+            name: "Territoires et coopérations".into(),
+            title: "Territoires et coopérations".into(),
+            url: Url::parse("https://www.wiki-brest.net/index.php/Territoires_et_coop%C3%A9rations").unwrap(),
+            html: r#"<p>Court.</p><p onclick="x()">Les pratiques collaboratives ouvertes et les biens communs numériques.</p><img src="/images/a.png" alt="Carte"><a href="/index.php/Accueil">Accueil</a><script>alert(1)</script>"#.into(),
+            authors: vec!["Briand".into()],
+            updated: Some("2012-05-03".into()),
+            tags: vec!["Coopération".into()],
+        };
+        let new = page.into_resource(&site);
+        let resource = &new.resource;
+        assert_eq!(resource.id, "wiki-brest-territoires-et-cooperations");
+        assert_eq!(
+            resource.summary,
+            "Les pratiques collaboratives ouvertes et les biens communs numériques."
+        );
+        let body = resource.body_html.as_deref().unwrap();
+        assert!(!body.contains("script") && !body.contains("onclick"), "{body}");
+        assert!(body.contains(r#"href="https://www.wiki-brest.net/index.php/Accueil""#), "{body}");
+        assert_eq!(resource.image.as_ref().unwrap().url, "https://www.wiki-brest.net/images/a.png");
+        assert_eq!(new.source_key, resource.source_url);
+    }
+}

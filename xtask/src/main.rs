@@ -1,5 +1,6 @@
 //! Project automation, so that every job is one command on a fresh machine:
-//! `cargo xtask demo`, `cargo xtask test`, `cargo xtask build-widget`, `cargo xtask bench`.
+//! `cargo xtask demo`, `cargo xtask test`, `cargo xtask build-widget`, `cargo xtask bench`,
+//! `cargo xtask wikis`.
 
 mod setup;
 mod wasm_exports;
@@ -10,11 +11,12 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench>
+const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench | wikis>
   demo          build everything and start the server with the demo content (prints the URL)
   test          run every test: formatting, lints, unit, router, importer and browser tests
   build-widget  build the wasm bundle into target/widget-dist
-  bench         measure sizes, load times and throughput (writes target/bench/)";
+  bench         measure sizes, load times and throughput (writes target/bench/)
+  wikis         install PHP and unpack the wikis the connectors' tests run against (target/wikis)";
 
 fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -25,6 +27,7 @@ fn main() -> anyhow::Result<()> {
         "demo" => demo(&root),
         "test" => test(&root),
         "bench" => bench(&root),
+        "wikis" => setup::wikis(&root).map(|_| ()),
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown task {task:?}");
@@ -54,7 +57,12 @@ fn demo(root: &Path) -> anyhow::Result<()> {
 fn test(root: &Path) -> anyhow::Result<()> {
     run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
     run(Command::new("cargo").args(["clippy", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
-    run(Command::new("cargo").args(["test", "--locked"]))?;
+    // The wiki connectors' tests need real wikis: here they must run, never skip.
+    let wikis = setup::wikis(root)?;
+    run(Command::new("cargo")
+        .args(["test", "--locked"])
+        .env("BAO_WIKIS", &wikis)
+        .env("BAO_REQUIRE_WIKIS", "1"))?;
     // The widget on the host too, for its lints and unit tests. stylers needs a nightly feature.
     for task in ["clippy", "test"] {
         let mut cargo = Command::new("cargo");

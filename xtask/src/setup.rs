@@ -1,7 +1,8 @@
 //! Installs what the build and the tests need when the machine lacks it: Debian packages (as root,
-//! through apt), the wasm-bindgen CLI matching Cargo.lock, the npm packages of `tests/`.
+//! through apt), the wikis the connectors are tested against, the wasm-bindgen CLI matching
+//! Cargo.lock, the npm packages of `tests/`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Once;
 
@@ -16,10 +17,33 @@ pub fn apt_tool(probe: &str, packages: &str) -> anyhow::Result<()> {
     if Path::new(probe).exists() || which(probe) {
         return Ok(());
     }
-    eprintln!("xtask: installing {packages} (Debian packages) …");
+    apt_install(packages)
+}
+
+/// Installs those of Debian `packages` that are not installed.
+pub fn apt_packages(packages: &str) -> anyhow::Result<()> {
+    let missing: Vec<&str> = packages
+        .split_whitespace()
+        .filter(|package| {
+            let status = Command::new("dpkg-query").args(["-W", "-f=${Status}", package]).output();
+            !status.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).ends_with("installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing.join(" "))
+}
+
+fn apt_update() -> anyhow::Result<()> {
     let mut update_result = Ok(());
     APT_UPDATE.call_once(|| update_result = run(Command::new("apt-get").args(["update", "-q"])));
-    update_result.context("apt-get update (installing packages needs root and Debian's apt)")?;
+    update_result.context("apt-get update (installing packages needs root and Debian's apt)")
+}
+
+fn apt_install(packages: &str) -> anyhow::Result<()> {
+    eprintln!("xtask: installing {packages} (Debian packages) …");
+    apt_update()?;
     run(Command::new("apt-get")
         .args(["install", "-y", "-q", "--no-install-recommends"])
         .args(packages.split_whitespace())
@@ -29,6 +53,35 @@ pub fn apt_tool(probe: &str, packages: &str) -> anyhow::Result<()> {
 /// Debian's nginx, for the tests and the benchmark of `deploy/nginx-site.conf`.
 pub fn nginx() -> anyhow::Result<()> {
     apt_tool("/usr/sbin/nginx", "nginx")
+}
+
+/// PHP and Debian's MediaWiki, unpacked (not installed) into `target/wikis/` for the wiki
+/// connectors' tests, which install a fresh wiki from it per test (`server/tests/common/wikis.rs`).
+pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
+    apt_packages("php-cli php-sqlite3 php-intl php-mbstring php-xml")?;
+    let wikis = root.join("target/wikis");
+    for (folder, packages, tree) in [("mediawiki", "mediawiki mediawiki-classes", "usr/share/mediawiki")] {
+        if wikis.join(folder).is_dir() {
+            continue;
+        }
+        eprintln!("xtask: unpacking Debian's {packages} into {} …", wikis.display());
+        let work = wikis.join(format!("{folder}.unpacking"));
+        if work.exists() {
+            std::fs::remove_dir_all(&work)?;
+        }
+        std::fs::create_dir_all(&work)?;
+        apt_update()?;
+        run(Command::new("apt-get").arg("download").args(packages.split_whitespace()).current_dir(&work))?;
+        for entry in std::fs::read_dir(&work)? {
+            let deb = entry?.path();
+            if deb.extension().is_some_and(|extension| extension == "deb") {
+                run(Command::new("dpkg").arg("-x").arg(&deb).arg(work.join("files")))?;
+            }
+        }
+        std::fs::rename(work.join("files").join(tree), wikis.join(folder))?;
+        std::fs::remove_dir_all(&work)?;
+    }
+    Ok(wikis)
 }
 
 pub fn chromium() -> anyhow::Result<()> {

@@ -2,6 +2,8 @@
 // Each test crate uses its own part of these helpers.
 #![allow(dead_code)]
 
+pub mod wikis;
+
 use std::path::PathBuf;
 
 use bao_server::search::SearchIndex;

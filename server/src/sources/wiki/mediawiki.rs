@@ -1,6 +1,7 @@
 //! MediaWiki through its action API (`api.php`): the pages of the categories a source names (or of
-//! a namespace), with their last revision, contributors and categories in one paged listing, then
-//! each page's HTML as the wiki renders it (`action=parse`), and the wiki's licence.
+//! a namespace), with their last revision and categories in one paged listing, then each
+//! page's HTML as the wiki renders it (`action=parse`) and its authors from its history, and the
+//! wiki's licence.
 //!
 //! A sync first lists; when the listing (titles, revision ids, categories, licence) is the one
 //! read last time, nothing else is asked.
@@ -20,6 +21,16 @@ pub const READER_VERSION: &str = "mediawiki-1";
 
 /// Listing requests at most (each up to 500 pages): a bound on a wiki that pages forever.
 const MAX_LISTING_REQUESTS: usize = 200;
+
+/// Messages naming the categories MediaWiki adds by itself (`TrackingCategories.php`, 1.39):
+/// "Pages avec des liens de fichiers brisés" says nothing of a fiche's subject.
+const TRACKING_CATEGORY_MESSAGES: &str = "broken-file-category|duplicate-args-category|\
+    expansion-depth-exceeded-category|expensive-parserfunction-category|hidden-category-category|\
+    index-category|node-count-exceeded-category|noindex-category|nonnumeric-formatnum|\
+    post-expand-template-argument-category|post-expand-template-inclusion-category|\
+    restricted-displaytitle-ignored|template-equals-category|template-loop-category|\
+    unstrip-depth-category|unstrip-size-category|bad-double-underscore-category|\
+    cite-tracking-category-cite-error|magiclink-tracking-isbn|magiclink-tracking-pmid|magiclink-tracking-rfc";
 
 /// Importers prefix users they do not know (`importDump.php`): the name is what follows.
 const IMPORTED_USER_PREFIX: char = '>';
@@ -46,6 +57,8 @@ pub struct Listing {
     /// `server` + `articlepath` (`https://wiki.example/index.php/$1`).
     article_url: String,
     pages: Vec<ListedPage>,
+    /// The names of the categories the wiki adds by itself, in its language.
+    tracking_categories: Vec<String>,
     skipped: Vec<Skipped>,
     revision: String,
 }
@@ -62,9 +75,7 @@ struct ListedPage {
     title: String,
     revision_id: u64,
     timestamp: String,
-    last_editor: String,
     categories: Vec<String>,
-    contributors: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +146,24 @@ impl MediaWiki {
             general.server
         };
         let article_url = format!("{server}{}", general.articlepath);
+        let messages: Value = http.json(
+            self.url(&[
+                ("action", "query"),
+                ("meta", "allmessages"),
+                ("ammessages", TRACKING_CATEGORY_MESSAGES),
+                ("amenableparser", "1"),
+                ("amlang", &site.lang),
+            ])
+            .as_str(),
+        )?;
+        let tracking_categories = messages
+            .pointer("/query/allmessages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|message| message.get("content").and_then(Value::as_str))
+            .map(|name| name.replace('_', " "))
+            .collect();
 
         let mut pages: BTreeMap<String, ListedPage> = BTreeMap::new();
         let namespace = self.namespace.to_string();
@@ -170,11 +199,10 @@ impl MediaWiki {
                 }
                 let mut parameters: Vec<(&str, &str)> = vec![
                     ("action", "query"),
-                    ("prop", "info|revisions|categories|contributors"),
+                    ("prop", "info|revisions|categories"),
                     ("rvprop", "ids|timestamp|user"),
                     ("clshow", "!hidden"),
                     ("cllimit", "max"),
-                    ("pclimit", "max"),
                 ];
                 parameters.extend(generator.iter().copied());
                 parameters.extend(next.iter().map(|(key, value)| (key.as_str(), value.as_str())));
@@ -214,13 +242,17 @@ impl MediaWiki {
             }
             digest(parts.iter().map(String::as_str))
         };
-        Ok(Listing { site, article_url, pages: listed, skipped, revision })
+        Ok(Listing { site, article_url, pages: listed, tracking_categories, skipped, revision })
     }
 
     /// Reads each listed page's HTML as the wiki renders it. A page the wiki cannot render is
     /// skipped with the reason; the others land.
     pub fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
-        let mut batch = Batch { skipped: listing.skipped.clone(), ..Batch::default() };
+        let mut batch = Batch {
+            networks: vec![listing.site.network.clone()],
+            skipped: listing.skipped.clone(),
+            ..Batch::default()
+        };
         for listed in &listing.pages {
             match self.page(http, listing, listed) {
                 Ok(page) => batch.resources.push(page.into_resource(&listing.site)),
@@ -251,13 +283,7 @@ impl MediaWiki {
             .map_err(|error| WikiError::Unreadable { url: url.to_string(), reason: error.to_string() })?;
         let page_url = page_url(&listing.article_url, &listed.title)?;
         let selecting: Vec<&str> = self.categories.iter().map(|category| category_name(category)).collect();
-        let mut authors: Vec<String> = Vec::new();
-        for name in listed.contributors.iter().chain([&listed.last_editor]) {
-            let name = user_name(name);
-            if !name.is_empty() && !authors.iter().any(|known| known == name) {
-                authors.push(name.to_owned());
-            }
-        }
+        let authors = self.authors(http, listed)?;
         Ok(WikiPage {
             name: listed.title.clone(),
             title: listed.title.clone(),
@@ -271,8 +297,36 @@ impl MediaWiki {
                 .map(|category| category_name(category))
                 .filter(|name| !selecting.contains(name))
                 .map(|name| name.replace('_', " "))
+                .filter(|name| !listing.tracking_categories.contains(name))
                 .collect(),
         })
+    }
+}
+
+impl MediaWiki {
+    /// Everyone who wrote the page, first author first: its history's users up to the listed
+    /// revision (the 500 most recent revisions at most), imported ones included.
+    fn authors(&self, http: &WikiHttp, listed: &ListedPage) -> Result<Vec<String>, WikiError> {
+        let revision = listed.revision_id.to_string();
+        let url = self.url(&[
+            ("action", "query"),
+            ("prop", "revisions"),
+            ("titles", &listed.title),
+            ("rvprop", "user"),
+            ("rvlimit", "max"),
+            ("rvstartid", &revision),
+        ]);
+        let answer: Value = http.json(url.as_str())?;
+        let mut authors: Vec<String> = Vec::new();
+        let revisions = answer.pointer("/query/pages/0/revisions").and_then(Value::as_array);
+        // Newest first as the API gives them: reversed, the first author comes first.
+        for revision in revisions.into_iter().flatten().rev() {
+            let name = revision.get("user").and_then(Value::as_str).map(user_name).unwrap_or_default();
+            if !name.is_empty() && !authors.iter().any(|known| known == name) {
+                authors.push(name.to_owned());
+            }
+        }
+        Ok(authors)
     }
 }
 
@@ -291,19 +345,12 @@ fn merge(pages: &mut BTreeMap<String, ListedPage>, page: &Value) {
         if let Some(timestamp) = revision.get("timestamp").and_then(Value::as_str) {
             entry.timestamp = timestamp.to_owned();
         }
-        if let Some(user) = revision.get("user").and_then(Value::as_str) {
-            entry.last_editor = user.to_owned();
-        }
     }
-    for (list, field, key) in
-        [(&mut entry.categories, "categories", "title"), (&mut entry.contributors, "contributors", "name")]
-    {
-        for item in page.get(field).and_then(Value::as_array).into_iter().flatten() {
-            if let Some(value) = item.get(key).and_then(Value::as_str)
-                && !list.iter().any(|known| known == value)
-            {
-                list.push(value.to_owned());
-            }
+    for category in page.get("categories").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(title) = category.get("title").and_then(Value::as_str)
+            && !entry.categories.iter().any(|known| known == title)
+        {
+            entry.categories.push(title.to_owned());
         }
     }
 }
@@ -341,16 +388,15 @@ mod tests {
     #[test]
     fn a_listing_in_several_answers_adds_up() {
         let mut pages = BTreeMap::new();
-        let first = serde_json::json!({"title": "A", "revisions": [{"revid": 7, "user": "Ana", "timestamp": "2026-01-02T03:04:05Z"}], "categories": [{"title": "Catégorie:X"}]});
-        let second = serde_json::json!({"title": "A", "categories": [{"title": "Catégorie:Y"}], "contributors": [{"name": "Bo"}]});
+        let first = serde_json::json!({"title": "A", "revisions": [{"revid": 7, "timestamp": "2026-01-02T03:04:05Z"}], "categories": [{"title": "Catégorie:X"}]});
+        let second = serde_json::json!({"title": "A", "categories": [{"title": "Catégorie:Y"}, {"title": "Catégorie:X"}]});
         let redirect = serde_json::json!({"title": "B", "redirect": true, "revisions": [{"revid": 8}]});
         for page in [&first, &second, &redirect] {
             merge(&mut pages, page);
         }
         let a = &pages["A"];
-        assert_eq!((a.revision_id, a.last_editor.as_str()), (7, "Ana"));
+        assert_eq!((a.revision_id, a.timestamp.as_str()), (7, "2026-01-02T03:04:05Z"));
         assert_eq!(a.categories, ["Catégorie:X", "Catégorie:Y"]);
-        assert_eq!(a.contributors, ["Bo"]);
         assert!(!pages.contains_key("B"));
     }
 }

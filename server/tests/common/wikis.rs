@@ -1,0 +1,179 @@
+//! Real wikis for the connectors' tests: Debian's MediaWiki, unpacked by `cargo xtask test` into
+//! `target/wikis/` (see xtask's `setup::wikis`), installed afresh per test with SQLite and served
+//! by PHP's built-in server on a free loopback port.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where xtask unpacks the wikis.
+pub fn wikis_dir() -> PathBuf {
+    match std::env::var_os("BAO_WIKIS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wikis"),
+    }
+}
+
+/// True when `program` is there; otherwise skips the running test with a visible message, or
+/// fails it when the test command promised the wikis (`BAO_REQUIRE_WIKIS=1`, set by xtask).
+fn present(what: &Path) -> bool {
+    if what.exists() && which("php") {
+        return true;
+    }
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let message = format!("no PHP or no wiki at {} (`cargo xtask test` installs them)", what.display());
+    assert!(std::env::var_os("BAO_REQUIRE_WIKIS").is_none(), "{test}: {message}");
+    std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED {test}: {message}\n").as_bytes()).ok();
+    false
+}
+
+fn which(program: &str) -> bool {
+    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|error| panic!("{command:?}: {error}"));
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{command:?} failed:\n{text}");
+    text
+}
+
+/// A copy of a wiki's unpacked tree: hard links (instant, no space) where the file system
+/// allows, a real copy elsewhere.
+fn copy_tree(from: &Path, to: &Path) {
+    let linked =
+        Command::new("cp").arg("-al").arg(from).arg(to).status().is_ok_and(|status| status.success());
+    if !linked {
+        run(Command::new("cp").arg("-a").arg(from).arg(to));
+    }
+}
+
+/// PHP's built-in server over a folder, stopped when dropped.
+struct PhpServer {
+    child: Child,
+}
+
+impl PhpServer {
+    fn start(root: &Path, port: u16, probe: &str) -> PhpServer {
+        let child = Command::new("php")
+            .args(["-S", &format!("127.0.0.1:{port}"), "-t"])
+            .arg(root)
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("php -S");
+        let server = PhpServer { child };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let url = format!("http://127.0.0.1:{port}/{probe}");
+        while ureq::get(&url).call().is_err() {
+            assert!(Instant::now() < deadline, "{url} never answered");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+}
+
+impl Drop for PhpServer {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// A MediaWiki 1.39 (Debian's), installed with SQLite, French, the licence CC BY-SA 4.0 in its
+/// settings.
+pub struct MediaWiki {
+    root: PathBuf,
+    pub base: String,
+    _server: PhpServer,
+    _dir: tempfile::TempDir,
+}
+
+impl MediaWiki {
+    /// Installs and starts a wiki, or `None` (the test is skipped) when none is unpacked.
+    pub fn start() -> Option<MediaWiki> {
+        let tree = wikis_dir().join("mediawiki");
+        if !present(&tree.join("api.php")) {
+            return None;
+        }
+        std::fs::create_dir_all(wikis_dir().join("instances")).expect("instances folder");
+        let dir = tempfile::tempdir_in(wikis_dir().join("instances")).expect("instance folder");
+        let root = dir.path().join("w");
+        copy_tree(&tree, &root);
+        // Debian links these into /var/lib/mediawiki: each instance has its own.
+        for link in ["extensions", "config", "images", "LocalSettings.php"] {
+            std::fs::remove_file(root.join(link)).ok();
+        }
+        for folder in ["extensions", "config", "images", "data"] {
+            std::fs::create_dir_all(root.join(folder)).expect("wiki folder");
+        }
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        run(Command::new("php").current_dir(&root).args([
+            "maintenance/install.php",
+            "--dbtype",
+            "sqlite",
+            "--dbpath",
+            &root.join("data").to_string_lossy(),
+            "--dbname",
+            "wikidb",
+            "--server",
+            &base,
+            "--scriptpath",
+            "",
+            "--lang",
+            "fr",
+            "--pass",
+            "Adminpassword123!",
+            "Wiki-Brest (essai)",
+            "Admin",
+        ]));
+        let settings = root.join("LocalSettings.php");
+        let mut text = std::fs::read_to_string(&settings).expect("LocalSettings.php");
+        text.push_str(
+            "\n$wgRightsUrl = 'https://creativecommons.org/licenses/by-sa/4.0/deed.fr';\n\
+             $wgRightsText = 'Creative Commons Attribution - Partage dans les mêmes conditions';\n",
+        );
+        std::fs::write(&settings, text).expect("LocalSettings.php");
+        let server = PhpServer::start(&root, port, "api.php");
+        Some(MediaWiki { root, base, _server: server, _dir: dir })
+    }
+
+    pub fn api(&self) -> String {
+        format!("{}/api.php", self.base)
+    }
+
+    /// Imports a `Special:Export` file with the wiki's own `importDump.php`, then runs the jobs a
+    /// live wiki runs over its next requests (links between pages imported together).
+    pub fn import(&self, export: &Path) {
+        run(Command::new("php").current_dir(&self.root).arg("maintenance/importDump.php").arg(export));
+        run(Command::new("php").current_dir(&self.root).arg("maintenance/runJobs.php"));
+    }
+
+    /// Saves a new revision of a page as `user` (created if needed), as an edit through the wiki.
+    pub fn edit(&self, title: &str, text: &str, user: &str) {
+        let mut child = Command::new("php")
+            .current_dir(&self.root)
+            .args(["maintenance/edit.php", "-u", user, "-s", "modification de test", title])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("edit.php");
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), text.as_bytes()).expect("page text");
+        let output = child.wait_with_output().expect("edit.php");
+        assert!(output.status.success(), "edit.php: {}", String::from_utf8_lossy(&output.stderr));
+    }
+
+    /// The text of a page's last revision.
+    pub fn text(&self, title: &str) -> String {
+        run(Command::new("php").current_dir(&self.root).args(["maintenance/getText.php", title]))
+    }
+}

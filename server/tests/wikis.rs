@@ -1,0 +1,126 @@
+//! The wiki connectors against real wikis: a MediaWiki 1.39 installed per test with pages written
+//! from the founding documents, synced, edited through the wiki, synced again.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use bao_contract::Resource;
+use bao_server::sources::config::{SourceConfig, SourcesFile};
+use bao_server::sources::sync::{SourceReport, SyncContext, SyncOutcome, sync_source};
+use bao_server::store::{Database, Lookup, StoreOutcome};
+use common::wikis;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wikis").join(name)
+}
+
+fn source(toml: &str) -> SourceConfig {
+    SourcesFile::parse(toml).expect("a valid sources file").sources.remove(0)
+}
+
+fn sync(db: &Database, dir: &Path, config: &SourceConfig) -> SourceReport {
+    let context = SyncContext::new(&dir.join("sources.toml"), &dir.join("test.sqlite3"));
+    sync_source(db, &context, config)
+}
+
+fn stored(report: &SourceReport) -> StoreOutcome {
+    match &report.outcome {
+        SyncOutcome::Stored { report, .. } => report.stored.clone(),
+        other => panic!("expected a stored sync, got {other:?}"),
+    }
+}
+
+fn resource(db: &Database, id: &str) -> Resource {
+    db.resource(id).expect("database").unwrap_or_else(|| panic!("no resource {id}"))
+}
+
+#[test]
+fn mediawiki_pages_of_a_category_become_resources_and_follow_the_wiki() {
+    let Some(wiki) = wikis::MediaWiki::start() else { return };
+    wiki.import(&fixture("wiki-brest.xml"));
+    let (dir, db) = common::temp_db();
+    let config = source(&format!(
+        r#"[[source]]
+id = "wiki-brest"
+kind = "mediawiki"
+url = "{}"
+categories = ["Catégorie:Fiches"]
+network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
+"#,
+        wiki.api()
+    ));
+
+    let first = sync(&db, dir.path(), &config);
+    let outcome = stored(&first);
+    assert_eq!(outcome.created, 2, "the two pages of the category, not the agenda: {first}");
+    eprintln!("MediaWiki fixture, first sync: {} ms", first.duration.as_millis());
+
+    let page = resource(&db, "wiki-brest-territoires-et-cooperations");
+    assert_eq!(page.title, "Territoires et coopérations");
+    assert_eq!(page.source_url, format!("{}/index.php/Territoires_et_coop%C3%A9rations", wiki.base));
+    assert_eq!(page.authors, ["Briand"], "the importer's `imported>` prefix is not a name");
+    assert_eq!(page.updated.as_deref(), Some("2012-05-03"));
+    assert_eq!(page.tags, ["Coopération"], "categories as tags, without the one that selects the fiches");
+    assert_eq!(page.licence.label, "CC BY-SA 4.0", "the wiki's licence: {:?}", page.licence);
+    assert_eq!(page.network.name, "Wiki-Brest");
+    assert!(
+        page.summary.starts_with("Coopération et territoire Retour sur les pratiques"),
+        "{}",
+        page.summary
+    );
+    let body = page.body_html.as_deref().unwrap_or_default();
+    assert!(
+        body.contains("<h2><span></span><span>Politique publique «&nbsp;multimédia"),
+        "the wiki's HTML: {body}"
+    );
+    assert!(
+        body.contains(&format!(r#"href="{}/index.php/Faire_avec""#, wiki.base)),
+        "links made absolute: {body}"
+    );
+    assert!(
+        body.contains("Outiller les acteurs") && !body.contains("redlink"),
+        "a missing page is not a link: {body}"
+    );
+    assert!(!body.contains("<script") && !body.contains("javascript:alert(1)\""), "{body}");
+    assert!(db.resource("wiki-brest-agenda-des-rencontres").expect("database").is_none());
+
+    let again = sync(&db, dir.path(), &config);
+    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
+    eprintln!("MediaWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+
+    // An edit through the wiki: a new author, a new category, a new date.
+    let edited = wiki
+        .text("Faire avec")
+        .replace("[[Catégorie:Fiches]]", "[[Catégorie:Fiches]]\n[[Catégorie:Méthode]]");
+    wiki.edit("Faire avec", &format!("{edited}\n\nComplété lors de la rencontre de novembre."), "Michel");
+    let after_edit = sync(&db, dir.path(), &config);
+    assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
+    let page = resource(&db, "wiki-brest-faire-avec");
+    assert_eq!(page.authors, ["Briand", "Michel"], "everyone who wrote it, the first author first");
+    assert_eq!(page.tags, ["Méthode"]);
+    assert!(page.body_html.unwrap_or_default().contains("rencontre de novembre"));
+    assert_ne!(page.updated.as_deref(), Some("2012-05-04"));
+
+    // Taken out of the category: withdrawn, and its id says so.
+    wiki.edit("Faire avec", &edited.replace("[[Catégorie:Fiches]]", ""), "Michel");
+    let after_removal = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&after_removal).withdrawn, 1, "{after_removal}");
+    assert!(matches!(db.lookup("wiki-brest-faire-avec").expect("database"), Lookup::Withdrawn { .. }));
+}
+
+#[test]
+fn a_wiki_that_does_not_answer_keeps_nothing_and_says_why() {
+    let (dir, db) = common::temp_db();
+    let config = source(
+        r#"[[source]]
+id = "wiki-absent"
+kind = "mediawiki"
+url = "http://127.0.0.1:9/api.php"
+network = { id = "absent", name = "Absent" }
+"#,
+    );
+    let report = sync(&db, dir.path(), &config);
+    let SyncOutcome::Failed { error } = &report.outcome else { panic!("{report}") };
+    assert!(error.contains("127.0.0.1:9") && error.contains("ne répond pas"), "{error}");
+}

@@ -67,13 +67,18 @@ async function sync(release, db, sourcesFile, only) {
 }
 
 /**
- * Syncs the demo's sample fiches (and the test fixtures, and the demo's `sources` of real data),
- * then starts the real server on a free port, following the demo's sources file without syncing.
+ * Syncs the demo's sample fiches (and the test fixtures, the demo's `sources` of real data, and
+ * `moreSources`, the text of another sources file), then starts the real server on a free port, following the demo's sources file without syncing.
  */
-export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {} } = {}) {
+export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {}, moreSources = "" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const db = join(dir, "e2e.sqlite3");
   await sync(release, db, DEMO_SOURCES, ["exemples-fiches", ...sources]);
+  if (moreSources) {
+    const file = join(dir, "more-sources.toml");
+    writeFileSync(file, moreSources);
+    await sync(release, db, file, []);
+  }
   const fixtureSources = join(dir, "fixtures.toml");
   const fixtureRepository = seedFixtures ? writeFixtureRepository(dir, fixtures) : null;
   if (fixtureRepository) {
@@ -294,6 +299,40 @@ export async function startNginx(serverUrl, staticFiles = {}) {
       child.kill("SIGQUIT");
       await exited;
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A real wiki installed afresh, with an export imported (`server/examples/wiki_instance.rs`, built
+ * by `cargo test`); `stop()` closes its input, which stops it and removes it.
+ */
+export async function startWiki(kind, exportFile) {
+  const bin = join(ROOT, "target/debug/examples/wiki_instance");
+  const child = spawn(bin, [kind, exportFile], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const base = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no wiki in 60 s:\n${stderr}`)), 60_000);
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[0]);
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`wiki_instance exited (${code}):\n${stderr}`)));
+  });
+  return {
+    base,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.stdin.end();
+      await exited;
     },
   };
 }

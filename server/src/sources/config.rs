@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
-pub const KINDS: &[&str] = &["git", "mediawiki"];
+pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki"];
 
 /// A sources file, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -48,6 +48,9 @@ pub struct SourceConfig {
     /// The wiki namespace read when no category is given (MediaWiki: its number, 0 by default).
     #[serde(default)]
     pub namespace: Option<i64>,
+    /// The namespaces whose pages are the source's (`["fiches"]`, DokuWiki); none: the whole wiki.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
     /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
     #[serde(default)]
     pub resource_kind: Option<String>,
@@ -130,6 +133,9 @@ impl SourcesFile {
             }
             if !source.categories.is_empty() && source.kind != "mediawiki" {
                 return Err(at("`categories` ne s'applique qu'à `kind = \"mediawiki\"`".into()));
+            }
+            if !source.namespaces.is_empty() && source.kind != "dokuwiki" {
+                return Err(at("`namespaces` ne s'applique qu'à `kind = \"dokuwiki\"`".into()));
             }
             if let Some(kind) = &source.resource_kind
                 && bao_contract::Kind::parse(kind).is_none()
@@ -232,7 +238,11 @@ name = "Réseau des communs exemplaires (démo)"
         let error = SourcesFile::parse(&missing).unwrap_err();
         assert!(error.contains("name"), "{error}");
         for (from, to, expected) in [
-            ("kind = \"git\"", "kind = \"svn\"", "`kind = \"svn\"` inconnu (connus : git, mediawiki"),
+            (
+                "kind = \"git\"",
+                "kind = \"svn\"",
+                "`kind = \"svn\"` inconnu (connus : git, mediawiki, dokuwiki)",
+            ),
             ("id = \"demo\"", "id = \"travail-en-reseau\"", "deux sources ont cet `id`"),
             ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),
             ("https://github.com/lilianricaud", "http://github.com/lilianricaud", "`url` : https://"),

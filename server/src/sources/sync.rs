@@ -15,8 +15,9 @@ use super::config::{Location, SourceConfig};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
-use super::wiki::WikiHttp;
+use super::wiki::dokuwiki::{self, DokuWiki};
 use super::wiki::mediawiki::{self, MediaWiki};
+use super::wiki::{Wiki, WikiHttp};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
 
@@ -124,23 +125,30 @@ impl Follow for GitRepository {
     }
 }
 
-/// A MediaWiki, followed through its API: the listing is the revision, the pages its reading.
-struct MediaWikiSource {
-    wiki: MediaWiki,
+/// A wiki, followed through its API: the listing is the revision, the pages its reading.
+struct WikiSource<W: Wiki> {
+    wiki: W,
     http: WikiHttp,
-    listing: OnceCell<mediawiki::Listing>,
+    listing: OnceCell<W::Listing>,
 }
 
-impl Follow for MediaWikiSource {
+impl<W: Wiki> WikiSource<W> {
+    fn new(wiki: W) -> Box<WikiSource<W>> {
+        Box::new(WikiSource { wiki, http: WikiHttp::default(), listing: OnceCell::new() })
+    }
+}
+
+impl<W: Wiki> Follow for WikiSource<W> {
     fn fetch(&self) -> Result<Option<String>, SourceError> {
         let listing = self.wiki.list(&self.http)?;
-        let revision = listing.revision().to_owned();
+        let revision = W::revision(&listing).to_owned();
         let _ = self.listing.set(listing);
         Ok(Some(revision))
     }
 
     fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
-        let listing = self.listing.get().ok_or_else(|| SourceError::NotFetched(self.wiki.api.to_string()))?;
+        let listing =
+            self.listing.get().ok_or_else(|| SourceError::NotFetched("la liste des pages".into()))?;
         Ok(self.wiki.read(&self.http, listing))
     }
 }
@@ -152,21 +160,28 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
         url: config.network.url.clone(),
     };
     let kind = config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche);
+    let default_licence = config.licence.as_deref().map(licence::declared);
     match config.kind.as_str() {
-        "mediawiki" => {
-            let api = Url::parse(&config.url)
-                .map_err(|error| SourceError::NotFetched(format!("{} ({error})", config.url)))?;
-            Ok(Box::new(MediaWikiSource {
-                wiki: MediaWiki {
-                    api,
-                    categories: config.categories.clone(),
-                    namespace: config.namespace.unwrap_or(0),
-                    network: network(),
-                    default_licence: config.licence.as_deref().map(licence::declared),
-                    kind,
-                },
-                http: WikiHttp::default(),
-                listing: OnceCell::new(),
+        "mediawiki" => Ok(WikiSource::new(MediaWiki {
+            api: wiki_url(config)?,
+            categories: config.categories.clone(),
+            namespace: config.namespace.unwrap_or(0),
+            network: network(),
+            default_licence,
+            kind,
+        })),
+        "dokuwiki" => {
+            let mut base = wiki_url(config)?;
+            // A base without its final `/` would lose its last folder when joined.
+            if !base.path().ends_with('/') {
+                base.set_path(&format!("{}/", base.path()));
+            }
+            Ok(WikiSource::new(DokuWiki {
+                base,
+                namespaces: config.namespaces.clone(),
+                network: network(),
+                default_licence,
+                kind,
             }))
         }
         "git" => {
@@ -186,13 +201,17 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
                     repo,
                     network: Some(network()),
                     subfolder_networks: config.subfolder_networks.clone(),
-                    default_licence: config.licence.as_deref().map(licence::declared),
+                    default_licence,
                     exclude: config.exclude.clone(),
                 },
             }))
         }
         other => Err(SourceError::UnknownKind(other.to_owned())),
     }
+}
+
+fn wiki_url(config: &SourceConfig) -> Result<Url, SourceError> {
+    Url::parse(&config.url).map_err(|error| SourceError::NotFetched(format!("{} ({error})", config.url)))
 }
 
 /// The `owner` and `repo` a source's ids and addresses are made of: the forge path of an https
@@ -281,6 +300,7 @@ fn reader_version(config: &SourceConfig) -> String {
     let digest = Sha256::digest(settings.as_bytes());
     let importer = match config.kind.as_str() {
         "mediawiki" => mediawiki::READER_VERSION,
+        "dokuwiki" => dokuwiki::READER_VERSION,
         _ => IMPORTER_VERSION,
     };
     format!("{importer}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])

@@ -13,7 +13,7 @@ use bao_contract::{Kind, Licence, NetworkRef};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{MAX_PAGES, WikiError, WikiHttp, WikiPage, WikiSite, digest, unlink};
+use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, unlink};
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -63,13 +63,6 @@ pub struct Listing {
     revision: String,
 }
 
-impl Listing {
-    /// A digest of everything the listing says: the same revision means nothing changed.
-    pub fn revision(&self) -> &str {
-        &self.revision
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 struct ListedPage {
     title: String,
@@ -116,19 +109,12 @@ struct ParsedPage {
     text: String,
 }
 
-impl MediaWiki {
-    fn url(&self, parameters: &[(&str, &str)]) -> Url {
-        let mut url = self.api.clone();
-        url.query_pairs_mut()
-            .extend_pairs(parameters)
-            .append_pair("format", "json")
-            .append_pair("formatversion", "2");
-        url
-    }
+impl Wiki for MediaWiki {
+    type Listing = Listing;
 
     /// Lists the source's pages with what a sync compares: one request for the site, then the
     /// listing's pages (500 at a time).
-    pub fn list(&self, http: &WikiHttp) -> Result<Listing, WikiError> {
+    fn list(&self, http: &WikiHttp) -> Result<Listing, WikiError> {
         let info: SiteInfo = http.json(
             self.url(&[("action", "query"), ("meta", "siteinfo"), ("siprop", "general|rightsinfo")]).as_str(),
         )?;
@@ -247,7 +233,7 @@ impl MediaWiki {
 
     /// Reads each listed page's HTML as the wiki renders it. A page the wiki cannot render is
     /// skipped with the reason; the others land.
-    pub fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
+    fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
         let mut batch = Batch {
             networks: vec![listing.site.network.clone()],
             skipped: listing.skipped.clone(),
@@ -262,6 +248,21 @@ impl MediaWiki {
             }
         }
         batch
+    }
+
+    fn revision(listing: &Listing) -> &str {
+        &listing.revision
+    }
+}
+
+impl MediaWiki {
+    fn url(&self, parameters: &[(&str, &str)]) -> Url {
+        let mut url = self.api.clone();
+        url.query_pairs_mut()
+            .extend_pairs(parameters)
+            .append_pair("format", "json")
+            .append_pair("formatversion", "2");
+        url
     }
 
     fn page(&self, http: &WikiHttp, listing: &Listing, listed: &ListedPage) -> Result<WikiPage, WikiError> {
@@ -301,9 +302,7 @@ impl MediaWiki {
                 .collect(),
         })
     }
-}
 
-impl MediaWiki {
     /// Everyone who wrote the page, first author first: its history's users up to the listed
     /// revision (the 500 most recent revisions at most), imported ones included.
     fn authors(&self, http: &WikiHttp, listed: &ListedPage) -> Result<Vec<String>, WikiError> {

@@ -1,7 +1,9 @@
 //! What the wiki connectors (MediaWiki, DokuWiki, YesWiki) share: a bounded HTTP client for
 //! answers that are untrusted, and the making of a resource from a page as a wiki rendered it.
 
+pub mod dokuwiki;
 pub mod mediawiki;
+pub mod xmlrpc;
 
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
+use super::Batch;
 use super::text::{collapse_whitespace, truncate_words};
 use super::{is_fetchable, sanitize::sanitize, slugify};
 use crate::search::analysis::html_to_text;
@@ -59,8 +62,22 @@ impl Default for WikiHttp {
 impl WikiHttp {
     /// The text at `url`, at most [`MAX_ANSWER_BYTES`] of it.
     pub fn text(&self, url: &str) -> Result<String, WikiError> {
-        let unreachable = |reason: String| WikiError::Unreachable { url: url.to_owned(), reason };
-        let mut response = self.agent.get(url).call().map_err(|error| unreachable(error.to_string()))?;
+        let response = self.agent.get(url).call();
+        Self::read(url, response)
+    }
+
+    /// The answer to a POST of `body` to `url`, at most [`MAX_ANSWER_BYTES`] of it.
+    pub fn post(&self, url: &str, content_type: &str, body: &str) -> Result<String, WikiError> {
+        let response = self.agent.post(url).header("Content-Type", content_type).send(body);
+        Self::read(url, response)
+    }
+
+    fn read(
+        url: &str,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<String, WikiError> {
+        let mut response = response
+            .map_err(|error| WikiError::Unreachable { url: url.to_owned(), reason: error.to_string() })?;
         response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_string().map_err(|error| {
             WikiError::Unreadable {
                 url: url.to_owned(),
@@ -75,6 +92,17 @@ impl WikiHttp {
         serde_json::from_str(&text)
             .map_err(|error| WikiError::Unreadable { url: url.to_owned(), reason: error.to_string() })
     }
+}
+
+/// What every wiki connector does: list the pages with what a sync compares (cheap), then read
+/// them when the listing changed.
+pub trait Wiki {
+    type Listing;
+    fn list(&self, http: &WikiHttp) -> Result<Self::Listing, WikiError>;
+    /// A digest of everything the listing says: the same revision means nothing changed.
+    fn revision(listing: &Self::Listing) -> &str;
+    /// Reads each listed page; one the wiki cannot render is skipped with the reason.
+    fn read(&self, http: &WikiHttp, listing: &Self::Listing) -> Batch;
 }
 
 /// What a wiki source says of all its pages.

@@ -1,5 +1,5 @@
-//! The wiki connectors against real wikis: a MediaWiki 1.39 installed per test with pages written
-//! from the founding documents, synced, edited through the wiki, synced again.
+//! The wiki connectors against real wikis: a MediaWiki 1.39 and a DokuWiki installed per test with
+//! pages written from the founding documents, synced, edited through the wiki, synced again.
 
 mod common;
 
@@ -107,6 +107,79 @@ network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
     let after_removal = sync(&db, dir.path(), &config);
     assert_eq!(stored(&after_removal).withdrawn, 1, "{after_removal}");
     assert!(matches!(db.lookup("wiki-brest-faire-avec").expect("database"), Lookup::Withdrawn { .. }));
+}
+
+#[test]
+fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
+    let Some(wiki) = wikis::DokuWiki::start() else { return };
+    let written = |name: &str| {
+        std::fs::read_to_string(fixture(&format!("savoirs-communs/{name}.txt"))).expect("fixture")
+    };
+    wiki.put("fiches:dispositif", &written("dispositif"), "floriane");
+    wiki.put("fiches:ateliers", &written("ateliers"), "floriane");
+    wiki.put("accueil", &written("accueil"), "michel");
+    let (dir, db) = common::temp_db();
+    let config = source(&format!(
+        r#"[[source]]
+id = "savoirs-communs"
+kind = "dokuwiki"
+url = "{}"
+namespaces = ["fiches"]
+network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
+"#,
+        wiki.base
+    ));
+
+    let first = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&first).created, 2, "the two pages of the namespace, not the home page: {first}");
+    eprintln!("DokuWiki fixture, first sync: {} ms", first.duration.as_millis());
+
+    let page = resource(&db, "savoirs-communs-le-dispositif-savoirs-communs");
+    assert_eq!(page.title, "Le dispositif Savoirs Communs", "the first heading");
+    assert_eq!(page.source_url, format!("{}doku.php?id=fiches%3Adispositif", wiki.base));
+    assert_eq!(page.authors, ["floriane"]);
+    assert_eq!(page.licence.label, "CC BY-SA 4.0", "the wiki's licence: {:?}", page.licence);
+    assert!(
+        page.summary.starts_with("Le dispositif Savoirs Communs vise à faire coopérer"),
+        "{}",
+        page.summary
+    );
+    let body = page.body_html.as_deref().unwrap_or_default();
+    assert!(!body.contains("<h1"), "the title is not repeated in the body: {body}");
+    assert!(body.contains("Un dispositif en 3 actions</h2>"), "{body}");
+    assert!(
+        body.contains(&format!(r#"href="{}doku.php?id=fiches:ateliers""#, wiki.base)),
+        "links made absolute: {body}"
+    );
+    assert!(
+        body.contains("Wiki Savoirs Communs") && !body.contains("fiches:accueil"),
+        "a missing page is not a link: {body}"
+    );
+    assert!(!body.contains("<script") && !body.contains("href=\"javascript"), "{body}");
+
+    let again = sync(&db, dir.path(), &config);
+    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
+    eprintln!("DokuWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+
+    // DokuWiki's revisions are seconds: an edit in the same second as the page's creation would
+    // replace it rather than follow it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let edited = format!("{}\nComplété lors de la rencontre de novembre.\n", written("dispositif"));
+    wiki.put("fiches:dispositif", &edited, "michel");
+    let after_edit = sync(&db, dir.path(), &config);
+    assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
+    let page = resource(&db, "savoirs-communs-le-dispositif-savoirs-communs");
+    assert_eq!(page.authors, ["floriane", "michel"], "everyone who wrote it, the first author first");
+    assert!(page.body_html.unwrap_or_default().contains("rencontre de novembre"));
+
+    // A page saved empty is deleted by DokuWiki: withdrawn here.
+    wiki.put("fiches:ateliers", "", "michel");
+    let after_removal = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&after_removal).withdrawn, 1, "{after_removal}");
+    assert!(matches!(
+        db.lookup("savoirs-communs-ateliers-savoirs-communs").expect("database"),
+        Lookup::Withdrawn { .. }
+    ));
 }
 
 #[test]

@@ -55,13 +55,18 @@ pub fn nginx() -> anyhow::Result<()> {
     apt_tool("/usr/sbin/nginx", "nginx")
 }
 
-/// PHP and Debian's MediaWiki, unpacked (not installed) into `target/wikis/` for the wiki
-/// connectors' tests, which install a fresh wiki from it per test (`server/tests/common/wikis.rs`).
+/// PHP and Debian's MediaWiki and DokuWiki, unpacked (not installed) into `target/wikis/` for the
+/// wiki connectors' tests, which install a fresh wiki from them per test
+/// (`server/tests/common/wikis.rs`).
 pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
-    apt_packages("php-cli php-sqlite3 php-intl php-mbstring php-xml")?;
+    apt_packages(
+        "php-cli php-sqlite3 php-intl php-mbstring php-xml \
+         php-phpseclib php-random-compat libphp-simplepie php-geshi",
+    )?;
     let wikis = root.join("target/wikis");
-    for (folder, packages, tree) in [("mediawiki", "mediawiki mediawiki-classes", "usr/share/mediawiki")] {
-        if wikis.join(folder).is_dir() {
+    for (folder, packages) in [("mediawiki", "mediawiki mediawiki-classes"), ("dokuwiki", "dokuwiki")] {
+        // Each package's files as it would install them (`usr/`, `var/`, `etc/`).
+        if wikis.join(folder).join("usr/share").join(folder).is_dir() {
             continue;
         }
         eprintln!("xtask: unpacking Debian's {packages} into {} …", wikis.display());
@@ -78,7 +83,10 @@ pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
                 run(Command::new("dpkg").arg("-x").arg(&deb).arg(work.join("files")))?;
             }
         }
-        std::fs::rename(work.join("files").join(tree), wikis.join(folder))?;
+        if wikis.join(folder).exists() {
+            std::fs::remove_dir_all(wikis.join(folder))?;
+        }
+        std::fs::rename(work.join("files"), wikis.join(folder))?;
         std::fs::remove_dir_all(&work)?;
     }
     Ok(wikis)

@@ -1,6 +1,6 @@
-//! Real wikis for the connectors' tests: Debian's MediaWiki, unpacked by `cargo xtask test` into
-//! `target/wikis/` (see xtask's `setup::wikis`), installed afresh per test with SQLite and served
-//! by PHP's built-in server on a free loopback port.
+//! Real wikis for the connectors' tests: Debian's MediaWiki and DokuWiki, unpacked by
+//! `cargo xtask test` into `target/wikis/` (see xtask's `setup::wikis`), installed afresh per test
+//! (MediaWiki with SQLite) and served by PHP's built-in server on a free loopback port.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -32,6 +32,13 @@ fn which(program: &str) -> bool {
     Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
 }
 
+/// A folder for one wiki, beside the unpacked trees (so that hard links work), removed when
+/// dropped.
+fn instance_dir() -> tempfile::TempDir {
+    std::fs::create_dir_all(wikis_dir().join("instances")).expect("instances folder");
+    tempfile::tempdir_in(wikis_dir().join("instances")).expect("instance folder")
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
 }
@@ -60,8 +67,10 @@ struct PhpServer {
 }
 
 impl PhpServer {
-    fn start(root: &Path, port: u16, probe: &str) -> PhpServer {
+    /// Serves `root`; `settings` are `php -d` settings.
+    fn start(root: &Path, port: u16, probe: &str, settings: &[String]) -> PhpServer {
         let child = Command::new("php")
+            .args(settings.iter().flat_map(|setting| ["-d", setting.as_str()]))
             .args(["-S", &format!("127.0.0.1:{port}"), "-t"])
             .arg(root)
             .current_dir(root)
@@ -99,12 +108,11 @@ pub struct MediaWiki {
 impl MediaWiki {
     /// Installs and starts a wiki, or `None` (the test is skipped) when none is unpacked.
     pub fn start() -> Option<MediaWiki> {
-        let tree = wikis_dir().join("mediawiki");
+        let tree = wikis_dir().join("mediawiki/usr/share/mediawiki");
         if !present(&tree.join("api.php")) {
             return None;
         }
-        std::fs::create_dir_all(wikis_dir().join("instances")).expect("instances folder");
-        let dir = tempfile::tempdir_in(wikis_dir().join("instances")).expect("instance folder");
+        let dir = instance_dir();
         let root = dir.path().join("w");
         copy_tree(&tree, &root);
         // Debian links these into /var/lib/mediawiki: each instance has its own.
@@ -142,7 +150,7 @@ impl MediaWiki {
              $wgRightsText = 'Creative Commons Attribution - Partage dans les mêmes conditions';\n",
         );
         std::fs::write(&settings, text).expect("LocalSettings.php");
-        let server = PhpServer::start(&root, port, "api.php");
+        let server = PhpServer::start(&root, port, "api.php", &[]);
         Some(MediaWiki { root, base, _server: server, _dir: dir })
     }
 
@@ -175,5 +183,103 @@ impl MediaWiki {
     /// The text of a page's last revision.
     pub fn text(&self, title: &str) -> String {
         run(Command::new("php").current_dir(&self.root).args(["maintenance/getText.php", title]))
+    }
+}
+
+/// The password of every DokuWiki test user.
+const DOKUWIKI_PASSWORD: &str = "Motdepasse123!";
+
+/// A DokuWiki (Debian's, 2022-07-31) with its XML-RPC API on, French, the licence CC BY-SA 4.0 in
+/// its settings, and two users who may write (`floriane`, `michel`).
+pub struct DokuWiki {
+    pub base: String,
+    _server: PhpServer,
+    _dir: tempfile::TempDir,
+}
+
+impl DokuWiki {
+    /// Installs and starts a wiki, or `None` (the test is skipped) when none is unpacked.
+    pub fn start() -> Option<DokuWiki> {
+        let unpacked = wikis_dir().join("dokuwiki");
+        if !present(&unpacked.join("usr/share/dokuwiki/doku.php")) {
+            return None;
+        }
+        let dir = instance_dir();
+        let (root, conf, data) = (dir.path().join("dw"), dir.path().join("conf"), dir.path().join("data"));
+        copy_tree(&unpacked.join("usr/share/dokuwiki"), &root);
+        // Debian links these into /var/lib/dokuwiki and /etc/dokuwiki: each instance has its own.
+        for link in ["lib/tpl", "lib/plugins", ".htaccess"] {
+            std::fs::remove_file(root.join(link)).ok();
+        }
+        for folder in ["lib/tpl", "lib/plugins"] {
+            run(Command::new("cp")
+                .arg("-a")
+                .arg(unpacked.join("var/lib/dokuwiki").join(folder))
+                .arg(root.join(folder)));
+        }
+        run(Command::new("cp").arg("-a").arg(unpacked.join("etc/dokuwiki")).arg(&conf));
+        run(Command::new("cp").arg("-a").arg(unpacked.join("var/lib/dokuwiki/data")).arg(&data));
+        let hash = run(Command::new("php")
+            .args(["-r", &format!("echo password_hash('{DOKUWIKI_PASSWORD}', PASSWORD_BCRYPT);")]));
+        let users: String = ["floriane", "michel"]
+            .iter()
+            .map(|user| format!("{user}:{hash}:{user}:{user}@example.org:user\n"))
+            .collect();
+        for (file, text) in [
+            (
+                "local.php",
+                format!(
+                    "<?php\n$conf['savedir'] = '{}';\n$conf['title'] = 'Savoirs Communs (essai)';\n\
+                     $conf['lang'] = 'fr';\n$conf['license'] = 'cc-by-sa';\n$conf['useacl'] = 1;\n\
+                     $conf['authtype'] = 'authplain';\n$conf['superuser'] = '@admin';\n$conf['remote'] = 1;\n\
+                     $conf['remoteuser'] = '';\n$conf['useheading'] = 1;\n",
+                    data.display()
+                ),
+            ),
+            ("users.auth.php", users),
+            // Everyone reads; the users create and edit.
+            ("acl.auth.php", "*\t@ALL\t1\n*\t@user\t4\n".to_owned()),
+        ] {
+            std::fs::remove_file(conf.join(file)).ok();
+            std::fs::write(conf.join(file), text).expect("DokuWiki settings");
+        }
+        // Debian's DokuWiki reads its settings from /etc/dokuwiki unless told otherwise first.
+        let prepend = dir.path().join("prepend.php");
+        let conf_dir = format!("{}/", conf.display());
+        std::fs::write(
+            &prepend,
+            format!("<?php\ndefine('DOKU_MAIN_CONF', '{conf_dir}');\ndefine('DOKU_CONF', '{conf_dir}');\n"),
+        )
+        .expect("prepend.php");
+        let port = free_port();
+        let server =
+            PhpServer::start(&root, port, "doku.php", &[format!("auto_prepend_file={}", prepend.display())]);
+        Some(DokuWiki { base: format!("http://127.0.0.1:{port}/"), _server: server, _dir: dir })
+    }
+
+    /// Saves a page as `user`, through the wiki's API (`wiki.putPage`), as an editor would.
+    pub fn put(&self, id: &str, text: &str, user: &str) {
+        let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let body = format!(
+            "<?xml version=\"1.0\"?><methodCall><methodName>wiki.putPage</methodName><params>\
+             <param><value><string>{}</string></value></param><param><value><string>{}</string></value></param>\
+             <param><value><struct><member><name>sum</name><value><string>test</string></value></member>\
+             </struct></value></param></params></methodCall>",
+            escape(id),
+            escape(text)
+        );
+        let credentials = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{user}:{DOKUWIKI_PASSWORD}"),
+        );
+        let answer = ureq::post(&format!("{}lib/exe/xmlrpc.php", self.base))
+            .header("Content-Type", "text/xml")
+            .header("Authorization", &format!("Basic {credentials}"))
+            .send(&body)
+            .expect("wiki.putPage")
+            .into_body()
+            .read_to_string()
+            .expect("wiki.putPage's answer");
+        assert!(answer.contains("<boolean>1</boolean>"), "wiki.putPage {id} as {user}: {answer}");
     }
 }

@@ -48,7 +48,9 @@ impl Wiki for DokuWiki {
         let endpoint = self.endpoint()?;
         let namespaces =
             if self.namespaces.is_empty() { vec![String::new()] } else { self.namespaces.clone() };
-        let mut pages: Vec<(String, i64)> = Vec::new();
+        // Each page with its revision (a time, in seconds) and size: two edits in the same second
+        // still differ by their size, mostly.
+        let mut pages: Vec<(String, i64, i64)> = Vec::new();
         for namespace in &namespaces {
             let listed = call(
                 http,
@@ -59,7 +61,8 @@ impl Wiki for DokuWiki {
             for page in listed.as_array() {
                 if let Some(id) = page.get("id").and_then(Value::as_str) {
                     let revision = page.get("rev").and_then(Value::as_int).unwrap_or_default();
-                    pages.push((id.to_owned(), revision));
+                    let size = page.get("size").and_then(Value::as_int).unwrap_or_default();
+                    pages.push((id.to_owned(), revision, size));
                 }
             }
         }
@@ -67,14 +70,14 @@ impl Wiki for DokuWiki {
         pages.dedup();
         let mut skipped = Vec::new();
         if pages.len() > MAX_PAGES {
-            for (id, _) in pages.drain(MAX_PAGES..) {
+            for (id, ..) in pages.drain(MAX_PAGES..) {
                 skipped.push(Skipped { path: id, reason: format!("au-delà de {MAX_PAGES} pages") });
             }
         }
 
         // The licence is a setting of the whole site, shown in the footer of every page.
         let (declared, lang) = match pages.first() {
-            Some((id, _)) => {
+            Some((id, ..)) => {
                 let html = http.text(self.page_url(id)?.as_str())?;
                 (footer_licence(&html), html_lang(&html))
             }
@@ -89,10 +92,10 @@ impl Wiki for DokuWiki {
         let revision = {
             let mut parts =
                 vec![READER_VERSION.to_owned(), self.base.to_string(), format!("{:?}", site.licence)];
-            parts.extend(pages.iter().map(|(id, revision)| format!("{id}\t{revision}")));
+            parts.extend(pages.iter().map(|(id, revision, size)| format!("{id}\t{revision}\t{size}")));
             digest(parts.iter().map(String::as_str))
         };
-        Ok(Listing { site, pages: pages.into_iter().map(|(id, _)| id).collect(), skipped, revision })
+        Ok(Listing { site, pages: pages.into_iter().map(|(id, ..)| id).collect(), skipped, revision })
     }
 
     /// Reads each listed page. A page the wiki cannot render is skipped with the reason.

@@ -1,5 +1,6 @@
 //! The wiki connectors against real wikis: a MediaWiki 1.39 and a DokuWiki installed per test with
-//! pages written from the founding documents, synced, edited through the wiki, synced again.
+//! pages written from the founding documents, synced, edited through the wiki, synced again; and
+//! YesWiki's answers, which cannot run here (MySQL), served from fixtures shaped like its own.
 
 mod common;
 
@@ -180,6 +181,72 @@ network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
         db.lookup("savoirs-communs-ateliers-savoirs-communs").expect("database"),
         Lookup::Withdrawn { .. }
     ));
+}
+
+#[test]
+fn yeswiki_entries_of_a_form_become_resources_and_follow_the_wiki() {
+    let json = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(fixture(&format!("yeswiki/{name}"))).expect("fixture");
+        serde_json::from_str(&text).expect("fixture JSON")
+    };
+    let wiki = wikis::YesWikiAnswers::start("4", json("form-4.json"), json("entries-4.json"));
+    let (dir, db) = common::temp_db();
+    let config = source(&format!(
+        r#"[[source]]
+id = "ressources-yeswiki"
+kind = "yeswiki"
+url = "{}"
+form = "4"
+licence = "CC BY-SA 4.0"
+network = {{ id = "animacoop", name = "Animacoop" }}
+"#,
+        wiki.base
+    ));
+
+    let first = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&first).created, 3, "{first}");
+    eprintln!("YesWiki fixture, first sync: {} ms", first.duration.as_millis());
+
+    let entry = resource(&db, "animacoop-developpement-de-projets-collectifs");
+    assert_eq!(entry.source_url, format!("{}?DeveloppementDeProjetsCollectifs", wiki.base));
+    assert_eq!(entry.authors, ["Animacoop", "Tela Botanica"], "bf_auteur");
+    assert_eq!(
+        entry.tags,
+        ["Expérience inspirante", "Méthodologie / guide"],
+        "checkbox keys by their labels"
+    );
+    assert_eq!(entry.updated.as_deref(), Some("2024-03-12"));
+    assert_eq!(entry.licence.label, "CC BY-SA 4.0", "YesWiki says none: the source's");
+    assert_eq!(
+        entry.image.as_ref().map(|image| image.url.as_str()),
+        Some(format!("{}files/DeveloppementDeProjetsCollectifs_atelier.jpg", wiki.base).as_str())
+    );
+    assert!(entry.summary.starts_with("Travailler en collectif"), "{}", entry.summary);
+    let body = entry.body_html.as_deref().unwrap_or_default();
+    assert!(body.contains("<strong>gouvernance</strong>") && !body.contains("BAZ_fiche_titre"), "{body}");
+    assert!(!body.contains("javascript:") && !body.contains("onerror"), "{body}");
+    let framasoft = resource(&db, "animacoop-framasoft");
+    assert_eq!(framasoft.authors, ["AdminYeswiki"], "the entry's owner when the form names no author");
+    assert_eq!(framasoft.tags, ["Partenaire ressource"]);
+
+    let again = sync(&db, dir.path(), &config);
+    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
+    eprintln!("YesWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+
+    wiki.edit(|entries| {
+        let entry = &mut entries["FramasofT"];
+        entry["date_maj_fiche"] = "2026-11-20 10:00:00".into();
+        entry["html_output"] = entry["html_output"]
+            .as_str()
+            .unwrap_or_default()
+            .replace("vous !", "vous ! Dégooglisons Internet.")
+            .into();
+        entries.as_object_mut().expect("entries").remove("YeswikiLeSiteOfficiel");
+    });
+    let after_edit = sync(&db, dir.path(), &config);
+    let outcome = stored(&after_edit);
+    assert_eq!((outcome.updated, outcome.unchanged, outcome.withdrawn), (1, 1, 1), "{after_edit}");
+    assert!(resource(&db, "animacoop-framasoft").body_html.unwrap_or_default().contains("Dégooglisons"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
-pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki"];
+pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki"];
 
 /// A sources file, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -51,6 +51,9 @@ pub struct SourceConfig {
     /// The namespaces whose pages are the source's (`["fiches"]`, DokuWiki); none: the whole wiki.
     #[serde(default)]
     pub namespaces: Vec<String>,
+    /// The Bazar form whose entries are the source's (YesWiki: its number).
+    #[serde(default)]
+    pub form: Option<String>,
     /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
     #[serde(default)]
     pub resource_kind: Option<String>,
@@ -136,6 +139,18 @@ impl SourcesFile {
             }
             if !source.namespaces.is_empty() && source.kind != "dokuwiki" {
                 return Err(at("`namespaces` ne s'applique qu'à `kind = \"dokuwiki\"`".into()));
+            }
+            match (&source.form, source.kind.as_str()) {
+                (None, "yeswiki") => {
+                    return Err(at("`form` : le numéro du formulaire Bazar (`form = \"4\"`)".into()));
+                }
+                (Some(form), "yeswiki") if form.is_empty() || !form.bytes().all(|b| b.is_ascii_digit()) => {
+                    return Err(at(format!("`form = \"{form}\"` : le numéro du formulaire Bazar")));
+                }
+                (Some(_), kind) if kind != "yeswiki" => {
+                    return Err(at("`form` ne s'applique qu'à `kind = \"yeswiki\"`".into()));
+                }
+                _ => {}
             }
             if let Some(kind) = &source.resource_kind
                 && bao_contract::Kind::parse(kind).is_none()
@@ -241,7 +256,7 @@ name = "Réseau des communs exemplaires (démo)"
             (
                 "kind = \"git\"",
                 "kind = \"svn\"",
-                "`kind = \"svn\"` inconnu (connus : git, mediawiki, dokuwiki)",
+                "`kind = \"svn\"` inconnu (connus : git, mediawiki, dokuwiki, yeswiki)",
             ),
             ("id = \"demo\"", "id = \"travail-en-reseau\"", "deux sources ont cet `id`"),
             ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),

@@ -17,6 +17,7 @@ use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
 use super::wiki::dokuwiki::{self, DokuWiki};
 use super::wiki::mediawiki::{self, MediaWiki};
+use super::wiki::yeswiki::{self, YesWiki};
 use super::wiki::{Wiki, WikiHttp};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
@@ -170,20 +171,20 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
             default_licence,
             kind,
         })),
-        "dokuwiki" => {
-            let mut base = wiki_url(config)?;
-            // A base without its final `/` would lose its last folder when joined.
-            if !base.path().ends_with('/') {
-                base.set_path(&format!("{}/", base.path()));
-            }
-            Ok(WikiSource::new(DokuWiki {
-                base,
-                namespaces: config.namespaces.clone(),
-                network: network(),
-                default_licence,
-                kind,
-            }))
-        }
+        "dokuwiki" => Ok(WikiSource::new(DokuWiki {
+            base: wiki_base(config)?,
+            namespaces: config.namespaces.clone(),
+            network: network(),
+            default_licence,
+            kind,
+        })),
+        "yeswiki" => Ok(WikiSource::new(YesWiki {
+            base: wiki_base(config)?,
+            form: config.form.clone().unwrap_or_default(),
+            network: network(),
+            default_licence,
+            kind,
+        })),
         "git" => {
             let location = config.location(&context.base);
             let (owner, repo) = repository_names(config, &location);
@@ -212,6 +213,16 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
 
 fn wiki_url(config: &SourceConfig) -> Result<Url, SourceError> {
     Url::parse(&config.url).map_err(|error| SourceError::NotFetched(format!("{} ({error})", config.url)))
+}
+
+/// A wiki's base address, ending with `/`: without it, joining would lose its last folder.
+fn wiki_base(config: &SourceConfig) -> Result<Url, SourceError> {
+    let mut base = wiki_url(config)?;
+    base.set_query(None);
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    Ok(base)
 }
 
 /// The `owner` and `repo` a source's ids and addresses are made of: the forge path of an https
@@ -301,6 +312,7 @@ fn reader_version(config: &SourceConfig) -> String {
     let importer = match config.kind.as_str() {
         "mediawiki" => mediawiki::READER_VERSION,
         "dokuwiki" => dokuwiki::READER_VERSION,
+        "yeswiki" => yeswiki::READER_VERSION,
         _ => IMPORTER_VERSION,
     };
     format!("{importer}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])

@@ -283,3 +283,69 @@ impl DokuWiki {
         assert!(answer.contains("<boolean>1</boolean>"), "wiki.putPage {id} as {user}: {answer}");
     }
 }
+
+/// A YesWiki's Bazar API as a test's HTTP server: YesWiki needs MySQL and has no Debian package,
+/// so its answers are served from fixtures shaped exactly like a real one's
+/// (`tests/fixtures/wikis/yeswiki/`), with the `fields=` filter YesWiki applies.
+pub struct YesWikiAnswers {
+    pub base: String,
+    entries: std::sync::Arc<std::sync::Mutex<serde_json::Value>>,
+}
+
+impl YesWikiAnswers {
+    /// Serves form `form` and its entries on a free loopback port, until the test ends.
+    pub fn start(form: &str, form_json: serde_json::Value, entries: serde_json::Value) -> YesWikiAnswers {
+        use std::io::{BufRead, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let base = format!("http://127.0.0.1:{}/", listener.local_addr().expect("address").port());
+        let entries = std::sync::Arc::new(std::sync::Mutex::new(entries));
+        let served = entries.clone();
+        let form = form.to_owned();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = std::io::BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|read| read > 2) {
+                    header.clear();
+                }
+                let target = request_line.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                let entries = served.lock().expect("entries").clone();
+                let answer = match target.strip_prefix(&format!("/?api/forms/{form}")) {
+                    Some("") => Some(form_json.clone()),
+                    Some("/entries/html") => Some(entries),
+                    Some(rest) => rest.strip_prefix("/entries&fields=").map(|fields| {
+                        let fields: Vec<&str> = fields.split(',').collect();
+                        let light = entries.as_object().into_iter().flatten().map(|(id, entry)| {
+                            let kept = fields
+                                .iter()
+                                .filter_map(|field| Some((field.to_string(), entry.get(*field)?.clone())));
+                            (id.clone(), serde_json::Value::Object(kept.collect()))
+                        });
+                        serde_json::Value::Object(light.collect())
+                    }),
+                    None => None,
+                };
+                let (status, body) = match answer {
+                    Some(json) => ("200 OK", json.to_string()),
+                    None => ("404 Not Found", "{}".to_owned()),
+                };
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        YesWikiAnswers { base, entries }
+    }
+
+    /// Changes the entries served, as an edit on the wiki would.
+    pub fn edit(&self, change: impl FnOnce(&mut serde_json::Value)) {
+        change(&mut self.entries.lock().expect("entries"));
+    }
+}

@@ -10,7 +10,7 @@ use ammonia::Url;
 use bao_contract::{Kind, Licence, NetworkRef};
 
 use super::xmlrpc::{Argument, Value, call};
-use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, unlink};
+use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, take_title, unlink};
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped, licence};
 
@@ -153,10 +153,7 @@ impl DokuWiki {
                 authors.push(user.to_owned());
             }
         }
-        let (title, body) = match first_heading(html) {
-            Some((title, range)) => (title, format!("{}{}", &html[..range.start], &html[range.end..])),
-            None => (title_from_id(id), html.to_owned()),
-        };
+        let (title, body) = take_title(html).unwrap_or_else(|| (title_from_id(id), html.to_owned()));
         Ok(WikiPage {
             name: id.to_owned(),
             title,
@@ -170,16 +167,9 @@ impl DokuWiki {
                 .and_then(|date| date.get(..10))
                 .map(str::to_owned),
             tags: Vec::new(),
+            image: None,
         })
     }
-}
-
-/// The first `<h1>` of a page (DokuWiki's `====== … ======`): its text and where it is.
-fn first_heading(html: &str) -> Option<(String, std::ops::Range<usize>)> {
-    let start = html.find("<h1")?;
-    let end = start + html[start..].find("</h1>")? + "</h1>".len();
-    let title = html_to_text(&html[start..end]);
-    (!title.is_empty()).then_some((title, start..end))
 }
 
 /// `fiches:le_dispositif` → `Le dispositif`.
@@ -214,12 +204,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn titles_licence_and_language_as_dokuwiki_writes_them() {
-        let html =
-            r#"<h1 class="sectionedit1" id="x">Le dispositif</h1><div class="level1"><p>Texte</p></div>"#;
-        let (title, range) = first_heading(html).unwrap();
-        assert_eq!(title, "Le dispositif");
-        assert_eq!(&html[range.end..], r#"<div class="level1"><p>Texte</p></div>"#);
+    fn titles_from_ids_licence_and_language_as_dokuwiki_writes_them() {
         assert_eq!(title_from_id("fiches:le_dispositif"), "Le dispositif");
 
         let page = r#"<!DOCTYPE html><html lang="fr" dir="ltr" class="no-js"><body><div class="license">Sauf mention contraire : <bdi><a href="https://creativecommons.org/licenses/by-sa/4.0/deed.fr" rel="license" class="urlextern">CC Attribution-Share Alike 4.0 International</a></bdi></div>"#;

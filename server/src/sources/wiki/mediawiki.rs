@@ -300,6 +300,7 @@ impl MediaWiki {
                 .map(|name| name.replace('_', " "))
                 .filter(|name| !listing.tracking_categories.contains(name))
                 .collect(),
+            image: None,
         })
     }
 

@@ -4,6 +4,7 @@
 pub mod dokuwiki;
 pub mod mediawiki;
 pub mod xmlrpc;
+pub mod yeswiki;
 
 use std::time::Duration;
 
@@ -131,6 +132,8 @@ pub struct WikiPage {
     /// `YYYY-MM-DD`.
     pub updated: Option<String>,
     pub tags: Vec<String>,
+    /// The card's image when the wiki names one; else the body's first.
+    pub image: Option<Image>,
 }
 
 impl WikiPage {
@@ -140,7 +143,7 @@ impl WikiPage {
         let body = sanitize(&self.html, Some(&self.url));
         let summary =
             first_prose(&body).map(|text| truncate_words(&text, SUMMARY_MAX_CHARS)).unwrap_or_default();
-        let image = first_image(&body).map(|(url, alt)| Image { url, alt });
+        let image = self.image.or_else(|| first_image(&body).map(|(url, alt)| Image { url, alt }));
         let resource = Resource {
             id: slugify(&format!("{}-{}", site.network.id, self.title)),
             kind: site.kind,
@@ -189,6 +192,15 @@ pub fn unlink(html: &str, marker: &str) -> String {
     out
 }
 
+/// The page's title, taken out of its HTML: the first `<h1>` (DokuWiki's `====== … ======`,
+/// YesWiki's `BAZ_fiche_titre`), which the card shows already.
+pub fn take_title(html: &str) -> Option<(String, String)> {
+    let start = html.find("<h1")?;
+    let end = start + html[start..].find("</h1>")? + "</h1>".len();
+    let title = html_to_text(&html[start..end]);
+    (!title.is_empty()).then(|| (title, format!("{}{}", &html[..start], &html[end..])))
+}
+
 /// The text of the first paragraph that reads as prose.
 fn first_prose(html: &str) -> Option<String> {
     let mut rest = html;
@@ -230,6 +242,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_first_heading_is_the_title() {
+        let html =
+            r#"<h1 class="sectionedit1" id="x">Le dispositif</h1><div class="level1"><p>Texte</p></div>"#;
+        let (title, body) = take_title(html).unwrap();
+        assert_eq!(title, "Le dispositif");
+        assert_eq!(body, r#"<div class="level1"><p>Texte</p></div>"#);
+        assert_eq!(take_title("<h2>Pas un titre</h2>"), None);
+    }
+
+    #[test]
     fn missing_pages_lose_their_link_not_their_words() {
         let html = r#"<p>Voir <a href="/index.php?title=X&amp;action=edit&amp;redlink=1" class="new" title="X">X</a> et <a href="/index.php/Accueil">Accueil</a>.</p>"#;
         assert_eq!(
@@ -254,6 +276,7 @@ mod tests {
             authors: vec!["Briand".into()],
             updated: Some("2012-05-03".into()),
             tags: vec!["Coopération".into()],
+            image: None,
         };
         let new = page.into_resource(&site);
         let resource = &new.resource;

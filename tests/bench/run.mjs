@@ -436,6 +436,25 @@ async function sync() {
   say();
 }
 
+async function wikiSync() {
+  const measured = JSON.parse(execFileSync(join(ROOT, "target/release/examples/wiki_sync_bench"), [String(SYNC_RUNS)]).toString());
+  say(`## Syncing wiki sources (\`server/examples/wiki_sync_bench.rs\`, median of ${measured.runs} runs)`);
+  say("A real MediaWiki 1.39 and DokuWiki (PHP's built-in server, one process) with the test fixtures, and YesWiki's answers served by the bench; each synced into a fresh database, then again with nothing changed. Baseline: the demo's folder of Markdown fiches.");
+  say("| source | resources | first sync ms | unchanged sync ms | first sync ms per resource, ratio to the baseline's |");
+  say("|---|---:|---:|---:|---:|");
+  const perResource = (figures) => figures.first_ms / figures.resources;
+  for (const [key, label] of [["baseline_folder", "baseline: demo folder (git kind, local)"], ["mediawiki", "MediaWiki (api.php)"], ["dokuwiki", "DokuWiki (XML-RPC)"], ["yeswiki", "YesWiki (Bazar API)"]]) {
+    const figures = measured[key];
+    const ratio = perResource(figures) / perResource(measured.baseline_folder);
+    say(`| ${label} | ${figures.resources} | ${figures.first_ms.toFixed(1)} | ${figures.unchanged_ms.toFixed(1)} | ${ratio.toFixed(1)} |`);
+    if (key !== "baseline_folder") {
+      report[`${key}_first_sync_ms`] = Number(figures.first_ms.toFixed(1));
+      report[`${key}_unchanged_sync_ms`] = Number(figures.unchanged_ms.toFixed(1));
+    }
+  }
+  say();
+}
+
 // Main: after every definition above, since the functions read the constants they use.
 const server = await startServer({ seedFixtures: false, release: true });
 const browser = await launchBrowser();
@@ -443,7 +462,7 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

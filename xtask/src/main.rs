@@ -86,6 +86,7 @@ fn bench(root: &Path) -> anyhow::Result<()> {
     setup::node_modules(root)?;
     setup::apt_tool("wrk", "wrk")?;
     setup::nginx()?;
+    setup::wikis(root)?;
     run(Command::new("cargo").args([
         "build",
         "--release",

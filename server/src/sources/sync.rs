@@ -45,6 +45,8 @@ impl SyncContext {
 #[derive(Debug)]
 pub struct SourceReport {
     pub id: String,
+    /// What a revision of this source is called: `commit` (git), `liste` (a wiki's listing).
+    pub revision_name: &'static str,
     pub outcome: SyncOutcome,
     pub duration: Duration,
 }
@@ -71,10 +73,19 @@ impl fmt::Display for SourceReport {
         let millis = self.duration.as_millis();
         match &self.outcome {
             SyncOutcome::Unchanged { revision } => {
-                writeln!(f, "{} : inchangée (commit {}) — {millis} ms", self.id, short(revision))
+                writeln!(
+                    f,
+                    "{} : inchangée ({} {}) — {millis} ms",
+                    self.id,
+                    self.revision_name,
+                    short(revision)
+                )
             }
             SyncOutcome::Stored { report, revision } => {
-                let at = revision.as_deref().map(|r| format!(" (commit {})", short(r))).unwrap_or_default();
+                let at = revision
+                    .as_deref()
+                    .map(|r| format!(" ({} {})", self.revision_name, short(r)))
+                    .unwrap_or_default();
                 write!(f, "{}{at} — {millis} ms : {report}", self.id)
             }
             SyncOutcome::Failed { error } => {
@@ -262,7 +273,8 @@ pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) 
             SyncOutcome::Failed { error }
         }
     };
-    SourceReport { id: config.id.clone(), outcome, duration: started.elapsed() }
+    let revision_name = if config.kind == "git" { "commit" } else { "liste" };
+    SourceReport { id: config.id.clone(), revision_name, outcome, duration: started.elapsed() }
 }
 
 fn try_sync(

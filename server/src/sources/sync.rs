@@ -18,7 +18,7 @@ use super::tree::{FolderTree, Tree};
 use super::wiki::dokuwiki::{self, DokuWiki};
 use super::wiki::mediawiki::{self, MediaWiki};
 use super::wiki::yeswiki::{self, YesWiki};
-use super::wiki::{Wiki, WikiHttp};
+use super::wiki::{Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
 
@@ -171,30 +171,28 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
         name: config.network.name.clone(),
         url: config.network.url.clone(),
     };
-    let kind = config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche);
     let default_licence = config.licence.as_deref().map(licence::declared);
+    let settings = || WikiSettings {
+        network: network(),
+        default_licence: default_licence.clone(),
+        kind: config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche),
+    };
     match config.kind.as_str() {
         "mediawiki" => Ok(WikiSource::new(MediaWiki {
             api: wiki_url(config)?,
             categories: config.categories.clone(),
             namespace: config.namespace.unwrap_or(0),
-            network: network(),
-            default_licence,
-            kind,
+            settings: settings(),
         })),
         "dokuwiki" => Ok(WikiSource::new(DokuWiki {
             base: wiki_base(config)?,
             namespaces: config.namespaces.clone(),
-            network: network(),
-            default_licence,
-            kind,
+            settings: settings(),
         })),
         "yeswiki" => Ok(WikiSource::new(YesWiki {
             base: wiki_base(config)?,
             form: config.form.clone().unwrap_or_default(),
-            network: network(),
-            default_licence,
-            kind,
+            settings: settings(),
         })),
         "git" => {
             let location = config.location(&context.base);

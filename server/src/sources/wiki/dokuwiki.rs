@@ -7,10 +7,13 @@
 //! read last time, nothing else is asked.
 
 use ammonia::Url;
-use bao_contract::{Kind, Licence, NetworkRef};
+use bao_contract::Licence;
 
 use super::xmlrpc::{Argument, Value, call};
-use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, take_title, unlink};
+use super::{
+    Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
+    unlink,
+};
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped, licence};
 
@@ -24,10 +27,7 @@ pub struct DokuWiki {
     pub base: Url,
     /// Namespaces whose pages are the source's (`fiches`, `projets:2024`); none: the whole wiki.
     pub namespaces: Vec<String>,
-    pub network: NetworkRef,
-    /// The licence to assume when the wiki shows none.
-    pub default_licence: Option<Licence>,
-    pub kind: Kind,
+    pub settings: WikiSettings,
 }
 
 /// What one listing found: the site and its pages' ids, not yet read.
@@ -68,12 +68,7 @@ impl Wiki for DokuWiki {
         }
         pages.sort();
         pages.dedup();
-        let mut skipped = Vec::new();
-        if pages.len() > MAX_PAGES {
-            for (id, ..) in pages.drain(MAX_PAGES..) {
-                skipped.push(Skipped { path: id, reason: format!("au-delà de {MAX_PAGES} pages") });
-            }
-        }
+        let skipped = at_most_max_pages(&mut pages, |(id, ..)| id);
 
         // The licence is a setting of the whole site, shown in the footer of every page.
         let (declared, lang) = match pages.first() {
@@ -83,12 +78,7 @@ impl Wiki for DokuWiki {
             }
             None => (None, None),
         };
-        let site = WikiSite {
-            network: self.network.clone(),
-            licence: declared.or_else(|| self.default_licence.clone()).unwrap_or_else(licence::unknown),
-            kind: self.kind,
-            lang: lang.unwrap_or_else(|| "fr".into()),
-        };
+        let site = self.settings.site(declared, lang);
         let revision = {
             let mut parts =
                 vec![READER_VERSION.to_owned(), self.base.to_string(), format!("{:?}", site.licence)];
@@ -100,11 +90,7 @@ impl Wiki for DokuWiki {
 
     /// Reads each listed page. A page the wiki cannot render is skipped with the reason.
     fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
-        let mut batch = Batch {
-            networks: vec![listing.site.network.clone()],
-            skipped: listing.skipped.clone(),
-            ..Batch::default()
-        };
+        let mut batch = listing.site.batch(&listing.skipped);
         for id in &listing.pages {
             match self.page(http, id) {
                 Ok(page) => batch.resources.push(page.into_resource(&listing.site)),

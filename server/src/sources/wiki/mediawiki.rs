@@ -9,11 +9,10 @@
 use std::collections::BTreeMap;
 
 use ammonia::Url;
-use bao_contract::{Kind, Licence, NetworkRef};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, unlink};
+use super::{Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, unlink};
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -44,10 +43,7 @@ pub struct MediaWiki {
     pub categories: Vec<String>,
     /// The namespace read when no category is given (0: the articles).
     pub namespace: i64,
-    pub network: NetworkRef,
-    /// The licence to assume when the wiki declares none.
-    pub default_licence: Option<Licence>,
-    pub kind: Kind,
+    pub settings: WikiSettings,
 }
 
 /// What one listing found: the site and its pages, not yet read.
@@ -120,12 +116,7 @@ impl Wiki for MediaWiki {
         )?;
         let SiteInfoQuery { general, rightsinfo } = info.query;
         let declared = licence::of_site(&rightsinfo.url, &rightsinfo.text);
-        let site = WikiSite {
-            network: self.network.clone(),
-            licence: declared.or_else(|| self.default_licence.clone()).unwrap_or_else(licence::unknown),
-            kind: self.kind,
-            lang: general.lang.unwrap_or_else(|| "fr".into()),
-        };
+        let site = self.settings.site(declared, general.lang);
         let server = if general.server.starts_with("//") {
             format!("{}:{}", self.api.scheme(), general.server)
         } else {
@@ -213,13 +204,8 @@ impl Wiki for MediaWiki {
             }
         }
 
-        let mut skipped = Vec::new();
         let mut listed: Vec<ListedPage> = pages.into_values().filter(|page| page.revision_id > 0).collect();
-        if listed.len() > MAX_PAGES {
-            for page in listed.drain(MAX_PAGES..) {
-                skipped.push(Skipped { path: page.title, reason: format!("au-delà de {MAX_PAGES} pages") });
-            }
-        }
+        let skipped = at_most_max_pages(&mut listed, |page| page.title);
         let revision = {
             let mut parts: Vec<String> =
                 vec![READER_VERSION.into(), article_url.clone(), format!("{:?}", site.licence)];
@@ -234,11 +220,7 @@ impl Wiki for MediaWiki {
     /// Reads each listed page's HTML as the wiki renders it. A page the wiki cannot render is
     /// skipped with the reason; the others land.
     fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
-        let mut batch = Batch {
-            networks: vec![listing.site.network.clone()],
-            skipped: listing.skipped.clone(),
-            ..Batch::default()
-        };
+        let mut batch = listing.site.batch(&listing.skipped);
         for listed in &listing.pages {
             match self.page(http, listing, listed) {
                 Ok(page) => batch.resources.push(page.into_resource(&listing.site)),

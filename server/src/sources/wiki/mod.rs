@@ -13,8 +13,8 @@ use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::Batch;
 use super::text::{collapse_whitespace, truncate_words};
+use super::{Batch, Skipped, licence};
 use super::{is_fetchable, sanitize::sanitize, slugify};
 use crate::search::analysis::html_to_text;
 use crate::store::NewResource;
@@ -106,6 +106,37 @@ pub trait Wiki {
     fn read(&self, http: &WikiHttp, listing: &Self::Listing) -> Batch;
 }
 
+/// What the sources file says of a wiki source, whatever its kind.
+#[derive(Debug, Clone)]
+pub struct WikiSettings {
+    pub network: NetworkRef,
+    /// The licence to assume when the wiki declares none.
+    pub default_licence: Option<Licence>,
+    /// The kind of resource the pages are (`fiche` unless the sources file says otherwise).
+    pub kind: Kind,
+}
+
+impl WikiSettings {
+    /// The site as a listing found it: its licence when it declares one, else the source's.
+    pub fn site(&self, declared: Option<Licence>, lang: Option<String>) -> WikiSite {
+        WikiSite {
+            network: self.network.clone(),
+            licence: declared.or_else(|| self.default_licence.clone()).unwrap_or_else(licence::unknown),
+            kind: self.kind,
+            lang: lang.unwrap_or_else(|| "fr".into()),
+        }
+    }
+}
+
+/// Keeps the first [`MAX_PAGES`] of a listing; the others are skipped, each with the reason.
+pub fn at_most_max_pages<T>(listed: &mut Vec<T>, name: impl Fn(T) -> String) -> Vec<Skipped> {
+    let beyond = listed.len().saturating_sub(MAX_PAGES);
+    listed
+        .drain(listed.len() - beyond..)
+        .map(|item| Skipped { path: name(item), reason: format!("au-delà de {MAX_PAGES} pages") })
+        .collect()
+}
+
 /// What a wiki source says of all its pages.
 #[derive(Debug, Clone)]
 pub struct WikiSite {
@@ -134,6 +165,13 @@ pub struct WikiPage {
     pub tags: Vec<String>,
     /// The card's image when the wiki names one; else the body's first.
     pub image: Option<Image>,
+}
+
+impl WikiSite {
+    /// A batch of this site's network, with what the listing skipped, before any page.
+    pub fn batch(&self, skipped: &[Skipped]) -> Batch {
+        Batch { networks: vec![self.network.clone()], skipped: skipped.to_vec(), ..Batch::default() }
+    }
 }
 
 impl WikiPage {

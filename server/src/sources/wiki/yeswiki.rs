@@ -7,13 +7,15 @@
 use std::collections::BTreeMap;
 
 use ammonia::Url;
-use bao_contract::{Image, Kind, Licence, NetworkRef};
+use bao_contract::Image;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{MAX_PAGES, Wiki, WikiError, WikiHttp, WikiPage, WikiSite, digest, take_title};
+use super::{
+    Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
+};
 use crate::search::analysis::html_to_text;
-use crate::sources::{Batch, Skipped, is_fetchable, licence};
+use crate::sources::{Batch, Skipped, is_fetchable};
 
 /// Bumped when entries are read differently, so that the next sync reads every entry again.
 pub const READER_VERSION: &str = "yeswiki-1";
@@ -28,10 +30,7 @@ pub struct YesWiki {
     pub base: Url,
     /// The Bazar form whose entries are the source's (its number).
     pub form: String,
-    pub network: NetworkRef,
-    /// The licence of the entries: YesWiki does not say.
-    pub default_licence: Option<Licence>,
-    pub kind: Kind,
+    pub settings: WikiSettings,
 }
 
 /// What one listing found: the form's list labels and the entries' ids, not yet read.
@@ -160,18 +159,9 @@ impl Wiki for YesWiki {
                 (id, updated)
             })
             .collect();
-        let mut skipped = Vec::new();
-        if entries.len() > MAX_PAGES {
-            for (id, _) in entries.drain(MAX_PAGES..) {
-                skipped.push(Skipped { path: id, reason: format!("au-delà de {MAX_PAGES} entrées") });
-            }
-        }
-        let site = WikiSite {
-            network: self.network.clone(),
-            licence: self.default_licence.clone().unwrap_or_else(licence::unknown),
-            kind: self.kind,
-            lang: "fr".into(),
-        };
+        let skipped = at_most_max_pages(&mut entries, |(id, _)| id);
+        // YesWiki has no licence setting: the source's applies.
+        let site = self.settings.site(None, None);
         let revision = {
             let mut parts = vec![READER_VERSION.to_owned(), self.api(""), format!("{lists:?}")];
             parts.extend(entries.iter().map(|(id, updated)| format!("{id}\t{updated}")));
@@ -188,11 +178,7 @@ impl Wiki for YesWiki {
 
     /// Reads the listed entries with their HTML, in one answer.
     fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
-        let mut batch = Batch {
-            networks: vec![listing.site.network.clone()],
-            skipped: listing.skipped.clone(),
-            ..Batch::default()
-        };
+        let mut batch = listing.site.batch(&listing.skipped);
         let entries = match self.entries(http, "/entries/html") {
             Ok(entries) => entries,
             Err(error) => {

@@ -17,6 +17,9 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Longest summary kept, in characters, when a source's is taken from its text.
+pub const SUMMARY_MAX_CHARS: usize = 300;
+
 /// At most `max_chars` characters, cut after a whole word and marked with an ellipsis.
 pub fn truncate_words(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {

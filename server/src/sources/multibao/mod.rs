@@ -11,7 +11,7 @@ use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
-use super::text::{collapse_whitespace, fold, truncate_words};
+use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
 use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
 use crate::store::{NewCaptions, NewResource, NewVideo};
@@ -22,9 +22,6 @@ pub const IMPORTER_VERSION: &str = "multibao-markdown-5";
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
     &["contribution multibao", "contribution", "titre", "title", "sans titre"];
-
-/// Longest summary kept, in characters, when it is taken from the body.
-const SUMMARY_MAX_CHARS: usize = 300;
 
 /// Largest captions or transcript file read beside a testimony.
 const SIDECAR_MAX_BYTES: u64 = 512 * 1024;

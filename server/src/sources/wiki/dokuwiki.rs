@@ -141,7 +141,6 @@ impl DokuWiki {
         }
         let (title, body) = take_title(html).unwrap_or_else(|| (title_from_id(id), html.to_owned()));
         Ok(WikiPage {
-            name: id.to_owned(),
             title,
             url: self.page_url(id)?,
             // `wikilink2`: a link to a page that does not exist.

@@ -268,7 +268,6 @@ impl MediaWiki {
         let selecting: Vec<&str> = self.categories.iter().map(|category| category_name(category)).collect();
         let authors = self.authors(http, listed)?;
         Ok(WikiPage {
-            name: listed.title.clone(),
             title: listed.title.clone(),
             url: page_url,
             html: unlink(&parsed.parse.text, r#"class="new""#),

@@ -13,7 +13,7 @@ use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::text::{collapse_whitespace, truncate_words};
+use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
 use super::{Batch, Skipped, licence};
 use super::{is_fetchable, sanitize::sanitize, slugify};
 use crate::search::analysis::html_to_text;
@@ -22,11 +22,9 @@ use crate::store::NewResource;
 /// Largest answer read from a wiki: a page's HTML or one page of a listing.
 const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
 /// Pages read from one wiki source at most; the rest are skipped with a reason.
-pub const MAX_PAGES: usize = 5000;
+const MAX_PAGES: usize = 5000;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Longest summary kept, in characters.
-const SUMMARY_MAX_CHARS: usize = 300;
 /// A paragraph shorter than this is a caption or a line of navigation, not a summary.
 const SUMMARY_MIN_CHARS: usize = 40;
 
@@ -151,8 +149,6 @@ pub struct WikiSite {
 /// One page as a wiki gave it, before it is checked.
 #[derive(Debug, Clone)]
 pub struct WikiPage {
-    /// What the page is known by in its wiki: its title, or its id in the wiki's own terms.
-    pub name: String,
     pub title: String,
     /// The page's address on the wiki: its canonical URL, the base of its relative links, and
     /// (with the source) its key in the store — never a page number, which exports renumber.
@@ -307,7 +303,6 @@ mod tests {
             lang: "fr".into(),
         };
         let page = WikiPage {
-            name: "Territoires et coopérations".into(),
             title: "Territoires et coopérations".into(),
             url: Url::parse("https://www.wiki-brest.net/index.php/Territoires_et_coop%C3%A9rations").unwrap(),
             html: r#"<p>Court.</p><p onclick="x()">Les pratiques collaboratives ouvertes et les biens communs numériques.</p><img src="/images/a.png" alt="Carte"><a href="/index.php/Accueil">Accueil</a><script>alert(1)</script>"#.into(),

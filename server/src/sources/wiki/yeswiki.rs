@@ -119,7 +119,6 @@ impl YesWiki {
             .map(|url| Image { url: url.to_string(), alt: String::new() })
             .filter(|image| is_fetchable(&image.url));
         Ok(WikiPage {
-            name: id.to_owned(),
             title,
             url,
             html,

@@ -1,7 +1,8 @@
 //! A real wiki for the browser tests, made as the connectors' tests make theirs: installs a fresh
-//! one, imports an export into it, prints its base URL, and serves it until standard input closes.
+//! one, loads pages into it, prints its base URL, and serves it until standard input closes.
 //!
-//! `wiki_instance mediawiki <export.xml>`
+//! `wiki_instance mediawiki <export.xml>` — imports a `Special:Export` file;
+//! `wiki_instance dokuwiki <folder>` — saves the pages of a folder laid out as DokuWiki's.
 
 // The tests use more of it than this program.
 #[allow(dead_code)]
@@ -11,17 +12,31 @@ mod wikis;
 use std::io::Read;
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: wiki_instance mediawiki <export.xml>";
-    let (Some(kind), Some(export)) = (args.next(), args.next()) else { anyhow::bail!(usage) };
-    anyhow::ensure!(kind == "mediawiki", "{usage}");
-    let Some(wiki) = wikis::MediaWiki::start() else {
-        anyhow::bail!("no wiki to install: run `cargo xtask wikis`")
+    let usage = "usage: wiki_instance mediawiki <export.xml> | dokuwiki <folder>";
+    let (Some(kind), Some(pages)) = (args.next(), args.next().map(PathBuf::from)) else {
+        anyhow::bail!(usage)
     };
-    wiki.import(&PathBuf::from(export));
-    println!("{}", wiki.base);
-    // Until the test closes our input; then the wiki stops and its folder goes.
+    let missing = "no wiki to install: run `cargo xtask wikis`";
+    // Each wiki stops, and its folder goes, when dropped at the end.
+    let (base, _mediawiki, _dokuwiki) = match kind.as_str() {
+        "mediawiki" => {
+            let wiki = wikis::MediaWiki::start().context(missing)?;
+            wiki.import(&pages);
+            (wiki.base.clone(), Some(wiki), None)
+        }
+        "dokuwiki" => {
+            let wiki = wikis::DokuWiki::start().context(missing)?;
+            wiki.put_folder(&pages, "floriane");
+            (wiki.base.trim_end_matches('/').to_owned(), None, Some(wiki))
+        }
+        _ => anyhow::bail!(usage),
+    };
+    println!("{base}");
+    // Until the test closes our input.
     std::io::stdin().read_to_end(&mut Vec::new())?;
     Ok(())
 }

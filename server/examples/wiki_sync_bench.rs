@@ -70,10 +70,7 @@ fn main() -> anyhow::Result<()> {
     ))?;
 
     let dokuwiki = wikis::DokuWiki::start().context("no DokuWiki: run `cargo xtask wikis`")?;
-    for name in ["dispositif", "ateliers"] {
-        let text = std::fs::read_to_string(fixtures().join(format!("savoirs-communs/{name}.txt")))?;
-        dokuwiki.put(&format!("fiches:{name}"), &text, "floriane");
-    }
+    dokuwiki.put_folder(&fixtures().join("savoirs-communs"), "floriane");
     let dokuwiki_source = source(format!(
         "[[source]]\nid = \"savoirs-communs\"\nkind = \"dokuwiki\"\nurl = \"{}\"\nnamespaces = [\"fiches\"]\n\
          network = {{ id = \"savoirs-communs\", name = \"Savoirs Communs\" }}\n",

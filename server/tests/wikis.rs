@@ -113,12 +113,7 @@ network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
 #[test]
 fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
     let Some(wiki) = wikis::DokuWiki::start() else { return };
-    let written = |name: &str| {
-        std::fs::read_to_string(fixture(&format!("savoirs-communs/{name}.txt"))).expect("fixture")
-    };
-    wiki.put("fiches:dispositif", &written("dispositif"), "floriane");
-    wiki.put("fiches:ateliers", &written("ateliers"), "floriane");
-    wiki.put("accueil", &written("accueil"), "michel");
+    wiki.put_folder(&fixture("savoirs-communs"), "floriane");
     let (dir, db) = common::temp_db();
     let config = source(&format!(
         r#"[[source]]
@@ -165,7 +160,10 @@ network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
     // DokuWiki's revisions are seconds: an edit in the same second as the page's creation would
     // replace it rather than follow it.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let edited = format!("{}\nComplété lors de la rencontre de novembre.\n", written("dispositif"));
+    let edited = format!(
+        "{}\nComplété lors de la rencontre de novembre.\n",
+        std::fs::read_to_string(fixture("savoirs-communs/fiches/dispositif.txt")).expect("fixture")
+    );
     wiki.put("fiches:dispositif", &edited, "michel");
     let after_edit = sync(&db, dir.path(), &config);
     assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");

@@ -257,6 +257,24 @@ impl DokuWiki {
         Some(DokuWiki { base: format!("http://127.0.0.1:{port}/"), _server: server, _dir: dir })
     }
 
+    /// Saves every `.txt` file below `folder` as `user`, laid out as DokuWiki lays out its pages
+    /// (`fiches/dispositif.txt` is the page `fiches:dispositif`).
+    pub fn put_folder(&self, folder: &Path, user: &str) {
+        let mut folders = vec![folder.to_owned()];
+        while let Some(current) = folders.pop() {
+            for entry in std::fs::read_dir(&current).expect("pages folder") {
+                let path = entry.expect("pages folder").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|extension| extension == "txt") {
+                    let relative = path.strip_prefix(folder).expect("below the folder").with_extension("");
+                    let id = relative.to_string_lossy().replace('/', ":");
+                    self.put(&id, &std::fs::read_to_string(&path).expect("page"), user);
+                }
+            }
+        }
+    }
+
     /// Saves a page as `user`, through the wiki's API (`wiki.putPage`), as an editor would.
     pub fn put(&self, id: &str, text: &str, user: &str) {
         let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");

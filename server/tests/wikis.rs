@@ -245,6 +245,18 @@ network = {{ id = "animacoop", name = "Animacoop" }}
     let outcome = stored(&after_edit);
     assert_eq!((outcome.updated, outcome.unchanged, outcome.withdrawn), (1, 1, 1), "{after_edit}");
     assert!(resource(&db, "animacoop-framasoft").body_html.unwrap_or_default().contains("Dégooglisons"));
+
+    // An answer past the size limit is not read at all: the entries stay as they were.
+    wiki.edit(|entries| {
+        let entry = &mut entries["FramasofT"];
+        entry["date_maj_fiche"] = "2026-11-21 10:00:00".into();
+        entry["html_output"] = "<p>trop</p>".repeat(1 << 20).into();
+    });
+    let oversized = sync(&db, dir.path(), &config);
+    let SyncOutcome::Failed { error } = &oversized.outcome else { panic!("{oversized}") };
+    assert!(error.contains("8 Mio"), "{error}");
+    assert!(resource(&db, "animacoop-framasoft").body_html.unwrap_or_default().contains("Dégooglisons"));
+    assert!(db.resource("animacoop-developpement-de-projets-collectifs").expect("database").is_some());
 }
 
 #[test]

@@ -161,7 +161,7 @@ impl<W: Wiki> Follow for WikiSource<W> {
     fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
         let listing =
             self.listing.get().ok_or_else(|| SourceError::NotFetched("la liste des pages".into()))?;
-        Ok(self.wiki.read(&self.http, listing))
+        Ok(self.wiki.read(&self.http, listing)?)
     }
 }
 

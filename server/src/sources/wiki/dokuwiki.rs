@@ -89,7 +89,7 @@ impl Wiki for DokuWiki {
     }
 
     /// Reads each listed page. A page the wiki cannot render is skipped with the reason.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
+    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
         let mut batch = listing.site.batch(&listing.skipped);
         for id in &listing.pages {
             match self.page(http, id) {
@@ -97,7 +97,7 @@ impl Wiki for DokuWiki {
                 Err(error) => batch.skipped.push(Skipped { path: id.clone(), reason: error.to_string() }),
             }
         }
-        batch
+        Ok(batch)
     }
 
     fn revision(listing: &Listing) -> &str {

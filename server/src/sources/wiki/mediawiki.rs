@@ -219,7 +219,7 @@ impl Wiki for MediaWiki {
 
     /// Reads each listed page's HTML as the wiki renders it. A page the wiki cannot render is
     /// skipped with the reason; the others land.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
+    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
         let mut batch = listing.site.batch(&listing.skipped);
         for listed in &listing.pages {
             match self.page(http, listing, listed) {
@@ -229,7 +229,7 @@ impl Wiki for MediaWiki {
                 }
             }
         }
-        batch
+        Ok(batch)
     }
 
     fn revision(listing: &Listing) -> &str {
@@ -350,7 +350,13 @@ fn user_name(name: &str) -> &str {
 fn page_url(article_url: &str, title: &str) -> Result<Url, WikiError> {
     let title = title.replace('%', "%25").replace('?', "%3F").replace('#', "%23").replace(' ', "_");
     let url = article_url.replace("$1", &title);
-    Url::parse(&url).map_err(|error| WikiError::Unreadable { url, reason: error.to_string() })
+    let parsed = Url::parse(&url)
+        .map_err(|error| WikiError::Unreadable { url: url.clone(), reason: error.to_string() })?;
+    // The wiki says where its pages are: only an http(s) address becomes a link on a card.
+    match parsed.scheme() {
+        "https" | "http" => Ok(parsed),
+        _ => Err(WikiError::Refused(format!("adresse de page refusée : {url}"))),
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +368,7 @@ mod tests {
         let url =
             page_url("https://www.wiki-brest.net/index.php/$1", "Territoires et coopérations ?").unwrap();
         assert_eq!(url.as_str(), "https://www.wiki-brest.net/index.php/Territoires_et_coop%C3%A9rations_%3F");
+        assert!(page_url("javascript:alert(1)//$1", "X").is_err(), "a wiki's server is untrusted");
         assert_eq!(user_name("imported>Briand"), "Briand");
         assert_eq!(category_name("Catégorie:Fiches"), "Fiches");
     }

@@ -100,8 +100,9 @@ pub trait Wiki {
     fn list(&self, http: &WikiHttp) -> Result<Self::Listing, WikiError>;
     /// A digest of everything the listing says: the same revision means nothing changed.
     fn revision(listing: &Self::Listing) -> &str;
-    /// Reads each listed page; one the wiki cannot render is skipped with the reason.
-    fn read(&self, http: &WikiHttp, listing: &Self::Listing) -> Batch;
+    /// Reads each listed page; one the wiki cannot render is skipped with the reason. An error
+    /// means nothing could be read: the source keeps its last content.
+    fn read(&self, http: &WikiHttp, listing: &Self::Listing) -> Result<Batch, WikiError>;
 }
 
 /// What the sources file says of a wiki source, whatever its kind.

@@ -175,16 +175,10 @@ impl Wiki for YesWiki {
         })
     }
 
-    /// Reads the listed entries with their HTML, in one answer.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Batch {
+    /// Reads the listed entries with their HTML, in one answer: when it cannot be read, nothing is.
+    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
         let mut batch = listing.site.batch(&listing.skipped);
-        let entries = match self.entries(http, "/entries/html") {
-            Ok(entries) => entries,
-            Err(error) => {
-                batch.skipped.push(Skipped { path: self.api("/entries/html"), reason: error.to_string() });
-                return batch;
-            }
-        };
+        let entries = self.entries(http, "/entries/html")?;
         for id in &listing.entries {
             let Some(entry) = entries.get(id) else { continue };
             match self.entry(listing, id, entry) {
@@ -192,7 +186,7 @@ impl Wiki for YesWiki {
                 Err(error) => batch.skipped.push(Skipped { path: id.clone(), reason: error.to_string() }),
             }
         }
-        batch
+        Ok(batch)
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -1,5 +1,5 @@
-//! One sync of one source of the sources file: bring its place up to date (fetch a git mirror),
-//! skip it when the revision was read already, else read it and store what it holds in one
+//! One sync of one source of the sources file: bring its place up to date (fetch a git mirror,
+//! list a wiki's pages), skip it when the revision was read already, else read it and store what it holds in one
 //! transaction. A source that fails keeps its last good content and records why.
 
 use std::cell::OnceCell;

@@ -32,6 +32,12 @@ fn stored(report: &SourceReport) -> StoreOutcome {
     }
 }
 
+/// Syncs again, with nothing changed in the wiki: nothing is read beyond the listing.
+fn assert_unchanged(db: &Database, dir: &Path, config: &SourceConfig) {
+    let again = sync(db, dir, config);
+    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
+}
+
 fn resource(db: &Database, id: &str) -> Resource {
     db.resource(id).expect("database").unwrap_or_else(|| panic!("no resource {id}"))
 }
@@ -55,7 +61,6 @@ network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
     let first = sync(&db, dir.path(), &config);
     let outcome = stored(&first);
     assert_eq!(outcome.created, 2, "the two pages of the category, not the agenda: {first}");
-    eprintln!("MediaWiki fixture, first sync: {} ms", first.duration.as_millis());
 
     let page = resource(&db, "wiki-brest-territoires-et-cooperations");
     assert_eq!(page.title, "Territoires et coopérations");
@@ -86,9 +91,7 @@ network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
     assert!(!body.contains("<script") && !body.contains("javascript:alert(1)\""), "{body}");
     assert!(db.resource("wiki-brest-agenda-des-rencontres").expect("database").is_none());
 
-    let again = sync(&db, dir.path(), &config);
-    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
-    eprintln!("MediaWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+    assert_unchanged(&db, dir.path(), &config);
 
     // An edit through the wiki: a new author, a new category, a new date.
     let edited = wiki
@@ -128,7 +131,6 @@ network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
 
     let first = sync(&db, dir.path(), &config);
     assert_eq!(stored(&first).created, 2, "the two pages of the namespace, not the home page: {first}");
-    eprintln!("DokuWiki fixture, first sync: {} ms", first.duration.as_millis());
 
     let page = resource(&db, "savoirs-communs-le-dispositif-savoirs-communs");
     assert_eq!(page.title, "Le dispositif Savoirs Communs", "the first heading");
@@ -153,9 +155,7 @@ network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
     );
     assert!(!body.contains("<script") && !body.contains("href=\"javascript"), "{body}");
 
-    let again = sync(&db, dir.path(), &config);
-    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
-    eprintln!("DokuWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+    assert_unchanged(&db, dir.path(), &config);
 
     // DokuWiki's revisions are seconds: an edit in the same second as the page's creation would
     // replace it rather than follow it.
@@ -203,7 +203,6 @@ network = {{ id = "animacoop", name = "Animacoop" }}
 
     let first = sync(&db, dir.path(), &config);
     assert_eq!(stored(&first).created, 3, "{first}");
-    eprintln!("YesWiki fixture, first sync: {} ms", first.duration.as_millis());
 
     let entry = resource(&db, "animacoop-developpement-de-projets-collectifs");
     assert_eq!(entry.source_url, format!("{}?DeveloppementDeProjetsCollectifs", wiki.base));
@@ -227,9 +226,7 @@ network = {{ id = "animacoop", name = "Animacoop" }}
     assert_eq!(framasoft.authors, ["AdminYeswiki"], "the entry's owner when the form names no author");
     assert_eq!(framasoft.tags, ["Partenaire ressource"]);
 
-    let again = sync(&db, dir.path(), &config);
-    assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
-    eprintln!("YesWiki fixture, unchanged sync: {} ms", again.duration.as_millis());
+    assert_unchanged(&db, dir.path(), &config);
 
     wiki.edit(|entries| {
         let entry = &mut entries["FramasofT"];

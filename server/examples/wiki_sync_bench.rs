@@ -80,7 +80,7 @@ fn main() -> anyhow::Result<()> {
     let json = |name: &str| -> anyhow::Result<serde_json::Value> {
         Ok(serde_json::from_str(&std::fs::read_to_string(fixtures().join(format!("yeswiki/{name}")))?)?)
     };
-    let yeswiki = wikis::YesWikiAnswers::start("4", json("form-4.json")?, json("entries-4.json")?);
+    let yeswiki = wikis::YesWikiAnswers::start("4", json("form-4.json")?, json("entries-4.json")?, true);
     let yeswiki_source = source(format!(
         "[[source]]\nid = \"ressources\"\nkind = \"yeswiki\"\nurl = \"{}\"\nform = \"4\"\n\
          network = {{ id = \"animacoop\", name = \"Animacoop\" }}\n",

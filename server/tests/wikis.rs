@@ -38,6 +38,12 @@ fn assert_unchanged(db: &Database, dir: &Path, config: &SourceConfig) {
     assert!(matches!(again.outcome, SyncOutcome::Unchanged { .. }), "nothing changed in the wiki: {again}");
 }
 
+/// An answer of YesWiki's API, as `tests/fixtures/wikis/yeswiki/` keeps it.
+fn yeswiki_answer(name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(fixture(&format!("yeswiki/{name}"))).expect("fixture");
+    serde_json::from_str(&text).expect("fixture JSON")
+}
+
 fn resource(db: &Database, id: &str) -> Resource {
     db.resource(id).expect("database").unwrap_or_else(|| panic!("no resource {id}"))
 }
@@ -183,11 +189,12 @@ network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
 
 #[test]
 fn yeswiki_entries_of_a_form_become_resources_and_follow_the_wiki() {
-    let json = |name: &str| -> serde_json::Value {
-        let text = std::fs::read_to_string(fixture(&format!("yeswiki/{name}"))).expect("fixture");
-        serde_json::from_str(&text).expect("fixture JSON")
-    };
-    let wiki = wikis::YesWikiAnswers::start("4", json("form-4.json"), json("entries-4.json"));
+    let wiki = wikis::YesWikiAnswers::start(
+        "4",
+        yeswiki_answer("form-4.json"),
+        yeswiki_answer("entries-4.json"),
+        true,
+    );
     let (dir, db) = common::temp_db();
     let config = source(&format!(
         r#"[[source]]
@@ -254,6 +261,28 @@ network = {{ id = "animacoop", name = "Animacoop" }}
     assert!(error.contains("8 Mio"), "{error}");
     assert!(resource(&db, "animacoop-framasoft").body_html.unwrap_or_default().contains("Dégooglisons"));
     assert!(db.resource("animacoop-developpement-de-projets-collectifs").expect("database").is_some());
+}
+
+#[test]
+fn an_older_yeswiki_without_rendered_entries_is_read_in_its_syntax() {
+    let wiki = wikis::YesWikiAnswers::start(
+        "4",
+        yeswiki_answer("form-4.json"),
+        yeswiki_answer("entries-4.json"),
+        false,
+    );
+    let (dir, db) = common::temp_db();
+    let config = source(&format!(
+        "[[source]]\nid = \"ressources\"\nkind = \"yeswiki\"\nurl = \"{}\"\nform = \"4\"\n\
+         network = {{ id = \"animacoop\", name = \"Animacoop\" }}\n",
+        wiki.base
+    ));
+    let first = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&first).created, 3, "{first}");
+    let entry = resource(&db, "animacoop-developpement-de-projets-collectifs");
+    let body = entry.body_html.unwrap_or_default();
+    assert!(body.contains("<strong>gouvernance</strong>"), "YesWiki's **bold**: {body}");
+    assert_eq!(entry.tags, ["Expérience inspirante", "Méthodologie / guide"]);
 }
 
 #[test]

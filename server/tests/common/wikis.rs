@@ -311,8 +311,15 @@ pub struct YesWikiAnswers {
 }
 
 impl YesWikiAnswers {
-    /// Serves form `form` and its entries on a free loopback port, until the test ends.
-    pub fn start(form: &str, form_json: serde_json::Value, entries: serde_json::Value) -> YesWikiAnswers {
+    /// Serves form `form` and its entries on a free loopback port, until the test ends; without
+    /// `html_output`, as a site older than that output: `/entries/html` is not found, and
+    /// `/entries` gives the entries without their HTML.
+    pub fn start(
+        form: &str,
+        form_json: serde_json::Value,
+        entries: serde_json::Value,
+        html_output: bool,
+    ) -> YesWikiAnswers {
         use std::io::{BufRead, Write};
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let base = format!("http://127.0.0.1:{}/", listener.local_addr().expect("address").port());
@@ -334,7 +341,8 @@ impl YesWikiAnswers {
                 let entries = served.lock().expect("entries").clone();
                 let answer = match target.strip_prefix(&format!("/?api/forms/{form}")) {
                     Some("") => Some(form_json.clone()),
-                    Some("/entries/html") => Some(entries),
+                    Some("/entries/html") if html_output => Some(entries),
+                    Some("/entries") if !html_output => Some(without_html(entries)),
                     Some(rest) => rest.strip_prefix("/entries&fields=").map(|fields| {
                         let fields: Vec<&str> = fields.split(',').collect();
                         let light = entries.as_object().into_iter().flatten().map(|(id, entry)| {
@@ -366,4 +374,11 @@ impl YesWikiAnswers {
     pub fn edit(&self, change: impl FnOnce(&mut serde_json::Value)) {
         change(&mut self.entries.lock().expect("entries"));
     }
+}
+
+fn without_html(mut entries: serde_json::Value) -> serde_json::Value {
+    for entry in entries.as_object_mut().into_iter().flat_map(|entries| entries.values_mut()) {
+        entry.as_object_mut().map(|entry| entry.remove("html_output"));
+    }
+    entries
 }

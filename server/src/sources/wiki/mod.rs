@@ -33,6 +33,8 @@ const SUMMARY_MIN_CHARS: usize = 40;
 pub enum WikiError {
     #[error("{url} ne répond pas ({reason})")]
     Unreachable { url: String, reason: String },
+    #[error("{url} n'existe pas (404)")]
+    NotFound { url: String },
     #[error("{url} a répondu quelque chose d'illisible ({reason})")]
     Unreadable { url: String, reason: String },
     #[error("{0}")]
@@ -75,8 +77,10 @@ impl WikiHttp {
         url: &str,
         response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<String, WikiError> {
-        let mut response = response
-            .map_err(|error| WikiError::Unreachable { url: url.to_owned(), reason: error.to_string() })?;
+        let mut response = response.map_err(|error| match error {
+            ureq::Error::StatusCode(404) => WikiError::NotFound { url: url.to_owned() },
+            error => WikiError::Unreachable { url: url.to_owned(), reason: error.to_string() },
+        })?;
         response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_string().map_err(|error| {
             WikiError::Unreadable {
                 url: url.to_owned(),

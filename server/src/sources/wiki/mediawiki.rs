@@ -111,9 +111,31 @@ impl Wiki for MediaWiki {
     /// Lists the source's pages with what a sync compares: one request for the site, then the
     /// listing's pages (500 at a time).
     fn list(&self, http: &WikiHttp) -> Result<Listing, WikiError> {
-        let info: SiteInfo = http.json(
-            self.url(&[("action", "query"), ("meta", "siteinfo"), ("siprop", "general|rightsinfo")]).as_str(),
+        // The site, its licence and the names of the categories it adds by itself (asked in the
+        // wiki's own language, the default for a reader without an account): one request.
+        let answer = self.query(
+            http,
+            &[
+                ("action", "query"),
+                ("meta", "siteinfo|allmessages"),
+                ("siprop", "general|rightsinfo"),
+                ("ammessages", TRACKING_CATEGORY_MESSAGES),
+                ("amenableparser", "1"),
+            ],
+            "l'API du wiki ne décrit pas le site",
         )?;
+        let tracking_categories = answer
+            .pointer("/query/allmessages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|message| message.get("content").and_then(Value::as_str))
+            .map(|name| name.replace('_', " "))
+            .collect();
+        let info: SiteInfo = serde_json::from_value(answer).map_err(|error| WikiError::Unreadable {
+            url: self.api.to_string(),
+            reason: error.to_string(),
+        })?;
         let SiteInfoQuery { general, rightsinfo } = info.query;
         let declared = licence::of_site(&rightsinfo.url, &rightsinfo.text);
         let site = self.settings.site(declared, general.lang);
@@ -123,24 +145,6 @@ impl Wiki for MediaWiki {
             general.server
         };
         let article_url = format!("{server}{}", general.articlepath);
-        let messages: Value = http.json(
-            self.url(&[
-                ("action", "query"),
-                ("meta", "allmessages"),
-                ("ammessages", TRACKING_CATEGORY_MESSAGES),
-                ("amenableparser", "1"),
-                ("amlang", &site.lang),
-            ])
-            .as_str(),
-        )?;
-        let tracking_categories = messages
-            .pointer("/query/allmessages")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|message| message.get("content").and_then(Value::as_str))
-            .map(|name| name.replace('_', " "))
-            .collect();
 
         let mut pages: BTreeMap<String, ListedPage> = BTreeMap::new();
         let namespace = self.namespace.to_string();
@@ -183,12 +187,7 @@ impl Wiki for MediaWiki {
                 ];
                 parameters.extend(generator.iter().copied());
                 parameters.extend(next.iter().map(|(key, value)| (key.as_str(), value.as_str())));
-                let url = self.url(&parameters);
-                let answer: Value = http.json(url.as_str())?;
-                if let Some(error) = answer.get("error") {
-                    let info = error.get("info").and_then(Value::as_str).unwrap_or("erreur sans détail");
-                    return Err(WikiError::Refused(format!("l'API du wiki refuse la liste : {info}")));
-                }
+                let answer = self.query(http, &parameters, "l'API du wiki refuse la liste")?;
                 for page in answer.pointer("/query/pages").and_then(Value::as_array).into_iter().flatten() {
                     merge(&mut pages, page);
                 }
@@ -238,32 +237,41 @@ impl Wiki for MediaWiki {
 }
 
 impl MediaWiki {
-    fn url(&self, parameters: &[(&str, &str)]) -> Url {
+    /// One call of the action API; an `error` it answers is refused with `what` it was asked.
+    fn query(&self, http: &WikiHttp, parameters: &[(&str, &str)], what: &str) -> Result<Value, WikiError> {
         let mut url = self.api.clone();
         url.query_pairs_mut()
             .extend_pairs(parameters)
             .append_pair("format", "json")
             .append_pair("formatversion", "2");
-        url
+        let answer: Value = http.json(url.as_str())?;
+        match answer.get("error") {
+            Some(error) => {
+                let info = error.get("info").and_then(Value::as_str).unwrap_or("erreur sans détail");
+                Err(WikiError::Refused(format!("{what} : {info}")))
+            }
+            None => Ok(answer),
+        }
     }
 
     fn page(&self, http: &WikiHttp, listing: &Listing, listed: &ListedPage) -> Result<WikiPage, WikiError> {
         let revision = listed.revision_id.to_string();
-        let url = self.url(&[
-            ("action", "parse"),
-            ("oldid", &revision),
-            ("prop", "text"),
-            ("disableeditsection", "1"),
-            ("disablelimitreport", "1"),
-            ("disabletoc", "1"),
-        ]);
-        let answer: Value = http.json(url.as_str())?;
-        if let Some(error) = answer.get("error") {
-            let info = error.get("info").and_then(Value::as_str).unwrap_or("erreur sans détail");
-            return Err(WikiError::Refused(format!("le wiki ne rend pas cette page : {info}")));
-        }
-        let parsed: Parsed = serde_json::from_value(answer)
-            .map_err(|error| WikiError::Unreadable { url: url.to_string(), reason: error.to_string() })?;
+        let answer = self.query(
+            http,
+            &[
+                ("action", "parse"),
+                ("oldid", &revision),
+                ("prop", "text"),
+                ("disableeditsection", "1"),
+                ("disablelimitreport", "1"),
+                ("disabletoc", "1"),
+            ],
+            "le wiki ne rend pas cette page",
+        )?;
+        let parsed: Parsed = serde_json::from_value(answer).map_err(|error| WikiError::Unreadable {
+            url: self.api.to_string(),
+            reason: error.to_string(),
+        })?;
         let page_url = page_url(&listing.article_url, &listed.title)?;
         let selecting: Vec<&str> = self.categories.iter().map(|category| category_name(category)).collect();
         let authors = self.authors(http, listed)?;
@@ -289,15 +297,18 @@ impl MediaWiki {
     /// revision (the 500 most recent revisions at most), imported ones included.
     fn authors(&self, http: &WikiHttp, listed: &ListedPage) -> Result<Vec<String>, WikiError> {
         let revision = listed.revision_id.to_string();
-        let url = self.url(&[
-            ("action", "query"),
-            ("prop", "revisions"),
-            ("titles", &listed.title),
-            ("rvprop", "user"),
-            ("rvlimit", "max"),
-            ("rvstartid", &revision),
-        ]);
-        let answer: Value = http.json(url.as_str())?;
+        let answer = self.query(
+            http,
+            &[
+                ("action", "query"),
+                ("prop", "revisions"),
+                ("titles", &listed.title),
+                ("rvprop", "user"),
+                ("rvlimit", "max"),
+                ("rvstartid", &revision),
+            ],
+            "l'historique de la page est refusé",
+        )?;
         let mut authors: Vec<String> = Vec::new();
         let revisions = answer.pointer("/query/pages/0/revisions").and_then(Value::as_array);
         // Newest first as the API gives them: reversed, the first author comes first.

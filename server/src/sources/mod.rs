@@ -101,6 +101,22 @@ pub fn import(db: &Database, source_id: &str, source: &dyn Source) -> Result<Imp
     Ok(ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings })
 }
 
+/// An HTTP client for what a source sends: time limits, and a user agent that says who asks and
+/// for what (`purpose`).
+pub fn http_agent(
+    timeout: std::time::Duration,
+    connect_timeout: std::time::Duration,
+    purpose: &str,
+) -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(connect_timeout))
+            .user_agent(format!("multibao-embed/{} ({purpose})", env!("CARGO_PKG_VERSION")))
+            .build(),
+    )
+}
+
 /// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
 /// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
 /// browser would fetch it from a third party.

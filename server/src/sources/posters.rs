@@ -54,13 +54,7 @@ pub fn fetch_missing(db: &Database) -> Result<FetchReport, DbError> {
     if sources.is_empty() {
         return Ok(FetchReport::default());
     }
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .timeout_global(Some(FETCH_TIMEOUT))
-            .timeout_connect(Some(CONNECT_TIMEOUT))
-            .user_agent(concat!("multibao-embed/", env!("CARGO_PKG_VERSION"), " (poster cache)"))
-            .build(),
-    );
+    let agent = super::http_agent(FETCH_TIMEOUT, CONNECT_TIMEOUT, "poster cache");
     let queue = Mutex::new(sources.into_iter());
     let report = Mutex::new(FetchReport::default());
     let stored: Mutex<Result<(), DbError>> = Mutex::new(Ok(()));

@@ -14,8 +14,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
-use super::{Batch, Skipped, licence};
-use super::{is_fetchable, sanitize::sanitize, slugify};
+use super::{Batch, Skipped, http_agent, is_fetchable, licence, sanitize::sanitize, slugify};
 use crate::search::analysis::html_to_text;
 use crate::store::NewResource;
 
@@ -49,14 +48,7 @@ pub struct WikiHttp {
 
 impl Default for WikiHttp {
     fn default() -> WikiHttp {
-        let agent = ureq::Agent::new_with_config(
-            ureq::Agent::config_builder()
-                .timeout_global(Some(REQUEST_TIMEOUT))
-                .timeout_connect(Some(CONNECT_TIMEOUT))
-                .user_agent(concat!("multibao-embed/", env!("CARGO_PKG_VERSION"), " (wiki source)"))
-                .build(),
-        );
-        WikiHttp { agent }
+        WikiHttp { agent: http_agent(REQUEST_TIMEOUT, CONNECT_TIMEOUT, "wiki source") }
     }
 }
 

@@ -63,29 +63,17 @@ fn main() -> anyhow::Result<()> {
 
     let mediawiki = wikis::MediaWiki::start().context("no MediaWiki: run `cargo xtask wikis`")?;
     mediawiki.import(&fixtures().join("wiki-brest.xml"));
-    let mediawiki_source = source(format!(
-        "[[source]]\nid = \"wiki-brest\"\nkind = \"mediawiki\"\nurl = \"{}\"\ncategories = [\"Catégorie:Fiches\"]\n\
-         network = {{ id = \"wiki-brest\", name = \"Wiki-Brest\" }}\n",
-        mediawiki.api()
-    ))?;
+    let mediawiki_source = source(mediawiki.source())?;
 
     let dokuwiki = wikis::DokuWiki::start().context("no DokuWiki: run `cargo xtask wikis`")?;
     dokuwiki.put_folder(&fixtures().join("savoirs-communs"), "floriane");
-    let dokuwiki_source = source(format!(
-        "[[source]]\nid = \"savoirs-communs\"\nkind = \"dokuwiki\"\nurl = \"{}\"\nnamespaces = [\"fiches\"]\n\
-         network = {{ id = \"savoirs-communs\", name = \"Savoirs Communs\" }}\n",
-        dokuwiki.base
-    ))?;
+    let dokuwiki_source = source(dokuwiki.source())?;
 
     let json = |name: &str| -> anyhow::Result<serde_json::Value> {
         Ok(serde_json::from_str(&std::fs::read_to_string(fixtures().join(format!("yeswiki/{name}")))?)?)
     };
     let yeswiki = wikis::YesWikiAnswers::start("4", json("form-4.json")?, json("entries-4.json")?, true);
-    let yeswiki_source = source(format!(
-        "[[source]]\nid = \"ressources\"\nkind = \"yeswiki\"\nurl = \"{}\"\nform = \"4\"\n\
-         network = {{ id = \"animacoop\", name = \"Animacoop\" }}\n",
-        yeswiki.base
-    ))?;
+    let yeswiki_source = source(yeswiki.source())?;
 
     let elsewhere = std::env::temp_dir();
     let summary = serde_json::json!({

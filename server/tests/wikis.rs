@@ -53,16 +53,7 @@ fn mediawiki_pages_of_a_category_become_resources_and_follow_the_wiki() {
     let Some(wiki) = wikis::MediaWiki::start() else { return };
     wiki.import(&fixture("wiki-brest.xml"));
     let (dir, db) = common::temp_db();
-    let config = source(&format!(
-        r#"[[source]]
-id = "wiki-brest"
-kind = "mediawiki"
-url = "{}"
-categories = ["Catégorie:Fiches"]
-network = {{ id = "wiki-brest", name = "Wiki-Brest" }}
-"#,
-        wiki.api()
-    ));
+    let config = source(&wiki.source());
 
     let first = sync(&db, dir.path(), &config);
     let outcome = stored(&first);
@@ -124,16 +115,7 @@ fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
     let Some(wiki) = wikis::DokuWiki::start() else { return };
     wiki.put_folder(&fixture("savoirs-communs"), "floriane");
     let (dir, db) = common::temp_db();
-    let config = source(&format!(
-        r#"[[source]]
-id = "savoirs-communs"
-kind = "dokuwiki"
-url = "{}"
-namespaces = ["fiches"]
-network = {{ id = "savoirs-communs", name = "Savoirs Communs" }}
-"#,
-        wiki.base
-    ));
+    let config = source(&wiki.source());
 
     let first = sync(&db, dir.path(), &config);
     assert_eq!(stored(&first).created, 2, "the two pages of the namespace, not the home page: {first}");
@@ -196,17 +178,7 @@ fn yeswiki_entries_of_a_form_become_resources_and_follow_the_wiki() {
         true,
     );
     let (dir, db) = common::temp_db();
-    let config = source(&format!(
-        r#"[[source]]
-id = "ressources-yeswiki"
-kind = "yeswiki"
-url = "{}"
-form = "4"
-licence = "CC BY-SA 4.0"
-network = {{ id = "animacoop", name = "Animacoop" }}
-"#,
-        wiki.base
-    ));
+    let config = source(&wiki.source());
 
     let first = sync(&db, dir.path(), &config);
     assert_eq!(stored(&first).created, 3, "{first}");
@@ -272,11 +244,7 @@ fn an_older_yeswiki_without_rendered_entries_is_read_in_its_syntax() {
         false,
     );
     let (dir, db) = common::temp_db();
-    let config = source(&format!(
-        "[[source]]\nid = \"ressources\"\nkind = \"yeswiki\"\nurl = \"{}\"\nform = \"4\"\n\
-         network = {{ id = \"animacoop\", name = \"Animacoop\" }}\n",
-        wiki.base
-    ));
+    let config = source(&wiki.source());
     let first = sync(&db, dir.path(), &config);
     assert_eq!(stored(&first).created, 3, "{first}");
     let entry = resource(&db, "animacoop-developpement-de-projets-collectifs");

@@ -304,23 +304,23 @@ export async function startNginx(serverUrl, staticFiles = {}) {
 }
 
 /**
- * A real wiki installed afresh, with an export imported (`server/examples/wiki_instance.rs`, built
- * by `cargo test`); `stop()` closes its input, which stops it and removes it.
+ * A real wiki installed afresh, with pages loaded (`server/examples/wiki_instance.rs`, built by
+ * `cargo test`): its `base` URL, the sources-file entry that follows it, and `stop()`, which
+ * closes its input, stopping it and removing it.
  */
-export async function startWiki(kind, exportFile) {
+export async function startWiki(kind, pages) {
   const bin = join(ROOT, "target/debug/examples/wiki_instance");
-  const child = spawn(bin, [kind, exportFile], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(bin, [kind, pages], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
-  const base = await new Promise((resolvePromise, reject) => {
+  const { base, source } = await new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`no wiki in 60 s:\n${stderr}`)), 60_000);
     let stdout = "";
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      const match = stdout.match(/http:\/\/127\.0\.0\.1:\d+/);
-      if (match) {
+      if (stdout.includes("\n")) {
         clearTimeout(timer);
-        resolvePromise(match[0]);
+        resolvePromise(JSON.parse(stdout.slice(0, stdout.indexOf("\n"))));
       }
     });
     child.on("error", reject);
@@ -328,6 +328,7 @@ export async function startWiki(kind, exportFile) {
   });
   return {
     base,
+    source,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

@@ -16,11 +16,7 @@ before(async () => {
   dokuwiki = await startWiki("dokuwiki", join(ROOT, "server/tests/fixtures/wikis/savoirs-communs"));
   server = await startServer({
     seedFixtures: false,
-    moreSources:
-      `[[source]]\nid = "wiki-brest"\nkind = "mediawiki"\nurl = "${wiki.base}/api.php"\n` +
-      `categories = ["Catégorie:Fiches"]\nnetwork = { id = "wiki-brest", name = "Wiki-Brest" }\n` +
-      `[[source]]\nid = "savoirs-communs"\nkind = "dokuwiki"\nurl = "${dokuwiki.base}/"\n` +
-      `namespaces = ["fiches"]\nnetwork = { id = "savoirs-communs", name = "Savoirs Communs" }\n`,
+    moreSources: wiki.source + dokuwiki.source,
   });
   browser = await launchBrowser();
 });

@@ -158,6 +158,15 @@ impl MediaWiki {
         format!("{}/api.php", self.base)
     }
 
+    /// The sources-file entry that follows this wiki's fiches (those of `Catégorie:Fiches`).
+    pub fn source(&self) -> String {
+        format!(
+            "[[source]]\nid = \"wiki-brest\"\nkind = \"mediawiki\"\nurl = \"{}\"\n\
+             categories = [\"Catégorie:Fiches\"]\nnetwork = {{ id = \"wiki-brest\", name = \"Wiki-Brest\" }}\n",
+            self.api()
+        )
+    }
+
     /// Imports a `Special:Export` file with the wiki's own `importDump.php`, then runs the jobs a
     /// live wiki runs over its next requests (links between pages imported together).
     pub fn import(&self, export: &Path) {
@@ -255,6 +264,15 @@ impl DokuWiki {
         let server =
             PhpServer::start(&root, port, "doku.php", &[format!("auto_prepend_file={}", prepend.display())]);
         Some(DokuWiki { base: format!("http://127.0.0.1:{port}/"), _server: server, _dir: dir })
+    }
+
+    /// The sources-file entry that follows this wiki's fiches (the namespace `fiches`).
+    pub fn source(&self) -> String {
+        format!(
+            "[[source]]\nid = \"savoirs-communs\"\nkind = \"dokuwiki\"\nurl = \"{}\"\n\
+             namespaces = [\"fiches\"]\nnetwork = {{ id = \"savoirs-communs\", name = \"Savoirs Communs\" }}\n",
+            self.base
+        )
     }
 
     /// Saves every `.txt` file below `folder` as `user`, laid out as DokuWiki lays out its pages
@@ -368,6 +386,16 @@ impl YesWikiAnswers {
             }
         });
         YesWikiAnswers { base, entries }
+    }
+
+    /// The sources-file entry that follows the entries of form 4 (YesWiki declares no licence:
+    /// the entry does).
+    pub fn source(&self) -> String {
+        format!(
+            "[[source]]\nid = \"ressources-yeswiki\"\nkind = \"yeswiki\"\nurl = \"{}\"\nform = \"4\"\n\
+             licence = \"CC BY-SA 4.0\"\nnetwork = {{ id = \"animacoop\", name = \"Animacoop\" }}\n",
+            self.base
+        )
     }
 
     /// Changes the entries served, as an edit on the wiki would.

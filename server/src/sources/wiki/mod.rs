@@ -2,6 +2,7 @@
 //! answers that are untrusted, and the making of a resource from a page as a wiki rendered it.
 
 pub mod dokuwiki;
+pub mod markup;
 pub mod mediawiki;
 pub mod xmlrpc;
 pub mod yeswiki;

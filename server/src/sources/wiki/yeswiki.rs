@@ -11,6 +11,7 @@ use bao_contract::Image;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::markup::{self, Dialect, Syntax};
 use super::{
     Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
 };
@@ -200,117 +201,27 @@ impl Wiki for YesWiki {
 }
 
 /// A description without the wiki's rendering: HTML as it is (it is sanitised later), else
-/// YesWiki's syntax (`**gras**`, `//italique//`, `__souligné__`, `===titre===`, ` - liste`,
-/// `[[https://… texte]]`, `[[PageWiki texte]]`), everything else as text.
+/// YesWiki's syntax.
 fn description_html(text: &str, base: &Url) -> String {
     if text.contains('<') {
         return text.to_owned();
     }
-    let mut html = String::new();
-    let mut in_list = false;
-    let mut paragraph: Vec<String> = Vec::new();
-    let flush = |html: &mut String, paragraph: &mut Vec<String>| {
-        if !paragraph.is_empty() {
-            html.push_str(&format!("<p>{}</p>", paragraph.join("<br>")));
-            paragraph.clear();
-        }
-    };
-    for line in text.lines().map(|line| line.trim_end_matches('\r')) {
-        let trimmed = line.trim();
-        let item = (line.starts_with(' ') || line.starts_with('\t'))
-            .then(|| trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")))
-            .flatten();
-        if item.is_none() && in_list {
-            html.push_str("</ul>");
-            in_list = false;
-        }
-        let marks = trimmed.chars().take_while(|c| *c == '=').count();
-        if let Some(item) = item {
-            flush(&mut html, &mut paragraph);
-            if !in_list {
-                html.push_str("<ul>");
-                in_list = true;
-            }
-            html.push_str(&format!("<li>{}</li>", inline(item, base)));
-        } else if marks >= 2 && trimmed.ends_with("==") && trimmed.len() > 2 * marks {
-            flush(&mut html, &mut paragraph);
-            // `======` is YesWiki's first level, `==` its fifth.
-            let level = (7 - marks.min(6)).max(1);
-            let title = trimmed.trim_matches('=').trim();
-            html.push_str(&format!("<h{level}>{}</h{level}>", inline(title, base)));
-        } else if trimmed.is_empty() {
-            flush(&mut html, &mut paragraph);
-        } else {
-            paragraph.push(inline(trimmed, base));
-        }
-    }
-    flush(&mut html, &mut paragraph);
-    if in_list {
-        html.push_str("</ul>");
-    }
-    html
+    markup::to_html(text, &YesWikiLinks { base })
 }
 
-/// One line of YesWiki syntax as HTML: escaped, then its emphasis and links.
-fn inline(text: &str, base: &Url) -> String {
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    let mut out = String::with_capacity(escaped.len());
-    let mut rest = escaped.as_str();
-    while let Some(start) = rest.find("[[") {
-        let Some(end) = rest[start..].find("]]") else { break };
-        out.push_str(&rest[..start]);
-        let link = &rest[start + 2..start + end];
-        let (target, words) = link.split_once(' ').unwrap_or((link, link));
-        let href = if target.starts_with("https://") || target.starts_with("http://") {
-            Some(target.to_owned())
-        } else if !target.is_empty() && target.chars().all(char::is_alphanumeric) {
-            base.join(&format!("?{target}")).ok().map(String::from)
-        } else {
-            None
-        };
-        match href {
-            Some(href) => out.push_str(&format!("<a href=\"{href}\">{words}</a>")),
-            None => out.push_str(words),
-        }
-        rest = &rest[start + end + 2..];
-    }
-    out.push_str(rest);
-    let mut html = out;
-    for (mark, tag) in [("**", "strong"), ("__", "u")] {
-        html = pairs(&html, mark, tag);
-    }
-    // `//` also begins every address: only a pair outside links is emphasis.
-    let mut emphasised = String::new();
-    for (index, part) in html.split("<a ").enumerate() {
-        if index > 0 {
-            emphasised.push_str("<a ");
-            let (link, after) = part.split_once("</a>").unwrap_or((part, ""));
-            emphasised.push_str(link);
-            emphasised.push_str("</a>");
-            emphasised.push_str(&pairs(after, "//", "em"));
-        } else {
-            emphasised.push_str(&pairs(part, "//", "em"));
-        }
-    }
-    emphasised
+/// Links as YesWiki writes them: `[[PageWiki mots]]` leads to `?PageWiki`.
+struct YesWikiLinks<'a> {
+    base: &'a Url,
 }
 
-/// Every pair of `mark` around some text as `<tag>…</tag>`; an unpaired mark stays as it is.
-fn pairs(text: &str, mark: &str, tag: &str) -> String {
-    let parts: Vec<&str> = text.split(mark).collect();
-    let mut out = String::with_capacity(text.len());
-    for (index, part) in parts.iter().enumerate() {
-        out.push_str(part);
-        if index + 1 < parts.len() {
-            let closing_exists = index % 2 == 1 || index + 2 < parts.len();
-            match (index % 2, closing_exists) {
-                (0, true) => out.push_str(&format!("<{tag}>")),
-                (1, _) => out.push_str(&format!("</{tag}>")),
-                _ => out.push_str(mark),
-            }
-        }
+impl Dialect for YesWikiLinks<'_> {
+    fn syntax(&self) -> Syntax {
+        Syntax::YesWiki
     }
-    out
+
+    fn page_url(&self, name: &str) -> Option<Url> {
+        name.chars().all(char::is_alphanumeric).then(|| self.base.join(&format!("?{name}")).ok()).flatten()
+    }
 }
 
 #[cfg(test)]
@@ -325,7 +236,7 @@ mod tests {
         assert_eq!(
             description_html(text, &base),
             "<h4>Un titre</h4><p>Un <strong>gros</strong> mot et <em>un autre</em> &amp; <u>souligné</u>.<br>Suite.</p>\
-             <ul><li>un</li><li>deux <a href=\"https://framasoft.org\">Framasoft</a></li></ul>\
+             <ul><li>un</li><li>deux <a href=\"https://framasoft.org/\">Framasoft</a></li></ul>\
              <p>Voir <a href=\"https://site.example/?PagePrincipale\">l'accueil</a> ou rien, 2 ** 3.</p>"
         );
     }

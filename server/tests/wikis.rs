@@ -169,6 +169,90 @@ fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
     ));
 }
 
+/// Asserts that two reads of the same wiki give the same fiches: ids, titles, addresses,
+/// authors, dates, tags and summaries; `licence` too when both read it from the wiki.
+fn assert_same_fiches(through_api: &Database, other: &Database, ids: &[&str], same_licence: bool) {
+    for id in ids {
+        let (expected, read) = (resource(through_api, id), resource(other, id));
+        assert_eq!(
+            (&read.title, &read.source_url, &read.authors, &read.updated, &read.tags),
+            (&expected.title, &expected.source_url, &expected.authors, &expected.updated, &expected.tags),
+            "{id}"
+        );
+        let words = |summary: &str| summary.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+        assert_eq!(words(&read.summary), words(&expected.summary), "{id}");
+        if same_licence {
+            assert_eq!(read.licence.label, expected.licence.label, "{id}");
+        }
+    }
+}
+
+#[test]
+fn a_mediawiki_export_gives_the_fiches_its_api_gives() {
+    let Some(wiki) = wikis::MediaWiki::start() else { return };
+    wiki.import(&fixture("wiki-brest.xml"));
+    let edited = wiki
+        .text("Faire avec")
+        .replace("[[Catégorie:Fiches]]", "[[Catégorie:Fiches]]\n[[Catégorie:Méthode]]");
+    wiki.edit("Faire avec", &edited, "Michel");
+    let (api_dir, through_api) = common::temp_db();
+    stored(&sync(&through_api, api_dir.path(), &source(&wiki.source())));
+
+    let (path, address) = wiki.export();
+    for at in [path.display().to_string(), address] {
+        let (dir, db) = common::temp_db();
+        let config = source(&wikis::MediaWiki::source_at(&at));
+        let first = sync(&db, dir.path(), &config);
+        assert_eq!(stored(&first).created, 2, "{at}: the two pages of the category: {first}");
+        let ids = ["wiki-brest-territoires-et-cooperations", "wiki-brest-faire-avec"];
+        assert_same_fiches(&through_api, &db, &ids, false);
+        let page = resource(&db, "wiki-brest-territoires-et-cooperations");
+        assert_eq!(page.licence.label, "Licence non précisée", "an export names no licence");
+        let body = page.body_html.as_deref().unwrap_or_default();
+        assert!(body.contains("<h2>Politique publique « multimédia et internet »</h2>"), "{body}");
+        assert!(
+            body.contains(&format!(r#"href="{}/index.php/Faire_avec""#, wiki.base)),
+            "links made absolute: {body}"
+        );
+        assert!(!body.contains("<script") && !body.contains("href=\"javascript"), "{body}");
+        assert_eq!(resource(&db, "wiki-brest-faire-avec").authors, ["Briand", "Michel"]);
+        assert_unchanged(&db, dir.path(), &config);
+    }
+}
+
+#[test]
+fn a_dokuwiki_folder_gives_the_fiches_its_api_gives_and_follows_the_wiki() {
+    let Some(wiki) = wikis::DokuWiki::start() else { return };
+    wiki.put_folder(&fixture("savoirs-communs"), "floriane");
+    let (api_dir, through_api) = common::temp_db();
+    stored(&sync(&through_api, api_dir.path(), &source(&wiki.source())));
+    let (dir, db) = common::temp_db();
+    let config = source(&wiki.folder_source());
+
+    let first = sync(&db, dir.path(), &config);
+    assert_eq!(stored(&first).created, 2, "the two pages of the namespace, not the home page: {first}");
+    let ids = ["savoirs-communs-le-dispositif-savoirs-communs", "savoirs-communs-ateliers-savoirs-communs"];
+    assert_same_fiches(&through_api, &db, &ids, true);
+    let body = resource(&db, ids[0]).body_html.unwrap_or_default();
+    assert!(!body.contains("<h1"), "the title is not repeated in the body: {body}");
+    assert!(body.contains("Un dispositif en 3 actions</h2>"), "{body}");
+    assert!(body.contains(&format!(r#"href="{}doku.php?id=fiches%3Aateliers""#, wiki.base)), "{body}");
+    assert!(
+        body.contains("Wiki Savoirs Communs") && !body.contains("fiches%3Aaccueil"),
+        "a missing page is not a link: {body}"
+    );
+    assert!(!body.contains("<script") && !body.contains("href=\"javascript"), "{body}");
+    assert_unchanged(&db, dir.path(), &config);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    wiki.put("fiches:dispositif", "====== Le dispositif Savoirs Communs ======\nRéécrit lors de la rencontre de novembre, pour les associations du territoire.\n", "michel");
+    let after_edit = sync(&db, dir.path(), &config);
+    assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
+    let page = resource(&db, ids[0]);
+    assert_eq!(page.authors, ["floriane", "michel"], "everyone who wrote it, the first author first");
+    assert!(page.summary.starts_with("Réécrit lors de la rencontre"), "{}", page.summary);
+}
+
 #[test]
 fn yeswiki_entries_of_a_form_become_resources_and_follow_the_wiki() {
     let wiki = wikis::YesWikiAnswers::start(

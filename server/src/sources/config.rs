@@ -26,8 +26,12 @@ pub struct SourceConfig {
     pub id: String,
     /// One of [`KINDS`].
     pub kind: String,
-    /// `https://…`, `file://…`, or a local folder (relative to the sources file).
+    /// `https://…`, `file://…`, or a local folder (relative to the sources file); for wikis, the
+    /// wiki's address, or a MediaWiki export file or DokuWiki folder on this machine.
     pub url: String,
+    /// The public address of a wiki read from a folder here (DokuWiki): where its pages link.
+    #[serde(default)]
+    pub site: Option<String>,
     /// The branch to follow (git); the remote's default branch when absent.
     #[serde(default)]
     pub branch: Option<String>,
@@ -130,9 +134,38 @@ impl SourcesFile {
             {
                 return Err(at("`url` : https://…, file://… ou un dossier local".into()));
             }
-            let is_wiki = source.kind != "git";
-            if is_wiki && !source.url.starts_with("https://") && !source.url.starts_with("http://") {
-                return Err(at(format!("`url` : l'adresse https://… du wiki (kind = \"{}\")", source.kind)));
+            let is_web = |url: &str| url.starts_with("https://") || url.starts_with("http://");
+            let local = !is_web(&source.url);
+            match source.kind.as_str() {
+                "yeswiki" if local => {
+                    return Err(at("`url` : l'adresse https://… du site YesWiki".into()));
+                }
+                "mediawiki" | "dokuwiki" if local && source.url.contains("://") => {
+                    return Err(at(format!(
+                        "`url` : l'adresse https://… du wiki, ou un {} sur cette machine",
+                        if source.kind == "mediawiki" { "fichier d'export XML" } else { "dossier DokuWiki" }
+                    )));
+                }
+                _ => {}
+            }
+            match (&source.site, source.kind.as_str(), local) {
+                (None, "dokuwiki", true) => {
+                    return Err(at(
+                        "`site` : l'adresse publique du wiki (https://…), où mènent ses pages lues du dossier"
+                            .into(),
+                    ));
+                }
+                (Some(site), "dokuwiki", true)
+                    if !is_web(site) || (site.starts_with("http://") && !is_loopback(site)) =>
+                {
+                    return Err(at("`site` : l'adresse https://… du wiki".into()));
+                }
+                (Some(_), _, _) if !(source.kind == "dokuwiki" && local) => {
+                    return Err(at(
+                        "`site` ne s'applique qu'à un dossier DokuWiki (`kind = \"dokuwiki\"`)".into()
+                    ));
+                }
+                _ => {}
             }
             if !source.categories.is_empty() && source.kind != "mediawiki" {
                 return Err(at("`categories` ne s'applique qu'à `kind = \"mediawiki\"`".into()));
@@ -265,6 +298,48 @@ name = "Réseau des communs exemplaires (démo)"
         ] {
             let error = SourcesFile::parse(&GOOD.replacen(from, to, 1)).unwrap_err();
             assert!(error.contains(expected), "{to}: {error}");
+        }
+    }
+
+    #[test]
+    fn wiki_sources_and_their_mistakes() {
+        let wiki = |kind: &str, rest: &str| {
+            SourcesFile::parse(&format!(
+                "[[source]]\nid = \"w\"\nkind = \"{kind}\"\n{rest}\nnetwork = {{ id = \"n\", name = \"N\" }}\n"
+            ))
+        };
+        for (kind, rest) in [
+            ("mediawiki", "url = \"https://wiki.example/api.php\"\ncategories = [\"Catégorie:Fiches\"]"),
+            ("mediawiki", "url = \"exports/wiki.xml\""),
+            ("dokuwiki", "url = \"https://wiki.example/\"\nnamespaces = [\"fiches\"]"),
+            ("dokuwiki", "url = \"/srv/dokuwiki\"\nsite = \"https://wiki.example/\""),
+            ("yeswiki", "url = \"https://site.example/\"\nform = \"4\""),
+        ] {
+            assert!(wiki(kind, rest).is_ok(), "{kind}: {rest}: {:?}", wiki(kind, rest));
+        }
+        for (kind, rest, expected) in [
+            ("yeswiki", "url = \"site\"\nform = \"4\"", "l'adresse https://… du site YesWiki"),
+            ("yeswiki", "url = \"https://site.example/\"\nform = \"quatre\"", "le numéro du formulaire"),
+            ("mediawiki", "url = \"ftp://wiki.example/x.xml\"", "un fichier d'export XML"),
+            ("dokuwiki", "url = \"/srv/dokuwiki\"", "`site` : l'adresse publique du wiki"),
+            (
+                "dokuwiki",
+                "url = \"/srv/dokuwiki\"\nsite = \"http://wiki.example/\"",
+                "`site` : l'adresse https://",
+            ),
+            (
+                "dokuwiki",
+                "url = \"https://wiki.example/\"\nsite = \"https://wiki.example/\"",
+                "`site` ne s'applique",
+            ),
+            (
+                "mediawiki",
+                "url = \"https://wiki.example/api.php\"\nnamespaces = [\"x\"]",
+                "`namespaces` ne s'applique",
+            ),
+        ] {
+            let error = wiki(kind, rest).unwrap_err();
+            assert!(error.contains(expected), "{kind}: {rest}: {error}");
         }
     }
 }

@@ -15,9 +15,11 @@ use super::config::{Location, SourceConfig};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
-use super::wiki::dokuwiki::{self, DokuWiki};
-use super::wiki::mediawiki::{self, MediaWiki};
-use super::wiki::yeswiki::{self, YesWiki};
+use super::wiki::dokuwiki::DokuWiki;
+use super::wiki::dokuwiki_folder::DokuWikiFolder;
+use super::wiki::mediawiki::MediaWiki;
+use super::wiki::mediawiki_export::{ExportAt, MediaWikiExport};
+use super::wiki::yeswiki::YesWiki;
 use super::wiki::{Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
@@ -106,6 +108,8 @@ trait Follow {
     fn fetch(&self) -> Result<Option<String>, SourceError>;
     /// Reads the revision fetched.
     fn read(&self, revision: Option<&str>) -> Result<Batch, SourceError>;
+    /// The version of the reader: when it changes, an unchanged revision is read again.
+    fn importer_version(&self) -> &'static str;
 }
 
 /// A multiBàO Markdown repository, followed with git, or read from a folder as it is.
@@ -135,6 +139,10 @@ impl Follow for GitRepository {
         };
         Ok(self.reader.read_tree(tree.as_ref()))
     }
+
+    fn importer_version(&self) -> &'static str {
+        IMPORTER_VERSION
+    }
 }
 
 /// A wiki, followed through its API: the listing is the revision, the pages its reading.
@@ -163,6 +171,10 @@ impl<W: Wiki> Follow for WikiSource<W> {
             self.listing.get().ok_or_else(|| SourceError::NotFetched("la liste des pages".into()))?;
         Ok(self.wiki.read(&self.http, listing)?)
     }
+
+    fn importer_version(&self) -> &'static str {
+        W::READER_VERSION
+    }
 }
 
 fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Follow>, SourceError> {
@@ -178,14 +190,31 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
         kind: config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche),
     };
     match config.kind.as_str() {
-        "mediawiki" => Ok(WikiSource::new(MediaWiki {
-            api: wiki_url(config)?,
+        "mediawiki" if config.url.starts_with("http") && wiki_url(config)?.path().ends_with("api.php") => {
+            Ok(WikiSource::new(MediaWiki {
+                api: wiki_url(config)?,
+                categories: config.categories.clone(),
+                namespace: config.namespace.unwrap_or(0),
+                settings: settings(),
+            }))
+        }
+        "mediawiki" => Ok(WikiSource::new(MediaWikiExport {
+            at: match config.url.starts_with("http") {
+                true => ExportAt::Web(wiki_url(config)?),
+                false => ExportAt::File(context.base.join(&config.url)),
+            },
             categories: config.categories.clone(),
             namespace: config.namespace.unwrap_or(0),
             settings: settings(),
         })),
-        "dokuwiki" => Ok(WikiSource::new(DokuWiki {
+        "dokuwiki" if config.url.starts_with("http") => Ok(WikiSource::new(DokuWiki {
             base: wiki_base(config)?,
+            namespaces: config.namespaces.clone(),
+            settings: settings(),
+        })),
+        "dokuwiki" => Ok(WikiSource::new(DokuWikiFolder {
+            folder: context.base.join(&config.url),
+            site: base_of(config.site.as_deref().unwrap_or_default())?,
             namespaces: config.namespaces.clone(),
             settings: settings(),
         })),
@@ -226,7 +255,11 @@ fn wiki_url(config: &SourceConfig) -> Result<Url, SourceError> {
 
 /// A wiki's base address, ending with `/`: without it, joining would lose its last folder.
 fn wiki_base(config: &SourceConfig) -> Result<Url, SourceError> {
-    let mut base = wiki_url(config)?;
+    base_of(&config.url)
+}
+
+fn base_of(url: &str) -> Result<Url, SourceError> {
+    let mut base = Url::parse(url).map_err(|error| SourceError::NotFetched(format!("{url} ({error})")))?;
     base.set_query(None);
     if !base.path().ends_with('/') {
         base.set_path(&format!("{}/", base.path()));
@@ -256,8 +289,7 @@ pub fn repository_names(config: &SourceConfig, location: &Location) -> (String, 
 /// Syncs one source. Never fails: a failure is the report's outcome, and is recorded.
 pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) -> SourceReport {
     let started = Instant::now();
-    let reader = reader_version(config);
-    let outcome = match try_sync(db, context, config, &reader, started) {
+    let outcome = match try_sync(db, context, config, started) {
         Ok(outcome) => outcome,
         Err(error) => {
             let error = error.to_string();
@@ -279,10 +311,10 @@ fn try_sync(
     db: &Database,
     context: &SyncContext,
     config: &SourceConfig,
-    reader: &str,
     started: Instant,
 ) -> Result<SyncOutcome, SourceError> {
     let follow = follower(config, context)?;
+    let reader = &reader_version(config, follow.importer_version());
     let revision = follow.fetch()?;
     if let Some(revision) = &revision {
         let last = db.source(&config.id)?;
@@ -316,15 +348,9 @@ fn try_sync(
 
 /// Names the importer and the source's settings: when either changes, an unchanged revision is
 /// read again.
-fn reader_version(config: &SourceConfig) -> String {
+fn reader_version(config: &SourceConfig, importer: &str) -> String {
     let settings = format!("{config:?}");
     let digest = Sha256::digest(settings.as_bytes());
-    let importer = match config.kind.as_str() {
-        "mediawiki" => mediawiki::READER_VERSION,
-        "dokuwiki" => dokuwiki::READER_VERSION,
-        "yeswiki" => yeswiki::READER_VERSION,
-        _ => IMPORTER_VERSION,
-    };
     format!("{importer}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
 }
 

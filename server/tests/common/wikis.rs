@@ -160,11 +160,29 @@ impl MediaWiki {
 
     /// The sources-file entry that follows this wiki's fiches (those of `Catégorie:Fiches`).
     pub fn source(&self) -> String {
+        Self::source_at(&self.api())
+    }
+
+    /// The sources-file entry that reads the same fiches from `url` (an export of this wiki).
+    pub fn source_at(url: &str) -> String {
         format!(
-            "[[source]]\nid = \"wiki-brest\"\nkind = \"mediawiki\"\nurl = \"{}\"\n\
-             categories = [\"Catégorie:Fiches\"]\nnetwork = {{ id = \"wiki-brest\", name = \"Wiki-Brest\" }}\n",
-            self.api()
+            "[[source]]\nid = \"wiki-brest\"\nkind = \"mediawiki\"\nurl = \"{url}\"\n\
+             categories = [\"Catégorie:Fiches\"]\nnetwork = {{ id = \"wiki-brest\", name = \"Wiki-Brest\" }}\n"
         )
+    }
+
+    /// Exports every page with its whole history (`dumpBackup.php --full`) into a file the wiki
+    /// also serves: its path here, and its address.
+    pub fn export(&self) -> (PathBuf, String) {
+        let output = Command::new("php")
+            .current_dir(&self.root)
+            .args(["maintenance/dumpBackup.php", "--full", "--quiet"])
+            .output()
+            .expect("dumpBackup.php");
+        assert!(output.status.success(), "dumpBackup.php: {}", String::from_utf8_lossy(&output.stderr));
+        let path = self.root.join("export.xml");
+        std::fs::write(&path, output.stdout).expect("export file");
+        (path, format!("{}/export.xml", self.base))
     }
 
     /// Imports a `Special:Export` file with the wiki's own `importDump.php`, then runs the jobs a
@@ -202,6 +220,8 @@ const DOKUWIKI_PASSWORD: &str = "Motdepasse123!";
 /// its settings, and two users who may write (`floriane`, `michel`).
 pub struct DokuWiki {
     pub base: String,
+    /// The wiki's folder: `data/` (pages, change logs) and `conf/` (settings).
+    pub folder: PathBuf,
     _server: PhpServer,
     _dir: tempfile::TempDir,
 }
@@ -263,7 +283,8 @@ impl DokuWiki {
         let port = free_port();
         let server =
             PhpServer::start(&root, port, "doku.php", &[format!("auto_prepend_file={}", prepend.display())]);
-        Some(DokuWiki { base: format!("http://127.0.0.1:{port}/"), _server: server, _dir: dir })
+        let folder = dir.path().to_owned();
+        Some(DokuWiki { base: format!("http://127.0.0.1:{port}/"), folder, _server: server, _dir: dir })
     }
 
     /// The sources-file entry that follows this wiki's fiches (the namespace `fiches`).
@@ -272,6 +293,15 @@ impl DokuWiki {
             "[[source]]\nid = \"savoirs-communs\"\nkind = \"dokuwiki\"\nurl = \"{}\"\n\
              namespaces = [\"fiches\"]\nnetwork = {{ id = \"savoirs-communs\", name = \"Savoirs Communs\" }}\n",
             self.base
+        )
+    }
+
+    /// The sources-file entry that reads the same fiches from the wiki's folder.
+    pub fn folder_source(&self) -> String {
+        self.source().replacen(
+            &format!("url = \"{}\"", self.base),
+            &format!("url = \"{}\"\nsite = \"{}\"", self.folder.display(), self.base),
+            1,
         )
     }
 

@@ -41,6 +41,7 @@ pub struct Listing {
 
 impl Wiki for DokuWiki {
     type Listing = Listing;
+    const READER_VERSION: &'static str = READER_VERSION;
 
     /// Lists the source's pages with their revisions, and reads the site's licence and language
     /// from one of its pages.
@@ -158,7 +159,7 @@ impl DokuWiki {
 }
 
 /// `fiches:le_dispositif` → `Le dispositif`.
-fn title_from_id(id: &str) -> String {
+pub(super) fn title_from_id(id: &str) -> String {
     let name = id.rsplit(':').next().unwrap_or(id).replace('_', " ");
     let mut chars = name.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()

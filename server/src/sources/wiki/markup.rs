@@ -164,7 +164,11 @@ impl Blocks<'_> {
         self.close_lists();
         self.close_pre();
         self.close_table();
-        self.paragraph.push(inline(trimmed, self.dialect));
+        let html = inline(trimmed, self.dialect);
+        // A line of categories only says nothing to show.
+        if !html.trim().is_empty() {
+            self.paragraph.push(html);
+        }
     }
 
     /// A list item `depth` lists deep, opening and closing lists on the way.

@@ -107,6 +107,7 @@ struct ParsedPage {
 
 impl Wiki for MediaWiki {
     type Listing = Listing;
+    const READER_VERSION: &'static str = READER_VERSION;
 
     /// Lists the source's pages with what a sync compares: one request for the site, then the
     /// listing's pages (500 at a time).
@@ -348,17 +349,17 @@ fn merge(pages: &mut BTreeMap<String, ListedPage>, page: &Value) {
 }
 
 /// `Catégorie:Fiches` → `Fiches`.
-fn category_name(category: &str) -> &str {
+pub(super) fn category_name(category: &str) -> &str {
     category.split_once(':').map_or(category, |(_, name)| name)
 }
 
 /// `imported>Briand` → `Briand`.
-fn user_name(name: &str) -> &str {
+pub(super) fn user_name(name: &str) -> &str {
     name.rsplit_once(IMPORTED_USER_PREFIX).map_or(name, |(_, user)| user).trim()
 }
 
 /// The address of a page: the wiki's article path with the title as MediaWiki writes it.
-fn page_url(article_url: &str, title: &str) -> Result<Url, WikiError> {
+pub(super) fn page_url(article_url: &str, title: &str) -> Result<Url, WikiError> {
     let title = title.replace('%', "%25").replace('?', "%3F").replace('#', "%23").replace(' ', "_");
     let url = article_url.replace("$1", &title);
     let parsed = Url::parse(&url)

@@ -2,8 +2,10 @@
 //! answers that are untrusted, and the making of a resource from a page as a wiki rendered it.
 
 pub mod dokuwiki;
+pub mod dokuwiki_folder;
 pub mod markup;
 pub mod mediawiki;
+pub mod mediawiki_export;
 pub mod xmlrpc;
 pub mod yeswiki;
 
@@ -56,28 +58,35 @@ impl Default for WikiHttp {
 impl WikiHttp {
     /// The text at `url`, at most [`MAX_ANSWER_BYTES`] of it.
     pub fn text(&self, url: &str) -> Result<String, WikiError> {
+        self.text_up_to(url, MAX_ANSWER_BYTES)
+    }
+
+    /// The text at `url`, at most `limit` bytes of it (a whole wiki's export is larger than an
+    /// answer).
+    pub fn text_up_to(&self, url: &str, limit: u64) -> Result<String, WikiError> {
         let response = self.agent.get(url).call();
-        Self::read(url, response)
+        Self::read(url, response, limit)
     }
 
     /// The answer to a POST of `body` to `url`, at most [`MAX_ANSWER_BYTES`] of it.
     pub fn post(&self, url: &str, content_type: &str, body: &str) -> Result<String, WikiError> {
         let response = self.agent.post(url).header("Content-Type", content_type).send(body);
-        Self::read(url, response)
+        Self::read(url, response, MAX_ANSWER_BYTES)
     }
 
     fn read(
         url: &str,
         response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+        limit: u64,
     ) -> Result<String, WikiError> {
         let mut response = response.map_err(|error| match error {
             ureq::Error::StatusCode(404) => WikiError::NotFound { url: url.to_owned() },
             error => WikiError::Unreachable { url: url.to_owned(), reason: error.to_string() },
         })?;
-        response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_string().map_err(|error| {
+        response.body_mut().with_config().limit(limit).read_to_string().map_err(|error| {
             WikiError::Unreadable {
                 url: url.to_owned(),
-                reason: format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20),
+                reason: format!("{error} ; au plus {} Mio", limit >> 20),
             }
         })
     }
@@ -94,6 +103,8 @@ impl WikiHttp {
 /// them when the listing changed.
 pub trait Wiki {
     type Listing;
+    /// Bumped when pages are read differently, so that the next sync reads every page again.
+    const READER_VERSION: &'static str;
     fn list(&self, http: &WikiHttp) -> Result<Self::Listing, WikiError>;
     /// A digest of everything the listing says: the same revision means nothing changed.
     fn revision(listing: &Self::Listing) -> &str;

@@ -133,6 +133,7 @@ impl YesWiki {
 
 impl Wiki for YesWiki {
     type Listing = Listing;
+    const READER_VERSION: &'static str = READER_VERSION;
 
     /// Reads the form's lists and the entries' ids and dates.
     fn list(&self, http: &WikiHttp) -> Result<Listing, WikiError> {

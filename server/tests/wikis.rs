@@ -32,6 +32,14 @@ fn stored(report: &SourceReport) -> StoreOutcome {
     }
 }
 
+/// How many pages a sync took as the last one read them, without asking the wiki.
+fn reused(report: &SourceReport) -> usize {
+    match &report.outcome {
+        SyncOutcome::Stored { report, .. } => report.reused,
+        other => panic!("expected a stored sync, got {other:?}"),
+    }
+}
+
 /// Syncs again, with nothing changed in the wiki: nothing is read beyond the listing.
 fn assert_unchanged(db: &Database, dir: &Path, config: &SourceConfig) {
     let again = sync(db, dir, config);
@@ -97,6 +105,7 @@ fn mediawiki_pages_of_a_category_become_resources_and_follow_the_wiki() {
     wiki.edit("Faire avec", &format!("{edited}\n\nComplété lors de la rencontre de novembre."), "Michel");
     let after_edit = sync(&db, dir.path(), &config);
     assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
+    assert_eq!(reused(&after_edit), 1, "the page not edited is not asked again: {after_edit}");
     let page = resource(&db, "wiki-brest-faire-avec");
     assert_eq!(page.authors, ["Briand", "Michel"], "everyone who wrote it, the first author first");
     assert_eq!(page.tags, ["Méthode"]);
@@ -155,6 +164,7 @@ fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
     wiki.put("fiches:dispositif", &edited, "michel");
     let after_edit = sync(&db, dir.path(), &config);
     assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
+    assert_eq!(reused(&after_edit), 1, "the page not edited is not asked again: {after_edit}");
     let page = resource(&db, "savoirs-communs-le-dispositif-savoirs-communs");
     assert_eq!(page.authors, ["floriane", "michel"], "everyone who wrote it, the first author first");
     assert!(page.body_html.unwrap_or_default().contains("rencontre de novembre"));

@@ -439,11 +439,19 @@ async function sync() {
 async function wikiSync() {
   const measured = JSON.parse(execFileSync(join(ROOT, "target/release/examples/wiki_sync_bench"), [String(SYNC_RUNS)]).toString());
   say(`## Syncing wiki sources (\`server/examples/wiki_sync_bench.rs\`, median of ${measured.runs} runs)`);
-  say("A real MediaWiki 1.39 and DokuWiki (PHP's built-in server, one process) with the test fixtures, and YesWiki's answers served by the bench; each synced into a fresh database, then again with nothing changed. Baseline: the demo's folder of Markdown fiches.");
+  say("A real MediaWiki 1.39 and DokuWiki (PHP's built-in server, one process) with the test fixtures, read through their APIs, from an export the wiki wrote (`dumpBackup.php`) and from the wiki's folder; YesWiki's answers served by the bench; each synced into a fresh database, then again with nothing changed. Baseline: the demo's folder of Markdown fiches.");
   say("| source | resources | first sync ms | unchanged sync ms | first sync ms per resource, ratio to the baseline's |");
   say("|---|---:|---:|---:|---:|");
   const perResource = (figures) => figures.first_ms / figures.resources;
-  for (const [key, label] of [["baseline_folder", "baseline: demo folder (git kind, local)"], ["mediawiki", "MediaWiki (api.php)"], ["dokuwiki", "DokuWiki (XML-RPC)"], ["yeswiki", "YesWiki (Bazar API)"]]) {
+  const rows = [
+    ["baseline_folder", "baseline: demo folder (git kind, local)"],
+    ["mediawiki", "MediaWiki (api.php)"],
+    ["mediawiki_export", "MediaWiki (export file)"],
+    ["dokuwiki", "DokuWiki (XML-RPC)"],
+    ["dokuwiki_folder", "DokuWiki (data folder)"],
+    ["yeswiki", "YesWiki (Bazar API)"],
+  ];
+  for (const [key, label] of rows) {
     const figures = measured[key];
     const ratio = perResource(figures) / perResource(measured.baseline_folder);
     say(`| ${label} | ${figures.resources} | ${figures.first_ms.toFixed(1)} | ${figures.unchanged_ms.toFixed(1)} | ${ratio.toFixed(1)} |`);
@@ -451,6 +459,15 @@ async function wikiSync() {
       report[`${key}_first_sync_ms`] = Number(figures.first_ms.toFixed(1));
       report[`${key}_unchanged_sync_ms`] = Number(figures.unchanged_ms.toFixed(1));
     }
+  }
+  say();
+  const large = measured.mediawiki_large;
+  say(`A larger MediaWiki (${large.resources} fiches, each the fixture's longest page), through its API: only the pages whose revision changed are read again.`);
+  say("| sync | ms | ratio to the first sync |");
+  say("|---|---:|---:|");
+  for (const [key, label] of [["first_ms", "first (every page read)"], ["unchanged_ms", "unchanged (the listing only)"], ["one_edited_ms", "one page edited (the listing and that page)"]]) {
+    say(`| ${label} | ${large[key].toFixed(1)} | ${(large[key] / large.first_ms).toFixed(3)} |`);
+    report[`mediawiki_large_${key}`] = Number(large[key].toFixed(1));
   }
   say();
 }

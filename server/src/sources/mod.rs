@@ -37,6 +37,8 @@ pub struct Batch {
     pub skipped: Vec<Skipped>,
     /// Parts imported with a remark (front matter that was not valid YAML…).
     pub warnings: Vec<Skipped>,
+    /// Pages taken as the last sync read them, their revision unchanged: not asked again.
+    pub reused: usize,
 }
 
 /// A part of a source that was not imported (or was, with a remark), and why.
@@ -52,6 +54,15 @@ pub struct ImportReport {
     pub stored: StoreOutcome,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Skipped>,
+    /// Pages taken as the last sync read them (see [`Batch::reused`]).
+    pub reused: usize,
+}
+
+impl ImportReport {
+    /// What storing `batch` did.
+    pub fn of(batch: Batch, stored: StoreOutcome) -> ImportReport {
+        ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings, reused: batch.reused }
+    }
 }
 
 impl fmt::Display for ImportReport {
@@ -63,6 +74,13 @@ impl fmt::Display for ImportReport {
              {merged} copie(s) réunie(s), {withdrawn} retirée(s), {} fichier(s) ignoré(s).",
             self.skipped.len()
         )?;
+        if self.reused > 0 {
+            writeln!(
+                f,
+                "  {} page(s) reprise(s) telles que lues au passage précédent (non modifiées)",
+                self.reused
+            )?;
+        }
         for skipped in &self.skipped {
             writeln!(f, "  ignoré : {} — {}", skipped.path, skipped.reason)?;
         }
@@ -98,7 +116,7 @@ pub fn import(db: &Database, source_id: &str, source: &dyn Source) -> Result<Imp
     let update =
         SourceUpdate { source_id, networks: &batch.networks, resources: &batch.resources, sync: None };
     let stored = db.store_source(&update)?;
-    Ok(ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings })
+    Ok(ImportReport::of(batch, stored))
 }
 
 /// An HTTP client for what a source sends: time limits, and a user agent that says who asks and

@@ -20,7 +20,7 @@ use super::wiki::dokuwiki_folder::DokuWikiFolder;
 use super::wiki::mediawiki::MediaWiki;
 use super::wiki::mediawiki_export::{ExportAt, MediaWikiExport};
 use super::wiki::yeswiki::YesWiki;
-use super::wiki::{Wiki, WikiHttp, WikiSettings};
+use super::wiki::{PageCache, Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
 use crate::store::{Database, SourceUpdate, SyncRecord};
 
@@ -145,16 +145,22 @@ impl Follow for GitRepository {
     }
 }
 
-/// A wiki, followed through its API: the listing is the revision, the pages its reading.
+/// A wiki: the listing is the revision, the pages its reading.
 struct WikiSource<W: Wiki> {
     wiki: W,
     http: WikiHttp,
     listing: OnceCell<W::Listing>,
+    /// Where the pages read last time are kept, with their revisions.
+    cache: PathBuf,
+    /// The reader and the source's settings that read them.
+    reader: String,
 }
 
 impl<W: Wiki> WikiSource<W> {
-    fn new(wiki: W) -> Box<WikiSource<W>> {
-        Box::new(WikiSource { wiki, http: WikiHttp::default(), listing: OnceCell::new() })
+    fn new(config: &SourceConfig, context: &SyncContext, wiki: W) -> Box<WikiSource<W>> {
+        let cache = context.mirrors.join(format!("{}.pages.json", config.id));
+        let reader = reader_version(config, W::READER_VERSION);
+        Box::new(WikiSource { wiki, http: WikiHttp::default(), listing: OnceCell::new(), cache, reader })
     }
 }
 
@@ -169,7 +175,10 @@ impl<W: Wiki> Follow for WikiSource<W> {
     fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
         let listing =
             self.listing.get().ok_or_else(|| SourceError::NotFetched("la liste des pages".into()))?;
-        Ok(self.wiki.read(&self.http, listing)?)
+        let mut cache = PageCache::open(self.cache.clone(), &self.reader);
+        let batch = self.wiki.read(&self.http, listing, &mut cache)?;
+        cache.save();
+        Ok(batch)
     }
 
     fn importer_version(&self) -> &'static str {
@@ -191,38 +200,58 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
     };
     match config.kind.as_str() {
         "mediawiki" if config.url.starts_with("http") && wiki_url(config)?.path().ends_with("api.php") => {
-            Ok(WikiSource::new(MediaWiki {
-                api: wiki_url(config)?,
+            Ok(WikiSource::new(
+                config,
+                context,
+                MediaWiki {
+                    api: wiki_url(config)?,
+                    categories: config.categories.clone(),
+                    namespace: config.namespace.unwrap_or(0),
+                    settings: settings(),
+                },
+            ))
+        }
+        "mediawiki" => Ok(WikiSource::new(
+            config,
+            context,
+            MediaWikiExport {
+                at: match config.url.starts_with("http") {
+                    true => ExportAt::Web(wiki_url(config)?),
+                    false => ExportAt::File(context.base.join(&config.url)),
+                },
                 categories: config.categories.clone(),
                 namespace: config.namespace.unwrap_or(0),
                 settings: settings(),
-            }))
-        }
-        "mediawiki" => Ok(WikiSource::new(MediaWikiExport {
-            at: match config.url.starts_with("http") {
-                true => ExportAt::Web(wiki_url(config)?),
-                false => ExportAt::File(context.base.join(&config.url)),
             },
-            categories: config.categories.clone(),
-            namespace: config.namespace.unwrap_or(0),
-            settings: settings(),
-        })),
-        "dokuwiki" if config.url.starts_with("http") => Ok(WikiSource::new(DokuWiki {
-            base: wiki_base(config)?,
-            namespaces: config.namespaces.clone(),
-            settings: settings(),
-        })),
-        "dokuwiki" => Ok(WikiSource::new(DokuWikiFolder {
-            folder: context.base.join(&config.url),
-            site: base_of(config.site.as_deref().unwrap_or_default())?,
-            namespaces: config.namespaces.clone(),
-            settings: settings(),
-        })),
-        "yeswiki" => Ok(WikiSource::new(YesWiki {
-            base: wiki_base(config)?,
-            form: config.form.clone().unwrap_or_default(),
-            settings: settings(),
-        })),
+        )),
+        "dokuwiki" if config.url.starts_with("http") => Ok(WikiSource::new(
+            config,
+            context,
+            DokuWiki {
+                base: wiki_base(config)?,
+                namespaces: config.namespaces.clone(),
+                settings: settings(),
+            },
+        )),
+        "dokuwiki" => Ok(WikiSource::new(
+            config,
+            context,
+            DokuWikiFolder {
+                folder: context.base.join(&config.url),
+                site: base_of(config.site.as_deref().unwrap_or_default())?,
+                namespaces: config.namespaces.clone(),
+                settings: settings(),
+            },
+        )),
+        "yeswiki" => Ok(WikiSource::new(
+            config,
+            context,
+            YesWiki {
+                base: wiki_base(config)?,
+                form: config.form.clone().unwrap_or_default(),
+                settings: settings(),
+            },
+        )),
         "git" => {
             let location = config.location(&context.base);
             let (owner, repo) = repository_names(config, &location);
@@ -340,10 +369,7 @@ fn try_sync(
         sync: Some(&record),
     };
     let stored = db.store_source(&update)?;
-    Ok(SyncOutcome::Stored {
-        report: ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings },
-        revision,
-    })
+    Ok(SyncOutcome::Stored { report: ImportReport::of(batch, stored), revision })
 }
 
 /// Names the importer and the source's settings: when either changes, an unchanged revision is

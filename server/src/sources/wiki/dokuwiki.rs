@@ -11,8 +11,8 @@ use bao_contract::Licence;
 
 use super::xmlrpc::{Argument, Value, call};
 use super::{
-    Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
-    unlink,
+    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
+    take_title, unlink,
 };
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped, licence};
@@ -34,7 +34,8 @@ pub struct DokuWiki {
 #[derive(Debug, Clone)]
 pub struct Listing {
     site: WikiSite,
-    pages: Vec<String>,
+    /// Each page's id, revision (a time, in seconds) and size.
+    pages: Vec<(String, i64, i64)>,
     skipped: Vec<Skipped>,
     revision: String,
 }
@@ -86,19 +87,15 @@ impl Wiki for DokuWiki {
             parts.extend(pages.iter().map(|(id, revision, size)| format!("{id}\t{revision}\t{size}")));
             digest(parts.iter().map(String::as_str))
         };
-        Ok(Listing { site, pages: pages.into_iter().map(|(id, ..)| id).collect(), skipped, revision })
+        Ok(Listing { site, pages, skipped, revision })
     }
 
-    /// Reads each listed page. A page the wiki cannot render is skipped with the reason.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
-        let mut batch = listing.site.batch(&listing.skipped);
-        for id in &listing.pages {
-            match self.page(http, id) {
-                Ok(page) => batch.resources.push(page.into_resource(&listing.site)),
-                Err(error) => batch.skipped.push(Skipped { path: id.clone(), reason: error.to_string() }),
-            }
-        }
-        Ok(batch)
+    /// Reads each listed page, unless its revision was read already.
+    fn read(&self, http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
+        let revision_of =
+            |(id, revision, size): &(String, i64, i64)| (id.clone(), format!("{revision}\t{size}"));
+        let read = |(id, ..): &(String, i64, i64)| self.page(http, id);
+        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -14,7 +14,8 @@ use bao_contract::Licence;
 use super::dokuwiki::title_from_id;
 use super::markup::{self, Dialect, Syntax};
 use super::{
-    Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
+    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
+    take_title,
 };
 use crate::sources::{Batch, Skipped, licence};
 
@@ -130,16 +131,17 @@ impl Wiki for DokuWikiFolder {
         Ok(Listing { site, data, pages, known, skipped, revision })
     }
 
-    /// Reads and renders each listed page.
-    fn read(&self, _http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
-        let mut batch = listing.site.batch(&listing.skipped);
-        for page in &listing.pages {
-            match self.page(listing, page) {
-                Ok(page) => batch.resources.push(page.into_resource(&listing.site)),
-                Err(reason) => batch.skipped.push(Skipped { path: page.id.clone(), reason }),
-            }
-        }
-        Ok(batch)
+    /// Reads and renders each listed page (cheaper than keeping it: no cache).
+    fn read(&self, _http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
+        let revision_of = |page: &PageFile| (page.id.clone(), String::new());
+        let read = |page: &PageFile| self.page(listing, page).map_err(WikiError::Refused);
+        Ok(listing.site.read_pages(
+            &listing.skipped,
+            &listing.pages,
+            &mut PageCache::none(),
+            revision_of,
+            read,
+        ))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -12,7 +12,9 @@ use ammonia::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, unlink};
+use super::{
+    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, unlink,
+};
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -217,19 +219,18 @@ impl Wiki for MediaWiki {
         Ok(Listing { site, article_url, pages: listed, tracking_categories, skipped, revision })
     }
 
-    /// Reads each listed page's HTML as the wiki renders it. A page the wiki cannot render is
-    /// skipped with the reason; the others land.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
-        let mut batch = listing.site.batch(&listing.skipped);
-        for listed in &listing.pages {
-            match self.page(http, listing, listed) {
-                Ok(page) => batch.resources.push(page.into_resource(&listing.site)),
-                Err(error) => {
-                    batch.skipped.push(Skipped { path: listed.title.clone(), reason: error.to_string() })
-                }
-            }
-        }
-        Ok(batch)
+    /// Reads each listed page's HTML as the wiki renders it, unless its revision was read
+    /// already.
+    fn read(&self, http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
+        // A page's resource is its revision, its categories and what the wiki adds by itself.
+        let revision_of = |listed: &ListedPage| {
+            let categories = listed.categories.join("|");
+            let revision =
+                format!("{}\t{categories}\t{}", listed.revision_id, listing.tracking_categories.join("|"));
+            (listed.title.clone(), revision)
+        };
+        let read = |listed: &ListedPage| self.page(http, listing, listed);
+        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -14,7 +14,9 @@ use roxmltree::{Document, Node};
 
 use super::markup::{self, Dialect, Syntax, Target};
 use super::mediawiki::{category_name, page_url, user_name};
-use super::{Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest};
+use super::{
+    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
+};
 use crate::sources::{Batch, Skipped};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -200,29 +202,27 @@ impl Wiki for MediaWikiExport {
         Ok(Listing { site, links, pages, skipped, revision })
     }
 
-    /// Renders each page's wikitext.
-    fn read(&self, _http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
-        let mut batch = listing.site.batch(&listing.skipped);
-        for page in &listing.pages {
-            match page_url(&listing.links.article_url, &page.title) {
-                Ok(url) => batch.resources.push(
-                    WikiPage {
-                        title: page.title.clone(),
-                        url,
-                        html: markup::to_html(&page.wikitext, &listing.links),
-                        authors: page.authors.clone(),
-                        updated: page.timestamp.get(..10).map(str::to_owned),
-                        tags: page.categories.clone(),
-                        image: None,
-                    }
-                    .into_resource(&listing.site),
-                ),
-                Err(error) => {
-                    batch.skipped.push(Skipped { path: page.title.clone(), reason: error.to_string() })
-                }
-            }
-        }
-        Ok(batch)
+    /// Renders each page's wikitext (cheaper than keeping it: no cache).
+    fn read(&self, _http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
+        let read = |page: &ExportedPage| {
+            Ok(WikiPage {
+                title: page.title.clone(),
+                url: page_url(&listing.links.article_url, &page.title)?,
+                html: markup::to_html(&page.wikitext, &listing.links),
+                authors: page.authors.clone(),
+                updated: page.timestamp.get(..10).map(str::to_owned),
+                tags: page.categories.clone(),
+                image: None,
+            })
+        };
+        let revision_of = |page: &ExportedPage| (page.title.clone(), String::new());
+        Ok(listing.site.read_pages(
+            &listing.skipped,
+            &listing.pages,
+            &mut PageCache::none(),
+            revision_of,
+            read,
+        ))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -9,11 +9,14 @@ pub mod mediawiki_export;
 pub mod xmlrpc;
 pub mod yeswiki;
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
@@ -100,7 +103,7 @@ impl WikiHttp {
 }
 
 /// What every wiki connector does: list the pages with what a sync compares (cheap), then read
-/// them when the listing changed.
+/// them when the listing changed (those whose revision changed, where the wiki says).
 pub trait Wiki {
     type Listing;
     /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -108,9 +111,114 @@ pub trait Wiki {
     fn list(&self, http: &WikiHttp) -> Result<Self::Listing, WikiError>;
     /// A digest of everything the listing says: the same revision means nothing changed.
     fn revision(listing: &Self::Listing) -> &str;
-    /// Reads each listed page; one the wiki cannot render is skipped with the reason. An error
-    /// means nothing could be read: the source keeps its last content.
-    fn read(&self, http: &WikiHttp, listing: &Self::Listing) -> Result<Batch, WikiError>;
+    /// Reads each listed page, or takes it from `cache` when its revision is the one read last
+    /// time; one the wiki cannot render is skipped with the reason. An error means nothing could
+    /// be read: the source keeps its last content.
+    fn read(
+        &self,
+        http: &WikiHttp,
+        listing: &Self::Listing,
+        cache: &mut PageCache,
+    ) -> Result<Batch, WikiError>;
+}
+
+/// The pages a source's last sync read, each with its revision: a page whose revision did not
+/// change is not asked again. Kept as a file beside the git mirrors; made only of what the wiki
+/// sent, so a lost or stale file costs a full read, never a wrong page.
+pub struct PageCache {
+    path: Option<PathBuf>,
+    /// The reader's version and the source's settings: pages read otherwise are read again.
+    reader: String,
+    previous: HashMap<String, CachedPage>,
+    next: BTreeMap<String, CachedPage>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile<Pages> {
+    reader: String,
+    pages: Pages,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedPage {
+    revision: String,
+    resource: NewResource,
+}
+
+impl PageCache {
+    /// The cache kept at `path` by `reader`; empty when there is none, it cannot be read, or
+    /// another reader wrote it.
+    pub fn open(path: PathBuf, reader: &str) -> PageCache {
+        let previous = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile<HashMap<String, CachedPage>>>(&bytes).ok())
+            .filter(|file| file.reader == reader)
+            .map(|file| file.pages)
+            .unwrap_or_default();
+        PageCache { path: Some(path), reader: reader.to_owned(), previous, next: BTreeMap::new() }
+    }
+
+    /// A cache that keeps nothing: for wikis read whole at each change (files here, or one answer).
+    pub fn none() -> PageCache {
+        PageCache { path: None, reader: String::new(), previous: HashMap::new(), next: BTreeMap::new() }
+    }
+
+    /// Writes the pages read by this sync, and only those: a page gone from the wiki leaves.
+    pub fn save(&self) {
+        let Some(path) = &self.path else { return };
+        let file = CacheFile { reader: self.reader.clone(), pages: &self.next };
+        let written = serde_json::to_vec(&file).map_err(std::io::Error::other).and_then(|json| {
+            let temporary = path.with_extension("tmp");
+            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+            std::fs::write(&temporary, json)?;
+            std::fs::rename(&temporary, path)
+        });
+        if let Err(error) = written {
+            tracing::warn!(path = %path.display(), %error, "the pages read could not be kept: the next sync reads them all");
+        }
+    }
+}
+
+impl WikiSite {
+    /// Reads each listed page into a batch, after what the listing skipped: from `cache` when its
+    /// revision (`revision_of`, with the site's settings) is the one read last time, else with
+    /// `read`; a page that cannot be read is skipped with the reason, and the others land.
+    pub fn read_pages<P>(
+        &self,
+        listing_skipped: &[Skipped],
+        pages: &[P],
+        cache: &mut PageCache,
+        revision_of: impl Fn(&P) -> (String, String),
+        read: impl Fn(&P) -> Result<WikiPage, WikiError>,
+    ) -> Batch {
+        let mut batch = Batch {
+            networks: vec![self.network.clone()],
+            skipped: listing_skipped.to_vec(),
+            ..Batch::default()
+        };
+        for page in pages {
+            let (name, revision) = revision_of(page);
+            let revision = format!("{revision}\t{self:?}");
+            let resource = match cache.previous.remove(&name).filter(|cached| cached.revision == revision) {
+                Some(cached) => {
+                    batch.reused += 1;
+                    cached.resource
+                }
+                None => match read(page) {
+                    Ok(page) => page.into_resource(self),
+                    Err(error) => {
+                        batch.skipped.push(Skipped { path: name, reason: error.to_string() });
+                        continue;
+                    }
+                },
+            };
+            if cache.path.is_some() {
+                cache.next.insert(name, CachedPage { revision, resource: resource.clone() });
+            }
+            batch.resources.push(resource);
+        }
+        batch
+    }
 }
 
 /// What the sources file says of a wiki source, whatever its kind.
@@ -170,13 +278,6 @@ pub struct WikiPage {
     pub tags: Vec<String>,
     /// The card's image when the wiki names one; else the body's first.
     pub image: Option<Image>,
-}
-
-impl WikiSite {
-    /// A batch of this site's network, with what the listing skipped, before any page.
-    pub fn batch(&self, skipped: &[Skipped]) -> Batch {
-        Batch { networks: vec![self.network.clone()], skipped: skipped.to_vec(), ..Batch::default() }
-    }
 }
 
 impl WikiPage {

@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::markup::{self, Dialect, Syntax};
 use super::{
-    Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, take_title,
+    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
+    take_title,
 };
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped, is_fetchable};
@@ -178,22 +179,25 @@ impl Wiki for YesWiki {
     }
 
     /// Reads the listed entries with their HTML, in one answer: when it cannot be read, nothing is.
-    fn read(&self, http: &WikiHttp, listing: &Listing) -> Result<Batch, WikiError> {
-        let mut batch = listing.site.batch(&listing.skipped);
+    fn read(&self, http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
         // Sites older than the `html` output give the entries only: their texts are then read as
         // YesWiki syntax here.
         let entries = match self.entries(http, "/entries/html") {
             Err(WikiError::NotFound { .. }) => self.entries(http, "/entries")?,
             entries => entries?,
         };
-        for id in &listing.entries {
-            let Some(entry) = entries.get(id) else { continue };
-            match self.entry(listing, id, entry) {
-                Ok(page) => batch.resources.push(page.into_resource(&listing.site)),
-                Err(error) => batch.skipped.push(Skipped { path: id.clone(), reason: error.to_string() }),
-            }
-        }
-        Ok(batch)
+        let read = |id: &String| match entries.get(id) {
+            Some(entry) => self.entry(listing, id, entry),
+            None => Err(WikiError::Refused("entrée supprimée depuis la liste".into())),
+        };
+        let revision_of = |id: &String| (id.clone(), String::new());
+        Ok(listing.site.read_pages(
+            &listing.skipped,
+            &listing.entries,
+            &mut PageCache::none(),
+            revision_of,
+            read,
+        ))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -5,6 +5,7 @@
 
 pub mod follow;
 pub mod http;
+pub mod opendata;
 pub mod search;
 pub mod sources;
 pub mod store;

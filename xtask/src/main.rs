@@ -57,12 +57,16 @@ fn demo(root: &Path) -> anyhow::Result<()> {
 fn test(root: &Path) -> anyhow::Result<()> {
     run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
     run(Command::new("cargo").args(["clippy", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
-    // The wiki connectors' tests need real wikis: here they must run, never skip.
+    // The wiki connectors' tests need real wikis, the open-data tests their validators: here
+    // they must run, never skip.
     let wikis = setup::wikis(root)?;
+    let python_tools = setup::python_tools(root)?;
     run(Command::new("cargo")
         .args(["test", "--locked"])
         .env("BAO_WIKIS", &wikis)
-        .env("BAO_REQUIRE_WIKIS", "1"))?;
+        .env("BAO_REQUIRE_WIKIS", "1")
+        .env("BAO_PYTHON_TOOLS", &python_tools)
+        .env("BAO_REQUIRE_PYTHON_TOOLS", "1"))?;
     // The widget on the host too, for its lints and unit tests. stylers needs a nightly feature.
     for task in ["clippy", "test"] {
         let mut cargo = Command::new("cargo");

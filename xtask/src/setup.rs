@@ -1,6 +1,6 @@
 //! Installs what the build and the tests need when the machine lacks it: Debian packages (as root,
-//! through apt), the wikis the connectors are tested against, the wasm-bindgen CLI matching
-//! Cargo.lock, the npm packages of `tests/`.
+//! through apt), the wikis the connectors are tested against, the Python validators of open data,
+//! the wasm-bindgen CLI matching Cargo.lock, the npm packages of `tests/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -90,6 +90,24 @@ pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
         std::fs::remove_dir_all(&work)?;
     }
     Ok(wikis)
+}
+
+/// The Python tools of `tests/requirements.txt` (the open-data tests' validators), in a virtual
+/// environment at `target/py/`; its `bin/` folder. Installed again when the requirements change.
+pub fn python_tools(root: &Path) -> anyhow::Result<PathBuf> {
+    apt_packages("python3 python3-venv")?;
+    let venv = root.join("target/py");
+    let requirements = std::fs::read_to_string(root.join("tests/requirements.txt"))?;
+    let installed = venv.join("requirements.installed");
+    if std::fs::read_to_string(&installed).ok().as_deref() != Some(requirements.as_str()) {
+        eprintln!("xtask: installing tests/requirements.txt into {} …", venv.display());
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(root.join("tests/requirements.txt")))?;
+        std::fs::write(&installed, requirements)?;
+    }
+    Ok(venv.join("bin"))
 }
 
 pub fn chromium() -> anyhow::Result<()> {

@@ -38,6 +38,8 @@ pub enum ApiError {
     Template(#[from] askama::Error),
     #[error("reading an answer: {0}")]
     Answer(axum::Error),
+    #[error("open data: {0}")]
+    Export(#[from] crate::opendata::dataset::ExportError),
     /// The widget bundle was not built before the server started.
     #[error("the widget bundle is not available")]
     BundleMissing,
@@ -55,7 +57,8 @@ impl ApiError {
             | ApiError::Search(_)
             | ApiError::Task(_)
             | ApiError::Template(_)
-            | ApiError::Answer(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | ApiError::Answer(_)
+            | ApiError::Export(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

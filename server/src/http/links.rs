@@ -4,6 +4,7 @@
 use axum::http::HeaderMap;
 use bao_contract::{API_PREFIX, Captions, Resource, Testimonial, Video, is_server_path, percent_encode};
 
+use crate::opendata::{Filter, dataset};
 use crate::store::StoredTestimonial;
 
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
@@ -40,6 +41,19 @@ pub fn resource_page(id: &str) -> String {
 /// `/api/v1/resources/{id}`: a resource as JSON.
 pub fn resource_json(id: &str) -> String {
     format!("{API_PREFIX}/resources/{}", percent_encode(id))
+}
+
+/// A file of the dataset (`/datapackage.json`, `/export/resources.csv`…) for `filter`.
+pub fn dataset_file(name: &str, filter: &Filter) -> String {
+    let path = if name == dataset::PACKAGE { format!("/{name}") } else { format!("/export/{name}") };
+    let mut query = Vec::new();
+    if let Some(network) = &filter.network {
+        query.push(format!("network={}", percent_encode(network)));
+    }
+    if filter.open_only {
+        query.push("open=true".to_owned());
+    }
+    if query.is_empty() { path } else { format!("{path}?{}", query.join("&")) }
 }
 
 /// `/embed/r/{id}`: a resource's card alone in a page made for an iframe.

@@ -9,6 +9,7 @@ pub mod embed;
 pub mod error;
 pub mod fragments;
 pub mod links;
+pub mod opendata;
 pub mod pages;
 pub mod painted;
 pub mod placeholder;
@@ -102,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/resize.js", get(|| asset(JS, include_str!("../../../widget/js/resize.js"))))
         .route("/integrer.js", get(|| asset(JS, include_str!("../../../widget/js/builder.js"))))
         .route("/integrer", get(builder::builder_page))
+        .route("/datapackage.json", get(opendata::datapackage))
+        .route("/export/{file}", get(opendata::file))
         .route("/healthz", get(|| async { "ok" }));
     if let Some(bundle) = &state.bundle {
         // Hashed names: a file never changes, so browsers and caches keep it for a year.

@@ -6,7 +6,7 @@ pub mod identity;
 mod read;
 mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -199,6 +199,8 @@ pub struct ListFilter {
 #[derive(Clone)]
 pub struct Database {
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// The database file: what is derived from it on disk (mirrors, exports) lives beside it.
+    path: PathBuf,
     /// Content changes made through this handle (any clone), so that what was derived from the
     /// content in this process (cached answers) can tell at once without asking SQLite.
     changes: Arc<AtomicU64>,
@@ -225,9 +227,16 @@ impl Database {
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
-        let db = Database { pool, changes: Arc::default() };
+        let db = Database { pool, path: path.to_owned(), changes: Arc::default() };
         db.migrate()?;
         Ok(db)
+    }
+
+    /// A path beside the database file: `<db><suffix>` (`commons.sqlite3.exports`).
+    pub fn beside(&self, suffix: &str) -> PathBuf {
+        let mut path = self.path.as_os_str().to_owned();
+        path.push(suffix);
+        path.into()
     }
 
     /// How many content changes were made through this process's handles (see

@@ -39,6 +39,23 @@ macro_rules! skip_without_real_data {
     };
 }
 
+/// A command of the Python tools the open-data tests check with (`frictionless`, `python` with
+/// `rdflib` and `feedparser`), installed by `cargo xtask test` into `target/py/`; `None`, saying
+/// so, when absent — unless the test command promised them (`BAO_REQUIRE_PYTHON_TOOLS=1`).
+pub fn python_tool(name: &str) -> Option<PathBuf> {
+    let bin = std::env::var_os("BAO_PYTHON_TOOLS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin"), PathBuf::from);
+    let tool = bin.join(name);
+    if tool.exists() {
+        return Some(tool);
+    }
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let message = format!("no {} (`cargo xtask test` installs it)", tool.display());
+    assert!(std::env::var_os("BAO_REQUIRE_PYTHON_TOOLS").is_none(), "{test}: {message}");
+    std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED {test}: {message}\n").as_bytes()).ok();
+    None
+}
+
 /// The demo's sources file, which the tests follow too.
 pub fn demo_sources_file() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/sources.toml")

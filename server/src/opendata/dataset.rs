@@ -77,8 +77,19 @@ pub struct LicenceSummary {
     pub resources: u64,
 }
 
-/// The columns of `resources.csv`, with their Table Schema: name, type, description.
-const RESOURCE_COLUMNS: &[(&str, &str, &str)] = &[
+/// A column of a table: its name, its Table Schema type, its description.
+type Column = (&'static str, &'static str, &'static str);
+
+/// A table written, as its descriptor tells it.
+struct Table {
+    file: &'static str,
+    columns: &'static [Column],
+    bytes: u64,
+    sha256: String,
+}
+
+/// The columns of `resources.csv`.
+const RESOURCE_COLUMNS: &[Column] = &[
     ("id", "string", "Identifiant stable de la ressource : il désigne toujours la même."),
     ("kind", "string", "fiche, temoignage ou video."),
     ("title", "string", "Titre."),
@@ -104,7 +115,7 @@ const RESOURCE_COLUMNS: &[(&str, &str, &str)] = &[
 ];
 
 /// The columns of `bodies.csv`.
-const BODY_COLUMNS: &[(&str, &str, &str)] = &[
+const BODY_COLUMNS: &[Column] = &[
     ("id", "string", "Identifiant de la ressource (resources.csv)."),
     ("body_html", "string", "Texte intégral en HTML (nettoyé : ni script ni style)."),
     ("transcript", "string", "Transcription d'un témoignage filmé."),
@@ -202,16 +213,15 @@ pub fn write(
     }
     summary.keywords = most_used(&all_tags);
 
-    let tables = [(RESOURCES_CSV, RESOURCE_COLUMNS), (BODIES_CSV, BODY_COLUMNS)];
-    let mut described = Vec::new();
-    for (name, columns) in tables {
-        let (bytes, hash) = size_and_hash(&dir.join(name))?;
-        summary.bytes.insert(name.to_owned(), bytes);
-        described.push((name, columns, bytes, hash));
+    let mut tables = Vec::new();
+    for (file, columns) in [(RESOURCES_CSV, RESOURCE_COLUMNS), (BODIES_CSV, BODY_COLUMNS)] {
+        let (bytes, sha256) = size_and_hash(&dir.join(file))?;
+        summary.bytes.insert(file.to_owned(), bytes);
+        tables.push(Table { file, columns, bytes, sha256 });
     }
     for (descriptor, at_address) in [(PACKAGE, false), (WEB_PACKAGE, true)] {
         let path = |name: &str| if at_address { (addresses.file)(name, filter) } else { name.to_owned() };
-        let package = package(&summary, filter, addresses, &described, &path);
+        let package = package(&summary, filter, addresses, &tables, &path);
         std::fs::write(dir.join(descriptor), serde_json::to_vec_pretty(&package)?)?;
     }
 
@@ -234,7 +244,7 @@ fn package(
     summary: &Summary,
     filter: &Filter,
     addresses: &Addresses,
-    tables: &[(&str, &[(&str, &str, &str)], u64, String)],
+    tables: &[Table],
     path: &dyn Fn(&str) -> String,
 ) -> Value {
     let title = match &filter.network {
@@ -273,7 +283,7 @@ fn package(
         .collect();
     let resources: Vec<Value> = tables
         .iter()
-        .map(|(file, columns, bytes, hash)| {
+        .map(|Table { file, columns, bytes, sha256 }| {
             let fields: Vec<Value> = columns
                 .iter()
                 .map(|(name, kind, description)| json!({ "name": name, "type": kind, "description": description }))
@@ -293,7 +303,7 @@ fn package(
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": bytes,
-                "hash": format!("sha256:{hash}"),
+                "hash": format!("sha256:{sha256}"),
                 "schema": schema,
             })
         })

@@ -26,9 +26,29 @@ async fn serve(dir: &tempfile::TempDir) -> String {
     };
     restricted.resource.authors = vec!["Zoé".into(), "Marc".into()];
     restricted.resource.updated = Some("2024-03-01".into());
-    let unknown =
+    let mut unknown =
         common::fiche("n-sans-licence", "Sans licence", "Une fiche dont la source ne dit pas la licence.");
+    unknown.resource.licence = Licence { label: "Licence non précisée".into(), ..Licence::default() };
     common::store(&db, &[restricted, unknown]);
+    // A network whose fiches all have one licence.
+    let network = bao_contract::NetworkRef { id: "m".into(), name: "Maison".into(), url: None };
+    let mut single = common::fiche("m-jardin", "Jardin", "Un jardin partagé entre voisins du quartier.");
+    single.resource.network = network.clone();
+    single.source_key = "m/jardin.md".into();
+    single.resource.licence = Licence {
+        spdx: Some("CC-BY-4.0".into()),
+        label: "CC BY 4.0".into(),
+        url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
+        open: true,
+        ..Licence::default()
+    };
+    let update = bao_server::store::SourceUpdate {
+        source_id: "m",
+        networks: &[network],
+        resources: &[single],
+        sync: None,
+    };
+    db.store_source(&update).expect("store");
     let search = common::search_index(dir, &db);
     let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
@@ -133,6 +153,7 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
     let (_, _, network) = get(&format!("{base}/export/resources.csv?network=n")).await;
     let network: Vec<String> = rows(&network).into_iter().map(|row| row["id"].clone()).collect();
     assert_eq!(network, ["n-atelier", "n-sans-licence"]);
+    assert!(all.iter().any(|row| row["id"] == "m-jardin"), "every network");
 
     // The zip: the same files, its descriptor pointing beside it.
     let (status, content_type, zip) = get(&format!("{base}/export/commons.zip")).await;
@@ -172,4 +193,93 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
         assert!(valid, "{descriptor}: {report}");
         assert_eq!(tables.len(), 2, "{descriptor}: {report}");
     }
+}
+
+/// What `tests/opendata_check.py` finds at `url` with the readers others use (`catalog`: rdflib,
+/// `feed`: feedparser, `sitemap`: an XML parser); `None` when the Python tools are absent.
+async fn read_with_python(what: &str, url: &str) -> Option<serde_json::Value> {
+    let python = common::python_tool("python")?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/opendata_check.py");
+    let (what, url) = (what.to_owned(), url.to_owned());
+    let output =
+        tokio::task::spawn_blocking(move || Command::new(python).arg(script).args([&what, &url]).output())
+            .await
+            .expect("python")
+            .expect("python");
+    assert!(output.status.success(), "opendata_check.py: {}", String::from_utf8_lossy(&output.stderr));
+    Some(serde_json::from_slice(&output.stdout).expect("JSON"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_catalogue_a_feed_and_a_sitemap_that_their_readers_accept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = serve(&dir).await;
+
+    let (status, content_type, robots) = get(&format!("{base}/robots.txt")).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/plain; charset=utf-8"));
+    assert!(String::from_utf8_lossy(&robots).contains(&format!("Sitemap: {base}/sitemap.xml")));
+    let (status, content_type, _) = get(&format!("{base}/feed.xml?network=inconnu")).await;
+    assert_eq!((status, content_type.as_str()), (404, "application/problem+json"));
+
+    let Some(catalog) = read_with_python("catalog", &format!("{base}/catalog.jsonld")).await else { return };
+    assert_eq!(catalog["catalogs"], 1, "{catalog}");
+    let datasets = catalog["datasets"].as_array().expect("datasets");
+    let identifiers: Vec<&str> =
+        datasets.iter().map(|dataset| dataset["identifier"].as_str().unwrap_or_default()).collect();
+    assert_eq!(
+        identifiers,
+        ["multibao-communs", "multibao-exemples", "multibao-m", "multibao-n"],
+        "the commons, then each network"
+    );
+    assert_eq!(catalog["listed"], 4, "the catalogue lists each dataset");
+    for dataset in datasets {
+        // What the harvester skips a dataset without, or a distribution without.
+        assert!(
+            dataset["title"].as_str().is_some_and(|title| title.starts_with("Communs multiBàO")),
+            "{dataset}"
+        );
+        assert!(dataset["modified"].as_str().is_some_and(|date| date.len() == 10), "{dataset}");
+        assert!(
+            !dataset["license"].as_str().unwrap_or_default().is_empty()
+                || !dataset["rights"].as_str().unwrap_or_default().is_empty(),
+            "{dataset}"
+        );
+        for distribution in dataset["distributions"].as_array().expect("distributions") {
+            let url = distribution["download"].as_str().expect("a download address");
+            let (status, content_type, _) = get(url).await;
+            assert_eq!(
+                (status, content_type.as_str()),
+                (200, distribution["media_type"].as_str().unwrap()),
+                "{url}"
+            );
+        }
+    }
+    assert_eq!(
+        datasets[2]["license"], "https://creativecommons.org/licenses/by/4.0/",
+        "one licence: the dataset's"
+    );
+    let rights = datasets[3]["rights"].as_str().unwrap_or_default();
+    assert!(
+        rights.contains("CC BY-NC-SA 4.0") && rights.contains("Licence non précisée"),
+        "several: each its own"
+    );
+
+    let feed = read_with_python("feed", &format!("{base}/feed.xml")).await.expect("python");
+    assert_eq!((feed["bozo"].as_bool(), feed["version"].as_str()), (Some(false), Some("atom10")), "{feed}");
+    let entries = feed["entries"].as_array().expect("entries");
+    let atelier = entries.iter().find(|entry| entry["title"] == "Atelier").expect("the NC fiche");
+    assert_eq!(atelier["link"], format!("{base}/r/n-atelier"));
+    assert_eq!(atelier["authors"], serde_json::json!(["Zoé", "Marc"]));
+    assert_eq!(atelier["rights"], "CC BY-NC-SA 4.0");
+    let network_feed = read_with_python("feed", &format!("{base}/feed.xml?network=n")).await.expect("python");
+    assert_eq!(network_feed["entries"].as_array().map(Vec::len), Some(2), "{network_feed}");
+
+    let sitemap = read_with_python("sitemap", &format!("{base}/sitemap.xml")).await.expect("python");
+    assert_eq!(sitemap["root"], "urlset");
+    let urls = sitemap["urls"].as_array().expect("urls");
+    assert_eq!(urls[0]["loc"], format!("{base}/"));
+    assert!(urls.iter().any(|url| url["loc"] == format!("{base}/r/n-atelier")
+        && url["lastmod"].as_str().is_some_and(|date| date.len() == 10)));
+    let (_, _, csv) = get(&format!("{base}/export/resources.csv")).await;
+    assert_eq!(urls.len(), 1 + rows(&csv).len(), "the home page and every resource");
 }

@@ -56,6 +56,27 @@ pub fn dataset_file(name: &str, filter: &Filter) -> String {
     if query.is_empty() { path } else { format!("{path}?{}", query.join("&")) }
 }
 
+/// `/catalog.jsonld`: the DCAT catalogue of the commons' datasets.
+pub fn catalog() -> String {
+    "/catalog.jsonld".to_owned()
+}
+
+/// `/feed.xml`: the Atom feed of new and updated resources, of one network with `network`.
+pub fn feed(network: Option<&str>) -> String {
+    match network {
+        Some(network) => format!("/feed.xml?network={}", percent_encode(network)),
+        None => "/feed.xml".to_owned(),
+    }
+}
+
+/// `/sitemap.xml`, or one part of it.
+pub fn sitemap(part: Option<u64>) -> String {
+    match part {
+        Some(part) => format!("/sitemap.xml?part={part}"),
+        None => "/sitemap.xml".to_owned(),
+    }
+}
+
 /// `/embed/r/{id}`: a resource's card alone in a page made for an iframe.
 pub fn card_frame(id: &str) -> String {
     format!("/embed/r/{}", percent_encode(id))

@@ -13,6 +13,7 @@ pub mod opendata;
 pub mod pages;
 pub mod painted;
 pub mod placeholder;
+pub mod referencing;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
@@ -105,6 +106,10 @@ pub fn router(state: AppState) -> Router {
         .route("/integrer", get(builder::builder_page))
         .route("/datapackage.json", get(opendata::datapackage))
         .route("/export/{file}", get(opendata::file))
+        .route("/catalog.jsonld", get(opendata::catalog))
+        .route("/feed.xml", get(referencing::feed))
+        .route("/sitemap.xml", get(referencing::sitemap))
+        .route("/robots.txt", get(referencing::robots))
         .route("/healthz", get(|| async { "ok" }));
     if let Some(bundle) = &state.bundle {
         // Hashed names: a file never changes, so browsers and caches keep it for a year.

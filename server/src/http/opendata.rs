@@ -1,7 +1,7 @@
 //! The commons as open data over HTTP: the dataset's files (`/datapackage.json`,
 //! `/export/{resources.csv,bodies.csv,commons.zip}`, `?network=` and `?open=true`), written once
 //! per content generation, address and filter into `<db>.exports/`, then served as files (ranges
-//! and `If-Modified-Since` included).
+//! and `If-Modified-Since` included); and their DCAT catalogue (`/catalog.jsonld`).
 
 use std::path::PathBuf;
 
@@ -144,4 +144,119 @@ async fn serve(path: PathBuf, download: Option<String>, request: Request) -> Res
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// `GET /catalog.jsonld`: a DCAT catalogue of the commons — one dataset for the whole of it and
+/// one per network, each with its files as distributions — in the form data.gouv.fr's DCAT
+/// harvester reads (`dct:identifier`, `dct:title`, `dcat:downloadURL` on every distribution).
+pub async fn catalog(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let origin = links::public_origin(request.headers());
+    let (_, summary) = written(&state, &origin, &Filter::default()).await?;
+    let mut datasets = vec![dataset_node(&origin, &Filter::default(), &summary, None)];
+    for (id, network) in &summary.networks {
+        let filter = Filter { network: Some(id.clone()), open_only: false };
+        datasets.push(dataset_node(&origin, &filter, &summary, Some(network)));
+    }
+    let catalog = serde_json::json!({
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": format!("{origin}{}", links::catalog()),
+        "@type": "dcat:Catalog",
+        "dct:title": "Communs multiBàO",
+        "dct:description": "Les fiches et témoignages du commun multiBàO, par réseau, avec l'attribution et la licence de chacun.",
+        "dct:language": "fr",
+        "foaf:homepage": { "@id": format!("{origin}/") },
+        "dcat:dataset": datasets,
+    });
+    Ok(([(header::CONTENT_TYPE, "application/ld+json")], catalog.to_string()).into_response())
+}
+
+/// One `dcat:Dataset`: the whole commons (`network` is `None`) or one network's resources.
+fn dataset_node(
+    origin: &str,
+    filter: &Filter,
+    summary: &Summary,
+    network: Option<&dataset::NetworkSummary>,
+) -> serde_json::Value {
+    let (title, count, modified, keywords, licences) = match network {
+        Some(network) => (
+            format!("Communs multiBàO — {}", network.name),
+            network.resources,
+            network.modified.clone(),
+            network.keywords.clone(),
+            network.licences.clone(),
+        ),
+        None => (
+            "Communs multiBàO".to_owned(),
+            summary.resources,
+            summary.modified.clone(),
+            summary.keywords.clone(),
+            summary.licences.keys().cloned().collect(),
+        ),
+    };
+    let publisher = network.map_or("multiBàO", |network| network.name.as_str());
+    let file = |name: &str| format!("{origin}{}", links::dataset_file(name, filter));
+    let distributions: Vec<serde_json::Value> = [
+        (
+            dataset::RESOURCES_CSV,
+            "text/csv",
+            "CSV",
+            "Les ressources : titre, auteurs, réseau, licence, adresses",
+        ),
+        (dataset::BODIES_CSV, "text/csv", "CSV", "Le texte intégral de chaque ressource, en HTML"),
+        (dataset::ZIP, "application/zip", "ZIP", "Le jeu de données entier (Data Package)"),
+        (dataset::PACKAGE, "application/json", "JSON", "Le descripteur Frictionless Data Package"),
+    ]
+    .into_iter()
+    .map(|(name, media_type, format, description)| {
+        let mut distribution = serde_json::json!({
+            "@id": file(name),
+            "@type": "dcat:Distribution",
+            "dct:title": name,
+            "dct:description": description,
+            "dcat:downloadURL": { "@id": file(name) },
+            "dcat:mediaType": media_type,
+            "dct:format": format,
+        });
+        if network.is_none()
+            && let Some(bytes) = summary.bytes.get(name)
+        {
+            distribution["dcat:byteSize"] =
+                serde_json::json!({ "@value": bytes, "@type": "xsd:nonNegativeInteger" });
+        }
+        distribution
+    })
+    .collect();
+    let mut node = serde_json::json!({
+        "@id": format!("{origin}{}#{}", links::catalog(), dataset::name(filter)),
+        "@type": "dcat:Dataset",
+        "dct:identifier": dataset::name(filter),
+        "dct:title": title,
+        "dct:description": format!("{count} fiches et témoignages publiés par {publisher} dans le commun multiBàO, avec l'attribution et la licence de chacun."),
+        "dcat:keyword": keywords,
+        "dct:publisher": { "@type": "foaf:Organization", "foaf:name": publisher },
+        "dcat:landingPage": { "@id": format!("{origin}/") },
+        "dcat:distribution": distributions,
+    });
+    if let Some(modified) = modified {
+        node["dct:modified"] = serde_json::json!({ "@value": modified, "@type": "xsd:date" });
+    }
+    // One licence for all: it is the dataset's; several: each resource says its own.
+    let licence_urls: Vec<&str> =
+        licences.iter().filter_map(|label| summary.licences.get(label)?.url.as_deref()).collect();
+    match (&licences[..], &licence_urls[..]) {
+        ([_], [url]) => node["dct:license"] = serde_json::json!({ "@id": url }),
+        _ => {
+            node["dct:rights"] = format!(
+                "Chaque ressource a sa licence (colonnes licence et licence_restrictions) : {}.",
+                licences.join(", ")
+            )
+            .into()
+        }
+    }
+    node
 }

@@ -50,7 +50,7 @@ pub struct Summary {
     pub networks: BTreeMap<String, NetworkSummary>,
     /// Per licence label: its address and SPDX id when known, and how many resources use it.
     pub licences: BTreeMap<String, LicenceSummary>,
-    /// The latest `updated` date of its resources (`YYYY-MM-DD`).
+    /// When its resources last changed here (`YYYY-MM-DD`).
     pub modified: Option<String>,
     /// The tags most used, most used first.
     pub keywords: Vec<String>,
@@ -174,17 +174,10 @@ pub fn write(
         ])?;
 
         summary.resources += 1;
-        let later = |known: &mut Option<String>| {
-            if updated.is_some_and(|date| known.as_deref().is_none_or(|known| date > known)) {
-                *known = updated.map(str::to_owned);
-            }
-        };
-        later(&mut summary.modified);
         let network = summary.networks.entry(resource.network.id.clone()).or_default();
         network.name.clone_from(&resource.network.name);
         network.url.clone_from(&resource.network.url);
         network.resources += 1;
-        later(&mut network.modified);
         if !network.licences.contains(&licence.label) {
             network.licences.push(licence.label.clone());
         }
@@ -202,6 +195,12 @@ pub fn write(
     resources.into_inner().map_err(|error| error.into_error())?.flush()?;
     bodies.into_inner().map_err(|error| error.into_error())?.flush()?;
 
+    for (network, at) in db.last_change_by_network()? {
+        if let Some(summary) = summary.networks.get_mut(&network) {
+            summary.modified = Some(at.chars().take(10).collect());
+        }
+    }
+    summary.modified = summary.networks.values().filter_map(|network| network.modified.clone()).max();
     let mut all_tags: BTreeMap<String, u64> = BTreeMap::new();
     for (network, counted) in &tags {
         for (tag, count) in counted {

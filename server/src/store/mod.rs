@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_testimonies.sql"),
     include_str!("../../migrations/0004_id_aliases.sql"),
     include_str!("../../migrations/0005_sources.sql"),
+    include_str!("../../migrations/0006_changes.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.

@@ -302,6 +302,54 @@ impl Database {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The resources written last (new, edited or moved), latest first, each with when (UTC,
+    /// RFC 3339); one network's only with `network`.
+    pub fn recently_written(
+        &self,
+        network: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(Resource, String)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, c.at FROM changes c
+             JOIN resources r ON r.id = c.resource_id
+             JOIN networks n ON n.id = r.network_id
+             WHERE c.change = 'written' AND (?1 IS NULL OR r.network_id = ?1)
+             ORDER BY c.seq DESC LIMIT ?2"
+        ))?;
+        let rows =
+            statement.query_map(params![network, limit], |row| Ok((summary_from_row(row), row.get(14)?)))?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (resource, at) = row?;
+            items.push((resource?, at));
+        }
+        Ok(items)
+    }
+
+    /// Every resource's id with when it last changed (UTC, RFC 3339), in id order, from the
+    /// `skip`-th on, `limit` of them.
+    pub fn ids_with_changes(&self, skip: u64, limit: u64) -> Result<Vec<(String, Option<String>)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT r.id, c.at FROM resources r LEFT JOIN changes c ON c.resource_id = r.id
+             ORDER BY r.id LIMIT ?2 OFFSET ?1",
+        )?;
+        let rows = statement.query_map(params![skip, limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// When each network's resources last changed (UTC, RFC 3339), by network id.
+    pub fn last_change_by_network(&self) -> Result<Vec<(String, String)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT r.network_id, max(c.at) FROM changes c JOIN resources r ON r.id = c.resource_id
+             GROUP BY r.network_id",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The content's generation: it moves on with every import that changes something.
     pub fn generation(&self) -> Result<u64, DbError> {
         let conn = self.pool.get()?;

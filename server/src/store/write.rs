@@ -309,6 +309,22 @@ fn alias(tx: &Transaction<'_>, old: &str, current: &str) -> Result<(), DbError> 
         params![old, current],
     )?;
     tx.execute("UPDATE resource_aliases SET resource_id = ?2 WHERE resource_id = ?1", params![old, current])?;
+    record_change(tx, old, "merged", Some(current))
+}
+
+/// Records the latest change of a resource, after every other one (see `0006_changes.sql`).
+fn record_change(
+    tx: &Transaction<'_>,
+    id: &str,
+    change: &str,
+    merged_into: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute("DELETE FROM changes WHERE resource_id = ?1", [id])?;
+    tx.execute(
+        "INSERT INTO changes (resource_id, change, merged_into, at)
+         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        params![id, change, merged_into],
+    )?;
     Ok(())
 }
 
@@ -397,6 +413,7 @@ fn show_earliest_file(
                      VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                     params![resource_id, source_key, last_fingerprint, title],
                 )?;
+                record_change(tx, resource_id, "withdrawn", None)?;
                 Ok(Shown::Withdrawn)
             }
             _ => Ok(Shown::Untouched),
@@ -404,6 +421,7 @@ fn show_earliest_file(
     };
     let new: NewResource = serde_json::from_str(&record)?;
     write_resource(tx, resource_id, &new)?;
+    record_change(tx, resource_id, "written", None)?;
     Ok(Shown::Written)
 }
 

@@ -17,6 +17,7 @@ use super::{
     PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
     take_title,
 };
+use crate::sources::text::date_of_unix;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -184,7 +185,7 @@ impl DokuWikiFolder {
             url: page_url(&self.site, &page.id).ok_or("adresse de page impossible")?,
             html,
             authors,
-            updated: Some(civil_date(last_change.unwrap_or(page.modified))),
+            updated: Some(date_of_unix(last_change.unwrap_or(page.modified))),
             tags: Vec::new(),
             image: None,
         })
@@ -329,20 +330,6 @@ fn site_licence(key: &str) -> Option<Licence> {
     licence::of_site(url, name)
 }
 
-/// `YYYY-MM-DD` of a Unix time (days to a civil date, after H. Hinnant's `civil_from_days`).
-fn civil_date(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,8 +341,6 @@ mod tests {
         assert_eq!(resolve_id(":accueil", "fiches"), "accueil");
         assert_eq!(resolve_id("..:accueil", "fiches:outils"), "fiches:accueil");
         assert_eq!(percent_decoded("%C3%A9t%C3%A9"), "été");
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(1_709_251_200), "2024-03-01");
         let php = "<?php\n$conf['license'] = 'cc-by-nc-sa';\n$conf['title'] = \"Savoirs\";\n$conf['license'] = 'cc-by-sa';";
         assert_eq!(setting(php, "license").as_deref(), Some("cc-by-sa"));
         assert_eq!(setting(php, "title").as_deref(), Some("Savoirs"));

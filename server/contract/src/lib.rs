@@ -95,11 +95,84 @@ pub struct SourceList {
     pub items: Vec<SourceStatus>,
 }
 
+/// `GET /api/v1/changes?since=&limit=`: what changed on this server after the change `since`,
+/// oldest first, for another companion server that follows it. Only the resources this server
+/// reads from its own sources are given (never those it follows from another server): two servers
+/// following each other neither loop nor duplicate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePage {
+    pub items: Vec<Change>,
+    /// What to ask for next (`since=`): the last change given, or `since` when none.
+    pub next_since: u64,
+    /// The latest change this server holds: when it is below a follower's cursor, the server
+    /// started afresh, and the follower reads everything again.
+    pub latest: u64,
+}
+
+/// The latest change of one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Its place in the order of changes: only grows.
+    pub seq: u64,
+    pub id: String,
+    pub change: ChangeKind,
+    /// When, RFC 3339, UTC.
+    pub at: String,
+    /// The resource's page on this server: where it is followed from.
+    pub page: String,
+    /// The resource, its body included (`written`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
+    /// A filmed testimony's video (`written`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<ReplicaVideo>,
+    /// The resource it is now part of (`merged`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// New, edited or moved.
+    Written,
+    /// Taken away by its network: its id answers 410 Gone.
+    Withdrawn,
+    /// Found to be a copy of another resource, which its id now leads to.
+    Merged,
+}
+
+/// A testimony's video as a following server stores it: its captions' text included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaVideo {
+    pub provider: Provider,
+    pub host_name: String,
+    pub embed_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poster_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    #[serde(default)]
+    pub captions: Vec<ReplicaCaptions>,
+}
+
+/// One captions track, as WebVTT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaCaptions {
+    pub lang: String,
+    pub label: String,
+    pub vtt: String,
+}
+
 /// A source of the sources file and what its last syncs did. Times are RFC 3339, UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceStatus {
     pub id: String,
-    /// `git` (the wiki kinds come next).
+    /// One of the sources file's kinds: `git`, `mediawiki`, `dokuwiki`, `yeswiki`, `bao`.
     pub kind: String,
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

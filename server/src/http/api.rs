@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
-    DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Resource,
+    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Resource,
     ResourcePage, SearchResults, SourceList, SourceStatus, TestimonialList,
 };
 use base64::Engine;
@@ -290,4 +290,33 @@ pub async fn not_found() -> ApiError {
 
 fn decode_cursor(cursor: &str) -> Option<String> {
     String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()
+}
+
+/// Query string of `GET /api/v1/changes`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesParams {
+    since: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/changes?since=&limit=`: what changed after `since`, for a server following this
+/// one. Addresses are absolute: the follower is elsewhere.
+pub async fn changes(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ChangesParams>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<ChangePage>, ApiError> {
+    let since = match non_empty(params.since) {
+        None => 0,
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            ApiError::BadRequest(format!("`since` est le numéro d'un changement (reçu « {text} »)."))
+        })?,
+    };
+    let limit = parse_limit(params.limit.as_deref())?;
+    let (stored, latest) = state.query(move |db| db.changes_since(since, limit)).await?;
+    let origin = links::public_origin(&headers);
+    let next_since = stored.last().map_or(since, |change| change.seq);
+    let items = stored.into_iter().filter_map(|stored| links::change(&origin, stored)).collect();
+    Ok(Json(ChangePage { items, next_since, latest }))
 }

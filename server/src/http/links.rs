@@ -2,10 +2,13 @@
 //! pages, and the poster and captions routes a testimony points to.
 
 use axum::http::HeaderMap;
-use bao_contract::{API_PREFIX, Captions, Resource, Testimonial, Video, is_server_path, percent_encode};
+use bao_contract::{
+    API_PREFIX, Captions, Change, ChangeKind, ReplicaCaptions, ReplicaVideo, Resource, Testimonial, Video,
+    is_server_path, percent_encode,
+};
 
 use crate::opendata::{Filter, dataset};
-use crate::store::StoredTestimonial;
+use crate::store::{StoredChange, StoredTestimonial};
 
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
 /// first): canonical URLs and iframe addresses are built from it.
@@ -143,6 +146,59 @@ pub fn testimonial(stored: StoredTestimonial) -> Testimonial {
         transcript: video.transcript,
     };
     Testimonial { resource, quote, video }
+}
+
+/// A stored change as a following server reads it, its addresses absolute against `origin`;
+/// `None` for a change the store cannot say (a written resource without its record).
+pub fn change(origin: &str, stored: StoredChange) -> Option<Change> {
+    let change = match stored.change.as_str() {
+        "written" => ChangeKind::Written,
+        "withdrawn" => ChangeKind::Withdrawn,
+        "merged" => ChangeKind::Merged,
+        _ => return None,
+    };
+    let page = format!("{origin}{}", resource_page(&stored.id));
+    let (resource, video) = match stored.record {
+        Some(record) if change == ChangeKind::Written => {
+            let mut resource = record.resource;
+            resource.id.clone_from(&stored.id);
+            resource.sources.clear();
+            if let Some(image) = resource.image.as_mut() {
+                image.url = absolute(origin, &image.url);
+            }
+            let video = record.video.map(|video| ReplicaVideo {
+                provider: video.provider,
+                host_name: video.host_name,
+                embed_url: video.embed_url,
+                poster_url: video.poster_source.map(|poster| absolute(origin, &poster)),
+                duration_seconds: video.duration_seconds,
+                quote: video.quote,
+                transcript: video.transcript,
+                captions: video
+                    .captions
+                    .into_iter()
+                    .map(|captions| ReplicaCaptions {
+                        lang: captions.lang,
+                        label: captions.label,
+                        vtt: captions.vtt,
+                    })
+                    .collect(),
+            });
+            (Some(resource), video)
+        }
+        None if change == ChangeKind::Written => return None,
+        _ => (None, None),
+    };
+    Some(Change {
+        seq: stored.seq,
+        id: stored.id,
+        change,
+        at: stored.at,
+        page,
+        resource,
+        video,
+        merged_into: stored.merged_into,
+    })
 }
 
 #[cfg(test)]

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
         .route("/search", get(api::search).layer(from_fn_with_state(answers.clone(), cache::search)))
         .route("/testimonials", get(api::testimonials).layer(content()))
+        .route("/changes", get(api::changes))
         .route("/testimonials/{id}/poster", get(api::poster))
         .route("/testimonials/{id}/captions/{lang}", get(api::captions))
         .fallback(api::not_found);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
-pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki"];
+pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
 
 /// A sources file, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -139,6 +139,9 @@ impl SourcesFile {
             match source.kind.as_str() {
                 "yeswiki" if local => {
                     return Err(at("`url` : l'adresse https://… du site YesWiki".into()));
+                }
+                "bao" if local => {
+                    return Err(at("`url` : l'adresse https://… de l'autre serveur multibao-embed".into()));
                 }
                 "mediawiki" | "dokuwiki" if local && source.url.contains("://") => {
                     return Err(at(format!(
@@ -289,7 +292,7 @@ name = "Réseau des communs exemplaires (démo)"
             (
                 "kind = \"git\"",
                 "kind = \"svn\"",
-                "`kind = \"svn\"` inconnu (connus : git, mediawiki, dokuwiki, yeswiki)",
+                "`kind = \"svn\"` inconnu (connus : git, mediawiki, dokuwiki, yeswiki, bao)",
             ),
             ("id = \"demo\"", "id = \"travail-en-reseau\"", "deux sources ont cet `id`"),
             ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),

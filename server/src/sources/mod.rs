@@ -1,8 +1,9 @@
-//! Where content comes from: a multiBàO Markdown repository (`multibao`, followed with git) and
-//! wikis (`wiki`). Each kind reads the place it follows into one [`Batch`]; [`import`] stores a
+//! Where content comes from: a multiBàO Markdown repository (`multibao`, followed with git),
+//! wikis (`wiki`) and other companion servers (`companion`). Each kind reads the place it follows into one [`Batch`]; [`import`] stores a
 //! batch in one transaction. The helpers every kind shares — the HTML sanitiser, licences,
 //! videos, the poster fetcher — live beside them.
 
+pub mod companion;
 pub mod config;
 pub mod git;
 pub mod licence;
@@ -102,6 +103,9 @@ pub enum SourceError {
     Git(#[from] git::GitError),
     #[error("{0}")]
     Wiki(#[from] wiki::WikiError),
+    /// A companion server followed did not answer, or not as one.
+    #[error("{0}")]
+    Companion(String),
     #[error("{0} n'a pas été récupéré")]
     NotFetched(String),
     #[error("sorte de source inconnue : {0}")]

@@ -11,6 +11,7 @@ use ammonia::Url;
 use bao_contract::{Kind, NetworkRef};
 use sha2::{Digest, Sha256};
 
+use super::companion::{self, CompanionServer};
 use super::config::{Location, SourceConfig};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
@@ -47,7 +48,8 @@ impl SyncContext {
 #[derive(Debug)]
 pub struct SourceReport {
     pub id: String,
-    /// What a revision of this source is called: `commit` (git), `liste` (a wiki's listing).
+    /// What a revision of this source is called: `commit` (git), `liste` (a wiki's listing),
+    /// `changement` (the last change read from another companion server).
     pub revision_name: &'static str,
     pub outcome: SyncOutcome,
     pub duration: Duration,
@@ -186,7 +188,26 @@ impl<W: Wiki> Follow for WikiSource<W> {
     }
 }
 
-fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Follow>, SourceError> {
+/// Another companion server: the cursor of its changes is the revision.
+impl Follow for CompanionServer {
+    fn fetch(&self) -> Result<Option<String>, SourceError> {
+        CompanionServer::fetch(self).map(Some)
+    }
+
+    fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
+        CompanionServer::read(self)
+    }
+
+    fn importer_version(&self) -> &'static str {
+        companion::READER_VERSION
+    }
+}
+
+fn follower(
+    db: &Database,
+    config: &SourceConfig,
+    context: &SyncContext,
+) -> Result<Box<dyn Follow>, SourceError> {
     let network = || NetworkRef {
         id: config.network.id.clone(),
         name: config.network.name.clone(),
@@ -252,6 +273,15 @@ fn follower(config: &SourceConfig, context: &SyncContext) -> Result<Box<dyn Foll
                 settings: settings(),
             },
         )),
+        "bao" => {
+            // Where the last sync stopped, when it read as this one reads.
+            let reader = reader_version(config, companion::READER_VERSION);
+            let resume = db
+                .source(&config.id)?
+                .filter(|last| last.reader.as_deref() == Some(reader.as_str()))
+                .and_then(|last| last.revision?.parse().ok());
+            Ok(Box::new(CompanionServer::new(base_of(&config.url)?, config.id.clone(), resume, db.clone())))
+        }
         "git" => {
             let location = config.location(&context.base);
             let (owner, repo) = repository_names(config, &location);
@@ -332,7 +362,11 @@ pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) 
             SyncOutcome::Failed { error }
         }
     };
-    let revision_name = if config.kind == "git" { "commit" } else { "liste" };
+    let revision_name = match config.kind.as_str() {
+        "git" => "commit",
+        "bao" => "changement",
+        _ => "liste",
+    };
     SourceReport { id: config.id.clone(), revision_name, outcome, duration: started.elapsed() }
 }
 
@@ -342,7 +376,7 @@ fn try_sync(
     config: &SourceConfig,
     started: Instant,
 ) -> Result<SyncOutcome, SourceError> {
-    let follow = follower(config, context)?;
+    let follow = follower(db, config, context)?;
     let reader = &reader_version(config, follow.importer_version());
     let revision = follow.fetch()?;
     if let Some(revision) = &revision {

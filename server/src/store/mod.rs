@@ -102,6 +102,24 @@ pub struct StoredVideo {
     pub captions: Vec<(String, String)>,
 }
 
+/// The kind of source that follows another companion server: what it holds is not given to
+/// servers following this one.
+pub const FOLLOWED_SERVER_KIND: &str = "bao";
+
+/// The latest change of a resource, as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct StoredChange {
+    pub seq: u64,
+    pub id: String,
+    /// `written`, `withdrawn` or `merged`.
+    pub change: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub merged_into: Option<String>,
+    /// The resource as its first file reads, for `written`.
+    pub record: Option<NewResource>,
+}
+
 /// What an id names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {

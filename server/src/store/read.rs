@@ -1,5 +1,6 @@
 //! What the server reads from the store: resources, lists, networks, testimonies and their
-//! posters and captions, and the snapshot the search index is built from.
+//! posters and captions, the snapshot the search index and the dataset are built from, and the
+//! order of changes (feeds, sitemaps, servers following this one).
 
 use bao_contract::{
     Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage, ResourceSource,
@@ -7,8 +8,8 @@ use bao_contract::{
 use r2d2_sqlite::rusqlite::{OptionalExtension, Row, params};
 
 use super::{
-    Database, DbError, ListFilter, Lookup, StoredPoster, StoredSource, StoredTestimonial, StoredVideo,
-    TestimonialFilter,
+    Database, DbError, FOLLOWED_SERVER_KIND, ListFilter, Lookup, NewResource, StoredChange, StoredPoster,
+    StoredSource, StoredTestimonial, StoredVideo, TestimonialFilter,
 };
 
 impl Database {
@@ -75,13 +76,15 @@ impl Database {
     pub fn resource_files(&self, id: &str) -> Result<Vec<ResourceSource>, DbError> {
         let conn = self.pool.get()?;
         // SQLite picks the three fields out of each record: its body never leaves the database.
+        // A file read from another companion server is that server's page of the resource.
         let mut statement = conn.prepare_cached(
-            "SELECT json_extract(record_json, '$.resource.source_url'),
+            "SELECT CASE WHEN source_id IN (SELECT id FROM sources WHERE kind = ?2) THEN source_key
+                         ELSE json_extract(record_json, '$.resource.source_url') END,
                     json_extract(record_json, '$.resource.network'),
                     json_extract(record_json, '$.resource.licence')
              FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL ORDER BY position",
         )?;
-        let rows = statement.query_map([id], |row| {
+        let rows = statement.query_map(params![id, FOLLOWED_SERVER_KIND], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
         })?;
         let mut files = Vec::new();
@@ -348,6 +351,60 @@ impl Database {
         )?;
         let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The changes after `since`, oldest first, at most `limit`, of the resources read from this
+    /// server's own sources (not from another server it follows); and the latest change held.
+    pub fn changes_since(&self, since: u64, limit: u32) -> Result<(Vec<StoredChange>, u64), DbError> {
+        let conn = self.pool.get()?;
+        let latest: u64 =
+            conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |row| row.get(0))?;
+        let mut statement = conn.prepare_cached(
+            "SELECT c.seq, c.resource_id, c.change, c.at, c.merged_into,
+                    (SELECT f.record_json FROM resource_files f
+                      WHERE f.resource_id = c.resource_id AND f.record_json IS NOT NULL
+                      ORDER BY f.position LIMIT 1)
+             FROM changes c
+             WHERE c.seq > ?1 AND c.source_id NOT IN (SELECT id FROM sources WHERE kind = ?3)
+             ORDER BY c.seq LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![since, limit, FOLLOWED_SERVER_KIND], |row| {
+            Ok((
+                StoredChange {
+                    seq: row.get(0)?,
+                    id: row.get(1)?,
+                    change: row.get(2)?,
+                    at: row.get(3)?,
+                    merged_into: row.get(4)?,
+                    record: None,
+                },
+                row.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut changes = Vec::new();
+        for row in rows {
+            let (mut change, record) = row?;
+            if change.change == "written" {
+                change.record = record.map(|json| serde_json::from_str(&json)).transpose()?;
+            }
+            changes.push(change);
+        }
+        Ok((changes, latest))
+    }
+
+    /// The resources a source holds, as its files read (first file first).
+    pub fn source_records(&self, source_id: &str) -> Result<Vec<NewResource>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT record_json FROM resource_files WHERE source_id = ?1 AND record_json IS NOT NULL
+             ORDER BY position",
+        )?;
+        let rows = statement.query_map([source_id], |row| row.get::<_, String>(0))?;
+        let mut records = Vec::new();
+        for json in rows {
+            records.push(serde_json::from_str(&json?)?);
+        }
+        Ok(records)
     }
 
     /// The content's generation: it moves on with every import that changes something.

@@ -128,7 +128,7 @@ impl Database {
                         Some(other)
                             if file.fingerprint != fingerprint && files_of(&tx, &file.resource_id)? == 1 =>
                         {
-                            alias(&tx, &file.resource_id, &other)?;
+                            alias(&tx, &file.resource_id, &other, update.source_id)?;
                             touched.insert(file.resource_id.clone());
                             outcome.merged += 1;
                             other
@@ -166,7 +166,7 @@ impl Database {
             )?;
             position += 1;
             // Written at once: the next new file must see this id taken.
-            show_earliest_file(&tx, &target, "")?;
+            show_earliest_file(&tx, &target, "", update.source_id)?;
         }
 
         // The fingerprint a withdrawn resource is known by, should its text come back.
@@ -182,7 +182,7 @@ impl Database {
         }
         for resource_id in &touched {
             let last_fingerprint = last_fingerprints.get(resource_id).map_or("", String::as_str);
-            if show_earliest_file(&tx, resource_id, last_fingerprint)? == Shown::Withdrawn {
+            if show_earliest_file(&tx, resource_id, last_fingerprint, update.source_id)? == Shown::Withdrawn {
                 outcome.withdrawn += 1;
             }
         }
@@ -302,14 +302,14 @@ fn files_of(tx: &Transaction<'_>, resource_id: &str) -> Result<u64, DbError> {
 }
 
 /// Makes `old` an alias of `current`, and every id that led to `old` lead to `current`.
-fn alias(tx: &Transaction<'_>, old: &str, current: &str) -> Result<(), DbError> {
+fn alias(tx: &Transaction<'_>, old: &str, current: &str, source_id: &str) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO resource_aliases (alias, resource_id) VALUES (?1, ?2)
          ON CONFLICT (alias) DO UPDATE SET resource_id = excluded.resource_id",
         params![old, current],
     )?;
     tx.execute("UPDATE resource_aliases SET resource_id = ?2 WHERE resource_id = ?1", params![old, current])?;
-    record_change(tx, old, "merged", Some(current))
+    record_change(tx, old, "merged", Some(current), source_id)
 }
 
 /// Records the latest change of a resource, after every other one (see `0006_changes.sql`).
@@ -318,12 +318,13 @@ fn record_change(
     id: &str,
     change: &str,
     merged_into: Option<&str>,
+    source_id: &str,
 ) -> Result<(), DbError> {
     tx.execute("DELETE FROM changes WHERE resource_id = ?1", [id])?;
     tx.execute(
-        "INSERT INTO changes (resource_id, change, merged_into, at)
-         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        params![id, change, merged_into],
+        "INSERT INTO changes (resource_id, change, merged_into, source_id, at)
+         VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        params![id, change, merged_into, source_id],
     )?;
     Ok(())
 }
@@ -376,21 +377,23 @@ enum Shown {
 }
 
 /// Writes the resource as its earliest file reads, or withdraws it when it has no file left
-/// (`last_fingerprint` being the fingerprint of the last file it had).
+/// (`last_fingerprint` being the fingerprint of the last file it had, `source_id` the source
+/// whose sync withdraws it).
 fn show_earliest_file(
     tx: &Transaction<'_>,
     resource_id: &str,
     last_fingerprint: &str,
+    source_id: &str,
 ) -> Result<Shown, DbError> {
-    let earliest: Option<(String, String, Option<String>)> = tx
+    let earliest: Option<(String, Option<String>)> = tx
         .query_row(
-            "SELECT source_key, fingerprint, record_json FROM resource_files WHERE resource_id = ?1
+            "SELECT source_id, record_json FROM resource_files WHERE resource_id = ?1
              ORDER BY record_json IS NULL, position LIMIT 1",
             [resource_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let Some((_, _, Some(record))) = earliest else {
+    let Some((first_source, Some(record))) = earliest else {
         if earliest.is_some() {
             return Ok(Shown::Untouched);
         }
@@ -413,7 +416,7 @@ fn show_earliest_file(
                      VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                     params![resource_id, source_key, last_fingerprint, title],
                 )?;
-                record_change(tx, resource_id, "withdrawn", None)?;
+                record_change(tx, resource_id, "withdrawn", None, source_id)?;
                 Ok(Shown::Withdrawn)
             }
             _ => Ok(Shown::Untouched),
@@ -421,7 +424,7 @@ fn show_earliest_file(
     };
     let new: NewResource = serde_json::from_str(&record)?;
     write_resource(tx, resource_id, &new)?;
-    record_change(tx, resource_id, "written", None)?;
+    record_change(tx, resource_id, "written", None, &first_source)?;
     Ok(Shown::Written)
 }
 

@@ -1,0 +1,186 @@
+//! Another companion server, followed (`kind = "bao"`, `url` its address): the resources its own
+//! sources hold, with their ids, networks, licences and attribution, the other server's page of
+//! each resource as the file it is read from. Incremental: a sync asks for the changes after the
+//! last one it read (`/api/v1/changes?since=`) and applies them to what the last sync stored;
+//! nothing new costs one request. What the other server sends is untrusted: bounded answers,
+//! bodies sanitised again, players and images checked.
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ammonia::Url;
+use bao_contract::{API_PREFIX, Change, ChangeKind, ChangePage, ReplicaVideo, is_safe_player_url};
+use sha2::{Digest, Sha256};
+
+use super::sanitize::sanitize;
+use super::{Batch, Skipped, SourceError, http_agent, is_fetchable};
+use crate::store::{Database, NewCaptions, NewResource, NewVideo};
+
+/// Bumped when changes are read differently, so that the next sync reads everything again.
+pub const READER_VERSION: &str = "bao-1";
+
+/// Changes asked for in one request (the API's largest page).
+const PAGE: u32 = bao_contract::MAX_PAGE_LIMIT;
+/// The largest answer read: a page of resources with their bodies and captions.
+const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
+/// Requests of one sync at most: a bound on a server that pages forever.
+const MAX_REQUESTS: usize = 2_000;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_ID_CHARS: usize = 200;
+
+/// A companion server as the sources file declares it.
+pub struct CompanionServer {
+    /// Its address, ending with `/`.
+    pub base: Url,
+    pub source_id: String,
+    /// The change the last sync read up to; `None` to read everything (first sync, or another
+    /// reader or other settings since).
+    pub resume: Option<u64>,
+    pub db: Database,
+    agent: ureq::Agent,
+    fetched: OnceCell<Fetched>,
+}
+
+/// The changes one sync found.
+struct Fetched {
+    changes: Vec<Change>,
+    /// Everything is read again: the server started afresh, or nothing was read before.
+    from_scratch: bool,
+}
+
+impl CompanionServer {
+    pub fn new(base: Url, source_id: String, resume: Option<u64>, db: Database) -> CompanionServer {
+        let agent = http_agent(REQUEST_TIMEOUT, CONNECT_TIMEOUT, "following a companion server");
+        CompanionServer { base, source_id, resume, db, agent, fetched: OnceCell::new() }
+    }
+
+    /// Asks for every change after the last one read; returns the new cursor (the revision).
+    pub fn fetch(&self) -> Result<String, SourceError> {
+        let mut since = self.resume.unwrap_or(0);
+        let mut from_scratch = self.resume.is_none();
+        let mut changes = Vec::new();
+        for request in 0..MAX_REQUESTS {
+            let page = self.page(since)?;
+            if request == 0 && page.latest < since {
+                // The other server's changes start again below our cursor: it is a new one.
+                since = 0;
+                from_scratch = true;
+                continue;
+            }
+            let done = page.items.is_empty() || page.next_since <= since;
+            since = page.next_since.max(since);
+            changes.extend(page.items);
+            if done {
+                break;
+            }
+        }
+        let _ = self.fetched.set(Fetched { changes, from_scratch });
+        Ok(since.to_string())
+    }
+
+    fn page(&self, since: u64) -> Result<ChangePage, SourceError> {
+        let url =
+            format!("{}{}/changes?since={since}&limit={PAGE}", self.base, API_PREFIX.trim_start_matches('/'));
+        let unreachable = |reason: String| SourceError::Companion(format!("{url} : {reason}"));
+        let mut response = self.agent.get(&url).call().map_err(|error| unreachable(error.to_string()))?;
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_string()
+            .map_err(|error| unreachable(format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20)))?;
+        serde_json::from_str(&text).map_err(|error| unreachable(format!("réponse illisible ({error})")))
+    }
+
+    /// What the source holds after the changes: what the last sync stored, changed.
+    pub fn read(&self) -> Result<Batch, SourceError> {
+        let fetched = self.fetched.get().ok_or_else(|| SourceError::NotFetched(self.base.to_string()))?;
+        let mut held: BTreeMap<String, NewResource> = BTreeMap::new();
+        if !fetched.from_scratch {
+            for record in self.db.source_records(&self.source_id)? {
+                held.insert(record.source_key.clone(), record);
+            }
+        }
+        let mut skipped = Vec::new();
+        for change in &fetched.changes {
+            match change.change {
+                ChangeKind::Written => match checked(change) {
+                    Ok(record) => {
+                        held.insert(change.page.clone(), record);
+                    }
+                    Err(reason) => {
+                        held.remove(&change.page);
+                        skipped.push(Skipped { path: change.page.clone(), reason });
+                    }
+                },
+                ChangeKind::Withdrawn | ChangeKind::Merged => {
+                    held.remove(&change.page);
+                }
+            }
+        }
+        let mut networks = Vec::new();
+        for record in held.values() {
+            if !networks.contains(&record.resource.network) {
+                networks.push(record.resource.network.clone());
+            }
+        }
+        Ok(Batch { networks, resources: held.into_values().collect(), skipped, ..Batch::default() })
+    }
+}
+
+/// A written resource as this server stores it, once checked: an id as ids are, a body
+/// sanitised again, an image and a player this server would accept from any source.
+fn checked(change: &Change) -> Result<NewResource, String> {
+    let mut resource = change.resource.clone().ok_or("ressource absente de la réponse")?;
+    let is_slug = |text: &str| {
+        !text.is_empty()
+            && text.chars().count() <= MAX_ID_CHARS
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !is_slug(&change.id) || !is_slug(&resource.network.id) {
+        return Err(format!("identifiant refusé : « {} »", change.id));
+    }
+    if resource.title.trim().is_empty() {
+        return Err("ressource sans titre".into());
+    }
+    resource.id.clone_from(&change.id);
+    resource.sources.clear();
+    resource.body_html = resource.body_html.map(|html| sanitize(&html, None));
+    resource.image =
+        resource.image.filter(|image| is_fetchable(&image.url) && !bao_contract::is_server_path(&image.url));
+    resource.network.url =
+        resource.network.url.filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    let video = change.video.clone().map(video).transpose()?;
+    let content_hash =
+        format!("{:x}", Sha256::digest(serde_json::to_vec(&(&resource, &video)).unwrap_or_default()));
+    Ok(NewResource { resource, video, source_key: change.page.clone(), content_hash })
+}
+
+fn video(video: ReplicaVideo) -> Result<NewVideo, String> {
+    if !is_safe_player_url(video.provider, &video.embed_url) {
+        return Err(format!("lecteur vidéo refusé : {}", video.embed_url));
+    }
+    Ok(NewVideo {
+        provider: video.provider,
+        host_name: video.host_name,
+        embed_url: video.embed_url,
+        poster_source: video
+            .poster_url
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://")),
+        duration_seconds: video.duration_seconds,
+        quote: video.quote,
+        transcript: video.transcript,
+        // A language tag is part of an address here (`…/captions/{lang}`).
+        captions: video
+            .captions
+            .into_iter()
+            .filter(|captions| {
+                (1..=35).contains(&captions.lang.len())
+                    && captions.lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+            .map(|captions| NewCaptions { lang: captions.lang, label: captions.label, vtt: captions.vtt })
+            .collect(),
+    })
+}

@@ -5,7 +5,7 @@
 // view) with a bare axum handler as baseline; search over a 100k synthetic corpus; syncing.
 // Writes a Markdown report to target/bench/report.md and its figures to target/bench/report.json.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { ROOT, hostPage, launchBrowser, startHostSite, startNginx, startServer } from "../e2e/support.mjs";
@@ -472,6 +472,42 @@ async function wikiSync() {
   say();
 }
 
+async function openData() {
+  const out = join(ROOT, "target/bench/opendata");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const real = join(out, "real.sqlite3");
+  execFileSync(join(ROOT, "target/release/multibao-embed"), ["--db", real, "sync", "--sources", join(ROOT, "demo/sources.toml")], { stdio: "ignore" });
+  const corpus = join(ROOT, "target/bench/search/corpus.sqlite3");
+  if (!existsSync(corpus)) {
+    execFileSync(join(ROOT, "target/release/examples/search_corpus"), [join(ROOT, "../shared/data/multibao"), join(ROOT, "target/bench/search"), String(SEARCH_DOCS)], { maxBuffer: 1 << 26 });
+  }
+  const bench = (...args) => JSON.parse(execFileSync(join(ROOT, "target/release/examples/opendata_bench"), args).toString());
+  const exports = { real: bench("export", real, "3"), corpus: bench("export", corpus, "3") };
+  const replication = bench("replicate", real, "3");
+  const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+  say("## Open data (`server/examples/opendata_bench.rs`, median of 3 runs)");
+  say("The dataset written whole (both tables, both descriptors, the zip), against a baseline of reading the same rows from the same snapshot without writing them; memory is the process's peak resident memory above what it held before writing.");
+  say("| database | resources | baseline read ms | export ms | ratio | resources.csv MiB | bodies.csv MiB | zip MiB | peak memory above start |");
+  say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const [key, label] of [["real", "the demo and the real multiBàO data"], ["corpus", "the synthetic search corpus"]]) {
+    const e = exports[key];
+    say(`| ${label} | ${e.resources} | ${e.baseline_read_ms.toFixed(1)} | ${e.export_ms.toFixed(0)} | ${(e.export_ms / e.baseline_read_ms).toFixed(1)} | ${mib(e.bytes["resources.csv"])} | ${mib(e.bytes["bodies.csv"])} | ${mib(e.bytes["commons.zip"])} | ${(e.peak_memory_above_start_kib / 1024).toFixed(1)} MiB |`);
+    report[`opendata_${key}_export_ms`] = Number(e.export_ms.toFixed(0));
+    report[`opendata_${key}_zip_bytes`] = e.bytes["commons.zip"];
+    report[`opendata_${key}_peak_memory_kib`] = e.peak_memory_above_start_kib;
+  }
+  say();
+  say(`Following a server that holds the demo and the real data (${replication.resources} resources) from a fresh one (\`kind = "bao"\`, loopback):`);
+  say("| sync | ms | ratio to the first |");
+  say("|---|---:|---:|");
+  for (const [key, label] of [["first_ms", "first (everything)"], ["unchanged_ms", "nothing new (one request)"], ["one_edited_ms", "one resource edited"]]) {
+    say(`| ${label} | ${replication[key].toFixed(1)} | ${(replication[key] / replication.first_ms).toFixed(3)} |`);
+    report[`replication_${key}`] = Number(replication[key].toFixed(1));
+  }
+  say();
+}
+
 // Main: after every definition above, since the functions read the constants they use.
 const server = await startServer({ seedFixtures: false, release: true });
 const browser = await launchBrowser();
@@ -479,7 +515,7 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

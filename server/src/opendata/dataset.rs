@@ -225,8 +225,11 @@ pub fn write(
     }
 
     let mut zip = zip::ZipWriter::new(BufWriter::new(File::create(dir.join(ZIP))?));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // Deflate level 3: on the 100 000-resource corpus, 2.4 times faster than the default (6)
+    // for a zip 6 % larger (BENCHMARKS.md).
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(3));
     for name in [PACKAGE, RESOURCES_CSV, BODIES_CSV] {
         zip.start_file(name, options)?;
         std::io::copy(&mut File::open(dir.join(name))?, &mut zip)?;

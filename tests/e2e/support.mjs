@@ -119,11 +119,14 @@ export async function startServer({ seedFixtures = true, release = false, source
       await sync(release, db, fixtureSources, []);
       await new Promise((resolve) => setTimeout(resolve, 300));
     },
+    /** Stops the server and removes its database and fixtures. */
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -305,7 +305,7 @@ name = "Réseau des communs exemplaires (démo)"
     }
 
     #[test]
-    fn wiki_sources_and_their_mistakes() {
+    fn wiki_and_server_sources_and_their_mistakes() {
         let wiki = |kind: &str, rest: &str| {
             SourcesFile::parse(&format!(
                 "[[source]]\nid = \"w\"\nkind = \"{kind}\"\n{rest}\nnetwork = {{ id = \"n\", name = \"N\" }}\n"
@@ -317,11 +317,13 @@ name = "Réseau des communs exemplaires (démo)"
             ("dokuwiki", "url = \"https://wiki.example/\"\nnamespaces = [\"fiches\"]"),
             ("dokuwiki", "url = \"/srv/dokuwiki\"\nsite = \"https://wiki.example/\""),
             ("yeswiki", "url = \"https://site.example/\"\nform = \"4\""),
+            ("bao", "url = \"https://communs.example.org/\""),
         ] {
             assert!(wiki(kind, rest).is_ok(), "{kind}: {rest}: {:?}", wiki(kind, rest));
         }
         for (kind, rest, expected) in [
             ("yeswiki", "url = \"site\"\nform = \"4\"", "l'adresse https://… du site YesWiki"),
+            ("bao", "url = \"serveur\"", "de l'autre serveur multibao-embed"),
             ("yeswiki", "url = \"https://site.example/\"\nform = \"quatre\"", "le numéro du formulaire"),
             ("mediawiki", "url = \"ftp://wiki.example/x.xml\"", "un fichier d'export XML"),
             ("dokuwiki", "url = \"/srv/dokuwiki\"", "`site` : l'adresse publique du wiki"),

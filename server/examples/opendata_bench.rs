@@ -113,6 +113,7 @@ fn replicate(db: Database, runs: usize) -> anyhow::Result<serde_json::Value> {
             source_id: &source,
             networks: &networks,
             resources: &records,
+            aliases: &[],
             sync: None,
         })?;
         let after_edit = sync_source(&follower, &context, &config);

@@ -172,6 +172,7 @@ fn main() -> anyhow::Result<()> {
         source_id: "synth",
         networks: &networks,
         resources: &resources,
+        aliases: &[],
         sync: None,
     })?;
     let store_seconds = started.elapsed().as_secs_f64();

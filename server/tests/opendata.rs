@@ -46,6 +46,7 @@ async fn serve(dir: &tempfile::TempDir) -> String {
         source_id: "m",
         networks: &[network],
         resources: &[single],
+        aliases: &[],
         sync: None,
     };
     db.store_source(&update).expect("store");

@@ -202,6 +202,17 @@ async fn a_server_follows_another_with_ids_attribution_and_withdrawals() {
         "withdrawals propagate"
     );
     assert!(second.resource("second-jardin").title == "Le jardin partagé", "its own sources go on");
+
+    // A fiche edited into a copy of another is merged into it there: its id leads to it here too.
+    let cercle = std::fs::read_to_string(first.dir.path().join("fiches/cercle.md")).expect("fiche");
+    first.write("troc.md", &cercle);
+    assert_eq!(stored(&first.sync().await[0]).merged, 1);
+    second.sync().await;
+    assert_eq!(
+        second.db.lookup("premier-troc").expect("database"),
+        Lookup::Renamed("premier-cercle".into()),
+        "ids are forever"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

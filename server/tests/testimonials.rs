@@ -310,7 +310,13 @@ async fn a_script_url_is_never_a_player() {
     stale.resource.title = "Ancien piège".into();
     stale.resource.kind = bao_contract::Kind::Video;
     let networks = [stale.resource.network.clone()];
-    let update = SourceUpdate { source_id: "ancien", networks: &networks, resources: &[stale], sync: None };
+    let update = SourceUpdate {
+        source_id: "ancien",
+        networks: &networks,
+        resources: &[stale],
+        aliases: &[],
+        sync: None,
+    };
     db.store_source(&update).unwrap();
 
     let search = common::search_index(&dir, &db);

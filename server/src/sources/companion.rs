@@ -103,7 +103,7 @@ impl CompanionServer {
                 held.insert(record.source_key.clone(), record);
             }
         }
-        let mut skipped = Vec::new();
+        let (mut skipped, mut aliases) = (Vec::new(), Vec::new());
         for change in &fetched.changes {
             match change.change {
                 ChangeKind::Written => match checked(change) {
@@ -115,8 +115,14 @@ impl CompanionServer {
                         skipped.push(Skipped { path: change.page.clone(), reason });
                     }
                 },
-                ChangeKind::Withdrawn | ChangeKind::Merged => {
+                ChangeKind::Withdrawn => {
                     held.remove(&change.page);
+                }
+                ChangeKind::Merged => {
+                    held.remove(&change.page);
+                    if let Some(current) = change.merged_into.as_ref().filter(|current| is_slug(current)) {
+                        aliases.push((change.id.clone(), current.clone()));
+                    }
                 }
             }
         }
@@ -126,7 +132,7 @@ impl CompanionServer {
                 networks.push(record.resource.network.clone());
             }
         }
-        Ok(Batch { networks, resources: held.into_values().collect(), skipped, ..Batch::default() })
+        Ok(Batch { networks, resources: held.into_values().collect(), skipped, aliases, ..Batch::default() })
     }
 }
 
@@ -134,11 +140,6 @@ impl CompanionServer {
 /// sanitised again, an image and a player this server would accept from any source.
 fn checked(change: &Change) -> Result<NewResource, String> {
     let mut resource = change.resource.clone().ok_or("ressource absente de la réponse")?;
-    let is_slug = |text: &str| {
-        !text.is_empty()
-            && text.chars().count() <= MAX_ID_CHARS
-            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
     if !is_slug(&change.id) || !is_slug(&resource.network.id) {
         return Err(format!("identifiant refusé : « {} »", change.id));
     }
@@ -156,6 +157,13 @@ fn checked(change: &Change) -> Result<NewResource, String> {
     let content_hash =
         format!("{:x}", Sha256::digest(serde_json::to_vec(&(&resource, &video)).unwrap_or_default()));
     Ok(NewResource { resource, video, source_key: change.page.clone(), content_hash })
+}
+
+/// An id as this server makes them: what another server sends is not trusted to be one.
+fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= MAX_ID_CHARS
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn video(video: ReplicaVideo) -> Result<NewVideo, String> {

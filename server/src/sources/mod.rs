@@ -40,6 +40,8 @@ pub struct Batch {
     pub warnings: Vec<Skipped>,
     /// Pages taken as the last sync read them, their revision unchanged: not asked again.
     pub reused: usize,
+    /// Ids now another resource's (`old`, `current`), as another companion server says.
+    pub aliases: Vec<(String, String)>,
 }
 
 /// A part of a source that was not imported (or was, with a remark), and why.
@@ -117,8 +119,13 @@ pub enum SourceError {
 /// Reads a source and stores what it holds, atomically: what it no longer holds is withdrawn.
 pub fn import(db: &Database, source_id: &str, source: &dyn Source) -> Result<ImportReport, SourceError> {
     let batch = source.read()?;
-    let update =
-        SourceUpdate { source_id, networks: &batch.networks, resources: &batch.resources, sync: None };
+    let update = SourceUpdate {
+        source_id,
+        networks: &batch.networks,
+        resources: &batch.resources,
+        aliases: &batch.aliases,
+        sync: None,
+    };
     let stored = db.store_source(&update)?;
     Ok(ImportReport::of(batch, stored))
 }

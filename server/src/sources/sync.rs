@@ -400,6 +400,7 @@ fn try_sync(
         source_id: &config.id,
         networks: &batch.networks,
         resources: &batch.resources,
+        aliases: &batch.aliases,
         sync: Some(&record),
     };
     let stored = db.store_source(&update)?;

@@ -150,6 +150,9 @@ pub struct SourceUpdate<'a> {
     pub source_id: &'a str,
     pub networks: &'a [NetworkRef],
     pub resources: &'a [NewResource],
+    /// Ids the source says are now another resource's (`old`, `current`): a resource of the
+    /// source merged into another on the server it is followed from. Each keeps leading there.
+    pub aliases: &'a [(String, String)],
     /// What to record of this sync, when the source comes from the sources file.
     pub sync: Option<&'a SyncRecord>,
 }
@@ -313,7 +316,13 @@ mod tests {
 
     fn store(db: &Database, source_id: &str, files: &[NewResource]) -> Result<StoreOutcome, DbError> {
         let networks = [network()];
-        db.store_source(&SourceUpdate { source_id, networks: &networks, resources: files, sync: None })
+        db.store_source(&SourceUpdate {
+            source_id,
+            networks: &networks,
+            resources: files,
+            aliases: &[],
+            sync: None,
+        })
     }
 
     fn open() -> (tempfile::TempDir, Database) {

@@ -52,6 +52,18 @@ impl Database {
                 params![network.id, network.name, network.url],
             )?;
         }
+        // Before the files: a resource the source no longer holds because it was merged is then
+        // told apart from a withdrawn one. An id other sources hold too is not the source's to move.
+        for (old, current) in update.aliases {
+            let elsewhere: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM resource_files WHERE resource_id = ?1 AND source_id != ?2)",
+                params![old, update.source_id],
+                |row| row.get(0),
+            )?;
+            if old != current && !elsewhere {
+                alias(&tx, old, current, update.source_id)?;
+            }
+        }
         let mut stored: HashMap<String, StoredFile> = HashMap::new();
         {
             let mut statement = tx.prepare(

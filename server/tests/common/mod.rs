@@ -125,7 +125,12 @@ pub fn fiche(id: &str, title: &str, text: &str) -> bao_server::store::NewResourc
 /// Stores `files` as the whole content of source `s`, as a sync would.
 pub fn store(db: &Database, files: &[bao_server::store::NewResource]) {
     let networks = [test_network()];
-    let update =
-        bao_server::store::SourceUpdate { source_id: "s", networks: &networks, resources: files, sync: None };
+    let update = bao_server::store::SourceUpdate {
+        source_id: "s",
+        networks: &networks,
+        resources: files,
+        aliases: &[],
+        sync: None,
+    };
     db.store_source(&update).expect("store");
 }

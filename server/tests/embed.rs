@@ -229,6 +229,10 @@ async fn the_home_page_lists_the_networks_and_their_resources() {
     assert!(page.contains("Réseau des communs exemplaires (démo)"), "{page}");
     assert!(page.contains(r#"<a href="/r/exemples-cercle-de-parole">Le cercle de parole</a>"#), "{page}");
     assert!(page.contains(r#"href="/integrer""#));
+    for open_data in ["/export/commons.zip", "/catalog.jsonld", "/feed.xml"] {
+        assert!(page.contains(&format!(r#"href="{open_data}""#)), "the open data is linked: {open_data}");
+    }
+    assert!(page.contains(r#"<link rel="alternate" type="application/atom+xml""#), "the feed is found");
     assert!(!page.contains("<script>"), "a title cannot run script: {page}");
     let (_, _, body) =
         get(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole").await;

@@ -178,6 +178,24 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
         assert_eq!((got, content_type.as_str()), (status, "application/problem+json"), "{query}");
     }
 
+    // Addresses a request names cannot fill the disk: datasets kept are bounded.
+    for n in 0..20 {
+        let url = format!("{base}/datapackage.json");
+        let host = format!("miroir-{n}.example");
+        let status = tokio::task::spawn_blocking(move || {
+            ureq::get(&url)
+                .header("X-Forwarded-Host", &host)
+                .call()
+                .map(|response| response.status().as_u16())
+        })
+        .await
+        .expect("request")
+        .expect("an answer");
+        assert_eq!(status, 200);
+    }
+    let kept = std::fs::read_dir(dir.path().join("test.sqlite3.exports")).expect("exports").count();
+    assert!(kept <= 16, "{kept} datasets kept");
+
     // The validator others will use: every table valid, sizes and hashes included.
     let Some(tool) = common::python_tool("frictionless") else { return };
     for descriptor in [

@@ -19,6 +19,9 @@ use crate::AppState;
 use crate::opendata::dataset::{self, Summary};
 use crate::opendata::{Addresses, Filter};
 
+/// Datasets kept written at most (of the current content: per address and filter).
+const KEPT_DATASETS: usize = 16;
+
 /// One dataset written at a time: two requests for the same one wait for the first.
 static WRITING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -112,18 +115,38 @@ pub async fn written(
         let scratch = exports.join(format!("writing-{}", &key[..16]));
         let _ = std::fs::remove_dir_all(&scratch);
         dataset::write(&db, &filter, &addresses, &scratch)?;
-        // Older generations are of no use any more.
-        for entry in std::fs::read_dir(&exports).into_iter().flatten().flatten() {
-            if entry.path() != scratch {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
+        forget_old_datasets(&exports, &scratch, generation);
         std::fs::rename(&scratch, &dir).map_err(crate::opendata::dataset::ExportError::from)?;
         Ok(dir)
     })
     .await??;
     let summary = read_summary(&written).unwrap_or_default();
     Ok((written, summary))
+}
+
+/// Removes the datasets of older generations, and the least recently written of this one past
+/// [`KEPT_DATASETS`]: addresses (the `Host` a request names) and filters cannot fill the disk.
+fn forget_old_datasets(exports: &std::path::Path, writing: &std::path::Path, generation: u64) {
+    let current = format!("{generation}-");
+    let mut kept = Vec::new();
+    for entry in std::fs::read_dir(exports).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path == writing {
+            continue;
+        }
+        if name.starts_with(&current) {
+            let written = entry.metadata().and_then(|metadata| metadata.modified()).ok();
+            kept.push((written, path));
+        } else {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+    kept.sort();
+    let beyond = kept.len().saturating_sub(KEPT_DATASETS - 1);
+    for (_, path) in kept.into_iter().take(beyond) {
+        let _ = std::fs::remove_dir_all(path);
+    }
 }
 
 fn read_summary(dir: &std::path::Path) -> Option<Summary> {

@@ -12,6 +12,7 @@ use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};
 use super::error::ApiError;
 use super::links::{self, public_origin};
 use crate::AppState;
+use crate::sources::text::escape_html;
 use crate::store::{Database, DbError, ListFilter};
 
 /// Most resources offered in the builder's list (the others are reached by typing their id).
@@ -65,10 +66,6 @@ pub async fn builder_page(
 }
 
 /// Text made safe inside the snippet's HTML (element content and quoted attributes).
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Ids and titles of the resources, by title, at most [`MAX_LISTED`].
 fn listed_resources(db: &Database) -> Result<Vec<(String, String)>, DbError> {
     let mut listed = Vec::new();

@@ -13,6 +13,7 @@ use ammonia::Url;
 use bao_contract::{API_PREFIX, Change, ChangeKind, ChangePage, ReplicaVideo, is_safe_player_url};
 use sha2::{Digest, Sha256};
 
+use super::config;
 use super::sanitize::sanitize;
 use super::{Batch, Skipped, SourceError, http_agent, is_fetchable};
 use crate::store::{Database, NewCaptions, NewResource, NewVideo};
@@ -161,9 +162,7 @@ fn checked(change: &Change) -> Result<NewResource, String> {
 
 /// An id as this server makes them: what another server sends is not trusted to be one.
 fn is_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= MAX_ID_CHARS
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    text.len() <= MAX_ID_CHARS && config::is_slug(text)
 }
 
 fn video(video: ReplicaVideo) -> Result<NewVideo, String> {

@@ -234,7 +234,8 @@ fn is_loopback(url: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
-fn is_slug(text: &str) -> bool {
+/// Lowercase letters, digits and inner dashes: what ids are made of.
+pub fn is_slug(text: &str) -> bool {
     !text.is_empty()
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !text.starts_with('-')

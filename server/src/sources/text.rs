@@ -1,4 +1,4 @@
-//! Small text helpers shared by the sources: comparing words, tidying white space, dates.
+//! Small text helpers shared by the sources: comparing words, tidying white space, escaping, dates.
 
 /// Lowercase, accents removed: for comparing headings and placeholder titles.
 pub fn fold(text: &str) -> String {
@@ -61,6 +61,11 @@ pub fn plain_text(line: &str) -> String {
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Text made safe inside HTML or XML, as element content or a quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// `YYYY-MM-DD` of a Unix time (days to a civil date, after H. Hinnant's `civil_from_days`).

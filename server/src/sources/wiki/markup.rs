@@ -6,6 +6,8 @@
 
 use ammonia::Url;
 
+use crate::sources::text::escape_html as escape;
+
 /// The wiki syntaxes read here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {
@@ -584,10 +586,6 @@ fn link(address: &str, words: &str) -> Option<String> {
 
 fn image(address: Url, alt: &str) -> String {
     format!("<img src=\"{}\" alt=\"{}\">", escape(address.as_str()), escape(alt))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Every pair of `mark` around some text as `<tag>…</tag>`; an unpaired mark stays as it is.

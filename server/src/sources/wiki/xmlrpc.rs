@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{WikiError, WikiHttp};
+use crate::sources::text::escape_html as escape;
 
 /// A value of an XML-RPC answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,10 +149,6 @@ fn value(node: roxmltree::Node) -> Value {
         ),
         _ => Value::Nil,
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

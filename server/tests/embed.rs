@@ -226,6 +226,12 @@ async fn the_home_page_lists_the_networks_and_their_resources() {
     let (status, _, page) = get(&router, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<main>") && page.contains("<bao-search"), "{page}");
+    for uri in ["/", "/r/exemples-cercle-de-parole", "/api/v1/resources/nulle-part", "/embed.js"] {
+        let (_, headers, _) = get(&router, uri).await;
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+        assert_eq!(headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin", "{uri}");
+        assert!(!headers.contains_key(header::SET_COOKIE), "{uri}: no cookie, ever");
+    }
     assert!(page.contains("Réseau des communs exemplaires (démo)"), "{page}");
     assert!(page.contains(r#"<a href="/r/exemples-cercle-de-parole">Le cercle de parole</a>"#), "{page}");
     assert!(page.contains(r#"href="/integrer""#));

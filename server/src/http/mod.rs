@@ -135,6 +135,16 @@ pub fn router(state: AppState) -> Router {
             CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]),
         )
         .layer(CompressionLayer::new())
+        // Every answer is what its type says (no sniffing a caption or a poster into a script),
+        // and what leaves our pages for another site tells it our origin at most.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

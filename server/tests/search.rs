@@ -368,3 +368,65 @@ async fn pages_of_a_search_follow_each_other_without_overlap() {
     assert_eq!(seen.len() as u64, total.unwrap());
     assert!(seen.len() > 7, "more than one page");
 }
+
+/// Each file of the index whose name ends with `extension`, changed by `change`.
+fn damage_files(index_dir: &std::path::Path, extension: &str, change: impl Fn(&mut Vec<u8>)) {
+    for entry in std::fs::read_dir(index_dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.to_string_lossy().ends_with(extension) {
+            let mut bytes = std::fs::read(&path).unwrap();
+            change(&mut bytes);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_damaged_index_is_started_afresh_and_rebuilt_from_the_database() {
+    let (dir, db) = common::temp_db();
+    common::import(&db, "exemples-fiches");
+    let path = dir.path().join("test.search");
+    let build = || {
+        let index = SearchIndex::open(&path).unwrap();
+        index.ensure_in_step(&db).unwrap();
+        (search(&index, "").total, search(&index, "cercle").total)
+    };
+    let expected = build();
+    assert!(expected.0 > 0 && expected.1 > 0);
+    type Damage = fn(&std::path::Path);
+    let damages: &[(&str, Damage)] = &[
+        ("meta.json of garbage", |dir| std::fs::write(dir.join("meta.json"), "{pas du json").unwrap()),
+        ("meta.json empty", |dir| std::fs::write(dir.join("meta.json"), "").unwrap()),
+        ("meta.json deleted", |dir| std::fs::remove_file(dir.join("meta.json")).unwrap()),
+        (".idx truncated", |dir| damage_files(dir, ".idx", |bytes| bytes.truncate(bytes.len() / 2))),
+        (".store flipped", |dir| {
+            damage_files(dir, ".store", |bytes| {
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0xFF;
+            })
+        }),
+        (".term emptied", |dir| damage_files(dir, ".term", Vec::clear)),
+        ("a segment's files deleted", |dir| {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                if entry
+                    .path()
+                    .extension()
+                    .is_some_and(|extension| extension == "pos" || extension == "fieldnorm")
+                {
+                    std::fs::remove_file(entry.path()).unwrap();
+                }
+            }
+        }),
+        ("the folder replaced by a file", |dir| {
+            std::fs::remove_dir_all(dir).unwrap();
+            std::fs::write(dir, "pas un dossier").unwrap();
+        }),
+    ];
+    for (name, damage) in damages {
+        build();
+        damage(&path);
+        let index = SearchIndex::open(&path).unwrap_or_else(|error| panic!("{name}: {error}"));
+        index.ensure_in_step(&db).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!((search(&index, "").total, search(&index, "cercle").total), expected, "{name}");
+    }
+}

@@ -80,6 +80,8 @@ pub enum SearchError {
     Storage(#[from] DbError),
     #[error("document de l'index illisible : {0}")]
     Json(#[from] serde_json::Error),
+    #[error("{0} fichier(s) de l'index endommagé(s)")]
+    Damaged(usize),
 }
 
 /// The filters and page of a search, already validated.
@@ -217,11 +219,34 @@ fn generation_in(payload: &str) -> Option<u64> {
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (empty) when missing. An index of another schema
     /// version is thrown away: it is derived data, [`SearchIndex::ensure_in_step`] rebuilds it.
+    /// Opens the index in `dir`. The index is derived data: one that cannot be read whole (a
+    /// damaged file, a folder that is a file, an answer that makes tantivy panic) is started
+    /// afresh, empty, and [`SearchIndex::ensure_in_step`] rebuilds it from the database.
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let reason = match std::panic::catch_unwind(|| Self::open_as_is(dir)) {
+            Ok(Ok(index)) => return Ok(index),
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => "tantivy a paniqué en l'ouvrant".to_owned(),
+        };
+        tracing::warn!(dir = %dir.display(), %reason, "search index unreadable: starting it afresh");
+        if dir.is_dir() {
+            std::fs::remove_dir_all(dir)?;
+        } else if dir.exists() {
+            std::fs::remove_file(dir)?;
+        }
+        Self::open_as_is(dir)
+    }
+
+    fn open_as_is(dir: &Path) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = Fields::schema();
         let index = if Index::exists(&MmapDirectory::open(dir)?).unwrap_or(false) {
             let existing = Index::open_in_dir(dir)?;
+            // Every file's checksum: a damaged one would fail searches later, or panic.
+            let damaged = existing.validate_checksum()?;
+            if !damaged.is_empty() {
+                return Err(SearchError::Damaged(damaged.len()));
+            }
             let ours = existing.load_metas()?.payload.as_deref().is_some_and(|p| generation_in(p).is_some());
             if ours && existing.schema() == schema {
                 existing

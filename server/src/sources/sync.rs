@@ -177,7 +177,10 @@ impl<W: Wiki> Follow for WikiSource<W> {
     fn read(&self, _revision: Option<&str>) -> Result<Batch, SourceError> {
         let listing =
             self.listing.get().ok_or_else(|| SourceError::NotFetched("la liste des pages".into()))?;
-        let mut cache = PageCache::open(self.cache.clone(), &self.reader);
+        let mut cache = match W::KEEPS_PAGES {
+            true => PageCache::open(self.cache.clone(), &self.reader),
+            false => PageCache::none(),
+        };
         let batch = self.wiki.read(&self.http, listing, &mut cache)?;
         cache.save();
         Ok(batch)

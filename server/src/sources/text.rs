@@ -63,6 +63,12 @@ pub fn plain_text(line: &str) -> String {
         .join(" ")
 }
 
+/// `text` with its first letter a capital (`faire avec` → `Faire avec`).
+pub fn first_letter_upper(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Text made safe inside HTML or XML, as element content or a quoted attribute.
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")

@@ -15,6 +15,7 @@ use super::{
     take_title, unlink,
 };
 use crate::search::analysis::html_to_text;
+use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -43,6 +44,7 @@ pub struct Listing {
 impl Wiki for DokuWiki {
     type Listing = Listing;
     const READER_VERSION: &'static str = READER_VERSION;
+    const KEEPS_PAGES: bool = true;
 
     /// Lists the source's pages with their revisions, and reads the site's licence and language
     /// from one of its pages.
@@ -157,9 +159,7 @@ impl DokuWiki {
 
 /// `fiches:le_dispositif` → `Le dispositif`.
 pub(super) fn title_from_id(id: &str) -> String {
-    let name = id.rsplit(':').next().unwrap_or(id).replace('_', " ");
-    let mut chars = name.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    first_letter_upper(&id.rsplit(':').next().unwrap_or(id).replace('_', " "))
 }
 
 /// The licence link of a DokuWiki page's footer (`<a href="…" rel="license">name</a>`).

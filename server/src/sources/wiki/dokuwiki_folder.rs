@@ -132,17 +132,11 @@ impl Wiki for DokuWikiFolder {
         Ok(Listing { site, data, pages, known, skipped, revision })
     }
 
-    /// Reads and renders each listed page (cheaper than keeping it: no cache).
-    fn read(&self, _http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
+    /// Reads and renders each listed page.
+    fn read(&self, _http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
         let revision_of = |page: &PageFile| (page.id.clone(), String::new());
         let read = |page: &PageFile| self.page(listing, page).map_err(WikiError::Refused);
-        Ok(listing.site.read_pages(
-            &listing.skipped,
-            &listing.pages,
-            &mut PageCache::none(),
-            revision_of,
-            read,
-        ))
+        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
     }
 
     fn revision(listing: &Listing) -> &str {

@@ -110,6 +110,7 @@ struct ParsedPage {
 impl Wiki for MediaWiki {
     type Listing = Listing;
     const READER_VERSION: &'static str = READER_VERSION;
+    const KEEPS_PAGES: bool = true;
 
     /// Lists the source's pages with what a sync compares: one request for the site, then the
     /// listing's pages (500 at a time).

@@ -17,6 +17,7 @@ use super::mediawiki::{category_name, page_url, user_name};
 use super::{
     PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
 };
+use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -92,13 +93,14 @@ impl Dialect for WikitextLinks {
     }
 
     fn page_url(&self, name: &str) -> Option<Url> {
-        let title = first_letter_up(name.trim().trim_start_matches(':')).replace('_', " ");
+        // MediaWiki's titles begin with a capital (`case = first-letter`): `[[faire avec]]`.
+        let title = first_letter_upper(name.trim().trim_start_matches(':')).replace('_', " ");
         self.known.contains(&title).then(|| page_url(&self.article_url, &title).ok()).flatten()
     }
 
     /// `Special:FilePath` leads to a file by its name on any MediaWiki, in any language.
     fn media_url(&self, name: &str) -> Option<Url> {
-        page_url(&self.article_url, &format!("Special:FilePath/{}", first_letter_up(name))).ok()
+        page_url(&self.article_url, &format!("Special:FilePath/{}", first_letter_upper(name))).ok()
     }
 
     fn target(&self, name: &str) -> Target {
@@ -122,7 +124,7 @@ impl WikitextLinks {
         {
             let target = link.split('|').next().unwrap_or_default();
             if self.target(target) == Target::Hidden {
-                let name = first_letter_up(category_name(target).trim()).replace('_', " ");
+                let name = first_letter_upper(category_name(target).trim()).replace('_', " ");
                 if !name.is_empty() && !found.contains(&name) {
                     found.push(name);
                 }
@@ -174,7 +176,7 @@ impl Wiki for MediaWikiExport {
         let selecting: Vec<String> = self
             .categories
             .iter()
-            .map(|category| first_letter_up(category_name(category).trim()).replace('_', " "))
+            .map(|category| first_letter_upper(category_name(category).trim()).replace('_', " "))
             .collect();
         let mut pages: Vec<ExportedPage> = root
             .children()
@@ -202,8 +204,8 @@ impl Wiki for MediaWikiExport {
         Ok(Listing { site, links, pages, skipped, revision })
     }
 
-    /// Renders each page's wikitext (cheaper than keeping it: no cache).
-    fn read(&self, _http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
+    /// Renders each page's wikitext.
+    fn read(&self, _http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
         let read = |page: &ExportedPage| {
             Ok(WikiPage {
                 title: page.title.clone(),
@@ -216,13 +218,7 @@ impl Wiki for MediaWikiExport {
             })
         };
         let revision_of = |page: &ExportedPage| (page.title.clone(), String::new());
-        Ok(listing.site.read_pages(
-            &listing.skipped,
-            &listing.pages,
-            &mut PageCache::none(),
-            revision_of,
-            read,
-        ))
+        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
     }
 
     fn revision(listing: &Listing) -> &str {
@@ -297,13 +293,6 @@ fn article_url(base: &str) -> Option<String> {
     }
     let (folder, _) = base.rsplit_once('/')?;
     Some(format!("{folder}/$1"))
-}
-
-/// MediaWiki's titles begin with a capital (`case = first-letter`): `[[faire avec]]` is
-/// `Faire avec`.
-fn first_letter_up(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -108,6 +108,9 @@ pub trait Wiki {
     type Listing;
     /// Bumped when pages are read differently, so that the next sync reads every page again.
     const READER_VERSION: &'static str;
+    /// Whether pages are kept between syncs ([`PageCache`]): for wikis that answer page by page;
+    /// one read whole (files here, or one answer) costs less read again than kept.
+    const KEEPS_PAGES: bool = false;
     fn list(&self, http: &WikiHttp) -> Result<Self::Listing, WikiError>;
     /// A digest of everything the listing says: the same revision means nothing changed.
     fn revision(listing: &Self::Listing) -> &str;
@@ -158,7 +161,7 @@ impl PageCache {
         PageCache { path: Some(path), reader: reader.to_owned(), previous, next: BTreeMap::new() }
     }
 
-    /// A cache that keeps nothing: for wikis read whole at each change (files here, or one answer).
+    /// A cache that keeps nothing (see [`Wiki::KEEPS_PAGES`]).
     pub fn none() -> PageCache {
         PageCache { path: None, reader: String::new(), previous: HashMap::new(), next: BTreeMap::new() }
     }

@@ -179,7 +179,7 @@ impl Wiki for YesWiki {
     }
 
     /// Reads the listed entries with their HTML, in one answer: when it cannot be read, nothing is.
-    fn read(&self, http: &WikiHttp, listing: &Listing, _cache: &mut PageCache) -> Result<Batch, WikiError> {
+    fn read(&self, http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
         // Sites older than the `html` output give the entries only: their texts are then read as
         // YesWiki syntax here.
         let entries = match self.entries(http, "/entries/html") {
@@ -191,13 +191,7 @@ impl Wiki for YesWiki {
             None => Err(WikiError::Refused("entrée supprimée depuis la liste".into())),
         };
         let revision_of = |id: &String| (id.clone(), String::new());
-        Ok(listing.site.read_pages(
-            &listing.skipped,
-            &listing.entries,
-            &mut PageCache::none(),
-            revision_of,
-            read,
-        ))
+        Ok(listing.site.read_pages(&listing.skipped, &listing.entries, cache, revision_of, read))
     }
 
     fn revision(listing: &Listing) -> &str {

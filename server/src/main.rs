@@ -83,6 +83,10 @@ struct ImportArgs {
     /// A folder whose direct subfolders each hold one network's resources.
     #[arg(long)]
     subfolder_networks: Option<String>,
+    /// A PeerTube instance whose players the testimonies may show (repeatable), as a sources
+    /// file's `video_hosts`.
+    #[arg(long = "video-host")]
+    video_hosts: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -133,7 +137,8 @@ fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()>
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     let mut source = source_repository(args.folder, args.owner, args.repo)?;
     source.subfolder_networks = args.subfolder_networks;
-    let report = sources::import(&db, &folder_source_id(&source.owner, &source.repo), &source)?;
+    let report =
+        sources::import(&db, &folder_source_id(&source.owner, &source.repo), &source, &args.video_hosts)?;
     print!("{report}");
     print!("{}", posters::fetch_missing(&db)?);
     let search = open_search_index(db_path)?;

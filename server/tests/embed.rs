@@ -20,7 +20,8 @@ const HOST: &str = "bao.test";
 fn router() -> (tempfile::TempDir, Router) {
     let (dir, db) = common::temp_db();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/content/exemples-fiches");
-    sources::import(&db, "exemples-fiches", &MultibaoRepository::from_folder_name(&demo).unwrap()).unwrap();
+    sources::import(&db, "exemples-fiches", &MultibaoRepository::from_folder_name(&demo).unwrap(), &[])
+        .unwrap();
     let hostile = dir.path().join("tests-pieges");
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(
@@ -29,7 +30,8 @@ fn router() -> (tempfile::TempDir, Router) {
          pratique pas à pas pour qu'un groupe la reprenne chez lui, avec ses étapes.\n",
     )
     .unwrap();
-    sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap()).unwrap();
+    sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap(), &[])
+        .unwrap();
     let search = common::search_index(&dir, &db);
     (dir, app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() }))
 }

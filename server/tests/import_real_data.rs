@@ -197,7 +197,7 @@ fn a_malformed_file_is_skipped_and_the_rest_lands() {
         .unwrap();
     let (_db_dir, db) = temp_db();
     let source = MultibaoRepository::from_folder_name(&root).unwrap();
-    let report = sources::import(&db, "test-repo", &source).unwrap();
+    let report = sources::import(&db, "test-repo", &source, &[]).unwrap();
     assert_eq!(report.stored.created, 2, "{report}");
     let reasons: Vec<(&str, &str)> =
         report.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
@@ -212,7 +212,7 @@ fn a_missing_folder_is_a_clear_error() {
     let (_dir, db) = temp_db();
     let missing = tempfile::tempdir().unwrap().path().join("tests-absent");
     let source = MultibaoRepository::from_folder_name(&missing).unwrap();
-    let error = sources::import(&db, "tests-absent", &source).unwrap_err();
+    let error = sources::import(&db, "tests-absent", &source, &[]).unwrap_err();
     assert!(error.to_string().contains("n'est pas un dossier"));
     assert_eq!(db.resource_count().unwrap(), 0);
 }

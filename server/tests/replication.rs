@@ -39,6 +39,7 @@ impl Server {
         tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
         let toml = format!(
             "[[source]]\nid = \"fiches-{network}\"\nkind = \"git\"\nurl = \"fiches\"\nlicence = \"CC BY-SA 4.0\"\n\
+             video_hosts = [\"tube.example.org\"]\n\
              network = {{ id = \"{network}\", name = \"Réseau {network}\" }}\n"
         );
         let sources = SourcesFile::parse(&toml).expect("sources").sources;
@@ -47,7 +48,7 @@ impl Server {
 
     fn follow(&mut self, other: &Server) {
         let toml = format!(
-            "[[source]]\nid = \"suivi\"\nkind = \"bao\"\nurl = \"{}\"\nnetwork = {{ id = \"suivi\", name = \"Suivi\" }}\n",
+            "[[source]]\nid = \"suivi\"\nkind = \"bao\"\nurl = \"{}\"\nvideo_hosts = [\"tube.example.org\"]\nnetwork = {{ id = \"suivi\", name = \"Suivi\" }}\n",
             other.base
         );
         self.sources.extend(SourcesFile::parse(&toml).expect("sources").sources);

@@ -122,7 +122,8 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-entretiens");
     write_repository(&repo, &image_host);
-    let report = sources::import(&db, "tests-entretiens", &source(&repo)).unwrap();
+    let report =
+        sources::import(&db, "tests-entretiens", &source(&repo), &["tube.example.org".into()]).unwrap();
     let remarks = format!("{report}");
     assert!(remarks.contains("sous-titres jardin.es.vtt ignorés"), "{remarks}");
     assert!(remarks.contains("durée illisible « trois minutes »"), "{remarks}");
@@ -275,6 +276,8 @@ async fn a_script_url_is_never_a_player() {
         "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E.mp4",
         "//evil.example/a.mp4",
         "http://tube.example.org/videos/embed/x",
+        // Any host with PeerTube's path shape, undeclared (issue 18).
+        "https://evil.example/videos/embed/x",
     ];
     for (n, url) in hostile.iter().enumerate() {
         write(
@@ -288,7 +291,7 @@ async fn a_script_url_is_never_a_player() {
             &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nAutour du cadre. {TEXT}\n"),
         );
     }
-    sources::import(&db, "tests-entretiens", &source(&repo)).unwrap();
+    sources::import(&db, "tests-entretiens", &source(&repo), &[]).unwrap();
 
     // A row stored before the importer checked players is not served either.
     let mut stale = bao_server::store::NewResource {
@@ -350,7 +353,7 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
         "perdue.md",
         &format!("---\ntitle: Image perdue\nimage_url: {image_host}/page.jpg\n---\n\n{TEXT} Encore.\n"),
     );
-    sources::import(&db, "tests-images", &source(&repo)).unwrap();
+    sources::import(&db, "tests-images", &source(&repo), &[]).unwrap();
     let search = common::search_index(&dir, &db);
     let router =
         app(AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() });

@@ -70,7 +70,7 @@ async function sync(release, db, sourcesFile, only) {
  * Syncs the demo's sample fiches (and the test fixtures, the demo's `sources` of real data, and
  * `moreSources`, the text of another sources file), then starts the real server on a free port, following the demo's sources file without syncing.
  */
-export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {}, moreSources = "" } = {}) {
+export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {}, moreSources = "", videoHosts = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const db = join(dir, "e2e.sqlite3");
   await sync(release, db, DEMO_SOURCES, ["exemples-fiches", ...sources]);
@@ -85,6 +85,7 @@ export async function startServer({ seedFixtures = true, release = false, source
     writeFileSync(
       fixtureSources,
       `[[source]]\nid = "fixtures-tests"\nkind = "git"\nurl = ${JSON.stringify(fixtureRepository)}\n` +
+        `video_hosts = ${JSON.stringify(videoHosts)}\n` +
         `network = { id = "fixtures", name = "Fiches des tests" }\n`,
     );
     await sync(release, db, fixtureSources, []);

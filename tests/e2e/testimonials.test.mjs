@@ -35,7 +35,7 @@ const ELEMENT_PAGE = (serverUrl, attributes) =>
 
 before(async () => {
   videoHost = await startVideoHost();
-  server = await startServer({ fixtures: fixtures(videoHost.url) });
+  server = await startServer({ fixtures: fixtures(videoHost.url), videoHosts: [new URL(videoHost.url).host] });
   browser = await launchBrowser();
   site = await startHostSite({
     "/": ELEMENT_PAGE(server.url, 'limit="10"'),

@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ammonia::Url;
-use bao_contract::{API_PREFIX, Change, ChangeKind, ChangePage, ReplicaVideo, is_safe_player_url};
+use bao_contract::{API_PREFIX, Change, ChangeKind, ChangePage, ReplicaVideo};
 use sha2::{Digest, Sha256};
 
 use super::config;
 use super::sanitize::sanitize;
-use super::{Batch, Skipped, SourceError, http_agent, is_fetchable};
+use super::{Batch, Skipped, SourceError, http_agent};
 use crate::store::{Database, NewCaptions, NewResource, NewVideo};
 
 /// Bumped when changes are read differently, so that the next sync reads everything again.
@@ -150,11 +150,10 @@ fn checked(change: &Change) -> Result<NewResource, String> {
     resource.id.clone_from(&change.id);
     resource.sources.clear();
     resource.body_html = resource.body_html.map(|html| sanitize(&html, None));
-    resource.image =
-        resource.image.filter(|image| is_fetchable(&image.url) && !bao_contract::is_server_path(&image.url));
-    resource.network.url =
-        resource.network.url.filter(|url| url.starts_with("https://") || url.starts_with("http://"));
-    let video = change.video.clone().map(video).transpose()?;
+    // A path on the other server means nothing here; addresses, languages and players are
+    // checked as every source's are (`vetting`).
+    resource.image = resource.image.filter(|image| !bao_contract::is_server_path(&image.url));
+    let video = change.video.clone().map(video);
     let content_hash =
         format!("{:x}", Sha256::digest(serde_json::to_vec(&(&resource, &video)).unwrap_or_default()));
     Ok(NewResource { resource, video, source_key: change.page.clone(), content_hash })
@@ -165,29 +164,19 @@ fn is_slug(text: &str) -> bool {
     text.len() <= MAX_ID_CHARS && config::is_slug(text)
 }
 
-fn video(video: ReplicaVideo) -> Result<NewVideo, String> {
-    if !is_safe_player_url(video.provider, &video.embed_url) {
-        return Err(format!("lecteur vidéo refusé : {}", video.embed_url));
-    }
-    Ok(NewVideo {
+fn video(video: ReplicaVideo) -> NewVideo {
+    NewVideo {
         provider: video.provider,
         host_name: video.host_name,
         embed_url: video.embed_url,
-        poster_source: video
-            .poster_url
-            .filter(|url| url.starts_with("https://") || url.starts_with("http://")),
+        poster_source: video.poster_url.filter(|url| !bao_contract::is_server_path(url)),
         duration_seconds: video.duration_seconds,
         quote: video.quote,
         transcript: video.transcript,
-        // A language tag is part of an address here (`…/captions/{lang}`).
         captions: video
             .captions
             .into_iter()
-            .filter(|captions| {
-                (1..=35).contains(&captions.lang.len())
-                    && captions.lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            })
             .map(|captions| NewCaptions { lang: captions.lang, label: captions.label, vtt: captions.vtt })
             .collect(),
-    })
+    }
 }

@@ -58,6 +58,10 @@ pub struct SourceConfig {
     /// The Bazar form whose entries are the source's (YesWiki: its number).
     #[serde(default)]
     pub form: Option<String>,
+    /// PeerTube instances whose players the source's testimonies may show
+    /// (`["tube.example.org"]`), beside the big providers and the instances known to the server.
+    #[serde(default)]
+    pub video_hosts: Vec<String>,
     /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
     #[serde(default)]
     pub resource_kind: Option<String>,
@@ -73,6 +77,11 @@ pub struct NetworkConfig {
     pub url: Option<String>,
     #[serde(default)]
     pub logo: Option<String>,
+}
+
+/// A host name with an optional port, as a declared video host is written.
+fn is_host(host: &str) -> bool {
+    bao_contract::web_address(&format!("https://{host}/")).is_some_and(|(parsed, _)| parsed == host)
 }
 
 /// Where a source's content is, once its `url` is read.
@@ -188,6 +197,11 @@ impl SourcesFile {
                 }
                 _ => {}
             }
+            if let Some(host) = source.video_hosts.iter().find(|host| !is_host(host)) {
+                return Err(at(format!(
+                    "`video_hosts` : « {host} » n'est pas un nom d'hôte (`tube.example.org`, sans https://)"
+                )));
+            }
             if let Some(kind) = &source.resource_kind
                 && bao_contract::Kind::parse(kind).is_none()
             {
@@ -253,6 +267,7 @@ kind = "git"
 url = "https://github.com/lilianricaud/travail-en-reseau.git"
 branch = "master"
 licence = "CC BY-SA 4.0"
+video_hosts = ["tube.example.org", "127.0.0.1:9000"]
 network = { id = "lilianricaud", name = "Lilian Ricaud", url = "https://www.lilianricaud.com" }
 
 [[source]]
@@ -272,6 +287,7 @@ name = "Réseau des communs exemplaires (démo)"
         let [remote, local] = &file.sources[..] else { unreachable!() };
         assert_eq!(remote.network.name, "Lilian Ricaud");
         assert_eq!(remote.branch.as_deref(), Some("master"));
+        assert_eq!(remote.video_hosts, ["tube.example.org", "127.0.0.1:9000"]);
         assert_eq!(remote.location(Path::new("/etc/bao")), Location::Remote(remote.url.clone()));
         assert_eq!(
             local.location(Path::new("/srv/demo")),
@@ -299,6 +315,8 @@ name = "Réseau des communs exemplaires (démo)"
             ("id = \"demo\"", "id = \"Démo\"", "`id` ne peut contenir"),
             ("https://github.com/lilianricaud", "http://github.com/lilianricaud", "`url` : https://"),
             ("https://www.lilianricaud.com", "javascript:alert(1)", "`network.url` doit être"),
+            ("\"tube.example.org\"", "\"https://tube.example.org\"", "`video_hosts` : « https://"),
+            ("\"tube.example.org\"", "\"tube.example.org/x\"", "n'est pas un nom d'hôte"),
         ] {
             let error = SourcesFile::parse(&GOOD.replacen(from, to, 1)).unwrap_err();
             assert!(error.contains(expected), "{to}: {error}");

@@ -13,6 +13,7 @@ pub mod sanitize;
 pub mod sync;
 pub mod text;
 pub mod tree;
+pub mod vetting;
 pub mod video;
 pub mod wiki;
 
@@ -117,8 +118,15 @@ pub enum SourceError {
 }
 
 /// Reads a source and stores what it holds, atomically: what it no longer holds is withdrawn.
-pub fn import(db: &Database, source_id: &str, source: &dyn Source) -> Result<ImportReport, SourceError> {
-    let batch = source.read()?;
+/// `video_hosts`: the PeerTube instances the source declares (see [`vetting`]).
+pub fn import(
+    db: &Database,
+    source_id: &str,
+    source: &dyn Source,
+    video_hosts: &[String],
+) -> Result<ImportReport, SourceError> {
+    let mut batch = source.read()?;
+    vetting::vet(&mut batch, video_hosts);
     let update = SourceUpdate {
         source_id,
         networks: &batch.networks,

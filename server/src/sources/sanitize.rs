@@ -5,16 +5,13 @@ use std::borrow::Cow;
 
 use ammonia::{Url, UrlRelative};
 
-/// Hosts whose players may be embedded as iframes.
-const VIDEO_HOSTS: &[&str] = &[
-    "player.vimeo.com",
-    "www.youtube-nocookie.com",
-    "www.youtube.com",
-    "youtube.com",
-    "framatube.org",
-    "peertube.fr",
-    "tube.aquilenet.fr",
-];
+/// Hosts of the players of the big providers that may be embedded as iframes.
+const PROVIDER_PLAYER_HOSTS: &[&str] =
+    &["player.vimeo.com", "www.youtube-nocookie.com", "www.youtube.com", "youtube.com"];
+
+/// PeerTube instances known to host the commons' videos; a source declares others
+/// (`video_hosts`).
+pub const PEERTUBE_INSTANCES: &[&str] = &["framatube.org", "peertube.fr", "tube.aquilenet.fr"];
 
 /// The allowlist sanitiser applied to every body before it is stored.
 pub fn sanitize(html: &str, base: Option<&Url>) -> String {
@@ -50,7 +47,7 @@ fn allowed_player_url(src: &str) -> Option<String> {
         return None;
     }
     let host = url.host_str()?.to_owned();
-    if !VIDEO_HOSTS.contains(&host.as_str()) {
+    if !PROVIDER_PLAYER_HOSTS.contains(&host.as_str()) && !PEERTUBE_INSTANCES.contains(&host.as_str()) {
         return None;
     }
     if host.ends_with("youtube.com") && host != "www.youtube-nocookie.com" {

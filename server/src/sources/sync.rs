@@ -16,6 +16,7 @@ use super::config::{Location, SourceConfig};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
+use super::vetting;
 use super::wiki::dokuwiki::DokuWiki;
 use super::wiki::dokuwiki_folder::DokuWikiFolder;
 use super::wiki::mediawiki::MediaWiki;
@@ -390,7 +391,8 @@ fn try_sync(
             return Ok(SyncOutcome::Unchanged { revision: revision.clone() });
         }
     }
-    let batch = follow.read(revision.as_deref())?;
+    let mut batch = follow.read(revision.as_deref())?;
+    vetting::vet(&mut batch, &config.video_hosts);
     let record = SyncRecord {
         kind: config.kind.clone(),
         url: config.url.clone(),

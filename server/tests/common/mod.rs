@@ -134,3 +134,22 @@ pub fn store(db: &Database, files: &[bao_server::store::NewResource]) {
     };
     db.store_source(&update).expect("store");
 }
+
+/// `GET uri` through `router` with `headers`: status, headers and the body as text.
+pub async fn get_with(
+    router: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}

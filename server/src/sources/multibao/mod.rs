@@ -425,10 +425,7 @@ fn testimony_video(
                     .trim_end_matches(".vtt")
                     .rsplit_once('.')
                     .map(|(_, lang)| lang.to_owned())
-                    .filter(|lang| {
-                        (2..=8).contains(&lang.len())
-                            && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
-                    })
+                    .filter(|lang| super::vetting::is_language_tag(lang))
                     .unwrap_or_else(|| document.text("lang").unwrap_or("fr").to_owned());
                 if !captions.iter().any(|c: &NewCaptions| c.lang == lang) {
                     captions.push(NewCaptions { label: language_label(&lang), lang, vtt: text });

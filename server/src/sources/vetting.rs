@@ -1,0 +1,162 @@
+//! The last gate between what a source sends and the database, whatever its kind: every address
+//! is `http(s)` (or a path on this server) or dropped, every language a BCP 47 tag, and a player
+//! is framed only from a known provider or a PeerTube instance the source declares.
+
+use ammonia::Url;
+use bao_contract::{NetworkRef, Provider, is_safe_player_url};
+
+use super::{Batch, Skipped, is_fetchable, sanitize};
+use crate::store::NewResource;
+
+/// The language of content that names none, or a language that is no language tag.
+const DEFAULT_LANG: &str = "fr";
+
+/// Checks `batch` in place: what is unsafe is dropped with a remark, a resource that cannot be
+/// shown without it (no address of its own) is skipped. `video_hosts` are the PeerTube instances
+/// the source's `video_hosts` declares.
+pub fn vet(batch: &mut Batch, video_hosts: &[String]) {
+    for network in &mut batch.networks {
+        vet_network(network);
+    }
+    let mut kept = Vec::with_capacity(batch.resources.len());
+    for mut new in std::mem::take(&mut batch.resources) {
+        let key = new.source_key.clone();
+        if !is_web_url(&new.resource.source_url) {
+            batch.skipped.push(Skipped {
+                path: key,
+                reason: format!("adresse de la source refusée : {}", new.resource.source_url),
+            });
+            continue;
+        }
+        for remark in vet_resource(&mut new, video_hosts) {
+            batch.warnings.push(Skipped { path: key.clone(), reason: remark });
+        }
+        kept.push(new);
+    }
+    batch.resources = kept;
+}
+
+/// Mends one resource; returns what was dropped, in words.
+fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
+    let mut remarks = Vec::new();
+    let resource = &mut new.resource;
+    vet_network(&mut resource.network);
+    for source in &mut resource.sources {
+        vet_network(&mut source.network);
+        if source.licence.url.as_deref().is_some_and(|url| !is_web_url(url)) {
+            source.licence.url = None;
+        }
+    }
+    resource.sources.retain(|source| is_web_url(&source.url));
+    if resource.licence.url.as_deref().is_some_and(|url| !is_web_url(url)) {
+        resource.licence.url = None;
+    }
+    if let Some(image) = resource.image.take_if(|image| !is_fetchable(&image.url)) {
+        remarks.push(format!("image refusée : {}", image.url));
+    }
+    if !is_language_tag(&resource.lang) {
+        remarks.push(format!("langue « {} » inconnue : {DEFAULT_LANG} retenu", resource.lang));
+        resource.lang = DEFAULT_LANG.to_owned();
+    }
+    if let Some(video) =
+        new.video.take_if(|video| !is_allowed_player(video.provider, &video.embed_url, video_hosts))
+    {
+        remarks.push(format!(
+            "lecteur vidéo refusé : {} (un lecteur PeerTube doit venir d'une instance déclarée dans `video_hosts`)",
+            video.embed_url
+        ));
+    }
+    if let Some(video) = &mut new.video {
+        video.poster_source.take_if(|poster| !is_fetchable(poster));
+        video.captions.retain(|captions| is_language_tag(&captions.lang));
+    }
+    remarks
+}
+
+fn vet_network(network: &mut NetworkRef) {
+    network.url.take_if(|url| !is_web_url(url));
+}
+
+/// True for a player of a known provider in its real embed shape, or of a PeerTube instance that
+/// is known or declared by the source (its host, with or without the port).
+pub fn is_allowed_player(provider: Provider, url: &str, video_hosts: &[String]) -> bool {
+    if !is_safe_player_url(provider, url) {
+        return false;
+    }
+    if provider != Provider::Peertube {
+        return true;
+    }
+    let Some(host_and_port) = bao_contract::web_address(url).map(|(host, _)| host) else {
+        return false;
+    };
+    let host = host_and_port.rsplit_once(':').map_or(host_and_port, |(host, _)| host);
+    sanitize::PEERTUBE_INSTANCES.contains(&host)
+        || video_hosts.iter().any(|declared| declared == host || declared == host_and_port)
+}
+
+/// True for an absolute `http(s)` URL with a host: the only links a source may give.
+pub fn is_web_url(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some())
+}
+
+/// True for a well-formed BCP 47 language tag as content uses them (`fr`, `fr-CA`, `oc-aranes`,
+/// `zh-Hant-TW`): a 2–3 letter language, then subtags of 1–8 letters or digits.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let language = subtags.next().unwrap_or_default();
+    tag.len() <= 35
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        for good in ["https://a.example/x", "http://asso.example", "https://a.example:8443/?q=1"] {
+            assert!(is_web_url(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "javascript://%0aalert(1)",
+            "data:text/html,x",
+            "//a.example",
+            "/r/x",
+            "",
+            "ftp://a.example/x",
+            "https://",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        for good in ["fr", "fr-CA", "oc-aranes", "zh-Hant-TW", "gsw"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "f", "french-x", "fr_FR", "fr-", "fr\"><script>", "x-123456789", "fr--ca"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn peertube_players_come_from_known_or_declared_instances() {
+        let declared = ["tube.example.org".to_owned(), "127.0.0.1:9000".to_owned()];
+        let player = |url| is_allowed_player(Provider::Peertube, url, &declared);
+        assert!(player("https://tube.example.org/videos/embed/abc"));
+        assert!(player("https://framatube.org/videos/embed/abc"), "a known instance");
+        assert!(player("http://127.0.0.1:9000/videos/embed/abc"));
+        assert!(!player("http://127.0.0.1:9001/videos/embed/abc"), "another port is another host");
+        assert!(!player("https://evil.example/videos/embed/abc"), "any host with the path shape");
+        assert!(!player("https://tube.example.org.evil.example/videos/embed/abc"));
+        assert!(!player("javascript://tube.example.org/videos/embed/abc"));
+        assert!(is_allowed_player(Provider::Vimeo, "https://player.vimeo.com/video/12", &[]));
+        assert!(!is_allowed_player(Provider::Vimeo, "https://evil.example/video/12", &[]));
+    }
+}

@@ -1,0 +1,64 @@
+//! Everything a source or a client sends is untrusted: one test per finding of the attack probe
+//! (issue 18), each with the hostile input that found it. The player from any host is in
+//! `testimonials.rs` (`a_script_url_is_never_a_player`).
+
+mod common;
+
+use std::path::Path;
+
+use axum::http::StatusCode;
+use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::{AppState, app};
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Words enough for a fiche.
+const TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un autre groupe la reprenne chez lui \
+    avec ses étapes et son matériel.";
+
+/// `network_url: javascript:…` came out as oEmbed `author_url` and schema.org `publisher.url`;
+/// `lang` was not checked; a scheme-relative image would be fetched by visitors' browsers.
+#[tokio::test]
+async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-pieges");
+    write(
+        &repo,
+        "README.md",
+        "---\nnetwork: Réseau piégé\nnetwork_url: \"javascript:alert(document.domain)\"\n---\n# Pièges\n",
+    );
+    write(
+        &repo,
+        "langue.md",
+        &format!(
+            "---\ntitle: Une langue piégée\nlang: \"fr\\\"><script>alert(1)</script>\"\nimage_url: \"//evil.example/x.jpg\"\n---\n\n{TEXT}\n"
+        ),
+    );
+    let report =
+        sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[])
+            .unwrap();
+    let remarks = report.to_string();
+    assert!(remarks.contains("langue « fr\"><script>"), "{remarks}");
+
+    let resource = db.resource("tests-langue").unwrap().expect("imported, mended");
+    assert_eq!(resource.network.url, None);
+    assert_eq!(resource.lang, "fr");
+    assert_eq!(resource.image, None);
+
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let host = [("host", "bao.test")];
+    let (status, _, page) = common::get_with(&router, "/r/tests-langue", &host).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, oembed) =
+        common::get_with(&router, "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Ftests-langue", &host).await;
+    assert_eq!(status, StatusCode::OK, "{oembed}");
+    for text in [&page, &oembed] {
+        assert!(!text.contains("javascript:") && !text.contains("evil.example"), "{text}");
+    }
+    assert!(page.contains("<html lang=\"fr\""), "{page}");
+}

@@ -18,6 +18,8 @@ pub struct Follower {
     pub search: SearchIndex,
     pub context: SyncContext,
     pub sources: Arc<Vec<SourceConfig>>,
+    /// Where posters and images may be fetched from.
+    pub media: posters::Reach,
 }
 
 /// What a pass did.
@@ -42,7 +44,7 @@ impl Follower {
             .map(|source| sync_source(&self.db, &self.context, source))
             .collect();
         let posters = if reports.iter().any(SourceReport::changed) {
-            Some(posters::fetch_missing(&self.db)?)
+            Some(posters::fetch_missing(&self.db, self.media)?)
         } else {
             None
         };

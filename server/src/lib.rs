@@ -30,6 +30,8 @@ pub struct AppState {
     pub demo_dir: Option<PathBuf>,
     /// The sources the server follows (from the sources file), for `GET /api/v1/sources`.
     pub sources: Arc<Vec<SourceConfig>>,
+    /// Where the public origin comes from (`--public-url`, `--trusted-proxy`).
+    pub origin: http::origin::OriginPolicy,
 }
 
 /// The whole HTTP surface of the server.

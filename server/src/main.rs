@@ -10,9 +10,11 @@ use std::time::Duration;
 use anyhow::Context;
 use bao_server::follow::Follower;
 use bao_server::http::bundle::Bundle;
+use bao_server::http::origin::OriginPolicy;
+use bao_server::http::serve::{self, Limits};
 use bao_server::search::{self, SearchIndex};
 use bao_server::sources::config::SourcesFile;
-use bao_server::sources::posters;
+use bao_server::sources::posters::{self, Reach};
 use bao_server::sources::sync::{SyncContext, SyncOutcome, folder_source_id};
 use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::store::Database;
@@ -27,6 +29,10 @@ struct Cli {
     /// The SQLite database file (created if missing).
     #[arg(long, env = "BAO_DB", default_value = "multibao-embed.sqlite3", global = true)]
     db: PathBuf,
+    /// Fetch posters and images from loopback and private addresses too (tests, intranets). By
+    /// default a source cannot make the server ask its own machine or network.
+    #[arg(long, env = "BAO_MEDIA_FROM_PRIVATE_ADDRESSES", global = true)]
+    media_from_private_addresses: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +64,14 @@ struct ServeArgs {
     /// Time between two syncs of the sources (`90s`, `30m`, `1h`, `1d`); `0` syncs never.
     #[arg(long, env = "BAO_SYNC_INTERVAL", default_value = "1h", value_parser = parse_interval)]
     sync_interval: Duration,
+    /// The address the public reaches the server at (`https://commun.example.org`): every link,
+    /// snippet and iframe it gives starts with it. Without it, the request's `Host`.
+    #[arg(long, env = "BAO_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A reverse proxy whose `X-Forwarded-Host` and `-Proto` are believed (repeatable; comma
+    /// separated in the environment). From anyone else they are ignored.
+    #[arg(long = "trusted-proxy", env = "BAO_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -95,10 +109,11 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let media = if cli.media_from_private_addresses { Reach::AlsoPrivate } else { Reach::Public };
     let result = match cli.command {
-        Command::Serve(args) => serve(&cli.db, args),
-        Command::Sync(args) => run_sync(&cli.db, args),
-        Command::Import(args) => run_import(&cli.db, args),
+        Command::Serve(args) => serve(&cli.db, media, args),
+        Command::Sync(args) => run_sync(&cli.db, media, args),
+        Command::Import(args) => run_import(&cli.db, media, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,14 +148,14 @@ fn source_repository(
     }
 }
 
-fn run_import(db_path: &std::path::Path, args: ImportArgs) -> anyhow::Result<()> {
+fn run_import(db_path: &std::path::Path, media: Reach, args: ImportArgs) -> anyhow::Result<()> {
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     let mut source = source_repository(args.folder, args.owner, args.repo)?;
     source.subfolder_networks = args.subfolder_networks;
     let report =
         sources::import(&db, &folder_source_id(&source.owner, &source.repo), &source, &args.video_hosts)?;
     print!("{report}");
-    print!("{}", posters::fetch_missing(&db)?);
+    print!("{}", posters::fetch_missing(&db, media)?);
     let search = open_search_index(db_path)?;
     let stats = search.rebuild(&db).context("mise à jour de l'index de recherche")?;
     println!("index de recherche : {} ressources", stats.documents);
@@ -170,7 +185,7 @@ fn load_sources(path: &Path) -> anyhow::Result<SourcesFile> {
     Ok(SourcesFile::load(path)?)
 }
 
-fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
+fn run_sync(db_path: &Path, media: Reach, args: SyncArgs) -> anyhow::Result<()> {
     let file = load_sources(&args.sources)?;
     if let Some(only) = args.only.iter().find(|only| !file.sources.iter().any(|source| source.id == **only)) {
         let known: Vec<&str> = file.sources.iter().map(|source| source.id.as_str()).collect();
@@ -180,7 +195,7 @@ fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
             known.join(", ")
         );
     }
-    let follower = follower(db_path, &args.sources, file)?;
+    let follower = follower(db_path, &args.sources, file, media)?;
     let report = follower.pass(&args.only).context("mise à jour de l'index de recherche")?;
     for source in &report.sources {
         print!("{source}");
@@ -198,13 +213,19 @@ fn run_sync(db_path: &Path, args: SyncArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn follower(db_path: &Path, sources_path: &Path, file: SourcesFile) -> anyhow::Result<Follower> {
+fn follower(
+    db_path: &Path,
+    sources_path: &Path,
+    file: SourcesFile,
+    media: Reach,
+) -> anyhow::Result<Follower> {
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     Ok(Follower {
         db,
         search: open_search_index(db_path)?,
         context: SyncContext::new(sources_path, db_path),
         sources: Arc::new(file.sources),
+        media,
     })
 }
 
@@ -215,18 +236,20 @@ fn open_search_index(db_path: &std::path::Path) -> anyhow::Result<SearchIndex> {
 }
 
 #[tokio::main]
-async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyhow::Result<()> {
     // Checked before anything starts: a mistake in the file is told now, with its line.
     let sources = args
         .sources
         .as_deref()
         .map(|path| Ok::<_, anyhow::Error>((path, load_sources(path)?)))
         .transpose()?;
+    let origin =
+        OriginPolicy::new(args.public_url.as_deref(), args.trusted_proxies).map_err(anyhow::Error::msg)?;
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
     // In the background: a slow or unreachable video host must not delay the start. Until its
     // poster is cached, a testimony shows the placeholder drawn from its title.
     let poster_db = db.clone();
-    tokio::task::spawn_blocking(move || match posters::fetch_missing(&poster_db) {
+    tokio::task::spawn_blocking(move || match posters::fetch_missing(&poster_db, media) {
         Ok(report) if report.fetched + report.failed.len() > 0 => {
             tracing::info!(fetched = report.fetched, failed = report.failed.len(), "posters cached");
         }
@@ -254,10 +277,11 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
             search: search.clone(),
             context: SyncContext::new(path, db_path),
             sources: followed.clone(),
+            media,
         };
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
-    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir, sources: followed });
+    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir, sources: followed, origin });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("écoute sur {}", args.listen))?;
@@ -268,7 +292,9 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
     } else {
         println!("multibao-embed écoute sur http://{address}/");
     }
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    let limits = Limits::for_this_machine();
+    tracing::info!(max_connections = limits.max_connections, "serving");
+    serve::serve(listener, router, limits, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -15,7 +15,17 @@ fn router() -> (tempfile::TempDir, Router) {
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "multibao-contributions");
     let search = common::search_index(&dir, &db);
-    (dir, app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() }))
+    (
+        dir,
+        app(AppState {
+            db,
+            search,
+            bundle: None,
+            demo_dir: None,
+            sources: Default::default(),
+            origin: Default::default(),
+        }),
+    )
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -226,6 +236,7 @@ async fn serves_the_bundle_the_manifest_lists() {
         bundle: Some(std::sync::Arc::new(bundle)),
         demo_dir: None,
         sources: Default::default(),
+        origin: Default::default(),
     });
 
     let (status, _, body) = get(&router, "/embed.js").await;

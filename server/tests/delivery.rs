@@ -40,8 +40,14 @@ fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
     let (dir, db) = common::temp_db();
     common::store(&db, files);
     let search = common::search_index(&dir, &db);
-    let state =
-        AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() };
+    let state = AppState {
+        db: db.clone(),
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    };
     (dir, db, app(state))
 }
 

@@ -260,7 +260,14 @@ impl XorShift {
 async fn hostile_queries_never_fail_the_server() {
     skip_without_real_data!();
     let (dir, db, search) = real_index();
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
     let mut queries: Vec<String> = [
         "\"",
         "\"gouvernance",
@@ -348,7 +355,14 @@ async fn hostile_queries_never_fail_the_server() {
 async fn pages_of_a_search_follow_each_other_without_overlap() {
     skip_without_real_data!();
     let (_dir, db, search) = real_index();
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
     let mut uri = "/api/v1/search?q=groupe&limit=7".to_owned();
     let mut seen = Vec::new();
     let mut total = None;

@@ -216,6 +216,7 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
         bundle: None,
         demo_dir: None,
         sources: std::sync::Arc::new(setup.file.sources.clone()),
+        origin: Default::default(),
     });
     let response =
         router.oneshot(Request::get("/api/v1/sources").body(Body::empty()).unwrap()).await.unwrap();

@@ -113,7 +113,10 @@ async fn get_response(router: &Router, uri: &str) -> (StatusCode, axum::http::He
 
 async fn fetch_posters(db: &Database) -> posters::FetchReport {
     let db = db.clone();
-    tokio::task::spawn_blocking(move || posters::fetch_missing(&db)).await.unwrap().unwrap()
+    tokio::task::spawn_blocking(move || posters::fetch_missing(&db, posters::Reach::AlsoPrivate))
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -140,7 +143,14 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     assert_eq!((again.fetched, again.failed.len()), (0, 0), "a poster is tried once");
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -226,7 +236,14 @@ async fn the_real_interviews_are_testimonials_with_filters() {
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "lilianricaud-travail-en-reseau");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
 
     let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=onpassealacte&limit=100").await;
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -323,7 +340,14 @@ async fn a_script_url_is_never_a_player() {
     db.store_source(&update).unwrap();
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials?limit=100").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -355,8 +379,14 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
     );
     sources::import(&db, "tests-images", &source(&repo), &[]).unwrap();
     let search = common::search_index(&dir, &db);
-    let router =
-        app(AppState { db: db.clone(), search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db: db.clone(),
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
 
     let (_, _, body) = get_response(&router, "/api/v1/resources/tests-kanban").await;
     let resource: bao_contract::Resource = serde_json::from_slice(&body).unwrap();

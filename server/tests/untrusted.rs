@@ -50,7 +50,14 @@ async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
     assert_eq!(resource.image, None);
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default() });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
     let host = [("host", "bao.test")];
     let (status, _, page) = common::get_with(&router, "/r/tests-langue", &host).await;
     assert_eq!(status, StatusCode::OK);
@@ -61,4 +68,47 @@ async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
         assert!(!text.contains("javascript:") && !text.contains("evil.example"), "{text}");
     }
     assert!(page.contains("<html lang=\"fr\""), "{page}");
+}
+
+/// Posters were fetched from wherever a source pointed, redirects followed: a blind SSRF. By
+/// default no hop may reach this machine, its network or cloud metadata.
+#[tokio::test]
+async fn posters_are_never_fetched_from_internal_addresses() {
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = asked.clone();
+    let routes = axum::Router::new().fallback(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { ([(axum::http::header::CONTENT_TYPE, "image/png")], vec![0u8; 16]) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let internal = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
+
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-ssrf");
+    for (n, poster) in [
+        format!("{internal}/poster.png"),
+        "http://169.254.169.254/latest/meta-data/x.png".into(),
+        "http://[::1]/x.png".into(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        write(
+            &repo,
+            &format!("f{n}.md"),
+            &format!("---\ntitle: Fiche {n}\nimage_url: \"{poster}\"\n---\n\n{TEXT}\n"),
+        );
+    }
+    sources::import(&db, "tests-ssrf", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[]).unwrap();
+    let report = tokio::task::spawn_blocking(move || {
+        bao_server::sources::posters::fetch_missing(&db, bao_server::sources::posters::Reach::Public)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(report.fetched, 0);
+    assert_eq!(report.failed.len(), 3, "{report}");
+    assert!(report.failed.iter().all(|(_, reason)| reason.contains("adresse interne refusée")), "{report}");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0, "the internal host was never asked");
 }

@@ -50,6 +50,8 @@ function writeFixtureRepository(dir, extra) {
 
 /** The demo's sources file, which the browser tests follow too. */
 const DEMO_SOURCES = join(ROOT, "demo/sources.toml");
+/** The tests' video and image hosts are on this machine: the server may fetch media from it. */
+const SERVER_ENV = { ...process.env, BAO_MEDIA_FROM_PRIVATE_ADDRESSES: "true" };
 /** Sources of the demo's file that read real multiBàO repositories (the workplace's copy). */
 export const REAL_SOURCES = ["lilianricaud-travail-en-reseau", "onpassealacte-videos-initiatives"];
 
@@ -60,7 +62,7 @@ export const REAL_SOURCES = ["lilianricaud-travail-en-reseau", "onpassealacte-vi
 async function sync(release, db, sourcesFile, only) {
   const args = ["--db", db, "sync", "--sources", sourcesFile, ...only.flatMap((id) => ["--only", id])];
   try {
-    await promisify(execFile)(serverBin(release), args, { env: { ...process.env, RUST_LOG: "error" } });
+    await promisify(execFile)(serverBin(release), args, { env: { ...SERVER_ENV, RUST_LOG: "error" } });
   } catch (error) {
     process.stderr.write(`sync ${only.join(", ")}: ${error.stdout}${error.stderr}\n`);
   }
@@ -94,7 +96,7 @@ export async function startServer({ seedFixtures = true, release = false, source
     "--db", db, "serve", "--listen", "127.0.0.1:0", "--sources", DEMO_SOURCES, "--sync-interval", "0",
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
-  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } });
+  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...SERVER_ENV, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const url = await new Promise((resolvePromise, reject) => {

@@ -10,10 +10,12 @@ pub mod error;
 pub mod fragments;
 pub mod links;
 pub mod opendata;
+pub mod origin;
 pub mod pages;
 pub mod painted;
 pub mod placeholder;
 pub mod referencing;
+pub mod serve;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
@@ -146,6 +148,8 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every layer and handler within sees only the forwarded headers allowed.
+        .layer(from_fn_with_state(state.origin.clone(), origin::normalise))
         .with_state(state)
 }
 

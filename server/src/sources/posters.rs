@@ -3,6 +3,7 @@
 //! visitor's browser asks nothing of a video host before they press play.
 
 use std::io::Cursor;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -10,15 +11,21 @@ use bao_contract::{POSTER_HEIGHT, POSTER_WIDTH};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{ImageFormat, ImageReader, Limits};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::store::{Database, DbError};
 
 /// Largest download accepted: thumbnails are a few hundred KB, anything bigger is not one.
 const MAX_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;
-/// Largest image decoded, in pixels per side, and memory the decoder may take: a small file
-/// can claim a huge size (decompression bomb).
-const MAX_DECODED_SIDE: u32 = 8192;
-const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+/// Largest image decoded, in pixels (a 4K frame; a poster is shown at 640 × 360), and memory the
+/// decoder may take: a small file can claim a huge size (decompression bomb), and an 8192 × 8192
+/// one cost 322 MB to decode.
+const MAX_DECODED_PIXELS: u64 = 3840 * 2160;
+const MAX_DECODE_ALLOC: u64 = 64 * 1024 * 1024;
+/// Images are decoded one at a time, whoever asks (a sync and the start-up fetch may both), so
+/// that memory stays within one decode's bound.
+static ONE_DECODE_AT_A_TIME: Mutex<()> = Mutex::new(());
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const FETCH_WORKERS: usize = 4;
@@ -47,14 +54,31 @@ impl std::fmt::Display for FetchReport {
     }
 }
 
+/// The addresses media may be fetched from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Public addresses only: a source cannot make the server ask its own machine or network
+    /// (loopback, private, link-local and cloud metadata addresses), first hop or redirect.
+    #[default]
+    Public,
+    /// Private addresses too: tests, and intranets whose media are on the local network.
+    AlsoPrivate,
+}
+
 /// Fetches every poster that was never tried, a few at a time, and stores each outcome: a poster
 /// is fetched once, a failure is not retried.
-pub fn fetch_missing(db: &Database) -> Result<FetchReport, DbError> {
+pub fn fetch_missing(db: &Database, reach: Reach) -> Result<FetchReport, DbError> {
     let sources = db.posters_to_fetch()?;
     if sources.is_empty() {
         return Ok(FetchReport::default());
     }
     let agent = super::http_agent(FETCH_TIMEOUT, CONNECT_TIMEOUT, "poster cache");
+    let agent = match reach {
+        Reach::AlsoPrivate => agent,
+        Reach::Public => {
+            ureq::Agent::with_parts(agent.config().clone(), DefaultConnector::default(), PublicOnly)
+        }
+    };
     let queue = Mutex::new(sources.into_iter());
     let report = Mutex::new(FetchReport::default());
     let stored: Mutex<Result<(), DbError>> = Mutex::new(Ok(()));
@@ -116,12 +140,21 @@ pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
     if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err("le contenu n'est pas une image JPEG, PNG ou WebP".into());
     }
+    let (width, height) = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map(|reader| reader.into_dimensions())
+        .map_err(|error| error.to_string())?
+        .map_err(|error| format!("image illisible ({error})"))?;
+    if u64::from(width) * u64::from(height) > MAX_DECODED_PIXELS {
+        return Err(format!("image trop grande ({width} × {height} pixels ; 3840 × 2160 au plus)"));
+    }
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DECODED_SIDE);
-    limits.max_image_height = Some(MAX_DECODED_SIDE);
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
-    let image = reader.decode().map_err(|error| format!("image illisible ({error})"))?;
+    let image = {
+        let _decoding = ONE_DECODE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        reader.decode().map_err(|error| format!("image illisible ({error})"))?
+    };
     let image = if image.width() > POSTER_WIDTH || image.height() > POSTER_HEIGHT {
         // Keeps the proportions: the result fits within the box.
         image.resize(POSTER_WIDTH, POSTER_HEIGHT, FilterType::Triangle)
@@ -134,6 +167,69 @@ pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
         .encode_image(&rgb)
         .map_err(|error| format!("encodage JPEG impossible ({error})"))?;
     Ok((jpeg, rgb.width(), rgb.height()))
+}
+
+/// The system's resolver, keeping public addresses only: IP literals and redirects go through
+/// it too, so no hop reaches an internal address.
+#[derive(Debug)]
+struct PublicOnly;
+
+impl Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut public = self.empty();
+        for address in &DefaultResolver::default().resolve(uri, config, timeout)? {
+            if is_public(address.ip()) {
+                public.push(*address);
+            }
+        }
+        if public.is_empty() {
+            let refused = format!("{} : adresse interne refusée", uri.host().unwrap_or_default());
+            return Err(ureq::Error::Other(refused.into()));
+        }
+        Ok(public)
+    }
+}
+
+/// True for an address on the public Internet: not this machine, its network, link-local
+/// (cloud metadata at 169.254.169.254), shared, documentation, benchmark or reserved ranges.
+pub fn is_public(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00 // unique local, fd00:ec2::254 among them
+                    || (first & 0xffc0) == 0xfe80 // link-local
+                    || (first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+                    || v6 == Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0)) // NAT64 prefix itself
+            }
+        },
+    }
+}
+
+fn is_public_v4(v4: Ipv4Addr) -> bool {
+    let [a, b, c, _] = v4.octets();
+    !(v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_unspecified()
+        || v4.is_broadcast()
+        || v4.is_documentation()
+        || v4.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier NAT)
+        || (a == 192 && b == 0 && c == 0) // protocol assignments
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 240)
 }
 
 #[cfg(test)]
@@ -156,6 +252,49 @@ mod tests {
         assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "JPEG magic");
         let (_, width, height) = resize(&png(320, 180)).unwrap();
         assert_eq!((width, height), (320, 180), "small images are not enlarged");
+    }
+
+    #[test]
+    fn internal_addresses_are_not_public() {
+        for internal in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00:ec2::254",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "240.0.0.1",
+        ] {
+            assert!(!is_public(internal.parse().unwrap()), "{internal}");
+        }
+        for public in ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "8.8.8.8"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    /// 261 KB that claim 8192 × 8192 pixels: refused from the header, before any decoding.
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        let bomb = {
+            let image = image::GrayImage::new(8192, 8192);
+            let mut bytes = Vec::new();
+            image::DynamicImage::ImageLuma8(image)
+                .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+                .unwrap();
+            bytes
+        };
+        assert!(bomb.len() < 400_000, "{} bytes", bomb.len());
+        let started = std::time::Instant::now();
+        let error = resize(&bomb).unwrap_err();
+        assert!(error.contains("8192 × 8192"), "{error}");
+        assert!(started.elapsed() < std::time::Duration::from_millis(200), "{:?}", started.elapsed());
+        assert!(resize(&png(3840, 2160)).is_ok(), "a 4K frame is a poster");
     }
 
     #[test]

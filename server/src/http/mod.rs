@@ -147,7 +147,10 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Log levels follow who is at fault: a server failure is logged once, with its cause, where
+        // it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed format
+        // we do not speak among them — is no error of ours, and a flood of them floods no log.
+        .layer(TraceLayer::new_for_http().on_failure(()))
         // Outermost: every layer and handler within sees only the forwarded headers allowed.
         .layer(from_fn_with_state(state.origin.clone(), origin::normalise))
         .with_state(state)

@@ -167,3 +167,75 @@ async fn client_mistakes_are_not_logged_as_server_errors() {
     let logged = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
     assert!(!logged.contains("ERROR") && !logged.contains("WARN"), "{logged}");
 }
+
+/// A body's images of other hosts (100 of the 228 real fiches have some, on GitHub) were asked
+/// by every reader's browser. They are fetched once into the cache and served from here.
+#[tokio::test]
+async fn images_of_bodies_are_served_from_our_cache() {
+    let png = {
+        let image = image::RgbaImage::from_pixel(1600, 400, image::Rgba([20, 120, 60, 255]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgba8(image)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+            .unwrap();
+        bytes
+    };
+    let routes = axum::Router::new().route(
+        "/schema.png",
+        axum::routing::get(move || async move { ([(axum::http::header::CONTENT_TYPE, "image/png")], png) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let host = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
+
+    let (dir, db) = common::temp_db();
+    let repo = dir.path().join("tests-images");
+    write(
+        &repo,
+        "schema.md",
+        &format!("# Le schéma\n\n![Le schéma du réseau]({host}/schema.png)\n\n{TEXT}\n"),
+    );
+    sources::import(&db, "tests-images", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[]).unwrap();
+    let fetch_db = db.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        bao_server::sources::posters::fetch_missing(
+            &fetch_db,
+            bao_server::sources::posters::Reach::AlsoPrivate,
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(report.fetched, 1, "{report}");
+
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    });
+    let bao = [("host", "bao.test")];
+    let (_, _, json) = common::get_with(&router, "/api/v1/resources/tests-schema", &bao).await;
+    let (_, _, page) = common::get_with(&router, "/r/tests-schema", &bao).await;
+    let (_, _, fragment) = common::get_with(&router, "/fragments/card/tests-schema", &bao).await;
+    let media =
+        format!("/api/v1/media/{}", bao_server::store::media::media_key(&format!("{host}/schema.png")));
+    for text in [&json, &page] {
+        assert!(!text.contains(&host) && text.contains(&media), "{text}");
+    }
+    assert!(!fragment.contains(&host), "{fragment}");
+    assert!(page.contains(&format!("src=\"http://bao.test{media}\"")), "absolute in the card: {page}");
+    let (status, headers, _) = common::get_with(&router, &media, &bao).await;
+    assert_eq!(
+        (status, &headers["content-type"]),
+        (StatusCode::OK, &"image/jpeg".parse::<axum::http::HeaderValue>().unwrap())
+    );
+    let (status, headers, _) = common::get_with(&router, "/api/v1/media/0000", &bao).await;
+    assert_eq!(
+        (status, &headers["content-type"]),
+        (StatusCode::OK, &"image/svg+xml".parse::<axum::http::HeaderValue>().unwrap())
+    );
+}

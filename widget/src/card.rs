@@ -266,7 +266,7 @@ pub fn card_view(
                         <span class="opened">{t.fold}</span>
                     </summary>
                     <div class="body">
-                        <div inner_html=resource.body_html.unwrap_or_default()></div>
+                        <div inner_html=absolute_media(api_base, &resource.body_html.unwrap_or_default())></div>
                         <p class="licence-note">{t.licence_sentence(&licence)}</p>
                         <p class="licence-note"><a href=resource.source_url>{t.original_source}</a></p>
                         <p class="licence-note">{t.to_reuse(&attribution)}</p>
@@ -296,6 +296,17 @@ fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
         .into_any(),
         None => view! { <span class="licence">{label}</span> }.into_any(),
     }
+}
+
+/// A body with its images' addresses on this server (`/api/v1/media/…`) made absolute: a card
+/// is shown on other sites.
+#[cfg(feature = "ssr")]
+fn absolute_media(api_base: &str, body: &str) -> String {
+    let ours = format!("src=\"{}/media/", bao_contract::API_PREFIX);
+    body.replace(
+        &ours,
+        &format!("src=\"{}{}/media/", api_base.trim_end_matches('/'), bao_contract::API_PREFIX),
+    )
 }
 
 /// Resolves a server-relative URL (`/demo/media/x.svg`) against the server's base.

@@ -106,7 +106,7 @@ pub async fn search(
     let mut results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
     results.next_cursor = results.next_cursor.map(|offset| URL_SAFE_NO_PAD.encode(offset));
     for hit in &mut results.items {
-        links::serve_image_here(&mut hit.resource);
+        links::serve_media_here(&mut hit.resource);
     }
     Ok(Json(results))
 }
@@ -167,7 +167,12 @@ pub async fn image(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    Ok(match state.query(move |db| db.cached_image(&id)).await? {
+    Ok(cached_or_band(state.query(move |db| db.cached_image(&id)).await?))
+}
+
+/// A cached JPEG, kept a day, or the placeholder band, kept five minutes.
+fn cached_or_band(jpeg: Option<Vec<u8>>) -> Response {
+    match jpeg {
         Some(jpeg) => {
             ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=86400")], jpeg)
                 .into_response()
@@ -182,7 +187,16 @@ pub async fn image(
             IMAGE_BAND_SVG,
         )
             .into_response(),
-    })
+    }
+}
+
+/// `GET /api/v1/media/{key}`: an image of a body, from the cache; the placeholder band until
+/// it is fetched (or when it could not be: a body's image is served from here or nowhere).
+pub async fn media(
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    Ok(cached_or_band(state.query(move |db| db.cached_media(&key)).await?))
 }
 
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
@@ -241,7 +255,7 @@ pub async fn resources(
     let filter = params.filter()?;
     let mut page = state.query(move |db| db.list(&filter)).await?;
     page.next_cursor = page.next_cursor.map(|last_id| URL_SAFE_NO_PAD.encode(last_id));
-    page.items = page.items.into_iter().map(links::with_served_image).collect();
+    page.items = page.items.into_iter().map(links::with_served_media).collect();
     Ok(Json(page))
 }
 

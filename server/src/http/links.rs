@@ -8,6 +8,7 @@ use bao_contract::{
 };
 
 use crate::opendata::{Filter, dataset};
+use crate::store::media::{images_of_other_hosts, media_key};
 use crate::store::{StoredChange, StoredTestimonial};
 
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
@@ -96,16 +97,28 @@ pub fn image(id: &str) -> String {
     format!("{API_PREFIX}/resources/{}/image", percent_encode(id))
 }
 
-/// Addresses a resource's image on this server.
-pub fn serve_image_here(resource: &mut Resource) {
+/// `/api/v1/media/{key}`: an image of a body, from the cache.
+pub fn media(key: &str) -> String {
+    format!("{API_PREFIX}/media/{key}")
+}
+
+/// Addresses a resource's image, and the images of its body, on this server: a visitor's
+/// browser asks nothing of another host.
+pub fn serve_media_here(resource: &mut Resource) {
     if let Some(image) = resource.image.as_mut().filter(|image| !is_server_path(&image.url)) {
         image.url = self::image(&resource.id);
     }
+    if let Some(body) = resource.body_html.as_mut() {
+        let found = images_of_other_hosts(body);
+        for (range, url) in found.into_iter().rev() {
+            body.replace_range(range, &media(&media_key(&url)));
+        }
+    }
 }
 
-/// The resource with its image addressed on this server.
-pub fn with_served_image(mut resource: Resource) -> Resource {
-    serve_image_here(&mut resource);
+/// The resource with its media addressed on this server.
+pub fn with_served_media(mut resource: Resource) -> Resource {
+    serve_media_here(&mut resource);
     resource
 }
 
@@ -117,7 +130,7 @@ pub fn absolute(origin: &str, url: &str) -> String {
 /// A stored testimony as the API gives it: its poster and captions addressed on this server.
 pub fn testimonial(stored: StoredTestimonial) -> Testimonial {
     let StoredTestimonial { resource, quote, video } = stored;
-    let resource = with_served_image(resource);
+    let resource = with_served_media(resource);
     // A path on this server is served as it is; anything else went through the poster cache.
     let poster_url = match video.poster_source {
         Some(path) if is_server_path(&path) => path,

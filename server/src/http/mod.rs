@@ -50,14 +50,14 @@ impl AppState {
         let lookup_id = id.to_owned();
         let lookup = self.query(move |db| db.lookup(&lookup_id)).await?;
         let current = match lookup {
-            Lookup::Found(resource) => return Ok(links::with_served_image(*resource)),
+            Lookup::Found(resource) => return Ok(links::with_served_media(*resource)),
             Lookup::Renamed(current) => current,
             Lookup::Withdrawn { title, .. } => return Err(ApiError::Gone(withdrawn_message(&title))),
             Lookup::Unknown => return Err(unknown_id(id)),
         };
         let lookup_id = current.clone();
         let resource = self.query(move |db| db.resource(&lookup_id)).await?;
-        resource.map(links::with_served_image).ok_or_else(|| unknown_id(&current))
+        resource.map(links::with_served_media).ok_or_else(|| unknown_id(&current))
     }
 }
 
@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/resources", get(api::resources).layer(content()))
         .route("/resources/{id}", get(api::resource).layer(content()))
         .route("/resources/{id}/image", get(api::image))
+        .route("/media/{key}", get(api::media))
         .route("/networks", get(api::networks).layer(content()))
         .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
         .route("/search", get(api::search).layer(from_fn_with_state(answers.clone(), cache::search)))

@@ -109,7 +109,7 @@ pub async fn resource_page(
         .await?;
     Ok(match lookup {
         Lookup::Found(resource) => {
-            let resource = links::with_served_image(*resource);
+            let resource = links::with_served_media(*resource);
             let origin = public_origin(&headers);
             let card = PaintedElement {
                 name: "bao-card",

@@ -14,7 +14,7 @@ use image::{ImageFormat, ImageReader, Limits};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use crate::store::{Database, DbError};
+use crate::store::{Database, DbError, MediaToFetch};
 
 /// Largest download accepted: thumbnails are a few hundred KB, anything bigger is not one.
 const MAX_DOWNLOAD_BYTES: u64 = 5 * 1024 * 1024;
@@ -30,6 +30,8 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const FETCH_WORKERS: usize = 4;
 const JPEG_QUALITY: u8 = 80;
+/// The box an image of a body fits in: the width of the text, twice, for sharp screens.
+const BODY_IMAGE_BOX: (u32, u32) = (1280, 1280);
 
 /// What fetching the missing posters did.
 #[derive(Debug, Default)]
@@ -87,8 +89,9 @@ pub fn fetch_missing(db: &Database, reach: Reach) -> Result<FetchReport, DbError
             scope.spawn(|| {
                 // The queue's lock is released before the download starts.
                 let next = || queue.lock().ok()?.next();
-                while let Some(url) = next() {
-                    let outcome = download(&agent, &url).and_then(|bytes| resize(&bytes));
+                while let Some(MediaToFetch { url, in_body }) = next() {
+                    let fit = if in_body { BODY_IMAGE_BOX } else { (POSTER_WIDTH, POSTER_HEIGHT) };
+                    let outcome = download(&agent, &url).and_then(|bytes| resize(&bytes, fit));
                     if let Err(error) = db.store_poster(&url, &outcome) {
                         *stored.lock().unwrap_or_else(|e| e.into_inner()) = Err(error);
                         break;
@@ -132,9 +135,9 @@ fn download(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
         .map_err(|error| format!("lecture impossible ou plus de {} Mio ({error})", MAX_DOWNLOAD_BYTES >> 20))
 }
 
-/// Decodes a JPEG, PNG or WebP image (whatever its claimed type), shrinks it to fit the
-/// carousel and encodes it as JPEG; returns the JPEG and its width and height.
-pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
+/// Decodes a JPEG, PNG or WebP image (whatever its claimed type), shrinks it to fit `(width,
+/// height)` and encodes it as JPEG, transparency over white; returns the JPEG and its size.
+pub fn resize(bytes: &[u8], (box_width, box_height): (u32, u32)) -> Result<(Vec<u8>, u32, u32), String> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|error| error.to_string())?;
     if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
@@ -155,18 +158,28 @@ pub fn resize(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
         let _decoding = ONE_DECODE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         reader.decode().map_err(|error| format!("image illisible ({error})"))?
     };
-    let image = if image.width() > POSTER_WIDTH || image.height() > POSTER_HEIGHT {
+    let image = if image.width() > box_width || image.height() > box_height {
         // Keeps the proportions: the result fits within the box.
-        image.resize(POSTER_WIDTH, POSTER_HEIGHT, FilterType::Triangle)
+        image.resize(box_width, box_height, FilterType::Triangle)
     } else {
         image
     };
-    let rgb = image.to_rgb8();
+    let rgb = if image.color().has_alpha() { over_white(&image.to_rgba8()) } else { image.to_rgb8() };
     let mut jpeg = Vec::new();
     JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
         .encode_image(&rgb)
         .map_err(|error| format!("encodage JPEG impossible ({error})"))?;
     Ok((jpeg, rgb.width(), rgb.height()))
+}
+
+/// A transparent image as it shows on a white page (a diagram's background, not black).
+fn over_white(rgba: &image::RgbaImage) -> image::RgbImage {
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let blend =
+            |channel: u8| ((u16::from(channel) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([blend(r), blend(g), blend(b)])
+    })
 }
 
 /// The system's resolver, keeping public addresses only: IP literals and redirects go through
@@ -236,6 +249,8 @@ fn is_public_v4(v4: Ipv4Addr) -> bool {
 mod tests {
     use super::*;
 
+    const POSTER: (u32, u32) = (POSTER_WIDTH, POSTER_HEIGHT);
+
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
         let mut bytes = Vec::new();
@@ -247,10 +262,10 @@ mod tests {
 
     #[test]
     fn large_images_shrink_to_the_carousel_keeping_proportions() {
-        let (jpeg, width, height) = resize(&png(1280, 960)).unwrap();
+        let (jpeg, width, height) = resize(&png(1280, 960), POSTER).unwrap();
         assert_eq!((width, height), (480, 360));
         assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "JPEG magic");
-        let (_, width, height) = resize(&png(320, 180)).unwrap();
+        let (_, width, height) = resize(&png(320, 180), POSTER).unwrap();
         assert_eq!((width, height), (320, 180), "small images are not enlarged");
     }
 
@@ -291,20 +306,35 @@ mod tests {
         };
         assert!(bomb.len() < 400_000, "{} bytes", bomb.len());
         let started = std::time::Instant::now();
-        let error = resize(&bomb).unwrap_err();
+        let error = resize(&bomb, POSTER).unwrap_err();
         assert!(error.contains("8192 × 8192"), "{error}");
         assert!(started.elapsed() < std::time::Duration::from_millis(200), "{:?}", started.elapsed());
-        assert!(resize(&png(3840, 2160)).is_ok(), "a 4K frame is a poster");
+        assert!(resize(&png(3840, 2160), POSTER).is_ok(), "a 4K frame is a poster");
+    }
+
+    #[test]
+    fn transparency_shows_as_white() {
+        let diagram = image::RgbaImage::from_fn(40, 20, |x, _| {
+            image::Rgba(if x < 20 { [0, 0, 0, 0] } else { [0, 0, 0, 255] })
+        });
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgba8(diagram)
+            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+            .unwrap();
+        let (jpeg, ..) = resize(&bytes, BODY_IMAGE_BOX).unwrap();
+        let shown = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert!(shown.get_pixel(5, 10).0.iter().all(|&c| c > 240), "transparent is white");
+        assert!(shown.get_pixel(35, 10).0.iter().all(|&c| c < 15), "opaque black stays black");
     }
 
     #[test]
     fn what_is_not_an_image_is_refused() {
-        assert!(resize(b"<html>not found</html>").is_err());
-        assert!(resize(b"").is_err());
+        assert!(resize(b"<html>not found</html>", POSTER).is_err());
+        assert!(resize(b"", POSTER).is_err());
         let mut truncated = png(100, 100);
         truncated.truncate(60);
-        assert!(resize(&truncated).is_err());
+        assert!(resize(&truncated, POSTER).is_err());
         let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
-        assert!(resize(gif).is_err());
+        assert!(resize(gif, POSTER).is_err());
     }
 }

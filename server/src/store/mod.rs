@@ -3,6 +3,7 @@
 //! addresses them.
 
 pub mod identity;
+pub mod media;
 mod read;
 mod write;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_id_aliases.sql"),
     include_str!("../../migrations/0005_sources.sql"),
     include_str!("../../migrations/0006_changes.sql"),
+    include_str!("../../migrations/0007_body_media.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.
@@ -46,6 +48,14 @@ pub struct NewResource {
     pub video: Option<NewVideo>,
     pub source_key: String,
     pub content_hash: String,
+}
+
+/// An image of another host to fetch into the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaToFetch {
+    pub url: String,
+    /// An image of a body (shown at the width of the text), not a poster or a card's image.
+    pub in_body: bool,
 }
 
 /// A filmed testimony's video as the importer reads it.

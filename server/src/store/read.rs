@@ -8,8 +8,8 @@ use bao_contract::{
 use r2d2_sqlite::rusqlite::{OptionalExtension, Row, params};
 
 use super::{
-    Database, DbError, FOLLOWED_SERVER_KIND, ListFilter, Lookup, NewResource, StoredChange, StoredPoster,
-    StoredSource, StoredTestimonial, StoredVideo, TestimonialFilter,
+    Database, DbError, FOLLOWED_SERVER_KIND, ListFilter, Lookup, MediaToFetch, NewResource, StoredChange,
+    StoredPoster, StoredSource, StoredTestimonial, StoredVideo, TestimonialFilter,
 };
 
 impl Database {
@@ -289,20 +289,32 @@ impl Database {
         Ok(statement.query_row([resource_id, lang], |row| row.get(0)).optional()?)
     }
 
-    /// Poster sources on other hosts that were never tried.
-    pub fn posters_to_fetch(&self) -> Result<Vec<String>, DbError> {
+    /// Images on other hosts that were never tried: posters and resources' images (served from
+    /// the same cache), and images of bodies.
+    pub fn posters_to_fetch(&self) -> Result<Vec<MediaToFetch>, DbError> {
         let conn = self.pool.get()?;
-        // Resources' images from other hosts too: they are served from the same cache.
         let mut statement = conn.prepare_cached(
-            "SELECT url FROM (
-               SELECT poster_source AS url FROM videos
-               UNION SELECT json_extract(image_json, '$.url') FROM resources WHERE image_json IS NOT NULL)
+            "SELECT url, min(in_body) FROM (
+               SELECT poster_source AS url, 0 AS in_body FROM videos
+               UNION SELECT json_extract(image_json, '$.url'), 0 FROM resources WHERE image_json IS NOT NULL
+               UNION SELECT source_url, 1 FROM body_media)
              WHERE (url LIKE 'https://%' OR url LIKE 'http://%')
                AND url NOT IN (SELECT source_url FROM posters)
-             ORDER BY url",
+             GROUP BY url ORDER BY url",
         )?;
-        let rows = statement.query_map([], |row| row.get(0))?;
+        let rows = statement.query_map([], |row| {
+            Ok(MediaToFetch { url: row.get(0)?, in_body: row.get::<_, i64>(1)? == 1 })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The cached JPEG of a body's image, by its key ([`super::media::media_key`]).
+    pub fn cached_media(&self, key: &str) -> Result<Option<Vec<u8>>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT p.jpeg FROM body_media m JOIN posters p ON p.source_url = m.source_url WHERE m.key = ?1",
+        )?;
+        Ok(statement.query_row([key], |row| row.get::<_, Option<Vec<u8>>>(0)).optional()?.flatten())
     }
 
     /// The resources written last (new, edited or moved), latest first, each with when (UTC,

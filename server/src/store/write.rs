@@ -6,6 +6,7 @@ use r2d2_sqlite::rusqlite::{OptionalExtension, Transaction, params};
 use sha2::Digest;
 
 use super::identity::{self, MOVE_SIMILARITY};
+use super::media;
 use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
 /// A file of the source as the store holds it.
@@ -121,6 +122,17 @@ impl Database {
         let mut touched = BTreeSet::new();
         let mut position: i64 =
             tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
+        // Every body read, changed or not: a database from before this table fills at its next sync.
+        for (new, _) in &files {
+            for (_, url) in
+                media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default())
+            {
+                tx.execute(
+                    "INSERT OR IGNORE INTO body_media (key, source_url) VALUES (?1, ?2)",
+                    params![media::media_key(&url), url],
+                )?;
+            }
+        }
         for (new, words) in &files {
             let fingerprint = identity::fingerprint(words);
             let target = match stored.get(&new.source_key) {

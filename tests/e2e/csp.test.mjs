@@ -80,3 +80,37 @@ test("without 'wasm-unsafe-eval' the content still shows and the console names t
   assert.ok(hint.includes(`script-src : ${origin} 'wasm-unsafe-eval'`), hint);
   await close();
 });
+
+test("our own pages carry a strict CSP, framed where framing is their point, and break none of it", async () => {
+  const pages = [
+    ["", "frame-ancestors 'self'"],
+    ["r/exemples-repair-cafe", "frame-ancestors 'self'"],
+    ["r/exemples-atelier-velo", "frame-ancestors 'self'"],
+    ["integrer", "frame-ancestors 'self'"],
+    ["embed/r/exemples-repair-cafe", null],
+    ["embed/temoignages?limit=3", null],
+  ];
+  for (const [path, ancestors] of pages) {
+    const { page, problems, close } = await newPage(browser);
+    const violations = [];
+    await page.exposeFunction("__violation", (text) => violations.push(text));
+    await page.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`)),
+    );
+    const response = await page.goto(server.url + path);
+    const policy = response.headers()["content-security-policy"] ?? "";
+    assert.ok(policy.includes("script-src 'self' 'wasm-unsafe-eval'") && policy.includes("default-src 'none'"), `${path}: ${policy}`);
+    assert.equal(policy.includes("frame-ancestors"), ancestors !== null, `${path}: ${policy}`);
+    if (ancestors) assert.ok(policy.includes(ancestors), policy);
+    await page.waitForLoadState("networkidle");
+    const play = page.locator("button.play").first();
+    if (path.startsWith("embed/temoignages")) {
+      await play.click();
+      await page.locator("video, iframe").first().waitFor();
+      await page.waitForTimeout(300);
+    }
+    assert.deepEqual(violations, [], path);
+    assert.deepEqual(problems, [], path);
+    await close();
+  }
+});

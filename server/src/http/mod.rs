@@ -148,6 +148,7 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        .layer(axum::middleware::from_fn(page_policy))
         // Log levels follow who is at fault: a server failure is logged once, with its cause, where
         // it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed format
         // we do not speak among them — is no error of ours, and a flood of them floods no log.
@@ -155,6 +156,38 @@ pub fn router(state: AppState) -> Router {
         // Outermost: every layer and handler within sees only the forwarded headers allowed.
         .layer(from_fn_with_state(state.origin.clone(), origin::normalise))
         .with_state(state)
+}
+
+/// Our pages' Content-Security-Policy: scripts and styles from this origin only (WebAssembly
+/// allowed), images from it (every image is served from the cache), players framed only over
+/// https (or on this machine: tests), nothing else; framed by no other site…
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
+    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'self'";
+/// … except the pages made for iframes (`/embed/…`): being framed anywhere is their point.
+const FRAME_PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
+    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'";
+
+/// Sets the policy of every HTML page of ours (not the demo's partner page, which stands for
+/// someone else's site).
+async fn page_policy(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    let policy = if path.starts_with("/embed/") { FRAME_PAGE_POLICY } else { PAGE_POLICY };
+    let ours = !path.starts_with("/demo/");
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if ours && is_html {
+        response
+            .headers_mut()
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(policy));
+    }
+    response
 }
 
 const CSS: &str = "text/css; charset=utf-8";

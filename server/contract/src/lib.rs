@@ -25,6 +25,7 @@ pub const POSTER_HEIGHT: u32 = 360;
 
 /// What a resource is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A method sheet on a collaborative practice.
@@ -65,6 +66,7 @@ impl Kind {
 
 /// The network (association, cooperative, university…) that publishes a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NetworkRef {
     /// Stable slug.
     pub id: String,
@@ -77,6 +79,7 @@ pub struct NetworkRef {
 
 /// A network and how many resources it publishes, as listed by `GET /api/v1/networks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Network {
     #[serde(flatten)]
     pub network: NetworkRef,
@@ -85,12 +88,14 @@ pub struct Network {
 
 /// `GET /api/v1/networks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NetworkList {
     pub items: Vec<Network>,
 }
 
 /// `GET /api/v1/sources`: every source the server follows, in the sources file's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceList {
     pub items: Vec<SourceStatus>,
 }
@@ -100,6 +105,7 @@ pub struct SourceList {
 /// reads from its own sources are given (never those it follows from another server): two servers
 /// following each other neither loop nor duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePage {
     pub items: Vec<Change>,
     /// What to ask for next (`since=`): the last change given, or `since` when none.
@@ -111,6 +117,7 @@ pub struct ChangePage {
 
 /// The latest change of one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Its place in the order of changes: only grows.
     pub seq: u64,
@@ -132,6 +139,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     /// New, edited or moved.
@@ -144,6 +152,7 @@ pub enum ChangeKind {
 
 /// A testimony's video as a following server stores it: its captions' text included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplicaVideo {
     pub provider: Provider,
     pub host_name: String,
@@ -162,6 +171,7 @@ pub struct ReplicaVideo {
 
 /// One captions track, as WebVTT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplicaCaptions {
     pub lang: String,
     pub label: String,
@@ -170,6 +180,7 @@ pub struct ReplicaCaptions {
 
 /// A source of the sources file and what its last syncs did. Times are RFC 3339, UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceStatus {
     pub id: String,
     /// One of the sources file's kinds: `git`, `mediawiki`, `dokuwiki`, `yeswiki`, `bao`.
@@ -203,6 +214,7 @@ pub struct SourceStatus {
 
 /// One place a resource is published: a fiche kept in two repositories is one resource with two.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceSource {
     /// The resource's page there.
     pub url: String,
@@ -216,6 +228,7 @@ pub const LICENCE_EXCERPT_CHARS: usize = 120;
 
 /// The licence a resource is published under, as far as the source says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Licence {
     /// SPDX identifier when the licence and its version are known (`CC-BY-SA-4.0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,6 +292,7 @@ impl Licence {
 
 /// An image with its text alternative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Image {
     pub url: String,
     /// Empty when the image is decorative.
@@ -289,6 +303,7 @@ pub struct Image {
 /// A resource of the commons. One type for the list and the single-resource endpoints, without
 /// `#[serde(flatten)]`, whose buffering decoder would weigh on the widget's bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resource {
     /// Stable slug, unique across the commons.
     pub id: String,
@@ -324,6 +339,7 @@ pub struct Resource {
 
 /// `GET /api/v1/resources`: one page of resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourcePage {
     pub items: Vec<Resource>,
     /// Pass as `cursor` to get the next page; absent on the last page.
@@ -336,6 +352,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 
 /// `GET /api/v1/search`: one page of ranked hits, with the counts that let visitors narrow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     /// How many resources match, over all pages.
     pub total: u64,
@@ -349,6 +366,7 @@ pub struct SearchResults {
 
 /// One resource found by a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// The resource as lists give it (without its body).
     pub resource: Resource,
@@ -363,6 +381,7 @@ pub struct SearchHit {
 /// A highlighted run of a snippet: byte offsets `[start, end)` of its UTF-8 text, as Meilisearch
 /// gives match positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Highlight {
     pub start: u32,
     pub end: u32,
@@ -400,6 +419,7 @@ impl SearchHit {
 
 /// Facet counts of a search.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     #[serde(default)]
     pub network: Vec<FacetCount>,
@@ -415,6 +435,7 @@ pub struct Facets {
 
 /// How many matching resources have one value of a facet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// What to pass back as the filter (`network=`, `kind=`, `tag=`).
     pub value: String,
@@ -425,6 +446,7 @@ pub struct FacetCount {
 
 /// Who hosts a filmed testimony's video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Vimeo,
@@ -539,6 +561,7 @@ pub fn percent_encode(text: &str) -> String {
 
 /// A filmed testimony's video: what the carousel needs to show a facade, then the player.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Video {
     pub provider: Provider,
     /// Who the visitor's browser will talk to once they press play (`Vimeo`, `tube.example.org`).
@@ -560,6 +583,7 @@ pub struct Video {
 
 /// One captions track.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Captions {
     /// BCP 47 language tag.
     pub lang: String,
@@ -571,6 +595,7 @@ pub struct Captions {
 
 /// A filmed testimony as `GET /api/v1/testimonials` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Testimonial {
     /// The resource as lists give it (without its body).
     pub resource: Resource,
@@ -582,6 +607,7 @@ pub struct Testimonial {
 
 /// `GET /api/v1/testimonials`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestimonialList {
     pub items: Vec<Testimonial>,
 }
@@ -589,6 +615,7 @@ pub struct TestimonialList {
 /// `manifest.json` of the built widget, written by `cargo xtask build-widget` and read by the
 /// server, which hands the list to `embed.js`: the one list of the wasm modules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetManifest {
     /// Smallest first: a page loads the first module that has every element it holds.
     pub modules: Vec<WidgetModule>,
@@ -598,6 +625,7 @@ pub struct WidgetManifest {
 
 /// One wasm build of the widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetModule {
     /// `search`, `media`, `full`.
     pub name: String,
@@ -611,6 +639,7 @@ pub struct WidgetModule {
 
 /// An RFC 9457 problem details body (`application/problem+json`), the shape of every API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub problem_type: String,

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
-    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Resource,
-    ResourcePage, SearchResults, SourceList, SourceStatus, TestimonialList,
+    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Problem,
+    Resource, ResourcePage, SearchResults, SourceList, SourceStatus, TestimonialList,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links;
@@ -21,6 +22,10 @@ use crate::search::SearchRequest;
 use crate::store::{Database, ListFilter, StoredPoster, TestimonialFilter};
 
 /// `GET /api/v1/resources/{id}`; an id the resource had before gives the resource of today.
+#[utoipa::path(get, path = "/api/v1/resources/{id}", tag = "ressources",
+    params(("id" = String, Path, description = "Identifiant d'une ressource, d'aujourd'hui ou d'avant")),
+    responses((status = 200, body = Resource), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Retirée par son réseau", body = Problem, content_type = "application/problem+json")))]
 pub async fn resource(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -29,12 +34,18 @@ pub async fn resource(
 }
 
 /// Query string of `GET /api/v1/resources`, as sent: every value is checked by [`ListParams::filter`].
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Un réseau (son identifiant).
     network: Option<String>,
+    /// Un mot-clé.
     tag: Option<String>,
+    #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    /// Le `next_cursor` d'une page précédente.
     cursor: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
@@ -55,14 +66,21 @@ impl ListParams {
 }
 
 /// Query string of `GET /api/v1/search`, as sent: every value is checked by [`SearchParams::request`].
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Les mots cherchés (500 caractères au plus); vide : les plus récentes.
+    #[param(max_length = 500)]
     q: Option<String>,
     network: Option<String>,
     tag: Option<String>,
+    #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    /// Une licence (identifiant SPDX, ou `open` pour les licences libres).
     licence: Option<String>,
+    /// Le `next_cursor` d'une page précédente.
     cursor: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
@@ -97,6 +115,8 @@ impl SearchParams {
 }
 
 /// `GET /api/v1/search?q=&network=&tag=&kind=&licence=&cursor=&limit=`.
+#[utoipa::path(get, path = "/api/v1/search", tag = "recherche", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
@@ -112,14 +132,18 @@ pub async fn search(
 }
 
 /// Query string of `GET /api/v1/testimonials`, as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TestimonialParams {
     network: Option<String>,
     tag: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
 /// `GET /api/v1/testimonials?network=&tag=&limit=`: filmed testimonies with their videos.
+#[utoipa::path(get, path = "/api/v1/testimonials", tag = "témoignages", params(TestimonialParams),
+    responses((status = 200, body = TestimonialList), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn testimonials(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<TestimonialParams>,
@@ -135,6 +159,9 @@ pub async fn testimonials(
 }
 
 /// `GET /api/v1/testimonials/{id}/poster`: the cached poster, or a placeholder with the title.
+#[utoipa::path(get, path = "/api/v1/testimonials/{id}/poster", tag = "témoignages",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "L'affiche en cache (JPEG), ou une affiche dessinée du titre (SVG)", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
 pub async fn poster(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -163,6 +190,8 @@ pub async fn poster(
 
 /// `GET /api/v1/resources/{id}/image`: a resource's image from another host, as the server fetched
 /// it once (resized JPEG); while it is not fetched, or when it could not be, a plain tinted band.
+#[utoipa::path(get, path = "/api/v1/resources/{id}/image", tag = "ressources",
+    params(("id" = String, Path)), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn image(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -192,6 +221,8 @@ fn cached_or_band(jpeg: Option<Vec<u8>>) -> Response {
 
 /// `GET /api/v1/media/{key}`: an image of a body, from the cache; the placeholder band until
 /// it is fetched (or when it could not be: a body's image is served from here or nowhere).
+#[utoipa::path(get, path = "/api/v1/media/{key}", tag = "ressources",
+    params(("key" = String, Path, description = "La clé d'une image d'un texte")), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn media(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
@@ -200,6 +231,9 @@ pub async fn media(
 }
 
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
+#[utoipa::path(get, path = "/api/v1/testimonials/{id}/captions/{lang}", tag = "témoignages",
+    params(("id" = String, Path), ("lang" = String, Path, description = "Étiquette de langue BCP 47")),
+    responses((status = 200, description = "Sous-titres WebVTT", content_type = "text/vtt", body = String), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
 pub async fn captions(
     State(state): State<AppState>,
     ApiPath((id, lang)): ApiPath<(String, String)>,
@@ -248,6 +282,8 @@ fn bad_cursor() -> ApiError {
 }
 
 /// `GET /api/v1/resources?network=&tag=&kind=&cursor=&limit=`.
+#[utoipa::path(get, path = "/api/v1/resources", tag = "ressources", params(ListParams),
+    responses((status = 200, body = ResourcePage), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn resources(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
@@ -260,12 +296,14 @@ pub async fn resources(
 }
 
 /// `GET /api/v1/networks`.
+#[utoipa::path(get, path = "/api/v1/networks", tag = "réseaux", responses((status = 200, body = NetworkList)))]
 pub async fn networks(State(state): State<AppState>) -> Result<Json<NetworkList>, ApiError> {
     let items = state.query(Database::networks).await?;
     Ok(Json(NetworkList { items }))
 }
 
 /// `GET /api/v1/sources`.
+#[utoipa::path(get, path = "/api/v1/sources", tag = "réseaux", responses((status = 200, body = SourceList)))]
 pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
     let stored = state.query(Database::sources).await?;
     let items = state
@@ -307,15 +345,21 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 }
 
 /// Query string of `GET /api/v1/changes`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ChangesParams {
+    /// Le numéro du dernier changement lu (`next_since`); 0 : depuis le début.
+    #[param(value_type = Option<i64>, minimum = 0)]
     since: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
 /// `GET /api/v1/changes?since=&limit=`: what changed after `since`, for a server following this
 /// one. Addresses are absolute: the follower is elsewhere.
+#[utoipa::path(get, path = "/api/v1/changes", tag = "réplication", params(ChangesParams),
+    responses((status = 200, body = ChangePage), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn changes(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ChangesParams>,
@@ -323,9 +367,12 @@ pub async fn changes(
 ) -> Result<Json<ChangePage>, ApiError> {
     let since = match non_empty(params.since) {
         None => 0,
-        Some(text) => text.parse::<u64>().map_err(|_| {
-            ApiError::BadRequest(format!("`since` est le numéro d'un changement (reçu « {text} »)."))
-        })?,
+        // The document's integer: SQLite's, signed 64-bit.
+        Some(text) => {
+            text.parse::<u64>().ok().filter(|since| i64::try_from(*since).is_ok()).ok_or_else(|| {
+                ApiError::BadRequest(format!("`since` est le numéro d'un changement (reçu « {text} »)."))
+            })?
+        }
     };
     let limit = parse_limit(params.limit.as_deref())?;
     let (stored, latest) = state.query(move |db| db.changes_since(since, limit)).await?;

@@ -9,6 +9,7 @@ pub mod embed;
 pub mod error;
 pub mod fragments;
 pub mod links;
+pub mod openapi;
 pub mod opendata;
 pub mod origin;
 pub mod pages;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(api::search).layer(from_fn_with_state(answers.clone(), cache::search)))
         .route("/testimonials", get(api::testimonials).layer(content()))
         .route("/changes", get(api::changes))
+        .route("/openapi.json", get(openapi::document))
         .route("/testimonials/{id}/poster", get(api::poster))
         .route("/testimonials/{id}/captions/{lang}", get(api::captions))
         .fallback(api::not_found);

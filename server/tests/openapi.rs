@@ -1,0 +1,105 @@
+//! The API against its OpenAPI document (`/api/v1/openapi.json`): the document lists every route,
+//! and schemathesis fuzzes each of them from it on a real server — valid and invalid inputs —
+//! requiring no server error, only documented statuses and types, answers that match their
+//! schemas, and invalid input refused (as problem+json). `BAO_API_FUZZ_EXAMPLES` sets the
+//! examples per operation (50 here; `cargo xtask fuzz` runs more).
+
+mod common;
+
+use std::net::SocketAddr;
+use std::process::Command;
+
+use bao_server::http::serve::{self, Limits};
+use bao_server::sources::config::SourcesFile;
+use bao_server::{AppState, app};
+
+/// A server on a free port with the demo's fiches and testimonies, following the demo's sources.
+async fn start() -> (tempfile::TempDir, SocketAddr) {
+    let (dir, db) = common::temp_db();
+    common::import(&db, "exemples-fiches");
+    let search = common::search_index(&dir, &db);
+    let sources = SourcesFile::load(&common::demo_sources_file()).unwrap().sources;
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: std::sync::Arc::new(sources),
+        origin: Default::default(),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(serve::serve(listener, router, Limits::for_this_machine(), std::future::pending()));
+    (dir, address)
+}
+
+async fn get(address: SocketAddr, path: &str) -> (u16, String) {
+    let url = format!("http://{address}{path}");
+    tokio::task::spawn_blocking(move || {
+        let mut response = ureq::get(&url).config().http_status_as_error(false).build().call().unwrap();
+        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_document_lists_every_route_of_the_api() {
+    let (_dir, address) = start().await;
+    let (status, text) = get(address, "/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let paths: Vec<&str> = document["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    for route in [
+        "/api/v1/resources",
+        "/api/v1/resources/{id}",
+        "/api/v1/resources/{id}/image",
+        "/api/v1/media/{key}",
+        "/api/v1/networks",
+        "/api/v1/sources",
+        "/api/v1/search",
+        "/api/v1/testimonials",
+        "/api/v1/testimonials/{id}/poster",
+        "/api/v1/testimonials/{id}/captions/{lang}",
+        "/api/v1/changes",
+    ] {
+        assert!(paths.contains(&route), "{route} in {paths:?}");
+    }
+    assert!(document["components"]["schemas"]["Resource"].is_object());
+}
+
+/// Found by schemathesis: a `since` past SQLite's signed integers answered 500.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cursor_past_the_documented_integers_is_refused() {
+    let (_dir, address) = start().await;
+    let (status, text) = get(address, "/api/v1/changes?since=9223372036854775808").await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("`since`"), "{text}");
+    let (status, _) = get(address, "/api/v1/changes?since=9223372036854775807").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schemathesis_finds_nothing() {
+    let Some(schemathesis) = common::python_tool("schemathesis") else { return };
+    let (_dir, address) = start().await;
+    let examples = std::env::var("BAO_API_FUZZ_EXAMPLES").unwrap_or_else(|_| "50".into());
+    let work = tempfile::tempdir().unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(schemathesis)
+            .current_dir(work.path())
+            .args(["run", &format!("http://{address}/api/v1/openapi.json")])
+            .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"])
+            .args(["--checks", "response_schema_conformance,negative_data_rejection"])
+            .args(["--max-examples", &examples, "--workers", "2", "--seed", "20261128"])
+            .args(["--report", "json", "--report-json-path", "report.json"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{said}\n{}", String::from_utf8_lossy(&output.stderr));
+    let cases = said.lines().find(|line| line.contains(" generated")).unwrap_or_default().trim().to_owned();
+    eprintln!("schemathesis: {cases}");
+}

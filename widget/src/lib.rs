@@ -2,6 +2,8 @@
 //! `ssr`), [`render`] gives each element's first view as HTML, which embed.js paints at once; in
 //! the browser (feature `csr`, wasm32), the functions exported here mount the interactive search
 //! and carousel over it when the visitor needs them. [`styles`] gives their stylesheets.
+// The views nest deep types: newer compilers (the fuzz targets build on nightly) need more room.
+#![recursion_limit = "256"]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[cfg(any(feature = "search", feature = "testimonials"))]

@@ -1,7 +1,8 @@
 //! Project automation, so that every job is one command on a fresh machine:
 //! `cargo xtask demo`, `cargo xtask test`, `cargo xtask build-widget`, `cargo xtask bench`,
-//! `cargo xtask wikis`.
+//! `cargo xtask wikis`, `cargo xtask fuzz`.
 
+mod fuzz;
 mod setup;
 mod wasm_exports;
 mod widget;
@@ -11,12 +12,13 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench | wikis>
+const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench | wikis | fuzz [SECONDS]>
   demo          build everything and start the server with the demo content (prints the URL)
   test          run every test: formatting, lints, unit, router, importer and browser tests
   build-widget  build the wasm bundle into target/widget-dist
   bench         measure sizes, load times and throughput (writes target/bench/)
-  wikis         install PHP and unpack the wikis the connectors' tests run against (target/wikis)";
+  wikis         install PHP and unpack the wikis the connectors' tests run against (target/wikis)
+  fuzz          run every fuzz target SECONDS each (300 by default), from a kept corpus";
 
 fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -28,6 +30,10 @@ fn main() -> anyhow::Result<()> {
         "test" => test(&root),
         "bench" => bench(&root),
         "wikis" => setup::wikis(&root).map(|_| ()),
+        "fuzz" => {
+            let seconds = std::env::args().nth(2).map_or(Ok(300), |text| text.parse());
+            fuzz::fuzz(&root, seconds.context("fuzz SECONDS: a whole number of seconds")?)
+        }
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown task {task:?}");
@@ -81,8 +87,13 @@ fn test(root: &Path) -> anyhow::Result<()> {
     setup::nginx()?;
     setup::node_modules(root)?;
     run(Command::new("cargo").args(["build", "--locked", "-p", "bao-server"]))?;
-    run(Command::new("npm").args(["run", "--silent", "e2e"]).current_dir(root.join("tests")))
+    run(Command::new("npm").args(["run", "--silent", "e2e"]).current_dir(root.join("tests")))?;
+    // A short run of every fuzz target: what it finds fails the tests (`cargo xtask fuzz` runs longer).
+    fuzz::fuzz(root, FUZZ_SECONDS_IN_TESTS)
 }
+
+/// Seconds each fuzz target runs in `cargo xtask test`.
+const FUZZ_SECONDS_IN_TESTS: u64 = 15;
 
 fn bench(root: &Path) -> anyhow::Result<()> {
     widget::build(root)?;

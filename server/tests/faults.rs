@@ -1,0 +1,323 @@
+//! Faults, with the real binary: `kill -9` during syncs (the database and the index keep the old
+//! state or the new, never a broken one), a disk that fills during a sync (a small tmpfs: the
+//! sync fails cleanly, nothing is lost), sources that hang, never end or send a decompression
+//! bomb (bounded in time and memory), and reads while a sync writes (no error, no stall).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bao_server::search::{self, SearchIndex};
+use bao_server::store::Database;
+use r2d2_sqlite::rusqlite;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_multibao-embed");
+
+/// A folder of `count` fiches of about `words` words each, all different, and a sources file
+/// that reads it; returns the sources file.
+fn repository(dir: &Path, count: usize, words: usize, edition: &str) -> PathBuf {
+    let fiches = dir.join("depot");
+    std::fs::create_dir_all(&fiches).unwrap();
+    for i in 0..count {
+        let text: Vec<String> =
+            (0..words).map(|w| format!("mot{}x{}", (i * 7919 + w * 104_729) % 1_000_003, w % 13)).collect();
+        std::fs::write(
+            fiches.join(format!("fiche-{i:05}.md")),
+            format!(
+                "---\ntitle: Fiche {i} {edition}\n---\n\nUne pratique racontée pas à pas. {}\n",
+                text.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    let sources = dir.join("sources.toml");
+    std::fs::write(
+        &sources,
+        "[[source]]\nid = \"depot\"\nkind = \"git\"\nurl = \"depot\"\nnetwork = { id = \"pannes\", name = \"Réseau des pannes\" }\n",
+    )
+    .unwrap();
+    sources
+}
+
+fn sync(db: &Path, sources: &Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command.arg("--db").arg(db).arg("sync").arg("--sources").arg(sources);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped()).env("RUST_LOG", "error");
+    command
+}
+
+/// `PRAGMA integrity_check` of the database file, and how many resources it holds.
+fn check(db: &Path) -> (String, u64) {
+    let connection = rusqlite::Connection::open(db).unwrap();
+    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap();
+    let count: u64 = connection.query_row("SELECT count(*) FROM resources", [], |row| row.get(0)).unwrap();
+    (integrity, count)
+}
+
+/// The index beside `db`, as `serve` opens it (rebuilt if damaged or out of step): how many
+/// documents a search for everything counts.
+fn indexed(db: &Path) -> u64 {
+    let database = Database::open(db).unwrap();
+    let index = SearchIndex::open(&search::index_dir_for(db)).unwrap();
+    index.ensure_in_step(&database).unwrap();
+    let request = bao_server::search::SearchRequest {
+        q: String::new(),
+        network: None,
+        tag: None,
+        kind: None,
+        licence: None,
+        limit: 1,
+        offset: 0,
+    };
+    index.search(&request).unwrap().total
+}
+
+#[test]
+fn kill_9_during_syncs_leaves_the_old_state_or_the_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pannes.sqlite3");
+    let sources = repository(dir.path(), 300, 60, "première");
+    assert!(sync(&db, &sources).status().unwrap().success());
+    assert_eq!(check(&db), ("ok".into(), 300));
+    repository(dir.path(), 1500, 60, "seconde");
+
+    let mut outcomes = Vec::new();
+    for kill_after_ms in [30, 80, 150, 250, 400, 600, 900, 1300, 1800, 2500] {
+        let mut child = sync(&db, &sources).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(kill_after_ms));
+        let killed = child.try_wait().unwrap().is_none();
+        child.kill().unwrap_or_default(); // SIGKILL
+        child.wait().unwrap();
+        let (integrity, count) = check(&db);
+        assert_eq!(integrity, "ok", "killed after {kill_after_ms} ms");
+        assert!(count == 300 || count == 1500, "killed after {kill_after_ms} ms: {count} resources");
+        assert_eq!(indexed(&db), count, "the index follows the database, killed after {kill_after_ms} ms");
+        outcomes.push((kill_after_ms, killed, count));
+    }
+    assert!(
+        outcomes.iter().any(|(_, killed, count)| *killed && *count == 300),
+        "a kill landed mid-sync: {outcomes:?}"
+    );
+    assert!(sync(&db, &sources).status().unwrap().success());
+    assert_eq!(check(&db), ("ok".into(), 1500));
+    eprintln!("kill -9 during syncs: {outcomes:?}");
+}
+
+/// A tmpfs mounted for the test, unmounted whatever happens.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(path: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(path).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(path)
+            .status();
+        if mounted.is_ok_and(|status| status.success()) {
+            return Some(SmallDisk(path.to_owned()));
+        }
+        let test = std::thread::current().name().unwrap_or("?").to_owned();
+        assert!(std::env::var_os("BAO_REQUIRE_MOUNT").is_none(), "{test}: cannot mount a tmpfs here");
+        eprintln!("SKIPPED {test}: cannot mount a tmpfs here (needs root)");
+        None
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_disk_that_fills_during_a_sync_fails_it_cleanly_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(&dir.path().join("petit-disque"), "1m") else { return };
+    let db = disk.0.join("pannes.sqlite3");
+    let sources = repository(dir.path(), 20, 60, "première");
+    assert!(sync(&db, &sources).status().unwrap().success());
+    assert_eq!(check(&db), ("ok".into(), 20));
+
+    repository(dir.path(), 800, 600, "seconde");
+    let output = sync(&db, &sources).output().unwrap();
+    let said =
+        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{said}");
+    assert!(
+        said.contains("full") || said.contains("plein") || said.contains("space"),
+        "a readable reason: {said}"
+    );
+    assert_eq!(check(&db), ("ok".into(), 20), "the old content is whole");
+    assert_eq!(indexed(&db), 20);
+    drop(disk);
+}
+
+/// A wiki that misbehaves: never answers, answers without end, or sends a gzip bomb.
+async fn start_bad_wiki(behaviour: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let bomb: &'static [u8] = Box::leak(gzip_bomb().into_boxed_slice());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                match behaviour {
+                    "hangs" => tokio::time::sleep(Duration::from_secs(120)).await,
+                    "endless" => {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                        let _ = stream.write_all(head.as_bytes()).await;
+                        let chunk = format!("{:x}\r\n{}\r\n", 65536, "[".repeat(65536));
+                        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+                    }
+                    _ => {
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+                            bomb.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes()).await;
+                        let _ = stream.write_all(bomb).await;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}/api.php")
+}
+
+/// 1 GiB of spaces, gzipped (about 1 MiB).
+fn gzip_bomb() -> Vec<u8> {
+    let mut gzip =
+        Command::new("gzip").args(["-c", "-9"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut input = gzip.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..1024 {
+            std::io::Write::write_all(&mut input, &block).unwrap();
+        }
+    });
+    let output = gzip.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output.stdout
+}
+
+/// Runs `command` to its end; returns its status, the time it took and its peak memory (KiB).
+fn measured(mut command: Command) -> (bool, Duration, u64, String) {
+    let started = Instant::now();
+    let child = command.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let watcher = std::thread::spawn(move || {
+        loop {
+            let Ok(status) = std::fs::read_to_string(&status_file) else { break peak };
+            if let Some(kib) = status.lines().find_map(|line| line.strip_prefix("VmHWM:")) {
+                peak = kib.trim().trim_end_matches(" kB").trim().parse().unwrap_or(peak);
+            }
+            if status.contains("State:\tZ") {
+                break peak;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    let peak = watcher.join().unwrap();
+    (output.status.success(), started.elapsed(), peak, String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sources_that_hang_never_end_or_bomb_are_bounded_in_time_and_memory() {
+    let mut figures = Vec::new();
+    for behaviour in ["hangs", "endless", "bomb"] {
+        let url = start_bad_wiki(behaviour).await;
+        let dir = tempfile::tempdir().unwrap();
+        let sources = dir.path().join("sources.toml");
+        std::fs::write(
+            &sources,
+            format!("[[source]]\nid = \"wiki\"\nkind = \"mediawiki\"\nurl = \"{url}\"\nnetwork = {{ id = \"w\", name = \"Wiki\" }}\n"),
+        )
+        .unwrap();
+        let command = sync(&dir.path().join("db.sqlite3"), &sources);
+        let (succeeded, took, peak_kib, said) =
+            tokio::task::spawn_blocking(move || measured(command)).await.unwrap();
+        assert!(!succeeded, "{behaviour}: {said}");
+        assert!(
+            said.contains("échec") || said.contains("erreur") || said.contains("wiki"),
+            "{behaviour}: {said}"
+        );
+        assert!(took < Duration::from_secs(45), "{behaviour}: {took:?}");
+        assert!(peak_kib < 200 * 1024, "{behaviour}: {peak_kib} KiB");
+        figures.push(format!("{behaviour}: {} s, {} MiB", took.as_secs(), peak_kib / 1024));
+    }
+    eprintln!("bad sources: {}", figures.join("; "));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_while_a_sync_writes_neither_fail_nor_stall() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pannes.sqlite3");
+    let sources = repository(dir.path(), 300, 60, "première");
+    assert!(sync(&db, &sources).status().unwrap().success());
+    repository(dir.path(), 1500, 60, "seconde");
+
+    let database = Database::open(&db).unwrap();
+    let search = SearchIndex::open(&search::index_dir_for(&db)).unwrap();
+    let state = bao_server::AppState {
+        db: database,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin: Default::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let limits = bao_server::http::serve::Limits::for_this_machine();
+    tokio::spawn(bao_server::http::serve::serve(
+        listener,
+        bao_server::app(state),
+        limits,
+        std::future::pending(),
+    ));
+
+    let reader = tokio::task::spawn_blocking(move || {
+        let agent = ureq::Agent::new_with_defaults();
+        let listing = agent
+            .get(format!("http://{address}/api/v1/resources?limit=1"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let page: bao_contract::ResourcePage = serde_json::from_str(&listing).unwrap();
+        let id = &page.items[0].id;
+        let paths = [
+            "/api/v1/search?q=pratique".to_owned(),
+            "/api/v1/resources?limit=20".to_owned(),
+            format!("/api/v1/resources/{id}"),
+            format!("/r/{id}"),
+        ];
+        let mut writer = sync(&db, &sources).spawn().unwrap();
+        let (mut answered, mut slowest) = (0u32, Duration::ZERO);
+        loop {
+            for path in &paths {
+                let started = Instant::now();
+                let response = agent.get(format!("http://{address}{path}")).call();
+                assert!(response.is_ok(), "{path}: {:?}", response.err());
+                slowest = slowest.max(started.elapsed());
+                answered += 1;
+            }
+            if writer.try_wait().unwrap().is_some() {
+                return (answered, slowest, writer.wait().unwrap().success());
+            }
+        }
+    });
+    let (answered, slowest, synced) = reader.await.unwrap();
+    assert!(synced);
+    assert!(answered > 20, "{answered} answers");
+    assert!(slowest < Duration::from_secs(2), "the slowest answer took {slowest:?}");
+    eprintln!("reads during a sync: {answered} answered, slowest {slowest:?}");
+}

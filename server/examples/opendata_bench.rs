@@ -80,6 +80,7 @@ fn replicate(db: Database, runs: usize) -> anyhow::Result<serde_json::Value> {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let base = format!("http://{}/", listener.local_addr()?);

@@ -32,6 +32,8 @@ pub struct AppState {
     pub sources: Arc<Vec<SourceConfig>>,
     /// Where the public origin comes from (`--public-url`, `--trusted-proxy`).
     pub origin: http::origin::OriginPolicy,
+    /// Searches per second each client may make (`--search-rate`).
+    pub search_rate: http::rate::SearchRate,
 }
 
 /// The whole HTTP surface of the server.

@@ -11,6 +11,7 @@ use anyhow::Context;
 use bao_server::follow::Follower;
 use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
+use bao_server::http::rate::SearchRate;
 use bao_server::http::serve::{self, Limits};
 use bao_server::search::{self, SearchIndex};
 use bao_server::sources::config::SourcesFile;
@@ -72,6 +73,10 @@ struct ServeArgs {
     /// separated in the environment). From anyone else they are ignored.
     #[arg(long = "trusted-proxy", env = "BAO_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Searches per second each client may make, three seconds' worth at once (`0`: no limit,
+    /// for a server behind a cache that limits, and benchmarks).
+    #[arg(long, env = "BAO_SEARCH_RATE", default_value_t = 10)]
+    search_rate: u32,
 }
 
 #[derive(Debug, Args)]
@@ -281,7 +286,15 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         };
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
-    let router = app(AppState { db, search, bundle, demo_dir: args.demo_dir, sources: followed, origin });
+    let router = app(AppState {
+        db,
+        search,
+        bundle,
+        demo_dir: args.demo_dir,
+        sources: followed,
+        origin,
+        search_rate: SearchRate::new(args.search_rate),
+    });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("écoute sur {}", args.listen))?;

@@ -24,6 +24,7 @@ fn router() -> (tempfile::TempDir, Router) {
             demo_dir: None,
             sources: Default::default(),
             origin: Default::default(),
+            search_rate: Default::default(),
         }),
     )
 }
@@ -237,6 +238,7 @@ async fn serves_the_bundle_the_manifest_lists() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
 
     let (status, _, body) = get(&router, "/embed.js").await;

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bao_server::http::origin::OriginPolicy;
+use bao_server::http::rate::SearchRate;
 use bao_server::http::serve::{self, Limits};
 use bao_server::{AppState, app};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,11 +16,26 @@ use tokio::net::TcpStream;
 
 /// A server on a free port with `limits` and `origin`, serving the demo's fiches.
 async fn start(limits: Limits, origin: OriginPolicy) -> (tempfile::TempDir, SocketAddr) {
+    start_with_rate(limits, origin, SearchRate::default()).await
+}
+
+async fn start_with_rate(
+    limits: Limits,
+    origin: OriginPolicy,
+    search_rate: SearchRate,
+) -> (tempfile::TempDir, SocketAddr) {
     let (dir, db) = common::temp_db();
     common::import(&db, "exemples-fiches");
     let search = common::search_index(&dir, &db);
-    let router =
-        app(AppState { db, search, bundle: None, demo_dir: None, sources: Default::default(), origin });
+    let router = app(AppState {
+        db,
+        search,
+        bundle: None,
+        demo_dir: None,
+        sources: Default::default(),
+        origin,
+        search_rate,
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(serve::serve(listener, router, limits, std::future::pending()));
@@ -124,4 +140,37 @@ async fn only_a_trusted_proxy_or_the_configuration_sets_the_public_origin() {
     assert!(!page.contains("evil.example") && page.contains("https://commun.example.org/embed.js"), "{page}");
     let (_, page) = request(address, "/r/exemples-cercle-de-parole", "Host: evil.example\r\n").await;
     assert!(page.contains("https://commun.example.org/r/exemples-cercle-de-parole"), "{page}");
+}
+
+/// One script looping on search cannot starve the others: past its rate it is answered 429
+/// (problem+json, `Retry-After`), while another client's searches are all answered.
+#[tokio::test]
+async fn a_client_searching_in_a_loop_is_slowed_and_others_are_not() {
+    let proxied = OriginPolicy::new(None, vec!["127.0.0.1".parse().unwrap()]).unwrap();
+    let (_dir, address) = start_with_rate(TIMEOUTS, proxied, SearchRate::new(10)).await;
+    let (mut answered, mut refused) = (0, 0);
+    for _ in 0..100 {
+        let (status, body) =
+            request(address, "/api/v1/search?q=cercle", "X-Forwarded-For: 198.51.100.7\r\n").await;
+        match status.as_str() {
+            "HTTP/1.1 200 OK" => answered += 1,
+            "HTTP/1.1 429 Too Many Requests" => {
+                refused += 1;
+                assert!(body.contains("Trop de recherches"), "{body}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(
+        (30..=40).contains(&answered) && refused == 100 - answered,
+        "{answered} answered, {refused} refused"
+    );
+    for _ in 0..20 {
+        let (status, _) =
+            request(address, "/api/v1/search?q=cercle", "X-Forwarded-For: 203.0.113.9\r\n").await;
+        assert_eq!(status, "HTTP/1.1 200 OK", "another client");
+    }
+    let (status, _) =
+        request(address, "/fragments/search?q=cercle", "X-Forwarded-For: 198.51.100.7\r\n").await;
+    assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "the first view of the search box counts too");
 }

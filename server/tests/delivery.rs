@@ -47,6 +47,7 @@ fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     };
     (dir, db, app(state))
 }

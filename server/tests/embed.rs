@@ -42,6 +42,7 @@ fn router() -> (tempfile::TempDir, Router) {
             demo_dir: None,
             sources: Default::default(),
             origin: Default::default(),
+            search_rate: Default::default(),
         }),
     )
 }
@@ -307,6 +308,7 @@ async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
 
     let (status, headers, _) = get(&router, "/r/copie").await;

@@ -272,6 +272,7 @@ async fn reads_while_a_sync_writes_neither_fail_nor_stall() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

@@ -26,6 +26,7 @@ async fn start() -> (tempfile::TempDir, SocketAddr) {
         demo_dir: None,
         sources: std::sync::Arc::new(sources),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

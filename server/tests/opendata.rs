@@ -58,6 +58,7 @@ async fn serve(dir: &tempfile::TempDir) -> String {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let address = listener.local_addr().expect("address");

@@ -34,6 +34,7 @@ impl Server {
             demo_dir: None,
             sources: Default::default(),
             origin: Default::default(),
+            search_rate: Default::default(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base = format!("http://{}/", listener.local_addr().expect("address"));

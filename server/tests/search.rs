@@ -267,6 +267,7 @@ async fn hostile_queries_never_fail_the_server() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let mut queries: Vec<String> = [
         "\"",
@@ -362,6 +363,7 @@ async fn pages_of_a_search_follow_each_other_without_overlap() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let mut uri = "/api/v1/search?q=groupe&limit=7".to_owned();
     let mut seen = Vec::new();

@@ -217,6 +217,7 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
         demo_dir: None,
         sources: std::sync::Arc::new(setup.file.sources.clone()),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let response =
         router.oneshot(Request::get("/api/v1/sources").body(Body::empty()).unwrap()).await.unwrap();

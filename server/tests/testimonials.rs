@@ -150,6 +150,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials").await;
     assert_eq!(status, StatusCode::OK);
@@ -243,6 +244,7 @@ async fn the_real_interviews_are_testimonials_with_filters() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
 
     let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=onpassealacte&limit=100").await;
@@ -347,6 +349,7 @@ async fn a_script_url_is_never_a_player() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let (status, _, body) = get_response(&router, "/api/v1/testimonials?limit=100").await;
     assert_eq!(status, StatusCode::OK);
@@ -386,6 +389,7 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
 
     let (_, _, body) = get_response(&router, "/api/v1/resources/tests-kanban").await;

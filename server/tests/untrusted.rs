@@ -57,6 +57,7 @@ async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let host = [("host", "bao.test")];
     let (status, _, page) = common::get_with(&router, "/r/tests-langue", &host).await;
@@ -146,6 +147,7 @@ async fn client_mistakes_are_not_logged_as_server_errors() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let mistakes = [
         (
@@ -216,6 +218,7 @@ async fn images_of_bodies_are_served_from_our_cache() {
         demo_dir: None,
         sources: Default::default(),
         origin: Default::default(),
+        search_rate: Default::default(),
     });
     let bao = [("host", "bao.test")];
     let (_, _, json) = common::get_with(&router, "/api/v1/resources/tests-schema", &bao).await;

@@ -330,7 +330,8 @@ async function serveDatabase(db) {
   const args = ["--db", db, "serve", "--listen", "127.0.0.1:0", "--widget-dir", join(ROOT, "target/widget-dist")];
   const child = spawn(join(ROOT, "target/release/multibao-embed"), args, {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, RUST_LOG: "warn" },
+    // wrk is one client: the per-client search rate would answer it 429.
+    env: { ...process.env, RUST_LOG: "warn", BAO_SEARCH_RATE: "0" },
   });
   const url = await new Promise((resolve) => {
     let out = "";

@@ -35,6 +35,8 @@ fn served() -> &'static Served {
             demo_dir: None,
             sources: Default::default(),
             origin: Default::default(),
+            search_rate: Default::default(),
+            search_rate: Default::default(),
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         Served { _dir: dir, router: app(state), runtime }

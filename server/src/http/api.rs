@@ -116,7 +116,8 @@ impl SearchParams {
 
 /// `GET /api/v1/search?q=&network=&tag=&kind=&licence=&cursor=&limit=`.
 #[utoipa::path(get, path = "/api/v1/search", tag = "recherche", params(SearchParams),
-    responses((status = 200, body = SearchResults), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SearchResults),
+        (status = 429, description = "Trop de recherches de ce client (voir Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,

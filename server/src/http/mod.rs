@@ -15,6 +15,7 @@ pub mod origin;
 pub mod pages;
 pub mod painted;
 pub mod placeholder;
+pub mod rate;
 pub mod referencing;
 pub mod serve;
 
@@ -82,7 +83,12 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{key}", get(api::media))
         .route("/networks", get(api::networks).layer(content()))
         .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
-        .route("/search", get(api::search).layer(from_fn_with_state(answers.clone(), cache::search)))
+        .route(
+            "/search",
+            get(api::search)
+                .layer(from_fn_with_state(answers.clone(), cache::search))
+                .layer(from_fn_with_state(state.search_rate.clone(), rate::limit_searches)),
+        )
         .route("/testimonials", get(api::testimonials).layer(content()))
         .route("/changes", get(api::changes))
         .route("/openapi.json", get(openapi::document))
@@ -98,7 +104,12 @@ pub fn router(state: AppState) -> Router {
         .route("/oembed", get(embed::oembed).layer(content()))
         .route("/lien", get(embed::follow_link))
         .route("/fragments/card/{id}", get(fragments::card).layer(content()))
-        .route("/fragments/search", get(fragments::search).layer(content()))
+        .route(
+            "/fragments/search",
+            get(fragments::search)
+                .layer(content())
+                .layer(from_fn_with_state(state.search_rate.clone(), rate::limit_searches)),
+        )
         .route("/fragments/testimonials", get(fragments::testimonials).layer(content()))
         .route("/embed/r/{id}", get(embed::card_page).layer(content()))
         .route("/embed/recherche", get(embed::search_page).layer(content()))

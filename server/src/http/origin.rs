@@ -10,10 +10,12 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::rate::ClientAddress;
 use super::serve::peer;
 
 const FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 const FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
 /// Where the origin comes from; the default believes no forwarded header.
 #[derive(Debug, Clone, Default)]
@@ -51,9 +53,17 @@ impl OriginPolicy {
 }
 
 /// Sets the forwarded headers the rest of the server reads ([`super::links::public_origin`])
-/// to what the policy allows.
+/// to what the policy allows, and tells who the client is ([`ClientAddress`]: the peer, or what a
+/// trusted proxy says in `X-Forwarded-For`, its last address).
 pub async fn normalise(State(policy): State<OriginPolicy>, mut request: Request, next: Next) -> Response {
-    let from_trusted_proxy = peer(&request).is_some_and(|peer| policy.trusted_proxies.contains(&peer.ip()));
+    let peer = peer(&request).map(|peer| peer.ip());
+    let from_trusted_proxy = peer.is_some_and(|peer| policy.trusted_proxies.contains(&peer));
+    let forwarded_for = from_trusted_proxy
+        .then(|| request.headers().get(FORWARDED_FOR)?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
+        .flatten();
+    if let Some(client) = forwarded_for.or(peer) {
+        request.extensions_mut().insert(ClientAddress(client));
+    }
     let headers = request.headers_mut();
     if let Some((scheme, host)) = &policy.public {
         headers.insert(FORWARDED_PROTO, scheme.clone());

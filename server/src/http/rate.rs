@@ -1,0 +1,88 @@
+//! A search rate per client, so that one script typing or looping cannot starve the others: each
+//! client address has a bucket of `burst` searches refilled at `per_second`; past it, 429 with
+//! `Retry-After`. A person typing stays well within it (the widget asks once per pause).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::error::problem_response;
+
+/// Clients remembered at most; past it, those idle for a minute are forgotten.
+const MAX_CLIENTS: usize = 10_000;
+
+/// The searches each client may make; `per_second == 0` is no limit (behind a CDN, benchmarks).
+#[derive(Debug, Clone, Default)]
+pub struct SearchRate {
+    per_second: u32,
+    buckets: Arc<Mutex<HashMap<IpAddr, (f64, Instant)>>>,
+}
+
+impl SearchRate {
+    pub fn new(per_second: u32) -> SearchRate {
+        SearchRate { per_second, buckets: Arc::default() }
+    }
+
+    /// Takes one search from `client`'s bucket; `Err(wait)` when it is empty.
+    fn take(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        let rate = f64::from(self.per_second);
+        let burst = rate * 3.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= MAX_CLIENTS {
+            buckets.retain(|_, (_, seen)| now.duration_since(*seen) < Duration::from_secs(60));
+        }
+        let (tokens, seen) = buckets.entry(client).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*seen).as_secs_f64() * rate).min(burst);
+        *seen = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - *tokens) / rate))
+        }
+    }
+}
+
+/// The address a request comes from, as [`super::origin::normalise`] found it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub IpAddr);
+
+/// Answers 429 to a client past its rate; requests of unknown origin (tests' `oneshot`) pass.
+pub async fn limit_searches(State(rate): State<SearchRate>, request: Request, next: Next) -> Response {
+    let client = request.extensions().get::<ClientAddress>().map(|ClientAddress(address)| *address);
+    if let Some(client) = client.filter(|_| rate.per_second > 0)
+        && let Err(wait) = rate.take(client, Instant::now())
+    {
+        let seconds = wait.as_secs().max(1);
+        let mut response = problem_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!("Trop de recherches d'un coup : réessayez dans {seconds} s.")),
+        );
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return response;
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_the_rate() {
+        let rate = SearchRate::new(10);
+        let (one, other): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let start = Instant::now();
+        assert!((0..30).all(|_| rate.take(one, start).is_ok()), "a burst of three seconds' worth");
+        assert!(rate.take(one, start).is_err());
+        assert!(rate.take(other, start).is_ok(), "another client has its own bucket");
+        assert!(rate.take(one, start + Duration::from_millis(110)).is_ok(), "refilled at 10 per second");
+        assert!(rate.take(one, start + Duration::from_millis(120)).is_err());
+    }
+}

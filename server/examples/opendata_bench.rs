@@ -73,15 +73,7 @@ fn replicate(db: Database, runs: usize) -> anyhow::Result<serde_json::Value> {
     let runtime = tokio::runtime::Runtime::new()?;
     let scratch = tempfile::tempdir()?;
     let search = bao_server::search::SearchIndex::open(&scratch.path().join("search"))?;
-    let router = app(AppState {
-        db: db.clone(),
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db.clone(), search));
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let base = format!("http://{}/", listener.local_addr()?);
     runtime.spawn(async move { axum::serve(listener, router).await });

@@ -36,6 +36,22 @@ pub struct AppState {
     pub search_rate: http::rate::SearchRate,
 }
 
+impl AppState {
+    /// The state of a server that serves `db` and its index, and nothing else: no widget, no
+    /// demo, no sources file, the origin from the request, no search rate (tests, tools).
+    pub fn new(db: Database, search: SearchIndex) -> AppState {
+        AppState {
+            db,
+            search,
+            bundle: None,
+            demo_dir: None,
+            sources: Arc::default(),
+            origin: http::origin::OriginPolicy::default(),
+            search_rate: http::rate::SearchRate::default(),
+        }
+    }
+}
+
 /// The whole HTTP surface of the server.
 pub fn app(state: AppState) -> axum::Router {
     http::router(state)

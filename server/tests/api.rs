@@ -15,18 +15,7 @@ fn router() -> (tempfile::TempDir, Router) {
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "multibao-contributions");
     let search = common::search_index(&dir, &db);
-    (
-        dir,
-        app(AppState {
-            db,
-            search,
-            bundle: None,
-            demo_dir: None,
-            sources: Default::default(),
-            origin: Default::default(),
-            search_rate: Default::default(),
-        }),
-    )
+    (dir, app(AppState::new(db, search)))
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -231,15 +220,7 @@ async fn serves_the_bundle_the_manifest_lists() {
     let bundle = bao_server::http::bundle::Bundle::load(dir.path()).unwrap();
     let (db_dir, db) = common::temp_db();
     let search = common::search_index(&db_dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: Some(std::sync::Arc::new(bundle)),
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState { bundle: Some(std::sync::Arc::new(bundle)), ..AppState::new(db, search) });
 
     let (status, _, body) = get(&router, "/embed.js").await;
     assert_eq!(status, StatusCode::OK);

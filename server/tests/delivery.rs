@@ -40,15 +40,7 @@ fn served(files: &[NewResource]) -> (tempfile::TempDir, Database, Router) {
     let (dir, db) = common::temp_db();
     common::store(&db, files);
     let search = common::search_index(&dir, &db);
-    let state = AppState {
-        db: db.clone(),
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    };
+    let state = AppState::new(db.clone(), search);
     (dir, db, app(state))
 }
 

@@ -33,18 +33,7 @@ fn router() -> (tempfile::TempDir, Router) {
     sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap(), &[])
         .unwrap();
     let search = common::search_index(&dir, &db);
-    (
-        dir,
-        app(AppState {
-            db,
-            search,
-            bundle: None,
-            demo_dir: None,
-            sources: Default::default(),
-            origin: Default::default(),
-            search_rate: Default::default(),
-        }),
-    )
+    (dir, app(AppState::new(db, search)))
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -301,15 +290,7 @@ async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     // The copy becomes the same fiche: one resource; the other file is deleted.
     store(&[fiche("coeur", "Texte"), fiche("copie", "Texte")]);
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
 
     let (status, headers, _) = get(&router, "/r/copie").await;
     assert_eq!(status, StatusCode::PERMANENT_REDIRECT);

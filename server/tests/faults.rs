@@ -265,15 +265,7 @@ async fn reads_while_a_sync_writes_neither_fail_nor_stall() {
 
     let database = Database::open(&db).unwrap();
     let search = SearchIndex::open(&search::index_dir_for(&db)).unwrap();
-    let state = bao_server::AppState {
-        db: database,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    };
+    let state = bao_server::AppState::new(database, search);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let limits = bao_server::http::serve::Limits::for_this_machine();

@@ -19,15 +19,7 @@ async fn start() -> (tempfile::TempDir, SocketAddr) {
     common::import(&db, "exemples-fiches");
     let search = common::search_index(&dir, &db);
     let sources = SourcesFile::load(&common::demo_sources_file()).unwrap().sources;
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: std::sync::Arc::new(sources),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState { sources: std::sync::Arc::new(sources), ..AppState::new(db, search) });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(serve::serve(listener, router, Limits::for_this_machine(), std::future::pending()));

@@ -51,15 +51,7 @@ async fn serve(dir: &tempfile::TempDir) -> String {
     };
     db.store_source(&update).expect("store");
     let search = common::search_index(dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });

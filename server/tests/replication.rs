@@ -27,15 +27,7 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = Database::open(&dir.path().join("bao.sqlite3")).expect("database");
         let search = bao_server::search::SearchIndex::open(&dir.path().join("search")).expect("index");
-        let router = app(AppState {
-            db: db.clone(),
-            search,
-            bundle: None,
-            demo_dir: None,
-            sources: Default::default(),
-            origin: Default::default(),
-            search_rate: Default::default(),
-        });
+        let router = app(AppState::new(db.clone(), search));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base = format!("http://{}/", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });

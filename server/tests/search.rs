@@ -260,15 +260,7 @@ impl XorShift {
 async fn hostile_queries_never_fail_the_server() {
     skip_without_real_data!();
     let (dir, db, search) = real_index();
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let mut queries: Vec<String> = [
         "\"",
         "\"gouvernance",
@@ -356,15 +348,7 @@ async fn hostile_queries_never_fail_the_server() {
 async fn pages_of_a_search_follow_each_other_without_overlap() {
     skip_without_real_data!();
     let (_dir, db, search) = real_index();
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let mut uri = "/api/v1/search?q=groupe&limit=7".to_owned();
     let mut seen = Vec::new();
     let mut total = None;

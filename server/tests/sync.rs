@@ -211,13 +211,8 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
 
     let search = bao_server::search::SearchIndex::open(&setup._dir.path().join("db.search")).unwrap();
     let router = app(AppState {
-        db: setup.db.clone(),
-        search,
-        bundle: None,
-        demo_dir: None,
         sources: std::sync::Arc::new(setup.file.sources.clone()),
-        origin: Default::default(),
-        search_rate: Default::default(),
+        ..AppState::new(setup.db.clone(), search)
     });
     let response =
         router.oneshot(Request::get("/api/v1/sources").body(Body::empty()).unwrap()).await.unwrap();

@@ -143,15 +143,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
     assert_eq!((again.fetched, again.failed.len()), (0, 0), "a poster is tried once");
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let (status, _, body) = get_response(&router, "/api/v1/testimonials").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -237,15 +229,7 @@ async fn the_real_interviews_are_testimonials_with_filters() {
     common::import(&db, "onpassealacte-videos_initiatives");
     common::import(&db, "lilianricaud-travail-en-reseau");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
 
     let (_, _, body) = get_response(&router, "/api/v1/testimonials?network=onpassealacte&limit=100").await;
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -342,15 +326,7 @@ async fn a_script_url_is_never_a_player() {
     db.store_source(&update).unwrap();
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let (status, _, body) = get_response(&router, "/api/v1/testimonials?limit=100").await;
     assert_eq!(status, StatusCode::OK);
     let list: TestimonialList = serde_json::from_slice(&body).unwrap();
@@ -382,15 +358,7 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
     );
     sources::import(&db, "tests-images", &source(&repo), &[]).unwrap();
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db: db.clone(),
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db.clone(), search));
 
     let (_, _, body) = get_response(&router, "/api/v1/resources/tests-kanban").await;
     let resource: bao_contract::Resource = serde_json::from_slice(&body).unwrap();

@@ -50,15 +50,7 @@ async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
     assert_eq!(resource.image, None);
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let host = [("host", "bao.test")];
     let (status, _, page) = common::get_with(&router, "/r/tests-langue", &host).await;
     assert_eq!(status, StatusCode::OK);
@@ -140,15 +132,7 @@ async fn client_mistakes_are_not_logged_as_server_errors() {
     let (dir, db) = common::temp_db();
     common::import(&db, "exemples-fiches");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let mistakes = [
         (
             "/oembed?url=http%3A%2F%2Fbao.test%2Fr%2Fexemples-cercle-de-parole&format=xml",
@@ -211,15 +195,7 @@ async fn images_of_bodies_are_served_from_our_cache() {
     assert_eq!(report.fetched, 1, "{report}");
 
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin: Default::default(),
-        search_rate: Default::default(),
-    });
+    let router = app(AppState::new(db, search));
     let bao = [("host", "bao.test")];
     let (_, _, json) = common::get_with(&router, "/api/v1/resources/tests-schema", &bao).await;
     let (_, _, page) = common::get_with(&router, "/r/tests-schema", &bao).await;

@@ -4,7 +4,7 @@
 // page's first card and CLS; the resource endpoint's throughput (and its 304, and the card's first
 // view) with a bare axum handler as baseline; search over a 100k synthetic corpus; syncing.
 // Writes a Markdown report to target/bench/report.md and its figures to target/bench/report.json.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -509,14 +509,89 @@ async function openData() {
   say();
 }
 
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 60);
+const FUZZ_SECONDS = Number(process.env.BENCH_FUZZ_SECONDS || 120);
+
+/** A peak of resident memory of a process, in MiB. */
+const peakMib = (pid) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmHWM:\s+(\d+)/)[1]) / 1024;
+
+/** What the attack and failure tests tried and what held: they run here at their full size. */
+async function reliability() {
+  say("### Reliability and security");
+  say();
+  const node = spawnSync("node", ["--test", "e2e/xss.test.mjs"], { cwd: join(ROOT, "tests"), encoding: "utf8" });
+  if (node.status !== 0) throw new Error(`the XSS corpus failed:\n${node.stdout}`);
+  const xss = JSON.parse(readFileSync(join(ROOT, "target/xss/report.json"), "utf8"));
+  const renderings = Object.values(xss.tried).reduce((a, b) => a + b, 0);
+  say(`**XSS corpus** (\`tests/e2e/xss.test.mjs\`): ${xss.payloads} payloads in ${xss.resources} resources (git Markdown, MediaWiki export, DokuWiki folder) and in every attribute of the three elements; **${renderings}** renderings in Chromium, **${xss.executions} executions**.`);
+  say("| surface | renderings |");
+  say("|---|---:|");
+  for (const [surface, n] of Object.entries(xss.tried)) say(`| ${surface} | ${n} |`);
+  say();
+  Object.assign(report, { xss_payloads: xss.payloads, xss_renderings: renderings, xss_executions: xss.executions });
+
+  execFileSync("cargo", ["xtask", "fuzz", String(FUZZ_SECONDS)], { cwd: ROOT, stdio: "inherit" });
+  const fuzz = JSON.parse(readFileSync(join(ROOT, "target/fuzz/report.json"), "utf8"));
+  say(`**Fuzzing** (\`cargo xtask fuzz ${FUZZ_SECONDS}\`, libFuzzer, corpus kept in target/fuzz/corpus):`);
+  say("| target | seconds | inputs | crashes |");
+  say("|---|---:|---:|---:|");
+  for (const [target, run] of Object.entries(fuzz)) say(`| ${target} | ${run.seconds} | ${run.runs} | ${run.crashes} |`);
+  say();
+  report.fuzz = fuzz;
+
+  const cargo = spawnSync("cargo", ["test", "--locked", "-p", "bao-server", "--test", "openapi", "--test", "faults", "--test", "connections", "--", "--nocapture"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, BAO_API_FUZZ_EXAMPLES: "300", RUST_LOG: "error" },
+  });
+  if (cargo.status !== 0) throw new Error(`the fault tests failed:\n${cargo.stdout}\n${cargo.stderr}`);
+  const line = (prefix) => cargo.stderr.split("\n").find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
+  say(`**The API against its OpenAPI document** (schemathesis, 300 examples per operation, positive and negative): ${line("schemathesis:")}; 0 server errors, every answer conforming.`);
+  say(`**kill -9 during syncs** (10 kills, 300 → 1 500 fiches): database whole and old-or-new, index in step, each time: ${line("kill -9 during syncs:")}.`);
+  say(`**Sources that misbehave** (a MediaWiki that hangs, streams without end, sends a 1 MiB gzip bomb of 1 GiB): ${line("bad sources:")} — each sync fails with its reason.`);
+  say(`**Reads during a sync** (1 500 fiches written): ${line("reads during a sync:")}, no error.`);
+  say("**A full disk** (1 MiB tmpfs) fails the sync with its reason, the old content whole; **2 000 idle connections** and a slowloris client: normal requests answered in under a second meanwhile, the idle let go after 10 s (1 s in the test); the connection cap closes what is beyond at once.");
+  say();
+
+  // A partner page's traffic, mixed: the loader, first views, JSON, search keystrokes, posters.
+  const paths = [
+    "/embed.js", "/fragments/card/exemples-repair-cafe", "/fragments/testimonials?limit=3", "/api/v1/resources/exemples-cercle-de-parole",
+    "/api/v1/testimonials?limit=3", "/api/v1/testimonials/exemples-atelier-velo/poster", "/r/exemples-gouvernance-partagee",
+    ...["c", "ce", "cer", "cerc", "cercle", "r", "re", "rep", "repa", "repair"].map((q) => `/api/v1/search?limit=8&q=${q}`),
+  ];
+  const script = join(ROOT, "target/bench/mixed.lua");
+  writeFileSync(script, `local paths = {${paths.map((p) => JSON.stringify(p)).join(", ")}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+  const before = peakMib(server.child.pid);
+  const out = execFileSync("wrk", ["-t2", "-c32", `-d${LOAD_SECONDS}s`, "--latency", "-s", script, server.url.replace(/\/$/, "")]).toString();
+  const errors = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0) + Number(out.match(/Socket errors:.*?(\d+)/)?.[1] ?? 0);
+  const ms = (text) => {
+    const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
+    return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+  };
+  const load = {
+    seconds: LOAD_SECONDS,
+    requests: Number(out.match(/(\d+) requests in/)[1]),
+    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
+    p50_ms: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
+    p99_ms: ms(out.match(/^\s+99%\s+(\S+)/m)[1]),
+    errors,
+    peak_mib_before: Number(before.toFixed(1)),
+    peak_mib_after: Number(peakMib(server.child.pid).toFixed(1)),
+  };
+  report.mixed_load = load;
+  say(`**Mixed partner-page load** (wrk -t2 -c32 for ${LOAD_SECONDS} s over ${paths.length} paths: embed.js, first views, JSON, posters, search keystrokes; release server, search rate off): ${load.requests} requests, ${load.rps.toFixed(0)} req/s, p50 ${load.p50_ms.toFixed(2)} ms, p99 ${load.p99_ms.toFixed(2)} ms, **${load.errors} errors**; server memory peak ${load.peak_mib_before} MiB before, ${load.peak_mib_after} MiB after.`);
+  say();
+}
+
 // Main: after every definition above, since the functions read the constants they use.
-const server = await startServer({ seedFixtures: false, release: true });
+// wrk is one client: the per-client search rate would answer it 429.
+const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0" } });
 const browser = await launchBrowser();
 try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

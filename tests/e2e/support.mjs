@@ -72,7 +72,7 @@ async function sync(release, db, sourcesFile, only) {
  * Syncs the demo's sample fiches (and the test fixtures, the demo's `sources` of real data, and
  * `moreSources`, the text of another sources file), then starts the real server on a free port, following the demo's sources file without syncing.
  */
-export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {}, moreSources = "", videoHosts = [] } = {}) {
+export async function startServer({ seedFixtures = true, release = false, sources = [], fixtures = {}, moreSources = "", videoHosts = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-e2e-"));
   const db = join(dir, "e2e.sqlite3");
   await sync(release, db, DEMO_SOURCES, ["exemples-fiches", ...sources]);
@@ -96,7 +96,7 @@ export async function startServer({ seedFixtures = true, release = false, source
     "--db", db, "serve", "--listen", "127.0.0.1:0", "--sources", DEMO_SOURCES, "--sync-interval", "0",
     "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
   ];
-  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...SERVER_ENV, RUST_LOG: "warn" } });
+  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...SERVER_ENV, ...env, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const url = await new Promise((resolvePromise, reject) => {

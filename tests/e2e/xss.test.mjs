@@ -6,7 +6,7 @@
 // none. The figures go to target/xss/report.json (BENCHMARKS.md). BAO_XSS_SAMPLE=N renders one
 // payload in N on the one-page-per-resource surfaces (CI: 1, all of them).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -73,9 +73,9 @@ function wikiSources(dir) {
 }
 
 let ids = [];
+const dir = join(tmpdir(), `bao-xss-${process.pid}`);
 
 before(async () => {
-  const dir = join(tmpdir(), `bao-xss-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   server = await startServer({ fixtures: markdownFixtures(), moreSources: wikiSources(dir) });
   const listed = [];
@@ -93,6 +93,7 @@ after(async () => {
   await site?.close();
   await browser?.close();
   await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
   const report = { payloads: PAYLOADS.length, resources: ids.length, tried, executions: executions.length };
   mkdirSync(join(ROOT, "target/xss"), { recursive: true });
   writeFileSync(join(ROOT, "target/xss/report.json"), JSON.stringify(report, null, 2));

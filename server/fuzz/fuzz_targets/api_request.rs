@@ -28,16 +28,7 @@ fn served() -> &'static Served {
         sources::import(&db, "exemples-fiches", &repository, &[]).unwrap();
         let search = bao_server::search::SearchIndex::open(&dir.path().join("fuzz.search")).unwrap();
         search.rebuild(&db).unwrap();
-        let state = AppState {
-            db,
-            search,
-            bundle: None,
-            demo_dir: None,
-            sources: Default::default(),
-            origin: Default::default(),
-            search_rate: Default::default(),
-            search_rate: Default::default(),
-        };
+        let state = AppState::new(db, search);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         Served { _dir: dir, router: app(state), runtime }
     })

@@ -76,8 +76,13 @@ pub async fn testimonials(
         return Err(FetchError::Status(response.status()));
     }
     let mut items = decode_json::<bao_contract::TestimonialList>(response).await?.items;
-    // Defence in depth: a player the server should have refused is never framed on a host page.
-    items.retain(|item| bao_contract::is_safe_player_url(item.video.provider, &item.video.embed_url));
+    // Defence in depth: a player the server should have refused is never framed on a host page,
+    // nor one hosted elsewhere than its label says.
+    items.retain(|item| {
+        let video = &item.video;
+        bao_contract::is_safe_player_url(video.provider, &video.embed_url)
+            && bao_contract::player_is_where_it_says(video.provider, &video.embed_url, &video.host_name)
+    });
     Ok(items)
 }
 

@@ -510,6 +510,13 @@ pub fn is_safe_player_url(provider: Provider, url: &str) -> bool {
     }
 }
 
+/// True when a player is where the visitor is told it is hosted ("hébergée par …"): a PeerTube
+/// player's host is its `host_name` (the big providers' hosts are fixed by their URL's shape).
+pub fn player_is_where_it_says(provider: Provider, embed_url: &str, host_name: &str) -> bool {
+    provider != Provider::Peertube
+        || web_address(embed_url).is_some_and(|(host, _)| host.trim_start_matches("www.") == host_name)
+}
+
 /// True for a path on the server's own origin (`/demo/media/a.webm`); a scheme-relative `//host/…`
 /// is not one: a browser would fetch it from that host.
 pub fn is_server_path(url: &str) -> bool {

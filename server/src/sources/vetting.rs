@@ -67,6 +67,13 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
         ));
     }
     if let Some(video) = &mut new.video {
+        // What the visitor is told ("hébergée par …") is where the player is, whatever a
+        // replicated server claimed.
+        if let Some((host, _)) =
+            bao_contract::web_address(&video.embed_url).filter(|_| video.provider == Provider::Peertube)
+        {
+            video.host_name = host.trim_start_matches("www.").to_owned();
+        }
         video.poster_source.take_if(|poster| !is_fetchable(poster));
         video.captions.retain(|captions| is_language_tag(&captions.lang));
     }
@@ -157,6 +164,9 @@ mod tests {
         assert!(!player("https://tube.example.org.evil.example/videos/embed/abc"));
         assert!(!player("javascript://tube.example.org/videos/embed/abc"));
         assert!(is_allowed_player(Provider::Vimeo, "https://player.vimeo.com/video/12", &[]));
+        let said = |url, host| bao_contract::player_is_where_it_says(Provider::Peertube, url, host);
+        assert!(said("https://www.tube.example.org/videos/embed/a", "tube.example.org"));
+        assert!(!said("https://evil.example/videos/embed/a", "framatube.org"), "a label that lies");
         assert!(!is_allowed_player(Provider::Vimeo, "https://evil.example/video/12", &[]));
     }
 }

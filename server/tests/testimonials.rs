@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::FICHE_TEXT;
+
 use std::path::Path;
 
 use axum::Router;
@@ -42,16 +44,14 @@ async fn start_image_host() -> String {
     format!("http://{address}")
 }
 
-fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// A network's repository with one testimony of each form the importer knows.
 fn write_repository(root: &Path, image_host: &str) {
-    write(root, "README.md", "---\nnetwork: Réseau des tests\n---\nTextes sous licence CC BY-SA 4.0.\n");
-    write(
+    common::write(
+        root,
+        "README.md",
+        "---\nnetwork: Réseau des tests\n---\nTextes sous licence CC BY-SA 4.0.\n",
+    );
+    common::write(
         root,
         "entretiens/jardin.md",
         &format!(
@@ -62,22 +62,30 @@ fn write_repository(root: &Path, image_host: &str) {
              Bonjour, je m'appelle Nadia.\nLe compost collectif a tout changé.\n\n- les semis\n- la récolte\n\n## Pour aller plus loin\n\nfin\n"
         ),
     );
-    write(root, "entretiens/jardin.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour, je m'appelle Nadia.\n");
-    write(root, "entretiens/jardin.en.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nHello, my name is Nadia.\n");
-    write(root, "entretiens/jardin.es.vtt", "pas du WebVTT");
-    write(
+    common::write(
+        root,
+        "entretiens/jardin.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour, je m'appelle Nadia.\n",
+    );
+    common::write(
+        root,
+        "entretiens/jardin.en.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:02.000\nHello, my name is Nadia.\n",
+    );
+    common::write(root, "entretiens/jardin.es.vtt", "pas du WebVTT");
+    common::write(
         root,
         "entretiens/atelier.md",
         &format!(
             "---\ntitle: L'atelier vélo\nvideo_url: /demo/media/atelier.webm\nposter: {image_host}/page.jpg\ntranscript: atelier.txt\nduration: trois minutes\n---\n\nOn répare ensemble.\n"
         ),
     );
-    write(
+    common::write(
         root,
         "entretiens/atelier.txt",
         "Ici on apprend la mécanique.\r\n\r\nChacun   repart avec son vélo réparé.",
     );
-    write(
+    common::write(
         root,
         "entretiens/cantine.md",
         &format!(
@@ -85,7 +93,7 @@ fn write_repository(root: &Path, image_host: &str) {
              [La vidéo](https://www.youtube.com/watch?v=JaQvXptD9Ww)\n\nUne cantine.\n"
         ),
     );
-    write(
+    common::write(
         root,
         "entretiens/sans-video.md",
         "---\ntitle: Vidéo perdue\nkind: video\n---\n\nLe lien a disparu.\n",
@@ -263,10 +271,6 @@ async fn the_real_interviews_are_testimonials_with_filters() {
     }
 }
 
-/// Words enough for a fiche (a stub of under 20 words is not one).
-const TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un autre groupe la reprenne chez lui \
-    avec ses étapes et son matériel.";
-
 /// The attack that ran script on partner pages: a player URL in `javascript:` or `data:` (any host
 /// with a `/videos/embed/` path passed as PeerTube), framed on the visitor's click.
 #[tokio::test]
@@ -283,15 +287,15 @@ async fn a_script_url_is_never_a_player() {
         "https://evil.example/videos/embed/x",
     ];
     for (n, url) in hostile.iter().enumerate() {
-        write(
+        common::write(
             &repo,
             &format!("front-{n}.md"),
-            &format!("---\ntitle: Piège {n}\nvideo_url: \"{url}\"\n---\n\n{TEXT}\n"),
+            &format!("---\ntitle: Piège {n}\nvideo_url: \"{url}\"\n---\n\n{FICHE_TEXT}\n"),
         );
-        write(
+        common::write(
             &repo,
             &format!("iframe-{n}.md"),
-            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nAutour du cadre. {TEXT}\n"),
+            &format!("# Piège {n}\n\n<iframe src=\"{url}\"></iframe>\n\nAutour du cadre. {FICHE_TEXT}\n"),
         );
     }
     sources::import(&db, "tests-entretiens", &source(&repo), &[]).unwrap();
@@ -346,15 +350,15 @@ async fn images_of_other_hosts_are_served_from_the_cache() {
     let image_host = start_image_host().await;
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-images");
-    write(
+    common::write(
         &repo,
         "kanban.md",
-        &format!("---\ntitle: Le kanban\nimage_url: {image_host}/grande.png\n---\n\n{TEXT}\n"),
+        &format!("---\ntitle: Le kanban\nimage_url: {image_host}/grande.png\n---\n\n{FICHE_TEXT}\n"),
     );
-    write(
+    common::write(
         &repo,
         "perdue.md",
-        &format!("---\ntitle: Image perdue\nimage_url: {image_host}/page.jpg\n---\n\n{TEXT} Encore.\n"),
+        &format!("---\ntitle: Image perdue\nimage_url: {image_host}/page.jpg\n---\n\n{FICHE_TEXT} Encore.\n"),
     );
     sources::import(&db, "tests-images", &source(&repo), &[]).unwrap();
     let search = common::search_index(&dir, &db);

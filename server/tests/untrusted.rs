@@ -4,21 +4,11 @@
 
 mod common;
 
-use std::path::Path;
+use common::FICHE_TEXT;
 
 use axum::http::StatusCode;
 use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::{AppState, app};
-
-fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// Words enough for a fiche.
-const TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un autre groupe la reprenne chez lui \
-    avec ses étapes et son matériel.";
 
 /// `network_url: javascript:…` came out as oEmbed `author_url` and schema.org `publisher.url`;
 /// `lang` was not checked; a scheme-relative image would be fetched by visitors' browsers.
@@ -26,16 +16,16 @@ const TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un au
 async fn every_address_a_source_gives_is_web_and_every_language_a_tag() {
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-pieges");
-    write(
+    common::write(
         &repo,
         "README.md",
         "---\nnetwork: Réseau piégé\nnetwork_url: \"javascript:alert(document.domain)\"\n---\n# Pièges\n",
     );
-    write(
+    common::write(
         &repo,
         "langue.md",
         &format!(
-            "---\ntitle: Une langue piégée\nlang: \"fr\\\"><script>alert(1)</script>\"\nimage_url: \"//evil.example/x.jpg\"\n---\n\n{TEXT}\n"
+            "---\ntitle: Une langue piégée\nlang: \"fr\\\"><script>alert(1)</script>\"\nimage_url: \"//evil.example/x.jpg\"\n---\n\n{FICHE_TEXT}\n"
         ),
     );
     let report =
@@ -87,10 +77,10 @@ async fn posters_are_never_fetched_from_internal_addresses() {
     .iter()
     .enumerate()
     {
-        write(
+        common::write(
             &repo,
             &format!("f{n}.md"),
-            &format!("---\ntitle: Fiche {n}\nimage_url: \"{poster}\"\n---\n\n{TEXT}\n"),
+            &format!("---\ntitle: Fiche {n}\nimage_url: \"{poster}\"\n---\n\n{FICHE_TEXT}\n"),
         );
     }
     sources::import(&db, "tests-ssrf", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[]).unwrap();
@@ -176,10 +166,10 @@ async fn images_of_bodies_are_served_from_our_cache() {
 
     let (dir, db) = common::temp_db();
     let repo = dir.path().join("tests-images");
-    write(
+    common::write(
         &repo,
         "schema.md",
-        &format!("# Le schéma\n\n![Le schéma du réseau]({host}/schema.png)\n\n{TEXT}\n"),
+        &format!("# Le schéma\n\n![Le schéma du réseau]({host}/schema.png)\n\n{FICHE_TEXT}\n"),
     );
     sources::import(&db, "tests-images", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[]).unwrap();
     let fetch_db = db.clone();

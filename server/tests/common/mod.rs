@@ -153,3 +153,14 @@ pub async fn get_with(
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
+
+/// Writes `text` at `path` under `root`, its folders made.
+pub fn write(root: &std::path::Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("folders");
+    std::fs::write(path, text).expect("a file");
+}
+
+/// Words enough for a fiche (a stub of under 20 words is not one).
+pub const FICHE_TEXT: &str = "Un texte qui raconte l'expérience pas à pas, pour qu'un autre groupe la reprenne chez \
+    lui avec ses étapes et son matériel.";

@@ -169,7 +169,10 @@ async fn images_of_bodies_are_served_from_our_cache() {
     common::write(
         &repo,
         "schema.md",
-        &format!("# Le schéma\n\n![Le schéma du réseau]({host}/schema.png)\n\n{FICHE_TEXT}\n"),
+        &format!(
+            "# Le schéma\n\n![Le schéma du réseau]({host}/schema.png)\n\n\
+             <iframe src=\"https://player.vimeo.com/video/123\"></iframe>\n\n{FICHE_TEXT}\n"
+        ),
     );
     sources::import(&db, "tests-images", &MultibaoRepository::from_folder_name(&repo).unwrap(), &[]).unwrap();
     let fetch_db = db.clone();
@@ -196,6 +199,11 @@ async fn images_of_bodies_are_served_from_our_cache() {
         assert!(!text.contains(&host) && text.contains(&media), "{text}");
     }
     assert!(!fragment.contains(&host), "{fragment}");
+    // A player in the text is a link to it: nothing is asked of the video host before a click.
+    assert!(!page.contains("<iframe") && page.contains("Voir la vidéo sur vimeo.com"), "{page}");
+    let (status, _, _) =
+        common::get_with(&router, "/lien?vers=https%3A%2F%2Fplayer.vimeo.com%2Fvideo%2F123", &bao).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the link leaves WordPress's sandbox through /lien");
     assert!(page.contains(&format!("src=\"http://bao.test{media}\"")), "absolute in the card: {page}");
     let (status, headers, _) = common::get_with(&router, &media, &bao).await;
     assert_eq!(

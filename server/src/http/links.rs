@@ -102,8 +102,9 @@ pub fn media(key: &str) -> String {
     format!("{API_PREFIX}/media/{key}")
 }
 
-/// Addresses a resource's image, and the images of its body, on this server: a visitor's
-/// browser asks nothing of another host.
+/// Addresses a resource's image, and the images of its body, on this server, and makes the
+/// players framed in its body links to them: a visitor's browser asks nothing of another host
+/// until the visitor chooses to go there.
 pub fn serve_media_here(resource: &mut Resource) {
     if let Some(image) = resource.image.as_mut().filter(|image| !is_server_path(&image.url)) {
         image.url = self::image(&resource.id);
@@ -113,7 +114,34 @@ pub fn serve_media_here(resource: &mut Resource) {
         for (range, url) in found.into_iter().rev() {
             body.replace_range(range, &media(&media_key(&url)));
         }
+        *body = players_as_links(body);
     }
+}
+
+/// Each `<iframe src="…"></iframe>` of a sanitised body (players of known hosts only) as a
+/// paragraph with a link to the player, named after its host.
+fn players_as_links(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("<iframe ") {
+        let Some(length) = rest[start..].find("</iframe>").map(|end| end + "</iframe>".len()) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let frame = &rest[start..start + length];
+        let src =
+            frame.split_once(" src=\"").and_then(|(_, value)| value.split_once('"')).map(|(src, _)| src);
+        if let Some(src) = src {
+            let host = src.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default();
+            let host = host.trim_start_matches("www.").trim_start_matches("player.");
+            out.push_str(&format!(
+                "<p><a href=\"{src}\" rel=\"noopener noreferrer nofollow\">Voir la vidéo sur {host}</a></p>"
+            ));
+        }
+        rest = &rest[start + length..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The resource with its media addressed on this server.

@@ -100,19 +100,20 @@ impl Database {
     }
 
     /// Whether `url` is an address the commons holds: a resource's source, its licence's, a link
-    /// of its body, or the page of one of its copies.
+    /// or a player of its body, or the page of one of its copies.
     pub fn holds_link(&self, url: &str) -> Result<bool, DbError> {
         let conn = self.pool.get()?;
         // As the sanitiser writes it in an attribute, and as JSON writes it in a string.
-        let in_html = format!("href=\"{}\"", url.replace('&', "&amp;"));
+        let escaped = url.replace('&', "&amp;");
+        let (link, player) = (format!("href=\"{escaped}\""), format!("src=\"{escaped}\""));
         let in_json = serde_json::to_string(url)?;
         Ok(conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM resources WHERE source_url = ?1 OR instr(body_html, ?2) > 0
-                              OR instr(licence_json, ?3) > 0)
+                              OR instr(body_html, ?4) > 0 OR instr(licence_json, ?3) > 0)
                  OR EXISTS (SELECT 1 FROM resource_files WHERE instr(record_json, ?3) > 0)",
             )?
-            .query_row(params![url, in_html, in_json], |row| row.get(0))?)
+            .query_row(params![url, link, in_json, player], |row| row.get(0))?)
     }
 
     /// Every source ever synced, by id.

@@ -578,8 +578,20 @@ async function reliability() {
     peak_mib_before: Number(before.toFixed(1)),
     peak_mib_after: Number(peakMib(server.child.pid).toFixed(1)),
   };
+  // The baseline, same run, same wrk: a bare handler serving one resource's bytes.
+  const jsonPath = join(ROOT, "target/bench/resource.json");
+  writeFileSync(jsonPath, Buffer.from(await (await fetch(`${server.url}api/v1/resources/${RESOURCE}`)).arrayBuffer()));
+  const baseline = spawn(join(ROOT, "target/release/examples/bare_baseline"), [jsonPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const baselineUrl = await new Promise((resolve) => baseline.stdout.on("data", (chunk) => resolve(chunk.toString().match(/http:\/\/\S+\//)[0])));
+  let bare;
+  try {
+    bare = wrk(`${baselineUrl}api/v1/resources/${RESOURCE}`);
+  } finally {
+    baseline.kill();
+  }
+  Object.assign(load, { rps_ratio_to_bare: Number((load.rps / bare.rps).toFixed(3)), p99_ratio_to_bare: Number((load.p99_ms / bare.p99).toFixed(2)) });
   report.mixed_load = load;
-  say(`**Mixed partner-page load** (wrk -t2 -c32 for ${LOAD_SECONDS} s over ${paths.length} paths: embed.js, first views, JSON, posters, search keystrokes; release server, search rate off): ${load.requests} requests, ${load.rps.toFixed(0)} req/s, p50 ${load.p50_ms.toFixed(2)} ms, p99 ${load.p99_ms.toFixed(2)} ms, **${load.errors} errors**; server memory peak ${load.peak_mib_before} MiB before, ${load.peak_mib_after} MiB after.`);
+  say(`**Mixed partner-page load** (wrk -t2 -c32 for ${LOAD_SECONDS} s over ${paths.length} paths: embed.js, first views, JSON, posters, search keystrokes; release server, search rate off): ${load.requests} requests, ${load.rps.toFixed(0)} req/s (**${load.rps_ratio_to_bare}** of a bare handler's, same run), p50 ${load.p50_ms.toFixed(2)} ms, p99 ${load.p99_ms.toFixed(2)} ms (${load.p99_ratio_to_bare}× the bare handler's), **${load.errors} errors**; server memory peak ${load.peak_mib_before} MiB before, ${load.peak_mib_after} MiB after.`);
   say();
 }
 

@@ -31,7 +31,7 @@ pub fn public_base(headers: &HeaderMap) -> String {
 }
 
 /// A host name with an optional port, and nothing that could break out of a URL or an attribute.
-fn is_host(text: &str) -> bool {
+pub(crate) fn is_host(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 255
         && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))

@@ -35,12 +35,8 @@ impl OriginPolicy {
                     || format!("--public-url « {url} » : une adresse https://nom.de.domaine, sans chemin");
                 let (scheme, rest) = url.split_once("://").ok_or_else(refused)?;
                 let host = rest.strip_suffix('/').unwrap_or(rest);
-                let is_host = !host.is_empty()
-                    && host
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
                 match scheme {
-                    "https" | "http" if is_host => Ok((
+                    "https" | "http" if super::links::is_host(host) => Ok((
                         HeaderValue::from_static(if scheme == "https" { "https" } else { "http" }),
                         HeaderValue::from_str(host).map_err(|_| refused())?,
                     )),

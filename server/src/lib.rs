@@ -6,6 +6,7 @@
 pub mod follow;
 pub mod http;
 pub mod opendata;
+pub mod reuse;
 pub mod search;
 pub mod sources;
 pub mod store;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub origin: http::origin::OriginPolicy,
     /// Searches per second each client may make (`--search-rate`).
     pub search_rate: http::rate::SearchRate,
+    /// Displays and reads of resources, counted from the elements' beacons.
+    pub reuse: reuse::ReuseCounter,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
     /// demo, no sources file, the origin from the request, no search rate (tests, tools).
     pub fn new(db: Database, search: SearchIndex) -> AppState {
         AppState {
+            reuse: reuse::ReuseCounter::new(db.clone(), true),
             db,
             search,
             bundle: None,

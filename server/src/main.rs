@@ -13,6 +13,7 @@ use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
 use bao_server::http::rate::SearchRate;
 use bao_server::http::serve::{self, Limits};
+use bao_server::reuse::ReuseCounter;
 use bao_server::search::{self, SearchIndex};
 use bao_server::sources::config::SourcesFile;
 use bao_server::sources::posters::{self, Reach};
@@ -77,6 +78,10 @@ struct ServeArgs {
     /// for a server behind a cache that limits, and benchmarks).
     #[arg(long, env = "BAO_SEARCH_RATE", default_value_t = 10)]
     search_rate: u32,
+    /// Count nothing: the elements' beacons are answered and forgotten (README, « Ce qui est
+    /// compté »).
+    #[arg(long, env = "BAO_NO_COUNTING")]
+    no_counting: bool,
 }
 
 #[derive(Debug, Args)]
@@ -286,7 +291,10 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         };
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
+    let reuse = ReuseCounter::new(db.clone(), !args.no_counting);
+    tokio::spawn(reuse.clone().write_every_few_seconds());
     let router = app(AppState {
+        reuse: reuse.clone(),
         db,
         search,
         bundle,
@@ -308,6 +316,8 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     let limits = Limits::for_this_machine();
     tracing::info!(max_connections = limits.max_connections, "serving");
     serve::serve(listener, router, limits, shutdown_signal()).await?;
+    // The counts of the last seconds.
+    tokio::task::spawn_blocking(move || reuse.write()).await??;
     Ok(())
 }
 

@@ -27,15 +27,7 @@ async fn start_with_rate(
     let (dir, db) = common::temp_db();
     common::import(&db, "exemples-fiches");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState {
-        db,
-        search,
-        bundle: None,
-        demo_dir: None,
-        sources: Default::default(),
-        origin,
-        search_rate,
-    });
+    let router = app(AppState { origin, search_rate, ..AppState::new(db, search) });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(serve::serve(listener, router, limits, std::future::pending()));

@@ -238,6 +238,7 @@
         if (!details.open || !details.hasAttribute("data-bao-open")) return;
         var detail = { id: details.getAttribute("data-id"), title: details.getAttribute("data-title") };
         element.dispatchEvent(new CustomEvent("bao:open", { bubbles: true, composed: true, detail: detail }));
+        count(element, detail.id, "read");
       },
       true
     );
@@ -286,6 +287,7 @@
           adopt(root, [hostSheet]);
           if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
+          countShown(element, root);
           if (mount && wake === "move") {
             ["focusin", "pointerenter", "touchstart"].forEach(function (type) {
               root.addEventListener(type, function () {
@@ -366,6 +368,61 @@
 
   function attribute(element, name) {
     return element.getAttribute(name) || "";
+  }
+
+  // Reuse counts (README, « Ce qui est compté »): one small request when a resource comes into
+  // view in an element, and one when its fiche is unfolded or its video played, each once per
+  // element, carrying the resource's id, the element's kind and the event, nothing else. None
+  // when the visitor asks not to be tracked, nor from an element (or one around it) that says
+  // counting="off". Fire and forget: it never delays or breaks an embed.
+  function count(element, resource, event) {
+    if (!resource || navigator.globalPrivacyControl === true || navigator.doNotTrack === "1" || window.doNotTrack === "1") return;
+    var outer = element.getRootNode().host;
+    for (var node = element; node; node = node.getRootNode().host) {
+      if (node.getAttribute("counting") === "off") return;
+    }
+    var counted = element._baoCounted || (element._baoCounted = {});
+    if (counted[event + " " + resource]) return;
+    counted[event + " " + resource] = true;
+    var beacon = { resource: resource, element: outer && outer.localName === "bao-search" ? "search" : element.localName.slice(4), event: event };
+    // In one of our /embed/… frames the request's origin is ours: the page around says where.
+    if (window.parent !== window && location.origin === new URL(base).origin && document.referrer) {
+      try {
+        beacon.page = new URL(document.referrer).host;
+      } catch (error) {}
+    }
+    try {
+      fetch(base + "api/v1/beacon", {
+        method: "POST",
+        body: JSON.stringify(beacon),
+        headers: { "content-type": "text/plain" },
+        mode: "no-cors",
+        credentials: "omit",
+        keepalive: true
+      }).catch(function () {});
+    } catch (error) {}
+  }
+
+  // Counts a display of each resource on screen in the element (`data-bao-shown`, outside a view
+  // still hidden) once the element is in the viewport, and again as what it shows changes.
+  function countShown(element, root) {
+    var visible = !window.IntersectionObserver;
+    var look = function () {
+      if (!visible) return;
+      root.querySelectorAll("[data-bao-shown]").forEach(function (node) {
+        if (!node.closest("[hidden]")) count(element, node.getAttribute("data-bao-shown"), "display");
+      });
+    };
+    if (!visible) {
+      new IntersectionObserver(function (entries) {
+        visible = entries[entries.length - 1].isIntersecting;
+        look();
+      }).observe(element);
+    }
+    if (window.MutationObserver) new MutationObserver(look).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
+    element.addEventListener("bao:play", function (event) {
+      count(element, event.detail && event.detail.id, "read");
+    });
   }
 
   // The `limit` attribute as a positive number, else 8.

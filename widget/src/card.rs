@@ -238,6 +238,8 @@ pub fn card_view(
     // Unfolding the fiche (`bao:open`), copying the attribution and hiding an image that cannot
     // be loaded are handled by embed.js, from these attributes: no wasm is needed for a card.
     let id = resource.id;
+    // embed.js counts a display of what is on screen (README, « Ce qui est compté »).
+    let shown = id.clone();
     let own_page = placement == Placement::OwnPage;
     let heading = if own_page {
         view! { <h1 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h1> }.into_any()
@@ -245,7 +247,7 @@ pub fn card_view(
         view! { <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2> }.into_any()
     };
     view! {
-        <article class=if own_page { "card own" } else { "card" } part="card" lang=t.lang aria-label=title.clone()>
+        <article class=if own_page { "card own" } else { "card" } part="card" lang=t.lang aria-label=title.clone() data-bao-shown=shown>
             <div class="media">
                 // A hot-linked image that is gone leaves the tinted band, not a broken icon.
                 {image.map(|(url, alt)| view! {

@@ -383,6 +383,8 @@ fn slide(
     let licence = resource.licence;
     let transcript = video.transcript.clone();
     let player_title = format!("{}{title}", t.carousel.video);
+    // embed.js counts a display of what is on screen (README, « Ce qui est compté »).
+    let shown = resource.id.clone();
     let detail = [resource.id, title.clone(), video.provider.as_str().to_owned()];
     let host = host.clone();
     let play = move |_| {
@@ -424,7 +426,7 @@ fn slide(
 
     view! {
         <div class=match moves { 0 => "slide", odd if odd % 2 == 1 => "slide moved", _ => "slide moved again" } part="slide" role="group" aria-roledescription=t.carousel.testimony
-            aria-label=t.position(index, count)>
+            aria-label=t.position(index, count) data-bao-shown=shown>
             <div class="media">{media}</div>
             <div class="text">
                 <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod reuse;
+
 /// The path prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";
 

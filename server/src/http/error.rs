@@ -24,6 +24,9 @@ pub enum ApiError {
     /// The client sent a malformed request.
     #[error("{0}")]
     BadRequest(String),
+    /// The client sent more bytes than the route takes (its limit).
+    #[error("larger than {0} bytes")]
+    TooLarge(usize),
     /// The client asked for something this server does not do (an oEmbed format other than JSON).
     #[error("{0}")]
     NotImplemented(String),
@@ -51,6 +54,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_)
@@ -71,6 +75,7 @@ impl IntoResponse for ApiError {
             | ApiError::Gone(detail)
             | ApiError::BadRequest(detail)
             | ApiError::NotImplemented(detail) => Some(detail),
+            ApiError::TooLarge(limit) => Some(format!("Trop long : {limit} octets au plus.")),
             ApiError::BundleMissing => {
                 Some("Le serveur a démarré sans le widget compilé (cargo xtask build-widget).".into())
             }

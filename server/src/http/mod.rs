@@ -17,6 +17,7 @@ pub mod painted;
 pub mod placeholder;
 pub mod rate;
 pub mod referencing;
+pub mod reuse;
 pub mod serve;
 
 use axum::Router;
@@ -91,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/testimonials", get(api::testimonials).layer(content()))
         .route("/changes", get(api::changes))
+        .route("/beacon", axum::routing::post(reuse::beacon))
+        .route("/stats", get(reuse::stats))
         .route("/openapi.json", get(openapi::document))
         .route("/testimonials/{id}/poster", get(api::poster))
         .route("/testimonials/{id}/captions/{lang}", get(api::captions))
@@ -121,6 +124,8 @@ pub fn router(state: AppState) -> Router {
         .route("/resize.js", get(|| asset(JS, include_str!("../../../widget/js/resize.js"))))
         .route("/integrer.js", get(|| asset(JS, include_str!("../../../widget/js/builder.js"))))
         .route("/integrer", get(builder::builder_page))
+        .route("/statistiques", get(reuse::stats_page))
+        .route("/statistiques.csv", get(reuse::stats_csv))
         .route("/datapackage.json", get(opendata::datapackage))
         .route("/export/{file}", get(opendata::file))
         .route("/catalog.jsonld", get(opendata::catalog))

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::api;
+use super::{api, reuse};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,7 +26,9 @@ use super::api;
         api::testimonials,
         api::poster,
         api::captions,
-        api::changes
+        api::changes,
+        reuse::beacon,
+        reuse::stats
     )
 )]
 struct ApiDocument;

@@ -2,6 +2,7 @@
 //! `read.rs`, writes in `write.rs`. It knows resources and their records, not how the HTTP layer
 //! addresses them.
 
+pub mod counts;
 pub mod identity;
 pub mod media;
 mod read;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_sources.sql"),
     include_str!("../../migrations/0006_changes.sql"),
     include_str!("../../migrations/0007_body_media.sql"),
+    include_str!("../../migrations/0008_reuse_counts.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.

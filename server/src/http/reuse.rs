@@ -1,0 +1,426 @@
+//! Reuse counting over HTTP: the beacon the elements send (`POST /api/v1/beacon`), and what a
+//! network reads back — `GET /api/v1/stats` (JSON), `/statistiques` (a page for a report, with
+//! its chart and tables) and `/statistiques.csv` (every daily row).
+
+use askama::Template;
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Extension, Json};
+use bao_contract::reuse::{
+    Beacon, LOCAL_SITES, MAX_BEACON_BYTES, MonthCounts, ResourceCounts, ReuseStats, SiteCounts, UNKNOWN_SITE,
+};
+use bao_contract::{Network, Problem, percent_encode};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, ApiQuery};
+use super::links;
+use super::rate::ClientAddress;
+use crate::AppState;
+use crate::reuse::{self, format_day, month_start, parse_day, site_of};
+use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
+
+/// The longest period a report covers, in days (ten years and leap days).
+const MAX_PERIOD_DAYS: i64 = 3_660;
+
+/// `POST /api/v1/beacon`: counts one display or read. Always 204 when the beacon is well formed
+/// — counted or not (over its budget, an unknown id, a visitor asking not to be tracked): the
+/// answer tells nothing either way.
+#[utoipa::path(post, path = "/api/v1/beacon", tag = "réutilisation",
+    request_body(content = Beacon, content_type = "text/plain", description = "Le JSON d'un signal (envoyé en text/plain, sans requête préalable)"),
+    responses((status = 204, description = "Reçu"),
+        (status = 400, description = "Signal invalide", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Signal trop lourd", body = Problem, content_type = "application/problem+json")))]
+pub async fn beacon(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddress>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let bytes = to_bytes(body, MAX_BEACON_BYTES).await.map_err(|_| ApiError::TooLarge(MAX_BEACON_BYTES))?;
+    let beacon: Beacon = serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::BadRequest(format!("Signal illisible : {error}.")))?;
+    let id_length = beacon.resource.chars().count();
+    if id_length == 0 || id_length > 200 {
+        return Err(ApiError::BadRequest("Identifiant de ressource invalide.".into()));
+    }
+    if !asks_not_to_be_tracked(&headers) {
+        let key = CountKey {
+            day: reuse::today(),
+            site: counted_site(&headers, beacon.page.as_deref()),
+            resource: beacon.resource,
+            element: beacon.element,
+            event: beacon.event,
+        };
+        state.reuse.record(client.map(|Extension(ClientAddress(address))| address), key);
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))])
+        .into_response())
+}
+
+/// `Sec-GPC: 1` (Global Privacy Control) or `DNT: 1`: the page's script checks them too, this
+/// holds for a script that does not.
+fn asks_not_to_be_tracked(headers: &HeaderMap) -> bool {
+    ["sec-gpc", "dnt"].iter().any(|name| headers.get(*name).is_some_and(|value| value.as_bytes() == b"1"))
+}
+
+/// The partner site of a beacon: the host of its `Origin`, else of its `Referer`; from one of
+/// our own `/embed/…` frames, the host of the page around it (`page`).
+fn counted_site(headers: &HeaderMap, page: Option<&str>) -> String {
+    let header = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+    let origin = header(header::ORIGIN).filter(|origin| *origin != "null");
+    let site = site_of(origin.or(header(header::REFERER)));
+    let ours = site_of(Some(&links::public_origin(headers)));
+    match page {
+        Some(page) if site == ours => site_of(Some(&format!("https://{page}"))),
+        _ => site,
+    }
+}
+
+/// Query string of the reports, as sent.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// Un réseau (son identifiant) ; sans lui, tout le commun.
+    network: Option<String>,
+    /// Premier jour compté, `AAAA-MM-JJ` (par défaut : le premier jour du mois, il y a onze mois).
+    from: Option<String>,
+    /// Dernier jour compté, `AAAA-MM-JJ` (par défaut : aujourd'hui).
+    to: Option<String>,
+}
+
+/// A report's scope, checked.
+#[derive(Debug, Clone)]
+struct Period {
+    network: Option<String>,
+    from: i64,
+    to: i64,
+}
+
+impl StatsParams {
+    fn period(self) -> Result<Period, ApiError> {
+        let day = |text: Option<String>, name: &str, default: i64| match text.filter(|text| !text.is_empty())
+        {
+            None => Ok(default),
+            Some(text) => parse_day(&text)
+                .ok_or_else(|| ApiError::BadRequest(format!("« {name} » attend une date AAAA-MM-JJ."))),
+        };
+        let to = day(self.to, "to", reuse::today())?;
+        let from = day(self.from, "from", month_start(to, 11))?;
+        if from > to {
+            return Err(ApiError::BadRequest("« from » vient après « to ».".into()));
+        }
+        if to - from >= MAX_PERIOD_DAYS {
+            return Err(ApiError::BadRequest("La période couvre dix ans au plus.".into()));
+        }
+        Ok(Period { network: self.network.filter(|network| !network.is_empty()), from, to })
+    }
+}
+
+/// What a report needs: the period, the network (checked), and its counts with the latest beacons.
+async fn report(
+    state: &AppState,
+    params: StatsParams,
+) -> Result<(Period, Option<Network>, ReuseStats), ApiError> {
+    let period = params.period()?;
+    let counter = state.reuse.clone();
+    let asked = period.clone();
+    let (network, stored) = state
+        .query(move |db| {
+            counter.write()?;
+            let networks = db.networks()?;
+            let network = asked
+                .network
+                .as_deref()
+                .map(|id| networks.into_iter().find(|network| network.network.id == id));
+            let stored = db.reuse_stats(asked.network.as_deref(), asked.from, asked.to)?;
+            Ok((network, stored))
+        })
+        .await?;
+    let network = match (network, &period.network) {
+        (Some(None), Some(id)) => {
+            return Err(ApiError::NotFound(format!("Aucun réseau n'a l'identifiant « {id} ».")));
+        }
+        (network, _) => network.flatten(),
+    };
+    let stats = stats_of(&period, stored);
+    Ok((period, network, stats))
+}
+
+fn stats_of(period: &Period, stored: StoredStats) -> ReuseStats {
+    // Every month of the period, the empty ones too: a chart with gaps tells the truth.
+    let mut months = Vec::new();
+    let mut start = month_start(period.from, 0);
+    while start <= period.to {
+        let month = format_day(start)[..7].to_owned();
+        let totals = stored.months.iter().find(|(m, _)| *m == month).map_or(Totals::default(), |(_, t)| *t);
+        months.push(MonthCounts { month, displays: totals.displays, reads: totals.reads });
+        start = month_start(start + 31, 0);
+    }
+    ReuseStats {
+        network: period.network.clone(),
+        from: format_day(period.from),
+        to: format_day(period.to),
+        displays: stored.totals.displays,
+        reads: stored.totals.reads,
+        months,
+        sites: stored
+            .sites
+            .into_iter()
+            .map(|(site, totals)| SiteCounts { site, displays: totals.displays, reads: totals.reads })
+            .collect(),
+        resources: stored
+            .resources
+            .into_iter()
+            .map(|(id, title, totals)| ResourceCounts {
+                id,
+                title,
+                displays: totals.displays,
+                reads: totals.reads,
+            })
+            .collect(),
+    }
+}
+
+/// `GET /api/v1/stats`.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "réutilisation", params(StatsParams),
+    responses((status = 200, body = ReuseStats),
+        (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun réseau sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
+pub async fn stats(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<StatsParams>,
+) -> Result<Response, ApiError> {
+    let (_, _, stats) = report(&state, params).await?;
+    Ok(([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Json(stats)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    stats: ReuseStats,
+    /// The network's name, or none for the whole commons.
+    network_name: Option<String>,
+    /// Every network with resources, to choose one.
+    networks: Vec<Network>,
+    from_label: String,
+    to_label: String,
+    chart: String,
+    months: Vec<(String, MonthCounts)>,
+    sites: Vec<(String, SiteCounts)>,
+    csv_url: String,
+    json_url: String,
+    counting: bool,
+}
+
+/// `GET /statistiques`: the report a network's coordinator shows, in French.
+pub async fn stats_page(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<StatsParams>,
+) -> Result<Response, ApiError> {
+    let (period, network, stats) = report(&state, params).await?;
+    let networks = state
+        .query(|db| db.networks())
+        .await?
+        .into_iter()
+        .filter(|network| network.resource_count > 0)
+        .collect();
+    let query = report_query(&period);
+    let page = StatsPage {
+        network_name: network.map(|network| network.network.name),
+        networks,
+        from_label: french_date(&stats.from),
+        to_label: french_date(&stats.to),
+        chart: chart(&stats.months),
+        months: stats.months.iter().map(|month| (french_month(&month.month), month.clone())).collect(),
+        sites: stats.sites.iter().map(|site| (site_label(&site.site), site.clone())).collect(),
+        csv_url: format!("/statistiques.csv?{query}"),
+        json_url: format!("{}/stats?{query}", bao_contract::API_PREFIX),
+        counting: state.reuse.enabled(),
+        stats,
+    };
+    Ok(([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(page.render()?))
+        .into_response())
+}
+
+/// `GET /statistiques.csv`: every daily row of the period.
+pub async fn stats_csv(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<StatsParams>,
+) -> Result<Response, ApiError> {
+    let period = params.period()?;
+    let counter = state.reuse.clone();
+    let asked = period.clone();
+    let csv = state
+        .query(move |db| {
+            counter.write()?;
+            let mut csv = String::from("jour,reseau,ressource,site,element,evenement,nombre\n");
+            db.for_each_count_row(asked.network.as_deref(), asked.from, asked.to, |row: CountRow| {
+                let fields =
+                    [format_day(row.day), row.network, row.resource, row.site, row.element, row.event];
+                for field in &fields {
+                    csv.push_str(&csv_field(field));
+                    csv.push(',');
+                }
+                csv.push_str(&row.count.to_string());
+                csv.push('\n');
+                Ok(())
+            })?;
+            Ok(csv)
+        })
+        .await?;
+    let name = format!(
+        "attachment; filename=\"statistiques-{}{}-{}.csv\"",
+        period.network.as_deref().map(|network| format!("{}-", file_safe(network))).unwrap_or_default(),
+        format_day(period.from),
+        format_day(period.to)
+    );
+    let disposition = HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The query string that names `period` again.
+fn report_query(period: &Period) -> String {
+    let mut query = format!("from={}&to={}", format_day(period.from), format_day(period.to));
+    if let Some(network) = &period.network {
+        query = format!("network={}&{query}", percent_encode(network));
+    }
+    query
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break; a leading `=`, `+`, `-`
+/// or `@` is quoted behind a `'` so that no spreadsheet runs it as a formula.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+fn file_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `2026-11` → `novembre 2026`.
+fn french_month(month: &str) -> String {
+    let index = month.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1);
+    format!("{} {}", MONTHS[index.clamp(1, 12) - 1], month.get(..4).unwrap_or(""))
+}
+
+/// `2026-11-03` → `3 novembre 2026`.
+fn french_date(day: &str) -> String {
+    let date = day.get(8..10).and_then(|d| d.parse::<u32>().ok()).unwrap_or(1);
+    format!("{date} {}", french_month(day))
+}
+
+fn site_label(site: &str) -> String {
+    match site {
+        LOCAL_SITES => "machines locales et adresses IP (comptées à part)".into(),
+        UNKNOWN_SITE => "site inconnu (la page ne dit pas son adresse)".into(),
+        host => host.into(),
+    }
+}
+
+/// The displays and reads of each month as an SVG bar chart, drawn here: no script, no third
+/// party. Decorative for assistive technologies, which read the table beside it.
+fn chart(months: &[MonthCounts]) -> String {
+    const WIDTH: f64 = 640.0;
+    const HEIGHT: f64 = 220.0;
+    const TOP: f64 = 16.0;
+    const BOTTOM: f64 = 36.0;
+    const LEFT: f64 = 48.0;
+    let highest = months.iter().map(|month| month.displays.max(month.reads)).max().unwrap_or(0).max(1);
+    let step = (WIDTH - LEFT) / months.len().max(1) as f64;
+    let bar = (step * 0.38).min(24.0);
+    let plot = HEIGHT - TOP - BOTTOM;
+    let y = |value: u64| TOP + plot * (1.0 - value as f64 / highest as f64);
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{WIDTH}\" y2=\"{base}\" class=\"axis\"/>\
+         <text x=\"{label_x}\" y=\"{top}\" class=\"scale\" text-anchor=\"end\">{highest}</text>\
+         <text x=\"{label_x}\" y=\"{base}\" class=\"scale\" text-anchor=\"end\">0</text>",
+        base = HEIGHT - BOTTOM,
+        label_x = LEFT - 6.0,
+        top = TOP + 4.0,
+    );
+    for (index, month) in months.iter().enumerate() {
+        let x = LEFT + step * index as f64 + step / 2.0;
+        for (offset, value, class) in [(-bar, month.displays, "displays"), (0.0, month.reads, "reads")] {
+            let top = y(value);
+            svg.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" class=\"{class}\"/>",
+                x + offset,
+                HEIGHT - BOTTOM - top
+            ));
+        }
+        let label = french_month(&month.month);
+        let short: String = label.chars().take(4).collect::<String>().trim_end().to_owned();
+        svg.push_str(&format!(
+            "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"month\" text-anchor=\"middle\">{short}.</text>",
+            HEIGHT - BOTTOM + 16.0
+        ));
+        if index == 0 || month.month.ends_with("-01") {
+            svg.push_str(&format!(
+                "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"month\" text-anchor=\"middle\">{}</text>",
+                HEIGHT - 4.0,
+                &month.month[..4]
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("asso.org"), "asso.org");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    }
+
+    #[test]
+    fn months_and_days_in_french() {
+        assert_eq!(french_month("2026-08"), "août 2026");
+        assert_eq!(french_date("2026-11-03"), "3 novembre 2026");
+    }
+
+    #[test]
+    fn every_month_of_a_period_is_a_bar_even_empty() {
+        let period = Period {
+            network: None,
+            from: parse_day("2025-12-15").unwrap(),
+            to: parse_day("2026-02-01").unwrap(),
+        };
+        let stats = stats_of(&period, StoredStats::default());
+        let months: Vec<&str> = stats.months.iter().map(|m| m.month.as_str()).collect();
+        assert_eq!(months, ["2025-12", "2026-01", "2026-02"]);
+        assert_eq!(chart(&stats.months).matches("<rect").count(), 6);
+    }
+}

@@ -1,0 +1,289 @@
+//! Reuse counting, between the beacons and the store: each beacon is held to its client's daily
+//! budget, added to counts kept in memory, and the counts are written to the store in one
+//! transaction every few seconds, before a report is read, and at shutdown. What is kept is a
+//! daily total per resource, site, element and event; a client's address lives only as a keyed
+//! hash in memory, for the day, to bound what one client can add.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bao_contract::reuse::{LOCAL_SITES, UNKNOWN_SITE};
+
+use crate::store::counts::CountKey;
+use crate::store::{Database, DbError};
+
+/// Displays (or reads) of one resource that one client adds in a day, at most: a person who
+/// reloads a page twenty times still counts; a loop does not count more.
+pub const PER_CLIENT_PER_RESOURCE: u16 = 20;
+/// Counts that one client adds in a day, all resources together, at most.
+pub const PER_CLIENT: u32 = 2_000;
+/// A day's count of one resource on one site, element and event, at most, whoever sends it.
+pub const ROW_CAP: u64 = 100_000;
+/// Budgets remembered in a day; past it, new ones are not counted until the next day (memory
+/// stays bounded whatever arrives).
+const MAX_BUDGETS: usize = 1_000_000;
+/// Counts held between two writes; past it, beacons wait for the next write to be counted.
+const MAX_PENDING: usize = 200_000;
+/// Time between two writes of the counts held.
+pub const WRITE_EVERY: Duration = Duration::from_secs(5);
+
+/// The counter every handler shares.
+#[derive(Debug, Clone)]
+pub struct ReuseCounter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: Database,
+    enabled: bool,
+    pending: Mutex<HashMap<CountKey, u64>>,
+    budgets: Mutex<Budgets>,
+    /// Keys the hash of clients' addresses: random per process, never written anywhere.
+    keys: RandomState,
+}
+
+#[derive(Debug, Default)]
+struct Budgets {
+    day: i64,
+    per_resource: HashMap<u64, u16>,
+    per_client: HashMap<u64, u32>,
+}
+
+impl ReuseCounter {
+    /// A counter writing to `db`; `enabled: false` counts nothing (`--no-counting`).
+    pub fn new(db: Database, enabled: bool) -> ReuseCounter {
+        ReuseCounter {
+            inner: Arc::new(Inner {
+                db,
+                enabled,
+                pending: Mutex::default(),
+                budgets: Mutex::default(),
+                keys: RandomState::new(),
+            }),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.inner.enabled
+    }
+
+    /// Counts `key` when `client` (`None`: unknown, all such share one budget) has budget left
+    /// today. Returns whether it was counted.
+    pub fn record(&self, client: Option<IpAddr>, key: CountKey) -> bool {
+        if !self.inner.enabled || !self.spend(client, &key) {
+            return false;
+        }
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.len() >= MAX_PENDING && !pending.contains_key(&key) {
+            return false;
+        }
+        *pending.entry(key).or_default() += 1;
+        true
+    }
+
+    fn spend(&self, client: Option<IpAddr>, key: &CountKey) -> bool {
+        let mut budgets = self.inner.budgets.lock().unwrap_or_else(|e| e.into_inner());
+        if budgets.day != key.day {
+            *budgets = Budgets { day: key.day, ..Budgets::default() };
+        }
+        let client_key = self.inner.keys.hash_one(client);
+        let resource_key = self.inner.keys.hash_one((client, &key.resource, key.event));
+        let full = budgets.per_client.len() + budgets.per_resource.len() >= MAX_BUDGETS;
+        let spent_here = budgets.per_resource.get(&resource_key).copied();
+        let spent_in_all = budgets.per_client.get(&client_key).copied();
+        if full && (spent_here.is_none() || spent_in_all.is_none()) {
+            return false;
+        }
+        if spent_here.unwrap_or(0) >= PER_CLIENT_PER_RESOURCE || spent_in_all.unwrap_or(0) >= PER_CLIENT {
+            return false;
+        }
+        *budgets.per_resource.entry(resource_key).or_default() += 1;
+        *budgets.per_client.entry(client_key).or_default() += 1;
+        true
+    }
+
+    /// Writes the counts held to the store (blocking). On failure they are held for the next write.
+    pub fn write(&self) -> Result<usize, DbError> {
+        let counts: Vec<(CountKey, u64)> =
+            std::mem::take(&mut *self.inner.pending.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .collect();
+        if counts.is_empty() {
+            return Ok(0);
+        }
+        self.inner.db.add_reuse_counts(&counts, ROW_CAP).inspect_err(|_| {
+            let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, count) in counts.iter().cloned() {
+                *pending.entry(key).or_default() += count;
+            }
+        })
+    }
+
+    /// Writes the counts every [`WRITE_EVERY`], for as long as the server runs.
+    pub async fn write_every_few_seconds(self) {
+        let mut ticks = tokio::time::interval(WRITE_EVERY);
+        loop {
+            ticks.tick().await;
+            let counter = self.clone();
+            match tokio::task::spawn_blocking(move || counter.write()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "reuse counts could not be written; kept for the next try")
+                }
+                Err(error) => tracing::error!(%error, "writing reuse counts panicked"),
+            }
+        }
+    }
+}
+
+/// Today, in days since 1970-01-01 (UTC).
+pub fn today() -> i64 {
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    i64::try_from(seconds / 86_400).unwrap_or(0)
+}
+
+/// The day `YYYY-MM-DD` names, in days since 1970-01-01; `None` for anything else.
+pub fn parse_day(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+/// `YYYY-MM-DD` of a day counted since 1970-01-01 (Hinnant's civil_from_days).
+pub fn format_day(days: i64) -> String {
+    let (year, month, day) = civil(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The first day of the month `months_back` months before the month of `days`.
+pub fn month_start(days: i64, months_back: i64) -> i64 {
+    let (year, month, _) = civil(days);
+    let index = year * 12 + month - 1 - months_back;
+    let text = format!("{:04}-{:02}-01", index.div_euclid(12), index.rem_euclid(12) + 1);
+    parse_day(&text).unwrap_or(days)
+}
+
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// The site a page address or origin (`https://www.example.org:8443/x?y`) is counted under: its
+/// host name, lower case; [`LOCAL_SITES`] for `localhost`, an IP address, a single label or a
+/// reserved name; [`UNKNOWN_SITE`] for none (`null`, absent, unreadable).
+pub fn site_of(address: Option<&str>) -> String {
+    let Some(rest) = address.and_then(|address| address.split_once("://")).map(|(_, rest)| rest) else {
+        return UNKNOWN_SITE.to_owned();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    if host_port.starts_with('[') {
+        return LOCAL_SITES.to_owned(); // an IPv6 address
+    }
+    let host = host_port.split(':').next().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.');
+    if !valid {
+        return UNKNOWN_SITE.to_owned();
+    }
+    const RESERVED: [&str; 8] =
+        [".localhost", ".local", ".test", ".invalid", ".example", ".internal", ".lan", ".home.arpa"];
+    let local = host == "localhost"
+        || !host.contains('.')
+        || host.parse::<IpAddr>().is_ok()
+        || RESERVED.iter().any(|suffix| host.ends_with(suffix));
+    if local { LOCAL_SITES.to_owned() } else { host }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bao_contract::reuse::{CountedElement, ReuseEvent};
+
+    #[test]
+    fn days_round_trip_and_bad_dates_are_refused() {
+        assert_eq!(parse_day("1970-01-01"), Some(0));
+        assert_eq!(parse_day("2026-11-28"), Some(20_785));
+        assert_eq!(format_day(20_785), "2026-11-28");
+        assert_eq!(format_day(parse_day("2024-02-29").unwrap()), "2024-02-29");
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-11-28", "2026-11-28T00", "", "aaaa-bb-cc"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+        assert_eq!(format_day(month_start(parse_day("2026-11-28").unwrap(), 11)), "2025-12-01");
+        assert_eq!(format_day(month_start(parse_day("2026-01-31").unwrap(), 1)), "2025-12-01");
+    }
+
+    #[test]
+    fn sites_are_hosts_and_machines_are_apart() {
+        assert_eq!(site_of(Some("https://www.Asso.example.org:8443/page?x#y")), "www.asso.example.org");
+        assert_eq!(site_of(Some("https://user@wiki.coop.fr")), "wiki.coop.fr");
+        for local in [
+            "http://localhost:3000",
+            "http://127.0.0.1/",
+            "http://[::1]:80",
+            "http://intranet/",
+            "https://site.local",
+            "http://a.test",
+        ] {
+            assert_eq!(site_of(Some(local)), LOCAL_SITES, "{local}");
+        }
+        for unknown in [None, Some("null"), Some(""), Some("https://<script>/")] {
+            assert_eq!(site_of(unknown), UNKNOWN_SITE, "{unknown:?}");
+        }
+    }
+
+    fn key(resource: &str) -> CountKey {
+        CountKey {
+            day: 20_785,
+            resource: resource.into(),
+            site: "asso.org".into(),
+            element: CountedElement::Card,
+            event: ReuseEvent::Display,
+        }
+    }
+
+    #[test]
+    fn one_client_adds_at_most_its_budget_and_others_keep_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = ReuseCounter::new(Database::open(&dir.path().join("db")).unwrap(), true);
+        let one: IpAddr = "192.0.2.1".parse().unwrap();
+        let counted = (0..1_000).filter(|_| counter.record(Some(one), key("a"))).count();
+        assert_eq!(counted, usize::from(PER_CLIENT_PER_RESOURCE));
+        assert!(counter.record(Some(one), key("b")), "another resource has its own budget");
+        assert!(counter.record(Some("192.0.2.2".parse().unwrap()), key("a")), "another client too");
+        let next_day = CountKey { day: 20_786, ..key("a") };
+        assert!(counter.record(Some(one), next_day), "and the next day starts afresh");
+    }
+}

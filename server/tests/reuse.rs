@@ -1,0 +1,194 @@
+//! Reuse counting through the router: beacons counted per resource, site, element and event,
+//! bounded per client and per day, nothing personal stored, and the reports read back (JSON,
+//! page, CSV).
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bao_contract::Problem;
+use bao_contract::reuse::{LOCAL_SITES, ReuseStats, UNKNOWN_SITE};
+use bao_server::reuse::PER_CLIENT_PER_RESOURCE;
+use bao_server::store::{Database, SourceUpdate};
+use bao_server::{AppState, app};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// Two fiches of network `n`; `ancienne-a` is an id `a` had before.
+fn router() -> (tempfile::TempDir, Database, Router) {
+    let (dir, db) = common::temp_db();
+    let networks = [common::test_network()];
+    let files = [common::fiche("a", "Fiche A", "texte"), common::fiche("b", "Fiche B", "texte")];
+    db.store_source(&SourceUpdate {
+        source_id: "s",
+        networks: &networks,
+        resources: &files,
+        aliases: &[("ancienne-a".into(), "a".into())],
+        sync: None,
+    })
+    .unwrap();
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState::new(db.clone(), search));
+    (dir, db, router)
+}
+
+/// Posts a beacon as embed.js does (text/plain JSON) with `headers`; returns the status and body.
+async fn beacon(router: &Router, body: &str, headers: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut request =
+        Request::post("/api/v1/beacon").header(header::CONTENT_TYPE, "text/plain;charset=UTF-8");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+}
+
+fn shown(resource: &str, element: &str, event: &str) -> String {
+    format!(r#"{{"resource":"{resource}","element":"{element}","event":"{event}"}}"#)
+}
+
+async fn stats(router: &Router, query: &str) -> ReuseStats {
+    let (status, _, body) = common::get_with(router, &format!("/api/v1/stats{query}"), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+const PARTNER: (&str, &str) = ("origin", "https://www.asso-partenaire.org");
+
+#[tokio::test]
+async fn each_display_and_read_counts_once_under_the_resource_the_site_and_the_network() {
+    let (_dir, _db, router) = router();
+    for (body, headers) in [
+        (shown("a", "card", "display"), vec![PARTNER]),
+        (shown("a", "card", "read"), vec![PARTNER]),
+        // An id the resource had before counts for it.
+        (shown("ancienne-a", "search", "display"), vec![("referer", "https://autre.example.org/page?x=1")]),
+        (shown("b", "testimonials", "display"), vec![("origin", "http://localhost:8080")]),
+        (shown("b", "card", "display"), vec![("origin", "null")]),
+        // An id that names nothing is not kept.
+        (shown("inconnue", "card", "display"), vec![PARTNER]),
+    ] {
+        let (status, body) = beacon(&router, &body, &headers).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+    let all = stats(&router, "?network=n").await;
+    assert_eq!((all.displays, all.reads), (4, 1));
+    let sites: Vec<(&str, u64, u64)> =
+        all.sites.iter().map(|site| (site.site.as_str(), site.displays, site.reads)).collect();
+    assert_eq!(
+        sites,
+        [
+            ("www.asso-partenaire.org", 1, 1),
+            (UNKNOWN_SITE, 1, 0),
+            (LOCAL_SITES, 1, 0),
+            ("autre.example.org", 1, 0)
+        ]
+    );
+    let a = all.resources.iter().find(|resource| resource.id == "a").unwrap();
+    assert_eq!((a.title.as_str(), a.displays, a.reads), ("Fiche A", 2, 1));
+    assert_eq!(all.months.last().map(|month| month.displays), Some(4));
+    assert_eq!(all.months.len(), 12, "a year to this month by default");
+    assert_eq!(stats(&router, "").await.displays, 4, "the whole commons is network n here");
+}
+
+#[tokio::test]
+async fn a_loop_adds_at_most_the_bound_and_privacy_signals_add_nothing() {
+    let (_dir, _db, router) = router();
+    for _ in 0..1_000 {
+        beacon(&router, &shown("a", "card", "display"), &[PARTNER]).await;
+    }
+    assert_eq!(stats(&router, "").await.displays, u64::from(PER_CLIENT_PER_RESOURCE));
+    for signal in [("sec-gpc", "1"), ("dnt", "1")] {
+        let (status, _) = beacon(&router, &shown("b", "card", "display"), &[PARTNER, signal]).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    assert!(stats(&router, "").await.resources.iter().all(|resource| resource.id != "b"));
+}
+
+#[tokio::test]
+async fn nothing_that_tells_a_visitor_apart_is_stored() {
+    let (dir, db, router) = router();
+    let agent = "Mozilla/5.0 (X11; Linux) Navigateur-Tres-Reconnaissable/42";
+    let address = "203.0.113.77";
+    for resource in ["a", "b"] {
+        let headers =
+            [PARTNER, ("user-agent", agent), ("x-forwarded-for", address), ("cookie", "session=secret-7")];
+        beacon(&router, &shown(resource, "card", "display"), &headers).await;
+    }
+    assert_eq!(stats(&router, "").await.displays, 2);
+    drop((router, db));
+    let conn = r2d2_sqlite::rusqlite::Connection::open(dir.path().join("test.sqlite3")).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let mut statement = conn.prepare("SELECT name FROM pragma_table_info('reuse_counts')").unwrap();
+    let columns: Vec<String> =
+        statement.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(columns, ["network", "day", "resource", "site", "element", "event", "count"]);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            for secret in [agent, address, "secret-7", "Navigateur-Tres"] {
+                let found = bytes.windows(secret.len()).any(|window| window == secret.as_bytes());
+                assert!(!found, "{secret} in {}", path.display());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_beacons_and_bad_periods_are_told_as_problems() {
+    let (_dir, _db, router) = router();
+    for body in [
+        "",
+        "{",
+        r#"{"resource":"a","element":"carte","event":"display"}"#,
+        r#"{"resource":"a","element":"card","event":"display","ip":"1.2.3.4"}"#,
+        r#"{"resource":"","element":"card","event":"display"}"#,
+    ] {
+        let (status, answer) = beacon(&router, body, &[]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        serde_json::from_str::<Problem>(&answer).unwrap();
+    }
+    let (status, _) = beacon(&router, &format!("{:2000}", shown("a", "card", "read")), &[]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    for query in
+        ["?from=2026-02-30", "?to=hier", "?from=2026-05-01&to=2026-04-01", "?from=2000-01-01&to=2026-01-01"]
+    {
+        let (status, headers, _) = common::get_with(&router, &format!("/api/v1/stats{query}"), &[]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    }
+    let (status, _, _) = common::get_with(&router, "/api/v1/stats?network=personne", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = common::get_with(&router, "/statistiques?from=demain", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_report_page_and_its_csv() {
+    let (_dir, _db, router) = router();
+    beacon(&router, &shown("a", "card", "display"), &[PARTNER]).await;
+    beacon(&router, &shown("a", "card", "read"), &[("origin", "https://=cmd.example.org")]).await;
+    let (status, _, page) = common::get_with(&router, "/statistiques?network=n", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1>Où le commun est lu : Réseau</h1>"), "{page}");
+    assert!(page.contains("affichés 1 fois") && page.contains("lus 1 fois"));
+    assert!(page.contains("<th scope=\"row\">www.asso-partenaire.org</th><td>1</td><td>0</td>"));
+    assert!(page.contains("<svg class=\"chart\""));
+    let (status, headers, csv) = common::get_with(&router, "/statistiques.csv?network=n", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"statistiques-n-")
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "jour,reseau,ressource,site,element,evenement,nombre");
+    assert_eq!(lines.len(), 3, "{csv}");
+    // A host is never read as a formula by a spreadsheet (here it is no host: unknown).
+    assert!(!csv.contains(",=") && lines[1].ends_with(&format!(",n,a,{UNKNOWN_SITE},card,read,1")), "{csv}");
+    assert!(lines[2].ends_with(",n,a,www.asso-partenaire.org,card,display,1"), "{csv}");
+}

@@ -94,6 +94,19 @@ async fn each_display_and_read_counts_once_under_the_resource_the_site_and_the_n
 }
 
 #[tokio::test]
+async fn from_our_own_iframes_the_page_around_them_is_the_site() {
+    let (_dir, _db, router) = router();
+    let framed = r#"{"resource":"a","element":"card","event":"display","page":"www.asso.fr"}"#;
+    let ours = [("host", "commun.exemple.org"), ("origin", "http://commun.exemple.org")];
+    beacon(&router, framed, &ours).await;
+    // Another site cannot say it is someone else.
+    let framed_b = framed.replace("\"a\"", "\"b\"");
+    beacon(&router, &framed_b, &[("host", "commun.exemple.org"), PARTNER]).await;
+    let sites: Vec<String> = stats(&router, "").await.sites.into_iter().map(|site| site.site).collect();
+    assert_eq!(sites, ["www.asso-partenaire.org", "www.asso.fr"]);
+}
+
+#[tokio::test]
 async fn a_loop_adds_at_most_the_bound_and_privacy_signals_add_nothing() {
     let (_dir, _db, router) = router();
     for _ in 0..1_000 {

@@ -137,7 +137,7 @@ async fn nothing_that_tells_a_visitor_apart_is_stored() {
     let mut statement = conn.prepare("SELECT name FROM pragma_table_info('reuse_counts')").unwrap();
     let columns: Vec<String> =
         statement.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
-    assert_eq!(columns, ["network", "day", "resource", "site", "element", "event", "count"]);
+    assert_eq!(columns, ["network", "day", "resource", "site", "what", "count"]);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {

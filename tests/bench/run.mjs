@@ -8,7 +8,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { ROOT, hostPage, launchBrowser, startHostSite, startNginx, startServer } from "../e2e/support.mjs";
+import { DEMO_IDS, ROOT, hostPage, launchBrowser, startHostSite, startNginx, startServer } from "../e2e/support.mjs";
 
 const LOADS = Number(process.env.BENCH_LOADS || 15);
 const WRK_RUNS = Number(process.env.BENCH_WRK_RUNS || 3);
@@ -509,6 +509,63 @@ async function openData() {
   say();
 }
 
+const REUSE_RESOURCES = Number(process.env.BENCH_REUSE_RESOURCES || 10_000);
+const REUSE_SITES = Number(process.env.BENCH_REUSE_SITES || 1_000);
+
+/** Reuse counting: how fast beacons are taken in, and what a day of counts weighs. */
+async function reuse() {
+  say("## Reuse counts (issue 16)");
+  say();
+  // Each beacon from another client (X-Forwarded-For, from a proxy the server trusts) and another
+  // site, for one of the demo's resources: every one is counted, none held back by a budget.
+  const script = join(ROOT, "target/bench/beacon.lua");
+  writeFileSync(script, [
+    `local ids = {${DEMO_IDS.map((id) => JSON.stringify(id)).join(", ")}}`,
+    `wrk.method = "POST"`,
+    `wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"`,
+    `local i = 0`,
+    `request = function()`,
+    `  i = i + 1`,
+    `  wrk.headers["Origin"] = "https://www.association-" .. (i % 1000) .. ".fr"`,
+    `  wrk.headers["X-Forwarded-For"] = "10." .. (i % 250) .. "." .. (math.floor(i / 250) % 250) .. "." .. (math.floor(i / 62500) % 250)`,
+    `  return wrk.format(nil, nil, nil, '{"resource":"' .. ids[i % #ids + 1] .. '","element":"card","event":"display"}')`,
+    `end`,
+  ].join("\n") + "\n");
+  const before = (await (await fetch(`${server.url}api/v1/stats`)).json()).displays;
+  const beacons = [];
+  const health = [];
+  for (let run = 0; run < WRK_RUNS; run++) {
+    beacons.push(wrk(`${server.url}api/v1/beacon`, { script }));
+    health.push(wrk(`${server.url}healthz`));
+  }
+  const counted = (await (await fetch(`${server.url}api/v1/stats`)).json()).displays - before;
+  say(`### Taking beacons in (wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs; each beacon from another client address and site)`);
+  say("| route | req/s | p50 ms | p99 ms |");
+  say("|---|---:|---:|---:|");
+  say(wrkRow("`POST /api/v1/beacon`", beacons));
+  say(wrkRow("`GET /healthz` (baseline)", health));
+  say();
+  const ratio = rpsRatio(beacons, health);
+  say(`Beacons are taken in at **${ratio.toFixed(2)}×** the rate of \`/healthz\`; ${counted} displays were counted in the store by the end (every beacon sent, less those of the last seconds' budgets: each address counts 20 a day).`);
+  say();
+  report.beacon_rps = Number(median(beacons.map((r) => r.rps)).toFixed(0));
+  report.beacon_rps_ratio_to_healthz = Number(ratio.toFixed(3));
+
+  const day = JSON.parse(execFileSync(join(ROOT, "target/release/examples/reuse_bench"), [join(ROOT, "target/bench/reuse"), String(REUSE_RESOURCES), String(REUSE_SITES)]).toString());
+  say(`### A day of counts (\`server/examples/reuse_bench.rs\`): ${day.resources} resources each shown on ${day.sites} sites`);
+  say("| figure | value |");
+  say("|---|---:|");
+  say(`| rows (one per resource and site) | ${day.rows} |`);
+  say(`| written in | ${day.write_s.toFixed(1)} s (${day.rows_per_s.toFixed(0)} rows/s, one transaction per site) |`);
+  say(`| bytes added to the database | ${(day.bytes_added / 1024 / 1024).toFixed(1)} MiB (${day.bytes_per_row.toFixed(1)} bytes a row) |`);
+  say(`| a network's report over that day (a tenth of the rows) | ${day.network_report_ms.toFixed(0)} ms |`);
+  say(`| the whole commons' report over that day | ${day.commons_report_ms.toFixed(0)} ms |`);
+  say(`| baseline: counting the day's rows | ${day.count_day_rows_ms.toFixed(0)} ms |`);
+  say();
+  report.reuse_day = day;
+  rmSync(join(ROOT, "target/bench/reuse"), { recursive: true, force: true });
+}
+
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 60);
 const FUZZ_SECONDS = Number(process.env.BENCH_FUZZ_SECONDS || 120);
 
@@ -597,13 +654,14 @@ async function reliability() {
 
 // Main: after every definition above, since the functions read the constants they use.
 // wrk is one client: the per-client search rate would answer it 429.
-const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0" } });
+// The reuse section's beacons name their client in X-Forwarded-For, from this machine.
+const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0", BAO_TRUSTED_PROXIES: "127.0.0.1" } });
 const browser = await launchBrowser();
 try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability, reuse };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

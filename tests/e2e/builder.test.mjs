@@ -132,6 +132,12 @@ test("a word of the title, typed as on a phone (’, no accents), finds the fich
   assert.equal(await page.locator("#url-none").isVisible(), true);
   await page.getByLabel("Nombre de témoignages").fill("50");
   assert.match(await page.locator("#snippet-script").inputValue(), /limit="30"/, "the server's maximum, not more");
+  // Counting is on unless the webmaster unticks it; the preview never counts.
+  assert.doesNotMatch(await page.locator("#snippet-script").inputValue(), /counting/);
+  assert.equal(await page.locator("#preview bao-testimonials").getAttribute("counting"), "off");
+  await page.getByLabel("Compter les affichages (statistiques sans cookie)").uncheck();
+  assert.match(await page.locator("#snippet-script").inputValue(), /<bao-testimonials [^>]*counting="off"/);
+  assert.match(await page.locator("#snippet-iframe").inputValue(), /\/embed\/temoignages\?[^"]*counting=off/);
   assert.deepEqual(problems, []);
   await close();
 });

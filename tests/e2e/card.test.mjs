@@ -304,7 +304,10 @@ test("a server that sends the wasm with the wrong MIME type still makes the caro
   // A misconfigured mirror that does not know .wasm files and sends them as application/octet-stream.
   const { createServer } = await import("node:http");
   const mirror = createServer(async (request, response) => {
-    const upstream = await fetch(new URL(request.url, server.url));
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = request.method === "POST" ? Buffer.concat(chunks) : undefined;
+    const upstream = await fetch(new URL(request.url, server.url), { method: request.method, body });
     const type = request.url.endsWith(".wasm") ? "application/octet-stream" : upstream.headers.get("content-type");
     response.writeHead(upstream.status, { "content-type": type, "access-control-allow-origin": "*" });
     response.end(Buffer.from(await upstream.arrayBuffer()));

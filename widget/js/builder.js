@@ -61,15 +61,18 @@
       if (text) query.push(name + "=" + encodeURIComponent(text));
     };
     var theme = value("theme");
+    var counting = form.elements.counting.checked ? "" : "off";
     if (element === "card") {
       var id = resourceId();
       if (!id) return null;
       add("resource", id);
-      add("theme", theme);
-      add("lang", lang === "fr" ? "" : lang);
+      [["theme", theme], ["lang", lang === "fr" ? "" : lang], ["counting", counting]].forEach(function (pair) {
+        add(pair[0], pair[1]);
+        param(pair[0], pair[1]);
+      });
       return {
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>\n</bao-card>",
-        iframe: origin + "/embed/r/" + encodeURIComponent(id) + (theme || lang !== "fr" ? "?" + [theme ? "theme=" + theme : "", lang !== "fr" ? "lang=" + lang : ""].filter(Boolean).join("&") : ""),
+        iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
         height: 480,
         title: titles[id],
         url: origin + "/r/" + id,
@@ -87,6 +90,8 @@
     param("theme", theme);
     add("lang", lang === "fr" ? "" : lang);
     param("lang", lang === "fr" ? "" : lang);
+    add("counting", counting);
+    param("counting", counting);
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
     return {
@@ -133,6 +138,8 @@
     if (preview.getAttribute("data-shown") !== described.html) {
       preview.setAttribute("data-shown", described.html);
       preview.innerHTML = described.html;
+      // Trying a snippet here is no reuse: the preview counts nothing.
+      preview.firstElementChild.setAttribute("counting", "off");
     }
   }
 

@@ -219,7 +219,7 @@ pub async fn follow_link(
     Ok(Redirect::to(&url).into_response())
 }
 
-/// `GET /embed/r/{id}?theme=&lang=`: one resource's card, alone in a page made to live in an iframe.
+/// `GET /embed/r/{id}?theme=&lang=&counting=`: one resource's card, alone in a page made to live in an iframe.
 pub async fn card_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -248,7 +248,7 @@ pub async fn card_page(
         Err(error) => return Err(error),
     };
     let mut attributes = vec![("resource", resource.id.clone())];
-    attributes.extend(element_attributes(&params, &["theme", "lang"]));
+    attributes.extend(element_attributes(&params, &["theme", "lang", "counting"]));
     let title = resource.title.clone();
     let api_base = links::public_base(&headers);
     let lang = params.get("lang").map_or("", String::as_str);
@@ -271,7 +271,7 @@ pub async fn search_page(
 ) -> Result<Html<String>, ApiError> {
     let attributes = element_attributes(
         &params,
-        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme"],
+        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme", "counting"],
     );
     let given = |name: &str| params.get(name).cloned().unwrap_or_default();
     let view = render::search_box(
@@ -313,7 +313,7 @@ pub async fn testimonials_page(
     let api_base = links::public_base(&headers);
     let element = PaintedElement {
         name: "bao-testimonials",
-        attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme"]),
+        attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme", "counting"]),
         view: Some(render::carousel(items, &Context { api_base: &api_base, lang: given("lang") })),
         stylesheet: state.stylesheet("bao-testimonials"),
         fallback_link,

@@ -27,8 +27,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, event: &str, count: u64) {
-        if event == ReuseEvent::Read.as_str() {
+    fn add(&mut self, read: bool, count: u64) {
+        if read {
             self.reads += count;
         } else {
             self.displays += count;
@@ -70,15 +70,27 @@ impl Database {
         let mut kept = 0;
         {
             let mut resolved: HashMap<&str, Option<(String, String)>> = HashMap::new();
+            let mut numbers: HashMap<String, i64> = HashMap::new();
             let mut current = tx.prepare_cached(
                 "SELECT id, network_id FROM resources WHERE id = ?1 \
                  UNION ALL SELECT r.id, r.network_id FROM resource_aliases a JOIN resources r ON r.id = a.resource_id \
                  WHERE a.alias = ?1 LIMIT 1",
             )?;
+            let mut name = tx.prepare_cached(
+                "INSERT INTO reuse_names (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = name RETURNING id",
+            )?;
+            let mut number = |text: &str| -> Result<i64, DbError> {
+                if let Some(number) = numbers.get(text) {
+                    return Ok(*number);
+                }
+                let number: i64 = name.query_row([text], |row| row.get(0))?;
+                numbers.insert(text.to_owned(), number);
+                Ok(number)
+            };
             let mut add = tx.prepare_cached(
-                "INSERT INTO reuse_counts (network, day, resource, site, element, event, count) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, min(?7, ?8)) \
-                 ON CONFLICT DO UPDATE SET count = min(count + excluded.count, ?8)",
+                "INSERT INTO reuse_counts (network, day, resource, site, what, count) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, min(?6, ?7)) \
+                 ON CONFLICT DO UPDATE SET count = min(count + excluded.count, ?7)",
             )?;
             for (key, count) in counts {
                 if !resolved.contains_key(key.resource.as_str()) {
@@ -89,12 +101,11 @@ impl Database {
                 }
                 let Some(Some((id, network))) = resolved.get(key.resource.as_str()) else { continue };
                 add.execute(params![
-                    network,
+                    number(network)?,
                     key.day,
-                    id,
-                    key.site,
-                    key.element.as_str(),
-                    key.event.as_str(),
+                    number(id)?,
+                    number(&key.site)?,
+                    what(key.element, key.event),
                     i64::try_from(*count).unwrap_or(i64::MAX),
                     i64::try_from(cap).unwrap_or(i64::MAX),
                 ])?;
@@ -109,22 +120,24 @@ impl Database {
     pub fn reuse_stats(&self, network: Option<&str>, from: i64, to: i64) -> Result<StoredStats, DbError> {
         let conn = self.pool.get()?;
         let mut stats = StoredStats::default();
+        let Some(network) = network_number(&conn, network)? else { return Ok(stats) };
         let mut months: Vec<(String, Totals)> = Vec::new();
-        let mut by_month = conn.prepare_cached(
-            "SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS month, event, sum(count) FROM reuse_counts \
-             WHERE (?1 IS NULL OR network = ?1) AND day BETWEEN ?2 AND ?3 GROUP BY month, event ORDER BY month",
-        )?;
+        let mut by_month = conn.prepare_cached(&format!(
+            "SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS month, what % 2, sum(count) FROM reuse_counts \
+             WHERE {} GROUP BY month, what % 2 ORDER BY month",
+            period(network)
+        ))?;
         let mut rows = by_month.query(params![network, from, to])?;
         while let Some(row) = rows.next()? {
-            let (month, event, count): (String, String, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let (month, read, count): (String, bool, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
             let count = count.unsigned_abs();
             if months.last().is_none_or(|(last, _)| *last != month) {
                 months.push((month, Totals::default()));
             }
             if let Some((_, totals)) = months.last_mut() {
-                totals.add(&event, count);
+                totals.add(read, count);
             }
-            stats.totals.add(&event, count);
+            stats.totals.add(read, count);
         }
         stats.months = months;
         stats.sites = top(&conn, "site", "''", network, from, to)?
@@ -134,7 +147,7 @@ impl Database {
         stats.resources = top(
             &conn,
             "resource",
-            "coalesce((SELECT title FROM resources WHERE id = resource), '')",
+            "coalesce((SELECT title FROM resources WHERE id = n.name), '')",
             network,
             from,
             to,
@@ -152,24 +165,66 @@ impl Database {
         mut each: impl FnMut(CountRow) -> Result<(), DbError>,
     ) -> Result<(), DbError> {
         let conn = self.pool.get()?;
-        let mut statement = conn.prepare_cached(
-            "SELECT day, network, resource, site, element, event, count FROM reuse_counts \
-             WHERE (?1 IS NULL OR network = ?1) AND day BETWEEN ?2 AND ?3 \
-             ORDER BY day, network, resource, site, element, event",
-        )?;
+        let Some(network) = network_number(&conn, network)? else { return Ok(()) };
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT day, (SELECT name FROM reuse_names WHERE id = network), (SELECT name FROM reuse_names WHERE id = resource), \
+             (SELECT name FROM reuse_names WHERE id = site), what, count FROM reuse_counts WHERE {} \
+             ORDER BY day, 2, 3, 4, what",
+            period(network)
+        ))?;
         let mut rows = statement.query(params![network, from, to])?;
         while let Some(row) = rows.next()? {
+            let (element, event) = element_and_event(row.get(4)?);
             each(CountRow {
                 day: row.get(0)?,
                 network: row.get(1)?,
                 resource: row.get(2)?,
                 site: row.get(3)?,
-                element: row.get(4)?,
-                event: row.get(5)?,
-                count: row.get::<_, i64>(6)?.unsigned_abs(),
+                element: element.as_str().to_owned(),
+                event: event.as_str().to_owned(),
+                count: row.get::<_, i64>(5)?.unsigned_abs(),
             })?;
         }
         Ok(())
+    }
+}
+
+/// `Some(None)` for the whole commons, `Some(Some(number))` for a network with counts, `None`
+/// for a network without any.
+fn network_number(
+    conn: &rusqlite::Connection,
+    network: Option<&str>,
+) -> Result<Option<Option<i64>>, DbError> {
+    let Some(network) = network else { return Ok(Some(None)) };
+    let number = conn
+        .prepare_cached("SELECT id FROM reuse_names WHERE name = ?1")?
+        .query_row([network], |row| row.get(0))
+        .optional()?;
+    Ok(number.map(Some))
+}
+
+/// How an element and an event are stored together (`what`).
+fn what(element: CountedElement, event: ReuseEvent) -> i64 {
+    let element = CountedElement::ALL.iter().position(|e| *e == element).unwrap_or(0);
+    let event = ReuseEvent::ALL.iter().position(|e| *e == event).unwrap_or(0);
+    i64::try_from(element * ReuseEvent::ALL.len() + event).unwrap_or(0)
+}
+
+fn element_and_event(what: i64) -> (CountedElement, ReuseEvent) {
+    let what = usize::try_from(what).unwrap_or(0);
+    let events = ReuseEvent::ALL.len();
+    (
+        CountedElement::ALL.get(what / events).copied().unwrap_or(CountedElement::Card),
+        ReuseEvent::ALL[what % events],
+    )
+}
+
+/// The rows of `?1` (a network, or all when it is NULL) from day `?2` to day `?3`: two
+/// statements, so that a network's report reads one range of the primary key.
+fn period(network: Option<i64>) -> &'static str {
+    match network {
+        Some(_) => "network = ?1 AND day BETWEEN ?2 AND ?3",
+        None => "?1 IS NULL AND day BETWEEN ?2 AND ?3",
     }
 }
 
@@ -179,15 +234,16 @@ fn top(
     conn: &rusqlite::Connection,
     column: &str,
     label: &str,
-    network: Option<&str>,
+    network: Option<i64>,
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, String, Totals)>, DbError> {
     let sql = format!(
-        "SELECT {column}, {label}, sum(CASE WHEN event = 'display' THEN count ELSE 0 END) AS displays, \
-         sum(CASE WHEN event = 'read' THEN count ELSE 0 END) AS reads FROM reuse_counts \
-         WHERE (?1 IS NULL OR network = ?1) AND day BETWEEN ?2 AND ?3 \
-         GROUP BY {column} ORDER BY displays DESC, reads DESC, {column} LIMIT ?4"
+        "SELECT n.name, {label}, c.displays, c.reads FROM (SELECT {column}, \
+         sum(CASE WHEN what % 2 = 0 THEN count ELSE 0 END) AS displays, \
+         sum(CASE WHEN what % 2 = 1 THEN count ELSE 0 END) AS reads FROM reuse_counts WHERE {} GROUP BY {column}) c \
+         JOIN reuse_names n ON n.id = c.{column} ORDER BY c.displays DESC, c.reads DESC, n.name LIMIT ?4",
+        period(network)
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let limit = i64::try_from(MAX_STATS_ROWS).unwrap_or(i64::MAX);
@@ -199,4 +255,21 @@ fn top(
         Ok((row.get(0)?, row.get(1)?, totals))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn element_and_event_survive_their_number_and_reads_are_odd() {
+        for element in CountedElement::ALL {
+            for event in ReuseEvent::ALL {
+                let number = what(element, event);
+                assert_eq!(element_and_event(number), (element, event));
+                // The reports' SQL tells reads by `what % 2 = 1`.
+                assert_eq!(number % 2 == 1, event == ReuseEvent::Read);
+            }
+        }
+    }
 }

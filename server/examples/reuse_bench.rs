@@ -79,7 +79,7 @@ fn main() -> anyhow::Result<()> {
     })?;
     let before = bytes_on_disk(&path)?;
 
-    let day = bao_server::reuse::today();
+    let day = bao_server::calendar::today();
     let started = Instant::now();
     for site in 0..sites {
         let batch: Vec<(CountKey, u64)> = files

@@ -144,6 +144,6 @@ pub async fn robots(request: Request) -> Response {
 fn now() -> String {
     let seconds =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let (date, rest) = (crate::sources::text::date_of_unix(seconds), seconds % 86_400);
+    let (date, rest) = (crate::calendar::date_of_unix(seconds), seconds % 86_400);
     format!("{date}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }

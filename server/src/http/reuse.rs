@@ -19,7 +19,8 @@ use super::error::{ApiError, ApiQuery};
 use super::links;
 use super::rate::ClientAddress;
 use crate::AppState;
-use crate::reuse::{self, format_day, month_start, parse_day, site_of};
+use crate::calendar::{format_day, month_start, parse_day, today};
+use crate::reuse::site_of;
 use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
 
 /// The longest period a report covers, in days (ten years and leap days).
@@ -48,7 +49,7 @@ pub async fn beacon(
     }
     if !asks_not_to_be_tracked(&headers) {
         let key = CountKey {
-            day: reuse::today(),
+            day: today(),
             site: counted_site(&headers, beacon.page.as_deref()),
             resource: beacon.resource,
             element: beacon.element,
@@ -107,7 +108,7 @@ impl StatsParams {
             Some(text) => parse_day(&text)
                 .ok_or_else(|| ApiError::BadRequest(format!("« {name} » attend une date AAAA-MM-JJ."))),
         };
-        let to = day(self.to, "to", reuse::today())?;
+        let to = day(self.to, "to", today())?;
         let from = day(self.from, "from", month_start(to, 11))?;
         if from > to {
             return Err(ApiError::BadRequest("« from » vient après « to ».".into()));

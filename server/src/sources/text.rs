@@ -74,20 +74,6 @@ pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// `YYYY-MM-DD` of a Unix time (days to a civil date, after H. Hinnant's `civil_from_days`).
-pub fn date_of_unix(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,12 +92,5 @@ mod tests {
         );
         assert_eq!(plain_text("[lien cassé"), "[lien cassé");
         assert_eq!(plain_text("* Auteur : _Chris_ (@cj_smithy)"), "Auteur : Chris (@cj_smithy)");
-    }
-
-    #[test]
-    fn dates_of_unix_times() {
-        assert_eq!(date_of_unix(0), "1970-01-01");
-        assert_eq!(date_of_unix(1_709_251_200), "2024-03-01");
-        assert_eq!(date_of_unix(4_107_542_399), "2100-02-28");
     }
 }

@@ -17,7 +17,7 @@ use super::{
     PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
     take_title,
 };
-use crate::sources::text::date_of_unix;
+use crate::calendar::date_of_unix;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.

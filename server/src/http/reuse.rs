@@ -20,6 +20,7 @@ use super::links;
 use super::rate::ClientAddress;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
+use crate::opendata::dataset::ExportError;
 use crate::reuse::site_of;
 use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
 
@@ -73,9 +74,10 @@ fn counted_site(headers: &HeaderMap, page: Option<&str>) -> String {
     let header = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
     let origin = header(header::ORIGIN).filter(|origin| *origin != "null");
     let site = site_of(origin.or(header(header::REFERER)));
-    let ours = site_of(Some(&links::public_origin(headers)));
     match page {
-        Some(page) if site == ours => site_of(Some(&format!("https://{page}"))),
+        Some(page) if site == site_of(Some(&links::public_origin(headers))) => {
+            site_of(Some(&format!("https://{page}")))
+        }
         _ => site,
     }
 }
@@ -120,34 +122,37 @@ impl StatsParams {
     }
 }
 
-/// What a report needs: the period, the network (checked), and its counts with the latest beacons.
-async fn report(
-    state: &AppState,
-    params: StatsParams,
-) -> Result<(Period, Option<Network>, ReuseStats), ApiError> {
+/// What a report shows: its period, its network, every network (to choose another), the counts.
+struct Report {
+    period: Period,
+    network: Option<Network>,
+    networks: Vec<Network>,
+    stats: ReuseStats,
+}
+
+/// The report `params` ask for, with the latest beacons in it; 404 for a network that is not.
+async fn report(state: &AppState, params: StatsParams) -> Result<Report, ApiError> {
     let period = params.period()?;
     let counter = state.reuse.clone();
     let asked = period.clone();
-    let (network, stored) = state
+    let (networks, stored) = state
         .query(move |db| {
             counter.write()?;
-            let networks = db.networks()?;
-            let network = asked
-                .network
-                .as_deref()
-                .map(|id| networks.into_iter().find(|network| network.network.id == id));
-            let stored = db.reuse_stats(asked.network.as_deref(), asked.from, asked.to)?;
-            Ok((network, stored))
+            Ok((db.networks()?, db.reuse_stats(asked.network.as_deref(), asked.from, asked.to)?))
         })
         .await?;
-    let network = match (network, &period.network) {
-        (Some(None), Some(id)) => {
-            return Err(ApiError::NotFound(format!("Aucun réseau n'a l'identifiant « {id} ».")));
-        }
-        (network, _) => network.flatten(),
+    let network = match &period.network {
+        None => None,
+        Some(id) => Some(
+            networks
+                .iter()
+                .find(|network| network.network.id == *id)
+                .cloned()
+                .ok_or_else(|| ApiError::NotFound(format!("Aucun réseau n'a l'identifiant « {id} ».")))?,
+        ),
     };
     let stats = stats_of(&period, stored);
-    Ok((period, network, stats))
+    Ok(Report { period, network, networks, stats })
 }
 
 fn stats_of(period: &Period, stored: StoredStats) -> ReuseStats {
@@ -194,7 +199,7 @@ pub async fn stats(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
-    let (_, _, stats) = report(&state, params).await?;
+    let stats = report(&state, params).await?.stats;
     Ok(([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Json(stats)).into_response())
 }
 
@@ -221,13 +226,8 @@ pub async fn stats_page(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
-    let (period, network, stats) = report(&state, params).await?;
-    let networks = state
-        .query(|db| db.networks())
-        .await?
-        .into_iter()
-        .filter(|network| network.resource_count > 0)
-        .collect();
+    let Report { period, network, networks, stats } = report(&state, params).await?;
+    let networks = networks.into_iter().filter(|network| network.resource_count > 0).collect();
     let query = report_query(&period);
     let page = StatsPage {
         network_name: network.map(|network| network.network.name),
@@ -253,25 +253,22 @@ pub async fn stats_csv(
 ) -> Result<Response, ApiError> {
     let period = params.period()?;
     let counter = state.reuse.clone();
+    let db = state.db.clone();
     let asked = period.clone();
-    let csv = state
-        .query(move |db| {
-            counter.write()?;
-            let mut csv = String::from("jour,reseau,ressource,site,element,evenement,nombre\n");
-            db.for_each_count_row(asked.network.as_deref(), asked.from, asked.to, |row: CountRow| {
-                let fields =
-                    [format_day(row.day), row.network, row.resource, row.site, row.element, row.event];
-                for field in &fields {
-                    csv.push_str(&csv_field(field));
-                    csv.push(',');
-                }
-                csv.push_str(&row.count.to_string());
-                csv.push('\n');
-                Ok(())
-            })?;
-            Ok(csv)
-        })
-        .await?;
+    let csv = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ExportError> {
+        counter.write()?;
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(["jour", "reseau", "ressource", "site", "element", "evenement", "nombre"])?;
+        db.for_each_count_row(asked.network.as_deref(), asked.from, asked.to, |row: CountRow| {
+            let day = format_day(row.day);
+            let count = row.count.to_string();
+            let fields = [&day, &row.network, &row.resource, &row.site, &row.element, &row.event, &count];
+            let safe = fields.map(|field| formula_safe(field));
+            Ok::<_, ExportError>(csv.write_record(safe.iter().map(|field| field.as_bytes()))?)
+        })?;
+        Ok(csv.into_inner().map_err(|error| error.into_error())?)
+    })
+    .await??;
     let name = format!(
         "attachment; filename=\"statistiques-{}{}-{}.csv\"",
         period.network.as_deref().map(|network| format!("{}-", file_safe(network))).unwrap_or_default(),
@@ -299,11 +296,10 @@ fn report_query(period: &Period) -> String {
     query
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break; a leading `=`, `+`, `-`
-/// or `@` is quoted behind a `'` so that no spreadsheet runs it as a formula.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+/// A CSV value that no spreadsheet runs as a formula: a leading `=`, `+`, `-` or `@` goes
+/// behind a `'`.
+fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}").into() } else { value.into() }
 }
 
 fn file_safe(text: &str) -> String {
@@ -401,6 +397,11 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {
+        let csv_field = |value: &str| {
+            let mut csv = csv::Writer::from_writer(Vec::new());
+            csv.write_record([formula_safe(value).as_bytes()]).unwrap();
+            String::from_utf8(csv.into_inner().unwrap()).unwrap().trim_end().to_owned()
+        };
         assert_eq!(csv_field("asso.org"), "asso.org");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");

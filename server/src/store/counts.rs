@@ -157,33 +157,39 @@ impl Database {
 
     /// Calls `each` with every stored row of `network` (all when `None`) from `from` to `to`,
     /// by day, resource and site.
-    pub fn for_each_count_row(
+    pub fn for_each_count_row<E: From<DbError>>(
         &self,
         network: Option<&str>,
         from: i64,
         to: i64,
-        mut each: impl FnMut(CountRow) -> Result<(), DbError>,
-    ) -> Result<(), DbError> {
-        let conn = self.pool.get()?;
+        mut each: impl FnMut(CountRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let conn = self.pool.get().map_err(DbError::from)?;
         let Some(network) = network_number(&conn, network)? else { return Ok(()) };
-        let mut statement = conn.prepare_cached(&format!(
-            "SELECT day, (SELECT name FROM reuse_names WHERE id = network), (SELECT name FROM reuse_names WHERE id = resource), \
-             (SELECT name FROM reuse_names WHERE id = site), what, count FROM reuse_counts WHERE {} \
-             ORDER BY day, 2, 3, 4, what",
-            period(network)
-        ))?;
-        let mut rows = statement.query(params![network, from, to])?;
-        while let Some(row) = rows.next()? {
-            let (element, event) = element_and_event(row.get(4)?);
-            each(CountRow {
-                day: row.get(0)?,
-                network: row.get(1)?,
-                resource: row.get(2)?,
-                site: row.get(3)?,
-                element: element.as_str().to_owned(),
-                event: event.as_str().to_owned(),
-                count: row.get::<_, i64>(5)?.unsigned_abs(),
-            })?;
+        let failed = |error: rusqlite::Error| E::from(DbError::from(error));
+        let mut statement = conn
+            .prepare_cached(&format!(
+                "SELECT day, (SELECT name FROM reuse_names WHERE id = network), (SELECT name FROM reuse_names WHERE id = resource), \
+                 (SELECT name FROM reuse_names WHERE id = site), what, count FROM reuse_counts WHERE {} \
+                 ORDER BY day, 2, 3, 4, what",
+                period(network)
+            ))
+            .map_err(failed)?;
+        let mut rows = statement.query(params![network, from, to]).map_err(failed)?;
+        while let Some(row) = rows.next().map_err(failed)? {
+            let read = || -> rusqlite::Result<CountRow> {
+                let (element, event) = element_and_event(row.get(4)?);
+                Ok(CountRow {
+                    day: row.get(0)?,
+                    network: row.get(1)?,
+                    resource: row.get(2)?,
+                    site: row.get(3)?,
+                    element: element.as_str().to_owned(),
+                    event: event.as_str().to_owned(),
+                    count: row.get::<_, i64>(5)?.unsigned_abs(),
+                })
+            };
+            each(read().map_err(failed)?)?;
         }
         Ok(())
     }

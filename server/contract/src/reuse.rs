@@ -7,12 +7,16 @@ use serde::{Deserialize, Serialize};
 /// The most a beacon's JSON may weigh, in bytes.
 pub const MAX_BEACON_BYTES: usize = 1024;
 
+/// The longest resource id a beacon may name (ids are much shorter; this bounds the counters).
+pub const MAX_BEACON_ID_CHARS: usize = 200;
+
 /// One element shown, or one fiche unfolded or video played in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Beacon {
     /// The resource's id, as the element has it (an id it had before counts for it too).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub resource: String,
     pub element: CountedElement,
     pub event: ReuseEvent,

@@ -13,6 +13,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
 
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links;
@@ -41,11 +43,11 @@ pub struct ListParams {
     network: Option<String>,
     /// Un mot-clé.
     tag: Option<String>,
-    #[param(value_type = Option<Kind>)]
+    #[param(schema_with = kind_or_empty)]
     kind: Option<String>,
     /// Le `next_cursor` d'une page précédente.
     cursor: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_or_empty)]
     limit: Option<String>,
 }
 
@@ -74,13 +76,13 @@ pub struct SearchParams {
     q: Option<String>,
     network: Option<String>,
     tag: Option<String>,
-    #[param(value_type = Option<Kind>)]
+    #[param(schema_with = kind_or_empty)]
     kind: Option<String>,
     /// Une licence (identifiant SPDX, ou `open` pour les licences libres).
     licence: Option<String>,
     /// Le `next_cursor` d'une page précédente.
     cursor: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_or_empty)]
     limit: Option<String>,
 }
 
@@ -138,7 +140,7 @@ pub async fn search(
 pub struct TestimonialParams {
     network: Option<String>,
     tag: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_or_empty)]
     limit: Option<String>,
 }
 
@@ -257,6 +259,27 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|value| !value.is_empty())
 }
 
+/// The document says what the server accepts: an empty value (`limit=`, as a form sends an
+/// unset field) reads as absent, so each such parameter is its type *or* the empty string.
+pub(super) fn or_empty(schema: impl Into<RefOr<Schema>>) -> Schema {
+    let empty = ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""]));
+    OneOfBuilder::new().item(schema).item(empty).into()
+}
+
+fn kind_or_empty() -> Schema {
+    or_empty(Ref::from_schema_name("Kind"))
+}
+
+fn limit_or_empty() -> Schema {
+    let limit =
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(MAX_PAGE_LIMIT));
+    or_empty(limit)
+}
+
+fn since_or_empty() -> Schema {
+    or_empty(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(i64::MAX)))
+}
+
 fn parse_limit(limit: Option<&str>) -> Result<u32, ApiError> {
     match limit {
         None | Some("") => Ok(DEFAULT_PAGE_LIMIT),
@@ -351,9 +374,9 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 #[into_params(parameter_in = Query)]
 pub struct ChangesParams {
     /// Le numéro du dernier changement lu (`next_since`); 0 : depuis le début.
-    #[param(value_type = Option<i64>, minimum = 0)]
+    #[param(schema_with = since_or_empty)]
     since: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(schema_with = limit_or_empty)]
     limit: Option<String>,
 }
 

@@ -9,12 +9,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Json};
 use bao_contract::reuse::{
-    Beacon, LOCAL_SITES, MAX_BEACON_BYTES, MonthCounts, ResourceCounts, ReuseStats, SiteCounts, UNKNOWN_SITE,
+    Beacon, LOCAL_SITES, MAX_BEACON_BYTES, MAX_BEACON_ID_CHARS, MonthCounts, ResourceCounts, ReuseStats,
+    SiteCounts, UNKNOWN_SITE,
 };
 use bao_contract::{Network, Problem, percent_encode};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
+use super::api::or_empty;
 use super::error::{ApiError, ApiQuery};
 use super::links;
 use super::rate::ClientAddress;
@@ -45,7 +48,7 @@ pub async fn beacon(
     let beacon: Beacon = serde_json::from_slice(&bytes)
         .map_err(|error| ApiError::BadRequest(format!("Signal illisible : {error}.")))?;
     let id_length = beacon.resource.chars().count();
-    if id_length == 0 || id_length > 200 {
+    if id_length == 0 || id_length > MAX_BEACON_ID_CHARS {
         return Err(ApiError::BadRequest("Identifiant de ressource invalide.".into()));
     }
     if !asks_not_to_be_tracked(&headers) {
@@ -89,9 +92,18 @@ pub struct StatsParams {
     /// Un réseau (son identifiant) ; sans lui, tout le commun.
     network: Option<String>,
     /// Premier jour compté, `AAAA-MM-JJ` (par défaut : le premier jour du mois, il y a onze mois).
+    #[param(schema_with = day_or_empty)]
     from: Option<String>,
     /// Dernier jour compté, `AAAA-MM-JJ` (par défaut : aujourd'hui).
+    #[param(schema_with = day_or_empty)]
     to: Option<String>,
+}
+
+fn day_or_empty() -> Schema {
+    let day = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    or_empty(day)
 }
 
 /// A report's scope, checked.

@@ -246,6 +246,7 @@ function wrk(url, { connections = 32, script } = {}) {
     return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
   };
   return {
+    requests: Number(out.match(/(\d+) requests in/)[1]),
     rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
     p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
     p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]),
@@ -558,8 +559,11 @@ async function reuse() {
   say(wrkRow("`GET /healthz` (baseline)", health));
   say();
   const ratio = rpsRatio(beacons, health);
-  say(`Beacons are taken in at **${ratio.toFixed(2)}×** the rate of \`/healthz\`; ${counted} displays were counted in the store by the end (every beacon sent, less those of the last seconds' budgets: each address counts 20 a day).`);
+  const sent = beacons.reduce((sum, run) => sum + run.requests, 0);
+  say(`Beacons are taken in at **${ratio.toFixed(2)}×** the rate of \`/healthz\`; of the ${sent} beacons answered, ${counted} were in the counts by the end.`);
   say();
+  report.beacons_answered = sent;
+  report.beacons_counted = counted;
   report.beacon_rps = Number(median(beacons.map((r) => r.rps)).toFixed(0));
   report.beacon_rps_ratio_to_healthz = Number(ratio.toFixed(3));
 

@@ -1,12 +1,13 @@
 //! Reuse counts: daily totals per resource, partner site, element and event, added in batches
 //! and read back for a network (or the whole commons) over a period of days.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use bao_contract::reuse::{CountedElement, MAX_STATS_ROWS, ReuseEvent};
 use r2d2_sqlite::rusqlite::{self, OptionalExtension, params};
 
 use super::{Database, DbError};
+use crate::calendar::{format_day, month_start};
 
 /// What one count is of. `day` counts days since 1970-01-01 (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -121,37 +122,40 @@ impl Database {
         let conn = self.pool.get()?;
         let mut stats = StoredStats::default();
         let Some(network) = network_number(&conn, network)? else { return Ok(stats) };
-        let mut months: Vec<(String, Totals)> = Vec::new();
-        let mut by_month = conn.prepare_cached(&format!(
-            "SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS month, what % 2, sum(count) FROM reuse_counts \
-             WHERE {} GROUP BY month, what % 2 ORDER BY month",
+        // One pass over the period's rows, summed here by month, site and resource: three
+        // GROUP BYs in SQL sorted every row three times (8 s for a day of 10 000 resources
+        // seen on 1 000 sites each, against 0.3 s to count those rows).
+        let mut months: BTreeMap<i64, Totals> = BTreeMap::new();
+        let mut sites: HashMap<i64, Totals> = HashMap::new();
+        let mut resources: HashMap<i64, Totals> = HashMap::new();
+        let mut month_of = (i64::MIN, 0);
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT day, resource, site, what % 2, count FROM reuse_counts WHERE {}",
             period(network)
         ))?;
-        let mut rows = by_month.query(params![network, from, to])?;
+        let mut rows = statement.query(params![network, from, to])?;
         while let Some(row) = rows.next()? {
-            let (month, read, count): (String, bool, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            let count = count.unsigned_abs();
-            if months.last().is_none_or(|(last, _)| *last != month) {
-                months.push((month, Totals::default()));
+            let (day, resource, site, read): (i64, i64, i64, bool) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            let count = row.get::<_, i64>(4)?.unsigned_abs();
+            if month_of.0 != day {
+                month_of = (day, month_start(day, 0));
             }
-            if let Some((_, totals)) = months.last_mut() {
-                totals.add(read, count);
-            }
+            months.entry(month_of.1).or_default().add(read, count);
+            sites.entry(site).or_default().add(read, count);
+            resources.entry(resource).or_default().add(read, count);
             stats.totals.add(read, count);
         }
-        stats.months = months;
-        stats.sites = top(&conn, "site", "''", network, from, to)?
+        stats.months = months.into_iter().map(|(month, totals)| (format_month(month), totals)).collect();
+        stats.sites = most_counted(&conn, sites)?;
+        let mut title = conn.prepare_cached("SELECT title FROM resources WHERE id = ?1")?;
+        stats.resources = most_counted(&conn, resources)?
             .into_iter()
-            .map(|(site, _, totals)| (site, totals))
-            .collect();
-        stats.resources = top(
-            &conn,
-            "resource",
-            "coalesce((SELECT title FROM resources WHERE id = n.name), '')",
-            network,
-            from,
-            to,
-        )?;
+            .map(|(id, totals)| {
+                let title: Option<String> = title.query_row([&id], |row| row.get(0)).optional()?;
+                Ok((id, title.unwrap_or_default(), totals))
+            })
+            .collect::<Result<_, DbError>>()?;
         Ok(stats)
     }
 
@@ -234,33 +238,28 @@ fn period(network: Option<i64>) -> &'static str {
     }
 }
 
-/// The first `MAX_STATS_ROWS` values of `column` by displays, then reads: (`column`, `label`
-/// of it, totals). Both are SQL of ours, never input.
-fn top(
+/// The first `MAX_STATS_ROWS` of `totals` by displays, then reads, then name, with their names.
+fn most_counted(
     conn: &rusqlite::Connection,
-    column: &str,
-    label: &str,
-    network: Option<i64>,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(String, String, Totals)>, DbError> {
-    let sql = format!(
-        "SELECT n.name, {label}, c.displays, c.reads FROM (SELECT {column}, \
-         sum(CASE WHEN what % 2 = 0 THEN count ELSE 0 END) AS displays, \
-         sum(CASE WHEN what % 2 = 1 THEN count ELSE 0 END) AS reads FROM reuse_counts WHERE {} GROUP BY {column}) c \
-         JOIN reuse_names n ON n.id = c.{column} ORDER BY c.displays DESC, c.reads DESC, n.name LIMIT ?4",
-        period(network)
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let limit = i64::try_from(MAX_STATS_ROWS).unwrap_or(i64::MAX);
-    let rows = statement.query_map(params![network, from, to, limit], |row| {
-        let totals = Totals {
-            displays: row.get::<_, i64>(2)?.unsigned_abs(),
-            reads: row.get::<_, i64>(3)?.unsigned_abs(),
-        };
-        Ok((row.get(0)?, row.get(1)?, totals))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    totals: HashMap<i64, Totals>,
+) -> Result<Vec<(String, Totals)>, DbError> {
+    let mut name = conn.prepare_cached("SELECT name FROM reuse_names WHERE id = ?1")?;
+    let mut named = Vec::with_capacity(totals.len());
+    for (id, totals) in totals {
+        named.push((name.query_row([id], |row| row.get::<_, String>(0))?, totals));
+    }
+    named.sort_unstable_by(|(a, a_totals), (b, b_totals)| {
+        (b_totals.displays, b_totals.reads).cmp(&(a_totals.displays, a_totals.reads)).then_with(|| a.cmp(b))
+    });
+    named.truncate(MAX_STATS_ROWS);
+    Ok(named)
+}
+
+/// `YYYY-MM` of the first day of a month.
+fn format_month(month_start: i64) -> String {
+    let mut day = format_day(month_start);
+    day.truncate(7);
+    day
 }
 
 #[cfg(test)]

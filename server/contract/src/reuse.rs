@@ -16,6 +16,7 @@ pub const MAX_BEACON_ID_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 pub struct Beacon {
     /// The resource's id, as the element has it (an id it had before counts for it too).
+    // `MAX_BEACON_ID_CHARS`: utoipa takes only a literal here.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub resource: String,
     pub element: CountedElement,

@@ -243,9 +243,13 @@ export async function startVideoHost() {
 }
 
 /** A minimal partner page around `body`. */
+/** The font of every partner page of the tests, installed by `cargo xtask test` (xtask/src/setup.rs):
+ * sizes that follow the text are then the same on every machine. */
+export const HOST_FONT = `html { font-family: "DejaVu Sans"; }`;
+
 export function hostPage(body) {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site partenaire</title>` +
-    `<link rel="icon" href="data:,"></head><body>${body}</body></html>`;
+    `<link rel="icon" href="data:,"><style>${HOST_FONT}</style></head><body>${body}</body></html>`;
 }
 
 /** Appends `<bao-card id resource>fallback</bao-card>` to the page's `<main>`, as a host page's script would. */

@@ -161,7 +161,7 @@ pub fn style() -> (&'static str, &'static str) {
         .reuse {
             font: inherit;
             font-size: 0.85rem;
-            min-height: 2rem;
+            min-height: max(24px, 2rem);
             padding: 0.25rem 0.8rem;
             border-radius: 0.5rem;
             border: 1px solid var(--bao-accent, #4b3a9c);

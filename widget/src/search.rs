@@ -57,7 +57,7 @@ pub fn style() -> (&'static str, &'static str) {
         input {
             box-sizing: border-box;
             width: 100%;
-            min-height: 2.75rem;
+            min-height: max(44px, 2.75rem);
             padding: 0.5rem 0.75rem;
             font: inherit;
             color: var(--bao-text, #1f1b2e);
@@ -91,7 +91,7 @@ pub fn style() -> (&'static str, &'static str) {
         }
         button {
             font: inherit;
-            min-height: 2rem;
+            min-height: max(24px, 2rem);
             cursor: pointer;
             border-radius: 1rem;
             border: 1px solid var(--bao-accent, #4b3a9c);

@@ -150,7 +150,7 @@ pub fn style() -> (&'static str, &'static str) {
         .transcript summary {
             cursor: pointer;
             font-weight: 600;
-            min-height: 1.5rem;
+            min-height: max(24px, 1.5rem);
         }
         .transcript p {
             margin: 0.4rem 0;
@@ -160,7 +160,7 @@ pub fn style() -> (&'static str, &'static str) {
         }
         .page {
             align-self: flex-start;
-            min-height: 1.5rem;
+            min-height: max(24px, 1.5rem);
             padding: 0.15rem 0;
         }
         .controls[hidden] {
@@ -193,8 +193,8 @@ pub fn style() -> (&'static str, &'static str) {
             cursor: pointer;
         }
         .dot {
-            min-width: 1.75rem;
-            min-height: 1.75rem;
+            min-width: max(24px, 1.75rem);
+            min-height: max(24px, 1.75rem);
             border-radius: 0.9rem;
             border: 2px solid var(--bao-accent, #4b3a9c);
             background: var(--bao-background, #ffffff);

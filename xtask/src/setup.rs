@@ -110,9 +110,15 @@ pub fn python_tools(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(venv.join("bin"))
 }
 
+/// Chromium, and the fonts the browser tests' pages name (`tests/e2e/support.mjs`), so that text
+/// and the sizes that follow it are the same on every machine whatever fonts it happens to have.
 pub fn chromium() -> anyhow::Result<()> {
-    apt_tool("/usr/bin/chromium", "chromium fonts-dejavu-core")
+    apt_tool("/usr/bin/chromium", "chromium")?;
+    apt_packages(TEST_FONTS)
 }
+
+/// Debian's packages of the fonts the browser tests' pages name.
+const TEST_FONTS: &str = "fonts-dejavu-core fonts-liberation";
 
 /// `npm ci` in `tests/` when its packages are missing.
 pub fn node_modules(root: &Path) -> anyhow::Result<()> {

@@ -37,7 +37,7 @@ fn fiche(index: usize) -> NewResource {
             network,
             tags: vec![],
             licence: Licence::default(),
-            source_url: format!("https://example.org/{id}.md"),
+            source_url: Some(format!("https://example.org/{id}.md")),
             lang: "fr".into(),
             updated: None,
             body_html: Some("<p>texte</p>".into()),

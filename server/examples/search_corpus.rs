@@ -103,7 +103,7 @@ fn corpus(vocabulary: &Vocabulary, documents: usize) -> (Vec<NetworkRef>, Vec<Ne
                 network: random.pick(&networks).clone(),
                 tags,
                 licence: random.pick(&vocabulary.licences).clone(),
-                source_url: format!("https://example.org/synth/{n}"),
+                source_url: Some(format!("https://example.org/synth/{n}")),
                 lang: "fr".into(),
                 updated: Some(format!(
                     "20{:02}-{:02}-{:02}",

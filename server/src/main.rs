@@ -148,6 +148,7 @@ fn source_repository(
             subfolder_networks: None,
             default_licence: None,
             exclude: Vec::new(),
+            web: None,
         }),
         _ => MultibaoRepository::from_folder_name(&folder).with_context(|| {
             format!(

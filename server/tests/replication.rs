@@ -160,7 +160,7 @@ async fn a_server_follows_another_with_ids_attribution_and_withdrawals() {
     let files = second.db.resource_files("premier-cercle").expect("database");
     assert_eq!(
         files[0].url,
-        format!("{}r/premier-cercle", first.base),
+        Some(format!("{}r/premier-cercle", first.base)),
         "the first server's page is its source"
     );
     let all = bao_server::store::TestimonialFilter { limit: 100, ..Default::default() };

@@ -88,7 +88,7 @@ fn setup() -> Setup {
     let sources_path = dir.path().join("sources.toml");
     let text = format!(
         "[[source]]\nid = \"reseau-fiches\"\nkind = \"git\"\nurl = \"{}\"\nbranch = \"main\"\n\
-         licence = \"CC BY-SA 4.0\"\n\
+         licence = \"CC BY-SA 4.0\"\nweb_url = \"https://framagit.org/reseau/fiches\"\n\
          network = {{ id = \"reseau\", name = \"Réseau des fiches\", url = \"https://reseau.example.org\" }}\n\n\
          [[source]]\nid = \"injoignable\"\nkind = \"git\"\nurl = \"file://{}/absent.git\"\n\
          network = {{ id = \"autre\", name = \"Autre réseau\" }}\n",
@@ -118,6 +118,65 @@ impl Setup {
     fn resource(&self, id: &str) -> Resource {
         self.db.resource(id).unwrap().unwrap_or_else(|| panic!("{id} is not a resource"))
     }
+}
+
+/// Where a fiche lives comes from the source: the forge a remote is on and the branch it follows
+/// (its default one, asked by name), or nothing: never a guessed host.
+#[test]
+fn source_addresses_come_from_the_source_never_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Remote::new(dir.path(), "fiches");
+    remote.write(
+        "fiches/kanban.md",
+        &format!("{KANBAN}\n[Le cercle](../autres/cercle.md) et ![un schéma](schema%20kanban.png)\n"),
+    );
+    remote.commit("Une fiche");
+    // The remote's default branch is neither `main` nor `master`.
+    let bare = dir.path().join("fiches.git");
+    git(&bare, &["branch", "-m", "main", "publication"]);
+    git(&bare, &["symbolic-ref", "HEAD", "refs/heads/publication"]);
+    let sources = |extra: &str| {
+        let text = format!(
+            "[[source]]\nid = \"fiches\"\nkind = \"git\"\nurl = \"{}\"\n{extra}\n\
+             network = {{ id = \"reseau\", name = \"Réseau\" }}\n",
+            remote.url
+        );
+        SourcesFile::parse(&text).unwrap().sources.remove(0)
+    };
+    let read = |extra: &str| {
+        let db = Database::open(&dir.path().join(format!("{}.sqlite3", extra.len()))).unwrap();
+        let context = SyncContext::new(
+            &dir.path().join("sources.toml"),
+            &dir.path().join(format!("{}.db", extra.len())),
+        );
+        let report = sync_source(&db, &context, &sources(extra));
+        assert!(matches!(report.outcome, SyncOutcome::Stored { .. }), "{report}");
+        db.resource("reseau-kanban").unwrap().unwrap()
+    };
+
+    // A Framagit repository (its web address given, the remote being a file here).
+    let on_forge = read("web_url = \"https://framagit.org/reseau/fiches.git\"");
+    assert_eq!(
+        on_forge.source_url.as_deref(),
+        Some("https://framagit.org/reseau/fiches/-/blob/publication/fiches/kanban.md")
+    );
+    let body = on_forge.body_html.unwrap();
+    assert!(
+        body.contains(r#"href="https://framagit.org/reseau/fiches/-/blob/publication/autres/cercle.md""#),
+        "{body}"
+    );
+    assert!(
+        body.contains("https://framagit.org/reseau/fiches/-/raw/publication/fiches/schema%20kanban.png"),
+        "{body}"
+    );
+
+    // Nothing says where the files are on the web: no address, and nothing relative resolved.
+    let nowhere = read("");
+    assert_eq!(nowhere.source_url, None);
+    let body = nowhere.body_html.unwrap();
+    assert!(!body.contains("cercle.md") && !body.contains("schema"), "{body}");
+    assert!(!body.contains("github.com") && !body.contains("multibao.org"), "{body}");
+    assert!(body.contains(">Le cercle</a>"), "the link's words stay: {body}");
 }
 
 #[test]
@@ -162,7 +221,10 @@ fn ids_stay_through_edits_moves_copies_and_deletions() {
 
     assert_eq!(setup.resource("reseau-kanban").title, "Le tableau kanban", "edited, same id");
     let moved = setup.resource("reseau-cercle-de-parole");
-    assert!(moved.source_url.ends_with("archives/2024/cercle-de-parole.md"), "{}", moved.source_url);
+    assert_eq!(
+        moved.source_url.as_deref(),
+        Some("https://framagit.org/reseau/fiches/-/blob/main/archives/2024/cercle-de-parole.md")
+    );
     let copies = setup.resource("reseau-kanban").sources;
     assert_eq!(copies.len(), 2, "the copy is merged: {copies:?}");
     assert!(matches!(setup.db.lookup("reseau-forum-ouvert").unwrap(), Lookup::Withdrawn { .. }));
@@ -190,7 +252,9 @@ fn ids_stay_through_edits_moves_copies_and_deletions() {
     let moved = setup.stored();
     assert_eq!((moved.moved, moved.updated, moved.created, moved.withdrawn), (1, 0, 0, 0), "{moved:?}");
     let forum = setup.resource("reseau-forum-ouvert");
-    assert!(forum.source_url.ends_with("archives/forum_ouvert.md"), "{}", forum.source_url);
+    assert!(
+        forum.source_url.as_deref().is_some_and(|url| url.ends_with("/-/blob/main/archives/forum_ouvert.md"))
+    );
 }
 
 #[tokio::test]

@@ -109,6 +109,7 @@ fn source(root: &Path) -> MultibaoRepository {
         subfolder_networks: None,
         default_licence: None,
         exclude: Vec::new(),
+        web: None,
     }
 }
 

@@ -69,7 +69,7 @@ fn mediawiki_pages_of_a_category_become_resources_and_follow_the_wiki() {
 
     let page = resource(&db, "wiki-brest-territoires-et-cooperations");
     assert_eq!(page.title, "Territoires et coopérations");
-    assert_eq!(page.source_url, format!("{}/index.php/Territoires_et_coop%C3%A9rations", wiki.base));
+    assert_eq!(page.source_url, Some(format!("{}/index.php/Territoires_et_coop%C3%A9rations", wiki.base)));
     assert_eq!(page.authors, ["Briand"], "the importer's `imported>` prefix is not a name");
     assert_eq!(page.updated.as_deref(), Some("2012-05-03"));
     assert_eq!(page.tags, ["Coopération"], "categories as tags, without the one that selects the fiches");
@@ -131,7 +131,7 @@ fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
 
     let page = resource(&db, "savoirs-communs-le-dispositif-savoirs-communs");
     assert_eq!(page.title, "Le dispositif Savoirs Communs", "the first heading");
-    assert_eq!(page.source_url, format!("{}doku.php?id=fiches%3Adispositif", wiki.base));
+    assert_eq!(page.source_url, Some(format!("{}doku.php?id=fiches%3Adispositif", wiki.base)));
     assert_eq!(page.authors, ["floriane"]);
     assert_eq!(page.licence.label, "CC BY-SA 4.0", "the wiki's licence: {:?}", page.licence);
     assert!(
@@ -278,7 +278,7 @@ fn yeswiki_entries_of_a_form_become_resources_and_follow_the_wiki() {
     assert_eq!(stored(&first).created, 3, "{first}");
 
     let entry = resource(&db, "animacoop-developpement-de-projets-collectifs");
-    assert_eq!(entry.source_url, format!("{}?DeveloppementDeProjetsCollectifs", wiki.base));
+    assert_eq!(entry.source_url, Some(format!("{}?DeveloppementDeProjetsCollectifs", wiki.base)));
     assert_eq!(entry.authors, ["Animacoop", "Tela Botanica"], "bf_auteur");
     assert_eq!(
         entry.tags,

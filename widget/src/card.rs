@@ -233,8 +233,9 @@ pub fn card_view(
     let meta = format!("{} · {}", t.kind(resource.kind), resource.network.name);
     let authors = (!resource.authors.is_empty()).then(|| format!("{}{}", t.by, resource.authors.join(", ")));
     let licence = resource.licence;
-    let attribution =
-        t.attribution(&title, &resource.authors, &resource.network.name, &resource.source_url, &licence);
+    // Without an address at its source, the resource is cited where the commons keeps it.
+    let cited_at = resource.source_url.clone().unwrap_or_else(|| canonical.clone());
+    let attribution = t.attribution(&title, &resource.authors, &resource.network.name, &cited_at, &licence);
     // Unfolding the fiche (`bao:open`), copying the attribution and hiding an image that cannot
     // be loaded are handled by embed.js, from these attributes: no wasm is needed for a card.
     let id = resource.id;
@@ -270,7 +271,9 @@ pub fn card_view(
                     <div class="body">
                         <div inner_html=absolute_media(api_base, &resource.body_html.unwrap_or_default())></div>
                         <p class="licence-note">{t.licence_sentence(&licence)}</p>
-                        <p class="licence-note"><a href=resource.source_url>{t.original_source}</a></p>
+                        {resource.source_url.map(|url| view! {
+                            <p class="licence-note"><a href=url>{t.original_source}</a></p>
+                        })}
                         <p class="licence-note">{t.to_reuse(&attribution)}</p>
                         <button type="button" class="reuse" data-copy=attribution data-done=t.reuse_done
                             data-failed=t.reuse_failed>{t.reuse}</button>

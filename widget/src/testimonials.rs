@@ -441,7 +441,8 @@ fn slide(
                         Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
                         None => licence.label.clone().into_any(),
                     }}
-                    {t.licence_caveats(&licence)} " — " <a href=resource.source_url>{t.carousel.source}</a>
+                    {t.licence_caveats(&licence)}
+                    {resource.source_url.map(|url| view! { " — " <a href=url>{t.carousel.source}</a> })}
                 </p>
                 {transcript.map(|text| view! {
                     <details class="transcript">

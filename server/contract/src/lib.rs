@@ -218,8 +218,9 @@ pub struct SourceStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceSource {
-    /// The resource's page there.
-    pub url: String,
+    /// The resource's page there; absent when that source has no web address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub network: NetworkRef,
     /// Its licence there, as that place states it.
     pub licence: Licence,
@@ -322,8 +323,10 @@ pub struct Resource {
     #[serde(default)]
     pub tags: Vec<String>,
     pub licence: Licence,
-    /// Where the resource comes from (its original page).
-    pub source_url: String,
+    /// Where the resource lives at its source (its page on the forge or the wiki); absent when
+    /// the source has no web address (a folder, a remote of unknown shape): never guessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
     /// BCP 47 language tag.
     pub lang: String,
     /// Last change at the source, RFC 3339, when known.
@@ -769,7 +772,7 @@ mod tests {
             network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
             tags: vec![],
             licence: Licence::default(),
-            source_url: "https://example.org".into(),
+            source_url: Some("https://example.org".into()),
             lang: "fr".into(),
             updated: None,
             body_html: None,

@@ -3,6 +3,7 @@
 //! panics, and no body, address or player can run script.
 #![no_main]
 
+use bao_server::sources::forge::{WebAddresses, WebSettings};
 use bao_server::sources::multibao::MultibaoRepository;
 use bao_server::sources::tree::Tree;
 use bao_server::sources::vetting;
@@ -31,6 +32,8 @@ fuzz_target!(|bytes: &[u8]| {
         subfolder_networks: None,
         default_licence: None,
         exclude: Vec::new(),
+        // Relative links and images resolve on a forge: the resolver is fuzzed too.
+        web: WebAddresses::of(Some("https://github.com/o/r"), "main", &WebSettings::default()),
     };
     let tree = OneFile { paths: vec!["temoignages/entretien.md".into()], bytes: bytes.to_vec() };
     let mut batch = repository.read_tree(&tree);
@@ -38,7 +41,7 @@ fuzz_target!(|bytes: &[u8]| {
     for new in &batch.resources {
         let resource = &new.resource;
         bao_fuzz::assert_inert(resource.body_html.as_deref().unwrap_or_default());
-        assert!(vetting::is_web_url(&resource.source_url));
+        assert!(resource.source_url.as_deref().is_some_and(vetting::is_web_url));
         assert!(vetting::is_language_tag(&resource.lang), "{}", resource.lang);
         if let Some(video) = &new.video {
             assert!(vetting::is_allowed_player(video.provider, &video.embed_url, &[]), "{}", video.embed_url);

@@ -180,11 +180,13 @@ fn json_ld(resource: &Resource, testimonial: Option<&Testimonial>, origin: &str)
         "license": resource.licence.url.clone().unwrap_or_else(|| resource.licence.label.clone()),
         "author": resource.authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
         "publisher": {"@type": "Organization", "name": resource.network.name, "url": resource.network.url},
-        "isBasedOn": resource.source_url,
         "keywords": resource.tags.join(", "),
     });
     if let Some(image) = &resource.image {
         value["image"] = json!(absolute(&image.url));
+    }
+    if let Some(source) = &resource.source_url {
+        value["isBasedOn"] = json!(source);
     }
     if let Some(updated) = &resource.updated {
         value["dateModified"] = json!(updated);

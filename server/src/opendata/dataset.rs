@@ -162,7 +162,7 @@ pub fn write(
             if licence.open { "true" } else { "false" },
             &restrictions(licence),
             licence.raw.as_deref().unwrap_or_default(),
-            &resource.source_url,
+            resource.source_url.as_deref().unwrap_or_default(),
             &(addresses.page)(&resource.id),
             &resource.lang,
             updated.unwrap_or_default(),

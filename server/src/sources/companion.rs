@@ -14,7 +14,7 @@ use bao_contract::{API_PREFIX, Change, ChangeKind, ChangePage, ReplicaVideo};
 use sha2::{Digest, Sha256};
 
 use super::config;
-use super::sanitize::sanitize;
+use super::sanitize::{no_relative, sanitize};
 use super::{Batch, Skipped, SourceError, http_agent};
 use crate::store::{Database, NewCaptions, NewResource, NewVideo};
 
@@ -149,7 +149,7 @@ fn checked(change: &Change) -> Result<NewResource, String> {
     }
     resource.id.clone_from(&change.id);
     resource.sources.clear();
-    resource.body_html = resource.body_html.map(|html| sanitize(&html, None));
+    resource.body_html = resource.body_html.map(|html| sanitize(&html, no_relative));
     // A path on the other server means nothing here; addresses, languages and players are
     // checked as every source's are (`vetting`).
     resource.image = resource.image.filter(|image| !bao_contract::is_server_path(&image.url));

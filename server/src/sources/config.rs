@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::forge::{Forge, WebAddresses, WebSettings};
+
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
 pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
 
@@ -35,6 +37,15 @@ pub struct SourceConfig {
     /// The branch to follow (git); the remote's default branch when absent.
     #[serde(default)]
     pub branch: Option<String>,
+    /// Where a file of the source is shown on the web (git): `https://…/{path}`, with
+    /// `{branch}` where the branch goes. Needed for a forge of unknown shape, a folder or a
+    /// `file://` remote; the remote of a known forge gives it.
+    #[serde(default)]
+    pub web_url: Option<String>,
+    /// The kind of forge a remote on a host of its own is (`gitlab`, `gitea`, `forgejo`,
+    /// `github`, `sourcehut`), so that its files' pages, images and edit pages are known.
+    #[serde(default)]
+    pub forge: Option<String>,
     /// A folder whose direct subfolders each hold one network's resources.
     #[serde(default)]
     pub subfolder_networks: Option<String>,
@@ -114,7 +125,15 @@ impl SourcesFile {
     pub fn parse(text: &str) -> Result<SourcesFile, String> {
         let file: SourcesFile = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
-            let message = error.message().trim_end().to_owned();
+            let message = match error.message().trim_end() {
+                message if message.contains("missing field `network`") => {
+                    "il manque le réseau de la source : \
+                     ajoutez `network = { id = \"mon-reseau\", name = \"Mon réseau\" }` (ou un bloc \
+                     [source.network]) à chaque [[source]]"
+                        .to_owned()
+                }
+                message => message.replace("missing field", "clé manquante :"),
+            };
             match line {
                 Some(line) => format!("ligne {line} : {message}"),
                 None => message,
@@ -179,6 +198,36 @@ impl SourcesFile {
                 }
                 _ => {}
             }
+            if (source.web_url.is_some() || source.forge.is_some()) && source.kind != "git" {
+                return Err(at("`web_url` et `forge` ne s'appliquent qu'à `kind = \"git\"`".into()));
+            }
+            if let Some(forge) = source.forge.as_deref().filter(|forge| Forge::named(forge).is_none()) {
+                return Err(at(format!(
+                    "`forge = \"{forge}\"` inconnue (connues : {})",
+                    Forge::NAMES.join(", ")
+                )));
+            }
+            if let Some(web_url) = &source.web_url {
+                if !is_web(web_url) || (web_url.starts_with("http://") && !is_loopback(web_url)) {
+                    return Err(at(
+                        "`web_url` : une adresse https://… où `{path}` est le chemin du fichier".into()
+                    ));
+                }
+                let settings = source.web_settings();
+                if WebAddresses::of(None, "branche", &settings).is_none() {
+                    return Err(at("`web_url` : l'adresse d'un fichier, `{path}` à la place de son chemin \
+                         (`https://…/{branch}/{path}`), ou la page du dépôt sur GitHub, GitLab, Framagit, Codeberg \
+                         ou SourceHut (donnez `forge` pour une autre instance)"
+                        .into()));
+                }
+                let names_branch = web_url.contains("{branch}") || !web_url.contains("{path}");
+                let copied_folder = matches!(source.location(Path::new("")), Location::Folder(_));
+                if names_branch && source.branch.is_none() && copied_folder {
+                    return Err(at(
+                        "`web_url` : donnez aussi `branch`, la branche dont ce dossier est la copie".into(),
+                    ));
+                }
+            }
             if !source.categories.is_empty() && source.kind != "mediawiki" {
                 return Err(at("`categories` ne s'applique qu'à `kind = \"mediawiki\"`".into()));
             }
@@ -228,6 +277,11 @@ impl SourcesFile {
 }
 
 impl SourceConfig {
+    /// What the sources file says of where a git source's files are shown on the web.
+    pub fn web_settings(&self) -> WebSettings {
+        WebSettings { web_url: self.web_url.clone(), forge: self.forge.as_deref().and_then(Forge::named) }
+    }
+
     /// Where the content is; a relative folder is read from `base`, the sources file's folder.
     pub fn location(&self, base: &Path) -> Location {
         if self.url.starts_with("https://") || self.url.starts_with("file://") {
@@ -305,6 +359,15 @@ name = "Réseau des communs exemplaires (démo)"
         let missing = GOOD.replace("name = \"Réseau des communs exemplaires (démo)\"", "");
         let error = SourcesFile::parse(&missing).unwrap_err();
         assert!(error.contains("name"), "{error}");
+        let no_network = "[[source]]\nid = \"a\"\nkind = \"git\"\nurl = \"fiches\"\n";
+        let error = SourcesFile::parse(no_network).unwrap_err();
+        assert!(
+            error.contains("il manque le réseau de la source") && error.contains("network = {"),
+            "{error}"
+        );
+        let web = GOOD
+            .replace("subfolder_networks", "web_url = \"https://fiches.example/{path}\"\nsubfolder_networks");
+        assert!(SourcesFile::parse(&web).is_ok());
         for (from, to, expected) in [
             (
                 "kind = \"git\"",
@@ -317,6 +380,22 @@ name = "Réseau des communs exemplaires (démo)"
             ("https://www.lilianricaud.com", "javascript:alert(1)", "`network.url` doit être"),
             ("\"tube.example.org\"", "\"https://tube.example.org\"", "`video_hosts` : « https://"),
             ("\"tube.example.org\"", "\"tube.example.org/x\"", "n'est pas un nom d'hôte"),
+            ("branch = \"master\"", "forge = \"gitbucket\"", "`forge = \"gitbucket\"` inconnue"),
+            (
+                "branch = \"master\"",
+                "web_url = \"https://git.example/fiches\"",
+                "`web_url` : l'adresse d'un fichier",
+            ),
+            (
+                "branch = \"master\"",
+                "web_url = \"javascript:alert(1)//{path}\"",
+                "`web_url` : une adresse https://",
+            ),
+            (
+                "subfolder_networks",
+                "web_url = \"https://github.com/o/r\"\nsubfolder_networks",
+                "donnez aussi `branch`",
+            ),
         ] {
             let error = SourcesFile::parse(&GOOD.replacen(from, to, 1)).unwrap_err();
             assert!(error.contains(expected), "{to}: {error}");
@@ -360,6 +439,11 @@ name = "Réseau des communs exemplaires (démo)"
                 "mediawiki",
                 "url = \"https://wiki.example/api.php\"\nnamespaces = [\"x\"]",
                 "`namespaces` ne s'applique",
+            ),
+            (
+                "mediawiki",
+                "url = \"https://wiki.example/api.php\"\nforge = \"gitea\"",
+                "ne s'appliquent qu'à",
             ),
         ] {
             let error = wiki(kind, rest).unwrap_err();

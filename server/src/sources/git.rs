@@ -57,6 +57,21 @@ impl GitMirror {
         self.commit()
     }
 
+    /// The name of the branch `url` has as its default (its `HEAD`).
+    pub fn default_branch(&self, url: &str) -> Result<String, GitError> {
+        let out = self.git(&["ls-remote", "--symref", "--", url, "HEAD"], FETCH_TIMEOUT)?;
+        // `ref: refs/heads/main\tHEAD`
+        String::from_utf8_lossy(&out)
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("ref: refs/heads/")?.split_once('\t').map(|(name, _)| name.to_owned())
+            })
+            .ok_or_else(|| GitError::Failed {
+                command: "ls-remote".into(),
+                message: "pas de branche par défaut".into(),
+            })
+    }
+
     /// The commit last fetched.
     pub fn commit(&self) -> Result<String, GitError> {
         let out = self.git(&["rev-parse", "--verify", &format!("{FOLLOWED}^{{commit}}")], COMMAND_TIMEOUT)?;
@@ -271,6 +286,7 @@ mod tests {
         assert_eq!(tree.read("fiches/../fiches/a.md").as_deref(), Some(b"# A\n".as_slice()));
         assert_eq!(tree.read("../x"), None);
         assert_eq!(mirror.fetch(&url, Some("principale")).unwrap(), commit, "the same commit again");
+        assert_eq!(mirror.default_branch(&url).unwrap(), "principale");
 
         let error = mirror.fetch(&url, Some("absente")).unwrap_err();
         assert!(error.to_string().starts_with("git fetch"), "{error}");

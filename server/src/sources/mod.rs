@@ -5,6 +5,7 @@
 
 pub mod companion;
 pub mod config;
+pub mod forge;
 pub mod git;
 pub mod licence;
 pub mod multibao;

@@ -13,29 +13,75 @@ const PROVIDER_PLAYER_HOSTS: &[&str] =
 /// (`video_hosts`).
 pub const PEERTUBE_INSTANCES: &[&str] = &["framatube.org", "peertube.fr", "tube.aquilenet.fr"];
 
-/// The allowlist sanitiser applied to every body before it is stored.
-pub fn sanitize(html: &str, base: Option<&Url>) -> String {
+/// What a relative address in a body points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relative {
+    /// A link's target (`<a href>`).
+    Link,
+    /// An image's bytes (`<img src>`).
+    Image,
+}
+
+/// The resolver of sources whose relative addresses mean nothing here.
+pub fn no_relative(_: Relative, _: &str) -> Option<String> {
+    None
+}
+
+/// The allowlist sanitiser applied to every body before it is stored. `resolve` makes a
+/// relative address absolute or says it has none (`None`: a link is left as its words, an
+/// image without a source): each source says how, none guesses.
+pub fn sanitize(
+    html: &str,
+    resolve: impl Fn(Relative, &str) -> Option<String> + Send + Sync + 'static,
+) -> String {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["iframe", "figure", "figcaption"])
         .add_tag_attributes("iframe", ["src", "width", "height", "title", "allowfullscreen"])
         .set_tag_attribute_value("iframe", "loading", "lazy")
         .link_rel(Some("noopener noreferrer nofollow"))
-        .attribute_filter(|element, attribute, value| {
+        // Contributors' e-mail addresses are not published again: the name stays, as words.
+        .rm_url_schemes(["mailto"])
+        // Relative addresses reach the filter below, which resolves or drops those of links
+        // and images; any other left relative is dropped.
+        .url_relative(UrlRelative::Custom(Box::new(drop_relative)))
+        .attribute_filter(move |element, attribute, value| {
             if element == "iframe" && attribute == "src" {
                 return allowed_player_url(value).map(Cow::Owned);
             }
+            if is_relative(value)
+                && matches!(attribute, "href" | "src" | "action" | "data" | "formaction" | "ping" | "poster")
+            {
+                let absolute = match (element, attribute) {
+                    _ if value.trim_start().starts_with("//") => None,
+                    ("a", "href") => resolve(Relative::Link, value.trim()),
+                    ("img", "src") => resolve(Relative::Image, value.trim()),
+                    _ => None,
+                };
+                return absolute.filter(|url| is_web_address(url)).map(Cow::Owned);
+            }
             Some(Cow::Borrowed(value))
         });
-    builder.url_relative(match base {
-        Some(base) => UrlRelative::RewriteWithBase(base.clone()),
-        None => UrlRelative::Deny,
-    });
     // Two attributes set by ammonia come out in either order (a hash map): written here, the
     // same body always gives the same bytes, hence the same validators.
     let cleaned =
         builder.clean(html).to_string().replace("<img ", r#"<img loading="lazy" decoding="async" "#);
     remove_empty_iframes(&cleaned)
+}
+
+/// What becomes of a relative address no filter resolved: it goes.
+fn drop_relative(_: &str) -> Option<Cow<'_, str>> {
+    None
+}
+
+/// An address with no scheme: relative to where the body was written (`//host/…` included,
+/// which is dropped: its scheme would be the reader's).
+fn is_relative(value: &str) -> bool {
+    matches!(Url::parse(value.trim()), Err(ammonia::url::ParseError::RelativeUrlWithoutBase))
+}
+
+fn is_web_address(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some())
 }
 
 /// The player URL to embed, or `None` when the host is not a known video host. YouTube is

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::companion::{self, CompanionServer};
 use super::config::{Location, SourceConfig};
+use super::forge::{WebAddresses, WebSettings};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
 use super::tree::{FolderTree, Tree};
@@ -120,7 +121,23 @@ struct GitRepository {
     location: Location,
     mirror_dir: PathBuf,
     branch: Option<String>,
+    /// The branch read: the one configured, else the remote's default, learnt at fetch.
+    branch_read: OnceCell<String>,
+    /// What the sources file says of where the files are on the web.
+    web: WebSettings,
     reader: MultibaoRepository,
+}
+
+impl GitRepository {
+    /// Where the files read are on the web, on the branch read.
+    fn web_addresses(&self) -> Option<WebAddresses> {
+        let remote = match &self.location {
+            Location::Remote(url) => Some(url.as_str()),
+            Location::Folder(_) => None,
+        };
+        let branch = self.branch_read.get().or(self.branch.as_ref()).map_or("", String::as_str);
+        WebAddresses::of(remote, branch, &self.web)
+    }
 }
 
 impl Follow for GitRepository {
@@ -129,7 +146,14 @@ impl Follow for GitRepository {
             Location::Folder(_) => Ok(None),
             Location::Remote(url) => {
                 let mirror = GitMirror::open(&self.mirror_dir)?;
-                Ok(Some(mirror.fetch(url, self.branch.as_deref())?))
+                let commit = mirror.fetch(url, self.branch.as_deref())?;
+                // Addresses name the branch: the remote's default one is asked for by name.
+                let branch = match &self.branch {
+                    Some(branch) => branch.clone(),
+                    None => mirror.default_branch(url)?,
+                };
+                let _ = self.branch_read.set(branch);
+                Ok(Some(commit))
             }
         }
     }
@@ -140,7 +164,8 @@ impl Follow for GitRepository {
             (Location::Folder(root), _) => Box::new(FolderTree::open(root)?),
             (Location::Remote(url), None) => return Err(SourceError::NotFetched(url.clone())),
         };
-        Ok(self.reader.read_tree(tree.as_ref()))
+        let reader = MultibaoRepository { web: self.web_addresses(), ..self.reader.clone() };
+        Ok(reader.read_tree(tree.as_ref()))
     }
 
     fn importer_version(&self) -> &'static str {
@@ -297,6 +322,8 @@ fn follower(
                 location,
                 mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
                 branch: config.branch.clone(),
+                branch_read: OnceCell::new(),
+                web: config.web_settings(),
                 reader: MultibaoRepository {
                     root,
                     owner,
@@ -305,6 +332,7 @@ fn follower(
                     subfolder_networks: config.subfolder_networks.clone(),
                     default_licence,
                     exclude: config.exclude.clone(),
+                    web: None,
                 },
             }))
         }

@@ -21,11 +21,10 @@ pub fn vet(batch: &mut Batch, video_hosts: &[String]) {
     let mut kept = Vec::with_capacity(batch.resources.len());
     for mut new in std::mem::take(&mut batch.resources) {
         let key = new.source_key.clone();
-        if !is_web_url(&new.resource.source_url) {
-            batch.skipped.push(Skipped {
-                path: key,
-                reason: format!("adresse de la source refusée : {}", new.resource.source_url),
-            });
+        if let Some(refused) = new.resource.source_url.as_deref().filter(|url| !is_web_url(url)) {
+            batch
+                .skipped
+                .push(Skipped { path: key, reason: format!("adresse de la source refusée : {refused}") });
             continue;
         }
         for remark in vet_resource(&mut new, video_hosts) {
@@ -47,7 +46,7 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
             source.licence.url = None;
         }
     }
-    resource.sources.retain(|source| is_web_url(&source.url));
+    resource.sources.retain(|source| source.url.as_deref().is_none_or(is_web_url));
     if resource.licence.url.as_deref().is_some_and(|url| !is_web_url(url)) {
         resource.licence.url = None;
     }

@@ -90,7 +90,7 @@ mod tests {
             network: NetworkRef { id: "n".into(), name: "N".into(), url: None },
             tags: vec![],
             licence: Licence::default(),
-            source_url: String::new(),
+            source_url: None,
             lang: "fr".into(),
             updated: None,
             body_html: Some(body_html.into()),

@@ -85,7 +85,7 @@ impl Database {
              FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL ORDER BY position",
         )?;
         let rows = statement.query_map(params![id, FOLLOWED_SERVER_KIND], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
         })?;
         let mut files = Vec::new();
         for row in rows {
@@ -477,7 +477,8 @@ fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
         network: NetworkRef { id: row.get(6)?, name: row.get(7)?, url: row.get(8)? },
         tags: serde_json::from_str(&tags)?,
         licence: serde_json::from_str::<Licence>(&licence)?,
-        source_url: row.get(11)?,
+        // Stored empty when the source has no web address.
+        source_url: Some(row.get::<_, String>(11)?).filter(|url| !url.is_empty()),
         lang: row.get(12)?,
         updated: row.get(13)?,
         body_html: None,

@@ -474,7 +474,7 @@ fn write_resource(tx: &Transaction<'_>, id: &str, new: &NewResource) -> Result<(
             serde_json::to_string(&resource.authors)?,
             serde_json::to_string(&resource.tags)?,
             serde_json::to_string(&resource.licence)?,
-            resource.source_url,
+            resource.source_url.as_deref().unwrap_or_default(),
             resource.lang,
             resource.updated,
             new.content_hash,

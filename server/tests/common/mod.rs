@@ -110,7 +110,7 @@ pub fn fiche(id: &str, title: &str, text: &str) -> bao_server::store::NewResourc
             network: test_network(),
             tags: vec![],
             licence: bao_contract::Licence::default(),
-            source_url: format!("https://example.org/{id}.md"),
+            source_url: Some(format!("https://example.org/{id}.md")),
             lang: "fr".into(),
             updated: None,
             body_html: Some(format!("<p>{text}</p>")),

@@ -159,23 +159,44 @@ pub fn kind_of_folder(name: &str) -> Option<Kind> {
 }
 
 /// The authors a document names in its text: "Auteur·e·s : A et B", "Rédigé par A", "Fiche
-/// réalisée par A" lines, or a "Contributeurs" section's names. Never guessed beyond that.
+/// réalisée par A", "Publié par A via Réseau" lines, a heading "Auteurs :" followed by the names,
+/// "par A" alone on one of the last lines, a "Contributeurs" section's names; translators as
+/// "A (traduction)", amenders as "A (amendements)". Never guessed beyond that; e-mail addresses
+/// never kept.
 pub fn authors_in(markdown: &str) -> Vec<String> {
     let mut authors = Vec::new();
-    let mut in_contributors = false;
-    for line in markdown.lines() {
+    let mut section = AuthorSection::None;
+    let lines: Vec<&str> = markdown.lines().collect();
+    let last_lines = lines.len().saturating_sub(LAST_LINES);
+    for (index, line) in lines.iter().enumerate() {
         let heading = line.trim_start().starts_with('#');
         if heading {
-            let title = fold(line.trim_start_matches(['#', ' ']).trim().trim_end_matches([':', ' ']));
-            in_contributors =
-                ["contributeurs", "contributeur", "contributeur(s)", "contributeurs et contributrices"]
-                    .contains(&title.as_str());
+            let title = fold(&plain_text(line.trim_start_matches(['#', ' '])));
+            let title = title.trim_end_matches([':', ' ', '\u{a0}']);
+            section =
+                if ["contributeurs", "contributeur", "contributeur(s)", "contributeurs et contributrices"]
+                    .contains(&title)
+                {
+                    AuthorSection::Contributors
+                } else if AUTHOR_HEADINGS.contains(&title) {
+                    AuthorSection::Authors
+                } else {
+                    AuthorSection::None
+                };
             continue;
         }
-        let found = author_line(line).or_else(|| {
-            // In a contributors section, the names are the links' words or what follows "par".
-            in_contributors.then(|| contributors_of(line)).flatten()
-        });
+        let found = author_line(line)
+            .or_else(|| match section {
+                // In a contributors section, the names are the links' words or what follows "par".
+                AuthorSection::Contributors => contributors_of(line),
+                // Under "Auteurs :", the names are the lines that follow, up to a blank one.
+                AuthorSection::Authors if !line.trim().is_empty() => Some(split_names(&plain_text(line))),
+                _ => None,
+            })
+            .or_else(|| (index >= last_lines).then(|| by_line(line)).flatten());
+        if section == AuthorSection::Authors && line.trim().is_empty() && !authors.is_empty() {
+            section = AuthorSection::None;
+        }
         for name in found.into_iter().flatten() {
             if !authors.contains(&name) {
                 authors.push(name);
@@ -186,40 +207,157 @@ pub fn authors_in(markdown: &str) -> Vec<String> {
     authors
 }
 
+/// Where a line stands, for the names it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthorSection {
+    None,
+    Authors,
+    Contributors,
+}
+
+/// Headings (folded, without their colon) followed by the authors' names.
+const AUTHOR_HEADINGS: &[&str] = &[
+    "auteurs",
+    "auteur",
+    "auteur(s)",
+    "auteur·e·s",
+    "auteur.e.s",
+    "auteures",
+    "auteure",
+    "autrices",
+    "autrice",
+    "redaction",
+    "redige par",
+    "ecrit par",
+];
+
+/// How near the end a "par A" line alone names the author.
+const LAST_LINES: usize = 6;
+
 /// The names of an authorship line, if it is one.
 fn author_line(line: &str) -> Option<Vec<String>> {
-    let plain = plain_text(line);
+    let plain = without_addresses(&plain_text(line));
     let folded = fold(&plain);
-    let prefixes = [
-        "auteur·e·s",
-        "auteur.e.s",
-        "auteur(s)",
-        "auteures",
-        "auteurs",
-        "auteure",
-        "auteur",
-        "autrices",
-        "autrice",
-        "redige par",
-        "redigee par",
-        "ecrit par",
-        "ecrite par",
-        "fiche realisee par",
-        "realise par",
-        "realisee par",
+    // "Auteur de l'article : X, amendements par Y".
+    let prefixes: &[(&str, Role)] = &[
+        ("auteur de l'article", Role::Author),
+        ("auteure de l'article", Role::Author),
+        ("auteur de la fiche", Role::Author),
+        ("auteure de la fiche", Role::Author),
+        ("auteur·e·s", Role::Author),
+        ("auteur.e.s", Role::Author),
+        ("auteur(s)", Role::Author),
+        ("auteures", Role::Author),
+        ("auteurs", Role::Author),
+        ("auteure", Role::Author),
+        ("auteur", Role::Author),
+        ("autrices", Role::Author),
+        ("autrice", Role::Author),
+        ("redige par", Role::Author),
+        ("redigee par", Role::Author),
+        ("ecrit par", Role::Author),
+        ("ecrite par", Role::Author),
+        ("fiche realisee par", Role::Author),
+        ("realise par", Role::Author),
+        ("realisee par", Role::Author),
+        ("publie par", Role::Author),
+        ("publiee par", Role::Author),
+        ("traduction par", Role::Translator),
+        ("traduit par", Role::Translator),
+        ("traduite par", Role::Translator),
+        ("une traduction par", Role::Translator),
+        ("traduction francaise par", Role::Translator),
     ];
-    let prefix = prefixes.iter().find(|prefix| folded.starts_with(*prefix))?;
+    let (prefix, role) = prefixes.iter().find(|(prefix, _)| folded.starts_with(prefix))?;
     // `fold` keeps the length of letters it folds only for the ASCII ones: cut by characters.
     let rest: String = plain.chars().skip(prefix.chars().count()).collect();
     let rest = rest.trim_start_matches([' ', ':', '\u{a0}']).trim();
-    if rest.is_empty() || rest.len() > 160 {
+    // "Auteur du livre" or "auteurs de référence" are no authorship lines: a name follows at once.
+    if rest.is_empty()
+        || rest.len() > 200
+        || (*role == Role::Author && starts_lowercase(rest) && !prefix.ends_with("par"))
+    {
         return None;
     }
-    Some(split_names(rest))
+    let rest = until_any(
+        rest,
+        &[" via ", " selon les termes", " sous licence", ", publi", " - publi", " publié sous", " (http"],
+    );
+    let (names, amenders) = match split_at_folded(
+        rest,
+        &[", amendements par ", " amendements par ", ", amendé par ", ", relu par ", ", relecture "],
+    ) {
+        Some((names, amenders)) => (names, Some(amenders)),
+        None => (rest, None),
+    };
+    let mut found: Vec<String> = split_names(names).into_iter().map(|name| role.shown(name)).collect();
+    found.extend(amenders.into_iter().flat_map(split_names).map(|name| format!("{name} (amendements)")));
+    Some(found)
+}
+
+/// "par A" alone on a line (near the end of a file): A.
+fn by_line(line: &str) -> Option<Vec<String>> {
+    let plain = without_addresses(&plain_text(line));
+    let rest = plain.strip_prefix("par ").or_else(|| plain.strip_prefix("Par "))?.trim();
+    let words = rest.split_whitespace().count();
+    (words > 0 && words <= 6 && !starts_lowercase(rest)).then(|| split_names(rest))
+}
+
+/// What someone named did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Author,
+    Translator,
+}
+
+impl Role {
+    fn shown(self, name: String) -> String {
+        match self {
+            Role::Author => name,
+            Role::Translator => format!("{name} (traduction)"),
+        }
+    }
+}
+
+fn starts_lowercase(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// `text` up to the first of `ends` (case and accents aside).
+fn until_any<'a>(text: &'a str, ends: &[&str]) -> &'a str {
+    split_at_folded(text, ends).map_or(text, |(head, _)| head)
+}
+
+/// `text` split around the first of `separators` found in it (case and accents aside).
+fn split_at_folded<'a>(text: &'a str, separators: &[&str]) -> Option<(&'a str, &'a str)> {
+    let lower = text.to_lowercase();
+    // Lowercasing may change byte lengths outside ASCII: only cut where the two agree.
+    if lower.len() != text.len() {
+        return separators.iter().find_map(|separator| text.split_once(separator));
+    }
+    let folded = fold(&lower);
+    let start = if folded.len() == text.len() { &folded } else { &lower };
+    separators
+        .iter()
+        .filter_map(|separator| start.find(separator).map(|at| (at, separator.len())))
+        .min()
+        .map(|(at, len)| (&text[..at], &text[at + len..]))
+}
+
+/// `text` without e-mail addresses (`<a@b.fr>`, `(a@b.fr)`, `mailto:`): names stay, addresses never
+/// travel to cards.
+fn without_addresses(text: &str) -> String {
+    text.split_whitespace().filter(|word| !is_mail_address(word)).collect::<Vec<_>>().join(" ")
+}
+
+fn is_mail_address(word: &str) -> bool {
+    let word = word.trim_matches(['<', '>', '(', ')', '[', ']', ',', ';', '.']);
+    word.starts_with("mailto:")
+        || word.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
 }
 
 fn contributors_of(line: &str) -> Option<Vec<String>> {
-    let plain = plain_text(line);
+    let plain = without_addresses(&plain_text(line));
     let after_par = plain.rsplit_once(" par ").map(|(_, names)| names)?;
     Some(split_names(after_par.trim_end_matches(['.', ' '])))
 }
@@ -235,9 +373,9 @@ fn split_names(text: &str) -> Vec<String> {
                 .iter()
                 .find_map(|article| name.strip_prefix(article))
                 .unwrap_or(name);
-            name.trim_end_matches(['.', ' ']).to_owned()
+            name.trim_end_matches(['.', ' ', ':']).to_owned()
         })
-        .filter(|name| !name.is_empty() && name.chars().count() <= 80)
+        .filter(|name| !name.is_empty() && name.chars().count() <= 80 && !is_mail_address(name))
         .collect()
 }
 
@@ -327,5 +465,38 @@ mod tests {
             ["kokonet"]
         );
         assert!(authors_in("L'auteur du livre dit que…\n\nUn texte par ailleurs.").is_empty());
+    }
+
+    /// The sentences of real networks' files (issue 28), as they write them.
+    #[test]
+    fn authors_as_networks_write_them() {
+        let text = "Un texte.\n\n### Auteurs\u{a0}:\nMarie Durand\n\nLa suite du texte, par ailleurs.";
+        assert_eq!(authors_in(text), ["Marie Durand"]);
+        assert_eq!(
+            authors_in("Texte.\n\n## Auteur(s) :\n\nJean Dupont et Zoé Martin\n"),
+            ["Jean Dupont", "Zoé Martin"]
+        );
+        assert_eq!(
+            authors_in(
+                "Publié par [François WUIDARD](mailto: francois.wuidard@student.ulg.ac.be) via [Réseau transition \
+                 Belgique]( http://www.reseautransition.be/) selon les termes de la licence Creative Commons BY-NC-SA."
+            ),
+            ["François WUIDARD"]
+        );
+        assert_eq!(authors_in("Traduction par Fabrice Aimetti"), ["Fabrice Aimetti (traduction)"]);
+        assert_eq!(
+            authors_in(
+                "Une traduction par [Fabrice Aimetti](http://wiki.ayeba.fr/x), publié sous licence Creative Commons BY"
+            ),
+            ["Fabrice Aimetti (traduction)"]
+        );
+        assert_eq!(authors_in("Un long texte.\n\nBla.\n\npar Camille Lenoir\n"), ["Camille Lenoir"]);
+        assert!(authors_in("par exemple, ceci\n").is_empty());
+        assert_eq!(
+            authors_in("Auteur de l'article : Michel Elie, amendements par Hélène Mulot et Paul Roux"),
+            ["Michel Elie", "Hélène Mulot (amendements)", "Paul Roux (amendements)"]
+        );
+        assert_eq!(authors_in("Auteur : Léa <lea@example.org>"), ["Léa"]);
+        assert!(authors_in("Auteur : [lea@example.org](mailto:lea@example.org)").is_empty());
     }
 }

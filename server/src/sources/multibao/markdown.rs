@@ -4,14 +4,40 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use ammonia::Url;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::sources::sanitize::sanitize;
+use crate::sources::forge::WebAddresses;
+use crate::sources::sanitize::{Relative, no_relative, sanitize};
 use crate::sources::text::{collapse_whitespace, fold};
+use crate::sources::tree;
 
 fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// `markdown` with its links to e-mail addresses reduced to their words: `[Nom](mailto:…)`,
+/// also as written with a space after `mailto:`, which Markdown does not read as a link and
+/// would show whole.
+pub fn without_mail_links(markdown: &str) -> Cow<'_, str> {
+    if !markdown.contains("](mailto:") {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find("](mailto:") {
+        let (before, after) = rest.split_at(at);
+        let Some(close) = after.find(')') else { break };
+        match before.rfind('[') {
+            Some(open) => {
+                out.push_str(&before[..open]);
+                out.push_str(&before[open + 1..]);
+            }
+            None => out.push_str(before),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Repairs ATX headings written without a space (`#Titre`), which older renderers accepted and
@@ -264,12 +290,79 @@ pub fn first_image(markdown: &str) -> Option<(String, String)> {
     None
 }
 
-/// Renders Markdown (with its raw HTML) to sanitised HTML. Relative links resolve against
-/// `base`, the folder of the file at its source.
-pub fn render_safe_html(markdown: &str, base: Option<&Url>) -> String {
+/// Where a file's relative links and images lead: its folder in a repository whose files are on
+/// the web at `web`.
+#[derive(Debug, Clone)]
+pub struct LinkBase {
+    pub web: WebAddresses,
+    pub folder: String,
+}
+
+impl LinkBase {
+    /// The web address of `relative` (`autre.md#partie`, `../img/a%20b.png`): a file's page
+    /// for a link, its bytes for an image; `None` when it leaves the repository or the forge has
+    /// no such address.
+    fn resolve(&self, kind: Relative, relative: &str) -> Option<String> {
+        let (path, fragment) = relative.split_once('#').map_or((relative, None), |(path, f)| (path, Some(f)));
+        let path = path.split_once('?').map_or(path, |(path, _)| path);
+        if path.is_empty() {
+            // `#partie`: a place in a page that the card does not show as such.
+            return None;
+        }
+        let path = percent_decoded(path);
+        // Jekyll sites (GitHub Pages) write the site's root as `{{ site.baseurl }}`.
+        let path = ["{{site.baseurl}}", "{{ site.baseurl }}"]
+            .iter()
+            .find_map(|root| path.strip_prefix(root))
+            .map_or(path.clone(), |rest| format!("/{}", rest.trim_start_matches('/')));
+        let path = match path.strip_prefix('/') {
+            Some(from_root) => tree::join("", from_root)?,
+            None => tree::join(&self.folder, &path)?,
+        };
+        let address = match kind {
+            Relative::Link => self.web.file(&path),
+            Relative::Image => self.web.raw(&path),
+        }?;
+        Some(match fragment {
+            Some(fragment) if kind == Relative::Link => format!("{address}#{fragment}"),
+            _ => address,
+        })
+    }
+}
+
+/// `%20` and the other escapes of a link written in Markdown, as the file name has them.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Renders Markdown (with its raw HTML) to sanitised HTML. Relative links and images lead where
+/// `links` says; without it, a relative link is left as its words and an image has no source.
+pub fn render_safe_html(markdown: &str, links: Option<LinkBase>) -> String {
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, Parser::new_ext(markdown, parser_options()));
-    sanitize(&raw_html, base)
+    match links {
+        Some(links) => sanitize(&raw_html, move |kind, relative| links.resolve(kind, relative)),
+        None => sanitize(&raw_html, no_relative),
+    }
 }
 
 /// Like [`collect_text`], without the text of images (their alt text is no prose of the document).
@@ -398,9 +491,45 @@ mod tests {
     }
 
     #[test]
-    fn relative_links_resolve_against_the_source() {
-        let base = Url::parse("https://github.com/o/r/blob/master/dir/").unwrap();
-        let html = render_safe_html("[voir](autre.md) ![img](media/a.png)", Some(&base));
-        assert!(html.contains("href=\"https://github.com/o/r/blob/master/dir/autre.md\""), "{html}");
+    fn relative_links_and_images_lead_to_the_source_on_its_forge_and_branch() {
+        let settings = crate::sources::forge::WebSettings::default();
+        let web = WebAddresses::of(Some("https://framagit.org/o/r.git"), "main", &settings).unwrap();
+        let links = LinkBase { web, folder: "dir".into() };
+        let html = render_safe_html(
+            "[voir](autre%20fiche.md#suite) ![img](../media/a.png) <img src=\"b.png\"> [racine](/c.md) \
+             ![jekyll]({{site.baseurl}}/media/j.png) \
+             [dehors](../../x.md) [ici](#partie) [proto](//autre.example/x)",
+            Some(links),
+        );
+        assert!(
+            html.contains(r#"href="https://framagit.org/o/r/-/blob/main/dir/autre%20fiche.md#suite""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"src="https://framagit.org/o/r/-/raw/main/media/a.png""#), "{html}");
+        assert!(html.contains(r#"src="https://framagit.org/o/r/-/raw/main/dir/b.png""#), "{html}");
+        assert!(html.contains(r#"href="https://framagit.org/o/r/-/blob/main/c.md""#), "{html}");
+        assert!(html.contains(r#"src="https://framagit.org/o/r/-/raw/main/media/j.png""#), "{html}");
+        for dropped in ["x.md", "#partie", "autre.example"] {
+            assert!(!html.contains(dropped), "{dropped} in {html}");
+        }
+        assert!(html.contains(">dehors</a>") && html.contains(">ici</a>"), "the words stay: {html}");
+    }
+
+    #[test]
+    fn e_mail_addresses_are_not_published() {
+        let text = "Publié par [François W](mailto: f.w@example.org) via [Réseau](https://r.example/), \
+                    [Léa](mailto:lea@example.org).";
+        assert_eq!(without_mail_links(text), "Publié par François W via [Réseau](https://r.example/), Léa.");
+        let html = render_safe_html("<a href=\"mailto:x@example.org\">Xavier</a>", None);
+        assert!(!html.contains("mailto") && html.contains("Xavier"), "{html}");
+    }
+
+    #[test]
+    fn without_a_web_address_relative_links_are_words_and_images_have_no_source() {
+        let html =
+            render_safe_html("[voir](autre.md) ![une image](media/a.png) [web](https://ok.org/)", None);
+        assert!(!html.contains("autre.md") && !html.contains("media/a.png"), "{html}");
+        assert!(html.contains(">voir</a>") && html.contains(r#"alt="une image""#), "{html}");
+        assert!(html.contains(r#"href="https://ok.org/""#), "{html}");
     }
 }

@@ -7,17 +7,17 @@ pub mod markdown;
 
 use std::path::{Path, PathBuf};
 
-use ammonia::Url;
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
 use sha2::{Digest, Sha256};
 
+use super::forge::WebAddresses;
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
 use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
 use crate::store::{NewCaptions, NewResource, NewVideo};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-5";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-6";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -60,6 +60,9 @@ pub struct MultibaoRepository {
     pub default_licence: Option<Licence>,
     /// Folders (or files) of the repository that hold no resource, as the sources file says.
     pub exclude: Vec<String>,
+    /// Where the repository's files are on the web, when the source says (see [`super::forge`]):
+    /// resources link there, relative links and images resolve there; without it they do not.
+    pub web: Option<WebAddresses>,
 }
 
 impl MultibaoRepository {
@@ -75,6 +78,7 @@ impl MultibaoRepository {
             subfolder_networks: None,
             default_licence: None,
             exclude: Vec::new(),
+            web: None,
         })
     }
 }
@@ -102,14 +106,25 @@ impl MultibaoRepository {
         let owner_network = source.network.clone().unwrap_or_else(|| NetworkRef {
             id: slugify(&source.owner),
             name: readme.text("network").map_or_else(|| source.owner.clone(), str::to_owned),
-            url: Some(readme.text("network_url").map_or_else(
-                || format!("https://github.com/{}/{}", source.owner, source.repo),
-                str::to_owned,
-            )),
+            url: readme
+                .text("network_url")
+                .map(str::to_owned)
+                .or_else(|| source.web.as_ref().and_then(|web| web.home.clone())),
         });
+        // A file that states no licence has the one the sources file declares, else the
+        // repository's.
         let repository_licence =
-            repository_licence(tree, &readme_text).or_else(|| source.default_licence.clone());
+            source.default_licence.clone().or_else(|| repository_licence(tree, &readme_text));
         let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
+        if let Some(vague) = repository_licence.as_ref().filter(|licence| licence::is_vague(licence)) {
+            read.warnings.push(Skipped {
+                path: vague.raw.as_deref().and_then(|raw| raw.split_once(' ')).map_or("README.md", |(file, _)| file).to_owned(),
+                reason: "le dépôt dit « licence Creative Commons » sans dire laquelle : les fichiers qui ne \
+                         précisent rien l'affichent ainsi ; si vous la connaissez, écrivez-la dans le fichier \
+                         des sources (`licence = \"CC BY-SA 4.0\"`, par exemple)"
+                    .into(),
+            });
+        }
 
         for path in files {
             let path_text = path.clone();
@@ -178,22 +193,22 @@ fn network_of(source: &MultibaoRepository, path: &str, owner: &NetworkRef) -> Ne
     NetworkRef {
         id: slugify(folder),
         name: folder.replace('_', " "),
-        url: Some(format!(
-            "https://github.com/{}/{}/tree/master/{parent}/{folder}",
-            source.owner, source.repo
-        )),
+        url: source.web.as_ref().and_then(|web| web.folder(&format!("{parent}/{folder}"))),
     }
 }
 
 /// The licence a repository declares for all its files: its LICENSE file, else its README.
 fn repository_licence(tree: &dyn Tree, readme: &str) -> Option<Licence> {
-    let licence_files = ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md"]
+    let licence_files: Vec<(&str, String)> = ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md"]
         .into_iter()
-        .filter_map(|name| Some((name, String::from_utf8(tree.read(name)?).ok()?)));
-    licence_files.chain([("README.md", readme.to_owned())]).find_map(|(name, text)| {
-        let (cc, line) = licence::find_all(&text).into_iter().next()?;
-        Some(cc.into_licence(Some(format!("{name} du dépôt : {line}"))))
-    })
+        .filter_map(|name| Some((name, String::from_utf8(tree.read(name)?).ok()?)))
+        .collect();
+    let files: Vec<(&str, &str)> = licence_files
+        .iter()
+        .map(|(name, text)| (*name, text.as_str()))
+        .chain([("README.md", readme)])
+        .collect();
+    licence::of_repository(&files)
 }
 
 struct FileContext<'a> {
@@ -214,7 +229,8 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         return Err("fichier vide".into());
     }
     let document = frontmatter::split(text);
-    let body = markdown::normalize_headings(document.body);
+    let body = markdown::without_mail_links(document.body);
+    let body = markdown::normalize_headings(&body).into_owned();
     let h1 = markdown::first_h1(&body);
 
     let stated_title = document
@@ -237,7 +253,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
 
     let found_video =
         document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
-    let MultibaoRepository { owner, repo, .. } = context.source;
+    let owner = &context.source.owner;
     let path = context.relative_path;
     let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let folder_kind = folder.split('/').rev().find_map(editor::kind_of_folder);
@@ -301,7 +317,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
 
-    let base = Url::parse(&format!("https://github.com/{owner}/{repo}/blob/master/{folder}/")).ok();
+    let links = context.source.web.clone().map(|web| markdown::LinkBase { web, folder: folder.to_owned() });
 
     // Folder names are tags only when they name a theme (`rompre_isolement`), never containers.
     let mut tags = document.list("tags");
@@ -333,10 +349,10 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
             &body,
             context.repository_licence,
         ),
-        source_url: format!("https://multibao.org/#{owner}/{repo}/blob/master/{path}"),
+        source_url: context.source.web.as_ref().and_then(|web| web.file(path)),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
         updated: None,
-        body_html: Some(markdown::render_safe_html(&shown_body, base.as_ref())),
+        body_html: Some(markdown::render_safe_html(&shown_body, links)),
         sources: Vec::new(),
     };
 
@@ -369,7 +385,15 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     }
     let content_hash = format!("{:x}", hasher.finalize());
     let warning = (!remarks.is_empty()).then(|| remarks.join(" ; "));
-    Ok((NewResource { resource, video, source_key: format!("{owner}/{repo}/{path}"), content_hash }, warning))
+    Ok((
+        NewResource {
+            resource,
+            video,
+            source_key: format!("{owner}/{}/{path}", context.source.repo),
+            content_hash,
+        },
+        warning,
+    ))
 }
 
 /// What a filmed testimony adds to its resource: the player, a poster to fetch, and what helps

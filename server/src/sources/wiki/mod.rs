@@ -287,7 +287,8 @@ impl WikiPage {
     /// The resource this page becomes: sanitised HTML, a summary from its first paragraph of
     /// prose, its first image as the card's.
     pub fn into_resource(self, site: &WikiSite) -> NewResource {
-        let body = sanitize(&self.html, Some(&self.url));
+        let page = self.url.clone();
+        let body = sanitize(&self.html, move |_, relative| page.join(relative).ok().map(String::from));
         let summary =
             first_prose(&body).map(|text| truncate_words(&text, SUMMARY_MAX_CHARS)).unwrap_or_default();
         let image = self.image.or_else(|| first_image(&body).map(|(url, alt)| Image { url, alt }));
@@ -301,7 +302,7 @@ impl WikiPage {
             network: site.network.clone(),
             tags: self.tags,
             licence: site.licence.clone(),
-            source_url: self.url.to_string(),
+            source_url: Some(self.url.to_string()),
             lang: site.lang.clone(),
             updated: self.updated,
             body_html: Some(body),
@@ -435,6 +436,6 @@ mod tests {
         assert!(!body.contains("script") && !body.contains("onclick"), "{body}");
         assert!(body.contains(r#"href="https://www.wiki-brest.net/index.php/Accueil""#), "{body}");
         assert_eq!(resource.image.as_ref().unwrap().url, "https://www.wiki-brest.net/images/a.png");
-        assert_eq!(new.source_key, resource.source_url);
+        assert_eq!(Some(new.source_key), resource.source_url);
     }
 }

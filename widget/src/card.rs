@@ -151,6 +151,11 @@ pub fn style() -> (&'static str, &'static str) {
         .licence {
             font-size: 0.82rem;
         }
+        .actions a, .licence-note a {
+            display: inline-flex;
+            align-items: center;
+            min-height: max(24px, 1.5rem);
+        }
         .body {
             border-top: 1px solid var(--bao-border, #d9d4e8);
             margin-top: 0.6rem;

@@ -108,7 +108,11 @@ const RESOURCE_COLUMNS: &[Column] = &[
         "NC, ND, ou « licence non précisée » : ce qui limite la réutilisation.",
     ),
     ("licence_raw", "string", "Les mots de la source d'où la licence a été lue."),
-    ("source_url", "string", "Où la ressource est écrite (dépôt, wiki)."),
+    (
+        "source_url",
+        "string",
+        "Où la ressource est écrite (dépôt, wiki) ; vide quand sa source n'a pas d'adresse publique.",
+    ),
     ("page_url", "string", "Sa page sur ce serveur."),
     ("lang", "string", "Langue (BCP 47)."),
     ("updated", "date", "Dernière modification, quand la source la donne."),

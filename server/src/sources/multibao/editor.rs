@@ -26,6 +26,8 @@ const GENERIC_TITLES: &[&str] = &[
     "accueil",
     "index",
     "titre",
+    "en une phrase",
+    "en bref",
 ];
 
 /// Words a template puts where the content will go.

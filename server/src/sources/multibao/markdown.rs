@@ -40,13 +40,17 @@ pub fn without_mail_links(markdown: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Repairs ATX headings written without a space (`#Titre`), which older renderers accepted and
-/// CommonMark reads as a paragraph. Lines inside code fences are left alone.
+/// Repairs ATX headings written without a space (`#Titre`) or with a non-breaking one, which
+/// older renderers and editors accepted and CommonMark reads as a paragraph ("# Coach clinic"
+/// shown as is). Lines inside code fences are left alone.
 pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
     let needs_fix = |line: &str| {
         let hashes = line.bytes().take_while(|&b| b == b'#').count();
         (1..=6).contains(&hashes)
-            && line[hashes..].chars().next().is_some_and(|c| !c.is_whitespace() && c != '#')
+            && line[hashes..]
+                .chars()
+                .next()
+                .is_some_and(|c| (!c.is_whitespace() || !c.is_ascii()) && c != '#')
     };
     let mut in_fence = false;
     let mut changed = false;
@@ -59,7 +63,7 @@ pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
             let hashes = line.bytes().take_while(|&b| b == b'#').count();
             out.push_str(&line[..hashes]);
             out.push(' ');
-            out.push_str(&line[hashes..]);
+            out.push_str(line[hashes..].trim_start_matches(|c: char| c.is_whitespace() && !c.is_ascii()));
             changed = true;
         } else {
             out.push_str(line);
@@ -68,21 +72,42 @@ pub fn normalize_headings(markdown: &str) -> Cow<'_, str> {
     if changed { Cow::Owned(out) } else { Cow::Borrowed(markdown) }
 }
 
-/// The text of the first level-1 heading, with the byte range of its source.
-pub fn first_h1(markdown: &str) -> Option<(String, std::ops::Range<usize>)> {
+/// A heading that may title a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleHeading {
+    pub text: String,
+    /// Where it is in the source.
+    pub range: Range<usize>,
+    /// A level-1 heading: the document's title. Else the first heading of the highest level a
+    /// file whose headings all start at `##` has, which may be a section's.
+    pub is_h1: bool,
+    /// The only heading of its level in the document.
+    pub alone: bool,
+}
+
+/// The heading that titles a document: its first level-1 heading, else the first heading of the
+/// highest level it has.
+pub fn title_heading(markdown: &str) -> Option<TitleHeading> {
     let mut parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    let mut best: Option<(HeadingLevel, TitleHeading)> = None;
     while let Some((event, range)) = parser.next() {
-        if let Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) = event {
+        if let Event::Start(Tag::Heading { level, .. }) = event {
             let text = collect_text(&mut parser.by_ref().map(|(event, _)| event), |end| {
                 matches!(end, TagEnd::Heading(_))
             });
             let text = text.trim().to_owned();
-            if !text.is_empty() {
-                return Some((text, range));
+            match &mut best {
+                _ if text.is_empty() => {}
+                Some((found, heading)) if *found == level => heading.alone = false,
+                Some((found, _)) if *found < level => {}
+                _ if level == HeadingLevel::H1 => {
+                    return Some(TitleHeading { text, range, is_h1: true, alone: true });
+                }
+                _ => best = Some((level, TitleHeading { text, range, is_h1: false, alone: true })),
             }
         }
     }
-    None
+    best.map(|(_, heading)| heading)
 }
 
 /// The first paragraph that `accept`s its text after the heading whose text is `heading` (compared
@@ -425,10 +450,25 @@ mod tests {
     }
 
     #[test]
+    fn a_title_is_the_first_heading_of_the_highest_level() {
+        let only_h2 = "Intro.\n\n## L'Institut de la Concertation\n\nTexte.\n\n### Détail\n\n## Autre\n";
+        let heading = title_heading(only_h2).unwrap();
+        assert_eq!(
+            (heading.text.as_str(), heading.is_h1, heading.alone),
+            ("L'Institut de la Concertation", false, false)
+        );
+        assert_eq!(title_heading("### Petit\n\n## Grand\n\n# Titre\n").unwrap().text, "Titre");
+        assert!(title_heading("Texte.\n\n## Seul\n\nSuite.").unwrap().alone);
+        let nbsp = normalize_headings("#\u{a0}Coach clinic\n\nTexte.\n");
+        assert_eq!(title_heading(&nbsp).unwrap().text, "Coach clinic");
+        assert_eq!(title_heading("Pas de titre.\n"), None);
+    }
+
+    #[test]
     fn finds_the_first_h1_and_the_summary_section() {
         let md =
             "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
-        assert_eq!(first_h1(md).unwrap().0, "Budget participatif");
+        assert_eq!(title_heading(md).unwrap().text, "Budget participatif");
         let (summary, [heading, paragraph]) = section_paragraph(md, "En une phrase", |_| true).unwrap();
         assert_eq!(summary, "Décider ensemble.");
         assert_eq!(&md[heading], "## En une phrase  \n");

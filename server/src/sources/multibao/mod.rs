@@ -231,23 +231,32 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let document = frontmatter::split(text);
     let body = markdown::without_mail_links(document.body);
     let body = markdown::normalize_headings(&body).into_owned();
-    let h1 = markdown::first_h1(&body);
+    // A `##` heading titles a file whose headings all start there when it is the only one of its
+    // level or names the file; otherwise it is a section's.
+    let heading = markdown::title_heading(&body).filter(|heading| {
+        heading.is_h1 || heading.alone || names_the_file(&heading.text, title_stem(context.relative_path))
+    });
 
     let stated_title = document
         .text("title")
         .filter(|title| !is_placeholder_title(title) && !editor::is_generic_title(title));
     let title = stated_title
         .map(str::to_owned)
-        .or_else(|| h1.as_ref().map(|(text, _)| text.clone()).filter(|h1| !editor::is_generic_title(h1)))
+        .or_else(|| {
+            heading
+                .as_ref()
+                .map(|heading| heading.text.clone())
+                .filter(|text| !editor::is_generic_title(text))
+        })
         .unwrap_or_else(|| title_from_path(context.relative_path));
-    // The card shows the title itself: drop the H1 that repeats it from the body.
-    let body_without_title: String = match &h1 {
-        Some((text, range)) if fold(text) == fold(&title) => {
-            format!("{}{}", &body[..range.start], &body[range.end..])
+    // The card shows the title itself: drop the heading that repeats it from the body.
+    let body_without_title: String = match &heading {
+        Some(heading) if fold(&heading.text) == fold(&title) => {
+            format!("{}{}", &body[..heading.range.start], &body[heading.range.end..])
         }
         _ => body.to_string(),
     };
-    if body_without_title.trim().is_empty() && stated_title.is_none() && h1.is_none() {
+    if body_without_title.trim().is_empty() && stated_title.is_none() && heading.is_none() {
         return Err("ni titre ni contenu".into());
     }
 
@@ -564,6 +573,24 @@ fn title_stem(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md")
 }
 
+/// Whether a heading names the file it is in (`marche-savoirs.md`: "Marché de savoirs",
+/// `linstitutdelaconcertation.md`: "L'Institut de la Concertation…"): every word of three
+/// letters or more of the file's name is one of its words, or its letters begin with the name's.
+fn names_the_file(heading: &str, stem: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        fold(text)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (heading_words, stem_words) = (words(heading), words(stem));
+    let long: Vec<&String> = stem_words.iter().filter(|word| word.chars().count() >= 3).collect();
+    let letters = |words: &[String]| words.concat();
+    (!long.is_empty() && long.iter().all(|word| heading_words.contains(word)))
+        || (!stem_words.is_empty() && letters(&heading_words).starts_with(&letters(&stem_words)))
+}
+
 /// `rompre_isolement/club_des_aines.md` → `Club des aines`.
 fn title_from_path(path: &str) -> String {
     let words = title_stem(path).replace(['_', '-'], " ");
@@ -581,6 +608,18 @@ mod tests {
         assert!(is_placeholder_title("Contribution multiBàO"));
         assert!(is_placeholder_title(" contribution multibao "));
         assert!(!is_placeholder_title("Kanban"));
+    }
+
+    #[test]
+    fn a_heading_names_its_file() {
+        assert!(names_the_file("Marché de savoirs", "marche-savoirs"));
+        assert!(names_the_file(
+            "L'Institut de la Concertation et de la Participation",
+            "linstitutdelaconcertation"
+        ));
+        assert!(names_the_file("Parler à ses proches", "parler_a_ses_proches"));
+        assert!(!names_the_file("L'interdépendance sociale des apprenants", "apprentissage-collaboratif"));
+        assert!(!names_the_file("AMBIANCE CAFÉ", "world-cafe-aoh"));
     }
 
     #[test]

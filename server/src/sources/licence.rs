@@ -200,23 +200,6 @@ const CREDITS: &[&str] = &[
     "croquis",
 ];
 
-/// Headings of the sections whose lines cite other works (their licences are theirs).
-const CITING_SECTIONS: &[&str] = &[
-    "source",
-    "bibliographie",
-    "reference",
-    "pour aller plus loin",
-    "ressource",
-    "lien",
-    "credit",
-    "illustration",
-    "photo",
-    "image",
-    "note",
-    "a lire",
-    "lectures",
-];
-
 /// Headings of a section that states the text's licence.
 const LICENCE_SECTIONS: &[&str] =
     &["licence", "license", "droits", "conditions de reutilisation", "reutilisation"];
@@ -240,7 +223,7 @@ fn statements(text: &str) -> Vec<Statement> {
             let heading = fold(&super::text::plain_text(heading.trim_start_matches(['#', ' ', '\u{a0}'])));
             section = if LICENCE_SECTIONS.iter().any(|cue| heading.starts_with(cue)) {
                 Section::Licence
-            } else if CITING_SECTIONS.iter().any(|cue| heading.starts_with(cue)) {
+            } else if super::text::is_citing_heading(&heading) {
                 Section::Citing
             } else {
                 Section::Other

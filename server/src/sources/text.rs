@@ -17,6 +17,32 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Headings (folded, as they begin) of sections citing other works: what they hold is not the
+/// text's own (its licence, its video).
+const CITING_HEADINGS: &[&str] = &[
+    "source",
+    "bibliographie",
+    "reference",
+    "pour aller plus loin",
+    "pour en savoir plus",
+    "ressource",
+    "lien",
+    "voir aussi",
+    "a lire",
+    "lectures",
+    "credit",
+    "illustration",
+    "photo",
+    "image",
+    "note",
+];
+
+/// Whether a heading's text opens a section citing other works ("Sources", "Pour aller plus loin").
+pub fn is_citing_heading(heading: &str) -> bool {
+    let folded = fold(&plain_text(heading));
+    CITING_HEADINGS.iter().any(|cue| folded.starts_with(cue))
+}
+
 /// Longest summary kept, in characters, when a source's is taken from its text.
 pub const SUMMARY_MAX_CHARS: usize = 300;
 

@@ -36,12 +36,31 @@ impl FoundVideo {
 /// Extensions of video files a browser plays in `<video>`.
 const VIDEO_FILE_EXTENSIONS: &[&str] = &[".mp4", ".webm", ".ogv", ".m4v"];
 
-/// The first video of `markdown`, if it has one.
+/// Where a player stops being a text's subject and becomes a mention: past this many
+/// characters, a bare link to a player is one reference among others.
+const SUBJECT_WITHIN_CHARS: usize = 1200;
+
+/// The video a text is about, if it is about one: the first player shown (an iframe, a
+/// thumbnail linked to it) or linked near its top — never one it merely cites in its sources
+/// or further down.
 pub fn find_video(markdown: &str) -> Option<FoundVideo> {
-    let (start, url) = player_urls(markdown).next()?;
+    let (start, url) = player_urls(markdown).find(|(start, _)| {
+        let before = &markdown[..*start];
+        let shown =
+            before.trim_end_matches(['"', '\'']).ends_with("src=") || linked_thumbnail(before).is_some();
+        !in_citing_section(before) && (shown || *start < SUBJECT_WITHIN_CHARS)
+    })?;
     let mut found = video_at(url)?;
     found.poster_url = linked_thumbnail(&markdown[..start]).or(found.poster_url);
     Some(found)
+}
+
+/// Whether the text that ends with `before` is in a section citing other works ("Sources",
+/// "Pour aller plus loin"…), by the last heading above it.
+fn in_citing_section(before: &str) -> bool {
+    before.lines().rev().find_map(|line| line.trim_start().strip_prefix('#')).is_some_and(|heading| {
+        super::text::is_citing_heading(heading.trim_start_matches(['#', ' ', '\u{a0}']))
+    })
 }
 
 /// The video at a URL given by the source (front matter `video_url`): a player, a page of a
@@ -131,6 +150,20 @@ fn linked_thumbnail(before_player: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_player_cited_in_the_sources_or_far_down_is_no_subject() {
+        let prose = "Une phrase de la fiche qui explique la méthode pas à pas. ".repeat(30);
+        let cited =
+            format!("# Fiche\n\n{prose}\n\n## Sources\n\n- https://www.youtube.com/watch?v=abcdefghijk\n");
+        assert_eq!(find_video(&cited), None);
+        let far = format!("# Fiche\n\n{prose}\n\nVoir aussi https://vimeo.com/123456\n");
+        assert_eq!(find_video(&far), None);
+        let shown =
+            format!("# Fiche\n\n{prose}\n\n<iframe src=\"https://player.vimeo.com/video/1\"></iframe>\n");
+        assert!(find_video(&shown).is_some(), "a player shown is the subject wherever it stands");
+        assert!(find_video("# Fiche\n\nhttps://vimeo.com/123456\n\nUn témoignage.").is_some());
+    }
 
     #[test]
     fn a_thumbnail_linked_to_the_vimeo_player() {

@@ -53,6 +53,9 @@ const DEMO_SOURCES = join(ROOT, "demo/sources.toml");
 /** The tests' video and image hosts are on this machine: the server may fetch media from it. */
 const SERVER_ENV = { ...process.env, BAO_MEDIA_FROM_PRIVATE_ADDRESSES: "true" };
 /** Sources of the demo's file that read real multiBàO repositories (the workplace's copy). */
+/** The forge page the fixtures' sources file says they were copied from. */
+export const FIXTURES_FORGE = "https://framagit.org/fiches-des-tests/fixtures";
+
 export const REAL_SOURCES = ["lilianricaud-travail-en-reseau", "onpassealacte-videos-initiatives"];
 
 /**
@@ -88,6 +91,8 @@ export async function startServer({ seedFixtures = true, release = false, source
       fixtureSources,
       `[[source]]\nid = "fixtures-tests"\nkind = "git"\nurl = ${JSON.stringify(fixtureRepository)}\n` +
         `video_hosts = ${JSON.stringify(videoHosts)}\n` +
+        // Where the fixtures would live on a forge: their cards link there.
+        `web_url = "${FIXTURES_FORGE}"\nbranch = "main"\n` +
         `network = { id = "fixtures", name = "Fiches des tests" }\n`,
     );
     await sync(release, db, fixtureSources, []);

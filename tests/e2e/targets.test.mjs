@@ -71,7 +71,7 @@ for (const fontSize of FONT_SIZES) {
     await page.locator("bao-card .body").waitFor();
     const input = page.locator("bao-search input[role=combobox]");
     await input.focus();
-    await page.keyboard.type("cercle", { delay: 30 });
+    await page.keyboard.type("fiche", { delay: 30 });
     await page.locator("bao-search [role=listbox]:not([hidden]) [role=option]").first().waitFor();
     assert.ok((await page.locator("bao-search .chips button").count()) > 0, "the chips are shown");
     assert.deepEqual(await page.evaluate(undersized, ["bao-card", "bao-search", "bao-testimonials"]), []);

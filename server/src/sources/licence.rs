@@ -93,20 +93,7 @@ pub fn of_site(url: &str, text: &str) -> Option<Licence> {
         (true, _) => format!("licence du site : {text}"),
         (_, true) => format!("licence du site : {url}"),
     });
-    // `creativecommons.org/licenses/by-sa/4.0/deed.fr` → `CC by-sa 4.0`
-    let from_url = url.split_once("creativecommons.org/").map(|(_, path)| {
-        let mut parts = path.split('/');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some("publicdomain"), Some("zero"), _) => "CC0".to_owned(),
-            (Some("licenses"), Some(code), version) => format!("CC {code} {}", version.unwrap_or_default()),
-            _ => String::new(),
-        }
-    });
-    let found = from_url
-        .iter()
-        .map(String::as_str)
-        .chain([text])
-        .find_map(|line| parse_line(line).into_iter().next());
+    let found = deed_in(url).or_else(|| parse_line(text).into_iter().next());
     Some(match found {
         Some(cc) => cc.into_licence(raw),
         None => Licence {
@@ -300,17 +287,23 @@ fn explains_a_licence(folded: &str) -> bool {
 }
 
 /// The licence of a Creative Commons deed or badge the line links to
-/// (`creativecommons.org/licenses/by-sa/4.0/`, `i.creativecommons.org/l/by-nc/3.0/88x31.png`).
+/// (`creativecommons.org/licenses/by-sa/4.0/`, `i.creativecommons.org/l/by-nc/3.0/88x31.png`,
+/// `creativecommons.org/publicdomain/zero/1.0/`).
 fn deed_in(line: &str) -> Option<CreativeCommons> {
-    ["creativecommons.org/licenses/", "creativecommons.org/l/", "licensebuttons.net/l/"].iter().find_map(
-        |marker| {
-            let (_, path) = line.split_once(marker)?;
-            let mut parts = path.split(['/', ')', ' ', '"']);
-            let code = parts.next()?;
-            let version = parts.next().unwrap_or_default();
-            parse_line(&format!("CC {code} {version}")).into_iter().next()
-        },
-    )
+    [
+        "creativecommons.org/licenses/",
+        "creativecommons.org/l/",
+        "licensebuttons.net/l/",
+        "creativecommons.org/publicdomain/",
+    ]
+    .iter()
+    .find_map(|marker| {
+        let (_, path) = line.split_once(marker)?;
+        let mut parts = path.split(['/', ')', ' ', '"']);
+        let code = parts.next()?;
+        let version = parts.next().unwrap_or_default();
+        parse_line(&format!("CC {code} {version}")).into_iter().next()
+    })
 }
 
 /// The licence a resource's text states: its front matter's field, else the statements of its

@@ -58,7 +58,7 @@ pub fn sanitize(
                     ("img", "src") => resolve(Relative::Image, value.trim()),
                     _ => None,
                 };
-                return absolute.filter(|url| is_web_address(url)).map(Cow::Owned);
+                return absolute.filter(|url| super::vetting::is_web_url(url)).map(Cow::Owned);
             }
             Some(Cow::Borrowed(value))
         });
@@ -78,10 +78,6 @@ fn drop_relative(_: &str) -> Option<Cow<'_, str>> {
 /// which is dropped: its scheme would be the reader's).
 fn is_relative(value: &str) -> bool {
     matches!(Url::parse(value.trim()), Err(ammonia::url::ParseError::RelativeUrlWithoutBase))
-}
-
-fn is_web_address(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some())
 }
 
 /// The player URL to embed, or `None` when the host is not a known video host. YouTube is

@@ -1,6 +1,6 @@
 //! The router, driven without a network against a temporary database holding real data.
 
-mod common;
+use crate::common;
 
 use axum::Router;
 use axum::body::Body;

@@ -2,9 +2,9 @@
 //! repository with every form (PeerTube iframe, video file, captions and transcript files), the
 //! poster cache against a real HTTP server that answers well and badly, and the API routes.
 
-mod common;
+use crate::common;
 
-use common::FICHE_TEXT;
+use crate::common::FICHE_TEXT;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! attribution; edits, additions and withdrawals follow; two servers following each other stay
 //! stable, without loops or duplicates.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

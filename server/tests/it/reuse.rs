@@ -2,7 +2,7 @@
 //! bounded per client and per day, nothing personal stored, and the reports read back (JSON,
 //! page, CSV).
 
-mod common;
+use crate::common;
 
 use axum::Router;
 use axum::body::Body;

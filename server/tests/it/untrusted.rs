@@ -2,9 +2,9 @@
 //! (issue 18), each with the hostile input that found it. The player from any host is in
 //! `testimonials.rs` (`a_script_url_is_never_a_player`).
 
-mod common;
+use crate::common;
 
-use common::FICHE_TEXT;
+use crate::common::FICHE_TEXT;
 
 use axum::http::StatusCode;
 use bao_server::sources::{self, multibao::MultibaoRepository};

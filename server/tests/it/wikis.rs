@@ -2,7 +2,7 @@
 //! pages written from the founding documents, synced, edited through the wiki, synced again; and
 //! YesWiki's answers, which cannot run here (MySQL), served from fixtures shaped like its own.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ use bao_contract::Resource;
 use bao_server::sources::config::{SourceConfig, SourcesFile};
 use bao_server::sources::sync::{SourceReport, SyncContext, SyncOutcome, sync_source};
 use bao_server::store::{Database, Lookup, StoreOutcome};
-use common::wikis;
+use crate::common::wikis;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wikis").join(name)

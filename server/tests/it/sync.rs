@@ -2,7 +2,7 @@
 //! remotes, synced, changed by commits (an edit, a deletion, a move, a copy, a colliding name)
 //! and synced again.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

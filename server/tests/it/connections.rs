@@ -2,7 +2,7 @@
 //! 2 000 idle connections do not keep normal requests from being answered, a slowloris client is
 //! let go, the connection cap holds; and who may set the public origin (issue 18, point 6).
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! view code, rendered here), and the HTTP caching of everything an element asks for — validators,
 //! `304 Not Modified`, `Cache-Control`, answers that change when the content does.
 
-mod common;
+use crate::common;
 
 use axum::Router;
 use axum::body::Body;

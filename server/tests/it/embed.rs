@@ -1,7 +1,7 @@
 //! Embedding without our script tag, through the router: the oEmbed provider as its specification
 //! says, its discovery link and the schema.org description on canonical pages, and the iframe pages.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 //! schemas, and invalid input refused (as problem+json). `BAO_API_FUZZ_EXAMPLES` sets the
 //! examples per operation (50 here; `cargo xtask fuzz` runs more).
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::process::Command;

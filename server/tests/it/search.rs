@@ -1,7 +1,7 @@
 //! Search over the real multiBàO data: relevance of French queries as people type them, facets
 //! and filters, hostile queries through HTTP, and the index staying in step with the database.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

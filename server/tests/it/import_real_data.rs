@@ -1,12 +1,12 @@
 //! The importer on the three real multiBàO repositories, as exported in shared/data (tests that
 //! need them say so and skip when the data is absent).
 
-mod common;
+use crate::common;
 
 use bao_contract::Kind;
 use bao_server::sources::{self, multibao::MultibaoRepository, text};
 use bao_server::store::ListFilter;
-use common::{import, temp_db};
+use crate::common::{import, temp_db};
 
 const FOLDERS: [&str; 3] =
     ["multibao-contributions", "onpassealacte-videos_initiatives", "lilianricaud-travail-en-reseau"];

@@ -2,7 +2,7 @@
 //! tools others will read it with: the Data Package validator (`frictionless`), a CSV reader, a
 //! zip reader.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -1,0 +1,18 @@
+//! The server's integration tests, one binary: one link of the server instead of one per file.
+
+mod common;
+mod api;
+mod connections;
+mod delivery;
+mod embed;
+mod faults;
+mod import_real_data;
+mod openapi;
+mod opendata;
+mod replication;
+mod reuse;
+mod search;
+mod sync;
+mod testimonials;
+mod untrusted;
+mod wikis;

@@ -7,7 +7,7 @@
 
 // The tests use more of it than this program.
 #[allow(dead_code)]
-#[path = "../tests/common/wikis.rs"]
+#[path = "../tests/it/common/wikis.rs"]
 mod wikis;
 
 use std::io::Read;

@@ -57,7 +57,7 @@ pub fn nginx() -> anyhow::Result<()> {
 
 /// PHP and Debian's MediaWiki and DokuWiki, unpacked (not installed) into `target/wikis/` for the
 /// wiki connectors' tests, which install a fresh wiki from them per test
-/// (`server/tests/common/wikis.rs`).
+/// (`server/tests/it/common/wikis.rs`).
 pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
     apt_packages(
         "php-cli php-sqlite3 php-intl php-mbstring php-xml \

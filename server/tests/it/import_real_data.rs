@@ -3,10 +3,10 @@
 
 use crate::common;
 
+use crate::common::{import, temp_db};
 use bao_contract::Kind;
 use bao_server::sources::{self, multibao::MultibaoRepository, text};
 use bao_server::store::ListFilter;
-use crate::common::{import, temp_db};
 
 const FOLDERS: [&str; 3] =
     ["multibao-contributions", "onpassealacte-videos_initiatives", "lilianricaud-travail-en-reseau"];

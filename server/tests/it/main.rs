@@ -1,7 +1,7 @@
 //! The server's integration tests, one binary: one link of the server instead of one per file.
 
-mod common;
 mod api;
+mod common;
 mod connections;
 mod delivery;
 mod embed;

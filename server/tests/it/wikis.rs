@@ -6,11 +6,11 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
+use crate::common::wikis;
 use bao_contract::Resource;
 use bao_server::sources::config::{SourceConfig, SourcesFile};
 use bao_server::sources::sync::{SourceReport, SyncContext, SyncOutcome, sync_source};
 use bao_server::store::{Database, Lookup, StoreOutcome};
-use crate::common::wikis;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wikis").join(name)

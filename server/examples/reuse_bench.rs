@@ -45,7 +45,10 @@ fn fiche(index: usize) -> NewResource {
         },
         video: None,
         source_key: format!("o/r/{id}.md"),
-        content_hash: id,
+        content_hash: id.clone(),
+        provenance: Default::default(),
+        edit_url: None,
+        path: format!("{id}.md"),
     }
 }
 

@@ -119,6 +119,9 @@ fn corpus(vocabulary: &Vocabulary, documents: usize) -> (Vec<NetworkRef>, Vec<Ne
                 video: None,
                 source_key: format!("synth/{n}"),
                 content_hash: n.to_string(),
+                provenance: Default::default(),
+                edit_url: None,
+                path: n.to_string(),
             }
         })
         .collect();

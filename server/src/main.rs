@@ -210,6 +210,9 @@ fn run_sync(db_path: &Path, media: Reach, args: SyncArgs) -> anyhow::Result<()> 
     let report = follower.pass(&args.only).context("mise à jour de l'index de recherche")?;
     for source in &report.sources {
         print!("{source}");
+        if let SyncOutcome::Stored { .. } = source.outcome {
+            print_quality(&follower, &source.id)?;
+        }
     }
     if let Some(posters) = &report.posters {
         print!("{posters}");
@@ -221,6 +224,27 @@ fn run_sync(db_path: &Path, media: Reach, args: SyncArgs) -> anyhow::Result<()> 
     if failed > 0 {
         anyhow::bail!("{failed} source(s) en échec (leur contenu précédent est gardé)");
     }
+    Ok(())
+}
+
+/// What the source's texts leave the commons to guess, counted as its quality report counts it.
+fn print_quality(follower: &Follower, id: &str) -> anyhow::Result<()> {
+    let Some(config) = follower.sources.iter().find(|source| source.id == id) else { return Ok(()) };
+    let Some(report) = follower.db.source_quality(id, config.network.reference())? else { return Ok(()) };
+    let gaps: Vec<String> = report
+        .gap_counts
+        .iter()
+        .filter(|counted| counted.count > 0)
+        .map(|counted| format!("{} : {}", counted.gap.describe_fr().0.to_lowercase(), counted.count))
+        .collect();
+    let copies = report.items.iter().filter(|item| item.copies > 0).count();
+    println!(
+        "  qualité : {} ressource(s) complète(s) sur {}{}{} (détail : /sources/{id}/qualite)",
+        report.complete_count,
+        report.resource_count,
+        if gaps.is_empty() { String::new() } else { format!(" ; {}", gaps.join(", ")) },
+        if copies == 0 { String::new() } else { format!(" ; {copies} réunie(s) avec une copie") },
+    );
     Ok(())
 }
 

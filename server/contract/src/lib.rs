@@ -214,6 +214,115 @@ pub struct SourceStatus {
     pub last_error: Option<String>,
 }
 
+/// `GET /api/v1/sources/{id}/quality`: what the commons does not know of a source's resources
+/// ("Ce que le commun ne sait pas de vos fiches"), as its last successful sync read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceQuality {
+    pub source: String,
+    pub network: NetworkRef,
+    /// When the last successful sync ended; absent before the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success: Option<String>,
+    /// Resources the source holds, and how many of them lack nothing.
+    pub resource_count: u64,
+    pub complete_count: u64,
+    /// For each gap, how many resources have it (every gap is listed, zero or not).
+    pub gap_counts: Vec<GapCount>,
+    /// The resources with a gap, or kept in several places, in the source's order.
+    pub items: Vec<QualityItem>,
+    /// The files that are not resources, or were read with a remark, and why.
+    pub remarks: Vec<FileRemark>,
+}
+
+/// How many resources of a source have one gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GapCount {
+    pub gap: Gap,
+    pub count: u64,
+}
+
+/// What a source's text leaves the commons to guess, or does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gap {
+    /// No licence in the text, nor for the source.
+    NoLicence,
+    /// "Creative Commons" without its conditions.
+    VagueLicence,
+    /// The text states none: the source's or repository's licence applies.
+    LicenceFromSource,
+    NoAuthor,
+    /// No title in the text: made from the file's name.
+    TitleFromFileName,
+    NoSummary,
+}
+
+impl Gap {
+    pub const ALL: [Gap; 6] = [
+        Gap::NoLicence,
+        Gap::VagueLicence,
+        Gap::LicenceFromSource,
+        Gap::NoAuthor,
+        Gap::TitleFromFileName,
+        Gap::NoSummary,
+    ];
+
+    /// What the gap is, said to the network in French, and what to write to fill it.
+    pub fn describe_fr(self) -> (&'static str, &'static str) {
+        match self {
+            Gap::NoLicence => {
+                ("Aucune licence", "ajoutez une ligne « Licence : CC BY-SA 4.0 » (ou celle de votre choix)")
+            }
+            Gap::VagueLicence => (
+                "Licence Creative Commons sans ses conditions",
+                "précisez laquelle : « CC BY-SA 4.0 », « CC BY-NC-SA 4.0 »…",
+            ),
+            Gap::LicenceFromSource => (
+                "Licence du dépôt ou de la source, pas du texte",
+                "si ce texte a la sienne, écrivez-la dans le texte",
+            ),
+            Gap::NoAuthor => ("Aucun auteur nommé", "ajoutez une ligne « Auteurs : … » ou « Rédigé par … »"),
+            Gap::TitleFromFileName => {
+                ("Titre tiré du nom du fichier", "commencez le texte par un titre « # Titre de la fiche »")
+            }
+            Gap::NoSummary => (
+                "Aucun résumé",
+                "commencez par un paragraphe qui dit en une ou deux phrases ce que propose la fiche",
+            ),
+        }
+    }
+}
+
+/// One resource of a source, with what it lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityItem {
+    pub id: String,
+    pub title: String,
+    /// The file (or page) of the source it was read from.
+    pub path: String,
+    pub gaps: Vec<Gap>,
+    /// Other places that hold the same text (in this source or others), merged into it.
+    pub copies: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// Where to fill the gaps: the file's edit page at its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit_url: Option<String>,
+}
+
+/// A file of a source that is not a resource (`skipped`), or was read with a remark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileRemark {
+    pub path: String,
+    pub reason: String,
+    pub skipped: bool,
+}
+
 /// One place a resource is published: a fiche kept in two repositories is one resource with two.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -221,6 +330,9 @@ pub struct ResourceSource {
     /// The resource's page there; absent when that source has no web address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Where its text can be edited there (a forge's edit page, a wiki's edit form), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit_url: Option<String>,
     pub network: NetworkRef,
     /// Its licence there, as that place states it.
     pub licence: Licence,

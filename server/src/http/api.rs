@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
-    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, NetworkRef, Problem,
-    Resource, ResourcePage, SearchResults, SourceList, SourceStatus, TestimonialList,
+    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Problem, Resource,
+    ResourcePage, SearchResults, SourceList, SourceQuality, SourceStatus, TestimonialList,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -340,11 +340,7 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
                 kind: config.kind.clone(),
                 url: config.url.clone(),
                 branch: config.branch.clone(),
-                network: NetworkRef {
-                    id: config.network.id.clone(),
-                    name: config.network.name.clone(),
-                    url: config.network.url.clone(),
-                },
+                network: config.network.reference(),
                 logo: config.network.logo.clone(),
                 last_attempt: last.and_then(|last| last.last_attempt.clone()),
                 last_success: last.and_then(|last| last.last_success.clone()),
@@ -357,6 +353,30 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
         })
         .collect();
     Ok(Json(SourceList { items }))
+}
+
+/// `GET /api/v1/sources/{id}/quality`.
+#[utoipa::path(get, path = "/api/v1/sources/{id}/quality", tag = "réseaux",
+    params(("id" = String, Path, description = "Identifiant d'une source du fichier des sources")),
+    responses((status = 200, description = "Ce que le commun ne sait pas des ressources de la source, d'après sa dernière synchronisation réussie", body = SourceQuality),
+        (status = 404, description = "Aucune source de ce nom, ou pas encore synchronisée", body = Problem, content_type = "application/problem+json")))]
+pub async fn source_quality(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<SourceQuality>, ApiError> {
+    quality_of(&state, id).await.map(Json)
+}
+
+/// The quality report of the followed source `id`.
+pub async fn quality_of(state: &AppState, id: String) -> Result<SourceQuality, ApiError> {
+    let config = state
+        .sources
+        .iter()
+        .find(|config| config.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("Le serveur ne suit aucune source « {id} ».")))?;
+    let network = config.network.reference();
+    let unsynced = format!("La source « {id} » n'a pas encore été synchronisée.");
+    state.query(move |db| db.source_quality(&id, network)).await?.ok_or(ApiError::NotFound(unsynced))
 }
 
 /// Any other path under `/api`.

@@ -85,6 +85,10 @@ pub fn router(state: AppState) -> Router {
         .route("/networks", get(api::networks).layer(content()))
         .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
         .route(
+            "/sources/{id}/quality",
+            get(api::source_quality).layer(from_fn_with_state(answers.clone(), cache::revalidate)),
+        )
+        .route(
             "/search",
             get(api::search)
                 .layer(from_fn_with_state(answers.clone(), cache::search))
@@ -104,6 +108,10 @@ pub fn router(state: AppState) -> Router {
         .route("/embed.js", get(bundle::embed_js))
         .route("/", get(pages::home_page).layer(content()))
         .route("/r/{id}", get(pages::resource_page).layer(content()))
+        .route(
+            "/sources/{id}/qualite",
+            get(pages::quality_page).layer(from_fn_with_state(answers.clone(), cache::revalidate)),
+        )
         .route("/oembed", get(embed::oembed).layer(content()))
         .route("/lien", get(embed::follow_link))
         .route("/fragments/card/{id}", get(fragments::card).layer(content()))

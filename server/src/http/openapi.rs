@@ -22,6 +22,7 @@ use super::{api, reuse};
         api::media,
         api::networks,
         api::sources,
+        api::source_quality,
         api::search,
         api::testimonials,
         api::poster,

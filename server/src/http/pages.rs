@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use bao_contract::{Kind, Network, NetworkRef, Resource, Testimonial, percent_encode};
+use bao_contract::{Kind, Network, NetworkRef, Resource, SourceQuality, Testimonial, percent_encode};
 use serde_json::json;
 
 use super::error::{ApiError, ApiPath};
@@ -27,6 +27,8 @@ struct ResourcePage<'a> {
     oembed_url: String,
     json_url: String,
     json_ld: String,
+    /// Where the text it is shown from can be edited.
+    edit_url: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -36,6 +38,8 @@ struct HomePage {
     groups: Vec<NetworkGroup>,
     total: u64,
     has_demo: bool,
+    /// The sources followed (id, network's name): each has its quality report.
+    sources: Vec<(String, String)>,
 }
 
 /// A network and the first of its resources, on the home page.
@@ -72,7 +76,25 @@ pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, Ap
         .await?;
     let total = groups.iter().map(|group| group.count).sum();
     let networks = networks.into_iter().filter(|network| network.resource_count > 0).collect();
-    Ok(Html(HomePage { networks, groups, total, has_demo: state.demo_dir.is_some() }.render()?))
+    let sources =
+        state.sources.iter().map(|source| (source.id.clone(), source.network.name.clone())).collect();
+    Ok(Html(HomePage { networks, groups, total, has_demo: state.demo_dir.is_some(), sources }.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "quality.html")]
+struct QualityPage {
+    report: SourceQuality,
+}
+
+/// `GET /sources/{id}/qualite`: the quality report of a source, in French, for the network that
+/// writes it: what each of its texts leaves the commons to guess, and where to write it.
+pub async fn quality_page(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Html<String>, ApiError> {
+    let report = super::api::quality_of(&state, id).await?;
+    Ok(Html(QualityPage { report }.render()?))
 }
 
 #[derive(Template)]
@@ -156,6 +178,7 @@ fn render_resource(
         oembed_url: format!("{origin}/oembed?url={}&format=json", percent_encode(&page_url)),
         json_url: links::resource_json(&resource.id),
         json_ld: json_ld(resource, testimonial, origin),
+        edit_url: resource.sources.first().and_then(|source| source.edit_url.as_deref()),
         page_url,
     }
     .render()

@@ -233,14 +233,26 @@ impl TokenStream for FrenchWordStream<'_> {
     }
 }
 
-/// The text of sanitised HTML (as the importer stores it): tags become spaces, the entities that
-/// the sanitiser writes are decoded.
+/// Elements inside a line of text: no space where they open or close.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+    "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+
+/// The text of sanitised HTML (as the importer stores it): tags become spaces, except those of
+/// words set in a line ("L'<em>atelier</em>" reads "L'atelier"); the entities that the
+/// sanitiser writes are decoded.
 pub fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         decode_entities(&rest[..open], &mut text);
-        text.push(' ');
+        let tag = &rest[open + 1..];
+        let name_length = tag.trim_start_matches('/').find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
+        let name = &tag.trim_start_matches('/')[..name_length];
+        if !INLINE_TAGS.iter().any(|inline| inline.eq_ignore_ascii_case(name)) {
+            text.push(' ');
+        }
         rest = match rest[open..].find('>') {
             Some(close) => &rest[open + close + 1..],
             None => "",
@@ -336,6 +348,13 @@ mod tests {
         assert_eq!(
             html_to_text("<p>Un &amp; deux<br>trois&#x27;s &bogus; &</p>"),
             "Un & deux trois's &bogus; &"
+        );
+        // A wiki's summary: "L'<em>atelier</em>" is one word, a paragraph's end is a space.
+        assert_eq!(
+            html_to_text(
+                "<p>L'<em>atelier</em> du <a href=\"x\">Lien</a>.</p><p>Suite<img src=\"y\">fin</p>"
+            ),
+            "L'atelier du Lien. Suite fin"
         );
     }
 }

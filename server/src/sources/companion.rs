@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::config;
 use super::sanitize::{no_relative, sanitize};
 use super::{Batch, Skipped, SourceError, http_agent};
-use crate::store::{Database, NewCaptions, NewResource, NewVideo};
+use crate::store::{Database, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when changes are read differently, so that the next sync reads everything again.
 pub const READER_VERSION: &str = "bao-1";
@@ -156,7 +156,16 @@ fn checked(change: &Change) -> Result<NewResource, String> {
     let video = change.video.clone().map(video);
     let content_hash =
         format!("{:x}", Sha256::digest(serde_json::to_vec(&(&resource, &video)).unwrap_or_default()));
-    Ok(NewResource { resource, video, source_key: change.page.clone(), content_hash })
+    // What another server read is a copy of a copy: of two copies of a text, the source's own wins.
+    Ok(NewResource {
+        resource,
+        video,
+        source_key: change.page.clone(),
+        content_hash,
+        provenance: Provenance::default(),
+        edit_url: None,
+        path: change.id.clone(),
+    })
 }
 
 /// An id as this server makes them: what another server sends is not trusted to be one.

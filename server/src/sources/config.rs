@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use bao_contract::NetworkRef;
 use serde::Deserialize;
 
 use super::forge::{Forge, WebAddresses, WebSettings};
@@ -88,6 +89,13 @@ pub struct NetworkConfig {
     pub url: Option<String>,
     #[serde(default)]
     pub logo: Option<String>,
+}
+
+impl NetworkConfig {
+    /// The network as resources name it.
+    pub fn reference(&self) -> NetworkRef {
+        NetworkRef { id: self.id.clone(), name: self.name.clone(), url: self.url.clone() }
+    }
 }
 
 /// A host name with an optional port, as a declared video host is written.

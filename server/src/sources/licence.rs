@@ -4,6 +4,7 @@
 use bao_contract::Licence;
 
 use super::text::fold;
+use crate::store::Found;
 
 /// One Creative Commons licence: which elements, and the version when the source gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,19 +307,20 @@ fn deed_in(line: &str) -> Option<CreativeCommons> {
     })
 }
 
-/// The licence a resource's text states: its front matter's field, else the statements of its
-/// text (the firmest; the most restrictive when they disagree, keeping what each line says),
-/// else `fallback` (what the sources file declares, then the repository's licence). A statement
-/// that names no licence ("sous licence Creative Commons") gives way to a fallback that names
-/// one, and is shown as it is otherwise.
-pub fn resolve(front_matter: Option<&str>, body: &str, fallback: Option<&Licence>) -> Licence {
+/// The licence a resource's text states, and where it was found: its front matter's field, else
+/// the statements of its text (the firmest; the most restrictive when they disagree, keeping what
+/// each line says), else `fallback` (what the sources file declares, then the repository's
+/// licence). A statement that names no licence ("sous licence Creative Commons") gives way to a
+/// fallback that names one, and is shown as it is otherwise.
+pub fn resolve(front_matter: Option<&str>, body: &str, fallback: Option<&Licence>) -> (Licence, Found) {
     if let Some(field) = front_matter {
-        return match parse_line(&super::text::plain_text(field)).into_iter().next().or_else(|| deed_in(field))
-        {
-            Some(cc) => cc.into_licence(Some(field.to_owned())),
-            None if fold(field).contains("creative") => vague(field),
-            None => Licence { label: field.to_owned(), raw: Some(field.to_owned()), ..unknown() },
-        };
+        let licence =
+            match parse_line(&super::text::plain_text(field)).into_iter().next().or_else(|| deed_in(field)) {
+                Some(cc) => cc.into_licence(Some(field.to_owned())),
+                None if fold(field).contains("creative") => vague(field),
+                None => Licence { label: field.to_owned(), raw: Some(field.to_owned()), ..unknown() },
+            };
+        return (licence, Found::Stated);
     }
     let found = statements(body);
     let precise: Vec<&Statement> = found.iter().filter(|statement| statement.licence.is_some()).collect();
@@ -335,13 +337,13 @@ pub fn resolve(front_matter: Option<&str>, body: &str, fallback: Option<&Licence
             }
         }
         let raw: String = lines.join(" / ").chars().take(600).collect();
-        return strictest.clone().into_licence(Some(raw));
+        return (strictest.clone().into_licence(Some(raw)), Found::InText);
     }
     match (fallback, found.first()) {
-        (Some(fallback), _) if !is_vague(fallback) => fallback.clone(),
-        (_, Some(statement)) => vague(&statement.line),
-        (Some(fallback), None) => fallback.clone(),
-        (None, None) => unknown(),
+        (Some(fallback), _) if !is_vague(fallback) => (fallback.clone(), Found::FromSource),
+        (_, Some(statement)) => (vague(&statement.line), Found::InText),
+        (Some(fallback), None) => (fallback.clone(), Found::FromSource),
+        (None, None) => (unknown(), Found::Missing),
     }
 }
 
@@ -542,7 +544,7 @@ mod tests {
 
     #[test]
     fn reads_inline_french_mentions() {
-        let licence = resolve(None, "Publié sous licence Creative Commons BY-NC-SA.", None);
+        let licence = resolve(None, "Publié sous licence Creative Commons BY-NC-SA.", None).0;
         assert_eq!(licence.label, "CC BY-NC-SA");
         assert!(licence.version_unknown);
         assert!(!licence.open);
@@ -552,7 +554,12 @@ mod tests {
 
     #[test]
     fn versioned_licences_get_an_spdx_id() {
-        let licence = resolve(None, "", Some(&resolve(Some("CC-BY-SA 4.0"), "", None)));
+        let (declared, found) = resolve(Some("CC-BY-SA 4.0"), "", None);
+        assert_eq!(found, Found::Stated);
+        let (licence, found) = resolve(None, "", Some(&declared));
+        assert_eq!(found, Found::FromSource);
+        assert_eq!(resolve(None, "Licence : CC BY 4.0", Some(&declared)).1, Found::InText);
+        assert_eq!(resolve(None, "Un texte.", None).1, Found::Missing);
         assert_eq!(licence.spdx.as_deref(), Some("CC-BY-SA-4.0"));
         assert_eq!(licence.label, "CC BY-SA 4.0");
         assert!(licence.open);
@@ -563,13 +570,13 @@ mod tests {
     fn credits_of_images_are_not_the_texts_licence() {
         let body = "Texte de la fiche.\n\nUne photo par [Frédéric BISSON](https://www.flickr.com/x) sous licence \
                     Creative Commons BY-NC\n\nDessins : Marie X - CC-BY-SA\n\nCe texte est publié sous licence CC BY-SA 4.0.";
-        let licence = resolve(None, body, None);
+        let licence = resolve(None, body, None).0;
         assert_eq!(licence.label, "CC BY-SA 4.0");
         assert_eq!(licence.raw.as_deref(), Some("Ce texte est publié sous licence CC BY-SA 4.0."));
         // A credit alone says nothing of the text: the source's licence applies.
         let declared = declared("CC BY 4.0");
         assert_eq!(
-            resolve(None, "Texte.\n\nDessins : Marie X - CC-BY-SA", Some(&declared)).label,
+            resolve(None, "Texte.\n\nDessins : Marie X - CC-BY-SA", Some(&declared)).0.label,
             "CC BY 4.0"
         );
     }
@@ -602,9 +609,9 @@ mod tests {
             ("Paternité - Partage dans les Mêmes Conditions 3.0 France (CC BY-SA 3.0)", "CC BY-SA 3.0"),
         ];
         for (line, label) in cases {
-            assert_eq!(resolve(None, &format!("Un texte.\n\n{line}\n"), None).label, label, "{line}");
+            assert_eq!(resolve(None, &format!("Un texte.\n\n{line}\n"), None).0.label, label, "{line}");
         }
-        let in_section = resolve(None, "Texte.\n\n## Licence\n\nBY-SA, Réseau X\n", None);
+        let in_section = resolve(None, "Texte.\n\n## Licence\n\nBY-SA, Réseau X\n", None).0;
         assert_eq!(in_section.label, "CC BY-SA");
     }
 
@@ -615,20 +622,20 @@ mod tests {
                      licence BY, ne serait utilisée que sur 10 % des œuvres.\n\n- CC BY-NC : pas d'usage commercial \
                      sans accord\n- CC BY-ND : pas de modification du tout\n";
         let declared = declared("CC BY-SA 4.0");
-        assert_eq!(resolve(None, about, Some(&declared)).label, "CC BY-SA 4.0");
-        assert_eq!(resolve(None, about, None).label, "Licence non précisée");
+        assert_eq!(resolve(None, about, Some(&declared)).0.label, "CC BY-SA 4.0");
+        assert_eq!(resolve(None, about, None).0.label, "Licence non précisée");
         let cited = "Texte.\n\n## Bibliographie\n\n- ART of HOSTING (2012) ouvrage collectif, CC-BY-NC-SA Communauté\n";
-        assert_eq!(resolve(None, cited, Some(&declared)).label, "CC BY-SA 4.0");
+        assert_eq!(resolve(None, cited, Some(&declared)).0.label, "CC BY-SA 4.0");
     }
 
     #[test]
     fn a_licence_stated_without_its_conditions_is_shown_as_such() {
-        let vague_text = resolve(None, "Texte.\n\nPublié sous licence Creative Commons.", None);
+        let vague_text = resolve(None, "Texte.\n\nPublié sous licence Creative Commons.", None).0;
         assert_eq!(vague_text.label, "Creative Commons (conditions non précisées)");
         assert!(!vague_text.open && is_vague(&vague_text));
         let declared = declared("CC BY-SA 4.0");
         assert_eq!(
-            resolve(None, "Publié sous licence Creative Commons.", Some(&declared)).label,
+            resolve(None, "Publié sous licence Creative Commons.", Some(&declared)).0.label,
             "CC BY-SA 4.0"
         );
         let readme = "Toutes nos fiches sont publiées sous licence Creative Commons.";
@@ -647,17 +654,17 @@ mod tests {
 
     #[test]
     fn front_matter_wins_and_unknown_text_is_kept() {
-        assert_eq!(resolve(Some("CC-BY-SA"), "CC BY-NC", None).label, "CC BY-SA");
-        let odd = resolve(Some("Art libre"), "", None);
+        assert_eq!(resolve(Some("CC-BY-SA"), "CC BY-NC", None).0.label, "CC BY-SA");
+        let odd = resolve(Some("Art libre"), "", None).0;
         assert_eq!(odd.label, "Art libre");
         assert!(!odd.open);
-        assert_eq!(resolve(None, "licences libres", None).label, "Licence non précisée");
-        assert_eq!(resolve(None, "", None).label, "Licence non précisée");
+        assert_eq!(resolve(None, "licences libres", None).0.label, "Licence non précisée");
+        assert_eq!(resolve(None, "", None).0.label, "Licence non précisée");
     }
 
     #[test]
     fn cc_zero() {
-        let licence = resolve(Some("CC0"), "", None);
+        let licence = resolve(Some("CC0"), "", None).0;
         assert_eq!(licence.spdx.as_deref(), Some("CC0-1.0"));
         assert!(licence.open);
     }

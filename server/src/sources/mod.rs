@@ -11,6 +11,7 @@ pub mod licence;
 pub mod multibao;
 pub mod posters;
 pub mod sanitize;
+pub mod screening;
 pub mod sync;
 pub mod text;
 pub mod tree;

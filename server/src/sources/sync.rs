@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ammonia::Url;
-use bao_contract::{Kind, NetworkRef};
+use bao_contract::{FileRemark, Kind};
 use sha2::{Digest, Sha256};
 
 use super::companion::{self, CompanionServer};
@@ -237,11 +237,7 @@ fn follower(
     config: &SourceConfig,
     context: &SyncContext,
 ) -> Result<Box<dyn Follow>, SourceError> {
-    let network = || NetworkRef {
-        id: config.network.id.clone(),
-        name: config.network.name.clone(),
-        url: config.network.url.clone(),
-    };
+    let network = || config.network.reference();
     let default_licence = config.licence.as_deref().map(licence::declared);
     let settings = || WikiSettings {
         network: network(),
@@ -427,7 +423,17 @@ fn try_sync(
         revision: revision.clone(),
         reader: reader.to_owned(),
         duration_ms: started.elapsed().as_millis() as u64,
-        skipped: batch.skipped.len(),
+        remarks: batch
+            .skipped
+            .iter()
+            .map(|skipped| (skipped, true))
+            .chain(batch.warnings.iter().map(|warning| (warning, false)))
+            .map(|(remark, skipped)| FileRemark {
+                path: remark.path.clone(),
+                reason: remark.reason.clone(),
+                skipped,
+            })
+            .collect(),
     };
     let update = SourceUpdate {
         source_id: &config.id,

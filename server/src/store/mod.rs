@@ -5,6 +5,7 @@
 pub mod counts;
 pub mod identity;
 pub mod media;
+mod quality;
 mod read;
 mod write;
 
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bao_contract::{Kind, NetworkRef, Provider, Resource};
+use bao_contract::{FileRemark, Gap, Kind, NetworkRef, Provider, Resource};
 use r2d2_sqlite::SqliteConnectionManager;
 use r2d2_sqlite::rusqlite;
 
@@ -26,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_changes.sql"),
     include_str!("../../migrations/0007_body_media.sql"),
     include_str!("../../migrations/0008_reuse_counts.sql"),
+    include_str!("../../migrations/0009_withdrawn_words.sql"),
+    include_str!("../../migrations/0010_source_remarks.sql"),
 ];
 
 /// Failures of the storage layer. None of them is the client's fault.
@@ -50,6 +53,78 @@ pub struct NewResource {
     pub video: Option<NewVideo>,
     pub source_key: String,
     pub content_hash: String,
+    /// Where the reader found the fields: of several copies the richest is shown, and the
+    /// network's quality report says what had to be worked out.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Where the file can be edited at its source (a forge's edit page, a wiki's edit form).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// The file (or page) in its source, as the sync's remarks name it.
+    #[serde(default)]
+    pub path: String,
+}
+
+/// Where the reader found each field a reader judges a fiche by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Provenance {
+    pub title: Found,
+    pub summary: Found,
+    pub authors: Found,
+    pub licence: Found,
+    /// The licence is "Creative Commons" without its conditions.
+    #[serde(default)]
+    pub vague_licence: bool,
+}
+
+/// Where a field came from, from the most to the least trustworthy.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    /// Nowhere: the field is empty or says it is unknown.
+    #[default]
+    Missing,
+    /// Made up from something else than the text (a title from the file's name).
+    Guessed,
+    /// Declared for the whole source (the sources file, the repository's licence, the wiki's).
+    FromSource,
+    /// Read in the text (a heading, the opening paragraph, a licence line).
+    InText,
+    /// Declared for this file in its metadata (front matter, the wiki's own fields).
+    Stated,
+}
+
+impl Provenance {
+    /// How much of the fiche its own file says: of several copies of one text, the one that
+    /// says most is shown.
+    pub fn richness(&self) -> u8 {
+        [self.title, self.summary, self.authors, self.licence].into_iter().map(|found| found as u8).sum()
+    }
+
+    /// What the file leaves the commons to guess, or does not say. Nothing for a file read by
+    /// another server, whose reader did not say (every reader here finds a title somewhere).
+    pub fn gaps(&self) -> Vec<Gap> {
+        if self.title == Found::Missing {
+            return Vec::new();
+        }
+        let licence = match (self.licence, self.vague_licence) {
+            (_, true) => Some(Gap::VagueLicence),
+            (Found::Missing, false) => Some(Gap::NoLicence),
+            (Found::FromSource, false) => Some(Gap::LicenceFromSource),
+            _ => None,
+        };
+        [
+            licence,
+            (self.authors == Found::Missing).then_some(Gap::NoAuthor),
+            (self.title == Found::Guessed).then_some(Gap::TitleFromFileName),
+            (self.summary == Found::Missing).then_some(Gap::NoSummary),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// An image of another host to fetch into the cache.
@@ -179,7 +254,8 @@ pub struct SyncRecord {
     /// The importer that read it.
     pub reader: String,
     pub duration_ms: u64,
-    pub skipped: usize,
+    /// The files that are not resources, or were read with a remark (the quality report's).
+    pub remarks: Vec<FileRemark>,
 }
 
 /// A source as its last syncs left it.
@@ -323,6 +399,9 @@ mod tests {
             video: None,
             source_key: key.into(),
             content_hash: format!("{key}:{text}"),
+            provenance: Provenance::default(),
+            edit_url: None,
+            path: key.into(),
         }
     }
 

@@ -71,27 +71,35 @@ impl Database {
         Ok(withdrawn.unwrap_or(Lookup::Unknown))
     }
 
-    /// Every place a resource was found, the one it shows first: its address, network and
-    /// licence there. Empty for a resource stored before sources were followed.
+    /// Every place a resource was found, the one it is shown from first: its address, edit page,
+    /// network and licence there. Empty for a resource stored before sources were followed.
     pub fn resource_files(&self, id: &str) -> Result<Vec<ResourceSource>, DbError> {
         let conn = self.pool.get()?;
-        // SQLite picks the three fields out of each record: its body never leaves the database.
+        // SQLite picks these fields out of each record: its body never leaves the database.
         // A file read from another companion server is that server's page of the resource.
         let mut statement = conn.prepare_cached(
             "SELECT CASE WHEN source_id IN (SELECT id FROM sources WHERE kind = ?2) THEN source_key
                          ELSE json_extract(record_json, '$.resource.source_url') END,
+                    json_extract(record_json, '$.edit_url'),
                     json_extract(record_json, '$.resource.network'),
                     json_extract(record_json, '$.resource.licence')
-             FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL ORDER BY position",
+             FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL
+             ORDER BY source_key IS NOT (SELECT source_key FROM resources WHERE id = ?1), position",
         )?;
         let rows = statement.query_map(params![id, FOLLOWED_SERVER_KIND], |row| {
-            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            Ok((
+                row.get::<_, Option<String>>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
         })?;
         let mut files = Vec::new();
         for row in rows {
-            let (url, network, licence) = row?;
+            let (url, edit_url, network, licence) = row?;
             files.push(ResourceSource {
                 url,
+                edit_url,
                 network: serde_json::from_str::<NetworkRef>(&network)?,
                 licence: serde_json::from_str::<Licence>(&licence)?,
             });

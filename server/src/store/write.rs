@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use r2d2_sqlite::rusqlite::{OptionalExtension, Transaction, params};
 use sha2::Digest;
 
-use super::identity::{self, MOVE_SIMILARITY};
+use super::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, CloseTexts, MOVE_SIMILARITY, Shingles};
 use super::media;
 use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
@@ -133,6 +133,8 @@ impl Database {
                 )?;
             }
         }
+        // Every stored text, indexed to find near copies: built once a file needs it.
+        let mut close: Option<StoredTexts> = None;
         for (new, words) in &files {
             let fingerprint = identity::fingerprint(words);
             let target = match stored.get(&new.source_key) {
@@ -148,7 +150,7 @@ impl Database {
                     }
                     // An edit that makes a fiche a copy of another one merges the two, if this
                     // file was all its resource had.
-                    match copy_of(&tx, &fingerprint, &file.resource_id)? {
+                    match copy_of(&tx, &mut close, &fingerprint, words, &file.resource_id)? {
                         Some(other)
                             if file.fingerprint != fingerprint && files_of(&tx, &file.resource_id)? == 1 =>
                         {
@@ -160,14 +162,14 @@ impl Database {
                         _ => file.resource_id.clone(),
                     }
                 }
-                None => match copy_of(&tx, &fingerprint, "")? {
+                None => match copy_of(&tx, &mut close, &fingerprint, words, "")? {
                     Some(resource_id) => {
                         outcome.merged += 1;
                         resource_id
                     }
                     None => {
                         outcome.created += 1;
-                        new_id(&tx, new, &fingerprint)?
+                        new_id(&tx, new, &fingerprint, words)?
                     }
                 },
             };
@@ -189,24 +191,37 @@ impl Database {
                 ],
             )?;
             position += 1;
+            if let Some(close) = &mut close {
+                close.remove(&new.source_key);
+                if words.len() >= COPY_MIN_WORDS {
+                    close.insert(new.source_key.clone(), target.clone(), Shingles::of(words));
+                }
+            }
             // Written at once: the next new file must see this id taken.
-            show_earliest_file(&tx, &target, "", update.source_id)?;
+            show_richest_file(&tx, &target, None, update.source_id)?;
         }
 
-        // The fingerprint a withdrawn resource is known by, should its text come back.
-        let mut last_fingerprints = HashMap::new();
+        // The text a withdrawn resource is known by, should it come back.
+        let mut last_texts = HashMap::new();
         for key in &vanished {
-            let (resource_id, fingerprint): (String, String) = tx.query_row(
-                "DELETE FROM resource_files WHERE source_key = ?1 RETURNING resource_id, fingerprint",
+            let (resource_id, fingerprint, record): (String, String, Option<String>) = tx.query_row(
+                "DELETE FROM resource_files WHERE source_key = ?1 RETURNING resource_id, fingerprint, record_json",
                 [key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )?;
-            last_fingerprints.insert(resource_id.clone(), fingerprint);
+            let words = match record {
+                Some(record) => {
+                    identity::words(&serde_json::from_str::<NewResource>(&record)?.resource).join(" ")
+                }
+                None => String::new(),
+            };
+            last_texts.insert(resource_id.clone(), LastText { fingerprint, words });
             touched.insert(resource_id);
         }
         for resource_id in &touched {
-            let last_fingerprint = last_fingerprints.get(resource_id).map_or("", String::as_str);
-            if show_earliest_file(&tx, resource_id, last_fingerprint, update.source_id)? == Shown::Withdrawn {
+            if show_richest_file(&tx, resource_id, last_texts.get(resource_id), update.source_id)?
+                == Shown::Withdrawn
+            {
                 outcome.withdrawn += 1;
             }
         }
@@ -235,9 +250,22 @@ impl Database {
                     sync.reader,
                     sync.duration_ms,
                     count,
-                    sync.skipped,
+                    sync.remarks.iter().filter(|remark| remark.skipped).count(),
                 ],
             )?;
+            tx.execute("DELETE FROM source_remarks WHERE source_id = ?1", [update.source_id])?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO source_remarks (source_id, position, path, reason, skipped) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (position, remark) in sync.remarks.iter().enumerate() {
+                insert.execute(params![
+                    update.source_id,
+                    position,
+                    remark.path,
+                    remark.reason,
+                    remark.skipped
+                ])?;
+            }
         }
         let changed = networks_changed > 0 || outcome.changed();
         if changed {
@@ -304,19 +332,58 @@ fn moved_from(
     Ok(best.map(|(_, key)| key.clone()))
 }
 
-/// A stored resource other than `except` that has a file with this fingerprint.
-fn copy_of(tx: &Transaction<'_>, fingerprint: &str, except: &str) -> Result<Option<String>, DbError> {
+/// A stored resource other than `except` that has a copy of this text: a file with the same
+/// fingerprint, else the closest text at or above [`COPY_SIMILARITY`].
+fn copy_of(
+    tx: &Transaction<'_>,
+    close: &mut Option<StoredTexts>,
+    fingerprint: &str,
+    words: &[String],
+    except: &str,
+) -> Result<Option<String>, DbError> {
     if fingerprint.is_empty() {
         return Ok(None);
     }
-    Ok(tx
+    let same: Option<String> = tx
         .query_row(
             "SELECT resource_id FROM resource_files WHERE fingerprint = ?1 AND resource_id != ?2
              ORDER BY position LIMIT 1",
             [fingerprint, except],
             |row| row.get(0),
         )
-        .optional()?)
+        .optional()?;
+    if same.is_some() || words.len() < COPY_MIN_WORDS {
+        return Ok(same);
+    }
+    let close = match close {
+        Some(close) => close,
+        None => close.insert(stored_texts(tx)?),
+    };
+    let shingles = Shingles::of(words);
+    Ok(close
+        .closest(&shingles, |_, resource_id| resource_id != except)
+        .map(|(_, resource_id, _)| resource_id.clone()))
+}
+
+/// The text of every stored file (by its key), with its resource.
+type StoredTexts = CloseTexts<String, String>;
+
+fn stored_texts(tx: &Transaction<'_>) -> Result<StoredTexts, DbError> {
+    let mut texts = CloseTexts::new(COPY_SIMILARITY);
+    let mut statement = tx.prepare(
+        "SELECT source_key, resource_id, record_json FROM resource_files
+         WHERE record_json IS NOT NULL ORDER BY position",
+    )?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (key, resource_id, record) = row?;
+        let new: NewResource = serde_json::from_str(&record)?;
+        let words = identity::words(&new.resource);
+        if words.len() >= COPY_MIN_WORDS {
+            texts.insert(key, resource_id, Shingles::of(&words));
+        }
+    }
+    Ok(texts)
 }
 
 fn files_of(tx: &Transaction<'_>, resource_id: &str) -> Result<u64, DbError> {
@@ -357,18 +424,37 @@ fn record_change(
 /// or the same text) takes its id again; otherwise its slug, unless that was ever given to
 /// another resource: then the slug with a suffix derived from the file's key, which no other
 /// file's arrival can change.
-fn new_id(tx: &Transaction<'_>, new: &NewResource, fingerprint: &str) -> Result<String, DbError> {
-    let returning: Option<String> = tx
+fn new_id(
+    tx: &Transaction<'_>,
+    new: &NewResource,
+    fingerprint: &str,
+    words: &[String],
+) -> Result<String, DbError> {
+    let mut returning: Option<String> = tx
         .query_row(
-            "DELETE FROM withdrawn_resources WHERE id = (
-               SELECT id FROM withdrawn_resources WHERE source_key = ?1 OR (?2 != '' AND fingerprint = ?2)
-               ORDER BY source_key = ?1 DESC LIMIT 1)
-             RETURNING id",
+            "SELECT id FROM withdrawn_resources WHERE source_key = ?1 OR (?2 != '' AND fingerprint = ?2)
+             ORDER BY source_key = ?1 DESC LIMIT 1",
             [&new.source_key, fingerprint],
             |row| row.get(0),
         )
         .optional()?;
+    if returning.is_none() && words.len() >= COPY_MIN_WORDS {
+        let mut withdrawn = CloseTexts::new(COPY_SIMILARITY);
+        let mut statement = tx.prepare(
+            "SELECT id, words FROM withdrawn_resources WHERE words != '' ORDER BY withdrawn_at, id",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, text) = row?;
+            let their_words: Vec<String> = text.split(' ').map(str::to_owned).collect();
+            if their_words.len() >= COPY_MIN_WORDS {
+                withdrawn.insert(id, (), Shingles::of(&their_words));
+            }
+        }
+        returning = withdrawn.closest(&Shingles::of(words), |_, _| true).map(|(id, _, _)| id.clone());
+    }
     if let Some(id) = returning {
+        tx.execute("DELETE FROM withdrawn_resources WHERE id = ?1", [&id])?;
         return Ok(id);
     }
     let slug = &new.resource.id;
@@ -400,25 +486,41 @@ enum Shown {
     Untouched,
 }
 
-/// Writes the resource as its earliest file reads, or withdraws it when it has no file left
-/// (`last_fingerprint` being the fingerprint of the last file it had, `source_id` the source
-/// whose sync withdraws it).
-fn show_earliest_file(
+/// The text a resource had when its last file went: its id is given back to that text.
+struct LastText {
+    fingerprint: String,
+    words: String,
+}
+
+/// Writes the resource as the file that says most of it reads (the earliest of equally rich
+/// ones), or withdraws it when it has no file left (`last` being the text of the last file it
+/// had, `source_id` the source whose sync withdraws it).
+fn show_richest_file(
     tx: &Transaction<'_>,
     resource_id: &str,
-    last_fingerprint: &str,
+    last: Option<&LastText>,
     source_id: &str,
 ) -> Result<Shown, DbError> {
-    let earliest: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT source_id, record_json FROM resource_files WHERE resource_id = ?1
-             ORDER BY record_json IS NULL, position LIMIT 1",
-            [resource_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    let Some((first_source, Some(record))) = earliest else {
-        if earliest.is_some() {
+    let mut richest: Option<(String, NewResource)> = None;
+    let mut files = 0;
+    {
+        let mut statement = tx.prepare_cached(
+            "SELECT source_id, record_json FROM resource_files WHERE resource_id = ?1 ORDER BY position",
+        )?;
+        let rows =
+            statement.query_map([resource_id], |row| Ok((row.get(0)?, row.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            files += 1;
+            let (file_source, Some(record)) = row? else { continue };
+            let new: NewResource = serde_json::from_str(&record)?;
+            if richest.as_ref().is_none_or(|(_, best)| new.provenance.richness() > best.provenance.richness())
+            {
+                richest = Some((file_source, new));
+            }
+        }
+    }
+    let Some((first_source, new)) = richest else {
+        if files > 0 {
             return Ok(Shown::Untouched);
         }
         let gone: Option<(String, String)> = tx
@@ -435,10 +537,11 @@ fn show_earliest_file(
         )?;
         return match gone {
             Some((source_key, title)) if !merged => {
+                let (fingerprint, words) = last.map_or(("", ""), |last| (&last.fingerprint, &last.words));
                 tx.execute(
-                    "INSERT OR REPLACE INTO withdrawn_resources (id, source_key, fingerprint, title, withdrawn_at)
-                     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                    params![resource_id, source_key, last_fingerprint, title],
+                    "INSERT OR REPLACE INTO withdrawn_resources (id, source_key, fingerprint, title, withdrawn_at, words)
+                     VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5)",
+                    params![resource_id, source_key, fingerprint, title, words],
                 )?;
                 record_change(tx, resource_id, "withdrawn", None, source_id)?;
                 Ok(Shown::Withdrawn)
@@ -446,7 +549,6 @@ fn show_earliest_file(
             _ => Ok(Shown::Untouched),
         };
     };
-    let new: NewResource = serde_json::from_str(&record)?;
     write_resource(tx, resource_id, &new)?;
     record_change(tx, resource_id, "written", None, &first_source)?;
     Ok(Shown::Written)

@@ -3,8 +3,6 @@
 //! sync fails cleanly, nothing is lost), sources that hang, never end or send a decompression
 //! bomb (bounded in time and memory), and reads while a sync writes (no error, no stall).
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

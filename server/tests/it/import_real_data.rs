@@ -243,16 +243,25 @@ fn every_card_reads_as_an_editor_would_have_it() {
                 resource.id
             );
         }
-        // The opened card does not begin by saying the summary again.
+        // The opened card does not begin by saying the summary again; but a summary whose one
+        // sentence had to be cut short leaves that sentence whole in the body.
         let body = resource.body_html.as_deref().unwrap_or_default();
         let first_paragraph =
             body.split_once("<p>").and_then(|(_, rest)| rest.split_once("</p>")).map(|(p, _)| p);
-        if let Some(first_paragraph) = first_paragraph.filter(|_| resource.summary.len() > 40) {
+        if let Some(first_paragraph) =
+            first_paragraph.filter(|_| resource.summary.len() > 40 && !resource.summary.ends_with('…'))
+        {
             let start: String = resource.summary.chars().take(40).collect();
             assert!(!first_paragraph.starts_with(&start), "{}: the body repeats the summary", resource.id);
         }
     }
     assert!(without_summary.len() <= 3, "{without_summary:?}");
+    // A paragraph too long to be a summary gives its first sentences; the body keeps the rest.
+    let barcamp = db.resource("lilianricaud-barcamp-en-ligne").unwrap().unwrap();
+    assert!(barcamp.summary.starts_with("Le barcamp est un format de rencontre"), "{}", barcamp.summary);
+    assert!(barcamp.summary.ends_with("tous participants !"), "{}", barcamp.summary);
+    let body = barcamp.body_html.unwrap();
+    assert!(body.starts_with("<p>Le barcamp, c'est aussi une communauté"), "{body:.200}");
     for (id, name) in
         [("lilianricaud-kanban", "Lilian Ricaud"), ("onpassealacte-club-des-aines", "On passe à l'acte")]
     {
@@ -275,4 +284,33 @@ fn every_card_reads_as_an_editor_would_have_it() {
     assert!(potluck.summary.starts_with("Un potluck, parfois appelé"), "{}", potluck.summary);
     let body = potluck.body_html.unwrap();
     assert!(body.contains("Ryan Joy") && !body.contains("En une phrase"), "{body}");
+}
+
+/// Two different texts of the real repositories are far from being taken for copies of one.
+#[test]
+fn different_real_texts_are_far_from_the_copy_threshold() {
+    skip_without_real_data!();
+    use bao_server::sources::Source;
+    use bao_server::store::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, Shingles};
+    let mut texts: Vec<(String, String, Shingles)> = Vec::new();
+    for folder in FOLDERS {
+        let repository = MultibaoRepository::from_folder_name(&common::real_data().join(folder)).unwrap();
+        for new in repository.read().unwrap().resources {
+            let words = identity::words(&new.resource);
+            if words.len() >= COPY_MIN_WORDS {
+                texts.push((new.source_key, identity::fingerprint(&words), Shingles::of(&words)));
+            }
+        }
+    }
+    let mut closest = (0.0, "", "");
+    for (at, (key, fingerprint, shingles)) in texts.iter().enumerate() {
+        for (other_key, other_fingerprint, other) in &texts[at + 1..] {
+            let similarity = shingles.similarity(other);
+            if fingerprint != other_fingerprint && similarity > closest.0 {
+                closest = (similarity, key, other_key);
+            }
+        }
+    }
+    assert!(texts.len() > 150, "{}", texts.len());
+    assert!(closest.0 < COPY_SIMILARITY / 2.0, "{closest:?}");
 }

@@ -1,7 +1,10 @@
 //! The server's integration tests, one binary: one link of the server instead of one per file.
 
-mod api;
+// First: its macros are in scope in the modules after it.
+#[macro_use]
 mod common;
+
+mod api;
 mod connections;
 mod delivery;
 mod embed;

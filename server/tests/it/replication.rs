@@ -3,8 +3,6 @@
 //! attribution; edits, additions and withdrawals follow; two servers following each other stay
 //! stable, without loops or duplicates.
 
-use crate::common;
-
 use std::path::PathBuf;
 
 use bao_contract::Resource;

@@ -2,14 +2,12 @@
 //! remotes, synced, changed by commits (an edit, a deletion, a move, a copy, a colliding name)
 //! and synced again.
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use bao_contract::{Resource, SourceList};
+use bao_contract::{Gap, Resource, SourceList, SourceQuality};
 use bao_server::sources::config::SourcesFile;
 use bao_server::sources::sync::{SourceReport, SyncContext, SyncOutcome, sync_source};
 use bao_server::store::{Database, Lookup, StoreOutcome};
@@ -335,4 +333,107 @@ fn the_sync_command_says_what_changed_and_refuses_mistakes() {
     assert!(!ok && err.contains("ligne 5"), "serve refuses it before starting: {err}");
     let (ok, _, err) = run(&["serve", "--sync-interval", "souvent"]);
     assert!(!ok && err.contains("1h"), "{err}");
+}
+
+/// A real fiche kept twice, once with its front matter and once without but with a credit more:
+/// one resource, shown from the copy that says most; two fiches that share only a paragraph of
+/// credits stay two; the network's quality report says what each text lacks, with the page to
+/// edit it; and the text coming back under another name after its withdrawal takes its id again.
+#[tokio::test]
+async fn near_copies_are_one_resource_and_the_quality_report_says_what_texts_lack() {
+    skip_without_real_data!();
+    let real = std::fs::read_to_string(
+        crate::common::real_data().join("lilianricaud-travail-en-reseau/cercle_samoan.md"),
+    )
+    .unwrap();
+    let without_front_matter = real[real.find("# CERCLE SAMOAN").unwrap()..].to_owned();
+    let setup = setup();
+    let remote = &setup.remote;
+    remote.write(
+        "archives/cercle-samoan.md",
+        &format!("{without_front_matter}\nIllustration : Réseau des fiches\n"),
+    );
+    remote.write("fiches/cercle_samoan.md", &real);
+    let credits = "Cette fiche a été rédigée lors des rencontres du réseau, à partir des notes prises par \
+        les participantes et les participants des ateliers, relue par le comité éditorial, puis mise en \
+        forme par l'équipe d'animation ; les illustrations sont celles de l'atelier de dessin, que nous \
+        remercions pour leur patience et leur bonne humeur tout au long de ces journées.";
+    remote.write("fiches/kanban.md", &format!("{KANBAN}\n{credits}\n"));
+    remote.write("fiches/forum.md", &format!("{FORUM}\n{credits}\n"));
+    remote.write("README.md", "# Les fiches du réseau\n");
+    remote.commit("Des fiches et une copie");
+    let first = setup.stored();
+    assert_eq!((first.created, first.merged), (3, 1), "{first:?}");
+
+    let samoan = setup.resource("reseau-cercle-samoan");
+    assert_eq!(samoan.sources.len(), 2, "{:?}", samoan.sources);
+    assert_eq!(samoan.title, "Cercle Samoan", "the copy with a front matter is shown");
+    assert!(samoan.summary.starts_with("format de discussion en grand groupe"), "{}", samoan.summary);
+    let shown = &samoan.sources[0];
+    assert_eq!(
+        shown.edit_url.as_deref(),
+        Some("https://framagit.org/reseau/fiches/-/edit/main/fiches/cercle_samoan.md")
+    );
+    assert_eq!(setup.db.resource_count().unwrap(), 3, "credits alone make no copy");
+
+    let search = bao_server::search::SearchIndex::open(&setup._dir.path().join("db.search")).unwrap();
+    let router = app(AppState {
+        sources: std::sync::Arc::new(setup.file.sources.clone()),
+        ..AppState::new(setup.db.clone(), search)
+    });
+    let get = |uri: &str| {
+        let router = router.clone();
+        let uri = uri.to_owned();
+        async move {
+            let response = router.oneshot(Request::get(&uri).body(Body::empty()).unwrap()).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, json) = get("/api/v1/sources/reseau-fiches/quality").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let report: SourceQuality = serde_json::from_str(&json).unwrap();
+    assert_eq!((report.resource_count, report.network.name.as_str()), (3, "Réseau des fiches"));
+    let count = |gap: Gap| report.gap_counts.iter().find(|counted| counted.gap == gap).unwrap().count;
+    // Every text takes the source's licence; none names its authors.
+    assert_eq!(
+        (count(Gap::LicenceFromSource), count(Gap::NoAuthor), count(Gap::TitleFromFileName)),
+        (3, 3, 0)
+    );
+    let item = report.items.iter().find(|item| item.id == "reseau-cercle-samoan").unwrap();
+    assert_eq!((item.copies, item.path.as_str()), (1, "fiches/cercle_samoan.md"));
+    assert!(
+        report.remarks.iter().any(|remark| remark.path == "README.md" && remark.skipped),
+        "{:?}",
+        report.remarks
+    );
+
+    let (status, page) = get("/sources/reseau-fiches/qualite").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Ce que le commun ne sait pas de vos fiches"), "{page}");
+    assert!(
+        page.contains(r#"href="https://framagit.org/reseau/fiches/-/edit/main/fiches/kanban.md""#),
+        "{page}"
+    );
+    let (_, home) = get("/").await;
+    assert!(home.contains(r#"href="/sources/reseau-fiches/qualite""#), "{home}");
+    let (_, resource_page) = get("/r/reseau-cercle-samoan").await;
+    assert!(
+        resource_page.contains(r#"<a href="https://framagit.org/reseau/fiches/-/edit/main/fiches/cercle_samoan.md" rel="nofollow">Proposer une amélioration</a>"#),
+        "{resource_page}"
+    );
+    let (status, problem) = get("/api/v1/sources/nulle-part/quality").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(get("/api/v1/sources/injoignable/quality").await.0, StatusCode::NOT_FOUND, "never synced");
+
+    // Both copies go, then the text comes back under another name, its title reworded.
+    std::fs::remove_file(remote.work.join("archives/cercle-samoan.md")).unwrap();
+    std::fs::remove_file(remote.work.join("fiches/cercle_samoan.md")).unwrap();
+    remote.commit("Retrait");
+    assert_eq!(setup.stored().withdrawn, 1);
+    remote.write("fiches/samoan.md", &without_front_matter.replace("# CERCLE SAMOAN", "# Le cercle samoan"));
+    remote.commit("Retour");
+    assert_eq!(setup.stored().created, 1);
+    assert_eq!(setup.resource("reseau-cercle-samoan").title, "Le cercle samoan", "its id again");
 }

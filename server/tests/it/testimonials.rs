@@ -316,6 +316,9 @@ async fn a_script_url_is_never_a_player() {
         }),
         source_key: "tests/ancien/piege.md".into(),
         content_hash: "ancien".into(),
+        provenance: Default::default(),
+        edit_url: None,
+        path: "ancien/piege.md".into(),
     };
     stale.resource.id = "ancien-piege".into();
     stale.resource.title = "Ancien piège".into();

@@ -4,11 +4,12 @@
 //! Not a fiche (skipped with the reason): a form left to fill in (five or more labels with nothing
 //! after their colon, a third of its lines or more) or a page of placeholders ("Titre", "Texte");
 //! an index (five links or more, holding 60 % of its letters or more); a table (60 % of the
-//! letters in tables); a stub or a test page (no sentence of eight words, or under 20 words).
+//! letters in tables); what is not a fiche in any source (`screening`).
 
 use bao_contract::Kind;
 
 use super::markdown::TextShape;
+use crate::sources::screening;
 use crate::sources::text::{fold, plain_text};
 
 /// Headings that name a part of a document, not a fiche.
@@ -93,23 +94,7 @@ pub fn not_a_fiche(body: &str, shape: &TextShape) -> Option<&'static str> {
     if shape.letters > 0 && shape.table_letters * 10 >= shape.letters * 6 {
         return Some("tableau (de suivi ou d'inventaire), pas une fiche");
     }
-    let words = body.split_whitespace().filter(|word| word.chars().any(char::is_alphabetic)).count();
-    if words < 20 {
-        return Some("ébauche (moins de 20 mots), pas une fiche");
-    }
-    None
-}
-
-/// Why a file whose name or title says it is a test or a draft is not a fiche.
-pub fn test_page(stem: &str, title: &str) -> Option<&'static str> {
-    let words =
-        |text: &str| fold(text).split(|c: char| !c.is_alphanumeric()).map(str::to_owned).collect::<Vec<_>>();
-    let said = |text: &str| {
-        let words = words(text);
-        ["test", "tester", "essai", "brouillon", "sandbox"].iter().any(|word| words.iter().any(|w| w == word))
-            || fold(text).contains("bac a sable")
-    };
-    (said(stem) || said(title)).then_some("page d'essai ou brouillon (son nom le dit), pas une fiche")
+    screening::stub(body)
 }
 
 /// Whether a paragraph can be a card's summary: prose of five words or more, not a photo credit
@@ -408,9 +393,6 @@ mod tests {
         let filled = "## **Catégories** :\n\nÉnergisant\n\n## **Timing** :\n\n3 minutes\n\n## Lieu :\n\nDehors\n\n\
                       ## Public :\n\nTous\n\n## Matériel :\n\nAucun\n\n";
         assert_eq!(reason(&format!("{filled}{PROSE}")), None, "labels with content are a fiche's parts");
-        assert!(test_page("mur_nouveaux_contributeurs", "Une page pour te tester à l'écriture").is_some());
-        assert!(test_page("demo_test", "Fiche Outil").is_some());
-        assert!(test_page("kanban", "KANBAN").is_none() && test_page("contest", "Attestation").is_none());
     }
 
     #[test]

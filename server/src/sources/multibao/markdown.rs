@@ -210,6 +210,47 @@ fn first_paragraph_in<'a>(
     None
 }
 
+/// The first whole sentences of the paragraph at `paragraph` (a range of `markdown`) that hold at
+/// most `max_chars` characters of text, and the end of the last one in `markdown`; `None` when
+/// the first sentence alone is longer. Only a sentence that ends outside emphasis and links
+/// counts: what follows it must stay well-formed Markdown.
+pub fn first_sentences(markdown: &str, paragraph: Range<usize>, max_chars: usize) -> Option<(String, usize)> {
+    let source = &markdown[paragraph.clone()];
+    let mut text = String::new();
+    let (mut depth, mut in_image) = (0usize, 0usize);
+    let mut best = None;
+    for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => {
+                // The source of plain text is the text itself: its offsets are the source's.
+                let plain = depth == 0 && source.get(range.clone()) == Some(&*t);
+                for (at, c) in t.char_indices().filter(|_| plain) {
+                    let after = at + c.len_utf8();
+                    let ends = matches!(c, '.' | '!' | '?' | '…')
+                        && t[after..].chars().next().is_none_or(char::is_whitespace);
+                    if !ends {
+                        continue;
+                    }
+                    let sentences = collapse_whitespace(&format!("{text}{}", &t[..after]));
+                    if sentences.chars().count() > max_chars {
+                        return best;
+                    }
+                    best = Some((sentences, paragraph.start + range.start + after));
+                }
+                text.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    best
+}
+
 /// The items of the document's first list of two or more, joined by " ; " (images left out):
 /// what a fiche made only of lists says first.
 pub fn first_list_items(markdown: &str) -> Option<String> {
@@ -430,6 +471,21 @@ fn collect_text<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_paragraph_gives_its_first_sentences() {
+        let text = "# Titre\n\nLe barcamp est un format de rencontre. Son slogan : *pas de spectateurs. Tous \
+                    participants !* Le reste suit.\n\nAutre paragraphe.\n";
+        let (_, range) = first_paragraph(text, |_| true).unwrap();
+        let (sentences, end) = first_sentences(text, range.clone(), 60).unwrap();
+        assert_eq!(sentences, "Le barcamp est un format de rencontre.");
+        assert!(text[end..].starts_with(" Son slogan"));
+        // The sentence that ends inside the emphasis is no place to cut.
+        let (sentences, end) = first_sentences(text, range.clone(), 200).unwrap();
+        assert!(sentences.ends_with("Tous participants ! Le reste suit."), "{sentences}");
+        assert_eq!(end, range.end - 1);
+        assert_eq!(first_sentences(text, range, 20), None);
+    }
 
     #[test]
     fn quotations_and_whole_sections() {

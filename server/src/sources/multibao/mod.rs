@@ -13,11 +13,11 @@ use sha2::{Digest, Sha256};
 use super::forge::WebAddresses;
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
-use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, slugify, video};
-use crate::store::{NewCaptions, NewResource, NewVideo};
+use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, screening, slugify, video};
+use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-6";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-7";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -240,15 +240,16 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let stated_title = document
         .text("title")
         .filter(|title| !is_placeholder_title(title) && !editor::is_generic_title(title));
-    let title = stated_title
-        .map(str::to_owned)
+    let (title, title_found) = stated_title
+        .map(|title| (title.to_owned(), Found::Stated))
         .or_else(|| {
             heading
                 .as_ref()
                 .map(|heading| heading.text.clone())
                 .filter(|text| !editor::is_generic_title(text))
+                .map(|text| (text, Found::InText))
         })
-        .unwrap_or_else(|| title_from_path(context.relative_path));
+        .unwrap_or_else(|| (title_from_path(context.relative_path), Found::Guessed));
     // The card shows the title itself: drop the heading that repeats it from the body.
     let body_without_title: String = match &heading {
         Some(heading) if fold(&heading.text) == fold(&title) => {
@@ -276,7 +277,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         (None, None) => Kind::Fiche,
     });
     if stated_kind.is_none() && kind != Kind::Video {
-        let reason = editor::test_page(title_stem(path), &title)
+        let reason = screening::test_page(title_stem(path), &title)
             .or_else(|| editor::not_a_fiche(&body_without_title, &markdown::text_shape(&body_without_title)));
         if let Some(reason) = reason {
             return Err(reason.into());
@@ -287,36 +288,44 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     // section, else the first paragraph of prose; what it took from the body leaves the body, so
     // that the opened card does not say it twice.
     let stated_summary = document.text("description").filter(|text| editor::is_summary_prose(text));
-    let (summary, shown_body) = match stated_summary {
+    // (What it took: the paragraphs that say it, which leave the body. Too long, a paragraph
+    // gives its first sentences and keeps the others; a sentence too long to give is cut short,
+    // and its paragraph stays whole: nothing is lost.)
+    let (summary, taken): (Option<String>, Vec<std::ops::Range<usize>>) = match stated_summary {
         // A description that the first paragraph repeats (or begins like): that paragraph goes.
         Some(text) => match markdown::first_paragraph(&body_without_title, |_| true) {
-            Some((first, range)) if same_beginning(&first, text) => {
-                (Some(text.to_owned()), without(&body_without_title, &[range]))
-            }
-            _ => (Some(text.to_owned()), body_without_title),
+            Some((first, range)) if same_beginning(&first, text) => (Some(text.to_owned()), vec![range]),
+            _ => (Some(text.to_owned()), Vec::new()),
         },
-        None => {
-            let taken =
-                markdown::section_paragraph(&body_without_title, "En une phrase", editor::is_summary_prose)
-                    .map(|(text, ranges)| (text, ranges.to_vec()))
-                    .or_else(|| {
-                        markdown::first_paragraph(&body_without_title, editor::is_summary_prose)
-                            .map(|(text, range)| (text, vec![range]))
-                    });
-            match taken {
-                Some((text, ranges)) => (Some(text), without(&body_without_title, &ranges)),
-                // A fiche made of lists says what it is in its first one.
-                None => (
-                    markdown::first_list_items(&body_without_title)
-                        .filter(|text| editor::is_summary_prose(text)),
-                    body_without_title,
-                ),
-            }
-        }
+        None => markdown::section_paragraph(&body_without_title, "En une phrase", editor::is_summary_prose)
+            .map(|(text, ranges)| (Some(text), ranges.to_vec()))
+            .or_else(|| {
+                markdown::first_paragraph(&body_without_title, editor::is_summary_prose)
+                    .map(|(text, range)| (Some(text), vec![range]))
+            })
+            // A fiche made of lists says what it is in its first one.
+            .unwrap_or_else(|| {
+                let items = markdown::first_list_items(&body_without_title);
+                (items.filter(|text| editor::is_summary_prose(text)), Vec::new())
+            }),
     };
-    let summary = summary
-        .map(|text| truncate_words(&collapse_whitespace(&text), SUMMARY_MAX_CHARS))
-        .unwrap_or_default();
+    let whole_summary = summary.map(|text| collapse_whitespace(&text)).unwrap_or_default();
+    let sentences = match &taken[..] {
+        // (A stated description takes a paragraph only when the paragraph says it.)
+        [paragraph] => markdown::first_sentences(&body_without_title, paragraph.clone(), SUMMARY_MAX_CHARS),
+        _ => None,
+    };
+    let (summary, taken) = match sentences {
+        _ if whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
+        Some((sentences, end)) => (sentences, vec![taken[0].start..end]),
+        None => (truncate_words(&whole_summary, SUMMARY_MAX_CHARS), Vec::new()),
+    };
+    let shown_body = without(&body_without_title, &taken);
+    let summary_found = match (stated_summary, summary.is_empty()) {
+        (Some(_), _) => Found::Stated,
+        (None, false) => Found::InText,
+        (None, true) => Found::Missing,
+    };
 
     let image = document
         .text("image_url")
@@ -340,9 +349,17 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     }
     let mut authors: Vec<String> =
         document.list("author").into_iter().chain(document.list("authors")).collect();
+    let mut authors_found = Found::Stated;
     if authors.is_empty() {
         authors = editor::authors_in(&body);
+        authors_found = if authors.is_empty() { Found::Missing } else { Found::InText };
     }
+    let (licence, licence_found) = licence::resolve(
+        document.text("licence").or(document.text("license")),
+        &body,
+        context.repository_licence,
+    );
+    let vague_licence = licence::is_vague(&licence);
 
     let resource = Resource {
         id: slugify(&format!("{owner}-{}", title_stem(path))),
@@ -353,11 +370,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         authors,
         network: context.network.clone(),
         tags,
-        licence: licence::resolve(
-            document.text("licence").or(document.text("license")),
-            &body,
-            context.repository_licence,
-        ),
+        licence,
         source_url: context.source.web.as_ref().and_then(|web| web.file(path)),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
         updated: None,
@@ -400,6 +413,15 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
             video,
             source_key: format!("{owner}/{}/{path}", context.source.repo),
             content_hash,
+            provenance: Provenance {
+                title: title_found,
+                summary: summary_found,
+                authors: authors_found,
+                licence: licence_found,
+                vague_licence,
+            },
+            edit_url: context.source.web.as_ref().and_then(|web| web.edit(path)),
+            path: path.to_owned(),
         },
         warning,
     ))

@@ -11,8 +11,8 @@ use bao_contract::Licence;
 
 use super::xmlrpc::{Argument, Value, call};
 use super::{
-    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
-    take_title, unlink,
+    PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
+    digest, take_title, unlink,
 };
 use crate::search::analysis::html_to_text;
 use crate::sources::text::first_letter_upper;
@@ -82,7 +82,7 @@ impl Wiki for DokuWiki {
             }
             None => (None, None),
         };
-        let site = self.settings.site(declared, lang);
+        let site = self.settings.site(Software::DokuWiki, declared, lang);
         let revision = {
             let mut parts =
                 vec![READER_VERSION.to_owned(), self.base.to_string(), format!("{:?}", site.licence)];

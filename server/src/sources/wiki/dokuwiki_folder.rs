@@ -14,8 +14,8 @@ use bao_contract::Licence;
 use super::dokuwiki::title_from_id;
 use super::markup::{self, Dialect, Syntax};
 use super::{
-    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
-    take_title,
+    PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
+    digest, take_title,
 };
 use crate::calendar::date_of_unix;
 use crate::sources::{Batch, Skipped, licence};
@@ -122,7 +122,7 @@ impl Wiki for DokuWikiFolder {
             .collect::<Vec<_>>()
             .join("\n");
         let declared = setting(&settings, "license").and_then(|key| site_licence(&key));
-        let site = self.settings.site(declared, setting(&settings, "lang"));
+        let site = self.settings.site(Software::DokuWiki, declared, setting(&settings, "lang"));
         let revision = {
             let mut parts =
                 vec![READER_VERSION.to_owned(), self.site.to_string(), format!("{:?}", site.licence)];

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest, unlink,
+    PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
+    digest, unlink,
 };
 use crate::sources::{Batch, Skipped, licence};
 
@@ -142,7 +143,7 @@ impl Wiki for MediaWiki {
         })?;
         let SiteInfoQuery { general, rightsinfo } = info.query;
         let declared = licence::of_site(&rightsinfo.url, &rightsinfo.text);
-        let site = self.settings.site(declared, general.lang);
+        let site = self.settings.site(Software::MediaWiki, declared, general.lang);
         let server = if general.server.starts_with("//") {
             format!("{}:{}", self.api.scheme(), general.server)
         } else {

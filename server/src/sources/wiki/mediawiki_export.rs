@@ -15,7 +15,8 @@ use roxmltree::{Document, Node};
 use super::markup::{self, Dialect, Syntax, Target};
 use super::mediawiki::{category_name, page_url, user_name};
 use super::{
-    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
+    PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
+    digest,
 };
 use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped};
@@ -171,7 +172,7 @@ impl Wiki for MediaWikiExport {
             .collect();
         let links = WikitextLinks { article_url, category_prefixes, file_prefixes, known };
         let lang = root.attribute(("http://www.w3.org/XML/1998/namespace", "lang")).map(str::to_owned);
-        let site = self.settings.site(None, lang);
+        let site = self.settings.site(Software::MediaWiki, None, lang);
 
         let selecting: Vec<String> = self
             .categories

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
-use super::{Batch, Skipped, http_agent, is_fetchable, licence, sanitize::sanitize, slugify};
+use super::{Batch, Skipped, http_agent, is_fetchable, licence, sanitize::sanitize, screening, slugify};
 use crate::search::analysis::html_to_text;
-use crate::store::NewResource;
+use crate::store::{Found, NewResource, Provenance};
 
 /// Largest answer read from a wiki: a page's HTML or one page of a listing.
 const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
@@ -208,7 +208,7 @@ impl WikiSite {
                     cached.resource
                 }
                 None => match read(page) {
-                    Ok(page) => page.into_resource(self),
+                    Ok(page) => NewResource { path: name.clone(), ..page.into_resource(self) },
                     Err(error) => {
                         batch.skipped.push(Skipped { path: name, reason: error.to_string() });
                         continue;
@@ -216,7 +216,16 @@ impl WikiSite {
                 },
             };
             if cache.path.is_some() {
-                cache.next.insert(name, CachedPage { revision, resource: resource.clone() });
+                cache.next.insert(name.clone(), CachedPage { revision, resource: resource.clone() });
+            }
+            let text = html_to_text(resource.resource.body_html.as_deref().unwrap_or_default());
+            let not_a_fiche = screening::test_page(&name, &resource.resource.title)
+                .or_else(|| screening::redirect(&text))
+                // A YesWiki entry is a record of a form: a short description is what it is.
+                .or_else(|| screening::stub(&text).filter(|_| self.software != Software::YesWiki));
+            if let Some(reason) = not_a_fiche {
+                batch.skipped.push(Skipped { path: name, reason: reason.into() });
+                continue;
             }
             batch.resources.push(resource);
         }
@@ -236,8 +245,9 @@ pub struct WikiSettings {
 
 impl WikiSettings {
     /// The site as a listing found it: its licence when it declares one, else the source's.
-    pub fn site(&self, declared: Option<Licence>, lang: Option<String>) -> WikiSite {
+    pub fn site(&self, software: Software, declared: Option<Licence>, lang: Option<String>) -> WikiSite {
         WikiSite {
+            software,
             network: self.network.clone(),
             licence: declared.or_else(|| self.default_licence.clone()).unwrap_or_else(licence::unknown),
             kind: self.kind,
@@ -255,9 +265,36 @@ pub fn at_most_max_pages<T>(listed: &mut Vec<T>, name: impl Fn(T) -> String) -> 
         .collect()
 }
 
+/// The wiki software a site runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Software {
+    MediaWiki,
+    DokuWiki,
+    YesWiki,
+}
+
+impl Software {
+    /// The page where the page at `page` is edited.
+    pub fn edit_page(self, page: &Url) -> Url {
+        let mut edit = page.clone();
+        match self {
+            Software::MediaWiki => {
+                edit.query_pairs_mut().append_pair("action", "edit");
+            }
+            Software::DokuWiki => {
+                edit.query_pairs_mut().append_pair("do", "edit");
+            }
+            // An entry is `?EntryTag`; its handlers follow its name: `?EntryTag/edit`.
+            Software::YesWiki => edit.set_query(Some(&format!("{}/edit", page.query().unwrap_or_default()))),
+        }
+        edit
+    }
+}
+
 /// What a wiki source says of all its pages.
 #[derive(Debug, Clone)]
 pub struct WikiSite {
+    pub software: Software,
     pub network: NetworkRef,
     /// The wiki's licence, else the one the sources file declares, else unknown.
     pub licence: Licence,
@@ -308,11 +345,32 @@ impl WikiPage {
             body_html: Some(body),
             sources: Vec::new(),
         };
-        let content_hash = match serde_json::to_vec(&resource) {
+        let found_if = |present: bool, found: Found| if present { found } else { Found::Missing };
+        // A page's title and history are the wiki's own metadata; the licence is the site's.
+        let provenance = Provenance {
+            title: Found::Stated,
+            summary: found_if(!resource.summary.is_empty(), Found::InText),
+            authors: found_if(!resource.authors.is_empty(), Found::Stated),
+            licence: found_if(
+                resource.licence.raw.is_some() || resource.licence.spdx.is_some(),
+                Found::FromSource,
+            ),
+            vague_licence: licence::is_vague(&resource.licence),
+        };
+        let edit_url = Some(site.software.edit_page(&self.url).to_string());
+        let content_hash = match serde_json::to_vec(&(&resource, &provenance, &edit_url)) {
             Ok(json) => format!("{:x}", Sha256::digest(json)),
             Err(_) => String::new(),
         };
-        NewResource { resource, video: None, source_key: self.url.to_string(), content_hash }
+        NewResource {
+            resource,
+            video: None,
+            source_key: self.url.to_string(),
+            content_hash,
+            provenance,
+            edit_url,
+            path: self.title,
+        }
     }
 }
 
@@ -411,6 +469,7 @@ mod tests {
     #[test]
     fn a_page_becomes_a_safe_resource_with_absolute_links() {
         let site = WikiSite {
+            software: Software::MediaWiki,
             network: NetworkRef { id: "wiki-brest".into(), name: "Wiki-Brest".into(), url: None },
             licence: super::super::licence::unknown(),
             kind: Kind::Fiche,
@@ -437,5 +496,28 @@ mod tests {
         assert!(body.contains(r#"href="https://www.wiki-brest.net/index.php/Accueil""#), "{body}");
         assert_eq!(resource.image.as_ref().unwrap().url, "https://www.wiki-brest.net/images/a.png");
         assert_eq!(Some(new.source_key), resource.source_url);
+        assert_eq!(
+            new.edit_url.as_deref(),
+            Some("https://www.wiki-brest.net/index.php/Territoires_et_coop%C3%A9rations?action=edit")
+        );
+    }
+
+    #[test]
+    fn each_wiki_edits_a_page_its_own_way() {
+        let edit =
+            |software: Software, page: &str| software.edit_page(&Url::parse(page).unwrap()).to_string();
+        assert_eq!(
+            edit(Software::MediaWiki, "https://w.example/index.php?title=Forum_ouvert"),
+            "https://w.example/index.php?title=Forum_ouvert&action=edit"
+        );
+        assert_eq!(
+            edit(Software::DokuWiki, "https://d.example/doku.php?id=a:b"),
+            "https://d.example/doku.php?id=a:b&do=edit"
+        );
+        assert_eq!(edit(Software::DokuWiki, "https://d.example/a/b"), "https://d.example/a/b?do=edit");
+        assert_eq!(
+            edit(Software::YesWiki, "https://y.example/?BaoFicheForum"),
+            "https://y.example/?BaoFicheForum/edit"
+        );
     }
 }

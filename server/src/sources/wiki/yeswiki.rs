@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::markup::{self, Dialect, Syntax};
 use super::{
-    PageCache, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages, digest,
-    take_title,
+    PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
+    digest, take_title,
 };
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped, is_fetchable};
@@ -163,7 +163,7 @@ impl Wiki for YesWiki {
             .collect();
         let skipped = at_most_max_pages(&mut entries, |(id, _)| id);
         // YesWiki has no licence setting: the source's applies.
-        let site = self.settings.site(None, None);
+        let site = self.settings.site(Software::YesWiki, None, None);
         let revision = {
             let mut parts = vec![READER_VERSION.to_owned(), self.api(""), format!("{lists:?}")];
             parts.extend(entries.iter().map(|(id, updated)| format!("{id}\t{updated}")));

@@ -33,7 +33,7 @@ pub fn real_data_present() -> bool {
 #[macro_export]
 macro_rules! skip_without_real_data {
     () => {
-        if !common::real_data_present() {
+        if !$crate::common::real_data_present() {
             return;
         }
     };
@@ -119,6 +119,9 @@ pub fn fiche(id: &str, title: &str, text: &str) -> bao_server::store::NewResourc
         video: None,
         source_key: format!("o/r/{id}.md"),
         content_hash: text.into(),
+        provenance: Default::default(),
+        edit_url: None,
+        path: format!("{id}.md"),
     }
 }
 

@@ -1,0 +1,89 @@
+//! A source's quality report: what its files leave the commons to guess, file by file, and the
+//! files that are not resources, as its last successful sync read them.
+
+use bao_contract::{FileRemark, Gap, GapCount, NetworkRef, QualityItem, SourceQuality};
+use r2d2_sqlite::rusqlite::params;
+
+use super::{Database, DbError, Provenance};
+
+impl Database {
+    /// The report of the source `id` (shown as `network`); `None` before its first successful sync.
+    pub fn source_quality(&self, id: &str, network: NetworkRef) -> Result<Option<SourceQuality>, DbError> {
+        let Some(source) = self.source(id)? else { return Ok(None) };
+        if source.last_success.is_none() {
+            return Ok(None);
+        }
+        let conn = self.pool.get()?;
+        // Each file of the source; a resource it holds twice is reported once, as the file it
+        // is shown from when that file is one of them, else its first. Only the fields the
+        // report needs leave each record.
+        let mut statement = conn.prepare_cached(
+            "SELECT f.resource_id, json_extract(f.record_json, '$.resource.title'),
+                    coalesce(nullif(json_extract(f.record_json, '$.path'), ''), f.source_key),
+                    json_extract(f.record_json, '$.provenance'),
+                    json_extract(f.record_json, '$.resource.source_url'),
+                    json_extract(f.record_json, '$.edit_url'),
+                    (SELECT count(*) FROM resource_files o WHERE o.resource_id = f.resource_id) - 1,
+                    f.source_key IS (SELECT source_key FROM resources r WHERE r.id = f.resource_id)
+             FROM resource_files f
+             WHERE f.source_id = ?1 AND f.record_json IS NOT NULL ORDER BY f.position",
+        )?;
+        let rows = statement.query_map([id], |row| {
+            let provenance: Option<String> = row.get(3)?;
+            Ok((
+                QualityItem {
+                    id: row.get(0)?,
+                    title: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    path: row.get(2)?,
+                    gaps: Vec::new(),
+                    copies: row.get(6)?,
+                    source_url: row.get(4)?,
+                    edit_url: row.get(5)?,
+                },
+                provenance,
+                row.get::<_, bool>(7)?,
+            ))
+        })?;
+        let mut reported: Vec<QualityItem> = Vec::new();
+        for row in rows {
+            let (mut item, provenance, shown) = row?;
+            let provenance: Provenance =
+                provenance.map(|json| serde_json::from_str(&json)).transpose()?.unwrap_or_default();
+            item.gaps = provenance.gaps();
+            match reported.iter_mut().find(|known| known.id == item.id) {
+                Some(known) if shown => *known = item,
+                Some(_) => {}
+                None => reported.push(item),
+            }
+        }
+        let mut gap_counts: Vec<GapCount> =
+            Gap::ALL.iter().map(|gap| GapCount { gap: *gap, count: 0 }).collect();
+        for gap in reported.iter().flat_map(|item| &item.gaps) {
+            gap_counts
+                .iter_mut()
+                .filter(|counted| counted.gap == *gap)
+                .for_each(|counted| counted.count += 1);
+        }
+        let resource_count = reported.len() as u64;
+        let complete_count = reported.iter().filter(|item| item.gaps.is_empty()).count() as u64;
+        let items = reported.into_iter().filter(|item| !item.gaps.is_empty() || item.copies > 0).collect();
+        let mut statement = conn.prepare_cached(
+            "SELECT path, reason, skipped FROM source_remarks WHERE source_id = ?1 ORDER BY position",
+        )?;
+        let remarks = statement
+            .query_map(params![id], |row| {
+                Ok(FileRemark { path: row.get(0)?, reason: row.get(1)?, skipped: row.get(2)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(SourceQuality {
+            source: id.to_owned(),
+            network,
+            last_success: source.last_success,
+            resource_count,
+            complete_count,
+            gap_counts,
+            items,
+            remarks,
+        }))
+    }
+}

@@ -526,6 +526,14 @@ const REUSE_RESOURCES = Number(process.env.BENCH_REUSE_RESOURCES || 10_000);
 const REUSE_SITES = Number(process.env.BENCH_REUSE_SITES || 1_000);
 
 /** Reuse counting: how fast beacons are taken in, and what a day of counts weighs. */
+// The importer's cards of real repositories against what a reader finds in them (tests/corpus/).
+async function corpus() {
+  say("## Corpus scorecard (`server/examples/corpus_scorecard.rs`, truth in `tests/corpus/`)");
+  say("Each fiche of a truth file, synced as its source is: the share right in each field a reader judged, and in all of them; what a commons cannot get wrong, counted.");
+  say(execFileSync(join(ROOT, "target/release/examples/corpus_scorecard")).toString().trimEnd());
+  say();
+}
+
 async function reuse() {
   say("## Reuse counts (issue 16)");
   say();
@@ -680,7 +688,7 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

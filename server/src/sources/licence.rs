@@ -211,6 +211,8 @@ fn statements(text: &str) -> Vec<Statement> {
             let heading = fold(&super::text::plain_text(heading.trim_start_matches(['#', ' ', '\u{a0}'])));
             section = if LICENCE_SECTIONS.iter().any(|cue| heading.starts_with(cue)) {
                 Section::Licence
+            } else if heading.starts_with("source") {
+                Section::Origin
             } else if super::text::is_citing_heading(&heading) {
                 Section::Citing
             } else {
@@ -228,6 +230,10 @@ fn statements(text: &str) -> Vec<Statement> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Licence,
+    /// Where the text says it comes from ("Sources"): a line there that puts it under a licence
+    /// ("Thomas Wolff, association …, sous licence Creative Commons BY-SA") is its licence (an
+    /// adaptation keeps its original's conditions); a code merely cited is not.
+    Origin,
     Citing,
     Other,
 }
@@ -258,6 +264,8 @@ fn statement(line: &str, section: Section) -> Option<Statement> {
             return None;
         } else if STATED_CUES.iter().any(|cue| folded.contains(cue)) && words <= 40 {
             Strength::Stated
+        } else if section == Section::Origin {
+            return None;
         } else if other_words(&plain) <= 4 && !explains_a_licence(&folded) {
             Strength::Bare
         } else {
@@ -626,6 +634,11 @@ mod tests {
         assert_eq!(resolve(None, about, None).0.label, "Licence non précisée");
         let cited = "Texte.\n\n## Bibliographie\n\n- ART of HOSTING (2012) ouvrage collectif, CC-BY-NC-SA Communauté\n";
         assert_eq!(resolve(None, cited, Some(&declared)).0.label, "CC BY-SA 4.0");
+        // Where the text comes from puts it under that licence; a bare code cited there does not.
+        let origin = "Texte.\n\n## Sources:\n* Thomas Wolff, association Centre des pratiques de la coopération, \
+                      sous licence Creative Commons BY-SA\n* Livre (2012), CC-BY-NC Éditions\n";
+        let (licence, found) = resolve(None, origin, None);
+        assert_eq!((licence.label.as_str(), found), ("CC BY-SA", Found::InText));
     }
 
     #[test]

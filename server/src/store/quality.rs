@@ -7,6 +7,17 @@ use r2d2_sqlite::rusqlite::params;
 use super::{Database, DbError, Provenance};
 
 impl Database {
+    /// Each file of the source `id` that is a resource, as (its path in the source, the resource's id).
+    pub fn source_files(&self, id: &str) -> Result<Vec<(String, String)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT coalesce(nullif(json_extract(record_json, '$.path'), ''), source_key), resource_id
+             FROM resource_files WHERE source_id = ?1 ORDER BY position",
+        )?;
+        let rows = statement.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The report of the source `id` (shown as `network`); `None` before its first successful sync.
     pub fn source_quality(&self, id: &str, network: NetworkRef) -> Result<Option<SourceQuality>, DbError> {
         let Some(source) = self.source(id)? else { return Ok(None) };

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod connections;
+mod corpus;
 mod delivery;
 mod embed;
 mod faults;

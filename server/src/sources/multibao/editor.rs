@@ -153,6 +153,9 @@ pub fn kind_of_folder(name: &str) -> Option<Kind> {
 pub fn authors_in(markdown: &str) -> Vec<String> {
     let mut authors = Vec::new();
     let mut section = AuthorSection::None;
+    // Under "Bibliographie" and the like, a licence's holder is another work's (under "Sources",
+    // the holder of what the text comes from, whom its licence requires to credit).
+    let mut citing = false;
     let lines: Vec<&str> = markdown.lines().collect();
     let last_lines = lines.len().saturating_sub(LAST_LINES);
     for (index, line) in lines.iter().enumerate() {
@@ -160,6 +163,7 @@ pub fn authors_in(markdown: &str) -> Vec<String> {
         if heading {
             let title = fold(&plain_text(line.trim_start_matches(['#', ' '])));
             let title = title.trim_end_matches([':', ' ', '\u{a0}']);
+            citing = crate::sources::text::is_citing_heading(title) && !title.starts_with("source");
             section =
                 if ["contributeurs", "contributeur", "contributeur(s)", "contributeurs et contributrices"]
                     .contains(&title)
@@ -180,7 +184,9 @@ pub fn authors_in(markdown: &str) -> Vec<String> {
                 AuthorSection::Authors if !line.trim().is_empty() => Some(split_names(&plain_text(line))),
                 _ => None,
             })
-            .or_else(|| (index >= last_lines).then(|| by_line(line)).flatten());
+            .or_else(|| (index >= last_lines).then(|| by_line(line)).flatten())
+            .or_else(|| if citing { None } else { licence_holder(line) })
+            .or_else(|| (!citing).then(|| name_beside_a_licence(&lines, index)).flatten());
         if section == AuthorSection::Authors && line.trim().is_empty() && !authors.is_empty() {
             section = AuthorSection::None;
         }
@@ -245,6 +251,8 @@ fn author_line(line: &str) -> Option<Vec<String>> {
         ("ecrit par", Role::Author),
         ("ecrite par", Role::Author),
         ("fiche realisee par", Role::Author),
+        ("fiche compilee par", Role::Author),
+        ("compilee par", Role::Author),
         ("realise par", Role::Author),
         ("realisee par", Role::Author),
         ("publie par", Role::Author),
@@ -255,20 +263,41 @@ fn author_line(line: &str) -> Option<Vec<String>> {
         ("une traduction par", Role::Translator),
         ("traduction francaise par", Role::Translator),
     ];
-    let (prefix, role) = prefixes.iter().find(|(prefix, _)| folded.starts_with(prefix))?;
-    // `fold` keeps the length of letters it folds only for the ASCII ones: cut by characters.
-    let rest: String = plain.chars().skip(prefix.chars().count()).collect();
-    let rest = rest.trim_start_matches([' ', ':', '\u{a0}']).trim();
-    // "Auteur du livre" or "auteurs de référence" are no authorship lines: a name follows at once.
-    if rest.is_empty()
-        || rest.len() > 200
-        || (*role == Role::Author && starts_lowercase(rest) && !prefix.ends_with("par"))
-    {
+    let (role, rest) = match labelled_authors(&plain) {
+        Some(names) => (Role::Author, names.to_owned()),
+        None => {
+            let (prefix, role) = prefixes.iter().find(|(prefix, _)| folded.starts_with(prefix))?;
+            // `fold` keeps the length of letters it folds only for the ASCII ones: cut by characters.
+            let rest: String = plain.chars().skip(prefix.chars().count()).collect();
+            let rest = rest.trim_start_matches([' ', ':', '\u{a0}']).trim().to_owned();
+            // "Auteur du livre" or "auteurs de référence" are no authorship lines: a name follows at once.
+            if *role == Role::Author && starts_lowercase(&rest) && !prefix.ends_with("par") {
+                return None;
+            }
+            (*role, rest)
+        }
+    };
+    if rest.is_empty() || rest.len() > 200 {
         return None;
     }
     let rest = until_any(
-        rest,
-        &[" via ", " selon les termes", " sous licence", ", publi", " - publi", " publié sous", " (http"],
+        &rest,
+        &[
+            " via ",
+            " selon les termes",
+            " sous licence",
+            ", publi",
+            " - publi",
+            " publié sous",
+            " (http",
+            // Folded where the line's letters fold to as many bytes, else only lowercased.
+            " a partir d",
+            " à partir d",
+            " d'apres ",
+            " d'après ",
+            " d’apres ",
+            " d’après ",
+        ],
     );
     let (names, amenders) = match split_at_folded(
         rest,
@@ -280,6 +309,61 @@ fn author_line(line: &str) -> Option<Vec<String>> {
     let mut found: Vec<String> = split_names(names).into_iter().map(|name| role.shown(name)).collect();
     found.extend(amenders.into_iter().flat_map(split_names).map(|name| format!("{name} (amendements)")));
     Some(found)
+}
+
+/// The names after a label that says "authors" however it is spelt ("Aut·eur·rice·s de la
+/// ressource :", "Auteur.e.s :", "Autrices :"), if the line is one.
+fn labelled_authors(plain: &str) -> Option<&str> {
+    let (label, names) = plain.split_once(':')?;
+    let label: String =
+        fold(label).chars().filter(|c| c.is_alphabetic() || *c == ' ' || *c == '\'').collect();
+    let mut words = label.split_whitespace();
+    let first = words.next()?;
+    let says_authors = first.starts_with("aut")
+        && (first.contains("eur") || first.contains("rice"))
+        && first.chars().count() <= 13;
+    let of_this = words.next().is_none_or(|word| ["de", "du", "des", "d"].contains(&word));
+    (says_authors && of_this && !starts_lowercase(names.trim())).then(|| names.trim())
+}
+
+/// A licence line that names its holder ("CC-BY-SA Lilian Ricaud (http://…)"): the holder.
+fn licence_holder(line: &str) -> Option<Vec<String>> {
+    let plain = until_any(&without_addresses(&plain_text(line)), &[" (http", " http"]).trim().to_owned();
+    let is_code = |word: &str| ["CC", "BY", "SA", "NC", "ND"].contains(&word);
+    let codes = plain.split([' ', '-']).take_while(|word| is_code(word)).count();
+    let mut rest = plain.as_str();
+    for _ in 0..codes {
+        rest = rest.split_once([' ', '-']).map_or("", |(_, tail)| tail.trim_start());
+    }
+    let words = rest.split_whitespace().count();
+    let is_name = (1..=5).contains(&words)
+        && rest
+            .split_whitespace()
+            .all(|word| !starts_lowercase(word) || ["de", "du", "des", "la", "le"].contains(&word))
+        && !rest.chars().any(|c| c.is_ascii_digit());
+    (codes >= 2 && is_name).then(|| split_names(rest))
+}
+
+/// A name (two to four capitalised words) alone on its line, next to a line that is a licence's
+/// code alone ("Lilian Ricaud" then "CC-BY-SA", or the other way round): the licence's holder.
+fn name_beside_a_licence(lines: &[&str], index: usize) -> Option<Vec<String>> {
+    let name = plain_text(lines[index]);
+    let is_name = (2..=4).contains(&name.split_whitespace().count())
+        && name.split_whitespace().all(|word| {
+            word.chars().next().is_some_and(char::is_uppercase)
+                && word.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
+        });
+    if !is_name {
+        return None;
+    }
+    let is_code = |word: &str| ["CC", "BY", "SA", "NC", "ND"].contains(&word) || word.parse::<f32>().is_ok();
+    let bare_licence = |line: &&str| {
+        let plain = plain_text(line);
+        !plain.is_empty() && plain.split([' ', '-']).filter(|word| !word.is_empty()).all(is_code)
+    };
+    let next = lines[index + 1..].iter().find(|line| !line.trim().is_empty());
+    let previous = lines[..index].iter().rev().find(|line| !line.trim().is_empty());
+    (next.is_some_and(bare_licence) || previous.is_some_and(bare_licence)).then(|| vec![name])
 }
 
 /// "par A" alone on a line (near the end of a file): A.
@@ -482,5 +566,35 @@ mod tests {
         );
         assert_eq!(authors_in("Auteur : Léa <lea@example.org>"), ["Léa"]);
         assert!(authors_in("Auteur : [lea@example.org](mailto:lea@example.org)").is_empty());
+        // The sentences of the corpus scorecard (tests/corpus/), as their files write them.
+        assert_eq!(
+            authors_in(
+                "Aut·eur·rice·s de la ressource : Audrey Auriault
+Licence : CC BY SA"
+            ),
+            ["Audrey Auriault"]
+        );
+        assert_eq!(
+            authors_in("## Source\nTraduit par Lilian Ricaud à partir de What is a Retrospective?\n"),
+            ["Lilian Ricaud (traduction)"]
+        );
+        assert_eq!(
+            authors_in("# Titre\n\nCC-BY-SA Lilian Ricaud (http://www.lilianricaud.com/)\n"),
+            ["Lilian Ricaud"]
+        );
+        assert_eq!(
+            authors_in("## Source\n\nCC-BY-SA Lilian Ricaud\nwww.lilianricaud.com\n"),
+            ["Lilian Ricaud"]
+        );
+        assert!(
+            authors_in("## Bibliographie\n\nCC-BY-SA Université du Nous\n").is_empty(),
+            "another work's holder"
+        );
+        assert_eq!(authors_in("Texte.\n\nLilian Ricaud \nCC-BY-SA\n"), ["Lilian Ricaud"]);
+        assert_eq!(authors_in("Texte.\n\nCC-BY-SA\nLilian Ricaud \n"), ["Lilian Ricaud"]);
+        assert!(authors_in("## Matériel\n\nPost-it\nCC-BY-SA\n").is_empty());
+        assert_eq!(authors_in("* Fiche compilée par [D-SIDD](http://www.d-sidd.com)"), ["D-SIDD"]);
+        assert!(authors_in("Les autrices : elles ont écrit ceci.").is_empty());
+        assert!(authors_in("## Licence\nCC-BY-SA\n").is_empty());
     }
 }

@@ -17,7 +17,7 @@ use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, screenin
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-7";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-8";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -317,7 +317,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     };
     let (summary, taken) = match sentences {
         _ if whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
-        Some((sentences, end)) => (sentences, vec![taken[0].start..end]),
+        Some((sentences, end)) => (sentences, std::iter::once(taken[0].start..end).collect()),
         None => (truncate_words(&whole_summary, SUMMARY_MAX_CHARS), Vec::new()),
     };
     let shown_body = without(&body_without_title, &taken);

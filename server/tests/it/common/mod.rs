@@ -2,6 +2,7 @@
 // Each test crate uses its own part of these helpers.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod wikis;
 
 use std::path::PathBuf;

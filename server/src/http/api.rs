@@ -359,6 +359,7 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
 #[utoipa::path(get, path = "/api/v1/sources/{id}/quality", tag = "réseaux",
     params(("id" = String, Path, description = "Identifiant d'une source du fichier des sources")),
     responses((status = 200, description = "Ce que le commun ne sait pas des ressources de la source, d'après sa dernière synchronisation réussie", body = SourceQuality),
+        (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Aucune source de ce nom, ou pas encore synchronisée", body = Problem, content_type = "application/problem+json")))]
 pub async fn source_quality(
     State(state): State<AppState>,

@@ -314,3 +314,36 @@ fn different_real_texts_are_far_from_the_copy_threshold() {
     assert!(texts.len() > 150, "{}", texts.len());
     assert!(closest.0 < COPY_SIMILARITY / 2.0, "{closest:?}");
 }
+
+/// The quality report of a GitHub-shaped source offers each file's edit page on its branch; a
+/// folder whose web address nobody gave offers none (and its page says which key to set).
+#[test]
+fn quality_reports_offer_edit_pages_where_the_source_has_them() {
+    skip_without_real_data!();
+    let (_dir, db) = temp_db();
+    import(&db, "lilianricaud-travail-en-reseau");
+    import(&db, "exemples-fiches");
+    let quality = |id: &str| {
+        let config =
+            common::demo_source(if id == "exemples-fiches" { id } else { "lilianricaud-travail-en-reseau" });
+        db.source_quality(id, config.network.reference()).unwrap().expect("synced")
+    };
+    let github = quality("lilianricaud-travail-en-reseau");
+    assert_eq!(github.resource_count, 112);
+    assert!(github.items.len() > 10, "{github:?}");
+    for item in &github.items {
+        let edit = item.edit_url.as_deref().unwrap_or_default();
+        assert_eq!(
+            edit,
+            format!("https://github.com/lilianricaud/travail-en-reseau/edit/master/{}", item.path)
+        );
+    }
+    let kanban =
+        github.items.iter().find(|item| item.id == "lilianricaud-kanban").expect("a fiche with gaps");
+    assert!(kanban.gaps.contains(&bao_contract::Gap::NoAuthor), "{kanban:?}");
+    let folder = quality("exemples-fiches");
+    assert!(
+        folder.resource_count > 0 && folder.items.iter().all(|item| item.edit_url.is_none()),
+        "{folder:?}"
+    );
+}

@@ -376,9 +376,19 @@ fn damage_files(index_dir: &std::path::Path, extension: &str, change: impl Fn(&m
         if path.to_string_lossy().ends_with(extension) {
             let mut bytes = std::fs::read(&path).unwrap();
             change(&mut bytes);
-            std::fs::write(&path, bytes).unwrap();
+            replace(&path, &bytes);
         }
     }
+}
+
+/// Replaces the file at `path` by `bytes`, as damage done between two runs of the server leaves
+/// it: a new file under the old name. (Rewritten in place, a file that the last index's merging
+/// threads may still have mapped would make them read past its end: SIGBUS, the whole test binary
+/// killed.)
+fn replace(path: &std::path::Path, bytes: &[u8]) {
+    let temporary = path.with_extension("damaged");
+    std::fs::write(&temporary, bytes).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
 }
 
 #[test]
@@ -395,8 +405,8 @@ fn a_damaged_index_is_started_afresh_and_rebuilt_from_the_database() {
     assert!(expected.0 > 0 && expected.1 > 0);
     type Damage = fn(&std::path::Path);
     let damages: &[(&str, Damage)] = &[
-        ("meta.json of garbage", |dir| std::fs::write(dir.join("meta.json"), "{pas du json").unwrap()),
-        ("meta.json empty", |dir| std::fs::write(dir.join("meta.json"), "").unwrap()),
+        ("meta.json of garbage", |dir| replace(&dir.join("meta.json"), b"{pas du json")),
+        ("meta.json empty", |dir| replace(&dir.join("meta.json"), b"")),
         ("meta.json deleted", |dir| std::fs::remove_file(dir.join("meta.json")).unwrap()),
         (".idx truncated", |dir| damage_files(dir, ".idx", |bytes| bytes.truncate(bytes.len() / 2))),
         (".store flipped", |dir| {

@@ -52,6 +52,22 @@ fn yeswiki_answer(name: &str) -> serde_json::Value {
     serde_json::from_str(&text).expect("fixture JSON")
 }
 
+/// The edit page a resource offers ("Proposer une amélioration"), its answer from the real wiki
+/// holding the editor's text area (`marker`), and the quality report of its source offering it too.
+fn assert_edit_page(db: &Database, config: &SourceConfig, id: &str, suffix: &str, marker: &str) {
+    let resource = resource(db, id);
+    let edit = resource.sources[0].edit_url.clone().expect("an edit page");
+    assert!(edit.ends_with(suffix), "{edit}");
+    let page = ureq::get(&edit).call().expect("the wiki answers").into_body().read_to_string().expect("text");
+    assert!(page.contains(marker), "{edit}: {page:.400}");
+    let report =
+        db.source_quality(&config.id, config.network.reference()).expect("database").expect("synced");
+    assert_eq!(report.resource_count, 2);
+    assert!(
+        report.items.iter().all(|item| item.edit_url.as_deref().is_some_and(|url| url.ends_with(suffix)))
+    );
+}
+
 fn resource(db: &Database, id: &str) -> Resource {
     db.resource(id).expect("database").unwrap_or_else(|| panic!("no resource {id}"))
 }
@@ -95,6 +111,7 @@ fn mediawiki_pages_of_a_category_become_resources_and_follow_the_wiki() {
     );
     assert!(!body.contains("<script") && !body.contains("javascript:alert(1)\""), "{body}");
     assert!(db.resource("wiki-brest-agenda-des-rencontres").expect("database").is_none());
+    assert_edit_page(&db, &config, "wiki-brest-territoires-et-cooperations", "?action=edit", "wpTextbox1");
 
     assert_unchanged(&db, dir.path(), &config);
 
@@ -151,6 +168,7 @@ fn dokuwiki_pages_of_a_namespace_become_resources_and_follow_the_wiki() {
         "a missing page is not a link: {body}"
     );
     assert!(!body.contains("<script") && !body.contains("href=\"javascript"), "{body}");
+    assert_edit_page(&db, &config, "savoirs-communs-le-dispositif-savoirs-communs", "&do=edit", "wiki__text");
 
     assert_unchanged(&db, dir.path(), &config);
 
@@ -255,7 +273,7 @@ fn a_dokuwiki_folder_gives_the_fiches_its_api_gives_and_follows_the_wiki() {
     assert_unchanged(&db, dir.path(), &config);
 
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    wiki.put("fiches:dispositif", "====== Le dispositif Savoirs Communs ======\nRéécrit lors de la rencontre de novembre, pour les associations du territoire.\n", "michel");
+    wiki.put("fiches:dispositif", "====== Le dispositif Savoirs Communs ======\nRéécrit lors de la rencontre de novembre, pour les associations du territoire qui veulent coopérer : chacune y trouve des outils, des contacts et des idées.\n", "michel");
     let after_edit = sync(&db, dir.path(), &config);
     assert_eq!((stored(&after_edit).updated, stored(&after_edit).unchanged), (1, 1), "{after_edit}");
     let page = resource(&db, ids[0]);

@@ -298,6 +298,37 @@ async function throughput() {
   }
 }
 
+/** What the server's listener and each of its layers cost (`server/examples/layer_bench.rs`): one
+ * bare handler answering the resource's bytes, served by axum's own `serve`, then by our listener,
+ * then within each layer added in turn; runs alternate, so that noise falls on all alike. */
+async function layers() {
+  const json = Buffer.from(await (await get(`${server.url}api/v1/resources/${RESOURCE}`)).arrayBuffer());
+  const jsonPath = join(ROOT, "target/bench/resource.json");
+  writeFileSync(jsonPath, json);
+  const child = spawn(join(ROOT, "target/release/examples/layer_bench"), [jsonPath], { stdio: ["pipe", "pipe", "inherit"] });
+  const variants = JSON.parse(await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(chunk.toString()))));
+  try {
+    const runs = variants.map(() => []);
+    for (let i = 0; i < WRK_RUNS; i++) {
+      variants.forEach((variant, k) => runs[k].push(wrk(`${variant.url}api/v1/resources/${RESOURCE}`)));
+    }
+    say(`## What each layer costs (\`server/examples/layer_bench.rs\`), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
+    say("The same bare handler (the resource's bytes) within more and more of the server: the listener, then each of `http::LAYERS` from the innermost.");
+    say("| served by | req/s | ratio to axum::serve | p50 ms | p99 ms |");
+    say("|---|---:|---:|---:|---:|");
+    report.layers = {};
+    variants.forEach((variant, k) => {
+      const ratio = rpsRatio(runs[k], runs[0]);
+      report.layers[variant.name] = Number(ratio.toFixed(3));
+      say(`| ${variant.name} | ${median(runs[k].map((r) => r.rps)).toFixed(0)} | ${ratio.toFixed(2)} | ${median(runs[k].map((r) => r.p50)).toFixed(2)} | ${median(runs[k].map((r) => r.p99)).toFixed(2)} |`);
+    });
+    say();
+  } finally {
+    child.stdin.end();
+    child.kill();
+  }
+}
+
 /** The server behind nginx with deploy/nginx-site.conf, against the same nginx serving static
  * files of the same sizes. */
 async function behindNginx() {
@@ -688,7 +719,7 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
+  const sections = { bundleSize, elementLoads, pageLoads, throughput, layers, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

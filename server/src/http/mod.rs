@@ -157,31 +157,59 @@ pub fn router(state: AppState) -> Router {
     if let Some(demo_dir) = &state.demo_dir {
         router = router.nest_service("/demo", ServeDir::new(demo_dir));
     }
-    router
-        .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) })
-        .layer(
+    let origin = state.origin.clone();
+    layered(
+        router.fallback(|| async { ApiError::NotFound("Page introuvable.".into()) }),
+        origin,
+        LAYERS.len(),
+    )
+    .with_state(state)
+}
+
+/// The layers every answer passes through, innermost first (`cargo xtask bench`, section
+/// `layers`, measures what each costs).
+pub const LAYERS: [&str; 7] = [
+    "CORS",
+    "compression",
+    "nosniff",
+    "referrer policy",
+    "page policy",
+    "tracing",
+    "origin and client address",
+];
+
+/// `router` within the first `count` of [`LAYERS`]: all of them for the server.
+pub fn layered<S: Clone + Send + Sync + 'static>(
+    mut router: Router<S>,
+    origin: origin::OriginPolicy,
+    count: usize,
+) -> Router<S> {
+    for layer in 0..count.min(LAYERS.len()) {
+        router = match layer {
             // Any site may embed the commons; nothing is personal, so no credentials.
-            CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]),
-        )
-        .layer(CompressionLayer::new())
-        // Every answer is what its type says (no sniffing a caption or a poster into a script),
-        // and what leaves our pages for another site tells it our origin at most.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(axum::middleware::from_fn(page_policy))
-        // Log levels follow who is at fault: a server failure is logged once, with its cause, where
-        // it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed format
-        // we do not speak among them — is no error of ours, and a flood of them floods no log.
-        .layer(TraceLayer::new_for_http().on_failure(()))
-        // Outermost: every layer and handler within sees only the forwarded headers allowed.
-        .layer(from_fn_with_state(state.origin.clone(), origin::normalise))
-        .with_state(state)
+            0 => router.layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD])),
+            1 => router.layer(CompressionLayer::new()),
+            // Every answer is what its type says (no sniffing a caption or a poster into a script),
+            // and what leaves our pages for another site tells it our origin at most.
+            2 => router.layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            )),
+            3 => router.layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            )),
+            4 => router.layer(axum::middleware::from_fn(page_policy)),
+            // Log levels follow who is at fault: a server failure is logged once, with its cause,
+            // where it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed
+            // format we do not speak among them — is no error of ours, and a flood of them floods
+            // no log.
+            5 => router.layer(TraceLayer::new_for_http().on_failure(())),
+            // Outermost: every layer and handler within sees only the forwarded headers allowed.
+            _ => router.layer(from_fn_with_state(origin.clone(), origin::normalise)),
+        };
+    }
+    router
 }
 
 /// Our pages' Content-Security-Policy: scripts and styles from this origin only (WebAssembly

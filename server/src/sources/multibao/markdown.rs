@@ -126,7 +126,7 @@ pub fn section_paragraph(
                 matches!(end, TagEnd::Heading(_))
             });
             if fold(text.trim().trim_end_matches([':', ' '])) == wanted {
-                let (paragraph, paragraph_range) = first_paragraph_in(&mut events, true, accept)?;
+                let (paragraph, paragraph_range) = first_paragraph_in(&mut events, Within::Section, accept)?;
                 return Some((paragraph, [range, paragraph_range]));
             }
         }
@@ -182,18 +182,41 @@ pub fn section_text(markdown: &str, heading: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The first paragraph that `accept`s its text (images left out, on one line), with its byte range.
+/// The first paragraph of the text's own prose that `accept`s its text (images left out, on one
+/// line), with its byte range: a quotation (`> …`) is someone else's words.
 pub fn first_paragraph(markdown: &str, accept: impl Fn(&str) -> bool) -> Option<(String, Range<usize>)> {
-    first_paragraph_in(&mut Parser::new_ext(markdown, parser_options()).into_offset_iter(), false, accept)
+    let mut events = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    first_paragraph_in(&mut events, Within::Text { quotations: false }, accept)
+}
+
+/// The first paragraph, a quotation's too: what a description stated apart may be repeating.
+pub fn first_paragraph_or_quotation(markdown: &str) -> Option<(String, Range<usize>)> {
+    let mut events = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    first_paragraph_in(&mut events, Within::Text { quotations: true }, |_| true)
+}
+
+/// Where a paragraph is looked for.
+#[derive(Debug, Clone, Copy)]
+enum Within {
+    /// Up to the next heading, in a section that names it: a quotation may be what it says.
+    Section,
+    Text {
+        quotations: bool,
+    },
 }
 
 fn first_paragraph_in<'a>(
     events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
-    stop_at_heading: bool,
+    within: Within,
     accept: impl Fn(&str) -> bool,
 ) -> Option<(String, Range<usize>)> {
+    let skips_quotations = matches!(within, Within::Text { quotations: false });
+    let mut quoted = 0usize;
     while let Some((event, range)) = events.next() {
         match event {
+            Event::Start(Tag::BlockQuote(_)) if skips_quotations => quoted += 1,
+            Event::End(TagEnd::BlockQuote(_)) if skips_quotations => quoted = quoted.saturating_sub(1),
+            Event::Start(Tag::Paragraph) if quoted > 0 => {}
             Event::Start(Tag::Paragraph) => {
                 let text = collect_words(&mut events.by_ref().map(|(event, _)| event), |end| {
                     matches!(end, TagEnd::Paragraph)
@@ -203,7 +226,7 @@ fn first_paragraph_in<'a>(
                     return Some((text, range));
                 }
             }
-            Event::Start(Tag::Heading { .. }) if stop_at_heading => return None,
+            Event::Start(Tag::Heading { .. }) if matches!(within, Within::Section) => return None,
             _ => {}
         }
     }
@@ -471,6 +494,14 @@ fn collect_text<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_opening_prose_is_not_a_quotation() {
+        let text = "# Titre\n\n> « J'ai décidé de créer des maisons partagées ! »\n\nJosette a créé des lieux de vie partagés.\n";
+        assert_eq!(first_paragraph(text, |_| true).unwrap().0, "Josette a créé des lieux de vie partagés.");
+        let section = "## En une phrase\n\n> Le forum ouvert laisse les participants choisir leurs sujets.\n";
+        assert!(section_paragraph(section, "En une phrase", |_| true).is_some(), "the section says it");
+    }
 
     #[test]
     fn a_long_paragraph_gives_its_first_sentences() {

@@ -17,7 +17,7 @@ use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, screenin
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-8";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-9";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -293,7 +293,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     // and its paragraph stays whole: nothing is lost.)
     let (summary, taken): (Option<String>, Vec<std::ops::Range<usize>>) = match stated_summary {
         // A description that the first paragraph repeats (or begins like): that paragraph goes.
-        Some(text) => match markdown::first_paragraph(&body_without_title, |_| true) {
+        Some(text) => match markdown::first_paragraph_or_quotation(&body_without_title) {
             Some((first, range)) if same_beginning(&first, text) => (Some(text.to_owned()), vec![range]),
             _ => (Some(text.to_owned()), Vec::new()),
         },

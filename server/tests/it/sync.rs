@@ -437,3 +437,32 @@ async fn near_copies_are_one_resource_and_the_quality_report_says_what_texts_lac
     assert_eq!(setup.stored().created, 1);
     assert_eq!(setup.resource("reseau-cercle-samoan").title, "Le cercle samoan", "its id again");
 }
+
+/// A source none of whose files can be read still syncs: nothing stored, every file skipped with
+/// its reason, and the quality report lists them.
+#[test]
+fn a_source_of_unreadable_and_empty_files_syncs_with_reasons() {
+    let setup = setup();
+    setup.remote.write("vide.md", "");
+    setup.remote.write("blanc.md", "  \n\n\t\n");
+    std::fs::write(setup.remote.work.join("binaire.md"), [0xff, 0xfe, 0x00, 0x9f, 0x92, 0x96]).unwrap();
+    setup.remote.commit("Rien de lisible");
+    let report = setup.sync("reseau-fiches");
+    let SyncOutcome::Stored { report: import, .. } = &report.outcome else { panic!("{report}") };
+    assert_eq!(import.stored.created, 0, "{report}");
+    let reasons: Vec<(&str, &str)> =
+        import.skipped.iter().map(|skipped| (skipped.path.as_str(), skipped.reason.as_str())).collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(
+        reasons.iter().any(|(path, reason)| *path == "vide.md" && *reason == "fichier vide"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|(path, reason)| *path == "binaire.md" && reason.contains("UTF-8")),
+        "{reasons:?}"
+    );
+    let quality =
+        setup.db.source_quality("reseau-fiches", setup.file.sources[0].network.reference()).unwrap();
+    let quality = quality.expect("a successful sync has its report");
+    assert_eq!((quality.resource_count, quality.remarks.len()), (0, 3));
+}

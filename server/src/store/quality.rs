@@ -1,6 +1,8 @@
 //! A source's quality report: what its files leave the commons to guess, file by file, and the
 //! files that are not resources, as its last successful sync read them.
 
+use std::collections::HashMap;
+
 use bao_contract::{FileRemark, Gap, GapCount, NetworkRef, QualityItem, SourceQuality};
 use r2d2_sqlite::rusqlite::params;
 
@@ -56,15 +58,19 @@ impl Database {
             ))
         })?;
         let mut reported: Vec<QualityItem> = Vec::new();
+        let mut places: HashMap<String, usize> = HashMap::new();
         for row in rows {
             let (mut item, provenance, shown) = row?;
             let provenance: Provenance =
                 provenance.map(|json| serde_json::from_str(&json)).transpose()?.unwrap_or_default();
             item.gaps = provenance.gaps();
-            match reported.iter_mut().find(|known| known.id == item.id) {
-                Some(known) if shown => *known = item,
+            match places.get(&item.id) {
+                Some(&place) if shown => reported[place] = item,
                 Some(_) => {}
-                None => reported.push(item),
+                None => {
+                    places.insert(item.id.clone(), reported.len());
+                    reported.push(item);
+                }
             }
         }
         let mut gap_counts: Vec<GapCount> =

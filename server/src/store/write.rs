@@ -312,6 +312,7 @@ fn moved_from(
     words: &[String],
 ) -> Result<Option<String>, DbError> {
     let fingerprint = identity::fingerprint(words);
+    let shingles = Shingles::of(words);
     let mut best: Option<(f64, &String)> = None;
     for key in vanished {
         let (stored_fingerprint, record): (String, Option<String>) = tx.query_row(
@@ -324,7 +325,7 @@ fn moved_from(
         }
         let Some(record) = record else { continue };
         let old: NewResource = serde_json::from_str(&record)?;
-        let score = identity::similarity(words, &identity::words(&old.resource));
+        let score = shingles.similarity(&Shingles::of(&identity::words(&old.resource)));
         if score >= MOVE_SIMILARITY && best.is_none_or(|(best, _)| score > best) {
             best = Some((score, key));
         }

@@ -329,8 +329,7 @@ fn labelled_authors(plain: &str) -> Option<&str> {
 /// A licence line that names its holder ("CC-BY-SA Lilian Ricaud (http://…)"): the holder.
 fn licence_holder(line: &str) -> Option<Vec<String>> {
     let plain = until_any(&without_addresses(&plain_text(line)), &[" (http", " http"]).trim().to_owned();
-    let is_code = |word: &str| ["CC", "BY", "SA", "NC", "ND"].contains(&word);
-    let codes = plain.split([' ', '-']).take_while(|word| is_code(word)).count();
+    let codes = plain.split([' ', '-']).take_while(|word| is_licence_code(word)).count();
     let mut rest = plain.as_str();
     for _ in 0..codes {
         rest = rest.split_once([' ', '-']).map_or("", |(_, tail)| tail.trim_start());
@@ -342,6 +341,11 @@ fn licence_holder(line: &str) -> Option<Vec<String>> {
             .all(|word| !starts_lowercase(word) || ["de", "du", "des", "la", "le"].contains(&word))
         && !rest.chars().any(|c| c.is_ascii_digit());
     (codes >= 2 && is_name).then(|| split_names(rest))
+}
+
+/// A word of a Creative Commons licence's code as files write it (`CC-BY-SA`, `CC BY NC`).
+fn is_licence_code(word: &str) -> bool {
+    ["CC", "BY", "SA", "NC", "ND"].contains(&word)
 }
 
 /// A name (two to four capitalised words) alone on its line, next to a line that is a licence's
@@ -356,7 +360,7 @@ fn name_beside_a_licence(lines: &[&str], index: usize) -> Option<Vec<String>> {
     if !is_name {
         return None;
     }
-    let is_code = |word: &str| ["CC", "BY", "SA", "NC", "ND"].contains(&word) || word.parse::<f32>().is_ok();
+    let is_code = |word: &str| is_licence_code(word) || word.parse::<f32>().is_ok();
     let bare_licence = |line: &&str| {
         let plain = plain_text(line);
         !plain.is_empty() && plain.split([' ', '-']).filter(|word| !word.is_empty()).all(is_code)

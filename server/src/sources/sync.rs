@@ -446,12 +446,13 @@ fn try_sync(
     Ok(SyncOutcome::Stored { report: ImportReport::of(batch, stored), revision })
 }
 
-/// Names the importer and the source's settings: when either changes, an unchanged revision is
-/// read again.
+/// Names the importer, the vetting and the source's settings: when any changes, an unchanged
+/// revision is read again.
 fn reader_version(config: &SourceConfig, importer: &str) -> String {
     let settings = format!("{config:?}");
     let digest = Sha256::digest(settings.as_bytes());
-    format!("{importer}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+    let vetting = vetting::VERSION;
+    format!("{importer}+{vetting}+{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
 }
 
 /// The id of the source a folder imported by hand (`import FOLDER`) stands for: `owner-repo`.

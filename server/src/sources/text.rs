@@ -100,9 +100,74 @@ pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// What an e-mail address in a text becomes: the commons republishes its texts on many sites,
+/// where a contributor's address would only feed the lists of spammers.
+pub const MAIL_ADDRESS_REMOVED: &str = "[adresse e-mail retirée]";
+
+/// `text` (plain, or HTML from the sanitiser) with every e-mail address replaced by
+/// [`MAIL_ADDRESS_REMOVED`], and how many were. A web address's `/@name` is no e-mail address.
+pub fn without_mail_addresses(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let is_domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
+    let bytes = text.as_bytes();
+    let (mut out, mut copied, mut count, mut from) = (String::new(), 0, 0, 0);
+    while let Some(at) = text[from..].find('@').map(|found| from + found) {
+        let start = bytes[..at].iter().rposition(|&b| !is_local(b)).map_or(0, |before| before + 1);
+        let mut end =
+            bytes[at + 1..].iter().position(|&b| !is_domain(b)).map_or(bytes.len(), |after| at + 1 + after);
+        while end > at + 1 && b".-".contains(&bytes[end - 1]) {
+            end -= 1;
+        }
+        let domain = &text[at + 1..end];
+        let top_level = domain.rsplit('.').next().unwrap_or_default();
+        let is_address = start < at
+            && start >= copied
+            && (start == 0 || bytes[start - 1] != b'/')
+            && domain.contains('.')
+            && top_level.len() >= 2
+            && top_level.bytes().all(|b| b.is_ascii_alphabetic());
+        if is_address {
+            out.push_str(&text[copied..start]);
+            out.push_str(MAIL_ADDRESS_REMOVED);
+            (copied, count) = (end, count + 1);
+        }
+        from = if is_address { end } else { at + 1 };
+    }
+    if count == 0 {
+        return (std::borrow::Cow::Borrowed(text), 0);
+    }
+    out.push_str(&text[copied..]);
+    (std::borrow::Cow::Owned(out), count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e_mail_addresses_are_removed_and_web_addresses_kept() {
+        // Real lines of multibao/contributions and lilianricaud/travail-en-reseau.
+        let (text, count) = without_mail_addresses(
+            "Le coordinateur Julien Hivon, jhivon45@gmail.com, et Laurence, laurence@projektae.com.",
+        );
+        assert_eq!(
+            (text.as_ref(), count),
+            (
+                "Le coordinateur Julien Hivon, [adresse e-mail retirée], et Laurence, [adresse e-mail retirée].",
+                2
+            )
+        );
+        let (text, _) =
+            without_mail_addresses("<p>Rapporté par Anthony Ogier &lt;aogier@iorga.com&gt; dans</p>");
+        assert_eq!(text, "<p>Rapporté par Anthony Ogier &lt;[adresse e-mail retirée]&gt; dans</p>");
+        for kept in [
+            r#"<a href="https://medium.com/@XavierCoadic/convaincre#.cec9m5bcd">@XavierCoadic</a>"#,
+            "Auteur : Chris (@cj_smithy)",
+            "un @ seul, a@b, x@localhost, 3@2.5",
+        ] {
+            assert_eq!(without_mail_addresses(kept), (std::borrow::Cow::Borrowed(kept), 0));
+        }
+    }
 
     #[test]
     fn folds_accents_and_case() {

@@ -5,8 +5,12 @@
 use ammonia::Url;
 use bao_contract::{NetworkRef, Provider, is_safe_player_url};
 
+use super::text::without_mail_addresses;
 use super::{Batch, Skipped, is_fetchable, sanitize};
 use crate::store::NewResource;
+
+/// Changes when what the vetting drops or mends changes: every source is read again.
+pub const VERSION: &str = "vet-2";
 
 /// The language of content that names none, or a language that is no language tag.
 const DEFAULT_LANG: &str = "fr";
@@ -52,6 +56,21 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
     }
     if let Some(image) = resource.image.take_if(|image| !is_fetchable(&image.url)) {
         remarks.push(format!("image refusée : {}", image.url));
+    }
+    let mut addresses = 0;
+    let mut redact = |text: &mut String| {
+        if let (std::borrow::Cow::Owned(redacted), count) = without_mail_addresses(text) {
+            (*text, addresses) = (redacted, addresses + count);
+        }
+    };
+    redact(&mut resource.title);
+    redact(&mut resource.summary);
+    resource.authors.iter_mut().for_each(&mut redact);
+    resource.body_html.iter_mut().for_each(&mut redact);
+    if addresses > 0 {
+        remarks.push(format!(
+            "{addresses} adresse(s) e-mail retirée(s) du texte : elles ne sont pas republiées"
+        ));
     }
     if !is_language_tag(&resource.lang) {
         remarks.push(format!("langue « {} » inconnue : {DEFAULT_LANG} retenu", resource.lang));

@@ -185,7 +185,7 @@ pub fn authors_in(markdown: &str) -> Vec<String> {
                 _ => None,
             })
             .or_else(|| (index >= last_lines).then(|| by_line(line)).flatten())
-            .or_else(|| if citing { None } else { licence_holder(line) })
+            .or_else(|| if citing { None } else { licence_holder(line).or_else(|| licensor_line(line)) })
             .or_else(|| (!citing).then(|| name_beside_a_licence(&lines, index)).flatten());
         if section == AuthorSection::Authors && line.trim().is_empty() && !authors.is_empty() {
             section = AuthorSection::None;
@@ -253,6 +253,7 @@ fn author_line(line: &str) -> Option<Vec<String>> {
         ("fiche realisee par", Role::Author),
         ("fiche compilee par", Role::Author),
         ("compilee par", Role::Author),
+        ("compile par", Role::Author),
         ("realise par", Role::Author),
         ("realisee par", Role::Author),
         ("publie par", Role::Author),
@@ -334,13 +335,29 @@ fn licence_holder(line: &str) -> Option<Vec<String>> {
     for _ in 0..codes {
         rest = rest.split_once([' ', '-']).map_or("", |(_, tail)| tail.trim_start());
     }
-    let words = rest.split_whitespace().count();
-    let is_name = (1..=5).contains(&words)
-        && rest
+    (codes >= 2 && is_names(rest)).then(|| split_names(rest))
+}
+
+/// A line that gives a name, then its licence ("Thomas Wolff, publié sous licence Creative Commons
+/// BY-SA, sur la base du travail de …"): the name, whose text it is.
+fn licensor_line(line: &str) -> Option<Vec<String>> {
+    let plain = without_addresses(&plain_text(line));
+    let (name, _) = split_at_folded(
+        &plain,
+        // Folded where the line's letters fold to as many bytes, else only lowercased.
+        &[", publie sous licence", ", publié sous licence", ", publiée sous licence", ", sous licence"],
+    )?;
+    let name = name.trim();
+    is_names(name).then(|| split_names(name))
+}
+
+/// One to five words that could be names: capitalised but for particles, no digits.
+fn is_names(text: &str) -> bool {
+    (1..=5).contains(&text.split_whitespace().count())
+        && text
             .split_whitespace()
-            .all(|word| !starts_lowercase(word) || ["de", "du", "des", "la", "le"].contains(&word))
-        && !rest.chars().any(|c| c.is_ascii_digit());
-    (codes >= 2 && is_name).then(|| split_names(rest))
+            .all(|word| !starts_lowercase(word) || ["de", "du", "des", "la", "le", "et"].contains(&word))
+        && !text.chars().any(|c| c.is_ascii_digit())
 }
 
 /// A word of a Creative Commons licence's code as files write it (`CC-BY-SA`, `CC BY NC`).
@@ -600,5 +617,22 @@ Licence : CC BY SA"
         assert_eq!(authors_in("* Fiche compilée par [D-SIDD](http://www.d-sidd.com)"), ["D-SIDD"]);
         assert!(authors_in("Les autrices : elles ont écrit ceci.").is_empty());
         assert!(authors_in("## Licence\nCC-BY-SA\n").is_empty());
+        // pointbar/multibao-agfr2015 (the scorecard's fixture), after its mail links are dropped.
+        assert_eq!(
+            authors_in(
+                "## Compilation\n* Thomas Wolff, publié sous licence Creative Commons BY-SA, sur la base du \
+                 travail designed par [Agile Garden](www.agilegarden.fr/) et Julie Boiveau"
+            ),
+            ["Thomas Wolff"]
+        );
+        assert_eq!(
+            authors_in(
+                "# Sources\n* Compilé par Thomas Wolff, sous licence Creative Commons BY-SA\n> à complêter\n\
+                 * **(1)** Photographies issues de [Agile42](http://www.agile42.com/), publié sous licence Creative \
+                 Commons BY-SA"
+            ),
+            ["Thomas Wolff"]
+        );
+        assert!(authors_in("## Bibliographie\n* Ayeba, sous licence CC0\n").is_empty(), "another work's");
     }
 }

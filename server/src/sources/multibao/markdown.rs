@@ -19,12 +19,12 @@ fn parser_options() -> Options {
 /// also as written with a space after `mailto:`, which Markdown does not read as a link and
 /// would show whole.
 pub fn without_mail_links(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains("](mailto:") {
+    if mail_link_at(markdown).is_none() {
         return Cow::Borrowed(markdown);
     }
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
-    while let Some(at) = rest.find("](mailto:") {
+    while let Some(at) = mail_link_at(rest) {
         let (before, after) = rest.split_at(at);
         let Some(close) = after.find(')') else { break };
         match before.rfind('[') {
@@ -38,6 +38,22 @@ pub fn without_mail_links(markdown: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Where the next mail link's target begins (its `](`): `](mailto:…)`, and `](mailto : …)` as
+/// some files write it, which CommonMark would show as text with the address in it.
+fn mail_link_at(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("](") {
+        let at = from + found;
+        let target = text[at + 2..].trim_start();
+        let scheme = target.get(..6).is_some_and(|word| word.eq_ignore_ascii_case("mailto"));
+        if scheme && target[6..].trim_start().starts_with(':') {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
 }
 
 /// Repairs ATX headings written without a space (`#Titre`) or with a non-breaking one, which
@@ -85,9 +101,10 @@ pub struct TitleHeading {
     pub alone: bool,
 }
 
-/// The heading that titles a document: its first level-1 heading, else the first heading of the
-/// highest level it has.
-pub fn title_heading(markdown: &str) -> Option<TitleHeading> {
+/// The heading that titles a document: its first level-1 heading (or a later one that `names_the_file`
+/// when the first does not: a family heading such as "Jeux pour apprendre à se connaître" above
+/// the game's own "Jeu : Feu de camp"), else the first heading of the highest level it has.
+pub fn title_heading(markdown: &str, names_the_file: impl Fn(&str) -> bool) -> Option<TitleHeading> {
     let mut parser = Parser::new_ext(markdown, parser_options()).into_offset_iter();
     let mut best: Option<(HeadingLevel, TitleHeading)> = None;
     while let Some((event, range)) = parser.next() {
@@ -98,12 +115,20 @@ pub fn title_heading(markdown: &str) -> Option<TitleHeading> {
             let text = text.trim().to_owned();
             match &mut best {
                 _ if text.is_empty() => {}
+                Some((HeadingLevel::H1, first)) if level == HeadingLevel::H1 => {
+                    if !names_the_file(&first.text) && names_the_file(&text) {
+                        return Some(TitleHeading { text, range, is_h1: true, alone: false });
+                    }
+                    first.alone = false;
+                }
                 Some((found, heading)) if *found == level => heading.alone = false,
                 Some((found, _)) if *found < level => {}
-                _ if level == HeadingLevel::H1 => {
-                    return Some(TitleHeading { text, range, is_h1: true, alone: true });
+                _ => {
+                    best = Some((
+                        level,
+                        TitleHeading { text, range, is_h1: level == HeadingLevel::H1, alone: true },
+                    ))
                 }
-                _ => best = Some((level, TitleHeading { text, range, is_h1: false, alone: true })),
             }
         }
     }
@@ -539,23 +564,34 @@ mod tests {
     #[test]
     fn a_title_is_the_first_heading_of_the_highest_level() {
         let only_h2 = "Intro.\n\n## L'Institut de la Concertation\n\nTexte.\n\n### Détail\n\n## Autre\n";
-        let heading = title_heading(only_h2).unwrap();
+        let heading = title_heading(only_h2, |_| false).unwrap();
         assert_eq!(
             (heading.text.as_str(), heading.is_h1, heading.alone),
             ("L'Institut de la Concertation", false, false)
         );
-        assert_eq!(title_heading("### Petit\n\n## Grand\n\n# Titre\n").unwrap().text, "Titre");
-        assert!(title_heading("Texte.\n\n## Seul\n\nSuite.").unwrap().alone);
+        assert_eq!(title_heading("### Petit\n\n## Grand\n\n# Titre\n", |_| false).unwrap().text, "Titre");
+        assert!(title_heading("Texte.\n\n## Seul\n\nSuite.", |_| false).unwrap().alone);
         let nbsp = normalize_headings("#\u{a0}Coach clinic\n\nTexte.\n");
-        assert_eq!(title_heading(&nbsp).unwrap().text, "Coach clinic");
-        assert_eq!(title_heading("Pas de titre.\n"), None);
+        assert_eq!(title_heading(&nbsp, |_| false).unwrap().text, "Coach clinic");
+        assert_eq!(title_heading("Pas de titre.\n", |_| false), None);
+    }
+
+    #[test]
+    fn a_later_level_1_heading_that_names_the_file_titles_it_rather_than_a_family_heading() {
+        // pointbar/multibao-agfr2015, feu_de_camp.md: the game family heads a list, then the game.
+        let md =
+            "#Jeux pour apprendre à se connaître\n* se découvrir\n\n# Jeu\u{a0}: Feu de camp\n\nTexte.\n";
+        let md = normalize_headings(md);
+        let names = |heading: &str| fold(heading).contains("feu de camp");
+        assert_eq!(title_heading(&md, names).unwrap().text, "Jeu\u{a0}: Feu de camp");
+        assert_eq!(title_heading(&md, |_| false).unwrap().text, "Jeux pour apprendre à se connaître");
     }
 
     #[test]
     fn finds_the_first_h1_and_the_summary_section() {
         let md =
             "Intro\n\n# Budget participatif\n\n## En une phrase  \n\nDécider **ensemble**.\n\n## Autre\n";
-        assert_eq!(title_heading(md).unwrap().text, "Budget participatif");
+        assert_eq!(title_heading(md, |_| false).unwrap().text, "Budget participatif");
         let (summary, [heading, paragraph]) = section_paragraph(md, "En une phrase", |_| true).unwrap();
         assert_eq!(summary, "Décider ensemble.");
         assert_eq!(&md[heading], "## En une phrase  \n");
@@ -647,6 +683,10 @@ mod tests {
         let text = "Publié par [François W](mailto: f.w@example.org) via [Réseau](https://r.example/), \
                     [Léa](mailto:lea@example.org).";
         assert_eq!(without_mail_links(text), "Publié par François W via [Réseau](https://r.example/), Léa.");
+        // pointbar/multibao-agfr2015: a space (a non-breaking one) between the scheme and its colon.
+        let spaced = "* [Thomas Wolff](mailto\u{a0}: thomas.wolff@example.org), publié sous licence";
+        assert_eq!(without_mail_links(spaced), "* Thomas Wolff, publié sous licence");
+        assert_eq!(without_mail_links("[a](b) [c](MAILTO :d@e.fr)"), "[a](b) c");
         let html = render_safe_html("<a href=\"mailto:x@example.org\">Xavier</a>", None);
         assert!(!html.contains("mailto") && html.contains("Xavier"), "{html}");
     }

@@ -17,7 +17,7 @@ use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, screenin
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-9";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-10";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -233,9 +233,9 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let body = markdown::normalize_headings(&body).into_owned();
     // A `##` heading titles a file whose headings all start there when it is the only one of its
     // level or names the file; otherwise it is a section's.
-    let heading = markdown::title_heading(&body).filter(|heading| {
-        heading.is_h1 || heading.alone || names_the_file(&heading.text, title_stem(context.relative_path))
-    });
+    let names_this_file = |heading: &str| names_the_file(heading, title_stem(context.relative_path));
+    let heading = markdown::title_heading(&body, names_this_file)
+        .filter(|heading| heading.is_h1 || heading.alone || names_this_file(&heading.text));
 
     let stated_title = document
         .text("title")

@@ -67,6 +67,8 @@ pub struct Score {
     pub listed_twice: usize,
     /// Files that are not fiches, made cards.
     pub not_skipped: Vec<String>,
+    /// Cards that show an e-mail address (title, summary, authors or text).
+    pub addresses_shown: Vec<String>,
     /// What was wrong, fiche by fiche.
     pub misses: Vec<String>,
 }
@@ -142,7 +144,9 @@ pub fn score(name: &str, truth: &Truth) -> Score {
             }
         };
         if let Some(title) = &fiche.title {
-            judge("titre", &mut score.title, resource.title == *title, resource.title.clone());
+            // A reader sees a non-breaking space ("Jeu\u{a0}: Feu de camp") as a space.
+            let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            judge("titre", &mut score.title, words(&resource.title) == *title, resource.title.clone());
         }
         if let Some(labels) = &fiche.licence {
             let label = &resource.licence.label;
@@ -166,6 +170,25 @@ pub fn score(name: &str, truth: &Truth) -> Score {
             (Some(url), Some(web)) => !url.starts_with(web.as_str()),
             (Some(_), None) => true,
         };
+        // An address as a reader would see one: `name@host.tld`, not a web address's `/@name`.
+        let is_address = |word: &str| {
+            word.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && !user.contains('/')
+                    && host.rsplit_once('.').is_some_and(|(_, top)| {
+                        top.len() >= 2 && top.chars().all(|c| c.is_ascii_alphabetic())
+                    })
+            })
+        };
+        let body = resource.body_html.clone().unwrap_or_default();
+        let shown =
+            [&resource.title, &resource.summary, &resource.authors.join(" "), &body].iter().any(|text| {
+                text.contains("mailto")
+                    || text.split(|c: char| c.is_whitespace() || "<>()[]\"',;&".contains(c)).any(is_address)
+            });
+        if shown {
+            score.addresses_shown.push(id.clone());
+        }
         if guessed {
             score.guessed_hosts.push(format!("{id}: {}", resource.source_url.unwrap_or_default()));
         }
@@ -206,12 +229,12 @@ pub fn table(scores: &[Score]) -> String {
         format!("{:.0} % ({right}/{judged})", 100.0 * Score::share(right, judged))
     };
     let mut out = String::from(
-        "| repository | fiches | all fields right | title | licence | authors | more permissive licences | guessed hosts | texts listed twice | non-fiches made cards |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| repository | fiches | all fields right | title | licence | authors | more permissive licences | guessed hosts | texts listed twice | non-fiches made cards | cards showing an e-mail address |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for score in scores {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             score.name,
             score.fiches,
             percent((score.all_right, score.fiches)),
@@ -222,6 +245,7 @@ pub fn table(scores: &[Score]) -> String {
             score.guessed_hosts.len(),
             score.listed_twice,
             score.not_skipped.len(),
+            score.addresses_shown.len(),
         ));
     }
     out

@@ -12,7 +12,7 @@ pub mod search;
 pub mod sources;
 pub mod store;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::http::bundle::Bundle;
@@ -29,7 +29,7 @@ pub struct AppState {
     /// The built widget; `None` when the server runs without it (API-only).
     pub bundle: Option<Arc<Bundle>>,
     /// Folder of the demo partner page, served under `/demo/` when set.
-    pub demo_dir: Option<PathBuf>,
+    pub demo_dir: Option<Arc<Path>>,
     /// The sources the server follows (from the sources file), for `GET /api/v1/sources`.
     pub sources: Arc<Vec<SourceConfig>>,
     /// Where the public origin comes from (`--public-url`, `--trusted-proxy`).

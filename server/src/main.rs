@@ -323,7 +323,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         db,
         search,
         bundle,
-        demo_dir: args.demo_dir,
+        demo_dir: args.demo_dir.map(Arc::from),
         sources: followed,
         origin,
         search_rate: SearchRate::new(args.search_rate),

@@ -257,6 +257,11 @@ function wrk(url, { connections = 32, script } = {}) {
 const wrkRow = (name, runs) =>
   `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
 const rpsRatio = (real, bare) => median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
+/** How far apart runs of the same thing fell: (max − min) / median of their req/s. */
+const spread = (runs) => {
+  const rps = runs.map((r) => r.rps);
+  return (Math.max(...rps) - Math.min(...rps)) / median(rps);
+};
 
 async function throughput() {
   const resourceUrl = `${server.url}api/v1/resources/${RESOURCE}`;
@@ -270,28 +275,38 @@ async function throughput() {
   const etag = (await get(resourceUrl)).headers.get("etag");
   const revalidate = join(ROOT, "target/bench/if-none-match.lua");
   writeFileSync(revalidate, `wrk.headers["If-None-Match"] = ${JSON.stringify(etag)}\n`);
+  // What a browser sends over https; the resource's answer is then the cache's brotli bytes.
+  const acceptBrotli = join(ROOT, "target/bench/accept-br.lua");
+  writeFileSync(acceptBrotli, `wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"\n`);
   try {
     const real = [];
     const bare = [];
     const notModified = [];
     const fragment = [];
+    const brotli = [];
     // Alternate, so that noise on this shared machine falls on both alike.
     for (let i = 0; i < WRK_RUNS; i++) {
       bare.push(wrk(`${baselineUrl}api/v1/resources/${RESOURCE}`));
       real.push(wrk(resourceUrl));
       notModified.push(wrk(resourceUrl, { script: revalidate }));
       fragment.push(wrk(`${server.url}fragments/card/${RESOURCE}`));
+      brotli.push(wrk(resourceUrl, { script: acceptBrotli }));
     }
+    report.noise = { ...report.noise, throughput_baseline: Number(spread(bare).toFixed(3)) };
     report.resource_rps_ratio_to_bare = Number(rpsRatio(real, bare).toFixed(3));
+    report.not_modified_rps_ratio_to_bare = Number(rpsRatio(notModified, bare).toFixed(3));
+    report.fragment_rps_ratio_to_bare = Number(rpsRatio(fragment, bare).toFixed(3));
+    report.brotli_resource_rps_ratio_to_bare = Number(rpsRatio(brotli, bare).toFixed(3));
     say(`## GET /api/v1/resources/{id} (${json.length} bytes JSON), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
     say("wrk shares the 2 cores with the server: absolute numbers are a floor; the ratio is the figure to compare.");
     say("| server | req/s | p50 ms | p99 ms |");
     say("|---|---:|---:|---:|");
     say(wrkRow("bare axum handler, same bytes (baseline)", bare));
-    say(wrkRow("multibao-embed (answers kept in memory; CORS, tracing, compression layers)", real));
+    say(wrkRow("multibao-embed (answers kept in memory, with every layer)", real));
+    say(wrkRow("multibao-embed, `Accept-Encoding: gzip, deflate, br, zstd` (kept compressed)", brotli));
     say(wrkRow("multibao-embed, `If-None-Match` → 304", notModified));
     say(wrkRow("multibao-embed, the card's first view `/fragments/card/{id}`", fragment));
-    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(2)}** (304: ${rpsRatio(notModified, bare).toFixed(2)}; fragment: ${rpsRatio(fragment, bare).toFixed(2)})`);
+    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(2)}** (304: ${rpsRatio(notModified, bare).toFixed(2)}; fragment: ${rpsRatio(fragment, bare).toFixed(2)}; brotli: ${rpsRatio(brotli, bare).toFixed(2)})`);
     say();
   } finally {
     baseline.kill();
@@ -317,6 +332,7 @@ async function layers() {
     say("| served by | req/s | ratio to axum::serve | p50 ms | p99 ms |");
     say("|---|---:|---:|---:|---:|");
     report.layers = {};
+    report.noise = { ...report.noise, layers_baseline: Number(spread(runs[0]).toFixed(3)) };
     variants.forEach((variant, k) => {
       const ratio = rpsRatio(runs[k], runs[0]);
       report.layers[variant.name] = Number(ratio.toFixed(3));
@@ -709,6 +725,59 @@ async function mixedLoad() {
   say();
 }
 
+/** The figures of the last run committed (`cargo xtask bench --save`). */
+const COMMITTED = join(ROOT, "BENCHMARKS.json");
+
+/** The figures `--check` watches: which way is better, and a limit some must keep whatever the
+ * last run said. Ratios to a baseline of the same run, so that a slower machine moves both. */
+const WATCHED = {
+  resource_rps_ratio_to_bare: { better: "higher" },
+  not_modified_rps_ratio_to_bare: { better: "higher" },
+  fragment_rps_ratio_to_bare: { better: "higher" },
+  brotli_resource_rps_ratio_to_bare: { better: "higher" },
+  "mixed_load.rps_ratio_to_bare": { better: "higher" },
+  nginx_fragment_rps_ratio_to_static: { better: "higher" },
+  search_http_rps_ratio_to_healthz: { better: "higher" },
+  beacon_rps_ratio_to_healthz: { better: "higher" },
+  card_page_bytes_before_content: { better: "lower", limit: 8 * 1024, exact: true },
+  search_page_bytes_before_content: { better: "lower", exact: true },
+  carousel_page_bytes_before_content: { better: "lower", exact: true },
+};
+
+const figure = (object, key) => key.split(".").reduce((value, part) => value?.[part], object);
+
+/** Says every watched figure that moved beyond this run's noise since the committed run, and
+ * returns how many got worse (or broke their limit). The noise: the spread, (max − min) / median,
+ * of the baseline's own wrk runs in this run (the same handler measured again and again); a ratio
+ * of two such figures may move by twice that. Bytes are exact: any growth beyond 1 % counts. */
+function compareWithCommitted() {
+  const spreads = Object.values(report.noise || {});
+  const noise = spreads.length ? Math.max(...spreads) : 0.1;
+  const committed = existsSync(COMMITTED) ? JSON.parse(readFileSync(COMMITTED, "utf8")) : {};
+  say(`## Against the committed figures (\`BENCHMARKS.json\`)`);
+  say(spreads.length
+    ? `Noise of this run: the baseline's req/s spread by ${(100 * noise).toFixed(1)} % between its own runs; a ratio moving by more than ${(200 * noise).toFixed(1)} % (at least 3 %) is reported.`
+    : "Noise not measured in this run (no throughput section): 10 % assumed.");
+  let worse = 0;
+  for (const [key, { better, limit, exact }] of Object.entries(WATCHED)) {
+    const now = figure(report, key);
+    if (now === undefined) continue;
+    const before = figure(committed, key);
+    const allowed = exact ? 0.01 : Math.max(2 * noise, 0.03);
+    const change = before ? (now - before) / before : 0;
+    const regressed = better === "higher" ? change < -allowed : change > allowed;
+    const overLimit = limit !== undefined && now > limit;
+    if (regressed || overLimit) worse++;
+    if (regressed || overLimit || Math.abs(change) > allowed) {
+      const verdict = regressed ? "**worse**" : overLimit ? `**over its limit of ${limit}**` : "better";
+      say(`- ${key}: ${before ?? "—"} → ${now} (${(100 * change).toFixed(1)} %): ${verdict}`);
+    }
+  }
+  if (worse === 0) say("Nothing watched got worse beyond the noise.");
+  say();
+  return worse;
+}
+
 // Main: after every definition above, since the functions read the constants they use.
 // wrk is one client: the per-client search rate would answer it 429.
 // The reuse section's beacons name their client in X-Forwarded-For, from this machine.
@@ -727,5 +796,15 @@ try {
   await browser.close();
   await server.stop();
 }
+const regressions = compareWithCommitted();
 writeFileSync(join(ROOT, "target/bench/report.md"), lines.join("\n") + "\n");
 writeFileSync(join(ROOT, "target/bench/report.json"), JSON.stringify(report, null, 2) + "\n");
+if (process.env.BENCH_SAVE) {
+  const committed = existsSync(COMMITTED) ? JSON.parse(readFileSync(COMMITTED, "utf8")) : {};
+  writeFileSync(COMMITTED, JSON.stringify({ ...committed, ...report }, null, 2) + "\n");
+  console.log(`figures of this run written into ${COMMITTED}`);
+}
+if (process.env.BENCH_CHECK && regressions > 0) {
+  console.error(`${regressions} figure(s) regressed beyond the noise of this run: see above`);
+  process.exit(1);
+}

@@ -16,7 +16,9 @@ const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench | wi
   demo          build everything and start the server with the demo content (prints the URL)
   test          run every test: formatting, lints, unit, router, importer and browser tests
   build-widget  build the wasm bundle into target/widget-dist
-  bench         measure sizes, load times and throughput (writes target/bench/)
+  bench         measure sizes, load times and throughput (writes target/bench/), and say what
+                moved since BENCHMARKS.json; `--check` fails on a regression beyond the run's
+                noise, `--save` writes this run's figures into BENCHMARKS.json
   wikis         install PHP and unpack the wikis the connectors' tests run against (target/wikis)
   fuzz          run every fuzz target SECONDS each (300 by default), from a kept corpus";
 
@@ -28,7 +30,7 @@ fn main() -> anyhow::Result<()> {
         "build-widget" => widget::build(&root).map(|_| ()),
         "demo" => demo(&root),
         "test" => test(&root),
-        "bench" => bench(&root),
+        "bench" => bench(&root, std::env::args().skip(2).collect()),
         "wikis" => setup::wikis(&root).map(|_| ()),
         "fuzz" => {
             let seconds = std::env::args().nth(2).map_or(Ok(300), |text| text.parse());
@@ -104,7 +106,15 @@ fn test(root: &Path) -> anyhow::Result<()> {
 /// Seconds each fuzz target runs in `cargo xtask test`.
 const FUZZ_SECONDS_IN_TESTS: u64 = 15;
 
-fn bench(root: &Path) -> anyhow::Result<()> {
+fn bench(root: &Path, options: Vec<String>) -> anyhow::Result<()> {
+    let mut node = Command::new("node");
+    for option in &options {
+        match option.as_str() {
+            "--check" => node.env("BENCH_CHECK", "1"),
+            "--save" => node.env("BENCH_SAVE", "1"),
+            _ => bail!("bench: unknown option {option:?} (--check, --save)"),
+        };
+    }
     widget::build(root)?;
     setup::chromium()?;
     setup::node_modules(root)?;
@@ -120,7 +130,7 @@ fn bench(root: &Path) -> anyhow::Result<()> {
         "--bins",
         "--examples",
     ]))?;
-    run(Command::new("node").arg("bench/run.mjs").current_dir(root.join("tests")))
+    run(node.arg("bench/run.mjs").current_dir(root.join("tests")))
 }
 
 /// Runs a command, failing with its name when it fails.

@@ -84,11 +84,8 @@ impl Bundle {
 pub async fn embed_js(State(state): State<AppState>) -> Result<Response, ApiError> {
     let bundle = state.bundle.as_ref().ok_or(ApiError::BundleMissing)?;
     Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
-            // Short: a new release must reach the sites that embed us within minutes.
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
-        ],
+        // How long others keep it: the answer cache's `Freshness::Asset`.
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"))],
         bundle.embed_js.clone(),
     )
         .into_response())

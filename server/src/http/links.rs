@@ -14,6 +14,12 @@ use crate::store::{StoredChange, StoredTestimonial};
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
 /// first): canonical URLs and iframe addresses are built from it.
 pub fn public_origin(headers: &HeaderMap) -> String {
+    let (scheme, host) = origin_parts(headers);
+    format!("{scheme}://{host}")
+}
+
+/// The scheme and host of [`public_origin`], borrowed from the request.
+pub fn origin_parts(headers: &HeaderMap) -> (&'static str, &str) {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
     let host =
         header("x-forwarded-host").or(header("host")).filter(|host| is_host(host)).unwrap_or("localhost");
@@ -21,7 +27,7 @@ pub fn public_origin(headers: &HeaderMap) -> String {
         Some("https") => "https",
         _ => "http",
     };
-    format!("{scheme}://{host}")
+    (scheme, host)
 }
 
 /// The server's base URL (its public origin and `/`), which the elements' views build their

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod embed;
 pub mod error;
 pub mod fragments;
+pub mod headers;
 pub mod links;
 pub mod openapi;
 pub mod opendata;
@@ -21,12 +22,12 @@ pub mod reuse;
 pub mod serve;
 
 use axum::Router;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, get_service};
+use axum::routing::{any, get, get_service};
+use tower::util::MapRequestLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -75,62 +76,76 @@ fn unknown_id(id: &str) -> ApiError {
 
 /// The whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
-    let answers: cache::CacheState = (state.clone(), Default::default());
+    let answers: cache::CacheState = std::sync::Arc::new((state.clone(), Default::default()));
     let content = || from_fn_with_state(answers.clone(), cache::content);
-    let api = Router::new()
-        .route("/resources", get(api::resources).layer(content()))
-        .route("/resources/{id}", get(api::resource).layer(content()))
-        .route("/resources/{id}/image", get(api::image))
-        .route("/media/{key}", get(api::media))
-        .route("/networks", get(api::networks).layer(content()))
-        .route("/sources", get(api::sources).layer(from_fn_with_state(answers.clone(), cache::revalidate)))
+    let revalidate = || from_fn_with_state(answers.clone(), cache::revalidate);
+    let asset = || from_fn_with_state(answers.clone(), cache::asset);
+    let limit_searches =
+        || from_fn_with_state((state.search_rate.clone(), state.origin.clone()), rate::limit_searches);
+    // The API's routes carry their whole path: a nested router would rebuild every request's URI.
+    let api = |path: &str| format!("{}{path}", bao_contract::API_PREFIX);
+    // Answers the cache keeps (compressed there, once) and the others, compressed as they go.
+    let cached_api = Router::new()
+        .route(&api("/resources"), get(api::resources).layer(content()))
+        .route(&api("/resources/{id}"), get(api::resource).layer(content()))
+        .route(&api("/networks"), get(api::networks).layer(content()))
+        .route(&api("/sources"), get(api::sources).layer(revalidate()))
+        .route(&api("/sources/{id}/quality"), get(api::source_quality).layer(revalidate()))
         .route(
-            "/sources/{id}/quality",
-            get(api::source_quality).layer(from_fn_with_state(answers.clone(), cache::revalidate)),
-        )
-        .route(
-            "/search",
+            &api("/search"),
             get(api::search)
                 .layer(from_fn_with_state(answers.clone(), cache::search))
-                .layer(from_fn_with_state(state.search_rate.clone(), rate::limit_searches)),
+                .layer(limit_searches()),
         )
-        .route("/testimonials", get(api::testimonials).layer(content()))
-        .route("/changes", get(api::changes))
-        .route("/beacon", axum::routing::post(reuse::beacon))
-        .route("/stats", get(reuse::stats))
-        .route("/openapi.json", get(openapi::document))
-        .route("/testimonials/{id}/poster", get(api::poster))
-        .route("/testimonials/{id}/captions/{lang}", get(api::captions))
-        .fallback(api::not_found);
+        .route(&api("/testimonials"), get(api::testimonials).layer(content()));
+    let other_api = Router::new()
+        .route(&api("/resources/{id}/image"), get(api::image))
+        .route(&api("/media/{key}"), get(api::media))
+        .route(&api("/changes"), get(api::changes))
+        .route(&api("/beacon"), axum::routing::post(reuse::beacon))
+        .route(&api("/stats"), get(reuse::stats))
+        .route(&api("/openapi.json"), get(openapi::document))
+        .route(&api("/testimonials/{id}/poster"), get(api::poster))
+        .route(&api("/testimonials/{id}/captions/{lang}"), get(api::captions))
+        .layer(CompressionLayer::new())
+        .route(&api("/{*unknown}"), any(api::not_found))
+        .route(bao_contract::API_PREFIX, any(api::not_found));
 
-    let mut router = Router::new()
-        .nest(bao_contract::API_PREFIX, api)
-        .route("/embed.js", get(bundle::embed_js))
+    let cached = Router::new()
         .route("/", get(pages::home_page).layer(content()))
         .route("/r/{id}", get(pages::resource_page).layer(content()))
-        .route(
-            "/sources/{id}/qualite",
-            get(pages::quality_page).layer(from_fn_with_state(answers.clone(), cache::revalidate)),
-        )
+        .route("/sources/{id}/qualite", get(pages::quality_page).layer(revalidate()))
         .route("/oembed", get(embed::oembed).layer(content()))
-        .route("/lien", get(embed::follow_link))
         .route("/fragments/card/{id}", get(fragments::card).layer(content()))
-        .route(
-            "/fragments/search",
-            get(fragments::search)
-                .layer(content())
-                .layer(from_fn_with_state(state.search_rate.clone(), rate::limit_searches)),
-        )
+        .route("/fragments/search", get(fragments::search).layer(content()).layer(limit_searches()))
         .route("/fragments/testimonials", get(fragments::testimonials).layer(content()))
         .route("/embed/r/{id}", get(embed::card_page).layer(content()))
         .route("/embed/recherche", get(embed::search_page).layer(content()))
         .route("/embed/temoignages", get(embed::testimonials_page).layer(content()))
-        .route("/page.css", get(|| asset(CSS, include_str!("../../assets/page.css"))))
-        .route("/embed-frame.css", get(|| asset(CSS, include_str!("../../assets/embed-frame.css"))))
-        .route("/integrer.css", get(|| asset(CSS, include_str!("../../assets/integrer.css"))))
-        .route("/embed-frame.js", get(|| asset(JS, include_str!("../../../widget/js/frame.js"))))
-        .route("/resize.js", get(|| asset(JS, include_str!("../../../widget/js/resize.js"))))
-        .route("/integrer.js", get(|| asset(JS, include_str!("../../../widget/js/builder.js"))))
+        .route("/embed.js", get(bundle::embed_js).layer(asset()))
+        .route("/page.css", get(|| text_file(CSS, include_str!("../../assets/page.css"))).layer(asset()))
+        .route(
+            "/embed-frame.css",
+            get(|| text_file(CSS, include_str!("../../assets/embed-frame.css"))).layer(asset()),
+        )
+        .route(
+            "/integrer.css",
+            get(|| text_file(CSS, include_str!("../../assets/integrer.css"))).layer(asset()),
+        )
+        .route(
+            "/embed-frame.js",
+            get(|| text_file(JS, include_str!("../../../widget/js/frame.js"))).layer(asset()),
+        )
+        .route(
+            "/resize.js",
+            get(|| text_file(JS, include_str!("../../../widget/js/resize.js"))).layer(asset()),
+        )
+        .route(
+            "/integrer.js",
+            get(|| text_file(JS, include_str!("../../../widget/js/builder.js"))).layer(asset()),
+        );
+    let mut others = Router::new()
+        .route("/lien", get(embed::follow_link))
         .route("/integrer", get(builder::builder_page))
         .route("/statistiques", get(reuse::stats_page))
         .route("/statistiques.csv", get(reuse::stats_csv))
@@ -144,7 +159,7 @@ pub fn router(state: AppState) -> Router {
     if let Some(bundle) = &state.bundle {
         // Hashed names: a file never changes, so browsers and caches keep it for a year.
         let files = ServeDir::new(&bundle.dir).precompressed_br().fallback(get(bundle::unknown_file));
-        router = router.nest_service(
+        others = others.nest_service(
             "/widget",
             Router::new().fallback_service(get_service(files)).layer(SetResponseHeaderLayer::overriding(
                 header::CACHE_CONTROL,
@@ -152,31 +167,24 @@ pub fn router(state: AppState) -> Router {
             )),
         );
     } else {
-        router = router.route("/widget/{*file}", get(|| async { ApiError::BundleMissing }));
+        others = others.route("/widget/{*file}", get(|| async { ApiError::BundleMissing }));
     }
     if let Some(demo_dir) = &state.demo_dir {
-        router = router.nest_service("/demo", ServeDir::new(demo_dir));
+        others = others.nest_service("/demo", ServeDir::new(demo_dir));
     }
-    let origin = state.origin.clone();
-    layered(
-        router.fallback(|| async { ApiError::NotFound("Page introuvable.".into()) }),
-        origin,
-        LAYERS.len(),
-    )
-    .with_state(state)
+    let router = cached
+        .merge(others.layer(CompressionLayer::new()))
+        .merge(cached_api)
+        .merge(other_api)
+        .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) });
+    layered(router, state.origin.clone(), LAYERS.len()).with_state(state)
 }
 
 /// The layers every answer passes through, innermost first (`cargo xtask bench`, section
-/// `layers`, measures what each costs).
-pub const LAYERS: [&str; 7] = [
-    "CORS",
-    "compression",
-    "nosniff",
-    "referrer policy",
-    "page policy",
-    "tracing",
-    "origin and client address",
-];
+/// `layers`, measures what each costs). Compression is no layer of all answers: the answer cache
+/// keeps its answers compressed, [`compressed`] is for the others.
+pub const LAYERS: [&str; 3] =
+    ["answer headers (CORS, nosniff, referrer, page policy)", "tracing", "origin and client address"];
 
 /// `router` within the first `count` of [`LAYERS`]: all of them for the server.
 pub fn layered<S: Clone + Send + Sync + 'static>(
@@ -186,69 +194,26 @@ pub fn layered<S: Clone + Send + Sync + 'static>(
 ) -> Router<S> {
     for layer in 0..count.min(LAYERS.len()) {
         router = match layer {
-            // Any site may embed the commons; nothing is personal, so no credentials.
-            0 => router.layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD])),
-            1 => router.layer(CompressionLayer::new()),
-            // Every answer is what its type says (no sniffing a caption or a poster into a script),
-            // and what leaves our pages for another site tells it our origin at most.
-            2 => router.layer(SetResponseHeaderLayer::if_not_present(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            )),
-            3 => router.layer(SetResponseHeaderLayer::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("strict-origin-when-cross-origin"),
-            )),
-            4 => router.layer(axum::middleware::from_fn(page_policy)),
+            0 => router.layer(headers::AnswerHeadersLayer),
             // Log levels follow who is at fault: a server failure is logged once, with its cause,
             // where it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed
             // format we do not speak among them — is no error of ours, and a flood of them floods
             // no log.
-            5 => router.layer(TraceLayer::new_for_http().on_failure(())),
+            1 => router.layer(TraceLayer::new_for_http().on_failure(())),
             // Outermost: every layer and handler within sees only the forwarded headers allowed.
-            _ => router.layer(from_fn_with_state(origin.clone(), origin::normalise)),
+            _ => {
+                let origin = origin.clone();
+                router.layer(MapRequestLayer::new(move |request| origin::normalise(&origin, request)))
+            }
         };
     }
     router
 }
 
-/// Our pages' Content-Security-Policy: scripts and styles from this origin only (WebAssembly
-/// allowed), images from it (every image is served from the cache), players framed only over
-/// https (or on this machine: tests), nothing else; framed by no other site…
-const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
-    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'; \
-    frame-ancestors 'self'";
-/// … except the pages made for iframes (`/embed/…`): being framed anywhere is their point.
-const FRAME_PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
-    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'";
-
-/// Sets the policy of every HTML page of ours (not the demo's partner page, which stands for
-/// someone else's site).
-async fn page_policy(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let path = request.uri().path();
-    let policy = if path.starts_with("/embed/") { FRAME_PAGE_POLICY } else { PAGE_POLICY };
-    let ours = !path.starts_with("/demo/");
-    let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if ours && is_html {
-        response
-            .headers_mut()
-            .entry(header::CONTENT_SECURITY_POLICY)
-            .or_insert(HeaderValue::from_static(policy));
-    }
-    response
-}
-
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 
-/// A small file of ours, compiled in, cached five minutes (a release reaches pages quickly).
-async fn asset(content_type: &'static str, text: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], text)
-        .into_response()
+/// A small file of ours, compiled in (the answer cache says how long others keep it).
+async fn text_file(content_type: &'static str, text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], text).into_response()
 }

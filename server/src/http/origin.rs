@@ -5,12 +5,9 @@
 
 use std::net::IpAddr;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
-use super::rate::ClientAddress;
 use super::serve::peer;
 
 const FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
@@ -22,7 +19,8 @@ const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 pub struct OriginPolicy {
     /// Scheme and host of the configured public URL.
     public: Option<(HeaderValue, HeaderValue)>,
-    trusted_proxies: Vec<IpAddr>,
+    /// Shared: the policy is cloned with the server's state, for every request.
+    trusted_proxies: std::sync::Arc<[IpAddr]>,
 }
 
 impl OriginPolicy {
@@ -44,31 +42,39 @@ impl OriginPolicy {
                 }
             })
             .transpose()?;
-        Ok(OriginPolicy { public, trusted_proxies })
+        Ok(OriginPolicy { public, trusted_proxies: trusted_proxies.into() })
+    }
+}
+
+impl OriginPolicy {
+    /// Who the client is: the peer, or what a trusted proxy says in `X-Forwarded-For` (its last
+    /// address). Asked by the few routes that need it (the search rate, the beacon's counting),
+    /// not worked out for every request.
+    pub fn client_address(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let from_trusted_proxy = peer.is_some_and(|peer| self.trusted_proxies.contains(&peer));
+        let forwarded_for = from_trusted_proxy
+            .then(|| headers.get(FORWARDED_FOR)?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
+            .flatten();
+        forwarded_for.or(peer)
     }
 }
 
 /// Sets the forwarded headers the rest of the server reads ([`super::links::public_origin`])
-/// to what the policy allows, and tells who the client is ([`ClientAddress`]: the peer, or what a
-/// trusted proxy says in `X-Forwarded-For`, its last address).
-pub async fn normalise(State(policy): State<OriginPolicy>, mut request: Request, next: Next) -> Response {
-    let peer = peer(&request).map(|peer| peer.ip());
-    let from_trusted_proxy = peer.is_some_and(|peer| policy.trusted_proxies.contains(&peer));
-    let forwarded_for = from_trusted_proxy
-        .then(|| request.headers().get(FORWARDED_FOR)?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
-        .flatten();
-    if let Some(client) = forwarded_for.or(peer) {
-        request.extensions_mut().insert(ClientAddress(client));
-    }
+/// to what the policy allows.
+pub fn normalise(policy: &OriginPolicy, mut request: Request) -> Request {
     let headers = request.headers_mut();
     if let Some((scheme, host)) = &policy.public {
         headers.insert(FORWARDED_PROTO, scheme.clone());
         headers.insert(FORWARDED_HOST, host.clone());
-    } else if !from_trusted_proxy {
+        return request;
+    }
+    let forwarded = headers.contains_key(FORWARDED_PROTO) || headers.contains_key(FORWARDED_HOST);
+    if forwarded && !peer(&request).is_some_and(|peer| policy.trusted_proxies.contains(&peer.ip())) {
+        let headers = request.headers_mut();
         headers.remove(FORWARDED_PROTO);
         headers.remove(FORWARDED_HOST);
     }
-    next.run(request).await
+    request
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::error::problem_response;
+use super::origin::OriginPolicy;
+use super::serve::peer;
 
 /// Clients remembered at most; past it, those idle for a minute are forgotten.
 const MAX_CLIENTS: usize = 10_000;
@@ -49,13 +51,13 @@ impl SearchRate {
     }
 }
 
-/// The address a request comes from, as [`super::origin::normalise`] found it.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub IpAddr);
-
 /// Answers 429 to a client past its rate; requests of unknown origin (tests' `oneshot`) pass.
-pub async fn limit_searches(State(rate): State<SearchRate>, request: Request, next: Next) -> Response {
-    let client = request.extensions().get::<ClientAddress>().map(|ClientAddress(address)| *address);
+pub async fn limit_searches(
+    State((rate, origin)): State<(SearchRate, OriginPolicy)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let client = origin.client_address(peer(&request).map(|peer| peer.ip()), request.headers());
     if let Some(client) = client.filter(|_| rate.per_second > 0)
         && let Err(wait) = rate.take(client, Instant::now())
     {

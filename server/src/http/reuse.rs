@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -20,7 +21,6 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use super::api::or_empty;
 use super::error::{ApiError, ApiQuery};
 use super::links;
-use super::rate::ClientAddress;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
 use crate::opendata::dataset::ExportError;
@@ -40,7 +40,7 @@ const MAX_PERIOD_DAYS: i64 = 3_660;
         (status = 413, description = "Signal trop lourd", body = Problem, content_type = "application/problem+json")))]
 pub async fn beacon(
     State(state): State<AppState>,
-    client: Option<Extension<ClientAddress>>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -59,7 +59,9 @@ pub async fn beacon(
             element: beacon.element,
             event: beacon.event,
         };
-        state.reuse.record(client.map(|Extension(ClientAddress(address))| address), key);
+        let client =
+            state.origin.client_address(peer.map(|Extension(ConnectInfo(peer))| peer.ip()), &headers);
+        state.reuse.record(client, key);
     }
     Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))])
         .into_response())

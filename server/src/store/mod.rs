@@ -310,7 +310,7 @@ pub struct ListFilter {
 pub struct Database {
     pool: r2d2::Pool<SqliteConnectionManager>,
     /// The database file: what is derived from it on disk (mirrors, exports) lives beside it.
-    path: PathBuf,
+    path: Arc<Path>,
     /// Content changes made through this handle (any clone), so that what was derived from the
     /// content in this process (cached answers) can tell at once without asking SQLite.
     changes: Arc<AtomicU64>,
@@ -337,7 +337,7 @@ impl Database {
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
-        let db = Database { pool, path: path.to_owned(), changes: Arc::default() };
+        let db = Database { pool, path: Arc::from(path), changes: Arc::default() };
         db.migrate()?;
         Ok(db)
     }

@@ -126,3 +126,83 @@ async fn answers_carry_validators_and_change_with_the_content() {
     let (_, _, resource) = get(&router, "/api/v1/resources/cercle", None).await;
     assert!(resource.contains("Seconde version"), "{resource}");
 }
+
+/// `request` sent to `router`: its status, headers and body bytes.
+async fn send(router: &Router, request: axum::http::request::Builder) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let response = router
+        .clone()
+        .oneshot(request.header(header::HOST, HOST).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn answers_come_compressed_as_the_client_accepts_and_revalidate_in_either_coding() {
+    use std::io::Read;
+    let long = "Un cercle de parole où chacun parle à son tour, sans être interrompu. ".repeat(40);
+    let (_dir, _db, router) = served(&[fiche("cercle", "Le cercle de parole", &long)]);
+    for uri in [
+        "/api/v1/resources/cercle",
+        "/r/cercle",
+        "/fragments/card/cercle",
+        "/integrer.js",
+        "/api/v1/openapi.json",
+    ] {
+        let (_, plain_headers, plain) = send(&router, Request::get(uri)).await;
+        assert!(!plain_headers.contains_key(header::CONTENT_ENCODING), "{uri}");
+        for (coding, accept) in [("br", "gzip, deflate, br, zstd"), ("gzip", "gzip, deflate")] {
+            let (status, headers, bytes) =
+                send(&router, Request::get(uri).header(header::ACCEPT_ENCODING, accept)).await;
+            assert_eq!(
+                (status, &headers[header::CONTENT_ENCODING]),
+                (StatusCode::OK, &coding.parse().unwrap()),
+                "{uri}"
+            );
+            assert!(headers[header::VARY].to_str().unwrap().contains("accept-encoding"), "{uri}");
+            let mut decoded = Vec::new();
+            match coding {
+                "br" => brotli::Decompressor::new(bytes.as_slice(), 4096).read_to_end(&mut decoded),
+                _ => flate2::read::GzDecoder::new(bytes.as_slice()).read_to_end(&mut decoded),
+            }
+            .expect("a valid stream");
+            assert_eq!(decoded, plain, "{uri} in {coding}: the same bytes");
+            assert!(
+                bytes.len() * 2 < plain.len(),
+                "{uri} in {coding}: {} of {} bytes",
+                bytes.len(),
+                plain.len()
+            );
+            // The cache's answers: a weak validator, matched by a revalidation without the coding too.
+            if let Some(etag) = headers.get(header::ETAG) {
+                assert!(etag.to_str().unwrap().starts_with("W/\""), "{uri}: {etag:?}");
+                let (status, _, _) =
+                    send(&router, Request::get(uri).header(header::IF_NONE_MATCH, etag)).await;
+                assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn any_site_may_read_and_ask_before_reading() {
+    let (_dir, _db, router) = served(&[fiche("cercle", "Le cercle de parole", "Texte.")]);
+    let preflight = Request::builder()
+        .method("OPTIONS")
+        .uri("/api/v1/resources/cercle")
+        .header(header::ORIGIN, "https://partenaire.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-partenaire");
+    let (status, headers, body) = send(&router, preflight).await;
+    assert_eq!((status, body.len()), (StatusCode::NO_CONTENT, 0));
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, HEAD");
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS], "*");
+    for uri in ["/api/v1/resources/cercle", "/r/cercle", "/nulle-part"] {
+        let (_, headers, _) =
+            send(&router, Request::get(uri).header(header::ORIGIN, "https://partenaire.example")).await;
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{uri}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+    }
+}

@@ -12,9 +12,9 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask <demo | test | build-widget | bench | wikis | fuzz [SECONDS]>
+const USAGE: &str = "usage: cargo xtask <demo | test [STEP…] | build-widget | bench | wikis | fuzz [SECONDS]>
   demo          build everything and start the server with the demo content (prints the URL)
-  test          run every test: formatting, lints, unit, router, importer and browser tests
+  test [STEP…]  run every test, or only the steps named (below)
   build-widget  build the wasm bundle into target/widget-dist
   bench         measure sizes, load times and throughput (writes target/bench/), and say what
                 moved since BENCHMARKS.json; `--check` fails on a regression beyond the run's
@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "build-widget" => widget::build(&root).map(|_| ()),
         "demo" => demo(&root),
-        "test" => test(&root),
+        "test" => test(&root, &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => bench(&root, std::env::args().skip(2).collect()),
         "wikis" => setup::wikis(&root).map(|_| ()),
         "fuzz" => {
@@ -41,7 +41,10 @@ fn main() -> anyhow::Result<()> {
             )
         }
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\nsteps of `test`:");
+            for (name, what) in TEST_STEPS {
+                eprintln!("  {name:<12}  {what}");
+            }
             bail!("unknown task {task:?}");
         }
     }
@@ -66,41 +69,76 @@ fn demo(root: &Path) -> anyhow::Result<()> {
 }
 
 /// Every test, in the order that fails fastest.
-fn test(root: &Path) -> anyhow::Result<()> {
-    run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
-    run(Command::new("cargo").args(["clippy", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
-    // The wiki connectors' tests need real wikis, the open-data tests their validators: here
-    // they must run, never skip.
-    let wikis = setup::wikis(root)?;
-    let python_tools = setup::python_tools(root)?;
-    run(Command::new("cargo")
-        .args(["test", "--locked"])
-        .env("BAO_WIKIS", &wikis)
-        .env("BAO_REQUIRE_WIKIS", "1")
-        .env("BAO_PYTHON_TOOLS", &python_tools)
-        .env("BAO_REQUIRE_PYTHON_TOOLS", "1"))?;
-    // The widget on the host too, for its lints and unit tests. stylers needs a nightly feature.
-    for task in ["clippy", "test"] {
-        let mut cargo = Command::new("cargo");
-        cargo.args([task, "--locked", "-p", "bao-widget", "--lib"]).env("RUSTC_BOOTSTRAP", "1");
-        if task == "clippy" {
-            cargo.args(["--", "-D", "warnings"]);
-        }
-        run(&mut cargo)?;
+/// The steps of `cargo xtask test`, in the order they run, each with its own set-up.
+const TEST_STEPS: [(&str, &str); 6] = [
+    ("fmt", "formatting"),
+    ("clippy", "lints of the workspace"),
+    ("rust", "unit, router and importer tests, against real wikis and validators"),
+    ("widget", "the widget's lints and unit tests on the host"),
+    ("browser", "browser tests in headless Chromium against the real server"),
+    ("fuzz", "a short run of every fuzz target"),
+];
+
+/// Runs the `chosen` steps of [`TEST_STEPS`], all of them when none is chosen.
+fn test(root: &Path, chosen: &[String]) -> anyhow::Result<()> {
+    if let Some(unknown) = chosen.iter().find(|step| !TEST_STEPS.iter().any(|(name, _)| name == step)) {
+        let steps: Vec<&str> = TEST_STEPS.iter().map(|(name, _)| *name).collect();
+        bail!("test: no step {unknown:?} (steps: {})", steps.join(", "));
     }
-    widget::build(root)?;
-    setup::chromium()?;
-    setup::nginx()?;
-    setup::node_modules(root)?;
-    run(Command::new("cargo").args(["build", "--locked", "-p", "bao-server"]))?;
-    // The XSS corpus renders one payload in four on the one-page-per-resource surfaces here
-    // (every payload on the others); `cargo xtask bench` renders them all.
-    run(Command::new("npm")
-        .args(["run", "--silent", "e2e"])
-        .current_dir(root.join("tests"))
-        .env("BAO_XSS_SAMPLE", "4"))?;
-    // A short run of every fuzz target: what it finds fails the tests (`cargo xtask fuzz` runs longer).
-    fuzz::fuzz(root, FUZZ_SECONDS_IN_TESTS, fuzz::Build::Unoptimised)
+    for (step, _) in TEST_STEPS {
+        if chosen.is_empty() || chosen.iter().any(|name| name == step) {
+            test_step(root, step)?;
+        }
+    }
+    Ok(())
+}
+
+fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
+    match step {
+        "fmt" => run(Command::new("cargo").args(["fmt", "--all", "--check"])),
+        "clippy" => {
+            run(Command::new("cargo").args(["clippy", "--all-targets", "--locked", "--", "-D", "warnings"]))
+        }
+        "rust" => {
+            // The wiki connectors' tests need real wikis, the open-data tests their validators:
+            // here they must run, never skip.
+            let wikis = setup::wikis(root)?;
+            let python_tools = setup::python_tools(root)?;
+            run(Command::new("cargo")
+                .args(["test", "--locked"])
+                .env("BAO_WIKIS", &wikis)
+                .env("BAO_REQUIRE_WIKIS", "1")
+                .env("BAO_PYTHON_TOOLS", &python_tools)
+                .env("BAO_REQUIRE_PYTHON_TOOLS", "1"))
+        }
+        "widget" => {
+            // stylers needs a nightly feature.
+            for task in ["clippy", "test"] {
+                let mut cargo = Command::new("cargo");
+                cargo.args([task, "--locked", "-p", "bao-widget", "--lib"]).env("RUSTC_BOOTSTRAP", "1");
+                if task == "clippy" {
+                    cargo.args(["--", "-D", "warnings"]);
+                }
+                run(&mut cargo)?;
+            }
+            Ok(())
+        }
+        "browser" => {
+            widget::build(root)?;
+            setup::chromium()?;
+            setup::nginx()?;
+            setup::node_modules(root)?;
+            run(Command::new("cargo").args(["build", "--locked", "-p", "bao-server"]))?;
+            // The XSS corpus renders one payload in four on the one-page-per-resource surfaces
+            // here (every payload on the others); `cargo xtask bench` renders them all.
+            run(Command::new("npm")
+                .args(["run", "--silent", "e2e"])
+                .current_dir(root.join("tests"))
+                .env("BAO_XSS_SAMPLE", "4"))
+        }
+        // What it finds fails the tests (`cargo xtask fuzz` runs longer).
+        _ => fuzz::fuzz(root, FUZZ_SECONDS_IN_TESTS, fuzz::Build::Unoptimised),
+    }
 }
 
 /// Seconds each fuzz target runs in `cargo xtask test`.

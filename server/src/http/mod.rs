@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route(&api("/{*unknown}"), any(api::not_found))
         .route(bao_contract::API_PREFIX, any(api::not_found));
 
-    let cached = Router::new()
+    let mut cached = Router::new()
         .route("/", get(pages::home_page).layer(content()))
         .route("/r/{id}", get(pages::resource_page).layer(content()))
         .route("/sources/{id}/qualite", get(pages::quality_page).layer(revalidate()))
@@ -122,28 +122,10 @@ pub fn router(state: AppState) -> Router {
         .route("/embed/r/{id}", get(embed::card_page).layer(content()))
         .route("/embed/recherche", get(embed::search_page).layer(content()))
         .route("/embed/temoignages", get(embed::testimonials_page).layer(content()))
-        .route("/embed.js", get(bundle::embed_js).layer(asset()))
-        .route("/page.css", get(|| text_file(CSS, include_str!("../../assets/page.css"))).layer(asset()))
-        .route(
-            "/embed-frame.css",
-            get(|| text_file(CSS, include_str!("../../assets/embed-frame.css"))).layer(asset()),
-        )
-        .route(
-            "/integrer.css",
-            get(|| text_file(CSS, include_str!("../../assets/integrer.css"))).layer(asset()),
-        )
-        .route(
-            "/embed-frame.js",
-            get(|| text_file(JS, include_str!("../../../widget/js/frame.js"))).layer(asset()),
-        )
-        .route(
-            "/resize.js",
-            get(|| text_file(JS, include_str!("../../../widget/js/resize.js"))).layer(asset()),
-        )
-        .route(
-            "/integrer.js",
-            get(|| text_file(JS, include_str!("../../../widget/js/builder.js"))).layer(asset()),
-        );
+        .route("/embed.js", get(bundle::embed_js).layer(asset()));
+    for (path, content_type, text) in TEXT_FILES {
+        cached = cached.route(path, get(move || text_file(content_type, text)).layer(asset()));
+    }
     let mut others = Router::new()
         .route("/lien", get(embed::follow_link))
         .route("/integrer", get(builder::builder_page))
@@ -182,7 +164,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The layers every answer passes through, innermost first (`cargo xtask bench`, section
 /// `layers`, measures what each costs). Compression is no layer of all answers: the answer cache
-/// keeps its answers compressed, [`compressed`] is for the others.
+/// keeps its answers compressed; [`router`] puts the others within a compression layer.
 pub const LAYERS: [&str; 3] =
     ["answer headers (CORS, nosniff, referrer, page policy)", "tracing", "origin and client address"];
 
@@ -212,6 +194,16 @@ pub fn layered<S: Clone + Send + Sync + 'static>(
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
+
+/// Our small scripts and styles, compiled in: path, type, text.
+const TEXT_FILES: [(&str, &str, &str); 6] = [
+    ("/page.css", CSS, include_str!("../../assets/page.css")),
+    ("/embed-frame.css", CSS, include_str!("../../assets/embed-frame.css")),
+    ("/integrer.css", CSS, include_str!("../../assets/integrer.css")),
+    ("/embed-frame.js", JS, include_str!("../../../widget/js/frame.js")),
+    ("/resize.js", JS, include_str!("../../../widget/js/resize.js")),
+    ("/integrer.js", JS, include_str!("../../../widget/js/builder.js")),
+];
 
 /// A small file of ours, compiled in (the answer cache says how long others keep it).
 async fn text_file(content_type: &'static str, text: &'static str) -> Response {

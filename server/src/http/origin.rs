@@ -44,9 +44,7 @@ impl OriginPolicy {
             .transpose()?;
         Ok(OriginPolicy { public, trusted_proxies: trusted_proxies.into() })
     }
-}
 
-impl OriginPolicy {
     /// Who the client is: the peer, or what a trusted proxy says in `X-Forwarded-For` (its last
     /// address). Asked by the few routes that need it (the search rate, the beacon's counting),
     /// not worked out for every request.

@@ -130,8 +130,9 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             setup::wikis(root)?;
             setup::node_modules(root)?;
             // The server and the examples the browser tests start (`wiki_instance`), built as the
-            // `rust` step builds them: after it, nothing to do (a `cargo build -p bao-server`
-            // resolves features apart and rebuilt half the graph: 6 min of CI).
+            // `rust` step builds them. (In `cargo xtask test` this still rebuilds for about 5 min:
+            // the `widget` step between them builds shared dependencies with RUSTC_BOOTSTRAP set,
+            // it seems; to measure before moving that step.)
             run(Command::new("cargo").args(["test", "--locked", "--no-run"]))?;
             // The XSS corpus renders one payload in four on the one-page-per-resource surfaces
             // here (every payload on the others); `cargo xtask bench` renders them all.

@@ -12,17 +12,20 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-/// Our pages' Content-Security-Policy: scripts and styles from this origin only (WebAssembly
+/// What every page of ours allows: scripts and styles from this origin only (WebAssembly
 /// allowed), images from it (every image is served from the cache), players framed only over
-/// https (or on this machine: tests), nothing else; framed by no other site…
-const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
-    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'; \
-    frame-ancestors 'self'";
+/// https (or on this machine: tests), nothing else.
+macro_rules! page_policy {
+    () => {
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
+         frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'"
+    };
+}
+/// Our pages are framed by no other site…
+const PAGE_POLICY: &str = concat!(page_policy!(), "; frame-ancestors 'self'");
 /// … except the pages made for iframes (`/embed/…`): being framed anywhere is their point.
-const FRAME_PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; media-src 'self' https:; connect-src 'self'; \
-    frame-src 'self' https: http://localhost:* http://127.0.0.1:*; base-uri 'none'; form-action 'self'";
+const FRAME_PAGE_POLICY: &str = page_policy!();
 
 /// The policy of the HTML answers at `path`: none for the demo's partner page, which stands for
 /// someone else's site.

@@ -9,6 +9,7 @@ mod widget;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -104,12 +105,15 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             // here they must run, never skip.
             let wikis = setup::wikis(root)?;
             let python_tools = setup::python_tools(root)?;
-            run(Command::new("cargo")
-                .args(["test", "--locked"])
-                .env("BAO_WIKIS", &wikis)
-                .env("BAO_REQUIRE_WIKIS", "1")
-                .env("BAO_PYTHON_TOOLS", &python_tools)
-                .env("BAO_REQUIRE_PYTHON_TOOLS", "1"))
+            run_within(
+                Command::new("cargo")
+                    .args(["test", "--locked"])
+                    .env("BAO_WIKIS", &wikis)
+                    .env("BAO_REQUIRE_WIKIS", "1")
+                    .env("BAO_PYTHON_TOOLS", &python_tools)
+                    .env("BAO_REQUIRE_PYTHON_TOOLS", "1"),
+                RUST_STEP_MINUTES,
+            )
         }
         "widget" => {
             // stylers needs a nightly feature.
@@ -136,15 +140,25 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             run(Command::new("cargo").args(["test", "--locked", "--no-run"]))?;
             // The XSS corpus renders one payload in four on the one-page-per-resource surfaces
             // here (every payload on the others); `cargo xtask bench` renders them all.
-            run(Command::new("npm")
-                .args(["run", "--silent", "e2e"])
-                .current_dir(root.join("tests"))
-                .env("BAO_XSS_SAMPLE", "4"))
+            run_within(
+                Command::new("npm")
+                    .args(["run", "--silent", "e2e"])
+                    .current_dir(root.join("tests"))
+                    .env("BAO_XSS_SAMPLE", "4"),
+                BROWSER_TESTS_MINUTES,
+            )
         }
         // What it finds fails the tests (`cargo xtask fuzz` runs longer).
         _ => fuzz::fuzz(root, FUZZ_SECONDS_IN_TESTS, fuzz::Build::Unoptimised),
     }
 }
+
+/// The most the `rust` step's build and tests may take on a new 2-core machine (measured: about
+/// 20 min) before it is taken for a hang.
+const RUST_STEP_MINUTES: u64 = 40;
+
+/// The most the browser tests may take once built (measured: about 8 min on 2 cores).
+const BROWSER_TESTS_MINUTES: u64 = 25;
 
 /// Seconds each fuzz target runs in `cargo xtask test`.
 const FUZZ_SECONDS_IN_TESTS: u64 = 15;
@@ -183,4 +197,43 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
         bail!("{command:?} failed ({status})");
     }
     Ok(())
+}
+
+/// Runs a command that must end within `minutes`: past them it is stopped with every process
+/// it started, and fails saying so. A test that never ends then fails CI in its step, with the
+/// log of what ran, instead of holding the machine until CI's own limit says nothing.
+fn run_within(command: &mut Command, minutes: u64) -> anyhow::Result<()> {
+    let mut child = command.spawn().with_context(|| format!("cannot start {command:?}"))?;
+    let deadline = Instant::now() + Duration::from_secs(minutes * 60);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("{command:?} failed ({status})");
+            }
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            kill_with_descendants(child.id());
+            let _ = child.wait();
+            bail!("{command:?} was still running after {minutes} min: stopped (a test that never ends?)");
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// Kills a process and, first, every process it started, found through `/proc`.
+fn kill_with_descendants(pid: u32) {
+    let parent_of = |entry: std::fs::DirEntry| -> Option<(u32, u32)> {
+        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+        // The parent is the second field after the command's name, which is in parentheses.
+        let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+        Some((pid, ppid))
+    };
+    let processes: Vec<(u32, u32)> =
+        std::fs::read_dir("/proc").into_iter().flatten().flatten().filter_map(parent_of).collect();
+    for (child, _) in processes.iter().filter(|(_, parent)| *parent == pid) {
+        kill_with_descendants(*child);
+    }
+    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
 }

@@ -3,7 +3,9 @@
 
 use crate::common;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -211,23 +213,30 @@ fn the_index_follows_the_database_and_is_never_seen_half_built() {
     common::import(&db, "lilianricaud-travail-en-reseau");
     let before = search(&index, "").total;
     assert_eq!(before, 31);
-    // Searches while the index is rebuilt see all of the old content or all of the new.
-    let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
+    // Searches while the index is rebuilt see all of the old content or all of the new. The
+    // threads are not scoped, and the wait has a deadline: a rebuild that fails or never ends
+    // fails this test with its reason instead of leaving a reader spinning and CI waiting.
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = std::thread::spawn({
+        let (index, done) = (index.clone(), done.clone());
+        move || {
             let mut totals = std::collections::BTreeSet::new();
             while !done.load(Ordering::Relaxed) {
                 totals.insert(search(&index, "").total);
             }
             totals
-        });
-        for _ in 0..3 {
-            index.rebuild(&db).unwrap();
         }
-        done.store(true, Ordering::Relaxed);
-        let totals = reader.join().unwrap();
-        assert!(totals.iter().all(|total| [31, 143].contains(total)), "{totals:?}");
     });
+    let (rebuilt, rebuilds) = std::sync::mpsc::channel();
+    std::thread::spawn({
+        let (index, db) = (index.clone(), db.clone());
+        move || rebuilt.send((0..3).try_for_each(|_| index.rebuild(&db).map(drop)))
+    });
+    let outcome = rebuilds.recv_timeout(Duration::from_secs(120));
+    done.store(true, Ordering::Relaxed);
+    outcome.expect("three rebuilds of 143 resources end within two minutes").unwrap();
+    let totals = reader.join().unwrap();
+    assert!(totals.iter().all(|total| [31, 143].contains(total)), "{totals:?}");
     assert_eq!(search(&index, "").total, 143);
     // Reopening an index in step rebuilds nothing.
     let reopened = SearchIndex::open(&dir.path().join("test.search")).unwrap();

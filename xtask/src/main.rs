@@ -116,10 +116,9 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             )
         }
         "widget" => {
-            // stylers needs a nightly feature.
             for task in ["clippy", "test"] {
-                let mut cargo = Command::new("cargo");
-                cargo.args([task, "--locked", "-p", "bao-widget", "--lib"]).env("RUSTC_BOOTSTRAP", "1");
+                let mut cargo = widget::host_cargo(root);
+                cargo.args([task, "--locked", "-p", "bao-widget", "--lib"]);
                 if task == "clippy" {
                     cargo.args(["--", "-D", "warnings"]);
                 }
@@ -134,9 +133,7 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             setup::wikis(root)?;
             setup::node_modules(root)?;
             // The server and the examples the browser tests start (`wiki_instance`), built as the
-            // `rust` step builds them. (In `cargo xtask test` this still rebuilds for about 5 min:
-            // the `widget` step between them builds shared dependencies with RUSTC_BOOTSTRAP set,
-            // it seems; to measure before moving that step.)
+            // `rust` step builds them: after it, nothing to do.
             run(Command::new("cargo").args(["test", "--locked", "--no-run"]))?;
             // The XSS corpus renders one payload in four on the one-page-per-resource surfaces
             // here (every payload on the others); `cargo xtask bench` renders them all.

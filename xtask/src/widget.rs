@@ -27,6 +27,16 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
 ];
 
+/// Cargo for the widget's builds on the host. stylers uses a nightly library feature, and
+/// `RUSTC_BOOTSTRAP` changes the build scripts' outputs of proc-macro2, anyhow and thiserror:
+/// in the workspace's target directory every build after one of these would rebuild nearly
+/// everything, so they keep their own.
+pub fn host_cargo(root: &Path) -> Command {
+    let mut cargo = Command::new("cargo");
+    cargo.env("RUSTC_BOOTSTRAP", "1").env("CARGO_TARGET_DIR", root.join("target/host-nightly"));
+    cargo
+}
+
 /// A wasm module of the bundle.
 struct Module {
     /// What the manifest calls it.
@@ -94,9 +104,8 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
 /// Writes each element's stylesheet as `{element}.{hash}.css` (with its brotli file) and returns
 /// their names. They come from the widget's own code (`examples/styles.rs`), built for the host.
 fn write_styles(root: &Path, out_dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let output = Command::new("cargo")
+    let output = host_cargo(root)
         .current_dir(root)
-        .env("RUSTC_BOOTSTRAP", "1") // stylers uses a nightly library feature.
         .args([
             "run",
             "--quiet",

@@ -1,10 +1,14 @@
 """Reads what the server gives others with the tools they would use, and prints what they found
 as JSON, for server/tests/opendata.rs to check: the DCAT catalogue with rdflib (as data.gouv.fr's
-harvester does), the Atom feed with feedparser, the sitemap with Python's XML parser.
+harvester does), the Atom feed with feedparser, the sitemap with Python's XML parser, a CSV table
+as a spreadsheet takes it in (openpyxl, which reads a text starting with "=" as a formula, as
+spreadsheets importing a CSV do).
 
-usage: opendata_check.py catalog|feed|sitemap URL
+usage: opendata_check.py catalog|feed|sitemap|spreadsheet URL
 """
 
+import csv
+import io
 import json
 import sys
 import urllib.request
@@ -79,6 +83,22 @@ def sitemap(url):
     }
 
 
+def spreadsheet(url):
+    from openpyxl import Workbook, load_workbook
+
+    with urllib.request.urlopen(url) as answer:
+        rows = list(csv.reader(io.StringIO(answer.read().decode("utf-8"))))
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    saved = io.BytesIO()
+    book.save(saved)
+    sheet = load_workbook(saved).active
+    formulas = [cell.value for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    return {"cells": sum(len(row) for row in rows), "formulas": formulas}
+
+
 if __name__ == "__main__":
     what, url = sys.argv[1], sys.argv[2]
-    print(json.dumps({"catalog": catalog, "feed": feed, "sitemap": sitemap}[what](url)))
+    readers = {"catalog": catalog, "feed": feed, "sitemap": sitemap, "spreadsheet": spreadsheet}
+    print(json.dumps(readers[what](url)))

@@ -24,6 +24,7 @@ use super::links;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
 use crate::opendata::dataset::ExportError;
+use crate::opendata::formula_safe;
 use crate::reuse::site_of;
 use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
 
@@ -310,12 +311,6 @@ fn report_query(period: &Period) -> String {
     query
 }
 
-/// A CSV value that no spreadsheet runs as a formula: a leading `=`, `+`, `-` or `@` goes
-/// behind a `'`.
-fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}").into() } else { value.into() }
-}
-
 fn file_safe(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
@@ -419,6 +414,9 @@ mod tests {
         assert_eq!(csv_field("asso.org"), "asso.org");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+1", "-1+A1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(csv_field(formula).trim_start_matches('"').starts_with('\''), "{formula:?}");
+        }
     }
 
     #[test]

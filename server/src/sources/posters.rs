@@ -3,7 +3,7 @@
 //! visitor's browser asks nothing of a video host before they press play.
 
 use std::io::Cursor;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 use std::time::Duration;
 

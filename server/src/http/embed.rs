@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use bao_contract::{Kind, POSTER_HEIGHT, POSTER_WIDTH};
 use serde::{Deserialize, Serialize};
 
@@ -201,6 +201,10 @@ pub async fn follow_link(
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 {
         return Err(ApiError::BadRequest("`vers` doit être une adresse http(s).".into()));
     }
+    // What no header can hold is no address (a line break, which a body may write `&#10;`).
+    let location = HeaderValue::from_str(&url).map_err(|_| {
+        ApiError::BadRequest("`vers` contient des caractères qu'aucune adresse ne contient.".into())
+    })?;
     // Browsers write `https://site.org` as `https://site.org/`: either spelling may be the stored one.
     let spellings = [url.clone(), url.strip_suffix('/').unwrap_or(&url).to_owned()];
     let held = state
@@ -216,7 +220,7 @@ pub async fn follow_link(
     if !held {
         return Err(ApiError::NotFound(format!("« {url} » n'est le lien d'aucune ressource de ce serveur.")));
     }
-    Ok(Redirect::to(&url).into_response())
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
 }
 
 /// `GET /embed/r/{id}?theme=&lang=&counting=`: one resource's card, alone in a page made to live in an iframe.

@@ -3,6 +3,7 @@
 //! addresses them.
 
 pub mod counts;
+pub mod html;
 pub mod identity;
 pub mod media;
 mod quality;

@@ -108,20 +108,49 @@ impl Database {
     }
 
     /// Whether `url` is an address the commons holds: a resource's source, its licence's, a link
-    /// or a player of its body, or the page of one of its copies.
+    /// or a player of its body (as the HTML reads, see [`super::html`]), or the video of a
+    /// testimony, in the resource as shown or as any of its files reads. The text narrows the
+    /// rows to read; what they say as data decides.
     pub fn holds_link(&self, url: &str) -> Result<bool, DbError> {
         let conn = self.pool.get()?;
-        // As the sanitiser writes it in an attribute, and as JSON writes it in a string.
-        let escaped = url.replace('&', "&amp;");
-        let (link, player) = (format!("href=\"{escaped}\""), format!("src=\"{escaped}\""));
-        let in_json = serde_json::to_string(url)?;
-        Ok(conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM resources WHERE source_url = ?1 OR instr(body_html, ?2) > 0
-                              OR instr(body_html, ?4) > 0 OR instr(licence_json, ?3) > 0)
-                 OR EXISTS (SELECT 1 FROM resource_files WHERE instr(record_json, ?3) > 0)",
-            )?
-            .query_row(params![url, link, in_json, player], |row| row.get(0))?)
+        // As JSON writes it in a string, and as the sanitiser writes it in an attribute.
+        let in_json =
+            |text: &str| serde_json::to_string(text).map(|quoted| quoted[1..quoted.len() - 1].to_owned());
+        let (plain, in_html) = (in_json(url)?, in_json(&url.replace('&', "&amp;"))?);
+        let mut shown = conn.prepare_cached(
+            "SELECT source_url, licence_json, body_html FROM resources
+             WHERE source_url = ?1 OR instr(licence_json, ?2) > 0 OR instr(body_html, ?3) > 0",
+        )?;
+        let mut rows = shown.query(params![url, plain, url.replace('&', "&amp;")])?;
+        while let Some(row) = rows.next()? {
+            let licence: Licence = serde_json::from_str(&row.get::<_, String>(1)?)?;
+            let body: Option<String> = row.get(2)?;
+            if row.get::<_, Option<String>>(0)?.as_deref() == Some(url)
+                || licence.url.as_deref() == Some(url)
+                || body.is_some_and(|body| super::html::links_of(&body).iter().any(|link| link == url))
+            {
+                return Ok(true);
+            }
+        }
+        let mut files = conn.prepare_cached(
+            "SELECT record_json FROM resource_files WHERE instr(record_json, ?1) > 0 OR instr(record_json, ?2) > 0",
+        )?;
+        let mut rows = files.query(params![plain, in_html])?;
+        while let Some(row) = rows.next()? {
+            let record: NewResource = serde_json::from_str(&row.get::<_, String>(0)?)?;
+            let resource = &record.resource;
+            if resource.source_url.as_deref() == Some(url)
+                || resource.licence.url.as_deref() == Some(url)
+                || record.video.is_some_and(|video| video.embed_url == url)
+                || resource
+                    .body_html
+                    .as_deref()
+                    .is_some_and(|body| super::html::links_of(body).iter().any(|link| link == url))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Every source ever synced, by id.

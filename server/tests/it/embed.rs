@@ -32,8 +32,20 @@ fn router() -> (tempfile::TempDir, Router) {
     .unwrap();
     sources::import(&db, "tests-pieges", &MultibaoRepository::from_folder_name(&hostile).unwrap(), &[])
         .unwrap();
-    // A fiche whose source gives its web address (the demo's own have none).
-    common::store(&db, &[common::fiche("ailleurs", "Une fiche écrite ailleurs", "Son texte.")]);
+    // A fiche whose source gives its web address (the demo's own have none), with a link, and
+    // addresses that only look like links: in its prose, a code block, a tag.
+    let mut elsewhere = common::fiche(
+        "ailleurs",
+        "Une fiche écrite ailleurs",
+        concat!(
+            r#"Lire <a href="https://lien.example/?a=1&amp;b=2">la suite</a>. "#,
+            r#"Écrire href="https://prose.example/" n'en fait pas un lien.</p>"#,
+            r#"<pre><code>&lt;a href="https://code.example/"&gt;</code></pre>"#,
+            r#"<p><a href="https://saut.example/&#10;Set-Cookie:x=1">piège</a>"#,
+        ),
+    );
+    elsewhere.resource.tags = vec!["https://etiquette.example/".into()];
+    common::store(&db, &[elsewhere]);
     let search = common::search_index(&dir, &db);
     (dir, app(AppState::new(db, search)))
 }
@@ -266,7 +278,7 @@ async fn links_are_followed_to_the_commons_addresses_only() {
     let (_, _, body) = get(&router, "/api/v1/resources/ailleurs").await;
     let elsewhere: bao_contract::Resource = serde_json::from_str(&body).unwrap();
     let source = elsewhere.source_url.unwrap();
-    for held in [source.as_str(), licence.as_str()] {
+    for held in [source.as_str(), licence.as_str(), "https://lien.example/?a=1&b=2"] {
         let (status, headers, _) =
             get(&router, &format!("/lien?vers={}", bao_contract::percent_encode(held))).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{held}");
@@ -274,6 +286,10 @@ async fn links_are_followed_to_the_commons_addresses_only() {
     }
     for (evil, expected) in [
         ("https://evil.example/", StatusCode::NOT_FOUND),
+        ("https://prose.example/", StatusCode::NOT_FOUND),
+        ("https://code.example/", StatusCode::NOT_FOUND),
+        ("https://etiquette.example/", StatusCode::NOT_FOUND),
+        ("https://saut.example/\nSet-Cookie:x=1", StatusCode::BAD_REQUEST),
         ("javascript:alert(1)", StatusCode::BAD_REQUEST),
         ("//evil.example/", StatusCode::BAD_REQUEST),
         ("", StatusCode::BAD_REQUEST),

@@ -104,6 +104,8 @@ pub enum SourceError {
     Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{0} n'est pas un dossier")]
     NotADirectory(PathBuf),
+    #[error("le dossier {path} contient plus de {limit} fichiers : ce n'est pas un dépôt de fiches")]
+    TooManyFiles { path: PathBuf, limit: usize },
     #[error("{0}")]
     Git(#[from] git::GitError),
     #[error("{0}")]

@@ -9,6 +9,10 @@ use super::SourceError;
 /// Largest file a reader is given; a larger one reads as absent (no fiche is that long).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Most files a folder source may hold (the largest repository of the commons has under 300):
+/// past it, the folder is refused rather than walked on.
+pub const MAX_FOLDER_FILES: usize = 20_000;
+
 /// The files of one repository.
 pub trait Tree {
     /// Every file's path, relative, `/`-separated, in folder order (compared part by part, as
@@ -42,7 +46,8 @@ pub fn sort_paths(paths: &mut [String]) {
     paths.sort_by(|a, b| a.split('/').cmp(b.split('/')));
 }
 
-/// A repository as a folder on this machine. Links that lead out of it are not followed.
+/// A repository as a folder on this machine. Links to folders are not followed (two links to
+/// `.` would make the walk endless), links to files only inside it.
 #[derive(Debug)]
 pub struct FolderTree {
     root: PathBuf,
@@ -71,10 +76,17 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), SourceE
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
+        // The entry's own type: a link is a link, whatever it points at.
+        let kind = entry.file_type().map_err(unreadable)?;
         let path = entry.path();
-        if path.is_dir() {
+        if kind.is_dir() {
             collect(root, &path, out)?;
+        } else if kind.is_symlink() && path.is_dir() {
+            continue;
         } else if let Ok(relative) = path.strip_prefix(root) {
+            if out.len() == MAX_FOLDER_FILES {
+                return Err(SourceError::TooManyFiles { path: root.to_owned(), limit: MAX_FOLDER_FILES });
+            }
             out.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }
@@ -129,5 +141,29 @@ mod tests {
         assert_eq!(tree.read("../secret.txt"), None);
         assert_eq!(tree.read("fiches/lien.txt"), None, "a link out of the repository");
         assert_eq!(tree.read("absent.md"), None);
+    }
+
+    /// Two links to `.` made the walk endless (274 MB after 20 s, every later source waiting).
+    #[cfg(unix)]
+    #[test]
+    fn links_to_folders_are_not_walked_and_a_folder_of_too_many_files_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("depot");
+        std::fs::create_dir_all(root.join("fiches")).unwrap();
+        std::fs::write(root.join("fiches/a.md"), "a").unwrap();
+        std::os::unix::fs::symlink(".", root.join("boucle")).unwrap();
+        std::os::unix::fs::symlink("..", root.join("fiches/retour")).unwrap();
+        let started = std::time::Instant::now();
+        let tree = FolderTree::open(&root).unwrap();
+        assert_eq!(tree.paths(), ["fiches/a.md"]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+
+        let crowded = dir.path().join("encombre");
+        std::fs::create_dir_all(&crowded).unwrap();
+        for n in 0..=MAX_FOLDER_FILES {
+            std::fs::write(crowded.join(format!("{n}.md")), "").unwrap();
+        }
+        let refused = FolderTree::open(&crowded).unwrap_err().to_string();
+        assert!(refused.contains("plus de 20000 fichiers"), "{refused}");
     }
 }

@@ -338,7 +338,7 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
             SourceStatus {
                 id: config.id.clone(),
                 kind: config.kind.clone(),
-                url: config.url.clone(),
+                url: config.public_url(),
                 branch: config.branch.clone(),
                 network: config.network.reference(),
                 logo: config.network.logo.clone(),

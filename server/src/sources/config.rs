@@ -9,6 +9,7 @@ use bao_contract::NetworkRef;
 use serde::Deserialize;
 
 use super::forge::{Forge, WebAddresses, WebSettings};
+use super::secrets;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
 pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
@@ -30,7 +31,8 @@ pub struct SourceConfig {
     /// One of [`KINDS`].
     pub kind: String,
     /// `https://…`, `file://…`, or a local folder (relative to the sources file); for wikis, the
-    /// wiki's address, or a MediaWiki export file or DokuWiki folder on this machine.
+    /// wiki's address, or a MediaWiki export file or DokuWiki folder on this machine. A
+    /// `${NAME}` in it is the environment variable's value (a token kept out of the file).
     pub url: String,
     /// The public address of a wiki read from a folder here (DokuWiki): where its pages link.
     #[serde(default)]
@@ -77,6 +79,9 @@ pub struct SourceConfig {
     /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
     #[serde(default)]
     pub resource_kind: Option<String>,
+    /// The credentials `url` carries, hidden wherever the source is shown (see [`secrets`]).
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 /// The network a source publishes for: what cards, facets and pages show instead of a raw id.
@@ -131,7 +136,7 @@ impl SourcesFile {
 
     /// Parses and checks the text of a sources file; the error names the line.
     pub fn parse(text: &str) -> Result<SourcesFile, String> {
-        let file: SourcesFile = toml::from_str(text).map_err(|error| {
+        let mut file: SourcesFile = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
             let message = match error.message().trim_end() {
                 message if message.contains("missing field `network`") => {
@@ -147,6 +152,13 @@ impl SourcesFile {
                 None => message,
             }
         })?;
+        for source in &mut file.sources {
+            let (url, from_environment) = secrets::expand(&source.url, |name| std::env::var(name).ok())
+                .map_err(|message| format!("source « {} » : `url` : {message}", source.id))?;
+            source.secrets = secrets::secrets_of(&url);
+            source.secrets.extend(from_environment);
+            source.url = url;
+        }
         let mut seen = HashSet::new();
         for source in &file.sources {
             let at = |message: String| format!("source « {} » : {message}", source.id);
@@ -285,6 +297,22 @@ impl SourcesFile {
 }
 
 impl SourceConfig {
+    /// Where the source is, as it may be published (credentials and this machine's paths hidden).
+    pub fn public_url(&self) -> String {
+        secrets::public_address(&self.url)
+    }
+
+    /// `text` (an error, a log line) with the source's credentials, and any address's user part,
+    /// hidden.
+    pub fn redact(&self, text: &str) -> String {
+        let text = secrets::redact(text, &self.secrets);
+        match self.location(Path::new("")) {
+            Location::Remote(url) if url.starts_with("file://") => text.replace(&url, &self.public_url()),
+            Location::Folder(path) if path.is_absolute() => text.replace(&self.url, &self.public_url()),
+            _ => text,
+        }
+    }
+
     /// What the sources file says of where a git source's files are shown on the web.
     pub fn web_settings(&self) -> WebSettings {
         WebSettings { web_url: self.web_url.clone(), forge: self.forge.as_deref().and_then(Forge::named) }

@@ -12,6 +12,7 @@ pub mod multibao;
 pub mod posters;
 pub mod sanitize;
 pub mod screening;
+pub mod secrets;
 pub mod sync;
 pub mod text;
 pub mod tree;

@@ -44,6 +44,19 @@ impl SyncContext {
         mirrors.push(".mirrors");
         SyncContext { base, mirrors: mirrors.into() }
     }
+
+    /// `text` (an error) without this machine's folders: paths under the sources file's folder
+    /// are said relative to it, the mirrors' as `miroirs/…`.
+    pub fn without_paths(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for (folder, shown) in [(&self.mirrors, "miroirs/"), (&self.base, "")] {
+            let spellings = [std::path::absolute(folder).ok(), folder.canonicalize().ok()];
+            for spelling in spellings.into_iter().flatten() {
+                text = text.replace(&format!("{}/", spelling.display()), shown);
+            }
+        }
+        text
+    }
 }
 
 /// What one source's sync did.
@@ -379,11 +392,11 @@ pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) 
     let outcome = match try_sync(db, context, config, started) {
         Ok(outcome) => outcome,
         Err(error) => {
-            let error = error.to_string();
+            let error = context.without_paths(&config.redact(&error.to_string()));
             tracing::warn!(source = %config.id, %error, "sync failed, previous content kept");
             let millis = started.elapsed().as_millis() as u64;
             if let Err(db_error) =
-                db.record_sync_failure(&config.id, &config.kind, &config.url, millis, &error)
+                db.record_sync_failure(&config.id, &config.kind, &config.public_url(), millis, &error)
             {
                 tracing::error!(source = %config.id, %db_error, "sync failure could not be recorded");
             }
@@ -419,7 +432,7 @@ fn try_sync(
     vetting::vet(&mut batch, &config.video_hosts);
     let record = SyncRecord {
         kind: config.kind.clone(),
-        url: config.url.clone(),
+        url: config.public_url(),
         revision: revision.clone(),
         reader: reader.to_owned(),
         duration_ms: started.elapsed().as_millis() as u64,

@@ -289,6 +289,68 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
     assert!(unreachable.last_success.is_none() && unreachable.last_error.is_some());
 }
 
+/// A token in a source's address (written in the file, or `${NAME}` from the environment) and
+/// this machine's folders are never shown: not in `/api/v1/sources`, its errors, nor the command's
+/// output; an unset variable is a clear refusal.
+#[tokio::test]
+async fn credentials_and_server_paths_are_used_and_never_shown() {
+    let setup = setup();
+    let dir = setup._dir.path();
+    let secret = "glpat-TEST-s3cr3t-jeton";
+    let text = format!(
+        "[[source]]\nid = \"privee\"\nkind = \"git\"\nurl = \"https://oauth2:{secret}@127.0.0.1:9/reseau/fiches.git\"\n\
+         network = {{ id = \"prive\", name = \"Réseau privé\" }}\n\n\
+         [[source]]\nid = \"injoignable\"\nkind = \"git\"\nurl = \"file://{}/absent.git\"\n\
+         network = {{ id = \"autre\", name = \"Autre réseau\" }}\n",
+        dir.display()
+    );
+    let sources_path = dir.join("privees.toml");
+    std::fs::write(&sources_path, &text).unwrap();
+    let file = SourcesFile::load(&sources_path).unwrap();
+    let context = SyncContext::new(&sources_path, &dir.join("db.sqlite3"));
+    let mut shown = String::new();
+    for config in &file.sources {
+        let report = sync_source(&setup.db, &context, config);
+        assert!(matches!(report.outcome, SyncOutcome::Failed { .. }), "{report}");
+        shown.push_str(&report.to_string());
+    }
+    let search = bao_server::search::SearchIndex::open(&dir.join("db.search")).unwrap();
+    let router = app(AppState {
+        sources: std::sync::Arc::new(file.sources.clone()),
+        ..AppState::new(setup.db.clone(), search)
+    });
+    let response =
+        router.oneshot(Request::get("/api/v1/sources").body(Body::empty()).unwrap()).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let list: SourceList = serde_json::from_slice(&body).unwrap();
+    let [private, unreachable] = &list.items[..] else { panic!("{list:?}") };
+    assert_eq!(private.url, "https://127.0.0.1:9/reseau/fiches.git");
+    assert_eq!(unreachable.url, "absent.git");
+    assert!(private.last_error.is_some() && unreachable.last_error.is_some(), "{list:?}");
+    shown.push_str(&String::from_utf8_lossy(&body));
+    let folder = dir.display().to_string();
+    assert!(!shown.contains("s3cr3t") && !shown.contains(&folder), "{shown}");
+
+    // The command, the token from the environment.
+    let run = |sources: &str, token: Option<&str>| {
+        std::fs::write(&sources_path, sources).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_multibao-embed"));
+        command.arg("--db").arg(dir.join("cli.sqlite3")).arg("sync").arg("--sources").arg(&sources_path);
+        command.env("RUST_LOG", "warn").env_remove("BAO_TEST_JETON");
+        if let Some(token) = token {
+            command.env("BAO_TEST_JETON", token);
+        }
+        let output = command.output().unwrap();
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    };
+    let from_environment = text.replace(secret, "${BAO_TEST_JETON}");
+    let said = run(&from_environment, Some(secret));
+    assert!(said.contains("privee : ÉCHEC") && said.contains("injoignable : ÉCHEC"), "{said}");
+    assert!(!said.contains("s3cr3t") && !said.contains(&folder), "{said}");
+    let said = run(&from_environment, None);
+    assert!(said.contains("BAO_TEST_JETON n'est pas définie"), "{said}");
+}
+
 /// The command a network's webmaster runs: what it prints, and how it refuses mistakes.
 #[test]
 fn the_sync_command_says_what_changed_and_refuses_mistakes() {

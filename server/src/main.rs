@@ -258,7 +258,7 @@ fn follower(
     Ok(Follower {
         db,
         search: open_search_index(db_path)?,
-        context: SyncContext::new(sources_path, db_path),
+        context: SyncContext::new(sources_path, db_path).naming_networks_of(&file.sources),
         sources: Arc::new(file.sources),
         media,
     })
@@ -310,7 +310,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         let follower = Follower {
             db: db.clone(),
             search: search.clone(),
-            context: SyncContext::new(path, db_path),
+            context: SyncContext::new(path, db_path).naming_networks_of(&followed),
             sources: followed.clone(),
             media,
         };

@@ -25,7 +25,7 @@ use super::wiki::mediawiki_export::{ExportAt, MediaWikiExport};
 use super::wiki::yeswiki::YesWiki;
 use super::wiki::{PageCache, Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
-use crate::store::{Database, SourceUpdate, SyncRecord};
+use crate::store::{Database, FOLLOWED_SERVER_KIND, SourceUpdate, SyncRecord};
 
 /// Where a sync finds what it needs beside the sources.
 #[derive(Debug, Clone)]
@@ -34,6 +34,9 @@ pub struct SyncContext {
     pub base: PathBuf,
     /// The folder keeping one bare git mirror per source (beside the database).
     pub mirrors: PathBuf,
+    /// The networks the sources file names: a followed server may hold resources of them, but
+    /// their names and addresses are the file's.
+    pub named_networks: Vec<String>,
 }
 
 impl SyncContext {
@@ -42,7 +45,13 @@ impl SyncContext {
         let base = sources_file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
         let mut mirrors = db_path.as_os_str().to_owned();
         mirrors.push(".mirrors");
-        SyncContext { base, mirrors: mirrors.into() }
+        SyncContext { base, mirrors: mirrors.into(), named_networks: Vec::new() }
+    }
+
+    /// The same context, knowing the networks `sources` (the whole sources file) name.
+    pub fn naming_networks_of(mut self, sources: &[SourceConfig]) -> SyncContext {
+        self.named_networks = sources.iter().map(|source| source.network.id.clone()).collect();
+        self
     }
 
     /// `text` (an error) without this machine's folders: paths under the sources file's folder
@@ -430,6 +439,10 @@ fn try_sync(
     }
     let mut batch = follow.read(revision.as_deref())?;
     vetting::vet(&mut batch, &config.video_hosts);
+    if config.kind == FOLLOWED_SERVER_KIND {
+        // One resource of another server could otherwise rename, or re-point, a network here.
+        batch.networks.retain(|network| !context.named_networks.contains(&network.id));
+    }
     let record = SyncRecord {
         kind: config.kind.clone(),
         url: config.public_url(),

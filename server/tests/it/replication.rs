@@ -61,7 +61,8 @@ impl Server {
         let (db, sources, dir): (Database, Vec<SourceConfig>, PathBuf) =
             (self.db.clone(), self.sources.clone(), self.dir.path().to_owned());
         tokio::task::spawn_blocking(move || {
-            let context = SyncContext::new(&dir.join("sources.toml"), &dir.join("bao.sqlite3"));
+            let context = SyncContext::new(&dir.join("sources.toml"), &dir.join("bao.sqlite3"))
+                .naming_networks_of(&sources);
             sources.iter().map(|config| sync_source(&db, &context, config)).collect()
         })
         .await
@@ -234,4 +235,28 @@ async fn two_servers_following_each_other_stay_stable() {
     let (a, b) = (first.sync().await, second.sync().await);
     assert!(a.iter().chain(&b).all(|report| !report.changed()), "stable: {a:?} {b:?}");
     assert!(unchanged(&a[1]) && unchanged(&b[1]), "nothing new from the other: {a:?} {b:?}");
+}
+
+/// Networks are named by the sources file: a followed server whose resources claim a network
+/// of this one, under another name and address, neither renames nor re-points it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_followed_server_never_renames_a_network_of_this_one() {
+    let mut hostile = Server::start("local").await;
+    hostile.sources[0].network.name = "Pirates".into();
+    hostile.sources[0].network.url = Some("https://pirates.example/".into());
+    hostile.write("cercle.md", &fiche("Le cercle de parole", "Camille", "Chacun parle à son tour."));
+    stored(&hostile.sync().await[0]);
+
+    let mut mine = Server::start("local").await;
+    mine.write("README.md", README);
+    mine.write("jardin.md", &fiche("Le jardin partagé", "Inès", "Des bacs de culture dans la cour."));
+    stored(&mine.sync().await[0]);
+    let networks =
+        |db: &Database| db.networks().expect("networks").into_iter().map(|n| n.network).collect::<Vec<_>>();
+    let named = networks(&mine.db);
+    mine.follow(&hostile);
+    let reports = mine.sync().await;
+    assert_eq!(stored(&reports[1]).created, 1, "its resource is followed: {reports:?}");
+    assert_eq!(networks(&mine.db), named, "the network keeps its name and address");
+    assert_eq!(mine.resource("local-cercle").network, named[0]);
 }

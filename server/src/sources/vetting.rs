@@ -1,6 +1,7 @@
 //! The last gate between what a source sends and the database, whatever its kind: every address
-//! is `http(s)` (or a path on this server) or dropped, every language a BCP 47 tag, and a player
-//! is framed only from a known provider or a PeerTube instance the source declares.
+//! is `http(s)` (or a path on this server) or dropped, every language a BCP 47 tag, a player
+//! is framed only from a known provider or a PeerTube instance the source declares, and a
+//! resource keeps within [`Budget`]: what every answer built from it may cost.
 
 use ammonia::Url;
 use bao_contract::{NetworkRef, Provider, is_safe_player_url};
@@ -10,7 +11,27 @@ use super::{Batch, Skipped, is_fetchable, sanitize};
 use crate::store::NewResource;
 
 /// Changes when what the vetting drops or mends changes: every source is read again.
-pub const VERSION: &str = "vet-2";
+pub const VERSION: &str = "vet-3";
+
+/// What one resource may hold, whatever its source. The commons' fiches keep far within it (the
+/// longest real body is under 100 KB); one file of 120 000 tags made 3.7 MB cards and 30 MB
+/// searches. A body past its budget skips the resource; a list or a text past its budget is cut,
+/// each said in the sync's report.
+pub struct Budget;
+
+impl Budget {
+    /// A body's bytes once sanitised.
+    pub const BODY_BYTES: usize = 1024 * 1024;
+    pub const TAGS: usize = 40;
+    pub const AUTHORS: usize = 40;
+    /// Characters of a tag, and of an author's name.
+    pub const NAME_CHARS: usize = 120;
+    pub const TITLE_CHARS: usize = 300;
+    pub const SUMMARY_CHARS: usize = 2_000;
+    /// A filmed testimony's transcript, and each of its captions files.
+    pub const TRANSCRIPT_BYTES: usize = 512 * 1024;
+    pub const CAPTIONS_TRACKS: usize = 12;
+}
 
 /// The language of content that names none, or a language that is no language tag.
 const DEFAULT_LANG: &str = "fr";
@@ -29,6 +50,17 @@ pub fn vet(batch: &mut Batch, video_hosts: &[String]) {
             batch
                 .skipped
                 .push(Skipped { path: key, reason: format!("adresse de la source refusée : {refused}") });
+            continue;
+        }
+        if let Some(bytes) =
+            new.resource.body_html.as_ref().map(String::len).filter(|&bytes| bytes > Budget::BODY_BYTES)
+        {
+            let reason = format!(
+                "texte de {} Kio, au-delà des {} Kio qu'une ressource peut faire",
+                bytes / 1024,
+                Budget::BODY_BYTES / 1024
+            );
+            batch.skipped.push(Skipped { path: key, reason });
             continue;
         }
         for remark in vet_resource(&mut new, video_hosts) {
@@ -72,6 +104,8 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
             "{addresses} adresse(s) e-mail retirée(s) du texte : elles ne sont pas republiées"
         ));
     }
+    remarks.extend(keep_within_budget(new));
+    let resource = &mut new.resource;
     if !is_language_tag(&resource.lang) {
         remarks.push(format!("langue « {} » inconnue : {DEFAULT_LANG} retenu", resource.lang));
         resource.lang = DEFAULT_LANG.to_owned();
@@ -96,6 +130,52 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
         video.captions.retain(|captions| is_language_tag(&captions.lang));
     }
     remarks
+}
+
+/// Cuts what is past its [`Budget`]; says what was cut.
+fn keep_within_budget(new: &mut NewResource) -> Vec<String> {
+    let mut cut = Vec::new();
+    let resource = &mut new.resource;
+    for (what, text, most) in [
+        ("titre", &mut resource.title, Budget::TITLE_CHARS),
+        ("résumé", &mut resource.summary, Budget::SUMMARY_CHARS),
+    ] {
+        if let Some((end, _)) = text.char_indices().nth(most) {
+            text.truncate(end);
+            text.push('…');
+            cut.push(format!("{what} coupé à {most} caractères"));
+        }
+    }
+    for (what, list, most) in
+        [("mots-clés", &mut resource.tags, Budget::TAGS), ("auteurs", &mut resource.authors, Budget::AUTHORS)]
+    {
+        let before = list.len();
+        list.retain(|name| name.chars().count() <= Budget::NAME_CHARS);
+        list.truncate(most);
+        if list.len() < before {
+            cut.push(format!(
+                "{} {what} sur {before} gardés (au plus {most}, de {} caractères chacun)",
+                list.len(),
+                Budget::NAME_CHARS
+            ));
+        }
+    }
+    if let Some(video) = &mut new.video {
+        if video.transcript.as_ref().is_some_and(|text| text.len() > Budget::TRANSCRIPT_BYTES) {
+            video.transcript = None;
+            cut.push(format!(
+                "transcription de plus de {} Kio laissée de côté",
+                Budget::TRANSCRIPT_BYTES / 1024
+            ));
+        }
+        let before = video.captions.len();
+        video.captions.retain(|captions| captions.vtt.len() <= Budget::TRANSCRIPT_BYTES);
+        video.captions.truncate(Budget::CAPTIONS_TRACKS);
+        if video.captions.len() < before {
+            cut.push(format!("{} pistes de sous-titres sur {before} gardées", video.captions.len()));
+        }
+    }
+    cut
 }
 
 fn vet_network(network: &mut NetworkRef) {

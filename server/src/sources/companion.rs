@@ -25,6 +25,10 @@ pub const READER_VERSION: &str = "bao-1";
 const PAGE: u32 = bao_contract::MAX_PAGE_LIMIT;
 /// The largest answer read: a page of resources with their bodies and captions.
 const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
+/// Bytes of answers one sync reads at most, so that its memory stays bounded whatever the other
+/// server sends (2 pages of 30 MiB took a follower to 752 MB, 12 to 4.2 GB): past them it stops
+/// after the page it read, keeps its cursor there, and the next sync reads on.
+const MAX_SYNC_BYTES: usize = 48 * 1024 * 1024;
 /// Requests of one sync at most: a bound on a server that pages forever.
 const MAX_REQUESTS: usize = 2_000;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -49,6 +53,8 @@ struct Fetched {
     changes: Vec<Change>,
     /// Everything is read again: the server started afresh, or nothing was read before.
     from_scratch: bool,
+    /// The sync stopped at [`MAX_SYNC_BYTES`]: more changes wait for the next one.
+    more_to_read: bool,
 }
 
 impl CompanionServer {
@@ -61,9 +67,9 @@ impl CompanionServer {
     pub fn fetch(&self) -> Result<String, SourceError> {
         let mut since = self.resume.unwrap_or(0);
         let mut from_scratch = self.resume.is_none();
-        let mut changes = Vec::new();
+        let (mut changes, mut read_bytes, mut more_to_read) = (Vec::new(), 0, false);
         for request in 0..MAX_REQUESTS {
-            let page = self.page(since)?;
+            let (page, bytes) = self.page(since)?;
             if request == 0 && page.latest < since {
                 // The other server's changes start again below our cursor: it is a new one.
                 since = 0;
@@ -73,15 +79,18 @@ impl CompanionServer {
             let done = page.items.is_empty() || page.next_since <= since;
             since = page.next_since.max(since);
             changes.extend(page.items);
-            if done {
+            read_bytes += bytes;
+            more_to_read = !done && read_bytes >= MAX_SYNC_BYTES;
+            if done || more_to_read {
                 break;
             }
         }
-        let _ = self.fetched.set(Fetched { changes, from_scratch });
+        let _ = self.fetched.set(Fetched { changes, from_scratch, more_to_read });
         Ok(since.to_string())
     }
 
-    fn page(&self, since: u64) -> Result<ChangePage, SourceError> {
+    /// One page of changes after `since`, and the bytes of its answer.
+    fn page(&self, since: u64) -> Result<(ChangePage, usize), SourceError> {
         let url =
             format!("{}{}/changes?since={since}&limit={PAGE}", self.base, API_PREFIX.trim_start_matches('/'));
         let unreachable = |reason: String| SourceError::Companion(format!("{url} : {reason}"));
@@ -92,7 +101,15 @@ impl CompanionServer {
             .limit(MAX_ANSWER_BYTES)
             .read_to_string()
             .map_err(|error| unreachable(format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20)))?;
-        serde_json::from_str(&text).map_err(|error| unreachable(format!("réponse illisible ({error})")))
+        let page: ChangePage = serde_json::from_str(&text)
+            .map_err(|error| unreachable(format!("réponse illisible ({error})")))?;
+        if page.items.len() > PAGE as usize {
+            return Err(unreachable(format!(
+                "{} changements dans une page, au plus {PAGE} demandés",
+                page.items.len()
+            )));
+        }
+        Ok((page, text.len()))
     }
 
     /// What the source holds after the changes: what the last sync stored, changed.
@@ -133,7 +150,24 @@ impl CompanionServer {
                 networks.push(record.resource.network.clone());
             }
         }
-        Ok(Batch { networks, resources: held.into_values().collect(), skipped, aliases, ..Batch::default() })
+        let warnings = match fetched.more_to_read {
+            true => vec![Skipped {
+                path: self.base.to_string(),
+                reason: format!(
+                    "plus de {} Mio de changements : la suite sera lue à la prochaine synchronisation",
+                    MAX_SYNC_BYTES >> 20
+                ),
+            }],
+            false => Vec::new(),
+        };
+        Ok(Batch {
+            networks,
+            resources: held.into_values().collect(),
+            skipped,
+            warnings,
+            aliases,
+            ..Batch::default()
+        })
     }
 }
 

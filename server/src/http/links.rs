@@ -8,7 +8,9 @@ use bao_contract::{
 };
 
 use crate::opendata::{Filter, dataset};
-use crate::store::media::{images_of_other_hosts, media_key};
+use crate::sources::text::escape_html;
+use crate::store::html::{self, Rewrite};
+use crate::store::media::{media_key, other_host_image};
 use crate::store::{StoredChange, StoredTestimonial};
 
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
@@ -116,38 +118,30 @@ pub fn serve_media_here(resource: &mut Resource) {
         image.url = self::image(&resource.id);
     }
     if let Some(body) = resource.body_html.as_mut() {
-        let found = images_of_other_hosts(body);
-        for (range, url) in found.into_iter().rev() {
-            body.replace_range(range, &media(&media_key(&url)));
-        }
-        *body = players_as_links(body);
+        *body = html::rewrite(body, |tag| match &*tag.name {
+            "img" => {
+                if let Some(url) = html::attribute(tag, "src").and_then(other_host_image) {
+                    html::set_attribute(tag, "src", &media(&media_key(&url)));
+                }
+                Rewrite::Keep
+            }
+            // A player (of known hosts only: the sanitiser's) as a link to it, named after its host.
+            "iframe" => match html::attribute(tag, "src") {
+                Some(src) => {
+                    let host =
+                        src.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default();
+                    let host = host.trim_start_matches("www.").trim_start_matches("player.");
+                    Rewrite::Replace(format!(
+                        "<p><a href=\"{}\" rel=\"noopener noreferrer nofollow\">Voir la vidéo sur {}</a></p>",
+                        escape_html(src),
+                        escape_html(host)
+                    ))
+                }
+                None => Rewrite::Drop,
+            },
+            _ => Rewrite::Keep,
+        });
     }
-}
-
-/// Each `<iframe src="…"></iframe>` of a sanitised body (players of known hosts only) as a
-/// paragraph with a link to the player, named after its host.
-fn players_as_links(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(start) = rest.find("<iframe ") {
-        let Some(length) = rest[start..].find("</iframe>").map(|end| end + "</iframe>".len()) else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let frame = &rest[start..start + length];
-        let src =
-            frame.split_once(" src=\"").and_then(|(_, value)| value.split_once('"')).map(|(src, _)| src);
-        if let Some(src) = src {
-            let host = src.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default();
-            let host = host.trim_start_matches("www.").trim_start_matches("player.");
-            out.push_str(&format!(
-                "<p><a href=\"{src}\" rel=\"noopener noreferrer nofollow\">Voir la vidéo sur {host}</a></p>"
-            ));
-        }
-        rest = &rest[start + length..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The resource with its media addressed on this server.

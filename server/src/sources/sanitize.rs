@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use ammonia::{Url, UrlRelative};
 
+use crate::store::html::{self, Rewrite};
+
 /// Hosts of the players of the big providers that may be embedded as iframes.
 const PROVIDER_PLAYER_HOSTS: &[&str] =
     &["player.vimeo.com", "www.youtube-nocookie.com", "www.youtube.com", "youtube.com"];
@@ -62,11 +64,19 @@ pub fn sanitize(
             }
             Some(Cow::Borrowed(value))
         });
-    // Two attributes set by ammonia come out in either order (a hash map): written here, the
-    // same body always gives the same bytes, hence the same validators.
-    let cleaned =
-        builder.clean(html).to_string().replace("<img ", r#"<img loading="lazy" decoding="async" "#);
-    remove_empty_iframes(&cleaned)
+    let cleaned = builder.clean(html).to_string();
+    // Ammonia would add these two in either order (a hash map): given here, in this order, the
+    // same body always gives the same bytes, hence the same validators. An iframe whose address
+    // the filter dropped would only be a blank box.
+    html::rewrite(&cleaned, |tag| match &*tag.name {
+        "img" => {
+            html::set_attribute(tag, "decoding", "async");
+            html::set_attribute(tag, "loading", "lazy");
+            Rewrite::Keep
+        }
+        "iframe" if html::attribute(tag, "src").is_none() => Rewrite::Drop,
+        _ => Rewrite::Keep,
+    })
 }
 
 /// What becomes of a relative address no filter resolved: it goes.
@@ -99,35 +109,12 @@ fn allowed_player_url(src: &str) -> Option<String> {
     Some(url.into())
 }
 
-/// Removes the iframes whose `src` the sanitiser dropped: an empty frame is only a blank box.
-fn remove_empty_iframes(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<iframe") {
-        let Some(tag_end) = rest[start..].find('>') else {
-            break;
-        };
-        let Some(close) = rest[start..].find("</iframe>") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let frame = &rest[start..start + close + "</iframe>".len()];
-        if rest[start..start + tag_end].contains(" src=") {
-            out.push_str(frame);
-        }
-        rest = &rest[start + frame.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The rewrites of ammonia's output above (`<img ` given its loading attributes, empty
-    /// iframes removed) read its text: they are safe while every `<` of it opens a tag, none left
-    /// raw inside an attribute value, as html5ever's serializer writes them today. Pinned here.
+    /// What an attribute holds stays in it: the rewrites after ammonia read its output as HTML,
+    /// never as text, so that no `<img ` or `</iframe>` written in a value can become markup.
     #[test]
     fn every_angle_bracket_of_a_sanitised_body_opens_a_tag() {
         for hostile in [

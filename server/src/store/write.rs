@@ -124,9 +124,7 @@ impl Database {
             tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
         // Every body read, changed or not: a database from before this table fills at its next sync.
         for (new, _) in &files {
-            for (_, url) in
-                media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default())
-            {
+            for url in media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default()) {
                 tx.execute(
                     "INSERT OR IGNORE INTO body_media (key, source_url) VALUES (?1, ?2)",
                     params![media::media_key(&url), url],

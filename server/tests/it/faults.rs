@@ -152,10 +152,14 @@ fn a_disk_that_fills_during_a_sync_fails_it_cleanly_and_loses_nothing() {
     drop(disk);
 }
 
-/// A wiki that misbehaves: never answers, answers without end, or sends a gzip bomb.
-async fn start_bad_wiki(behaviour: &'static str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let bomb: &'static [u8] = Box::leak(gzip_bomb().into_boxed_slice());
+/// A server on a loopback port handing each connection's first request, as text, with the
+/// connection to `answer`: its address.
+async fn start_raw_server<F, Answer>(answer: F) -> std::net::SocketAddr
+where
+    F: Fn(String, tokio::net::TcpStream) -> Answer + Copy + Send + 'static,
+    Answer: std::future::Future<Output = ()> + Send,
+{
+    use tokio::io::AsyncReadExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -163,27 +167,38 @@ async fn start_bad_wiki(behaviour: &'static str) -> String {
             let (mut stream, _) = listener.accept().await.unwrap();
             tokio::spawn(async move {
                 let mut request = [0u8; 4096];
-                let _ = stream.read(&mut request).await;
-                match behaviour {
-                    "hangs" => tokio::time::sleep(Duration::from_secs(120)).await,
-                    "endless" => {
-                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-                        let _ = stream.write_all(head.as_bytes()).await;
-                        let chunk = format!("{:x}\r\n{}\r\n", 65536, "[".repeat(65536));
-                        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
-                    }
-                    _ => {
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
-                            bomb.len()
-                        );
-                        let _ = stream.write_all(head.as_bytes()).await;
-                        let _ = stream.write_all(bomb).await;
-                    }
-                }
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                answer(String::from_utf8_lossy(&request[..read]).into_owned(), stream).await;
             });
         }
     });
+    address
+}
+
+/// A wiki that misbehaves: never answers, answers without end, or sends a gzip bomb.
+async fn start_bad_wiki(behaviour: &'static str) -> String {
+    use tokio::io::AsyncWriteExt;
+    let bomb: &'static [u8] = Box::leak(gzip_bomb().into_boxed_slice());
+    let address = start_raw_server(move |_, mut stream| async move {
+        match behaviour {
+            "hangs" => tokio::time::sleep(Duration::from_secs(120)).await,
+            "endless" => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                let _ = stream.write_all(head.as_bytes()).await;
+                let chunk = format!("{:x}\r\n{}\r\n", 65536, "[".repeat(65536));
+                while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+            }
+            _ => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+                    bomb.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(bomb).await;
+            }
+        }
+    })
+    .await;
     format!("http://{address}/api.php")
 }
 
@@ -315,7 +330,6 @@ async fn reads_while_a_sync_writes_neither_fail_nor_stall() {
 
 /// A companion server that sends maximal pages of changes without end (30 MiB each).
 async fn start_endless_companion() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     const UNSET: u64 = u64::MAX;
     let mut resource = crate::common::fiche("h-0", "Page sans fin", "").resource;
     resource.body_html = Some(format!("<p>{}</p>", "mot ".repeat(75_000)));
@@ -333,31 +347,23 @@ async fn start_endless_companion() -> String {
         .collect();
     let page = bao_contract::ChangePage { items, next_since: UNSET, latest: UNSET / 2 };
     let template: &'static str = Box::leak(serde_json::to_string(&page).unwrap().into_boxed_str());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let (mut stream, _) = listener.accept().await.unwrap();
-            tokio::spawn(async move {
-                let mut request = [0u8; 4096];
-                let read = stream.read(&mut request).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&request[..read]);
-                let since: u64 = request
-                    .split("since=")
-                    .nth(1)
-                    .and_then(|rest| rest.split(['&', ' ']).next())
-                    .and_then(|since| since.parse().ok())
-                    .unwrap_or(0);
-                let body = template.replace(&UNSET.to_string(), &(since + 100).to_string());
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(body.as_bytes()).await;
-            });
-        }
-    });
+    let address = start_raw_server(move |request, mut stream| async move {
+        use tokio::io::AsyncWriteExt;
+        let since: u64 = request
+            .split("since=")
+            .nth(1)
+            .and_then(|rest| rest.split(['&', ' ']).next())
+            .and_then(|since| since.parse().ok())
+            .unwrap_or(0);
+        let body = template.replace(&UNSET.to_string(), &(since + 100).to_string());
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes()).await;
+        let _ = stream.write_all(body.as_bytes()).await;
+    })
+    .await;
     format!("http://{address}/")
 }
 

@@ -16,7 +16,8 @@ const TARGETS: &[(&str, Option<&str>)] = &[
     ("markdown_file", Some("demo/content/exemples-fiches")),
     ("wiki_markup", Some("server/tests/fixtures/wikis")),
     ("api_request", None),
-    ("replica_json", None),
+    ("companion_page", None),
+    ("sources_file", Some("demo/sources.toml")),
 ];
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
@@ -106,7 +107,14 @@ fn install_cargo_fuzz() -> anyhow::Result<()> {
 
 /// Copies the files of `from` (a folder, recursively) into the corpus, once.
 fn seed(from: &Path, corpus: &Path) -> anyhow::Result<()> {
-    if !from.is_dir() || std::fs::read_dir(corpus)?.next().is_some() {
+    if std::fs::read_dir(corpus)?.next().is_some() {
+        return Ok(());
+    }
+    if let Some(name) = from.file_name().filter(|_| from.is_file()) {
+        std::fs::copy(from, corpus.join(name))?;
+        return Ok(());
+    }
+    if !from.is_dir() {
         return Ok(());
     }
     let mut folders = vec![from.to_owned()];

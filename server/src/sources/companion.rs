@@ -173,7 +173,7 @@ impl CompanionServer {
 
 /// A written resource as this server stores it, once checked: an id as ids are, a body
 /// sanitised again, an image and a player this server would accept from any source.
-fn checked(change: &Change) -> Result<NewResource, String> {
+pub fn checked(change: &Change) -> Result<NewResource, String> {
     let mut resource = change.resource.clone().ok_or("ressource absente de la réponse")?;
     if !is_slug(&change.id) || !is_slug(&resource.network.id) {
         return Err(format!("identifiant refusé : « {} »", change.id));

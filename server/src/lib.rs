@@ -3,6 +3,7 @@
 //! `sources/` (where content comes from), `search/` (the index), `follow.rs` (keeping both in step
 //! with the sources file), and `http/` on top of them; nothing below `http/` imports it.
 
+pub mod address;
 pub mod calendar;
 pub mod follow;
 pub mod http;

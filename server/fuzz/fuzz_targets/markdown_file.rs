@@ -41,7 +41,7 @@ fuzz_target!(|bytes: &[u8]| {
     for new in &batch.resources {
         let resource = &new.resource;
         bao_fuzz::assert_inert(resource.body_html.as_deref().unwrap_or_default());
-        assert!(resource.source_url.as_deref().is_some_and(vetting::is_web_url));
+        assert!(resource.source_url.as_deref().is_some_and(bao_server::address::is_web_url));
         assert!(vetting::is_language_tag(&resource.lang), "{}", resource.lang);
         if let Some(video) = &new.video {
             assert!(vetting::is_allowed_player(video.provider, &video.embed_url, &[]), "{}", video.embed_url);

@@ -16,6 +16,7 @@ use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links::{self, public_origin};
 use super::painted::PaintedElement;
 use crate::AppState;
+use crate::address::has_web_scheme;
 use bao_widget::render::{self, Context, Placement};
 
 /// Largest and default size of the iframe an oEmbed answer proposes; it then fits its content.
@@ -198,7 +199,7 @@ pub async fn follow_link(
     let url = params.vers.filter(|url| !url.is_empty()).ok_or_else(|| {
         ApiError::BadRequest("`vers` est requis : l'adresse d'un lien d'une ressource.".into())
     })?;
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 {
+    if !has_web_scheme(&url) || url.len() > 2048 {
         return Err(ApiError::BadRequest("`vers` doit être une adresse http(s).".into()));
     }
     // What no header can hold is no address (a line break, which a body may write `&#10;`).

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::forge::{Forge, WebAddresses, WebSettings};
 use super::secrets;
+use crate::address;
 
 /// The kinds of source this server can follow; each maps to a module of `sources/`.
 pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
@@ -178,11 +179,11 @@ impl SourcesFile {
                 )));
             }
             if source.url.trim().is_empty()
-                || (source.url.starts_with("http://") && !is_loopback(&source.url))
+                || (source.url.starts_with("http") && !address::is_safe_web_url(&source.url))
             {
                 return Err(at("`url` : https://…, file://… ou un dossier local".into()));
             }
-            let is_web = |url: &str| url.starts_with("https://") || url.starts_with("http://");
+            let is_web = address::has_web_scheme;
             let local = !is_web(&source.url);
             match source.kind.as_str() {
                 "yeswiki" if local => {
@@ -206,9 +207,7 @@ impl SourcesFile {
                             .into(),
                     ));
                 }
-                (Some(site), "dokuwiki", true)
-                    if !is_web(site) || (site.starts_with("http://") && !is_loopback(site)) =>
-                {
+                (Some(site), "dokuwiki", true) if !address::is_safe_web_url(site) => {
                     return Err(at("`site` : l'adresse https://… du wiki".into()));
                 }
                 (Some(_), _, _) if !(source.kind == "dokuwiki" && local) => {
@@ -228,7 +227,7 @@ impl SourcesFile {
                 )));
             }
             if let Some(web_url) = &source.web_url {
-                if !is_web(web_url) || (web_url.starts_with("http://") && !is_loopback(web_url)) {
+                if !address::is_safe_web_url(web_url) {
                     return Err(at(
                         "`web_url` : une adresse https://… où `{path}` est le chemin du fichier".into()
                     ));
@@ -284,10 +283,7 @@ impl SourcesFile {
                 ));
             }
             for (key, url) in [("network.url", &source.network.url), ("network.logo", &source.network.logo)] {
-                if url
-                    .as_deref()
-                    .is_some_and(|url| !url.starts_with("https://") && !url.starts_with("http://"))
-                {
+                if url.as_deref().is_some_and(|url| !address::has_web_scheme(url)) {
                     return Err(at(format!("`{key}` doit être une adresse http(s)")));
                 }
             }
@@ -326,16 +322,6 @@ impl SourceConfig {
             Location::Folder(base.join(&self.url))
         }
     }
-}
-
-/// `http://` is refused except on this machine, where nothing travels in the clear.
-fn is_loopback(url: &str) -> bool {
-    let host = url.trim_start_matches("http://").split(['/', '?']).next().unwrap_or_default();
-    let host = host
-        .rsplit_once(':')
-        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(host, |(host, _)| host);
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 /// Lowercase letters, digits and inner dashes: what ids are made of.

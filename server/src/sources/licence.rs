@@ -4,6 +4,7 @@
 use bao_contract::Licence;
 
 use super::text::fold;
+use crate::address::has_web_scheme;
 use crate::store::Found;
 
 /// One Creative Commons licence: which elements, and the version when the source gives it.
@@ -99,7 +100,7 @@ pub fn of_site(url: &str, text: &str) -> Option<Licence> {
         Some(cc) => cc.into_licence(raw),
         None => Licence {
             label: if text.is_empty() { url.to_owned() } else { text.to_owned() },
-            url: (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned()),
+            url: has_web_scheme(url).then(|| url.to_owned()),
             raw,
             ..unknown()
         },

@@ -159,13 +159,6 @@ pub fn http_agent(
     )
 }
 
-/// True for an absolute http(s) URL or a path on this server (`/demo/media/…`): the addresses
-/// an image, poster or video may have. A scheme-relative `//host/…` is neither: the visitor's
-/// browser would fetch it from a third party.
-pub fn is_fetchable(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://") || bao_contract::is_server_path(url)
-}
-
 /// Lowercase ASCII letters, digits and single dashes; other letters by their ASCII spelling
 /// (`œ` → `oe`, `ß` → `ss`), so that an id reads like its title.
 pub fn slugify(text: &str) -> String {
@@ -193,13 +186,5 @@ mod tests {
         );
         assert_eq!(slugify("Le cœur de l'Ægée, ñandú & Straße"), "le-coeur-de-l-aegee-nandu-strasse");
         assert_eq!(slugify("  --  "), "");
-    }
-
-    #[test]
-    fn scheme_relative_media_are_not_fetchable() {
-        assert!(is_fetchable("https://a.example/x.jpg") && is_fetchable("/demo/x.jpg"));
-        assert!(
-            !is_fetchable("//a.example/x.jpg") && !is_fetchable("javascript:x") && !is_fetchable("x.jpg")
-        );
     }
 }

@@ -60,7 +60,7 @@ pub fn sanitize(
                     ("img", "src") => resolve(Relative::Image, value.trim()),
                     _ => None,
                 };
-                return absolute.filter(|url| super::vetting::is_web_url(url)).map(Cow::Owned);
+                return absolute.filter(|url| crate::address::is_web_url(url)).map(Cow::Owned);
             }
             Some(Cow::Borrowed(value))
         });

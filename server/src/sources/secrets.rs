@@ -2,6 +2,7 @@
 //! from the environment) are used to fetch and never shown: `/api/v1/sources`, the errors it
 //! publishes and the logs see them as `***`, and a folder of this machine by its name only.
 
+use crate::address::has_web_scheme;
 use ammonia::Url;
 
 /// What stands for a secret wherever one would have been shown.
@@ -77,7 +78,7 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
 /// An address as it may be published: without its user part and with its secret query values
 /// hidden; a path of this machine (`/srv/…`, `file:///srv/…`) by its last name only.
 pub fn public_address(address: &str) -> String {
-    if address.starts_with("https://") || address.starts_with("http://") {
+    if has_web_scheme(address) {
         return match Url::parse(address) {
             Ok(mut url) => {
                 let hidden = redact(url.query().unwrap_or_default(), &secrets_of(address));

@@ -25,6 +25,7 @@ use super::wiki::mediawiki_export::{ExportAt, MediaWikiExport};
 use super::wiki::yeswiki::YesWiki;
 use super::wiki::{PageCache, Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
+use crate::address;
 use crate::store::{Database, FOLLOWED_SERVER_KIND, SourceUpdate, SyncRecord};
 
 /// Where a sync finds what it needs beside the sources.
@@ -267,7 +268,9 @@ fn follower(
         kind: config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche),
     };
     match config.kind.as_str() {
-        "mediawiki" if config.url.starts_with("http") && wiki_url(config)?.path().ends_with("api.php") => {
+        "mediawiki"
+            if address::has_web_scheme(&config.url) && wiki_url(config)?.path().ends_with("api.php") =>
+        {
             Ok(WikiSource::new(
                 config,
                 context,
@@ -283,7 +286,7 @@ fn follower(
             config,
             context,
             MediaWikiExport {
-                at: match config.url.starts_with("http") {
+                at: match address::has_web_scheme(&config.url) {
                     true => ExportAt::Web(wiki_url(config)?),
                     false => ExportAt::File(context.base.join(&config.url)),
                 },
@@ -292,7 +295,7 @@ fn follower(
                 settings: settings(),
             },
         )),
-        "dokuwiki" if config.url.starts_with("http") => Ok(WikiSource::new(
+        "dokuwiki" if address::has_web_scheme(&config.url) => Ok(WikiSource::new(
             config,
             context,
             DokuWiki {

@@ -3,11 +3,11 @@
 //! is framed only from a known provider or a PeerTube instance the source declares, and a
 //! resource keeps within [`Budget`]: what every answer built from it may cost.
 
-use ammonia::Url;
 use bao_contract::{NetworkRef, Provider, is_safe_player_url};
 
 use super::text::without_mail_addresses;
-use super::{Batch, Skipped, is_fetchable, sanitize};
+use super::{Batch, Skipped, sanitize};
+use crate::address::{is_fetchable, is_web_url};
 use crate::store::NewResource;
 
 /// Changes when what the vetting drops or mends changes: every source is read again.
@@ -199,11 +199,6 @@ pub fn is_allowed_player(provider: Provider, url: &str, video_hosts: &[String]) 
         || video_hosts.iter().any(|declared| declared == host || declared == host_and_port)
 }
 
-/// True for an absolute `http(s)` URL with a host: the only links a source may give.
-pub fn is_web_url(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some())
-}
-
 /// True for a well-formed BCP 47 language tag as content uses them (`fr`, `fr-CA`, `oc-aranes`,
 /// `zh-Hant-TW`): a 2–3 letter language, then subtags of 1–8 letters or digits.
 pub fn is_language_tag(tag: &str) -> bool {
@@ -220,25 +215,6 @@ pub fn is_language_tag(tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_web_addresses_are_links() {
-        for good in ["https://a.example/x", "http://asso.example", "https://a.example:8443/?q=1"] {
-            assert!(is_web_url(good), "{good}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            "javascript://%0aalert(1)",
-            "data:text/html,x",
-            "//a.example",
-            "/r/x",
-            "",
-            "ftp://a.example/x",
-            "https://",
-        ] {
-            assert!(!is_web_url(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn language_tags() {

@@ -2,6 +2,7 @@
 //! linked to a player (`[![](thumb.jpg)](https://player.vimeo.com/video/ID)`), or a player iframe
 //! (Vimeo, YouTube, PeerTube), and turns it into a provider, a player URL and a poster.
 
+use crate::address::has_web_scheme;
 use bao_contract::{Provider, is_safe_player_url};
 
 /// The video a file shows.
@@ -88,7 +89,7 @@ fn host_of(url: &str) -> Option<&str> {
 fn player_urls(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.match_indices("http").filter_map(|(start, _)| {
         let rest = &text[start..];
-        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+        if !has_web_scheme(rest) {
             return None;
         }
         let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '<' | '>' | ']'));

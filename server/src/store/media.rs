@@ -1,6 +1,7 @@
 //! Images in bodies: each image of another host is served from the cache under a key derived
 //! from its address, so that the address a visitor's browser asks is always this server's.
 
+use crate::address::has_web_scheme;
 use sha2::{Digest, Sha256};
 
 /// The key an image address is cached and served under: 32 hex digits.
@@ -13,7 +14,7 @@ pub fn media_key(url: &str) -> String {
 pub fn other_host_image(src: &str) -> Option<String> {
     match src.strip_prefix("//") {
         Some(rest) => Some(format!("https://{rest}")),
-        None if src.starts_with("https://") || src.starts_with("http://") => Some(src.to_owned()),
+        None if has_web_scheme(src) => Some(src.to_owned()),
         None => None,
     }
 }

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::address::has_web_scheme;
 use crate::sources::forge::WebAddresses;
 use crate::sources::sanitize::{Relative, no_relative, sanitize};
 use crate::sources::text::{collapse_whitespace, fold};
@@ -396,7 +397,7 @@ pub fn first_image(markdown: &str) -> Option<(String, String)> {
     while let Some(event) = events.next() {
         if let Event::Start(Tag::Image { dest_url, .. }) = event {
             let alt = collect_text(&mut events, |end| matches!(end, TagEnd::Image));
-            if dest_url.starts_with("https://") || dest_url.starts_with("http://") {
+            if has_web_scheme(&dest_url) {
                 return Some((dest_url.into_string(), collapse_whitespace(&alt)));
             }
         }

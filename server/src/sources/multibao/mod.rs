@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 use super::forge::WebAddresses;
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
-use super::{Batch, Skipped, Source, SourceError, is_fetchable, licence, screening, slugify, video};
+use super::{Batch, Skipped, Source, SourceError, licence, screening, slugify, video};
+use crate::address::is_fetchable;
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.

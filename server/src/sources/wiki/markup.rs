@@ -6,6 +6,7 @@
 
 use ammonia::Url;
 
+use crate::address::has_web_scheme;
 use crate::sources::text::escape_html as escape;
 
 /// The wiki syntaxes read here.
@@ -460,14 +461,14 @@ fn inline(text: &str, dialect: &dyn Dialect) -> String {
             rest = &after[end + 2..];
         } else if syntax == Syntax::MediaWiki
             && let Some(after) = rest.strip_prefix('[')
-            && (after.starts_with("https://") || after.starts_with("http://"))
+            && has_web_scheme(after)
             && let Some(end) = after.find(']')
         {
             let (address, words) = after[..end].split_once(' ').unwrap_or((&after[..end], ""));
             let words = if words.trim().is_empty() { address } else { words.trim() };
             set_aside(&mut out, link(address, words).unwrap_or_else(|| escape(words)));
             rest = &after[end + 1..];
-        } else if rest.starts_with("https://") || rest.starts_with("http://") {
+        } else if has_web_scheme(rest) {
             let length =
                 rest.find(|c: char| c.is_whitespace() || "<>\"[]{}|".contains(c)).unwrap_or(rest.len());
             let address = rest[..length].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
@@ -515,7 +516,7 @@ fn wiki_link(inside: &str, dialect: &dyn Dialect) -> Option<String> {
         Syntax::MediaWiki | Syntax::DokuWiki => inside.split_once('|').unwrap_or((inside, inside)),
     };
     let (target, words) = (target.trim(), words.trim());
-    if target.starts_with("https://") || target.starts_with("http://") {
+    if has_web_scheme(target) {
         return Some(link(target, words).unwrap_or_else(|| escape(words)));
     }
     match dialect.target(target) {
@@ -571,7 +572,7 @@ fn is_image_option(option: &str) -> bool {
 fn dokuwiki_image(inside: &str, dialect: &dyn Dialect) -> Option<String> {
     let (target, alt) = inside.split_once('|').unwrap_or((inside, ""));
     let name = target.trim().split('?').next().unwrap_or_default();
-    let address = if name.starts_with("https://") || name.starts_with("http://") {
+    let address = if has_web_scheme(name) {
         Url::parse(name).ok()?
     } else {
         dialect.media_url(name.trim_start_matches(':'))?

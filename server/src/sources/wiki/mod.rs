@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
-use super::{Batch, Skipped, http_agent, is_fetchable, licence, sanitize::sanitize, screening, slugify};
+use super::{Batch, Skipped, http_agent, licence, sanitize::sanitize, screening, slugify};
+use crate::address::is_fetchable;
 use crate::search::analysis::html_to_text;
 use crate::store::{Found, NewResource, Provenance};
 

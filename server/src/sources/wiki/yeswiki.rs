@@ -16,8 +16,9 @@ use super::{
     PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
     digest, take_title,
 };
+use crate::address::is_fetchable;
 use crate::search::analysis::html_to_text;
-use crate::sources::{Batch, Skipped, is_fetchable};
+use crate::sources::{Batch, Skipped};
 
 /// Bumped when entries are read differently, so that the next sync reads every entry again.
 pub const READER_VERSION: &str = "yeswiki-1";

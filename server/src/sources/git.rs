@@ -148,12 +148,22 @@ impl GitMirror {
         let out = out_reader.join().ok().and_then(Result::ok).unwrap_or_default();
         let err = err_reader.join().ok().and_then(Result::ok).unwrap_or_default();
         if !status.success() {
-            let message = String::from_utf8_lossy(&err).lines().last().unwrap_or("échec").trim().to_owned();
+            // Every line: the last alone ("and the repository exists.") says nothing.
+            let said = String::from_utf8_lossy(&err);
+            let lines: Vec<&str> = said.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+            let mut message = if lines.is_empty() { "échec".to_owned() } else { lines.join(" ") };
+            if let Some((end, _)) = message.char_indices().nth(MAX_ERROR_CHARS) {
+                message.truncate(end);
+                message.push('…');
+            }
             return Err(GitError::Failed { command: args[0].to_owned(), message });
         }
         Ok(out)
     }
 }
+
+/// Characters of git's error kept in a sync's error.
+const MAX_ERROR_CHARS: usize = 1_000;
 
 /// The files of one commit of a mirror.
 #[derive(Debug)]

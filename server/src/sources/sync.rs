@@ -437,6 +437,8 @@ fn try_sync(
         if last.is_some_and(|last| {
             last.revision.as_ref() == Some(revision) && last.reader.as_deref() == Some(reader)
         }) {
+            // Nothing new is still an attempt that succeeded: monitoring sees the source is well.
+            db.record_sync_unchanged(&config.id, started.elapsed().as_millis() as u64)?;
             return Ok(SyncOutcome::Unchanged { revision: revision.clone() });
         }
     }

@@ -276,6 +276,18 @@ impl Database {
         Ok(outcome)
     }
 
+    /// Records a sync that found nothing new: an attempt, and a success.
+    pub fn record_sync_unchanged(&self, source_id: &str, duration_ms: u64) -> Result<(), DbError> {
+        let conn = self.pool.get()?;
+        conn.execute(
+            "UPDATE sources SET last_attempt = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+               last_success = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), duration_ms = ?2, last_error = NULL
+             WHERE id = ?1",
+            params![source_id, duration_ms],
+        )?;
+        Ok(())
+    }
+
     /// Records a sync that failed: its source keeps its content, and says why.
     pub fn record_sync_failure(
         &self,

@@ -285,8 +285,20 @@ async fn a_failing_source_keeps_its_content_and_says_why() {
     assert_eq!(followed.network.name, "Réseau des fiches");
     assert_eq!(followed.resource_count, 1);
     assert_eq!(followed.revision.as_ref().map(String::len), Some(40));
-    assert!(followed.last_success.is_some() && followed.last_error.as_deref().unwrap().contains("git fetch"));
+    let error = followed.last_error.as_deref().unwrap();
+    assert!(followed.last_success.is_some() && error.contains("git fetch"), "{error}");
+    // Git's whole message, not its last line ("and the repository exists.").
+    assert!(error.contains("does not appear to be a git repository"), "{error}");
     assert!(unreachable.last_success.is_none() && unreachable.last_error.is_some());
+
+    // The remote back, a sync that finds nothing new says the source is well again.
+    std::fs::rename(format!("{bare}.parti"), bare).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let back = setup.sync("reseau-fiches");
+    assert!(matches!(back.outcome, SyncOutcome::Unchanged { .. }), "{back}");
+    let source = setup.db.source("reseau-fiches").unwrap().unwrap();
+    assert_eq!(source.last_error, None);
+    assert!(source.last_attempt > followed.last_attempt && source.last_success == source.last_attempt);
 }
 
 /// A token in a source's address (written in the file, or `${NAME}` from the environment) and

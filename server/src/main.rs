@@ -47,6 +47,15 @@ enum Command {
     Sync(SyncArgs),
     /// Import a multiBàO Markdown repository folder (re-importing updates, never duplicates).
     Import(ImportArgs),
+    /// Write a consistent copy of the database to FILE, safe while the server runs (README,
+    /// « Sauvegarder et restaurer »).
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// Where the copy goes; an existing file is replaced once the copy is whole.
+    file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +126,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        // Colour codes only where a person reads: not in files, journald or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let media = if cli.media_from_private_addresses { Reach::AlsoPrivate } else { Reach::Public };
@@ -124,6 +135,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(&cli.db, media, args),
         Command::Sync(args) => run_sync(&cli.db, media, args),
         Command::Import(args) => run_import(&cli.db, media, args),
+        Command::Backup(args) => backup(&cli.db, &args.file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -224,6 +236,22 @@ fn run_sync(db_path: &Path, media: Reach, args: SyncArgs) -> anyhow::Result<()> 
     if failed > 0 {
         anyhow::bail!("{failed} source(s) en échec (leur contenu précédent est gardé)");
     }
+    Ok(())
+}
+
+fn backup(db_path: &Path, file: &Path) -> anyhow::Result<()> {
+    if !db_path.exists() {
+        anyhow::bail!("{} n'existe pas : rien à sauvegarder", db_path.display());
+    }
+    let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
+    db.backup_to(file).with_context(|| format!("sauvegarde dans {}", file.display()))?;
+    let bytes = std::fs::metadata(file).map(|meta| meta.len()).unwrap_or_default();
+    println!(
+        "sauvegarde : {} ressource(s), {} Kio, dans {}",
+        db.resource_count()?,
+        bytes / 1024,
+        file.display()
+    );
     Ok(())
 }
 

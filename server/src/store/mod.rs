@@ -343,6 +343,22 @@ impl Database {
         Ok(db)
     }
 
+    /// Writes a consistent copy of the whole database to `file`: SQLite's `VACUUM INTO`, one read
+    /// transaction, so that the server may serve and sync meanwhile (a `cp` of a database in WAL
+    /// mode copies a file without its latest content). Written beside `file`, then renamed: a
+    /// copy interrupted never stands for a backup.
+    pub fn backup_to(&self, file: &Path) -> Result<(), DbError> {
+        let mut partial = file.as_os_str().to_owned();
+        partial.push(".partiel");
+        let partial = PathBuf::from(partial);
+        let _ = std::fs::remove_file(&partial);
+        let conn = self.pool.get()?;
+        conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()])?;
+        std::fs::rename(&partial, file)
+            .map_err(|error| DbError::Corrupt(format!("{}: {error}", file.display())))?;
+        Ok(())
+    }
+
     /// A path beside the database file: `<db><suffix>` (`commons.sqlite3.exports`).
     pub fn beside(&self, suffix: &str) -> PathBuf {
         let mut path = self.path.as_os_str().to_owned();

@@ -330,6 +330,13 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
             None
         }
     };
+    match (&sources, args.sync_interval.is_zero()) {
+        (Some(_), true) => tracing::warn!("--sync-interval 0: the sources file's sources will never be synced"),
+        (None, _) if db.resource_count()? == 0 => {
+            tracing::warn!("the database is empty and no sources file is given (--sources): nothing to serve")
+        }
+        _ => {}
+    }
     let has_demo = args.demo_dir.is_some();
     let followed = sources.as_ref().map(|(_, file)| Arc::new(file.sources.clone())).unwrap_or_default();
     if let Some((path, _)) = sources

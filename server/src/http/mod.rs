@@ -9,6 +9,7 @@ pub mod embed;
 pub mod error;
 pub mod fragments;
 pub mod headers;
+pub mod health;
 pub mod links;
 pub mod openapi;
 pub mod opendata;
@@ -137,7 +138,8 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.xml", get(referencing::feed))
         .route("/sitemap.xml", get(referencing::sitemap))
         .route("/robots.txt", get(referencing::robots))
-        .route("/healthz", get(|| async { "ok" }));
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready));
     if let Some(bundle) = &state.bundle {
         // Hashed names: a file never changes, so browsers and caches keep it for a year.
         let files = ServeDir::new(&bundle.dir).precompressed_br().fallback(get(bundle::unknown_file));

@@ -540,3 +540,43 @@ fn a_source_of_unreadable_and_empty_files_syncs_with_reasons() {
     let quality = quality.expect("a successful sync has its report");
     assert_eq!((quality.resource_count, quality.remarks.len()), (0, 3));
 }
+
+/// `/readyz` says what keeps the server from serving partners (`/healthz` only that it answers),
+/// and which sources fail while keeping their content.
+#[tokio::test]
+async fn readiness_says_what_keeps_the_server_from_serving() {
+    let setup = setup();
+    setup.remote.write("kanban.md", KANBAN);
+    setup.remote.commit("Une fiche");
+    let search = bao_server::search::SearchIndex::open(&setup._dir.path().join("db.search")).unwrap();
+    let router = app(AppState {
+        sources: std::sync::Arc::new(setup.file.sources.clone()),
+        ..AppState::new(setup.db.clone(), search)
+    });
+    let ask = |uri: &'static str| {
+        let router = router.clone();
+        async move {
+            let response = router.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    assert_eq!(ask("/healthz").await, (StatusCode::OK, "ok".to_owned()));
+    let (status, said) = ask("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let said: serde_json::Value = serde_json::from_str(&said).unwrap();
+    let reasons = said["reasons"].to_string();
+    assert!(
+        reasons.contains("« reseau-fiches » jamais synchronisée") && reasons.contains("widget absent"),
+        "{said}"
+    );
+
+    setup.stored();
+    setup.sync("injoignable");
+    let (_, said) = ask("/readyz").await;
+    let said: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(said["reasons"].as_array().map(Vec::len), Some(1), "only the widget now: {said}");
+    assert_eq!(said["resources"], 1);
+    assert_eq!(said["failing_sources"][0]["id"], "injoignable", "{said}");
+}

@@ -331,7 +331,9 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         }
     };
     match (&sources, args.sync_interval.is_zero()) {
-        (Some(_), true) => tracing::warn!("--sync-interval 0: the sources file's sources will never be synced"),
+        (Some(_), true) => {
+            tracing::warn!("--sync-interval 0: the sources file's sources will never be synced")
+        }
         (None, _) if db.resource_count()? == 0 => {
             tracing::warn!("the database is empty and no sources file is given (--sources): nothing to serve")
         }

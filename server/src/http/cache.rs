@@ -229,7 +229,12 @@ async fn answer(shared: CacheState, request: Request, next: Next, freshness: Fre
     let keep = !matches!(freshness, Freshness::Revalidate);
     // Absolute links in an answer follow the host it was asked from.
     let (scheme, host) = origin_parts(request.headers());
-    let key = format!("{scheme}://{host}{}", request.uri());
+    let mut key = format!("{scheme}://{host}{}", request.uri());
+    if let Freshness::Search = freshness {
+        // The database's generation moves at a sync's commit, the index's searcher only when it
+        // reloads: an answer computed on the old index in between is kept under the old searcher.
+        key.push_str(&format!("#{}", state.search.searcher_generation()));
+    }
     let generation = match cache.generation(state).await {
         Ok(generation) => generation,
         Err(error) => return error.into_response(),

@@ -299,6 +299,11 @@ impl SearchIndex {
         Ok(RebuildStats { documents, generation })
     }
 
+    /// Which reload of the index searches see now: it changes each time the reader reloads.
+    pub fn searcher_generation(&self) -> u64 {
+        self.inner.reader.searcher().generation().generation_id()
+    }
+
     /// Runs one search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.inner.reader.searcher();

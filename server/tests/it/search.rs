@@ -449,3 +449,23 @@ fn a_damaged_index_is_started_afresh_and_rebuilt_from_the_database() {
         assert_eq!((search(&index, "").total, search(&index, "cercle").total), expected, "{name}");
     }
 }
+
+/// A query asked between a sync's commit and the index's reload was kept with the old index's
+/// answer until the next change (a withdrawn fiche stayed the first result 20–65 s): answers are
+/// kept under the searcher they were computed on.
+#[tokio::test]
+async fn no_answer_of_the_index_before_a_sync_outlives_its_reload() {
+    let (dir, db) = common::temp_db();
+    common::store(&db, &[common::fiche("cercle", "Le cercle de parole", "Parler chacun son tour.")]);
+    let search = common::search_index(&dir, &db);
+    let router = app(AppState::new(db.clone(), search.clone()));
+    let found = |body: Vec<u8>| serde_json::from_slice::<SearchResults>(&body).unwrap().total;
+    assert_eq!(get(&router, "/api/v1/search?q=cercle").await.0, StatusCode::OK);
+    // The sync withdraws the fiche and commits; a client asks before the index reloads.
+    common::store(&db, &[common::fiche("autre", "Une autre fiche", "Tout autre chose.")]);
+    let (_, stale) = get(&router, "/api/v1/search?q=cercle").await;
+    assert_eq!(found(stale), 1, "the old index still answers");
+    search.rebuild(&db).unwrap();
+    let (_, fresh) = get(&router, "/api/v1/search?q=cercle").await;
+    assert_eq!(found(fresh), 0, "once reloaded, the old answer is not served again");
+}

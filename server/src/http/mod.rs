@@ -119,6 +119,9 @@ pub fn router(state: AppState) -> Router {
         .route("/embed/r/{id}", get(embed::card_page).layer(content()))
         .route("/embed/recherche", get(embed::search_page).layer(content()))
         .route("/embed/temoignages", get(embed::testimonials_page).layer(content()))
+        .route("/catalog.jsonld", get(opendata::catalog).layer(content()))
+        .route("/feed.xml", get(referencing::feed).layer(content()))
+        .route("/sitemap.xml", get(referencing::sitemap).layer(content()))
         .route("/embed.js", get(bundle::embed_js).layer(asset()));
     for (path, content_type, text) in TEXT_FILES {
         cached = cached.route(path, get(move || text_file(content_type, text)).layer(asset()));
@@ -130,9 +133,6 @@ pub fn router(state: AppState) -> Router {
         .route("/statistiques.csv", get(reuse::stats_csv))
         .route("/datapackage.json", get(opendata::datapackage))
         .route("/export/{file}", get(opendata::file))
-        .route("/catalog.jsonld", get(opendata::catalog))
-        .route("/feed.xml", get(referencing::feed))
-        .route("/sitemap.xml", get(referencing::sitemap))
         .route("/robots.txt", get(referencing::robots))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready));
@@ -141,10 +141,17 @@ pub fn router(state: AppState) -> Router {
         let files = ServeDir::new(&bundle.dir).precompressed_br().fallback(get(bundle::unknown_file));
         others = others.nest_service(
             "/widget",
-            Router::new().fallback_service(get_service(files)).layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            )),
+            Router::new()
+                .fallback_service(get_service(files))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                // A file kept in brotli and in plain: a cache must not give one for the other.
+                .layer(SetResponseHeaderLayer::appending(
+                    header::VARY,
+                    HeaderValue::from_static("accept-encoding"),
+                )),
         );
     } else {
         others = others.route("/widget/{*file}", get(|| async { ApiError::BundleMissing }));

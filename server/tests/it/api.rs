@@ -240,6 +240,8 @@ async fn serves_the_bundle_the_manifest_lists() {
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
     assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
+    assert_eq!(vary, ["accept-encoding"], "one copy per coding, the same for every partner's origin");
     assert_eq!(response.into_body().collect().await.unwrap().to_bytes().as_ref(), b"brotli bytes");
     let (status, headers, body) = get(&router, "/widget/bao_card.00aa.js").await;
     assert_eq!((status, body.as_slice()), (StatusCode::OK, b"glue".as_slice()));

@@ -259,6 +259,29 @@ async fn a_catalogue_a_feed_and_a_sitemap_that_their_readers_accept() {
     assert!(String::from_utf8_lossy(&robots).contains(&format!("Sitemap: {base}/sitemap.xml")));
     let (status, content_type, _) = get(&format!("{base}/feed.xml?network=inconnu")).await;
     assert_eq!((status, content_type.as_str()), (404, "application/problem+json"));
+    // Harvesters and feed readers ask again and again: validators, and a 304 when nothing changed.
+    for path in ["/feed.xml", "/sitemap.xml", "/catalog.jsonld"] {
+        let url = format!("{base}{path}");
+        let (etag, cache_control, again) = tokio::task::spawn_blocking(move || {
+            let first = ureq::get(&url).call().expect("an answer");
+            let header = |name: &str| {
+                first.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
+            };
+            let (etag, cache_control) = (header("etag"), header("cache-control"));
+            let again = ureq::get(&url)
+                .header("if-none-match", &etag)
+                .config()
+                .http_status_as_error(false)
+                .build()
+                .call()
+                .expect("an answer");
+            (etag, cache_control, again.status().as_u16())
+        })
+        .await
+        .expect("requests");
+        assert!(etag.len() > 10 && cache_control.starts_with("public"), "{path}: {etag} {cache_control}");
+        assert_eq!(again, 304, "{path}");
+    }
 
     let Some(catalog) = read_with_python("catalog", &format!("{base}/catalog.jsonld")).await else { return };
     assert_eq!(catalog["catalogs"], 1, "{catalog}");

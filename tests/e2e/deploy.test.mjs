@@ -1,15 +1,38 @@
-// The production nginx site (deploy/nginx-site.conf, Debian's nginx) in front of the real server:
-// it keeps what the server says may be kept, serves it again without asking, and revalidates
-// with the server's validators.
+// The production nginx site (deploy/nginx-site.conf, Debian's nginx) in front of the real server
+// started with the systemd unit's flags (deploy/multibao-embed.service): it keeps what the server
+// says may be kept, serves it again without asking, revalidates with the server's validators, and
+// each visitor stays a client of its own.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startNginx, startServer } from "./support.mjs";
+import { ROOT, startNginx, startServer } from "./support.mjs";
+
+/** The proxies the unit tells the server to believe, as its environment says them. */
+function unitTrustedProxies() {
+  const unit = readFileSync(join(ROOT, "deploy/multibao-embed.service"), "utf8");
+  return [...unit.matchAll(/--trusted-proxy[ =](\S+)/g)].map((match) => match[1]).join(",");
+}
+
+/** A GET from the local address `from` (127.0.0.0/8 is all this machine's): its status. */
+function getFrom(url, from) {
+  return new Promise((resolve, reject) => {
+    request(url, { localAddress: from }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
 
 let server;
 let nginx;
 
 before(async () => {
-  server = await startServer({ seedFixtures: false });
+  const proxies = unitTrustedProxies();
+  server = await startServer({ seedFixtures: false, env: proxies ? { BAO_TRUSTED_PROXIES: proxies } : {} });
   nginx = await startNginx(server.url);
 });
 
@@ -36,4 +59,16 @@ test("nginx keeps first views and JSON, and passes the validators on", async () 
     assert.equal(problem.status, 400);
     assert.notEqual(problem.headers.get("x-cache-status"), "HIT");
   }
+});
+
+test("visitors behind nginx are each their own client: forty searching at once are not throttled together", async () => {
+  // One visitor may make 30 searches at once, then 10 a second: forty taken for one client
+  // would have a quarter refused. Distinct queries, so that nginx's cache answers none.
+  const statuses = await Promise.all(
+    Array.from({ length: 40 }, (_, n) => getFrom(`${nginx.url}api/v1/search?q=visiteur${n}`, `127.0.0.${n + 10}`)),
+  );
+  assert.deepEqual(statuses.filter((status) => status !== 200), [], "no search refused");
+  // And one visitor in a loop is slowed, alone.
+  const looping = await Promise.all(Array.from({ length: 45 }, (_, n) => getFrom(`${nginx.url}api/v1/search?q=boucle${n}`, "127.0.0.9")));
+  assert.ok(looping.filter((status) => status === 429).length >= 10, `${looping}`);
 });

@@ -97,7 +97,41 @@ impl GitMirror {
             blobs.insert(path.to_owned(), (oid.to_owned(), size.parse::<u64>().unwrap_or(u64::MAX)));
         }
         tree::sort_paths(&mut paths);
-        Ok(GitTree { mirror: self.clone(), paths, blobs, reader: Mutex::new(None) })
+        Ok(GitTree {
+            mirror: self.clone(),
+            paths,
+            blobs,
+            reader: Mutex::new(None),
+            commit: commit.to_owned(),
+            changed_on: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The day each path last changed, up to `commit`: one walk of its history, newest first, so
+    /// that a path's first appearance is its last change (the most recent commits first, up to
+    /// [`MAX_DATED_COMMITS`]; a path older than those has no date rather than a wrong one).
+    fn change_days(&self, commit: &str) -> HashMap<String, String> {
+        let max_count = format!("--max-count={MAX_DATED_COMMITS}");
+        let args = [
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--no-renames",
+            "--format=%x01%cs",
+            "--name-only",
+            &max_count,
+            commit,
+        ];
+        let Ok(out) = self.git(&args, COMMAND_TIMEOUT) else { return HashMap::new() };
+        let mut days = HashMap::new();
+        for entry in String::from_utf8_lossy(&out).split('\u{1}').filter(|entry| !entry.is_empty()) {
+            let mut lines = entry.lines();
+            let Some(day) = lines.next().map(str::trim).filter(|day| day.len() == 10) else { continue };
+            for path in lines.filter(|line| !line.is_empty()) {
+                days.entry(path.to_owned()).or_insert_with(|| day.to_owned());
+            }
+        }
+        days
     }
 
     /// `git` with no prompt and no configuration but the mirror's.
@@ -162,6 +196,9 @@ impl GitMirror {
     }
 }
 
+/// Commits walked to date the files of a tree.
+const MAX_DATED_COMMITS: usize = 20_000;
+
 /// Characters of git's error kept in a sync's error.
 const MAX_ERROR_CHARS: usize = 1_000;
 
@@ -175,6 +212,10 @@ pub struct GitTree {
     /// One `git cat-file --batch` for all the reads of this tree (a process per file would cost
     /// seconds on a repository of thousands), started at the first read.
     reader: Mutex<Option<BlobReader>>,
+    /// The commit the tree is of, and the day each path last changed up to it, read at the first
+    /// question (one `git log` for the whole tree).
+    commit: String,
+    changed_on: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 /// A running `git cat-file --batch`: blob ids in, contents out.
@@ -229,6 +270,10 @@ impl Tree for GitTree {
         &self.paths
     }
 
+    fn changed_on(&self, path: &str) -> Option<String> {
+        self.changed_on.get_or_init(|| self.mirror.change_days(&self.commit)).get(path).cloned()
+    }
+
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         let (oid, size) = self.blobs.get(&tree::join("", path)?)?;
         if *size > MAX_FILE_BYTES {
@@ -258,17 +303,19 @@ mod tests {
     fn repository(dir: &Path) -> PathBuf {
         let work = dir.join("travail");
         std::fs::create_dir_all(work.join("fiches")).unwrap();
-        let git = |args: &[&str]| {
+        let git_on = |day: &str, args: &[&str]| {
             let status = Command::new("git")
                 .arg("-C")
                 .arg(&work)
                 .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
                 .args(args)
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_COMMITTER_DATE", format!("{day}T10:00:00+00:00"))
                 .status()
                 .unwrap();
             assert!(status.success(), "git {args:?}");
         };
+        let git = |args: &[&str]| git_on("2024-03-01", args);
         git(&["init", "--quiet", "--initial-branch=principale"]);
         std::fs::write(work.join("fiches/a.md"), "# A\n").unwrap();
         std::fs::write(work.join(".cache"), "x").unwrap();
@@ -278,7 +325,7 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink("/etc/passwd", work.join("fiches/lien.md")).unwrap();
         git(&["add", "."]);
-        git(&["commit", "--quiet", "-m", "deux"]);
+        git_on("2025-06-15", &["commit", "--quiet", "-m", "deux"]);
         work
     }
 
@@ -295,6 +342,10 @@ mod tests {
         assert_eq!(tree.read("fiches/b.md").as_deref(), Some(b"# B\n".as_slice()));
         assert_eq!(tree.read("fiches/../fiches/a.md").as_deref(), Some(b"# A\n".as_slice()));
         assert_eq!(tree.read("../x"), None);
+        // The day each file last changed: its last commit's.
+        assert_eq!(tree.changed_on("fiches/a.md").as_deref(), Some("2024-03-01"));
+        assert_eq!(tree.changed_on("fiches/b.md").as_deref(), Some("2025-06-15"));
+        assert_eq!(tree.changed_on("fiches/absent.md"), None);
         assert_eq!(mirror.fetch(&url, Some("principale")).unwrap(), commit, "the same commit again");
         assert_eq!(mirror.default_branch(&url).unwrap(), "principale");
 

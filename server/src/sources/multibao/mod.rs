@@ -18,7 +18,7 @@ use crate::address::is_fetchable;
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-10";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-11";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -374,7 +374,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         licence,
         source_url: context.source.web.as_ref().and_then(|web| web.file(path)),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
-        updated: None,
+        updated: context.tree.changed_on(path),
         body_html: Some(markdown::render_safe_html(&shown_body, links)),
         sources: Vec::new(),
     };

@@ -365,9 +365,18 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         origin,
         search_rate: SearchRate::new(args.search_rate),
     });
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("écoute sur {}", args.listen))?;
+    let listener = match listenfd::ListenFd::from_env().take_tcp_listener(0).context("socket de systemd")? {
+        // Socket activation (`deploy/multibao-embed.socket`): systemd keeps the socket open across
+        // restarts, so that a visitor's connection waits for the new process instead of being
+        // refused.
+        Some(socket) => {
+            socket.set_nonblocking(true)?;
+            tokio::net::TcpListener::from_std(socket)?
+        }
+        None => tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("écoute sur {}", args.listen))?,
+    };
     let address = listener.local_addr()?;
     // One line on stdout that people and scripts (tests, benchmarks) read the address from.
     if has_demo {

@@ -37,6 +37,9 @@ impl Limits {
     }
 }
 
+/// How long connections accepted just before a shutdown have to start their request.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
 /// Serves `router` on `listener` until `shutdown` completes, then lets the requests under way
 /// finish (at most 10 s). The peer's address is given to handlers as [`ConnectInfo`].
 pub async fn serve(
@@ -92,6 +95,10 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // A connection accepted in the last instant has sent its request, not yet read: hyper would
+    // take it for idle and close it unanswered. A moment lets its request begin (the socket, kept
+    // by systemd under socket activation, queues new ones for the next process meanwhile).
+    tokio::time::sleep(SHUTDOWN_GRACE).await;
     if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await.is_err() {
         tracing::warn!("requests still under way after 10 s: stopped");
     }

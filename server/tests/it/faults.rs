@@ -450,3 +450,28 @@ fn a_backup_taken_while_a_sync_writes_restores_a_whole_state() {
         !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("rien à sauvegarder")
     );
 }
+
+/// `systemctl restart` refused connections for 1.1–1.9 s (278 × 502 through nginx over two
+/// restarts): started as systemd's socket activation starts it (`deploy/multibao-embed.socket`:
+/// the socket kept open across restarts, handed over as fd 3), two restarts under load refuse
+/// nothing, and every request is answered. Run by `tests/restart_check.py`.
+#[test]
+fn two_restarts_under_load_refuse_nothing_with_socket_activation() {
+    let Some(python) = crate::common::python_tool("python") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("redemarre.sqlite3");
+    let sources = repository(dir.path(), 50, 40, "unique");
+    assert!(sync(&db, &sources).status().unwrap().success());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/restart_check.py");
+    let output = Command::new(python).arg(script).arg(BINARY).arg(&db).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(seen["failures"], 0, "no connection refused or dropped: {seen}");
+    assert!(seen["answered"].as_u64() > Some(50), "{seen}");
+    assert_eq!(
+        seen["statuses"].as_object().map(|statuses| statuses.keys().collect::<Vec<_>>()),
+        Some(vec![&"200".to_owned()]),
+        "{seen}"
+    );
+    eprintln!("two restarts under load: {seen}");
+}

@@ -122,20 +122,25 @@ fn html_name(local: &LocalName) -> QualName {
     QualName::new(None, ns!(html), local.clone())
 }
 
-/// Elements without content or end tag.
+/// Elements without content or end tag: those whose children html5ever's serializer ignores.
 fn is_void(name: &LocalName) -> bool {
     matches!(
         &**name,
         "area"
             | "base"
+            | "basefont"
+            | "bgsound"
             | "br"
             | "col"
             | "embed"
+            | "frame"
             | "hr"
             | "img"
             | "input"
+            | "keygen"
             | "link"
             | "meta"
+            | "param"
             | "source"
             | "track"
             | "wbr"

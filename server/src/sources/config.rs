@@ -356,6 +356,15 @@ id = "exemples"
 name = "Réseau des communs exemplaires (démo)"
 "#;
 
+    /// The example an installation copies follows everything over https, nothing from a folder.
+    #[test]
+    fn the_production_example_is_valid_and_reads_no_folder_of_this_machine() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/sources.example.toml");
+        let file = SourcesFile::load(&example).unwrap();
+        assert_eq!(file.sources.len(), 3);
+        assert!(file.sources.iter().all(|source| source.url.starts_with("https://")), "{file:?}");
+    }
+
     #[test]
     fn a_sources_file_as_documented() {
         let file = SourcesFile::parse(GOOD).unwrap();

@@ -35,8 +35,18 @@ struct Cli {
     /// default a source cannot make the server ask its own machine or network.
     #[arg(long, env = "BAO_MEDIA_FROM_PRIVATE_ADDRESSES", global = true)]
     media_from_private_addresses: bool,
+    /// How log lines are written (on stderr): `text` for people, `json` (one object a line) for
+    /// log collectors. `RUST_LOG` sets how much (`info` by default).
+    #[arg(long, env = "BAO_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,13 +133,15 @@ struct ImportArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        // Colour codes only where a person reads: not in files, journald or a pipe.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
     let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        // Colour codes only where a person reads: not in files, journald or a pipe.
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let media = if cli.media_from_private_addresses { Reach::AlsoPrivate } else { Reach::Public };
     let result = match cli.command {
         Command::Serve(args) => serve(&cli.db, media, args),

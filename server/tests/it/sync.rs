@@ -397,6 +397,22 @@ fn the_sync_command_says_what_changed_and_refuses_mistakes() {
     assert!(!ok && out.contains("injoignable : ÉCHEC, le contenu précédent est gardé"), "{out}");
     assert!(err.contains("1 source(s) en échec"), "{err}");
 
+    // Logs for a collector: one JSON object a line, without colour codes.
+    let output = Command::new(env!("CARGO_BIN_EXE_multibao-embed"))
+        .arg("--db")
+        .arg(dir.join("cli.sqlite3"))
+        .args(["--log-format", "json", "sync", "--sources", sources, "--only", "injoignable"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let logs = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = logs.lines().filter(|line| line.starts_with('{')).collect();
+    assert!(!lines.is_empty() && !logs.contains('\u{1b}'), "{logs}");
+    for line in lines {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(entry["level"].is_string() && entry["fields"].is_object(), "{line}");
+    }
+
     let (ok, _, err) = run(&["sync", "--sources", sources, "--only", "inconnue"]);
     assert!(!ok && err.contains("ne déclare pas de source « inconnue »"), "{err}");
     std::fs::write(

@@ -475,3 +475,97 @@ fn two_restarts_under_load_refuse_nothing_with_socket_activation() {
     );
     eprintln!("two restarts under load: {seen}");
 }
+
+/// Ten files of 120 000 tags took a server from 280 MB to 2.17 GB under 24 parallel searches:
+/// with every resource within its budget (here each at the most it allows), 24 clients searching
+/// at once, each query another, add a few tens of MiB to the server's memory.
+#[test]
+fn twenty_four_parallel_searches_of_resources_at_their_budget_keep_memory_flat() {
+    let dir = tempfile::tempdir().unwrap();
+    let fiches = dir.path().join("depot");
+    std::fs::create_dir_all(&fiches).unwrap();
+    let long = |stem: &str, n: usize| format!("{stem}{n}-{}", "x".repeat(110));
+    for file in 0..10 {
+        let tags: Vec<String> = (0..60).map(|n| long("etiquette", n)).collect();
+        let authors: Vec<String> = (0..60).map(|n| long("autrice", n)).collect();
+        let summary = format!("Partage pratique {}", "du réseau ".repeat(200));
+        let body = "Une pratique partagée pas à pas. ".repeat(6_000);
+        std::fs::write(
+            fiches.join(format!("fiche-{file}.md")),
+            format!(
+                "---\ntitle: \"Fiche {file} {}\"\ntags: [{}]\nauthors: [{}]\n---\n\n{summary}\n\n{body}\n",
+                "longue ".repeat(60),
+                tags.join(", "),
+                authors.join(", ")
+            ),
+        )
+        .unwrap();
+    }
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(&sources, "[[source]]\nid = \"depot\"\nkind = \"git\"\nurl = \"depot\"\nnetwork = { id = \"b\", name = \"Budgets\" }\n").unwrap();
+    let db = dir.path().join("budgets.sqlite3");
+    assert!(sync(&db, &sources).status().unwrap().success());
+
+    /// The server, stopped however the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Server(
+        Command::new(BINARY)
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--listen", "127.0.0.1:0", "--sync-interval", "0", "--search-rate", "0"])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    let stdout = server.0.stdout.take().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let memory = |field: &str| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.id())).unwrap();
+        let line = status.lines().find(|line| line.starts_with(field)).unwrap();
+        line[field.len()..].trim().trim_end_matches(" kB").trim().parse().unwrap()
+    };
+    // Each request another query (words, page size): none is answered from the answers kept.
+    let search = |agent: &ureq::Agent, request: usize| {
+        let words = ["pratique", "pas", "fiche", "longue", "partage", "reseau"];
+        let (q, limit) = (words[request % words.len()], 50 - request / words.len());
+        let url = format!("{base}/api/v1/search?q={q}&limit={limit}");
+        agent.get(url).call().unwrap().into_body().read_to_vec().unwrap().len()
+    };
+    let agent = ureq::Agent::new_with_defaults();
+    let bytes = search(&agent, 240);
+    let idle = memory("VmRSS:");
+    std::thread::scope(|scope| {
+        for client in 0..24 {
+            scope.spawn(move || {
+                let agent = ureq::Agent::new_with_defaults();
+                for request in 0..10 {
+                    search(&agent, client * 10 + request);
+                }
+            });
+        }
+    });
+    let peak = memory("VmHWM:");
+    drop(server);
+    eprintln!(
+        "24 parallel searches of resources at their budget: answer {bytes} B, idle {idle} KiB, peak {peak} KiB"
+    );
+    assert!(bytes < 512 * 1024, "an answer of {bytes} B");
+    // Measured: 29 MiB idle, 63 MiB at the peak (2.1×; the answers kept, 240 of 58 KB, and the
+    // threads of 24 searches at once), where ten oversized files once took 280 MB to 2.17 GB.
+    assert!(peak <= idle + 64 * 1024, "peak {peak} KiB, idle {idle} KiB");
+}

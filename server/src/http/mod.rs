@@ -81,7 +81,6 @@ pub fn router(state: AppState) -> Router {
     let content = || from_fn_with_state(answers.clone(), cache::content);
     let revalidate = || from_fn_with_state(answers.clone(), cache::revalidate);
     let asset = || from_fn_with_state(answers.clone(), cache::asset);
-    let search_answers = || from_fn_with_state(answers.clone(), cache::search);
     let limit_searches =
         || from_fn_with_state((state.search_rate.clone(), state.origin.clone()), rate::limit_searches);
     // The API's routes carry their whole path: a nested router would rebuild every request's URI.
@@ -93,7 +92,12 @@ pub fn router(state: AppState) -> Router {
         .route(&api("/networks"), get(api::networks).layer(content()))
         .route(&api("/sources"), get(api::sources).layer(revalidate()))
         .route(&api("/sources/{id}/quality"), get(api::source_quality).layer(revalidate()))
-        .route(&api("/search"), get(api::search).layer(search_answers()).layer(limit_searches()))
+        .route(
+            &api("/search"),
+            get(api::search)
+                .layer(from_fn_with_state(answers.clone(), cache::search))
+                .layer(limit_searches()),
+        )
         .route(&api("/testimonials"), get(api::testimonials).layer(content()));
     let other_api = Router::new()
         .route(&api("/resources/{id}/image"), get(api::image))

@@ -183,8 +183,7 @@ impl SourcesFile {
             {
                 return Err(at("`url` : https://…, file://… ou un dossier local".into()));
             }
-            let is_web = address::has_web_scheme;
-            let local = !is_web(&source.url);
+            let local = !address::has_web_scheme(&source.url);
             match source.kind.as_str() {
                 "yeswiki" if local => {
                     return Err(at("`url` : l'adresse https://… du site YesWiki".into()));

@@ -41,15 +41,17 @@ const VIDEO_FILE_EXTENSIONS: &[&str] = &[".mp4", ".webm", ".ogv", ".m4v"];
 /// characters, a bare link to a player is one reference among others.
 const SUBJECT_WITHIN_CHARS: usize = 1200;
 
-/// The video a text is about, if it is about one: the first player shown (an iframe, a
-/// thumbnail linked to it) or linked near its top — never one it merely cites in its sources
-/// or further down.
+/// The video a text is about, if it is about one: the first player linked near its top, or
+/// shown (an iframe, a thumbnail linked to it) before most of its text — never one it merely
+/// cites in its sources, nor one that illustrates a long text further down (two fiches of
+/// Coop-tic, a thumbnail of a talk in their last quarter, were made testimonies by it).
 pub fn find_video(markdown: &str) -> Option<FoundVideo> {
     let (start, url) = player_urls(markdown).find(|(start, _)| {
         let before = &markdown[..*start];
         let shown =
             before.trim_end_matches(['"', '\'']).ends_with("src=") || linked_thumbnail(before).is_some();
-        !in_citing_section(before) && (shown || *start < SUBJECT_WITHIN_CHARS)
+        let near_top = *start < SUBJECT_WITHIN_CHARS || (shown && *start < markdown.len() / 3);
+        !in_citing_section(before) && near_top
     })?;
     let mut found = video_at(url)?;
     found.poster_url = linked_thumbnail(&markdown[..start]).or(found.poster_url);
@@ -160,9 +162,11 @@ mod tests {
         assert_eq!(find_video(&cited), None);
         let far = format!("# Fiche\n\n{prose}\n\nVoir aussi https://vimeo.com/123456\n");
         assert_eq!(find_video(&far), None);
-        let shown =
-            format!("# Fiche\n\n{prose}\n\n<iframe src=\"https://player.vimeo.com/video/1\"></iframe>\n");
-        assert!(find_video(&shown).is_some(), "a player shown is the subject wherever it stands");
+        let player = "<iframe src=\"https://player.vimeo.com/video/1\"></iframe>";
+        let shown_first = format!("# Fiche\n\n{}\n\n{player}\n\n{prose}{prose}{prose}\n", &prose[..600]);
+        assert!(find_video(&shown_first).is_some(), "a player shown before most of the text is its subject");
+        let illustration = format!("# Fiche\n\n{prose}\n\n{player}\n\n{}\n", &prose[..300]);
+        assert_eq!(find_video(&illustration), None, "a player shown after most of the text illustrates it");
         assert!(find_video("# Fiche\n\nhttps://vimeo.com/123456\n\nUn témoignage.").is_some());
     }
 

@@ -10,6 +10,7 @@ const FLOORS: &[(&str, usize)] = &[
     ("multibao-contributions", 8),
     ("onpassealacte-videos_initiatives", 6),
     ("pointbar-multibao-agfr2015", 4),
+    ("supagroflorac-cooptic", 40),
 ];
 
 #[test]

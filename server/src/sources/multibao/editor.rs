@@ -100,12 +100,26 @@ pub fn not_a_fiche(body: &str, shape: &TextShape) -> Option<&'static str> {
 /// Whether a paragraph can be a card's summary: prose of five words or more, not a photo credit
 /// or a licence notice, not a line saying who wrote the fiche.
 pub fn is_summary_prose(text: &str) -> bool {
+    // A sentence ending on a colon introduces what follows: the sentences before it, if any, are
+    // the prose ("…quelque peu oubliés. Ils ont été supplantés par :").
+    let Some(text) = without_lead_in(text) else { return false };
     let words = text.split_whitespace().filter(|word| word.chars().any(char::is_alphabetic)).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    // A sentence ending on a colon introduces what follows; "À lire également" points elsewhere.
+    // "À lire également" points elsewhere.
     let points_elsewhere =
         ["a lire", "lire aussi", "voir aussi", "a voir"].iter().any(|start| fold(text).starts_with(start));
-    words >= 5 && letters >= 25 && !is_credit(text) && !text.trim_end().ends_with(':') && !points_elsewhere
+    words >= 5 && letters >= 25 && !is_credit(text) && !points_elsewhere
+}
+
+/// A paragraph without its last sentence when that one ends on a colon, introducing what follows;
+/// `None` when that sentence is all there is.
+pub fn without_lead_in(text: &str) -> Option<&str> {
+    let text = text.trim_end();
+    let Some(lead_in) = text.strip_suffix(':') else { return Some(text) };
+    let end = lead_in.char_indices().rfind(|&(at, c)| {
+        matches!(c, '.' | '!' | '?' | '…') && lead_in[at + c.len_utf8()..].starts_with(char::is_whitespace)
+    })?;
+    Some(&text[..end.0 + end.1.len_utf8()])
 }
 
 /// A photo credit, a licence notice or an authorship line.
@@ -191,13 +205,24 @@ pub fn authors_in(markdown: &str) -> Vec<String> {
             section = AuthorSection::None;
         }
         for name in found.into_iter().flatten() {
-            if !authors.contains(&name) {
+            if !restates(&name, &authors) {
                 authors.push(name);
             }
         }
     }
     authors.truncate(8);
     authors
+}
+
+/// Whether every word of `name` is already in the names found: the same authors said again
+/// ("*Auteurs : Association Outils-Réseaux, Vincent Tardieu*" above a block "Outils-réseaux
+/// Vincent Tardieu"), not another author.
+fn restates(name: &str, found: &[String]) -> bool {
+    let words_found: Vec<String> = found
+        .iter()
+        .flat_map(|known| fold(known).split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    fold(name).split_whitespace().all(|word| words_found.iter().any(|known| known == word))
 }
 
 /// Where a line stands, for the names it may hold.
@@ -516,6 +541,17 @@ mod tests {
         ] {
             assert!(!is_summary_prose(not_prose), "{not_prose}");
         }
+        // A sentence leading into a list: the sentences before it are the prose (Coop-tic).
+        let leads_in = "Appelés traditionnellement \"ressources communes\", les biens communs ont été quelque \
+                        peu oubliés. Ils ont été supplantés par :";
+        assert!(is_summary_prose(leads_in));
+        assert_eq!(
+            without_lead_in(leads_in),
+            Some(
+                "Appelés traditionnellement \"ressources communes\", les biens communs ont été quelque peu oubliés."
+            )
+        );
+        assert_eq!(without_lead_in("Ceci résulte de :"), None);
     }
 
     #[test]
@@ -586,6 +622,12 @@ mod tests {
             ["Michel Elie", "Hélène Mulot (amendements)", "Paul Roux (amendements)"]
         );
         assert_eq!(authors_in("Auteur : Léa <lea@example.org>"), ["Léa"]);
+        assert_eq!(
+            authors_in(
+                "*Auteurs : Association Outils-Réseaux, Vincent Tardieu*\n\n## Auteurs :\nOutils-réseaux Vincent Tardieu\n"
+            ),
+            ["Association Outils-Réseaux", "Vincent Tardieu"]
+        );
         assert!(authors_in("Auteur : [lea@example.org](mailto:lea@example.org)").is_empty());
         // The sentences of the corpus scorecard (tests/corpus/), as their files write them.
         assert_eq!(

@@ -267,14 +267,26 @@ pub fn first_sentences(markdown: &str, paragraph: Range<usize>, max_chars: usize
     let source = &markdown[paragraph.clone()];
     let mut text = String::new();
     let (mut depth, mut in_image) = (0usize, 0usize);
+    let mut in_page_link: Option<String> = None;
     let mut best = None;
     for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('#') => {
+                in_page_link = Some(String::new());
+                depth += 1;
+            }
+            Event::End(TagEnd::Link) if in_page_link.is_some() => {
+                text.push_str(&in_page_link.take().filter(|words| !is_note_call(words)).unwrap_or_default());
+                depth = depth.saturating_sub(1);
+            }
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 && in_page_link.is_some() => {
+                in_page_link.get_or_insert_default().push_str(&t);
+            }
             Event::Text(t) | Event::Code(t) if in_image == 0 => {
                 // The source of plain text is the text itself: its offsets are the source's.
                 let plain = depth == 0 && source.get(range.clone()) == Some(&*t);
@@ -487,17 +499,33 @@ fn collect_words<'a>(
 ) -> String {
     let mut text = String::new();
     let mut in_image = 0usize;
+    let mut in_page_link: Option<String> = None;
     for event in events {
         match event {
             Event::End(end) if is_end(&end) => break,
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(&t),
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('#') => {
+                in_page_link = Some(String::new());
+            }
+            Event::End(TagEnd::Link) => {
+                text.push_str(&in_page_link.take().filter(|words| !is_note_call(words)).unwrap_or_default());
+            }
+            Event::Text(t) | Event::Code(t) if in_image == 0 => {
+                in_page_link.as_mut().unwrap_or(&mut text).push_str(&t);
+            }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }
     }
     text
+}
+
+/// Whether the words of a link within the page (`**[1](#note)**`) call a note: a number, no
+/// prose of the text.
+fn is_note_call(words: &str) -> bool {
+    let number = words.trim().trim_matches(['[', ']', '(', ')']);
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Concatenates the text of events up to the end tag that `is_end` recognises.
@@ -542,6 +570,16 @@ mod tests {
         assert!(sentences.ends_with("Tous participants ! Le reste suit."), "{sentences}");
         assert_eq!(end, range.end - 1);
         assert_eq!(first_sentences(text, range, 20), None);
+    }
+
+    #[test]
+    fn a_note_call_is_no_word_of_the_summary() {
+        let text = "# T\n\n**[1](#note)** Que ce soit lors d'une discussion, chacun défend [sa position](#pos). \
+                    Suite.\n";
+        let (words, range) = first_paragraph(text, |_| true).unwrap();
+        assert_eq!(words, "Que ce soit lors d'une discussion, chacun défend sa position. Suite.");
+        let (sentences, _) = first_sentences(text, range, 65).unwrap();
+        assert_eq!(sentences, "Que ce soit lors d'une discussion, chacun défend sa position.");
     }
 
     #[test]

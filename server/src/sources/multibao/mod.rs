@@ -18,7 +18,7 @@ use crate::address::is_fetchable;
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-11";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-12";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -316,10 +316,15 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         [paragraph] => markdown::first_sentences(&body_without_title, paragraph.clone(), SUMMARY_MAX_CHARS),
         _ => None,
     };
+    // A paragraph that leads into what follows gives the sentences before its last, and keeps it.
+    let leads_in = stated_summary.is_none() && whole_summary.ends_with(':');
     let (summary, taken) = match sentences {
-        _ if whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
+        _ if !leads_in && whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
         Some((sentences, end)) => (sentences, std::iter::once(taken[0].start..end).collect()),
-        None => (truncate_words(&whole_summary, SUMMARY_MAX_CHARS), Vec::new()),
+        None => (
+            truncate_words(editor::without_lead_in(&whole_summary).unwrap_or_default(), SUMMARY_MAX_CHARS),
+            Vec::new(),
+        ),
     };
     let shown_body = without(&body_without_title, &taken);
     let summary_found = match (stated_summary, summary.is_empty()) {

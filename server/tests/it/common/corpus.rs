@@ -30,6 +30,9 @@ pub struct Truth {
     /// Files that are not fiches.
     #[serde(default)]
     pub skipped: Vec<String>,
+    /// What every fiche of the repository is (`fiche`, `temoignage`, `video`), when a reader can
+    /// say it of all of them.
+    pub kind: Option<String>,
     /// Files that hold the same text: one card each group.
     #[serde(default)]
     pub duplicates: Vec<Vec<String>>,
@@ -46,6 +49,9 @@ pub struct TruthFiche {
     /// Every label a careful reader could give.
     pub licence: Option<Vec<String>>,
     pub authors: Option<Vec<String>>,
+    /// How the summary begins: the opening prose a reader would quote, never a citation, a
+    /// credit or a sub-heading.
+    pub summary: Option<String>,
 }
 
 /// How one repository's cards score.
@@ -57,6 +63,8 @@ pub struct Score {
     pub title: (usize, usize),
     pub licence: (usize, usize),
     pub authors: (usize, usize),
+    pub summary: (usize, usize),
+    pub kind: (usize, usize),
     /// Fiches right in every field judged.
     pub all_right: usize,
     /// Fiches whose card gives a licence that allows more than the text does.
@@ -143,9 +151,9 @@ pub fn score(name: &str, truth: &Truth) -> Score {
                 score.misses.push(format!("{}: {field} « {got} »", fiche.path));
             }
         };
+        // A reader sees a non-breaking space ("Jeu\u{a0}: Feu de camp") as a space.
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(title) = &fiche.title {
-            // A reader sees a non-breaking space ("Jeu\u{a0}: Feu de camp") as a space.
-            let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
             judge("titre", &mut score.title, words(&resource.title) == *title, resource.title.clone());
         }
         if let Some(labels) = &fiche.licence {
@@ -157,6 +165,18 @@ pub fn score(name: &str, truth: &Truth) -> Score {
         }
         if let Some(authors) = &fiche.authors {
             judge("auteurs", &mut score.authors, resource.authors == *authors, resource.authors.join(" ; "));
+        }
+        if let Some(kind) = &truth.kind {
+            judge(
+                "nature",
+                &mut score.kind,
+                resource.kind.as_str() == kind,
+                resource.kind.as_str().to_owned(),
+            );
+        }
+        if let Some(summary) = &fiche.summary {
+            let begins = words(&resource.summary).starts_with(&words(summary));
+            judge("résumé", &mut score.summary, begins, resource.summary.chars().take(80).collect());
         }
         if right {
             score.all_right += 1;
@@ -229,18 +249,20 @@ pub fn table(scores: &[Score]) -> String {
         format!("{:.0} % ({right}/{judged})", 100.0 * Score::share(right, judged))
     };
     let mut out = String::from(
-        "| repository | fiches | all fields right | title | licence | authors | more permissive licences | guessed hosts | texts listed twice | non-fiches made cards | cards showing an e-mail address |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| repository | fiches | all fields right | title | licence | authors | summary | kind | more permissive licences | guessed hosts | texts listed twice | non-fiches made cards | cards showing an e-mail address |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for score in scores {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             score.name,
             score.fiches,
             percent((score.all_right, score.fiches)),
             percent(score.title),
             percent(score.licence),
             percent(score.authors),
+            percent(score.summary),
+            percent(score.kind),
             score.more_permissive.len(),
             score.guessed_hosts.len(),
             score.listed_twice,

@@ -9,15 +9,20 @@
 //! [`RECHECK`].
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower::{Layer, Service, ServiceExt};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
@@ -59,23 +64,65 @@ impl Freshness {
     }
 }
 
-/// The answers kept in memory, all of one content generation.
-#[derive(Debug, Default)]
+/// The answers kept in memory, all of one content generation. Read by every request at once:
+/// the generation is atomics and the answers a read-write lock, so that readers never wait on
+/// each other (two mutexes here made one request in twenty sleep on the other worker's lock).
+#[derive(Debug)]
 pub struct AnswerCache {
-    clock: Mutex<Clock>,
-    answers: Mutex<Answers>,
+    clock: Clock,
+    answers: RwLock<Kept>,
 }
 
-#[derive(Debug, Default)]
+impl Default for AnswerCache {
+    fn default() -> AnswerCache {
+        AnswerCache {
+            clock: Clock {
+                generation: AtomicU64::new(0),
+                changes_here: AtomicU64::new(0),
+                read_at: AtomicU64::new(NEVER),
+                started: Instant::now(),
+            },
+            answers: RwLock::default(),
+        }
+    }
+}
+
+/// The content generation as last read, and when.
+#[derive(Debug)]
 struct Clock {
-    generation: u64,
+    generation: AtomicU64,
     /// `Database::changes_here` when the generation was read.
-    changes_here: u64,
-    read_at: Option<Instant>,
+    changes_here: AtomicU64,
+    /// Nanoseconds after `started` when the generation was read; [`NEVER`] before the first time.
+    read_at: AtomicU64,
+    started: Instant,
+}
+
+/// `Clock::read_at` before the generation was ever read.
+const NEVER: u64 = u64::MAX;
+
+impl Clock {
+    fn now(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(NEVER - 1)
+    }
+
+    /// The generation read less than [`RECHECK`] ago, while nothing changed here since.
+    fn fresh(&self, changes_here: u64) -> Option<u64> {
+        let read_at = self.read_at.load(Ordering::Acquire);
+        let recent = read_at != NEVER && self.now().saturating_sub(read_at) < RECHECK.as_nanos() as u64;
+        (recent && self.changes_here.load(Ordering::Acquire) == changes_here)
+            .then(|| self.generation.load(Ordering::Acquire))
+    }
+
+    fn set(&self, generation: u64, changes_here: u64) {
+        self.generation.store(generation, Ordering::Release);
+        self.changes_here.store(changes_here, Ordering::Release);
+        self.read_at.store(self.now(), Ordering::Release);
+    }
 }
 
 #[derive(Debug, Default)]
-struct Answers {
+struct Kept {
     generation: u64,
     bytes: usize,
     by_key: HashMap<String, Arc<Answer>>,
@@ -167,29 +214,24 @@ impl AnswerCache {
     /// content or [`RECHECK`] has passed.
     async fn generation(&self, state: &AppState) -> Result<u64, ApiError> {
         let changes_here = state.db.changes_here();
-        {
-            let clock = self.clock.lock().unwrap_or_else(PoisonError::into_inner);
-            let fresh = clock.read_at.is_some_and(|at| at.elapsed() < RECHECK);
-            if fresh && clock.changes_here == changes_here {
-                return Ok(clock.generation);
-            }
+        if let Some(generation) = self.clock.fresh(changes_here) {
+            return Ok(generation);
         }
         let generation = state.query(|db| db.generation()).await?;
-        *self.clock.lock().unwrap_or_else(PoisonError::into_inner) =
-            Clock { generation, changes_here, read_at: Some(Instant::now()) };
+        self.clock.set(generation, changes_here);
         Ok(generation)
     }
 
     fn get(&self, key: &str, generation: u64) -> Option<Arc<Answer>> {
-        let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        let answers = self.answers.read().unwrap_or_else(PoisonError::into_inner);
         (answers.generation == generation).then(|| answers.by_key.get(key).cloned()).flatten()
     }
 
     fn put(&self, key: String, generation: u64, answer: Arc<Answer>) {
-        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut answers = self.answers.write().unwrap_or_else(PoisonError::into_inner);
         let full = answers.by_key.len() >= MAX_ENTRIES || answers.bytes + answer.body.len() > MAX_BYTES;
         if answers.generation != generation || full {
-            *answers = Answers { generation, ..Answers::default() };
+            *answers = Kept { generation, ..Kept::default() };
         }
         answers.bytes += answer.body.len();
         answers.by_key.insert(key, answer);
@@ -199,69 +241,156 @@ impl AnswerCache {
 /// The layer's state: the app's, and the answers kept; one pointer, cloned for every request.
 pub type CacheState = Arc<(AppState, AnswerCache)>;
 
-/// Middleware for resources, lists and fragments.
-pub async fn content(State(state): State<CacheState>, request: Request, next: Next) -> Response {
-    answer(state, request, next, Freshness::Content).await
+/// The answer cache as a route's layer, for answers of one [`Freshness`].
+#[derive(Debug, Clone)]
+pub struct CacheLayer {
+    shared: CacheState,
+    freshness: Freshness,
 }
 
-/// Middleware for search results.
-pub async fn search(State(state): State<CacheState>, request: Request, next: Next) -> Response {
-    answer(state, request, next, Freshness::Search).await
+impl CacheLayer {
+    pub fn new(shared: &CacheState, freshness: Freshness) -> CacheLayer {
+        CacheLayer { shared: shared.clone(), freshness }
+    }
 }
 
-/// Middleware for our scripts and styles (`/embed.js` first: every partner page asks for it).
-pub async fn asset(State(state): State<CacheState>, request: Request, next: Next) -> Response {
-    answer(state, request, next, Freshness::Asset).await
+impl<S> Layer<S> for CacheLayer {
+    type Service = Cached<S>;
+
+    fn layer(&self, inner: S) -> Cached<S> {
+        Cached { shared: self.shared.clone(), freshness: self.freshness, inner }
+    }
 }
 
-/// Middleware for answers validated on every use.
-pub async fn revalidate(State(state): State<CacheState>, request: Request, next: Next) -> Response {
-    answer(state, request, next, Freshness::Revalidate).await
+/// A route's answers, kept: an answer kept is given without a future to box or a lock to wait
+/// on; the others are made by the route, then kept (`cargo xtask bench`, `throughput`).
+#[derive(Debug, Clone)]
+pub struct Cached<S> {
+    shared: CacheState,
+    freshness: Freshness,
+    inner: S,
 }
 
-async fn answer(shared: CacheState, request: Request, next: Next, freshness: Freshness) -> Response {
+impl<S> Service<Request> for Cached<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = CachedFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            return CachedFuture::Passed { inner: self.inner.call(request) };
+        }
+        let (state, cache) = &*self.shared;
+        let asked = Asked::of(state, &request, self.freshness);
+        if asked.keep
+            && let Some(generation) = cache.clock.fresh(state.db.changes_here())
+            && let Some(answer) = cache.get(&asked.key, generation)
+        {
+            return CachedFuture::Kept { answer: Some(asked.respond(&answer)) };
+        }
+        // The service made ready is the one that answers; a clone waits for the next request.
+        let waiting = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, waiting);
+        CachedFuture::Made { answer: Box::pin(make(self.shared.clone(), ready, request, asked)) }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// An answer kept, made (then kept), or passed as the route gave it.
+    #[project = Projected]
+    pub enum CachedFuture<F> {
+        Kept { answer: Option<Response> },
+        Made { answer: Pin<Box<dyn Future<Output = Response> + Send>> },
+        Passed { #[pin] inner: F },
+    }
+}
+
+impl<F> Future for CachedFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            Projected::Kept { answer } => Poll::Ready(Ok(answer.take().expect("polled after its answer"))),
+            Projected::Made { answer } => answer.as_mut().poll(cx).map(Ok),
+            Projected::Passed { inner } => inner.poll(cx),
+        }
+    }
+}
+
+/// What a request asks of the cache.
+struct Asked {
+    /// Absolute links in an answer follow the host it was asked from: the origin is in the key.
+    key: String,
+    keep: bool,
+    freshness: Freshness,
+    if_none_match: Option<HeaderValue>,
+    encoding: Option<Encoding>,
+}
+
+impl Asked {
+    fn of(state: &AppState, request: &Request, freshness: Freshness) -> Asked {
+        let (scheme, host) = origin_parts(request.headers());
+        let mut key = format!("{scheme}://{host}{}", request.uri());
+        if let Freshness::Search = freshness {
+            // The database's generation moves at a sync's commit, the index's searcher only when
+            // it reloads: an answer computed on the old index in between is kept under the old
+            // searcher.
+            key.push_str(&format!("#{}", state.search.searcher_generation()));
+        }
+        Asked {
+            key,
+            keep: !matches!(freshness, Freshness::Revalidate),
+            freshness,
+            if_none_match: request.headers().get(header::IF_NONE_MATCH).cloned(),
+            encoding: Encoding::accepted(request.headers()),
+        }
+    }
+
+    fn respond(&self, answer: &Answer) -> Response {
+        respond(answer, self.if_none_match.as_ref(), self.freshness, self.encoding)
+    }
+}
+
+/// The answer to a request the cache does not hold yet for the current generation: the route's,
+/// kept when it can be.
+async fn make<S>(shared: CacheState, route: S, request: Request, asked: Asked) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let (state, cache) = &*shared;
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
-    }
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let encoding = Encoding::accepted(request.headers());
-    let keep = !matches!(freshness, Freshness::Revalidate);
-    // Absolute links in an answer follow the host it was asked from.
-    let (scheme, host) = origin_parts(request.headers());
-    let mut key = format!("{scheme}://{host}{}", request.uri());
-    if let Freshness::Search = freshness {
-        // The database's generation moves at a sync's commit, the index's searcher only when it
-        // reloads: an answer computed on the old index in between is kept under the old searcher.
-        key.push_str(&format!("#{}", state.search.searcher_generation()));
-    }
     let generation = match cache.generation(state).await {
         Ok(generation) => generation,
         Err(error) => return error.into_response(),
     };
-    let kept = if keep { cache.get(&key, generation) } else { None };
-    let answer = match kept {
-        Some(answer) => answer,
-        None => {
-            let response = next.run(request).await;
-            let size = response.body().size_hint().upper();
-            let taggable =
-                matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE);
-            if !taggable || size.is_none_or(|size| size > MAX_BODY as u64) {
-                return response;
-            }
-            let answer = match buffered(response).await {
-                Ok(answer) => answer,
-                Err(error) => return error.into_response(),
-            };
-            let answer = Arc::new(answer);
-            if keep {
-                cache.put(key, generation, answer.clone());
-            }
-            answer
-        }
+    if let Some(answer) = asked.keep.then(|| cache.get(&asked.key, generation)).flatten() {
+        return asked.respond(&answer);
+    }
+    let Ok(response) = route.oneshot(request).await;
+    let size = response.body().size_hint().upper();
+    let taggable = matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE);
+    if !taggable || size.is_none_or(|size| size > MAX_BODY as u64) {
+        return response;
+    }
+    let answer = match buffered(response).await {
+        Ok(answer) => Arc::new(answer),
+        Err(error) => return error.into_response(),
     };
-    respond(&answer, if_none_match.as_ref(), freshness, encoding)
+    let response = asked.respond(&answer);
+    if asked.keep {
+        cache.put(asked.key, generation, answer);
+    }
+    response
 }
 
 /// Reads the whole body of `response` and tags it.
@@ -297,7 +426,8 @@ fn respond(
     encoding: Option<Encoding>,
 ) -> Response {
     let encoding = encoding.filter(|_| answer.compressible);
-    let mut headers = HeaderMap::new();
+    // Room for these and the answer headers' layer's, so that none of them grows the map.
+    let mut headers = HeaderMap::with_capacity(12);
     headers.insert(header::ETAG, if encoding.is_some() { &answer.weak_etag } else { &answer.etag }.clone());
     headers.insert(header::CACHE_CONTROL, freshness.cache_control());
     if answer.compressible {
@@ -305,8 +435,16 @@ fn respond(
     }
     let unchanged =
         answer.status == StatusCode::OK && if_none_match.is_some_and(|tags| matches_tag(tags, &answer.etag));
+    // Built whole: `(status, headers, body).into_response()` would copy the headers into a new,
+    // growing map.
+    let answer_of = |status: StatusCode, headers: HeaderMap, body: Body| {
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        response
+    };
     if unchanged {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
+        return answer_of(StatusCode::NOT_MODIFIED, headers, Body::empty());
     }
     if let Some(content_type) = &answer.content_type {
         headers.insert(header::CONTENT_TYPE, content_type.clone());
@@ -318,7 +456,7 @@ fn respond(
         }
         None => answer.body.clone(),
     };
-    (answer.status, headers, Body::from(body)).into_response()
+    answer_of(answer.status, headers, Body::from(body))
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 § 13.1.2 asks), or is `*`.

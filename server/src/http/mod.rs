@@ -78,9 +78,9 @@ fn unknown_id(id: &str) -> ApiError {
 /// The whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
     let answers: cache::CacheState = std::sync::Arc::new((state.clone(), Default::default()));
-    let content = || from_fn_with_state(answers.clone(), cache::content);
-    let revalidate = || from_fn_with_state(answers.clone(), cache::revalidate);
-    let asset = || from_fn_with_state(answers.clone(), cache::asset);
+    let content = || cache::CacheLayer::new(&answers, cache::Freshness::Content);
+    let revalidate = || cache::CacheLayer::new(&answers, cache::Freshness::Revalidate);
+    let asset = || cache::CacheLayer::new(&answers, cache::Freshness::Asset);
     let limit_searches =
         || from_fn_with_state((state.search_rate.clone(), state.origin.clone()), rate::limit_searches);
     // The API's routes carry their whole path: a nested router would rebuild every request's URI.
@@ -95,7 +95,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             &api("/search"),
             get(api::search)
-                .layer(from_fn_with_state(answers.clone(), cache::search))
+                .layer(cache::CacheLayer::new(&answers, cache::Freshness::Search))
                 .layer(limit_searches()),
         )
         .route(&api("/testimonials"), get(api::testimonials).layer(content()));
@@ -168,7 +168,17 @@ pub fn router(state: AppState) -> Router {
         .merge(cached_api)
         .merge(other_api)
         .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) });
-    layered(router, state.origin.clone(), LAYERS.len()).with_state(state)
+    layered(router, state.origin.clone(), LAYERS.len()).with_state(std::sync::Arc::new(state))
+}
+
+/// The router's state is shared, not copied: axum clones a route's service with its state for
+/// every request it routes, and `AppState`'s dozen reference counts, counted up and down by two
+/// workers at once, were the largest part of a cached answer's cost (`cargo xtask bench`,
+/// `throughput`). A handler's `State<AppState>` is copied from it only when the handler runs.
+impl axum::extract::FromRef<std::sync::Arc<AppState>> for AppState {
+    fn from_ref(state: &std::sync::Arc<AppState>) -> AppState {
+        AppState::clone(state)
+    }
 }
 
 /// The layers every answer passes through, innermost first (`cargo xtask bench`, section

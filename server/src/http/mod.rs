@@ -173,8 +173,8 @@ pub fn router(state: AppState) -> Router {
 
 /// The router's state is shared, not copied: axum clones a route's service with its state for
 /// every request it routes, and `AppState`'s dozen reference counts, counted up and down by two
-/// workers at once, were the largest part of a cached answer's cost (`cargo xtask bench`,
-/// `throughput`). A handler's `State<AppState>` is copied from it only when the handler runs.
+/// workers at once, were the largest item of ours in a kept answer's profile (BENCHMARKS.md,
+/// issue 34). A handler's `State<AppState>` is copied from it only when the handler runs.
 impl axum::extract::FromRef<std::sync::Arc<AppState>> for AppState {
     fn from_ref(state: &std::sync::Arc<AppState>) -> AppState {
         AppState::clone(state)

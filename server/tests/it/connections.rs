@@ -140,6 +140,11 @@ async fn only_a_trusted_proxy_or_the_configuration_sets_the_public_origin() {
 async fn a_client_searching_in_a_loop_is_slowed_and_others_are_not() {
     let proxied = OriginPolicy::new(None, vec!["127.0.0.1".parse().unwrap()]).unwrap();
     let (_dir, address) = start_with_rate(TIMEOUTS, proxied, SearchRate::new(10)).await;
+    // Another client's first view of the search box: its answer is now kept, and kept answers of
+    // a limited route are never given before the limit (the cache in front of the router).
+    let (status, _) =
+        request(address, "/fragments/search?q=cercle", "X-Forwarded-For: 203.0.113.9\r\n").await;
+    assert_eq!(status, "HTTP/1.1 200 OK");
     let (mut answered, mut refused) = (0, 0);
     for _ in 0..100 {
         let (status, body) =

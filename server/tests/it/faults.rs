@@ -268,6 +268,89 @@ async fn sources_that_hang_never_end_or_bomb_are_bounded_in_time_and_memory() {
     eprintln!("bad sources: {}", figures.join("; "));
 }
 
+/// A MediaWiki that answers its API as MediaWiki does, with one page of 175 000 categories (a
+/// 6 MB answer) or a listing that says there is more without end.
+async fn start_hostile_mediawiki(behaviour: &'static str) -> String {
+    use tokio::io::AsyncWriteExt;
+    let categories: &'static str = Box::leak(
+        (0..175_000)
+            .map(|n| format!(r#"{{"title":"Catégorie:Sujet {n}"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+            .into_boxed_str(),
+    );
+    let address = start_raw_server(move |request, mut stream| async move {
+        let line = request.lines().next().unwrap_or_default().to_owned();
+        let body = if line.contains("meta=siteinfo") {
+            r#"{"query":{"general":{"server":"http://127.0.0.1","articlepath":"/index.php/$1","lang":"fr"},"rightsinfo":{"url":"https://creativecommons.org/licenses/by-sa/4.0/","text":"CC BY-SA 4.0"},"allmessages":[]}}"#.to_owned()
+        } else if line.contains("generator=allpages") {
+            let (categories, more) = match behaviour {
+                "continues" => (
+                    r#"{"title":"Catégorie:Sujet"}"#,
+                    r#","continue":{"gapcontinue":"Fiche","continue":"gapcontinue||"}"#,
+                ),
+                _ => (categories, ""),
+            };
+            let page = format!(
+                r#"{{"title":"Fiche","revisions":[{{"revid":7,"timestamp":"2026-01-02T00:00:00Z","user":"Alice"}}],"categories":[{categories}]}}"#
+            );
+            format!(r#"{{"query":{{"pages":[{page}]}}{more}}}"#)
+        } else if line.contains("action=parse") {
+            let prose = "Une fiche de méthode qui explique comment animer un cercle de parole, pas à pas. ".repeat(8);
+            format!(r#"{{"parse":{{"text":"<p>{prose}</p>"}}}}"#)
+        } else {
+            r#"{"query":{"pages":[{"revisions":[{"user":"Alice"}]}]}}"#.to_owned()
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes()).await;
+        let _ = stream.write_all(body.as_bytes()).await;
+    })
+    .await;
+    format!("http://{address}/api.php")
+}
+
+/// A hostile MediaWiki over HTTP, through the real command: a page of 175 000 categories is
+/// read in bounded time and memory, keeping a page's first categories; a listing that never
+/// ends is refused after its budget of requests, saying why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_mediawiki_is_read_in_bounded_time_and_memory() {
+    let mut figures = Vec::new();
+    for behaviour in ["categories", "continues"] {
+        let url = start_hostile_mediawiki(behaviour).await;
+        let dir = tempfile::tempdir().unwrap();
+        let (db, sources) = (dir.path().join("db.sqlite3"), dir.path().join("sources.toml"));
+        std::fs::write(
+            &sources,
+            format!("[[source]]\nid = \"wiki\"\nkind = \"mediawiki\"\nurl = \"{url}\"\nnetwork = {{ id = \"w\", name = \"Wiki\" }}\n"),
+        )
+        .unwrap();
+        let command = sync(&db, &sources);
+        let (succeeded, took, peak_kib, said) =
+            tokio::task::spawn_blocking(move || measured(command)).await.unwrap();
+        assert!(took < Duration::from_secs(45), "{behaviour}: {took:?}");
+        assert!(peak_kib < 200 * 1024, "{behaviour}: {peak_kib} KiB");
+        figures.push(format!("{behaviour}: {:.1} s, {} MiB", took.as_secs_f64(), peak_kib / 1024));
+        if behaviour == "continues" {
+            assert!(!succeeded && said.contains("requêtes"), "{behaviour}: {said}");
+            continue;
+        }
+        assert!(succeeded, "{said}");
+        let database = Database::open(&db).unwrap();
+        let files = database.source_files("wiki").unwrap();
+        let [(_, id)] = &files[..] else { panic!("one page, one resource: {files:?}\n{said}") };
+        let resource = database.resource(id).unwrap().expect("the page's resource");
+        assert!(
+            (1..=40).contains(&resource.tags.len()) && resource.tags[0] == "Sujet 0",
+            "{:?}",
+            resource.tags
+        );
+    }
+    eprintln!("hostile MediaWiki: {}", figures.join("; "));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_while_a_sync_writes_neither_fail_nor_stall() {
     let dir = tempfile::tempdir().unwrap();

@@ -313,7 +313,7 @@ async fn start_hostile_mediawiki(behaviour: &'static str) -> String {
 }
 
 /// A hostile MediaWiki over HTTP, through the real command: a page of 175 000 categories is
-/// read in bounded time and memory, keeping a page's first categories; a listing that never
+/// read in bounded time and memory, keeping the page's first categories, the others read past; a listing that never
 /// ends is refused after its budget of requests, saying why.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hostile_mediawiki_is_read_in_bounded_time_and_memory() {
@@ -331,7 +331,8 @@ async fn a_hostile_mediawiki_is_read_in_bounded_time_and_memory() {
         let (succeeded, took, peak_kib, said) =
             tokio::task::spawn_blocking(move || measured(command)).await.unwrap();
         assert!(took < Duration::from_secs(45), "{behaviour}: {took:?}");
-        assert!(peak_kib < 200 * 1024, "{behaviour}: {peak_kib} KiB");
+        // Measured: 37 MiB and 30 MiB; the 175 000 categories decoded as a JSON tree took 151 MiB.
+        assert!(peak_kib < 80 * 1024, "{behaviour}: {peak_kib} KiB");
         figures.push(format!("{behaviour}: {:.1} s, {} MiB", took.as_secs_f64(), peak_kib / 1024));
         if behaviour == "continues" {
             assert!(!succeeded && said.contains("requêtes"), "{behaviour}: {said}");

@@ -175,6 +175,17 @@ where
     address
 }
 
+/// Writes `body` as a whole JSON answer, then the connection closes.
+async fn answer_json(stream: &mut tokio::net::TcpStream, body: &str) {
+    use tokio::io::AsyncWriteExt;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body.as_bytes()).await;
+}
+
 /// A wiki that misbehaves: never answers, answers without end, or sends a gzip bomb.
 async fn start_bad_wiki(behaviour: &'static str) -> String {
     use tokio::io::AsyncWriteExt;
@@ -271,7 +282,6 @@ async fn sources_that_hang_never_end_or_bomb_are_bounded_in_time_and_memory() {
 /// A MediaWiki that answers its API as MediaWiki does, with one page of 175 000 categories (a
 /// 6 MB answer) or a listing that says there is more without end.
 async fn start_hostile_mediawiki(behaviour: &'static str) -> String {
-    use tokio::io::AsyncWriteExt;
     let categories: &'static str = Box::leak(
         (0..175_000)
             .map(|n| format!(r#"{{"title":"Catégorie:Sujet {n}"}}"#))
@@ -301,20 +311,15 @@ async fn start_hostile_mediawiki(behaviour: &'static str) -> String {
         } else {
             r#"{"query":{"pages":[{"revisions":[{"user":"Alice"}]}]}}"#.to_owned()
         };
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes()).await;
-        let _ = stream.write_all(body.as_bytes()).await;
+        answer_json(&mut stream, &body).await;
     })
     .await;
     format!("http://{address}/api.php")
 }
 
 /// A hostile MediaWiki over HTTP, through the real command: a page of 175 000 categories is
-/// read in bounded time and memory, keeping the page's first categories, the others read past; a listing that never
-/// ends is refused after its budget of requests, saying why.
+/// read in bounded time and memory, keeping the page's first categories, the others read past;
+/// a listing that never ends is refused after its budget of requests, saying why.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hostile_mediawiki_is_read_in_bounded_time_and_memory() {
     let mut figures = Vec::new();
@@ -432,7 +437,6 @@ async fn start_endless_companion() -> String {
     let page = bao_contract::ChangePage { items, next_since: UNSET, latest: UNSET / 2 };
     let template: &'static str = Box::leak(serde_json::to_string(&page).unwrap().into_boxed_str());
     let address = start_raw_server(move |request, mut stream| async move {
-        use tokio::io::AsyncWriteExt;
         let since: u64 = request
             .split("since=")
             .nth(1)
@@ -440,12 +444,7 @@ async fn start_endless_companion() -> String {
             .and_then(|since| since.parse().ok())
             .unwrap_or(0);
         let body = template.replace(&UNSET.to_string(), &(since + 100).to_string());
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes()).await;
-        let _ = stream.write_all(body.as_bytes()).await;
+        answer_json(&mut stream, &body).await;
     })
     .await;
     format!("http://{address}/")

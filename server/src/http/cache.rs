@@ -290,7 +290,7 @@ where
         }
         let (state, cache) = &*self.shared;
         let asked = Asked::of(state, &request, self.freshness);
-        if asked.keep
+        if asked.keep()
             && let Some(generation) = cache.clock.fresh(state.db.changes_here())
             && let Some(answer) = cache.get(&asked.key, generation)
         {
@@ -332,7 +332,6 @@ where
 struct Asked {
     /// Absolute links in an answer follow the host it was asked from: the origin is in the key.
     key: String,
-    keep: bool,
     freshness: Freshness,
     if_none_match: Option<HeaderValue>,
     encoding: Option<Encoding>,
@@ -350,11 +349,15 @@ impl Asked {
         }
         Asked {
             key,
-            keep: !matches!(freshness, Freshness::Revalidate),
             freshness,
             if_none_match: request.headers().get(header::IF_NONE_MATCH).cloned(),
             encoding: Encoding::accepted(request.headers()),
         }
+    }
+
+    /// Whether its answer is kept: all but those validated on every use.
+    fn keep(&self) -> bool {
+        !matches!(self.freshness, Freshness::Revalidate)
     }
 
     fn respond(&self, answer: &Answer) -> Response {
@@ -373,7 +376,7 @@ where
         Ok(generation) => generation,
         Err(error) => return error.into_response(),
     };
-    if let Some(answer) = asked.keep.then(|| cache.get(&asked.key, generation)).flatten() {
+    if let Some(answer) = asked.keep().then(|| cache.get(&asked.key, generation)).flatten() {
         return asked.respond(&answer);
     }
     let Ok(response) = route.oneshot(request).await;
@@ -387,7 +390,7 @@ where
         Err(error) => return error.into_response(),
     };
     let response = asked.respond(&answer);
-    if asked.keep {
+    if asked.keep() {
         cache.put(asked.key, generation, answer);
     }
     response

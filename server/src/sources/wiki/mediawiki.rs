@@ -276,8 +276,7 @@ impl Wiki for MediaWiki {
                 parameters.extend(next.iter().map(|(key, value)| (key.as_str(), value.as_str())));
                 let answer: ListingAnswer = http.json(self.url(&parameters).as_str())?;
                 if let Some(refusal) = answer.error {
-                    let info = refusal.info.unwrap_or_else(|| "erreur sans détail".into());
-                    return Err(WikiError::Refused(format!("l'API du wiki refuse la liste : {info}")));
+                    return Err(refused("l'API du wiki refuse la liste", refusal.info.as_deref()));
                 }
                 for page in answer.query.pages {
                     merge(&mut pages, page);
@@ -340,10 +339,7 @@ impl MediaWiki {
     fn query(&self, http: &WikiHttp, parameters: &[(&str, &str)], what: &str) -> Result<Value, WikiError> {
         let answer: Value = http.json(self.url(parameters).as_str())?;
         match answer.get("error") {
-            Some(error) => {
-                let info = error.get("info").and_then(Value::as_str).unwrap_or("erreur sans détail");
-                Err(WikiError::Refused(format!("{what} : {info}")))
-            }
+            Some(error) => Err(refused(what, error.get("info").and_then(Value::as_str))),
             None => Ok(answer),
         }
     }
@@ -414,6 +410,11 @@ impl MediaWiki {
         }
         Ok(authors)
     }
+}
+
+/// An `error` the action API answered to what it was asked (`what`), with its `info`.
+fn refused(what: &str, info: Option<&str>) -> WikiError {
+    WikiError::Refused(format!("{what} : {}", info.unwrap_or("erreur sans détail")))
 }
 
 /// Adds what one answer says of a page to what earlier answers said (a long listing gives a

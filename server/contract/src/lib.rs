@@ -11,6 +11,10 @@ pub const API_PREFIX: &str = "/api/v1";
 /// Largest page the list endpoint returns; larger `limit`s are refused with a 400.
 pub const MAX_PAGE_LIMIT: u32 = 100;
 
+/// Bytes of resources a page of changes (`/api/v1/changes`) carries past its first change: a
+/// follower reads at most this and one resource at its budget in one answer.
+pub const CHANGES_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Page size when the client does not ask for one.
 pub const DEFAULT_PAGE_LIMIT: u32 = 20;
 

@@ -11,7 +11,7 @@ fuzz_target!(|bytes: &[u8]| {
     if let Ok(page) = serde_json::from_slice::<ChangePage>(bytes) {
         let again: ChangePage = serde_json::from_slice(&serde_json::to_vec(&page).unwrap()).unwrap();
         assert_eq!(again, page);
-        for change in &page.items {
+        for change in page.items {
             if let Ok(record) = checked(change) {
                 assert!(bao_server::sources::config::is_slug(&record.resource.id), "{}", record.resource.id);
                 bao_fuzz::assert_inert(record.resource.body_html.as_deref().unwrap_or_default());

@@ -5,7 +5,7 @@
 //! nothing new costs one request. What the other server sends is untrusted: bounded answers,
 //! bodies sanitised again, players and images checked.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -23,12 +23,13 @@ pub const READER_VERSION: &str = "bao-1";
 
 /// Changes asked for in one request (the API's largest page).
 const PAGE: u32 = bao_contract::MAX_PAGE_LIMIT;
-/// The largest answer read: a page of resources with their bodies and captions.
-const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest answer read: a page of changes as this server answers them
+/// ([`bao_contract::CHANGES_PAGE_BYTES`] and one resource at its budget, 8 MiB with its captions).
+const MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
 /// Bytes of answers one sync reads at most, so that its memory stays bounded whatever the other
 /// server sends (2 pages of 30 MiB took a follower to 752 MB, 12 to 4.2 GB): past them it stops
-/// after the page it read, keeps its cursor there, and the next sync reads on.
-const MAX_SYNC_BYTES: usize = 48 * 1024 * 1024;
+/// after the page it read, keeps its cursor there, and the next sync reads on at once.
+const MAX_SYNC_BYTES: usize = 16 * 1024 * 1024;
 /// Requests of one sync at most: a bound on a server that pages forever.
 const MAX_REQUESTS: usize = 2_000;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -45,7 +46,8 @@ pub struct CompanionServer {
     pub resume: Option<u64>,
     pub db: Database,
     agent: ureq::Agent,
-    fetched: OnceCell<Fetched>,
+    /// Taken by [`CompanionServer::read`], which consumes each change as it stores it.
+    fetched: RefCell<Option<Fetched>>,
 }
 
 /// The changes one sync found.
@@ -60,7 +62,7 @@ struct Fetched {
 impl CompanionServer {
     pub fn new(base: Url, source_id: String, resume: Option<u64>, db: Database) -> CompanionServer {
         let agent = http_agent(REQUEST_TIMEOUT, CONNECT_TIMEOUT, "following a companion server");
-        CompanionServer { base, source_id, resume, db, agent, fetched: OnceCell::new() }
+        CompanionServer { base, source_id, resume, db, agent, fetched: RefCell::new(None) }
     }
 
     /// Asks for every change after the last one read; returns the new cursor (the revision).
@@ -85,7 +87,7 @@ impl CompanionServer {
                 break;
             }
         }
-        let _ = self.fetched.set(Fetched { changes, from_scratch, more_to_read });
+        self.fetched.replace(Some(Fetched { changes, from_scratch, more_to_read }));
         Ok(since.to_string())
     }
 
@@ -95,26 +97,29 @@ impl CompanionServer {
             format!("{}{}/changes?since={since}&limit={PAGE}", self.base, API_PREFIX.trim_start_matches('/'));
         let unreachable = |reason: String| SourceError::Companion(format!("{url} : {reason}"));
         let mut response = self.agent.get(&url).call().map_err(|error| unreachable(error.to_string()))?;
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_ANSWER_BYTES)
-            .read_to_string()
-            .map_err(|error| unreachable(format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20)))?;
-        let page: ChangePage = serde_json::from_str(&text)
-            .map_err(|error| unreachable(format!("réponse illisible ({error})")))?;
+        // Decoded as it arrives: the answer's text is never held beside what it decodes to.
+        let mut body = Counted {
+            inner: std::io::BufReader::new(
+                response.body_mut().with_config().limit(MAX_ANSWER_BYTES).reader(),
+            ),
+            bytes: 0,
+        };
+        let page: ChangePage = serde_json::from_reader(&mut body).map_err(|error| match error.is_io() {
+            true => unreachable(format!("{error} ; au plus {} Mio", MAX_ANSWER_BYTES >> 20)),
+            false => unreachable(format!("réponse illisible ({error})")),
+        })?;
         if page.items.len() > PAGE as usize {
             return Err(unreachable(format!(
                 "{} changements dans une page, au plus {PAGE} demandés",
                 page.items.len()
             )));
         }
-        Ok((page, text.len()))
+        Ok((page, body.bytes))
     }
 
     /// What the source holds after the changes: what the last sync stored, changed.
     pub fn read(&self) -> Result<Batch, SourceError> {
-        let fetched = self.fetched.get().ok_or_else(|| SourceError::NotFetched(self.base.to_string()))?;
+        let fetched = self.fetched.take().ok_or_else(|| SourceError::NotFetched(self.base.to_string()))?;
         let mut held: BTreeMap<String, NewResource> = BTreeMap::new();
         if !fetched.from_scratch {
             for record in self.db.source_records(&self.source_id)? {
@@ -122,17 +127,21 @@ impl CompanionServer {
             }
         }
         let (mut skipped, mut aliases) = (Vec::new(), Vec::new());
-        for change in &fetched.changes {
+        // Each change is dropped once read: a page's resources are never held twice.
+        for change in fetched.changes {
             match change.change {
-                ChangeKind::Written => match checked(change) {
-                    Ok(record) => {
-                        held.insert(change.page.clone(), record);
+                ChangeKind::Written => {
+                    let page = change.page.clone();
+                    match checked(change) {
+                        Ok(record) => {
+                            held.insert(page, record);
+                        }
+                        Err(reason) => {
+                            held.remove(&page);
+                            skipped.push(Skipped { path: page, reason });
+                        }
                     }
-                    Err(reason) => {
-                        held.remove(&change.page);
-                        skipped.push(Skipped { path: change.page.clone(), reason });
-                    }
-                },
+                }
                 ChangeKind::Withdrawn => {
                     held.remove(&change.page);
                 }
@@ -154,7 +163,7 @@ impl CompanionServer {
             true => vec![Skipped {
                 path: self.base.to_string(),
                 reason: format!(
-                    "plus de {} Mio de changements : la suite sera lue à la prochaine synchronisation",
+                    "plus de {} Mio de changements : la suite est lue au tour suivant",
                     MAX_SYNC_BYTES >> 20
                 ),
             }],
@@ -166,39 +175,55 @@ impl CompanionServer {
             skipped,
             warnings,
             aliases,
+            unfinished: fetched.more_to_read,
             ..Batch::default()
         })
     }
 }
 
+/// A reader that counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    bytes: usize,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.bytes += read;
+        Ok(read)
+    }
+}
+
 /// A written resource as this server stores it, once checked: an id as ids are, a body
 /// sanitised again, an image and a player this server would accept from any source.
-pub fn checked(change: &Change) -> Result<NewResource, String> {
-    let mut resource = change.resource.clone().ok_or("ressource absente de la réponse")?;
-    if !is_slug(&change.id) || !is_slug(&resource.network.id) {
-        return Err(format!("identifiant refusé : « {} »", change.id));
+pub fn checked(change: Change) -> Result<NewResource, String> {
+    let Change { id, page, resource, video, .. } = change;
+    let mut resource = resource.ok_or("ressource absente de la réponse")?;
+    if !is_slug(&id) || !is_slug(&resource.network.id) {
+        return Err(format!("identifiant refusé : « {id} »"));
     }
     if resource.title.trim().is_empty() {
         return Err("ressource sans titre".into());
     }
-    resource.id.clone_from(&change.id);
+    resource.id.clone_from(&id);
     resource.sources.clear();
     resource.body_html = resource.body_html.map(|html| sanitize(&html, no_relative));
     // A path on the other server means nothing here; addresses, languages and players are
     // checked as every source's are (`vetting`).
     resource.image = resource.image.filter(|image| !bao_contract::is_server_path(&image.url));
-    let video = change.video.clone().map(video);
+    let video = video.map(replica_video);
     let content_hash =
         format!("{:x}", Sha256::digest(serde_json::to_vec(&(&resource, &video)).unwrap_or_default()));
     // What another server read is a copy of a copy: of two copies of a text, the source's own wins.
     Ok(NewResource {
         resource,
         video,
-        source_key: change.page.clone(),
+        source_key: page,
         content_hash,
         provenance: Provenance::default(),
         edit_url: None,
-        path: change.id.clone(),
+        path: id,
     })
 }
 
@@ -207,7 +232,7 @@ fn is_slug(text: &str) -> bool {
     text.len() <= MAX_ID_CHARS && config::is_slug(text)
 }
 
-fn video(video: ReplicaVideo) -> NewVideo {
+fn replica_video(video: ReplicaVideo) -> NewVideo {
     NewVideo {
         provider: video.provider,
         host_name: video.host_name,

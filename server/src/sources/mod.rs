@@ -46,6 +46,8 @@ pub struct Batch {
     pub reused: usize,
     /// Ids now another resource's (`old`, `current`), as another companion server says.
     pub aliases: Vec<(String, String)>,
+    /// More was there than one sync reads: the next sync reads on from where this one stopped.
+    pub unfinished: bool,
 }
 
 /// A part of a source that was not imported (or was, with a remark), and why.
@@ -63,12 +65,20 @@ pub struct ImportReport {
     pub warnings: Vec<Skipped>,
     /// Pages taken as the last sync read them (see [`Batch::reused`]).
     pub reused: usize,
+    /// See [`Batch::unfinished`].
+    pub unfinished: bool,
 }
 
 impl ImportReport {
     /// What storing `batch` did.
     pub fn of(batch: Batch, stored: StoreOutcome) -> ImportReport {
-        ImportReport { stored, skipped: batch.skipped, warnings: batch.warnings, reused: batch.reused }
+        ImportReport {
+            stored,
+            skipped: batch.skipped,
+            warnings: batch.warnings,
+            reused: batch.reused,
+            unfinished: batch.unfinished,
+        }
     }
 }
 

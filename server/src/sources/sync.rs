@@ -95,6 +95,11 @@ impl SourceReport {
     pub fn changed(&self) -> bool {
         matches!(&self.outcome, SyncOutcome::Stored { report, .. } if report.stored.changed())
     }
+
+    /// Whether the source has more to read than this sync read (see [`Batch::unfinished`]).
+    pub fn unfinished(&self) -> bool {
+        matches!(&self.outcome, SyncOutcome::Stored { report, .. } if report.unfinished)
+    }
 }
 
 impl fmt::Display for SourceReport {

@@ -403,8 +403,9 @@ impl Database {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The changes after `since`, oldest first, at most `limit`, of the resources read from this
-    /// server's own sources (not from another server it follows); and the latest change held.
+    /// The changes after `since`, oldest first, at most `limit` and, past the first, at most
+    /// [`bao_contract::CHANGES_PAGE_BYTES`] of records, of the resources read from this server's
+    /// own sources (not from another server it follows); and the latest change held.
     pub fn changes_since(&self, since: u64, limit: u32) -> Result<(Vec<StoredChange>, u64), DbError> {
         let conn = self.pool.get()?;
         let latest: u64 =
@@ -431,9 +432,13 @@ impl Database {
                 row.get::<_, Option<String>>(5)?,
             ))
         })?;
-        let mut changes = Vec::new();
+        let (mut changes, mut bytes) = (Vec::new(), 0);
         for row in rows {
             let (mut change, record) = row?;
+            if bytes >= bao_contract::CHANGES_PAGE_BYTES {
+                break;
+            }
+            bytes += record.as_ref().map_or(0, String::len);
             if change.change == "written" {
                 change.record = record.map(|json| serde_json::from_str(&json)).transpose()?;
             }

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use r2d2_sqlite::rusqlite::{OptionalExtension, Transaction, params};
 use sha2::Digest;
 
-use super::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, CloseTexts, MOVE_SIMILARITY, Shingles};
+use super::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, CloseTexts, MOVE_SIMILARITY, Shingles, Words};
 use super::media;
 use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
@@ -88,22 +88,23 @@ impl Database {
         }
         // Sorted by key, so that which of two new files gets an id first never depends on the
         // order the source listed them in.
-        let mut files: Vec<(&NewResource, Vec<String>)> =
-            update.resources.iter().map(|new| (new, identity::words(&new.resource))).collect();
-        files.sort_by(|a, b| a.0.source_key.cmp(&b.0.source_key));
+        // Each file's words are read when it is compared, never all at once: a sync's memory is
+        // its records, not their words too.
+        let mut files: Vec<&NewResource> = update.resources.iter().collect();
+        files.sort_by(|a, b| a.source_key.cmp(&b.source_key));
         let mut outcome = StoreOutcome::default();
 
-        let arriving: BTreeSet<&str> = files.iter().map(|(new, _)| new.source_key.as_str()).collect();
+        let arriving: BTreeSet<&str> = files.iter().map(|new| new.source_key.as_str()).collect();
         let mut vanished: Vec<String> =
             stored.keys().filter(|key| !arriving.contains(key.as_str())).cloned().collect();
         vanished.sort();
         // Moved files are stored again even when their bytes are the same: their address changed.
         let mut moved = std::collections::HashSet::new();
-        for (new, words) in &files {
+        for new in &files {
             if stored.contains_key(&new.source_key) || vanished.is_empty() {
                 continue;
             }
-            if let Some(old_key) = moved_from(&tx, &vanished, words)? {
+            if let Some(old_key) = moved_from(&tx, &vanished, &Words::of(&new.resource))? {
                 tx.execute(
                     "UPDATE resource_files SET source_key = ?2 WHERE source_key = ?1",
                     params![old_key, new.source_key],
@@ -117,13 +118,13 @@ impl Database {
         }
 
         // Known files before new ones: an edit is stored before a new file is compared with it.
-        files.sort_by_key(|(new, _)| !stored.contains_key(&new.source_key));
+        files.sort_by_key(|new| !stored.contains_key(&new.source_key));
         // Resources to show again once every file is stored: those a merge or a deletion left.
         let mut touched = BTreeSet::new();
         let mut position: i64 =
             tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
         // Every body read, changed or not: a database from before this table fills at its next sync.
-        for (new, _) in &files {
+        for new in &files {
             for url in media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default()) {
                 tx.execute(
                     "INSERT OR IGNORE INTO body_media (key, source_url) VALUES (?1, ?2)",
@@ -133,15 +134,17 @@ impl Database {
         }
         // Every stored text, indexed to find near copies: built once a file needs it.
         let mut close: Option<StoredTexts> = None;
-        for (new, words) in &files {
+        for new in &files {
+            let known = stored.get(&new.source_key);
+            if known.is_some_and(|file| file.content_hash == new.content_hash)
+                && !moved.contains(new.source_key.as_str())
+            {
+                outcome.unchanged += 1;
+                continue;
+            }
+            let words = &Words::of(&new.resource);
             let fingerprint = identity::fingerprint(words);
-            let target = match stored.get(&new.source_key) {
-                Some(file)
-                    if file.content_hash == new.content_hash && !moved.contains(new.source_key.as_str()) =>
-                {
-                    outcome.unchanged += 1;
-                    continue;
-                }
+            let target = match known {
                 Some(file) => {
                     if file.content_hash != new.content_hash {
                         outcome.updated += 1;
@@ -209,7 +212,7 @@ impl Database {
             )?;
             let words = match record {
                 Some(record) => {
-                    identity::words(&serde_json::from_str::<NewResource>(&record)?.resource).join(" ")
+                    Words::of(&serde_json::from_str::<NewResource>(&record)?.resource).joined().to_owned()
                 }
                 None => String::new(),
             };
@@ -316,11 +319,7 @@ fn body_of(new: &NewResource) -> &str {
 
 /// The vanished file of this source that `words` are a moved copy of, if any: the same
 /// fingerprint, else the closest text at or above [`MOVE_SIMILARITY`].
-fn moved_from(
-    tx: &Transaction<'_>,
-    vanished: &[String],
-    words: &[String],
-) -> Result<Option<String>, DbError> {
+fn moved_from(tx: &Transaction<'_>, vanished: &[String], words: &Words) -> Result<Option<String>, DbError> {
     let fingerprint = identity::fingerprint(words);
     let shingles = Shingles::of(words);
     let mut best: Option<(f64, &String)> = None;
@@ -335,7 +334,7 @@ fn moved_from(
         }
         let Some(record) = record else { continue };
         let old: NewResource = serde_json::from_str(&record)?;
-        let score = shingles.similarity(&Shingles::of(&identity::words(&old.resource)));
+        let score = shingles.similarity(&Shingles::of(&Words::of(&old.resource)));
         if score >= MOVE_SIMILARITY && best.is_none_or(|(best, _)| score > best) {
             best = Some((score, key));
         }
@@ -349,7 +348,7 @@ fn copy_of(
     tx: &Transaction<'_>,
     close: &mut Option<StoredTexts>,
     fingerprint: &str,
-    words: &[String],
+    words: &Words,
     except: &str,
 ) -> Result<Option<String>, DbError> {
     if fingerprint.is_empty() {
@@ -389,7 +388,7 @@ fn stored_texts(tx: &Transaction<'_>) -> Result<StoredTexts, DbError> {
     for row in rows {
         let (key, resource_id, record) = row?;
         let new: NewResource = serde_json::from_str(&record)?;
-        let words = identity::words(&new.resource);
+        let words = Words::of(&new.resource);
         if words.len() >= COPY_MIN_WORDS {
             texts.insert(key, resource_id, Shingles::of(&words));
         }
@@ -439,7 +438,7 @@ fn new_id(
     tx: &Transaction<'_>,
     new: &NewResource,
     fingerprint: &str,
-    words: &[String],
+    words: &Words,
 ) -> Result<String, DbError> {
     let mut returning: Option<String> = tx
         .query_row(
@@ -457,7 +456,7 @@ fn new_id(
         let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, text) = row?;
-            let their_words: Vec<String> = text.split(' ').map(str::to_owned).collect();
+            let their_words = Words::from_joined(&text);
             if their_words.len() >= COPY_MIN_WORDS {
                 withdrawn.insert(id, (), Shingles::of(&their_words));
             }

@@ -291,12 +291,12 @@ fn every_card_reads_as_an_editor_would_have_it() {
 fn different_real_texts_are_far_from_the_copy_threshold() {
     skip_without_real_data!();
     use bao_server::sources::Source;
-    use bao_server::store::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, Shingles};
+    use bao_server::store::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, Shingles, Words};
     let mut texts: Vec<(String, String, Shingles)> = Vec::new();
     for folder in FOLDERS {
         let repository = MultibaoRepository::from_folder_name(&common::real_data().join(folder)).unwrap();
         for new in repository.read().unwrap().resources {
-            let words = identity::words(&new.resource);
+            let words = Words::of(&new.resource);
             if words.len() >= COPY_MIN_WORDS {
                 texts.push((new.source_key, identity::fingerprint(&words), Shingles::of(&words)));
             }

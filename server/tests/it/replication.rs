@@ -260,3 +260,37 @@ async fn a_followed_server_never_renames_a_network_of_this_one() {
     assert_eq!(networks(&mine.db), named, "the network keeps its name and address");
     assert_eq!(mine.resource("local-cercle").network, named[0]);
 }
+
+/// A page of changes carries at most [`bao_contract::CHANGES_PAGE_BYTES`] of resources past its
+/// first: eight fiches of 900 KB come in pages a follower reads within its bounds, and all eight
+/// arrive in one sync.
+#[tokio::test(flavor = "multi_thread")]
+async fn large_fiches_come_in_pages_of_bounded_bytes() {
+    let first = Server::start("premier").await;
+    first.write("README.md", README);
+    for n in 0..8 {
+        let words: String = (0..80_000).map(|i| format!("fiche{n}mot{} ", i % 1000)).collect();
+        first.write(&format!("longue-{n}.md"), &fiche(&format!("Longue fiche {n}"), "Camille", &words));
+    }
+    assert_eq!(stored(&first.sync().await[0]).created, 8);
+    let url = format!("{}api/v1/changes?since=0&limit=100", first.base);
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut response = ureq::get(&url).call().expect("an answer");
+        response.body_mut().with_config().limit(64 << 20).read_to_string().expect("text")
+    })
+    .await
+    .expect("request");
+    let page: bao_contract::ChangePage = serde_json::from_str(&answer).expect("a page of changes");
+    assert!(
+        (1..8).contains(&page.items.len()),
+        "{} changes in a page of {} bytes",
+        page.items.len(),
+        answer.len()
+    );
+    assert!(answer.len() < bao_contract::CHANGES_PAGE_BYTES + 1024 * 1024, "{} bytes", answer.len());
+
+    let mut second = Server::start("second").await;
+    second.follow(&first);
+    let reports = second.sync().await;
+    assert_eq!(stored(&reports[1]).created, 8, "{}", reports[1]);
+}

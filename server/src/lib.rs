@@ -36,14 +36,16 @@ pub struct AppState {
     /// Where the public origin comes from (`--public-url`, `--trusted-proxy`).
     pub origin: http::origin::OriginPolicy,
     /// Searches per second each client may make (`--search-rate`).
-    pub search_rate: http::rate::SearchRate,
+    pub search_rate: http::rate::ClientRate,
+    /// API answers computed per second for each client (`--api-rate`).
+    pub api_rate: http::rate::ClientRate,
     /// Displays and reads of resources, counted from the elements' beacons.
     pub reuse: reuse::ReuseCounter,
 }
 
 impl AppState {
     /// The state of a server that serves `db` and its index, and nothing else: no widget, no
-    /// demo, no sources file, the origin from the request, no search rate (tests, tools).
+    /// demo, no sources file, the origin from the request, no rates (tests, tools).
     pub fn new(db: Database, search: SearchIndex) -> AppState {
         AppState {
             reuse: reuse::ReuseCounter::new(db.clone(), true),
@@ -53,7 +55,8 @@ impl AppState {
             demo_dir: None,
             sources: Arc::default(),
             origin: http::origin::OriginPolicy::default(),
-            search_rate: http::rate::SearchRate::default(),
+            search_rate: http::rate::ClientRate::default(),
+            api_rate: http::rate::ClientRate::default(),
         }
     }
 }

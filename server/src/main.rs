@@ -11,7 +11,7 @@ use anyhow::Context;
 use bao_server::follow::Follower;
 use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
-use bao_server::http::rate::SearchRate;
+use bao_server::http::rate::ClientRate;
 use bao_server::http::serve::{self, Limits};
 use bao_server::reuse::ReuseCounter;
 use bao_server::search::{self, SearchIndex};
@@ -97,6 +97,10 @@ struct ServeArgs {
     /// for a server behind a cache that limits, and benchmarks).
     #[arg(long, env = "BAO_SEARCH_RATE", default_value_t = 10)]
     search_rate: u32,
+    /// API answers each client may have computed per second, three seconds' worth at once: those
+    /// the answer cache holds are not counted (`0`: no limit).
+    #[arg(long, env = "BAO_API_RATE", default_value_t = 30)]
+    api_rate: u32,
     /// Count nothing: the elements' beacons are answered and forgotten (README, « Ce qui est
     /// compté »).
     #[arg(long, env = "BAO_NO_COUNTING")]
@@ -375,7 +379,8 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         demo_dir: args.demo_dir.map(Arc::from),
         sources: followed,
         origin,
-        search_rate: SearchRate::new(args.search_rate),
+        search_rate: ClientRate::searches(args.search_rate),
+        api_rate: ClientRate::api_answers(args.api_rate),
     });
     let listener = match listenfd::ListenFd::from_env().take_tcp_listener(0).context("socket de systemd")? {
         // Socket activation (`deploy/multibao-embed.socket`): systemd keeps the socket open across

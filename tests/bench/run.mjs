@@ -391,7 +391,7 @@ async function serveDatabase(db) {
   const child = spawn(join(ROOT, "target/release/multibao-embed"), args, {
     stdio: ["ignore", "pipe", "inherit"],
     // wrk is one client: the per-client search rate would answer it 429.
-    env: { ...process.env, RUST_LOG: "warn", BAO_SEARCH_RATE: "0" },
+    env: { ...process.env, RUST_LOG: "warn", BAO_SEARCH_RATE: "0", BAO_API_RATE: "0" },
   });
   const url = await new Promise((resolve) => {
     let out = "";
@@ -781,7 +781,7 @@ function compareWithCommitted() {
 // Main: after every definition above, since the functions read the constants they use.
 // wrk is one client: the per-client search rate would answer it 429.
 // The reuse section's beacons name their client in X-Forwarded-For, from this machine.
-const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0", BAO_TRUSTED_PROXIES: "127.0.0.1" } });
+const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0", BAO_API_RATE: "0", BAO_TRUSTED_PROXIES: "127.0.0.1" } });
 const browser = await launchBrowser();
 mkdirSync(join(ROOT, "target/bench"), { recursive: true });
 try {

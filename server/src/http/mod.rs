@@ -81,31 +81,37 @@ pub fn router(state: AppState) -> Router {
     let content = || cache::CacheLayer::new(&answers, cache::Freshness::Content);
     let revalidate = || cache::CacheLayer::new(&answers, cache::Freshness::Revalidate);
     let asset = || cache::CacheLayer::new(&answers, cache::Freshness::Asset);
-    let limit_searches =
-        || from_fn_with_state((state.search_rate.clone(), state.origin.clone()), rate::limit_searches);
+    let limit =
+        |rate: &rate::ClientRate| from_fn_with_state((rate.clone(), state.origin.clone()), rate::limit);
+    let limit_searches = || limit(&state.search_rate);
+    // Behind the cache: only the answers computed are counted.
+    let limit_api = || limit(&state.api_rate);
     // The API's routes carry their whole path: a nested router would rebuild every request's URI.
     let api = |path: &str| format!("{}{path}", bao_contract::API_PREFIX);
     // Answers the cache keeps (compressed there, once) and the others, compressed as they go.
     let cached_api = Router::new()
-        .route(&api("/resources"), get(api::resources).layer(content()))
-        .route(&api("/resources/{id}"), get(api::resource).layer(content()))
-        .route(&api("/networks"), get(api::networks).layer(content()))
-        .route(&api("/sources"), get(api::sources).layer(revalidate()))
-        .route(&api("/sources/{id}/quality"), get(api::source_quality).layer(revalidate()))
+        .route(&api("/resources"), get(api::resources).layer(limit_api()).layer(content()))
+        .route(&api("/resources/{id}"), get(api::resource).layer(limit_api()).layer(content()))
+        .route(&api("/networks"), get(api::networks).layer(limit_api()).layer(content()))
+        .route(&api("/sources"), get(api::sources).layer(limit_api()).layer(revalidate()))
+        .route(&api("/sources/{id}/quality"), get(api::source_quality).layer(limit_api()).layer(revalidate()))
         .route(
             &api("/search"),
             get(api::search)
                 .layer(cache::CacheLayer::new(&answers, cache::Freshness::Search))
                 .layer(limit_searches()),
         )
-        .route(&api("/testimonials"), get(api::testimonials).layer(content()));
+        .route(&api("/testimonials"), get(api::testimonials).layer(limit_api()).layer(content()));
+    // Media are not counted: a page shows dozens at once, each a stored file of bounded size that
+    // browsers keep. The beacon has its own budgets (`reuse`).
     let other_api = Router::new()
-        .route(&api("/resources/{id}/image"), get(api::image))
-        .route(&api("/media/{key}"), get(api::media))
         .route(&api("/changes"), get(api::changes))
-        .route(&api("/beacon"), axum::routing::post(reuse::beacon))
         .route(&api("/stats"), get(reuse::stats))
         .route(&api("/openapi.json"), get(openapi::document))
+        .layer(limit_api())
+        .route(&api("/resources/{id}/image"), get(api::image))
+        .route(&api("/media/{key}"), get(api::media))
+        .route(&api("/beacon"), axum::routing::post(reuse::beacon))
         .route(&api("/testimonials/{id}/poster"), get(api::poster))
         .route(&api("/testimonials/{id}/captions/{lang}"), get(api::captions))
         .layer(CompressionLayer::new())

@@ -1,6 +1,8 @@
-//! A search rate per client, so that one script typing or looping cannot starve the others: each
-//! client address has a bucket of `burst` searches refilled at `per_second`; past it, 429 with
-//! `Retry-After`. A person typing stays well within it (the widget asks once per pause).
+//! Rates per client, so that one script looping cannot starve the others nor push the server's
+//! memory up: each client address has a bucket of three seconds' worth of requests refilled at
+//! `per_second`; past it, 429 with `Retry-After`. Two rates: searches (a person typing stays well
+//! within it, the widget asks once per pause), and the API's answers that are computed (an answer
+//! the cache holds costs nothing and is not counted: the limit sits behind the cache).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -19,16 +21,23 @@ use super::serve::peer;
 /// Clients remembered at most; past it, those idle for a minute are forgotten.
 const MAX_CLIENTS: usize = 10_000;
 
-/// The searches each client may make; `per_second == 0` is no limit (behind a CDN, benchmarks).
+/// The requests of a kind each client may make; `per_second == 0` is no limit (behind a CDN,
+/// benchmarks).
 #[derive(Debug, Clone, Default)]
-pub struct SearchRate {
+pub struct ClientRate {
     per_second: u32,
+    /// What the client is told it did too often (« recherches », « demandes »).
+    what: &'static str,
     buckets: Arc<Mutex<HashMap<IpAddr, (f64, Instant)>>>,
 }
 
-impl SearchRate {
-    pub fn new(per_second: u32) -> SearchRate {
-        SearchRate { per_second, buckets: Arc::default() }
+impl ClientRate {
+    pub fn searches(per_second: u32) -> ClientRate {
+        ClientRate { per_second, what: "recherches", buckets: Arc::default() }
+    }
+
+    pub fn api_answers(per_second: u32) -> ClientRate {
+        ClientRate { per_second, what: "demandes", buckets: Arc::default() }
     }
 
     /// Takes one search from `client`'s bucket; `Err(wait)` when it is empty.
@@ -52,8 +61,8 @@ impl SearchRate {
 }
 
 /// Answers 429 to a client past its rate; requests of unknown origin (tests' `oneshot`) pass.
-pub async fn limit_searches(
-    State((rate, origin)): State<(SearchRate, OriginPolicy)>,
+pub async fn limit(
+    State((rate, origin)): State<(ClientRate, OriginPolicy)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -64,7 +73,7 @@ pub async fn limit_searches(
         let seconds = wait.as_secs().max(1);
         let mut response = problem_response(
             StatusCode::TOO_MANY_REQUESTS,
-            Some(format!("Trop de recherches d'un coup : réessayez dans {seconds} s.")),
+            Some(format!("Trop de {} d'un coup : réessayez dans {seconds} s.", rate.what)),
         );
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return response;
@@ -78,7 +87,7 @@ mod tests {
 
     #[test]
     fn a_burst_then_the_rate() {
-        let rate = SearchRate::new(10);
+        let rate = ClientRate::searches(10);
         let (one, other): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         let start = Instant::now();
         assert!((0..30).all(|_| rate.take(one, start).is_ok()), "a burst of three seconds' worth");

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bao_server::http::origin::OriginPolicy;
-use bao_server::http::rate::SearchRate;
+use bao_server::http::rate::ClientRate;
 use bao_server::http::serve::{self, Limits};
 use bao_server::{AppState, app};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,18 +16,19 @@ use tokio::net::TcpStream;
 
 /// A server on a free port with `limits` and `origin`, serving the demo's fiches.
 async fn start(limits: Limits, origin: OriginPolicy) -> (tempfile::TempDir, SocketAddr) {
-    start_with_rate(limits, origin, SearchRate::default()).await
+    start_with_rates(limits, origin, ClientRate::default(), ClientRate::default()).await
 }
 
-async fn start_with_rate(
+async fn start_with_rates(
     limits: Limits,
     origin: OriginPolicy,
-    search_rate: SearchRate,
+    search_rate: ClientRate,
+    api_rate: ClientRate,
 ) -> (tempfile::TempDir, SocketAddr) {
     let (dir, db) = common::temp_db();
     common::import(&db, "exemples-fiches");
     let search = common::search_index(&dir, &db);
-    let router = app(AppState { origin, search_rate, ..AppState::new(db, search) });
+    let router = app(AppState { origin, search_rate, api_rate, ..AppState::new(db, search) });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(serve::serve(listener, router, limits, std::future::pending()));
@@ -139,7 +140,8 @@ async fn only_a_trusted_proxy_or_the_configuration_sets_the_public_origin() {
 #[tokio::test]
 async fn a_client_searching_in_a_loop_is_slowed_and_others_are_not() {
     let proxied = OriginPolicy::new(None, vec!["127.0.0.1".parse().unwrap()]).unwrap();
-    let (_dir, address) = start_with_rate(TIMEOUTS, proxied, SearchRate::new(10)).await;
+    let (_dir, address) =
+        start_with_rates(TIMEOUTS, proxied, ClientRate::searches(10), ClientRate::default()).await;
     // Another client's first view of the search box: its answer is now kept, and kept answers of
     // a limited route are never given before the limit (the cache in front of the router).
     let (status, _) =
@@ -170,4 +172,45 @@ async fn a_client_searching_in_a_loop_is_slowed_and_others_are_not() {
     let (status, _) =
         request(address, "/fragments/search?q=cercle", "X-Forwarded-For: 198.51.100.7\r\n").await;
     assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "the first view of the search box counts too");
+}
+
+/// 20 parallel requests to `/api/v1/resources` took a server from 113 MB to 1.24 GB: every API
+/// answer computed counts against a rate per client, while answers the cache holds are given to
+/// anyone, and other clients are answered.
+#[tokio::test]
+async fn a_client_asking_the_api_for_new_answers_in_a_loop_is_slowed() {
+    let proxied = OriginPolicy::new(None, vec!["127.0.0.1".parse().unwrap()]).unwrap();
+    let (_dir, address) =
+        start_with_rates(TIMEOUTS, proxied, ClientRate::default(), ClientRate::api_answers(2)).await;
+    let looping = "X-Forwarded-For: 198.51.100.7\r\n";
+    let (status, _) = request(address, "/api/v1/networks", looping).await;
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let (mut answered, mut refused) = (1, 0);
+    for limit in 1..=40 {
+        let (status, body) = request(address, &format!("/api/v1/resources?limit={limit}"), looping).await;
+        match status.as_str() {
+            "HTTP/1.1 200 OK" => answered += 1,
+            "HTTP/1.1 429 Too Many Requests" => {
+                refused += 1;
+                assert!(body.contains("Trop de demandes"), "{body}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(
+        (6..=9).contains(&answered) && refused == 41 - answered,
+        "{answered} answered, {refused} refused"
+    );
+    for path in ["/api/v1/networks", "/api/v1/resources?limit=1"] {
+        let (status, _) = request(address, path, looping).await;
+        assert_eq!(status, "HTTP/1.1 200 OK", "{path}: an answer the cache holds is not counted");
+    }
+    for path in ["/api/v1/resources?limit=41", "/api/v1/changes", "/api/v1/stats"] {
+        let (status, _) = request(address, path, "X-Forwarded-For: 203.0.113.9\r\n").await;
+        assert_eq!(status, "HTTP/1.1 200 OK", "{path}: another client");
+    }
+    for path in ["/api/v1/resources?limit=42", "/api/v1/changes", "/api/v1/stats"] {
+        let (status, _) = request(address, path, looping).await;
+        assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{path}");
+    }
 }

@@ -4,7 +4,7 @@
 set -e
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/target/release/multibao-embed
-D=/tmp/abrate; rm -rf $D; mkdir -p $D
+D=$(mktemp -d)
 cd "$ROOT/demo" && $BIN --db $D/db.sqlite3 sync --sources sources.toml > /dev/null 2>&1
 run() { # $1 rate
   BAO_API_RATE=$1 RUST_LOG=warn $BIN --db $D/db.sqlite3 serve --listen 127.0.0.1:8731 --sync-interval 0 > /dev/null 2>&1 &

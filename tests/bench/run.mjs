@@ -572,7 +572,6 @@ async function openData() {
 const REUSE_RESOURCES = Number(process.env.BENCH_REUSE_RESOURCES || 10_000);
 const REUSE_SITES = Number(process.env.BENCH_REUSE_SITES || 1_000);
 
-/** Reuse counting: how fast beacons are taken in, and what a day of counts weighs. */
 // The importer's cards of real repositories against what a reader finds in them (tests/corpus/).
 async function corpus() {
   say("## Corpus scorecard (`server/examples/corpus_scorecard.rs`, truth in `tests/corpus/`)");
@@ -581,6 +580,7 @@ async function corpus() {
   say();
 }
 
+/** Reuse counting: how fast beacons are taken in, and what a day of counts weighs. */
 async function reuse() {
   say("## Reuse counts (issue 16)");
   say();

@@ -40,7 +40,7 @@ impl ClientRate {
         ClientRate { per_second, what: "demandes", buckets: Arc::default() }
     }
 
-    /// Takes one search from `client`'s bucket; `Err(wait)` when it is empty.
+    /// Takes one request from `client`'s bucket; `Err(wait)` when it is empty.
     fn take(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
         let rate = f64::from(self.per_second);
         let burst = rate * 3.0;
@@ -70,6 +70,7 @@ pub async fn limit(
     if let Some(client) = client.filter(|_| rate.per_second > 0)
         && let Err(wait) = rate.take(client, Instant::now())
     {
+        crate::metrics::global().refused(rate.what);
         let seconds = wait.as_secs().max(1);
         let mut response = problem_response(
             StatusCode::TOO_MANY_REQUESTS,

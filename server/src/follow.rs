@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::metrics;
 use crate::search::{SearchError, SearchIndex};
 use crate::sources::config::SourceConfig;
 use crate::sources::posters;
@@ -46,6 +47,7 @@ impl Follower {
         for source in self.sources.iter().filter(|source| only.is_empty() || only.contains(&source.id)) {
             for _ in 0..MAX_ROUNDS {
                 let report = sync_source(&self.db, &self.context, source);
+                metrics::global().sync(&source.id, report.outcome.label(), report.duration);
                 let unfinished = report.unfinished();
                 reports.push(report);
                 if !unfinished {

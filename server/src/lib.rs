@@ -7,6 +7,7 @@ pub mod address;
 pub mod calendar;
 pub mod follow;
 pub mod http;
+pub mod metrics;
 pub mod opendata;
 pub mod reuse;
 pub mod search;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub api_rate: http::rate::ClientRate,
     /// Displays and reads of resources, counted from the elements' beacons.
     pub reuse: reuse::ReuseCounter,
+    /// Whether each answer is counted for `/metrics` (`--metrics-listen`).
+    pub count_requests: bool,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             origin: http::origin::OriginPolicy::default(),
             search_rate: http::rate::ClientRate::default(),
             api_rate: http::rate::ClientRate::default(),
+            count_requests: false,
         }
     }
 }

@@ -105,6 +105,10 @@ struct ServeArgs {
     /// compté »).
     #[arg(long, env = "BAO_NO_COUNTING")]
     no_counting: bool,
+    /// Serve `/metrics` (Prometheus) on this address, apart from the public one
+    /// (`127.0.0.1:9464`); without it, requests are not measured.
+    #[arg(long, env = "BAO_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +374,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
     let reuse = ReuseCounter::new(db.clone(), !args.no_counting);
+    let metrics_db = db.clone();
     tokio::spawn(reuse.clone().write_every_few_seconds());
     let router = app(AppState {
         reuse: reuse.clone(),
@@ -381,7 +386,15 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         origin,
         search_rate: ClientRate::searches(args.search_rate),
         api_rate: ClientRate::api_answers(args.api_rate),
+        count_requests: args.metrics_listen.is_some(),
     });
+    if let Some(address) = args.metrics_listen {
+        let listener =
+            tokio::net::TcpListener::bind(address).await.with_context(|| format!("écoute sur {address}"))?;
+        tracing::info!(address = %listener.local_addr()?, "metrics");
+        let router = bao_server::http::health::metrics_router(metrics_db);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
     let listener = match listenfd::ListenFd::from_env().take_tcp_listener(0).context("socket de systemd")? {
         // Socket activation (`deploy/multibao-embed.socket`): systemd keeps the socket open across
         // restarts, so that a visitor's connection waits for the new process instead of being

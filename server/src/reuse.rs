@@ -4,10 +4,10 @@
 //! daily total per resource, site, element and event; a client's address lives only as a keyed
 //! hash in memory, for the day, to bound what one client can add.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bao_contract::reuse::{LOCAL_SITES, UNKNOWN_SITE};
@@ -44,6 +44,17 @@ struct Inner {
     budgets: Mutex<Budgets>,
     /// Keys the hash of clients' addresses: random per process, never written anywhere.
     keys: RandomState,
+    known: RwLock<KnownIds>,
+}
+
+/// The ids that name a resource, as of a content generation: a beacon for another id is not
+/// counted and spends no budget (random ids would otherwise fill a client's day, and the day's
+/// budgets for everyone). Read again at each write of the counts when the content changed, so a
+/// resource is counted from at most [`WRITE_EVERY`] after it arrives.
+#[derive(Debug, Default)]
+struct KnownIds {
+    generation: Option<u64>,
+    ids: HashSet<Box<str>>,
 }
 
 #[derive(Debug, Default)]
@@ -56,15 +67,37 @@ struct Budgets {
 impl ReuseCounter {
     /// A counter writing to `db`; `enabled: false` counts nothing (`--no-counting`).
     pub fn new(db: Database, enabled: bool) -> ReuseCounter {
-        ReuseCounter {
+        let counter = ReuseCounter {
             inner: Arc::new(Inner {
                 db,
                 enabled,
                 pending: Mutex::default(),
                 budgets: Mutex::default(),
                 keys: RandomState::new(),
+                known: RwLock::default(),
             }),
+        };
+        if enabled && let Err(error) = counter.read_known_ids() {
+            tracing::error!(%error, "the ids of resources could not be read; beacons wait for the next write");
         }
+        counter
+    }
+
+    /// Whether `id` names a resource (as of the last time the ids were read).
+    pub fn names_a_resource(&self, id: &str) -> bool {
+        self.inner.known.read().unwrap_or_else(|e| e.into_inner()).ids.contains(id)
+    }
+
+    /// Reads the ids that name a resource again, when the content changed since they were read.
+    fn read_known_ids(&self) -> Result<(), DbError> {
+        let generation = self.inner.db.generation()?;
+        if self.inner.known.read().unwrap_or_else(|e| e.into_inner()).generation == Some(generation) {
+            return Ok(());
+        }
+        let (generation, ids) = self.inner.db.naming_ids()?;
+        *self.inner.known.write().unwrap_or_else(|e| e.into_inner()) =
+            KnownIds { generation: Some(generation), ids };
+        Ok(())
     }
 
     pub fn enabled(&self) -> bool {
@@ -106,8 +139,12 @@ impl ReuseCounter {
         true
     }
 
-    /// Writes the counts held to the store (blocking). On failure they are held for the next write.
+    /// Writes the counts held to the store (blocking), and reads the ids that name a resource
+    /// again when the content changed. On failure the counts are held for the next write.
     pub fn write(&self) -> Result<usize, DbError> {
+        if let Err(error) = self.read_known_ids() {
+            tracing::warn!(%error, "the ids of resources could not be read again; the last ones are kept");
+        }
         let counts: Vec<(CountKey, u64)> =
             std::mem::take(&mut *self.inner.pending.lock().unwrap_or_else(|e| e.into_inner()))
                 .into_iter()

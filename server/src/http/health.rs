@@ -1,15 +1,19 @@
 //! How the server is, for operators' probes and monitoring: `/healthz` says the process answers;
 //! `/readyz` says whether it can serve what partners embed — its database readable, its widget
 //! present, every source of its sources file tried at least once — and lists the failing sources
-//! (which keep their last content, so they do not make it unready).
+//! (which keep their last content, so they do not make it unready). `/metrics`, on an address of
+//! its own (`--metrics-listen`), gives Prometheus the figures of [`crate::metrics`].
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::AppState;
+use crate::metrics;
+use crate::store::Database;
 
 /// `/readyz`'s answer.
 #[derive(Debug, Serialize)]
@@ -64,4 +68,27 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let answer = Readiness { ready, reasons, resources, widget, failing_sources };
     (status, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], Json(answer)).into_response()
+}
+
+/// The router of the metrics address: `GET /metrics` and nothing else, kept off the public
+/// address (what it tells is for operators).
+pub fn metrics_router(db: Database) -> Router {
+    Router::new().route("/metrics", get(metrics_text)).with_state(db)
+}
+
+/// `GET /metrics`: the process's figures, with the resources each source holds now.
+async fn metrics_text(State(db): State<Database>) -> Response {
+    let sources = tokio::task::spawn_blocking(move || db.sources()).await;
+    let resources = match sources {
+        Ok(Ok(sources)) => sources.into_iter().map(|source| (source.id, source.resource_count)).collect(),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "metrics: the sources could not be read");
+            Vec::new()
+        }
+        Err(error) => {
+            tracing::error!(%error, "metrics: reading the sources panicked");
+            Vec::new()
+        }
+    };
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], metrics::global().text(resources)).into_response()
 }

@@ -11,6 +11,7 @@ pub mod fragments;
 pub mod headers;
 pub mod health;
 pub mod links;
+pub mod measured;
 pub mod openapi;
 pub mod opendata;
 pub mod origin;
@@ -174,6 +175,8 @@ pub fn router(state: AppState) -> Router {
         .merge(cached_api)
         .merge(other_api)
         .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) });
+    // Within the routing, where the route's pattern is known.
+    let router = if state.count_requests { router.layer(measured::MeasuredLayer) } else { router };
     layered(router, state.origin.clone(), LAYERS.len()).with_state(std::sync::Arc::new(state))
 }
 

@@ -23,6 +23,7 @@ use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
+use crate::metrics::{self, BeaconOutcome};
 use crate::opendata::dataset::ExportError;
 use crate::opendata::formula_safe;
 use crate::reuse::site_of;
@@ -52,7 +53,11 @@ pub async fn beacon(
     if id_length == 0 || id_length > MAX_BEACON_ID_CHARS {
         return Err(ApiError::BadRequest("Identifiant de ressource invalide.".into()));
     }
-    if !asks_not_to_be_tracked(&headers) {
+    let outcome = if asks_not_to_be_tracked(&headers) || !state.reuse.enabled() {
+        BeaconOutcome::not_tracked
+    } else if !state.reuse.names_a_resource(&beacon.resource) {
+        BeaconOutcome::refused
+    } else {
         let key = CountKey {
             day: today(),
             site: counted_site(&headers, beacon.page.as_deref()),
@@ -62,8 +67,12 @@ pub async fn beacon(
         };
         let client =
             state.origin.client_address(peer.map(|Extension(ConnectInfo(peer))| peer.ip()), &headers);
-        state.reuse.record(client, key);
-    }
+        match state.reuse.record(client, key) {
+            true => BeaconOutcome::counted,
+            false => BeaconOutcome::refused,
+        }
+    };
+    metrics::global().beacon(outcome);
     Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))])
         .into_response())
 }

@@ -90,6 +90,17 @@ pub enum SyncOutcome {
     Failed { error: String },
 }
 
+impl SyncOutcome {
+    /// How the sync ended, as `/metrics` says it.
+    pub fn label(&self) -> crate::metrics::SyncOutcomeLabel {
+        match self {
+            SyncOutcome::Unchanged { .. } => crate::metrics::SyncOutcomeLabel::unchanged,
+            SyncOutcome::Stored { .. } => crate::metrics::SyncOutcomeLabel::stored,
+            SyncOutcome::Failed { .. } => crate::metrics::SyncOutcomeLabel::failed,
+        }
+    }
+}
+
 impl SourceReport {
     /// Whether the store changed.
     pub fn changed(&self) -> bool {

@@ -462,6 +462,21 @@ impl Database {
         Ok(records)
     }
 
+    /// Every id that names a resource today (its own, or one it had before), with the content
+    /// generation they were read at, as of one snapshot.
+    pub fn naming_ids(&self) -> Result<(u64, std::collections::HashSet<Box<str>>), DbError> {
+        let mut conn = self.pool.get()?;
+        let tx = conn.transaction()?;
+        let generation = tx.query_row("SELECT value FROM content_generation", [], |row| row.get(0))?;
+        let mut statement = tx.prepare(
+            "SELECT id FROM resources UNION ALL SELECT alias FROM resource_aliases a
+             JOIN resources r ON r.id = a.resource_id",
+        )?;
+        let ids = statement.query_map([], |row| row.get::<_, String>(0))?;
+        let ids = ids.map(|id| id.map(String::into_boxed_str)).collect::<Result<_, _>>()?;
+        Ok((generation, ids))
+    }
+
     /// The content's generation: it moves on with every import that changes something.
     pub fn generation(&self) -> Result<u64, DbError> {
         let conn = self.pool.get()?;

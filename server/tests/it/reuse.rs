@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_contract::reuse::{LOCAL_SITES, ReuseStats, UNKNOWN_SITE};
-use bao_server::reuse::PER_CLIENT_PER_RESOURCE;
+use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE};
 use bao_server::store::{Database, SourceUpdate};
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
@@ -204,4 +204,18 @@ async fn the_report_page_and_its_csv() {
     // A host is never read as a formula by a spreadsheet (here it is no host: unknown).
     assert!(!csv.contains(",=") && lines[1].ends_with(&format!(",n,a,{UNKNOWN_SITE},card,read,1")), "{csv}");
     assert!(lines[2].ends_with(",n,a,www.asso-partenaire.org,card,display,1"), "{csv}");
+}
+
+/// Beacons for ids that name no resource are not counted and spend nothing: a client sending a
+/// day's budget of random ids first still has its displays of real fiches counted.
+#[tokio::test]
+async fn ids_that_name_nothing_spend_no_budget() {
+    let (_dir, _db, router) = router();
+    for n in 0..PER_CLIENT + 100 {
+        beacon(&router, &shown(&format!("inventee-{n}"), "card", "display"), &[PARTNER]).await;
+    }
+    beacon(&router, &shown("a", "card", "display"), &[PARTNER]).await;
+    beacon(&router, &shown("ancienne-a", "card", "read"), &[PARTNER]).await;
+    let all = stats(&router, "").await;
+    assert_eq!((all.displays, all.reads), (1, 1), "the real fiche, by its id and by its old one");
 }

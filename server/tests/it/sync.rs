@@ -599,3 +599,54 @@ async fn readiness_says_what_keeps_the_server_from_serving() {
     assert_eq!(said["resources"], 1);
     assert_eq!(said["failing_sources"][0]["id"], "injoignable", "{said}");
 }
+
+/// `/metrics` gives operators what they watch: answers by route (its pattern, not its ids) and
+/// status, syncs by source and outcome, the resources each source holds, beacons by outcome.
+#[tokio::test]
+async fn metrics_count_answers_syncs_and_beacons() {
+    use bao_server::follow::Follower;
+    let setup = setup();
+    setup.remote.write("kanban.md", KANBAN);
+    setup.remote.commit("Une fiche");
+    let search = bao_server::search::SearchIndex::open(&setup._dir.path().join("db.search")).unwrap();
+    let follower = Follower {
+        db: setup.db.clone(),
+        search: search.clone(),
+        context: setup.context.clone(),
+        sources: std::sync::Arc::new(setup.file.sources.clone()),
+        media: bao_server::sources::posters::Reach::Public,
+    };
+    tokio::task::spawn_blocking(move || follower.pass(&[])).await.unwrap().unwrap();
+    let router = app(AppState { count_requests: true, ..AppState::new(setup.db.clone(), search) });
+    let ask = |request: Request<Body>| {
+        let router = router.clone();
+        async move { router.oneshot(request).await.unwrap().status() }
+    };
+    for uri in ["/api/v1/resources/reseau-kanban", "/api/v1/resources/reseau-kanban", "/nulle-part"] {
+        ask(Request::get(uri).body(Body::empty()).unwrap()).await;
+    }
+    for resource in ["reseau-kanban", "inventee"] {
+        let beacon = format!(r#"{{"resource":"{resource}","element":"card","event":"display"}}"#);
+        let status = ask(Request::post("/api/v1/beacon").body(Body::from(beacon)).unwrap()).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    let metrics = bao_server::http::health::metrics_router(setup.db.clone());
+    let response = metrics.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    for line in [
+        r#"bao_http_requests_total{route="/api/v1/resources/{id}",status="200"} 2"#,
+        r#"bao_http_requests_total{route="(aucune)",status="404"} 1"#,
+        r#"bao_http_request_duration_seconds_count{route="/api/v1/resources/{id}"} 2"#,
+        r#"bao_syncs_total{source="reseau-fiches",outcome="stored"} 1"#,
+        r#"bao_syncs_total{source="injoignable",outcome="failed"} 1"#,
+        r#"bao_sync_duration_seconds_count{source="reseau-fiches"} 1"#,
+        r#"bao_resources{source="reseau-fiches"} 1"#,
+    ] {
+        assert!(text.lines().any(|said| said == line), "{line} in:\n{text}");
+    }
+    for outcome in ["counted", "refused"] {
+        let prefix = format!(r#"bao_beacons_total{{outcome="{outcome}"}} "#);
+        assert!(text.lines().any(|line| line.starts_with(&prefix)), "{prefix} in:\n{text}");
+    }
+}

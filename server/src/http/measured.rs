@@ -6,7 +6,6 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -44,8 +43,9 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        let route = request.extensions().get::<MatchedPath>().map(|path| Arc::from(path.as_str()));
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        // Taken, not cloned: its reference count is shared by every request of the route.
+        let route = request.extensions_mut().remove::<MatchedPath>();
         MeasuredFuture { inner: self.inner.call(request), route, started: Instant::now() }
     }
 }
@@ -55,7 +55,7 @@ pin_project_lite::pin_project! {
     pub struct MeasuredFuture<F> {
         #[pin]
         inner: F,
-        route: Option<Arc<str>>,
+        route: Option<MatchedPath>,
         started: Instant,
     }
 }
@@ -69,7 +69,11 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let Poll::Ready(Ok(response)) = this.inner.poll(cx) else { return Poll::Pending };
-        metrics::global().request(this.route.as_ref(), response.status().as_u16(), this.started.elapsed());
+        metrics::global().request(
+            this.route.as_ref().map(MatchedPath::as_str),
+            response.status().as_u16(),
+            this.started.elapsed(),
+        );
         Poll::Ready(Ok(response))
     }
 }

@@ -13,7 +13,7 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const serverBin = (release) =>
+export const serverBin = (release) =>
   process.env.BAO_SERVER_BIN || join(ROOT, release ? "target/release/multibao-embed" : "target/debug/multibao-embed");
 
 /** The ids of the demo's sample fiches, as the importer names them. */
@@ -120,6 +120,7 @@ export async function startServer({ seedFixtures = true, release = false, source
   return {
     url,
     child,
+    db,
     /** The fixtures' folder, and a sync of it while the server runs (after a scenario changed it). */
     fixtureRepository,
     // Another process's sync: the server's cached answers follow within 250 ms.

@@ -235,10 +235,34 @@ async function get(url) {
   }
 }
 
-function wrk(url, { connections = 32, script } = {}) {
+function wrk(url, options = {}) {
+  return wrkFigures(url, execFileSync("wrk", wrkArgs(url, options)).toString());
+}
+
+/** The same as `wrk`, run beside what the caller does meanwhile. */
+function wrkBeside(url, options = {}) {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const child = spawn("wrk", wrkArgs(url, options), { stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("exit", () => {
+      try {
+        resolve(wrkFigures(url, out));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+function wrkArgs(url, { connections = 32, script } = {}) {
   const args = ["-t2", `-c${connections}`, `-d${WRK_SECONDS}s`, "--latency"];
   if (script) args.push("-s", script);
-  const out = execFileSync("wrk", [...args, url]).toString();
+  return [...args, url];
+}
+
+function wrkFigures(url, out) {
   const failed = out.match(/Non-2xx or 3xx responses:\s+(\d+)/);
   if (failed) throw new Error(`${failed[1]} failed responses from ${url}:\n${out}`);
   const ms = (text) => {
@@ -471,6 +495,22 @@ async function search() {
     say(wrkRow("`/api/v1/search?limit=8&q=…` (the keystrokes repeat: answered from memory after the first round)", real));
     say(wrkRow("the same, each request unique (never from memory)", uncached));
     say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(3)}** (each unique: ${rpsRatio(uncached, bare).toFixed(3)})`);
+    say();
+    // A backup of this database while it answers (README, « Sauvegarder et restaurer »): how long
+    // it takes, and the answers' p99 over the load that holds it, against the same load before.
+    const copy = join(out, "sauvegarde.sqlite3");
+    const before = wrk(server.url, { connections: SEARCH_CONNECTIONS, script: uncachedScript });
+    const during = wrkBeside(server.url, { connections: SEARCH_CONNECTIONS, script: uncachedScript });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const started = Date.now();
+    execFileSync(join(ROOT, "target/release/multibao-embed"), ["--db", corpus.db, "backup", copy]);
+    const backupSeconds = (Date.now() - started) / 1000;
+    const held = await during;
+    rmSync(copy, { force: true });
+    report.backup_seconds = Number(backupSeconds.toFixed(2));
+    say(`**A backup of this database while it answers** (\`multibao-embed backup\`, SQLite's online backup; ${mib(corpus.db_bytes)} MiB): ` +
+      `${backupSeconds.toFixed(1)} s, started 1 s into a ${WRK_SECONDS} s load of unique searches; over that load ${held.rps.toFixed(0)} req/s, p99 ${held.p99.toFixed(2)} ms, ` +
+      `against ${before.rps.toFixed(0)} req/s, p99 ${before.p99.toFixed(2)} ms for the same load just before (one run each).`);
     say();
     say(`Server memory with the ${corpus.documents}-document corpus (index memory-mapped): ` +
       `${idle.rss.toFixed(0)} MiB resident after start, ${loaded.rss.toFixed(0)} MiB after the load, peak ${loaded.peak.toFixed(0)} MiB.`);

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
@@ -25,7 +25,7 @@ pub fn global() -> &'static Metrics {
     &METRICS
 }
 
-/// The figures of a server, shared by its handlers and its follower.
+/// The figures of the process: its servers' answers, its follower's syncs.
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
@@ -40,13 +40,13 @@ pub struct Metrics {
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    route: Arc<str>,
+    route: String,
     status: u16,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    route: Arc<str>,
+    route: String,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -153,7 +153,7 @@ impl Metrics {
         let route = route.unwrap_or(NO_ROUTE);
         ROUTES.with_borrow_mut(|routes| {
             if !routes.contains_key(route) {
-                let latency = self.latency.get_or_create_owned(&RouteLabels { route: Arc::from(route) });
+                let latency = self.latency.get_or_create_owned(&RouteLabels { route: route.to_owned() });
                 routes.insert(route.into(), RouteFigures { latency, statuses: Vec::new() });
             }
             let Some(figures) = routes.get_mut(route) else { return };
@@ -162,7 +162,7 @@ impl Metrics {
                 requests.inc();
             } else {
                 let requests =
-                    self.requests.get_or_create_owned(&RequestLabels { route: Arc::from(route), status });
+                    self.requests.get_or_create_owned(&RequestLabels { route: route.to_owned(), status });
                 requests.inc();
                 figures.statuses.push((status, requests));
             }

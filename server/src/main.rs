@@ -374,6 +374,13 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
     let reuse = ReuseCounter::new(db.clone(), !args.no_counting);
+    // systemd's RuntimeDirectory (the unit's, in memory, kept across restarts): the day's reuse
+    // budgets wait there while the service restarts.
+    let runtime_dir =
+        std::env::var_os("RUNTIME_DIRECTORY").and_then(|dirs| std::env::split_paths(&dirs).next());
+    if let Some(dir) = &runtime_dir {
+        reuse.take_budgets(dir, bao_server::calendar::today());
+    }
     let metrics_db = db.clone();
     tokio::spawn(reuse.clone().write_every_few_seconds());
     let router = app(AppState {
@@ -418,7 +425,13 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     tracing::info!(max_connections = limits.max_connections, "serving");
     serve::serve(listener, router, limits, shutdown_signal()).await?;
     // The counts of the last seconds.
-    tokio::task::spawn_blocking(move || reuse.write()).await??;
+    let kept = reuse.clone();
+    tokio::task::spawn_blocking(move || kept.write()).await??;
+    if let Some(dir) = &runtime_dir
+        && let Err(error) = reuse.keep_budgets(dir)
+    {
+        tracing::warn!(dir = %dir.display(), %error, "reuse budgets could not be kept for the next process");
+    }
     Ok(())
 }
 

@@ -2,11 +2,14 @@
 //! budget, added to counts kept in memory, and the counts are written to the store in one
 //! transaction every few seconds, before a report is read, and at shutdown. What is kept is a
 //! daily total per resource, site, element and event; a client's address lives only as a keyed
-//! hash in memory, for the day, to bound what one client can add.
+//! hash in memory, for the day, to bound what one client can add. Across a restart under systemd
+//! the day's budgets wait in the service's runtime directory (a tmpfs: memory), read and removed
+//! by the next process, so that a restart gives no client a new day.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
 use std::net::IpAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -42,8 +45,6 @@ struct Inner {
     enabled: bool,
     pending: Mutex<HashMap<CountKey, u64>>,
     budgets: Mutex<Budgets>,
-    /// Keys the hash of clients' addresses: random per process, never written anywhere.
-    keys: RandomState,
     known: RwLock<KnownIds>,
 }
 
@@ -60,8 +61,68 @@ struct KnownIds {
 #[derive(Debug, Default)]
 struct Budgets {
     day: i64,
+    /// Keys the hash of clients' addresses: random each day, never written to a disk.
+    key: [u64; 2],
     per_resource: HashMap<u64, u16>,
     per_client: HashMap<u64, u32>,
+}
+
+/// The file the day's budgets wait in across a restart, in the runtime directory.
+const BUDGETS_FILE: &str = "reuse-budgets";
+/// What the file starts with: a file of another format is not read.
+const BUDGETS_MAGIC: &[u8; 8] = b"baobud01";
+
+impl Budgets {
+    fn for_day(day: i64) -> Budgets {
+        let random = RandomState::new();
+        Budgets { day, key: [random.hash_one(0u8), random.hash_one(1u8)], ..Budgets::default() }
+    }
+
+    fn hash(&self, value: impl Hash) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        self.key.hash(&mut hasher);
+        value.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = BUDGETS_MAGIC.to_vec();
+        for number in [self.day as u64, self.key[0], self.key[1], self.per_resource.len() as u64] {
+            bytes.extend(number.to_le_bytes());
+        }
+        for (hash, spent) in &self.per_resource {
+            bytes.extend(hash.to_le_bytes());
+            bytes.extend(spent.to_le_bytes());
+        }
+        bytes.extend((self.per_client.len() as u64).to_le_bytes());
+        for (hash, spent) in &self.per_client {
+            bytes.extend(hash.to_le_bytes());
+            bytes.extend(spent.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// The budgets `to_bytes` wrote; `None` for anything else.
+    fn from_bytes(bytes: &[u8]) -> Option<Budgets> {
+        let mut rest = bytes.strip_prefix(BUDGETS_MAGIC)?;
+        let mut take = |count: usize| -> Option<&[u8]> {
+            let (taken, left) = rest.split_at_checked(count)?;
+            rest = left;
+            Some(taken)
+        };
+        let u64_of = |bytes: Option<&[u8]>| Some(u64::from_le_bytes(bytes?.try_into().ok()?));
+        let (day, key) = (u64_of(take(8))? as i64, [u64_of(take(8))?, u64_of(take(8))?]);
+        let mut budgets = Budgets { day, key, ..Budgets::default() };
+        for _ in 0..u64_of(take(8))?.min(MAX_BUDGETS as u64) {
+            let hash = u64_of(take(8))?;
+            budgets.per_resource.insert(hash, u16::from_le_bytes(take(2)?.try_into().ok()?));
+        }
+        for _ in 0..u64_of(take(8))?.min(MAX_BUDGETS as u64) {
+            let hash = u64_of(take(8))?;
+            budgets.per_client.insert(hash, u32::from_le_bytes(take(4)?.try_into().ok()?));
+        }
+        Some(budgets)
+    }
 }
 
 impl ReuseCounter {
@@ -73,7 +134,6 @@ impl ReuseCounter {
                 enabled,
                 pending: Mutex::default(),
                 budgets: Mutex::default(),
-                keys: RandomState::new(),
                 known: RwLock::default(),
             }),
         };
@@ -121,10 +181,10 @@ impl ReuseCounter {
     fn spend(&self, client: Option<IpAddr>, key: &CountKey) -> bool {
         let mut budgets = self.inner.budgets.lock().unwrap_or_else(|e| e.into_inner());
         if budgets.day != key.day {
-            *budgets = Budgets { day: key.day, ..Budgets::default() };
+            *budgets = Budgets::for_day(key.day);
         }
-        let client_key = self.inner.keys.hash_one(client);
-        let resource_key = self.inner.keys.hash_one((client, &key.resource, key.event));
+        let client_key = budgets.hash(client);
+        let resource_key = budgets.hash((client, &key.resource, key.event));
         let full = budgets.per_client.len() + budgets.per_resource.len() >= MAX_BUDGETS;
         let spent_here = budgets.per_resource.get(&resource_key).copied();
         let spent_in_all = budgets.per_client.get(&client_key).copied();
@@ -137,6 +197,27 @@ impl ReuseCounter {
         *budgets.per_resource.entry(resource_key).or_default() += 1;
         *budgets.per_client.entry(client_key).or_default() += 1;
         true
+    }
+
+    /// Leaves the day's budgets in `dir` for the next process of this service (at shutdown;
+    /// `dir` is systemd's `RuntimeDirectory`, in memory, kept across restarts only).
+    pub fn keep_budgets(&self, dir: &Path) -> std::io::Result<()> {
+        let bytes = self.inner.budgets.lock().unwrap_or_else(|e| e.into_inner()).to_bytes();
+        std::fs::write(dir.join(BUDGETS_FILE), bytes)
+    }
+
+    /// Takes the budgets a process of this service left in `dir` today, and removes them there.
+    pub fn take_budgets(&self, dir: &Path, today: i64) {
+        let path = dir.join(BUDGETS_FILE);
+        let Ok(bytes) = std::fs::read(&path) else { return };
+        let _ = std::fs::remove_file(&path);
+        match Budgets::from_bytes(&bytes) {
+            Some(budgets) if budgets.day == today => {
+                *self.inner.budgets.lock().unwrap_or_else(|e| e.into_inner()) = budgets;
+            }
+            Some(_) => {}
+            None => tracing::warn!(path = %path.display(), "reuse budgets unreadable: not taken"),
+        }
     }
 
     /// Writes the counts held to the store (blocking), and reads the ids that name a resource
@@ -237,6 +318,19 @@ mod tests {
             element: CountedElement::Card,
             event: ReuseEvent::Display,
         }
+    }
+
+    #[test]
+    fn budgets_read_back_as_written_and_nothing_else() {
+        let mut budgets = Budgets::for_day(20_785);
+        budgets.per_resource.insert(budgets.hash("a"), 20);
+        budgets.per_client.insert(budgets.hash("b"), 2_000);
+        let again = Budgets::from_bytes(&budgets.to_bytes()).unwrap();
+        assert_eq!((again.day, again.key), (budgets.day, budgets.key));
+        assert_eq!((again.per_resource, again.per_client), (budgets.per_resource, budgets.per_client));
+        let bytes = Budgets::for_day(1).to_bytes();
+        assert!(Budgets::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "cut short");
+        assert!(Budgets::from_bytes(b"autre chose").is_none());
     }
 
     #[test]

@@ -660,3 +660,55 @@ fn twenty_four_parallel_searches_of_resources_at_their_budget_keep_memory_flat()
     // threads of 24 searches at once), where ten oversized files once took 280 MB to 2.17 GB.
     assert!(peak <= idle + 64 * 1024, "peak {peak} KiB, idle {idle} KiB");
 }
+
+/// One client got 5 208 counts in a day against the documented 2 000: each restart gave it a new
+/// day. Under systemd (`RuntimeDirectory`, kept across restarts), the day's budgets wait there for
+/// the next process: 15 displays of one fiche before a restart and 15 after count 20, its bound.
+#[test]
+fn reuse_budgets_wait_across_a_restart_under_systemd() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("budgets.sqlite3");
+    assert!(sync(&db, &repository(dir.path(), 1, 60, "seule")).status().unwrap().success());
+    let id: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT id FROM resources", [], |row| row.get(0))
+        .unwrap();
+    let runtime = dir.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    for _ in 0..2 {
+        let mut server = Command::new(BINARY)
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--listen", "127.0.0.1:0", "--sync-interval", "0"])
+            .env("RUST_LOG", "error")
+            .env("RUNTIME_DIRECTORY", &runtime)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line)
+            .unwrap();
+        let base = line.split_whitespace().find(|word| word.starts_with("http://")).unwrap().to_owned();
+        let beacon = format!(r#"{{"resource":"{id}","element":"card","event":"display"}}"#);
+        for _ in 0..15 {
+            let answer = ureq::post(format!("{base}api/v1/beacon"))
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .send(beacon.as_str())
+                .unwrap();
+            assert_eq!(answer.status(), 204);
+        }
+        assert!(Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap().success());
+        assert!(server.wait().unwrap().success());
+    }
+    assert!(runtime.join("reuse-budgets").exists(), "left for the next process");
+    let counted: u64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT sum(count) FROM reuse_counts", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        counted,
+        u64::from(bao_server::reuse::PER_CLIENT_PER_RESOURCE),
+        "one client's bound, restart or not"
+    );
+}

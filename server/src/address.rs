@@ -2,7 +2,7 @@
 //! one this server may be told to follow in the clear (loopback only), one a visitor's browser
 //! may fetch, an IP address on the public Internet.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ammonia::Url;
 use ammonia::url::Host;
@@ -38,6 +38,19 @@ pub fn is_safe_web_url(url: &str) -> bool {
 /// browser would fetch it from a third party.
 pub fn is_fetchable(url: &str) -> bool {
     has_web_scheme(url) || bao_contract::is_server_path(url)
+}
+
+/// The client an address stands for, as rates and budgets count them: an IPv4 address, or the
+/// /64 network of an IPv6 one — what a household or a server is given, so that one client does
+/// not get 2⁶⁴ budgets by changing its address's last half. An IPv4-mapped address is its IPv4.
+pub fn client_unit(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+    }
 }
 
 /// True for an address on the public Internet: not this machine, its network, link-local
@@ -92,6 +105,16 @@ fn is_public_v4(v4: Ipv4Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_is_an_ipv4_address_or_an_ipv6_network_of_64_bits() {
+        let unit = |text: &str| client_unit(text.parse().unwrap()).to_string();
+        assert_eq!(unit("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::");
+        assert_eq!(unit("2001:db8:1:2::1"), unit("2001:db8:1:2:ffff::9"));
+        assert_ne!(unit("2001:db8:1:2::1"), unit("2001:db8:1:3::1"));
+        assert_eq!(unit("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(unit("192.0.2.7"), "192.0.2.7");
+    }
 
     #[test]
     fn internal_addresses_are_not_public() {

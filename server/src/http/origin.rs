@@ -46,14 +46,15 @@ impl OriginPolicy {
     }
 
     /// Who the client is: the peer, or what a trusted proxy says in `X-Forwarded-For` (its last
-    /// address). Asked by the few routes that need it (the search rate, the beacon's counting),
+    /// address), as rates and budgets count clients ([`crate::address::client_unit`]: an IPv6
+    /// address's /64). Asked by the few routes that need it (the rates, the beacon's counting),
     /// not worked out for every request.
     pub fn client_address(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let from_trusted_proxy = peer.is_some_and(|peer| self.trusted_proxies.contains(&peer));
         let forwarded_for = from_trusted_proxy
             .then(|| headers.get(FORWARDED_FOR)?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
             .flatten();
-        forwarded_for.or(peer)
+        forwarded_for.or(peer).map(crate::address::client_unit)
     }
 }
 

@@ -217,3 +217,22 @@ async fn a_client_asking_the_api_for_new_answers_in_a_loop_is_slowed() {
         assert_eq!(status, "HTTP/1.1 429 Too Many Requests", "{path}");
     }
 }
+
+/// An IPv6 client has a whole /64 to change its address in: rates (and budgets) count the /64 as
+/// one client, so that changing the last half of the address gives no new allowance.
+#[tokio::test]
+async fn an_ipv6_client_changing_its_address_within_its_network_keeps_one_rate() {
+    let proxied = OriginPolicy::new(None, vec!["127.0.0.1".parse().unwrap()]).unwrap();
+    let (_dir, address) =
+        start_with_rates(TIMEOUTS, proxied, ClientRate::default(), ClientRate::api_answers(2)).await;
+    let mut answered = 0;
+    for n in 1..=20 {
+        let from = format!("X-Forwarded-For: 2001:db8:5:6::{n:x}\r\n");
+        let (status, _) = request(address, &format!("/api/v1/resources?limit={n}"), &from).await;
+        answered += usize::from(status == "HTTP/1.1 200 OK");
+    }
+    assert!((5..=8).contains(&answered), "{answered} of 20 answered");
+    let (status, _) =
+        request(address, "/api/v1/resources?limit=21", "X-Forwarded-For: 2001:db8:5:7::1\r\n").await;
+    assert_eq!(status, "HTTP/1.1 200 OK", "another /64 is another client");
+}

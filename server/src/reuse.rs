@@ -61,7 +61,8 @@ struct KnownIds {
 #[derive(Debug, Default)]
 struct Budgets {
     day: i64,
-    /// Keys the hash of clients' addresses: random each day, never written to a disk.
+    /// Keys the hash of clients' addresses: random each day; written nowhere but the runtime
+    /// directory across a restart ([`ReuseCounter::keep_budgets`]).
     key: [u64; 2],
     per_resource: HashMap<u64, u16>,
     per_client: HashMap<u64, u32>,
@@ -202,8 +203,16 @@ impl ReuseCounter {
     /// Leaves the day's budgets in `dir` for the next process of this service (at shutdown;
     /// `dir` is systemd's `RuntimeDirectory`, in memory, kept across restarts only).
     pub fn keep_budgets(&self, dir: &Path) -> std::io::Result<()> {
+        use std::io::Write;
         let bytes = self.inner.budgets.lock().unwrap_or_else(|e| e.into_inner()).to_bytes();
-        std::fs::write(dir.join(BUDGETS_FILE), bytes)
+        let path = dir.join(BUDGETS_FILE);
+        let _ = std::fs::remove_file(&path);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // The service's only: with the key, the hashes would tell whether an address counted.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path)?.write_all(&bytes)
     }
 
     /// Takes the budgets a process of this service left in `dir` today, and removes them there.

@@ -701,7 +701,12 @@ fn reuse_budgets_wait_across_a_restart_under_systemd() {
         assert!(Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap().success());
         assert!(server.wait().unwrap().success());
     }
-    assert!(runtime.join("reuse-budgets").exists(), "left for the next process");
+    let left = std::fs::metadata(runtime.join("reuse-budgets")).expect("left for the next process");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&left.permissions()) & 0o777,
+        0o600,
+        "the service's only"
+    );
     let counted: u64 = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row("SELECT sum(count) FROM reuse_counts", [], |row| row.get(0))

@@ -42,6 +42,8 @@ pub struct AppState {
     pub api_rate: http::rate::ClientRate,
     /// Displays and reads of resources, counted from the elements' beacons.
     pub reuse: reuse::ReuseCounter,
+    /// The keys that open each network's reuse figures (the sources file's `reuse_keys`).
+    pub report_keys: reuse::ReportKeys,
     /// Whether each answer is counted for `/metrics` (`--metrics-listen`).
     pub count_requests: bool,
 }
@@ -52,6 +54,7 @@ impl AppState {
     pub fn new(db: Database, search: SearchIndex) -> AppState {
         AppState {
             reuse: reuse::ReuseCounter::new(db.clone(), true),
+            report_keys: reuse::ReportKeys::default(),
             db,
             search,
             bundle: None,

@@ -13,7 +13,7 @@ use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
 use bao_server::http::rate::ClientRate;
 use bao_server::http::serve::{self, Limits};
-use bao_server::reuse::ReuseCounter;
+use bao_server::reuse::{ReportKeys, ReuseCounter};
 use bao_server::search::{self, SearchIndex};
 use bao_server::sources::config::SourcesFile;
 use bao_server::sources::posters::{self, Reach};
@@ -361,6 +361,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     }
     let has_demo = args.demo_dir.is_some();
     let followed = sources.as_ref().map(|(_, file)| Arc::new(file.sources.clone())).unwrap_or_default();
+    let report_keys = sources.as_ref().map(|(_, file)| ReportKeys::new(&file.reuse_keys)).unwrap_or_default();
     if let Some((path, _)) = sources
         && !args.sync_interval.is_zero()
     {
@@ -385,6 +386,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     tokio::spawn(reuse.clone().write_every_few_seconds());
     let router = app(AppState {
         reuse: reuse.clone(),
+        report_keys,
         db,
         search,
         bundle,

@@ -6,7 +6,7 @@
 //! the day's budgets wait in the service's runtime directory (a tmpfs: memory), read and removed
 //! by the next process, so that a restart gives no client a new day.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
 use std::net::IpAddr;
 use std::path::Path;
@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bao_contract::reuse::{LOCAL_SITES, UNKNOWN_SITE};
+
+use sha2::{Digest, Sha256};
 
 use crate::store::counts::CountKey;
 use crate::store::{Database, DbError};
@@ -32,6 +34,34 @@ const MAX_BUDGETS: usize = 1_000_000;
 const MAX_PENDING: usize = 200_000;
 /// Time between two writes of the counts held.
 pub const WRITE_EVERY: Duration = Duration::from_secs(5);
+
+/// Who reads a network's figures (its partner sites, its resources): the one holding the key
+/// the sources file gives the network (`reuse_keys`). Only the keys' digests are kept, compared
+/// in a time that does not depend on where they differ.
+#[derive(Debug, Clone, Default)]
+pub struct ReportKeys {
+    digests: Arc<HashMap<String, [u8; 32]>>,
+}
+
+impl ReportKeys {
+    /// From the sources file's `reuse_keys` (network id → key).
+    pub fn new(keys: &BTreeMap<String, String>) -> ReportKeys {
+        let digests = keys.iter().map(|(network, key)| (network.clone(), digest(key))).collect();
+        ReportKeys { digests: Arc::new(digests) }
+    }
+
+    /// Whether `key` is `network`'s; a network given no key opens with none.
+    pub fn opens(&self, network: &str, key: &str) -> bool {
+        self.digests.get(network).is_some_and(|expected| {
+            let given = digest(key);
+            expected.iter().zip(given).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
+        })
+    }
+}
+
+fn digest(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
 
 /// The counter every handler shares.
 #[derive(Debug, Clone)]
@@ -340,6 +370,15 @@ mod tests {
         let bytes = Budgets::for_day(1).to_bytes();
         assert!(Budgets::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "cut short");
         assert!(Budgets::from_bytes(b"autre chose").is_none());
+    }
+
+    #[test]
+    fn a_key_opens_its_network_only() {
+        let keys = ReportKeys::new(&BTreeMap::from([("n".to_owned(), "8f3a91c2d7e64b05".to_owned())]));
+        assert!(keys.opens("n", "8f3a91c2d7e64b05"));
+        for (network, key) in [("n", "8f3a91c2d7e64b06"), ("n", ""), ("m", "8f3a91c2d7e64b05"), ("m", "")] {
+            assert!(!keys.opens(network, key), "{network} {key}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // Reuse counting end to end: a partner page in headless Chromium shows a card and a carousel; the
 // real server's counts move by exactly one for each display, unfolding and play; nothing is sent
 // when the visitor asks not to be tracked (Global Privacy Control) or the element says
-// counting="off"; a card out of view is not counted until it is seen; the report passes axe.
+// counting="off"; a card out of view is not counted until it is seen; the report passes axe;
+// the demo network's figures open with its key (demo/sources.toml) and name its partner site.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
@@ -10,6 +11,8 @@ import { fetchJson, hostPage, launchBrowser, newPage, startHostSite, startServer
 const require = createRequire(import.meta.url);
 const CARD = "exemples-repair-cafe";
 const FAR_CARD = "exemples-jardin-partage";
+/** The demo network's key, from demo/sources.toml: its figures open with it. */
+const REPORT = `network=exemples&key=demo-cle-du-reseau-exemples`;
 let server;
 let browser;
 let site;
@@ -18,10 +21,10 @@ let testimony;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  testimony = (await fetchJson(`${server.url}api/v1/testimonials?limit=1`)).body.items[0].resource.id;
+  testimony = (await fetchJson(`${server.url}api/v1/testimonials?network=exemples&limit=1`)).body.items[0].resource.id;
   const script = `<script src="${server.url}embed.js"></script>`;
   site = await startHostSite({
-    "/": hostPage(`${script}<main><bao-card resource="${CARD}"></bao-card><bao-testimonials limit="1"></bao-testimonials>` +
+    "/": hostPage(`${script}<main><bao-card resource="${CARD}"></bao-card><bao-testimonials network="exemples" limit="1"></bao-testimonials>` +
       `<div style="height:3000px"></div><bao-card id="loin" resource="${FAR_CARD}"></bao-card></main>`),
     "/cadre": hostPage(`<main><iframe title="Une fiche" src="${server.url}embed/r/${CARD}" style="width:100%;height:40em"></iframe></main>`),
     "/sans-comptage": hostPage(`${script}<main><bao-card resource="${CARD}" counting="off"></bao-card></main>`),
@@ -36,7 +39,7 @@ after(async () => {
 
 /** Displays and reads of `id` counted so far (the report writes what the server holds first). */
 async function counts(id) {
-  const stats = (await fetchJson(`${server.url}api/v1/stats`)).body;
+  const stats = (await fetchJson(`${server.url}api/v1/stats?${REPORT}`)).body;
   const row = stats.resources.find((resource) => resource.id === id);
   return { displays: row?.displays ?? 0, reads: row?.reads ?? 0 };
 }
@@ -136,10 +139,16 @@ test("inside an /embed/ iframe, the beacon names the page around it", async () =
   await close();
 });
 
-test("the report page passes an axe-core audit and offers its CSV", async () => {
+test("the report page passes an axe-core audit and, with the network's key, offers its CSV", async () => {
   const { page, problems, close } = await newPage(browser, { bypassCSP: true });
+  // As a coordinator opens it: the public totals, then the network and its key in the form.
   await page.goto(`${server.url}statistiques`);
-  assert.match(await page.locator("h1").textContent(), /Où le commun est lu/);
+  assert.equal(await page.locator("#sites").count(), 0, "no site named in the public totals");
+  await page.getByLabel("Réseau").selectOption("exemples");
+  await page.getByLabel("Sa clé").fill("demo-cle-du-reseau-exemples");
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await page.locator("#sites").waitFor();
+  assert.match(await page.locator("h1").textContent(), /Où le commun est lu : Réseau des communs exemplaires/);
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const results = await page.evaluate(() =>
     window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),

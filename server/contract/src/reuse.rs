@@ -77,7 +77,8 @@ pub const LOCAL_SITES: &str = "(local)";
 /// Where beacons whose page sent no origin are counted (a `no-referrer` policy).
 pub const UNKNOWN_SITE: &str = "(inconnu)";
 
-/// `GET /api/v1/stats`: a network's (or the whole commons') displays and reads over days.
+/// `GET /api/v1/stats`: the whole commons' displays and reads over days (public), or a
+/// network's with its partner sites and resources (read with the network's key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReuseStats {
@@ -91,10 +92,14 @@ pub struct ReuseStats {
     pub reads: u64,
     /// Every month of the period, oldest first, those without counts too.
     pub months: Vec<MonthCounts>,
-    /// The partner sites, most displays first (at most [`MAX_STATS_ROWS`]; the CSV has them all).
-    pub sites: Vec<SiteCounts>,
-    /// The resources, most displays first (at most [`MAX_STATS_ROWS`]).
-    pub resources: Vec<ResourceCounts>,
+    /// The partner sites, most displays first (at most [`MAX_STATS_ROWS`]; the CSV has them all);
+    /// only in a network's figures, read with its key: the commons' totals name no site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<SiteCounts>>,
+    /// The resources, most displays first (at most [`MAX_STATS_ROWS`]); only in a network's
+    /// figures, as `sites`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<ResourceCounts>>,
 }
 
 /// Rows of `sites` and `resources` at most.

@@ -24,6 +24,9 @@ pub enum ApiError {
     /// The client sent a malformed request.
     #[error("{0}")]
     BadRequest(String),
+    /// What the client asked for opens with a key it did not give (a network's reuse figures).
+    #[error("{0}")]
+    Forbidden(String),
     /// The client sent more bytes than the route takes (its limit).
     #[error("larger than {0} bytes")]
     TooLarge(usize),
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
@@ -74,6 +78,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(detail)
             | ApiError::Gone(detail)
             | ApiError::BadRequest(detail)
+            | ApiError::Forbidden(detail)
             | ApiError::NotImplemented(detail) => Some(detail),
             ApiError::TooLarge(limit) => Some(format!("Trop long : {limit} octets au plus.")),
             ApiError::BundleMissing => {

@@ -209,7 +209,7 @@ pub fn layered<S: Clone + Send + Sync + 'static>(
             // where it happens (`ApiError`); an answer to a client's mistake — a 501 for an oEmbed
             // format we do not speak among them — is no error of ours, and a flood of them floods
             // no log.
-            1 => router.layer(TraceLayer::new_for_http().on_failure(())),
+            1 => router.layer(TraceLayer::new_for_http().make_span_with(request_span).on_failure(())),
             // Outermost: every layer and handler within sees only the forwarded headers allowed.
             _ => {
                 let origin = origin.clone();
@@ -218,6 +218,11 @@ pub fn layered<S: Clone + Send + Sync + 'static>(
         };
     }
     router
+}
+
+/// A request's span: its method and path, not its query, which may carry a network's key.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = request.uri().path())
 }
 
 const CSS: &str = "text/css; charset=utf-8";

@@ -1,6 +1,7 @@
-//! Reuse counting over HTTP: the beacon the elements send (`POST /api/v1/beacon`), and what a
-//! network reads back — `GET /api/v1/stats` (JSON), `/statistiques` (a page for a report, with
-//! its chart and tables) and `/statistiques.csv` (every daily row).
+//! Reuse counting over HTTP: the beacon the elements send (`POST /api/v1/beacon`), and what is
+//! read back — `GET /api/v1/stats` (JSON), `/statistiques` (a page for a report, with its chart
+//! and tables) and `/statistiques.csv` (every daily row). The commons' totals are public; a
+//! network's figures, which name its partner sites, open with the network's key only.
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
@@ -98,11 +99,14 @@ fn counted_site(headers: &HeaderMap, page: Option<&str>) -> String {
 }
 
 /// Query string of the reports, as sent.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
-    /// Un réseau (son identifiant) ; sans lui, tout le commun.
+    /// Un réseau (son identifiant), avec sa clé ; sans lui, les totaux de tout le commun.
     network: Option<String>,
+    /// La clé du réseau, que l'administrateur du serveur lui a donnée : elle ouvre ses chiffres,
+    /// ses sites partenaires et ses ressources.
+    key: Option<String>,
     /// Premier jour compté, `AAAA-MM-JJ` (par défaut : le premier jour du mois, il y a onze mois).
     #[param(schema_with = day_or_empty)]
     from: Option<String>,
@@ -118,10 +122,11 @@ fn day_or_empty() -> Schema {
     or_empty(day)
 }
 
-/// A report's scope, checked.
+/// A report's scope, checked but for its key.
 #[derive(Debug, Clone)]
 struct Period {
     network: Option<String>,
+    key: Option<String>,
     from: i64,
     to: i64,
 }
@@ -142,7 +147,13 @@ impl StatsParams {
         if to - from >= MAX_PERIOD_DAYS {
             return Err(ApiError::BadRequest("La période couvre dix ans au plus.".into()));
         }
-        Ok(Period { network: self.network.filter(|network| !network.is_empty()), from, to })
+        let given = |text: Option<String>| text.filter(|text| !text.is_empty());
+        Ok(Period { network: given(self.network), key: given(self.key), from, to })
+    }
+
+    /// The same period, for the whole commons.
+    fn public(self) -> StatsParams {
+        StatsParams { network: None, key: None, ..self }
     }
 }
 
@@ -154,9 +165,25 @@ struct Report {
     stats: ReuseStats,
 }
 
-/// The report `params` ask for, with the latest beacons in it; 404 for a network that is not.
-async fn report(state: &AppState, params: StatsParams) -> Result<Report, ApiError> {
+/// The period `params` ask for, checked; 403 for a network's without its key.
+fn opened(state: &AppState, params: StatsParams) -> Result<Period, ApiError> {
     let period = params.period()?;
+    match &period.network {
+        Some(network) if !state.report_keys.opens(network, period.key.as_deref().unwrap_or_default()) => {
+            Err(ApiError::Forbidden(format!(
+                "Les chiffres du réseau « {network} » se lisent avec sa clé (`key`), que \
+                 l'administrateur de ce serveur donne au réseau ; sans elle, les totaux de tout le \
+                 commun sont publics."
+            )))
+        }
+        _ => Ok(period),
+    }
+}
+
+/// The report `params` ask for, with the latest beacons in it; 404 for a network that is not,
+/// 403 without its key.
+async fn report(state: &AppState, params: StatsParams) -> Result<Report, ApiError> {
+    let period = opened(state, params)?;
     let counter = state.reuse.clone();
     let asked = period.clone();
     let (networks, stored) = state
@@ -179,7 +206,10 @@ async fn report(state: &AppState, params: StatsParams) -> Result<Report, ApiErro
     Ok(Report { period, network, networks, stats })
 }
 
+/// What `stored` shows of `period`: a network's figures whole, the commons' without a site or
+/// a resource.
 fn stats_of(period: &Period, stored: StoredStats) -> ReuseStats {
+    let detailed = period.network.is_some();
     // Every month of the period, the empty ones too: a chart with gaps tells the truth.
     let mut months = Vec::new();
     let mut start = month_start(period.from, 0);
@@ -196,35 +226,47 @@ fn stats_of(period: &Period, stored: StoredStats) -> ReuseStats {
         displays: stored.totals.displays,
         reads: stored.totals.reads,
         months,
-        sites: stored
-            .sites
-            .into_iter()
-            .map(|(site, totals)| SiteCounts { site, displays: totals.displays, reads: totals.reads })
-            .collect(),
-        resources: stored
-            .resources
-            .into_iter()
-            .map(|(id, title, totals)| ResourceCounts {
-                id,
-                title,
-                displays: totals.displays,
-                reads: totals.reads,
-            })
-            .collect(),
+        sites: detailed.then(|| {
+            stored
+                .sites
+                .into_iter()
+                .map(|(site, totals)| SiteCounts { site, displays: totals.displays, reads: totals.reads })
+                .collect()
+        }),
+        resources: detailed.then(|| {
+            stored
+                .resources
+                .into_iter()
+                .map(|(id, title, totals)| ResourceCounts {
+                    id,
+                    title,
+                    displays: totals.displays,
+                    reads: totals.reads,
+                })
+                .collect()
+        }),
     }
+}
+
+/// How long a report may be kept: the commons' totals by anyone, revalidated; a network's
+/// figures by no one (a shared cache would give them without the key).
+fn report_caching(period: &Period) -> (header::HeaderName, HeaderValue) {
+    let policy = if period.network.is_some() { "private, no-store" } else { "no-cache" };
+    (header::CACHE_CONTROL, HeaderValue::from_static(policy))
 }
 
 /// `GET /api/v1/stats`.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "réutilisation", params(StatsParams),
     responses((status = 200, body = ReuseStats),
         (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le réseau demandé sans sa clé", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Aucun réseau sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
 pub async fn stats(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
-    let stats = report(&state, params).await?.stats;
-    Ok(([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Json(stats)).into_response())
+    let Report { period, stats, .. } = report(&state, params).await?;
+    Ok(([report_caching(&period)], Json(stats)).into_response())
 }
 
 #[derive(Template)]
@@ -235,47 +277,71 @@ struct StatsPage {
     network_name: Option<String>,
     /// Every network with resources, to choose one.
     networks: Vec<Network>,
+    /// The network asked for, chosen again in the form (also when its key was refused).
+    asked: String,
     from_label: String,
     to_label: String,
     chart: String,
     months: Vec<(String, MonthCounts)>,
-    sites: Vec<(String, SiteCounts)>,
-    csv_url: String,
+    /// The network's sites, labelled; none in the commons' totals.
+    sites: Option<Vec<(String, SiteCounts)>>,
+    /// The key the network's figures were opened with, kept by the form.
+    key: String,
+    /// Why a network's figures were not opened.
+    refused: Option<String>,
+    /// The daily rows, a network's only.
+    csv_url: Option<String>,
     json_url: String,
     counting: bool,
 }
 
-/// `GET /statistiques`: the report a network's coordinator shows, in French.
+/// `GET /statistiques`: the report a network's coordinator shows, in French; without the
+/// network's key, the commons' totals and why (403).
 pub async fn stats_page(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
-    let Report { period, network, networks, stats } = report(&state, params).await?;
+    let asked = params.network.clone().unwrap_or_default();
+    let (Report { period, network, networks, stats }, refused) = match report(&state, params.clone()).await {
+        Err(ApiError::Forbidden(reason)) => (report(&state, params.public()).await?, Some(reason)),
+        answer => (answer?, None),
+    };
     let networks = networks.into_iter().filter(|network| network.resource_count > 0).collect();
     let query = report_query(&period);
+    let status = if refused.is_some() { StatusCode::FORBIDDEN } else { StatusCode::OK };
     let page = StatsPage {
         network_name: network.map(|network| network.network.name),
         networks,
+        asked,
         from_label: french_date(&stats.from),
         to_label: french_date(&stats.to),
         chart: chart(&stats.months),
         months: stats.months.iter().map(|month| (french_month(&month.month), month.clone())).collect(),
-        sites: stats.sites.iter().map(|site| (site_label(&site.site), site.clone())).collect(),
-        csv_url: format!("/statistiques.csv?{query}"),
+        sites: stats
+            .sites
+            .as_ref()
+            .map(|sites| sites.iter().map(|site| (site_label(&site.site), site.clone())).collect()),
+        key: period.key.clone().unwrap_or_default(),
+        refused,
+        csv_url: period.network.is_some().then(|| format!("/statistiques.csv?{query}")),
         json_url: format!("{}/stats?{query}", bao_contract::API_PREFIX),
         counting: state.reuse.enabled(),
         stats,
     };
-    Ok(([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(page.render()?))
-        .into_response())
+    Ok((status, [report_caching(&period)], Html(page.render()?)).into_response())
 }
 
-/// `GET /statistiques.csv`: every daily row of the period.
+/// `GET /statistiques.csv`: every daily row of a network's period, with its key.
 pub async fn stats_csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
-    let period = params.period()?;
+    let period = opened(&state, params)?;
+    if period.network.is_none() {
+        return Err(ApiError::Forbidden(
+            "Le tableau jour par jour est celui d'un réseau (`network`), lu avec sa clé (`key`).".into(),
+        ));
+    }
     let counter = state.reuse.clone();
     let db = state.db.clone();
     let asked = period.clone();
@@ -304,7 +370,7 @@ pub async fn stats_csv(
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            report_caching(&period),
         ],
         csv,
     )
@@ -316,6 +382,9 @@ fn report_query(period: &Period) -> String {
     let mut query = format!("from={}&to={}", format_day(period.from), format_day(period.to));
     if let Some(network) = &period.network {
         query = format!("network={}&{query}", percent_encode(network));
+    }
+    if let Some(key) = &period.key {
+        query = format!("{query}&key={}", percent_encode(key));
     }
     query
 }
@@ -438,6 +507,7 @@ mod tests {
     fn every_month_of_a_period_is_a_bar_even_empty() {
         let period = Period {
             network: None,
+            key: None,
             from: parse_day("2025-12-15").unwrap(),
             to: parse_day("2026-02-01").unwrap(),
         };

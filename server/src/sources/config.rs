@@ -2,7 +2,7 @@
 //! one `[[source]]` table each. Checked whole at start: an unknown key, a bad value or a kind
 //! nobody implements is refused with its line and a message that says what to write instead.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use bao_contract::NetworkRef;
@@ -21,7 +21,15 @@ pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
 pub struct SourcesFile {
     #[serde(rename = "source", default)]
     pub sources: Vec<SourceConfig>,
+    /// Who reads each network's reuse figures (`/statistiques`): network id → its key, given to
+    /// the network's coordinators (`${NAME}` from the environment). A network without one has
+    /// its sites and resources read by nobody; the commons' totals are public.
+    #[serde(default)]
+    pub reuse_keys: BTreeMap<String, String>,
 }
+
+/// The shortest key a network's figures open with: long enough that no one guesses it.
+pub const MIN_REUSE_KEY_CHARS: usize = 16;
 
 /// One `[[source]]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -159,6 +167,18 @@ impl SourcesFile {
             source.secrets = secrets::secrets_of(&url);
             source.secrets.extend(from_environment);
             source.url = url;
+        }
+        for (network, key) in &mut file.reuse_keys {
+            let at = |message: String| format!("`reuse_keys`, réseau « {network} » : {message}");
+            if !is_slug(network) {
+                return Err(at("l'identifiant d'un réseau (minuscules, chiffres et tirets)".into()));
+            }
+            *key = secrets::expand(key, |name| std::env::var(name).ok()).map_err(at)?.0;
+            if key.chars().count() < MIN_REUSE_KEY_CHARS {
+                return Err(at(format!(
+                    "une clé de {MIN_REUSE_KEY_CHARS} caractères au moins, que personne ne devine                      (`openssl rand -hex 16` en donne une)"
+                )));
+            }
         }
         let mut seen = HashSet::new();
         for source in &file.sources {
@@ -379,6 +399,23 @@ name = "Réseau des communs exemplaires (démo)"
         );
         assert_eq!(local.subfolder_networks.as_deref(), Some("contributions"));
         assert_eq!(SourcesFile::parse("").unwrap().sources, vec![]);
+    }
+
+    #[test]
+    fn a_network_key_is_long_and_may_come_from_the_environment() {
+        let keys = |table: &str| SourcesFile::parse(&format!("{GOOD}\n[reuse_keys]\n{table}"));
+        let file =
+            keys("lilianricaud = \"8f3a91c2d7e64b05\"\nexemples = \"${HOME}-une-cle-longue\"").unwrap();
+        assert_eq!(file.reuse_keys["lilianricaud"], "8f3a91c2d7e64b05");
+        assert!(
+            file.reuse_keys["exemples"].ends_with("-une-cle-longue")
+                && !file.reuse_keys["exemples"].contains('$')
+        );
+        let short = keys("lilianricaud = \"secret\"").unwrap_err();
+        assert!(short.contains("« lilianricaud »") && short.contains("16 caractères"), "{short}");
+        let unset = keys("lilianricaud = \"${BAO_TEST_UNSET_KEY}\"").unwrap_err();
+        assert!(unset.contains("BAO_TEST_UNSET_KEY"), "{unset}");
+        assert!(keys("Lilian = \"8f3a91c2d7e64b05\"").unwrap_err().contains("identifiant"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Reuse counting through the router: beacons counted per resource, site, element and event,
 //! bounded per client and per day, nothing personal stored, and the reports read back (JSON,
-//! page, CSV).
+//! page, CSV): the commons' totals by anyone, a network's figures with its key only.
 
 use crate::common;
 
@@ -9,13 +9,17 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_contract::reuse::{LOCAL_SITES, ReuseStats, UNKNOWN_SITE};
-use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE};
+use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE, ReportKeys};
 use bao_server::store::{Database, SourceUpdate};
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-/// Two fiches of network `n`; `ancienne-a` is an id `a` had before.
+/// Network `n`'s key, as the sources file gives it.
+const KEY: &str = "8f3a91c2d7e64b05";
+
+/// Two fiches of network `n`, whose figures open with [`KEY`]; `ancienne-a` is an id `a` had
+/// before.
 fn router() -> (tempfile::TempDir, Database, Router) {
     let (dir, db) = common::temp_db();
     let networks = [common::test_network()];
@@ -29,8 +33,9 @@ fn router() -> (tempfile::TempDir, Database, Router) {
     })
     .unwrap();
     let search = common::search_index(&dir, &db);
-    let router = app(AppState::new(db.clone(), search));
-    (dir, db, router)
+    let mut state = AppState::new(db.clone(), search);
+    state.report_keys = ReportKeys::new(&[("n".to_owned(), KEY.to_owned())].into());
+    (dir, db, app(state))
 }
 
 /// Posts a beacon as embed.js does (text/plain JSON) with `headers`; returns the status and body.
@@ -55,6 +60,16 @@ async fn stats(router: &Router, query: &str) -> ReuseStats {
     serde_json::from_str(&body).unwrap()
 }
 
+/// Network `n`'s figures, opened with its key.
+async fn network_stats(router: &Router) -> ReuseStats {
+    stats(router, &format!("?network=n&key={KEY}")).await
+}
+
+/// The sites of network `n`'s figures.
+async fn sites(router: &Router) -> Vec<String> {
+    network_stats(router).await.sites.unwrap().into_iter().map(|site| site.site).collect()
+}
+
 const PARTNER: (&str, &str) = ("origin", "https://www.asso-partenaire.org");
 
 #[tokio::test]
@@ -73,10 +88,10 @@ async fn each_display_and_read_counts_once_under_the_resource_the_site_and_the_n
         let (status, body) = beacon(&router, &body, &headers).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     }
-    let all = stats(&router, "?network=n").await;
+    let all = network_stats(&router).await;
     assert_eq!((all.displays, all.reads), (4, 1));
     let sites: Vec<(&str, u64, u64)> =
-        all.sites.iter().map(|site| (site.site.as_str(), site.displays, site.reads)).collect();
+        all.sites.iter().flatten().map(|site| (site.site.as_str(), site.displays, site.reads)).collect();
     assert_eq!(
         sites,
         [
@@ -86,7 +101,7 @@ async fn each_display_and_read_counts_once_under_the_resource_the_site_and_the_n
             ("autre.example.org", 1, 0)
         ]
     );
-    let a = all.resources.iter().find(|resource| resource.id == "a").unwrap();
+    let a = all.resources.iter().flatten().find(|resource| resource.id == "a").unwrap();
     assert_eq!((a.title.as_str(), a.displays, a.reads), ("Fiche A", 2, 1));
     assert_eq!(all.months.last().map(|month| month.displays), Some(4));
     assert_eq!(all.months.len(), 12, "a year to this month by default");
@@ -102,8 +117,7 @@ async fn from_our_own_iframes_the_page_around_them_is_the_site() {
     // Another site cannot say it is someone else.
     let framed_b = framed.replace("\"a\"", "\"b\"");
     beacon(&router, &framed_b, &[("host", "commun.exemple.org"), PARTNER]).await;
-    let sites: Vec<String> = stats(&router, "").await.sites.into_iter().map(|site| site.site).collect();
-    assert_eq!(sites, ["www.asso-partenaire.org", "www.asso.fr"]);
+    assert_eq!(sites(&router).await, ["www.asso-partenaire.org", "www.asso.fr"]);
 }
 
 #[tokio::test]
@@ -117,7 +131,7 @@ async fn a_loop_adds_at_most_the_bound_and_privacy_signals_add_nothing() {
         let (status, _) = beacon(&router, &shown("b", "card", "display"), &[PARTNER, signal]).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
     }
-    assert!(stats(&router, "").await.resources.iter().all(|resource| resource.id != "b"));
+    assert!(network_stats(&router).await.resources.unwrap().iter().all(|resource| resource.id != "b"));
 }
 
 #[tokio::test]
@@ -173,8 +187,9 @@ async fn bad_beacons_and_bad_periods_are_told_as_problems() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
     }
-    let (status, _, _) = common::get_with(&router, "/api/v1/stats?network=personne", &[]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) =
+        common::get_with(&router, &format!("/api/v1/stats?network=personne&key={KEY}"), &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "n's key opens no other network");
     let (status, _, _) = common::get_with(&router, "/statistiques?from=demain", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -184,13 +199,21 @@ async fn the_report_page_and_its_csv() {
     let (_dir, _db, router) = router();
     beacon(&router, &shown("a", "card", "display"), &[PARTNER]).await;
     beacon(&router, &shown("a", "card", "read"), &[("origin", "https://=cmd.example.org")]).await;
-    let (status, _, page) = common::get_with(&router, "/statistiques?network=n", &[]).await;
+    let (status, _, page) =
+        common::get_with(&router, &format!("/statistiques?network=n&key={KEY}"), &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<h1>Où le commun est lu : Réseau</h1>"), "{page}");
     assert!(page.contains("affichés 1 fois") && page.contains("lus 1 fois"));
     assert!(page.contains("<th scope=\"row\">www.asso-partenaire.org</th><td>1</td><td>0</td>"));
     assert!(page.contains("<svg class=\"chart\""));
-    let (status, headers, csv) = common::get_with(&router, "/statistiques.csv?network=n", &[]).await;
+    // Its links keep the key: the CSV below is the one the page offers.
+    assert!(
+        page.contains("href=\"/statistiques.csv?network=n&#38;from=")
+            && page.contains(&format!("&#38;key={KEY}\" download")),
+        "{page}"
+    );
+    let (status, headers, csv) =
+        common::get_with(&router, &format!("/statistiques.csv?network=n&key={KEY}"), &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         headers[header::CONTENT_DISPOSITION]
@@ -218,4 +241,44 @@ async fn ids_that_name_nothing_spend_no_budget() {
     beacon(&router, &shown("ancienne-a", "card", "read"), &[PARTNER]).await;
     let all = stats(&router, "").await;
     assert_eq!((all.displays, all.reads), (1, 1), "the real fiche, by its id and by its old one");
+}
+
+/// Who reads what: the commons' totals by anyone, without a site or a resource; a network's
+/// figures (its partner sites) with its key only, kept by no shared cache.
+#[tokio::test]
+async fn a_networks_figures_open_with_its_key_only() {
+    let (_dir, _db, router) = router();
+    beacon(&router, &shown("a", "card", "display"), &[PARTNER]).await;
+    let site = PARTNER.1.trim_start_matches("https://");
+
+    let (status, headers, body) = common::get_with(&router, "/api/v1/stats", &[]).await;
+    assert_eq!((status, headers[header::CACHE_CONTROL].to_str().unwrap()), (StatusCode::OK, "no-cache"));
+    let public: ReuseStats = serde_json::from_str(&body).unwrap();
+    assert_eq!((public.displays, public.sites, public.resources), (1, None, None));
+    let (status, headers, body) =
+        common::get_with(&router, &format!("/api/v1/stats?network=n&key={KEY}"), &[]).await;
+    assert_eq!(
+        (status, headers[header::CACHE_CONTROL].to_str().unwrap()),
+        (StatusCode::OK, "private, no-store")
+    );
+    assert!(body.contains(site), "{body}");
+
+    for query in ["?network=n", "?network=n&key=", "?network=n&key=8f3a91c2d7e64b06", "?network=personne"] {
+        for path in ["/api/v1/stats", "/statistiques.csv"] {
+            let (status, headers, body) = common::get_with(&router, &format!("{path}{query}"), &[]).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}{query}");
+            assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+            assert!(body.contains("se lisent avec sa clé") && !body.contains(site), "{body}");
+        }
+        // The page says why, and shows what is public.
+        let (status, _, page) = common::get_with(&router, &format!("/statistiques{query}"), &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{query}");
+        assert!(page.contains("role=\"alert\"") && page.contains("affichés 1 fois"), "{page}");
+        assert!(!page.contains(site) && !page.contains("Fiche A"), "{page}");
+    }
+    let (status, _, page) = common::get_with(&router, "/statistiques", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("affichés 1 fois") && !page.contains(site) && !page.contains("download"), "{page}");
+    let (status, _, _) = common::get_with(&router, "/statistiques.csv", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the daily rows name sites: a network's, with its key");
 }

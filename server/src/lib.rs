@@ -44,6 +44,8 @@ pub struct AppState {
     pub reuse: reuse::ReuseCounter,
     /// The keys that open each network's reuse figures (the sources file's `reuse_keys`).
     pub report_keys: reuse::ReportKeys,
+    /// The key replicas send their counts with (`--counts-key`), on the primary of a scale-out.
+    pub counts_key: Option<reuse::Secret>,
     /// Whether each answer is counted for `/metrics` (`--metrics-listen`).
     pub count_requests: bool,
 }
@@ -55,6 +57,7 @@ impl AppState {
         AppState {
             reuse: reuse::ReuseCounter::new(db.clone(), true),
             report_keys: reuse::ReportKeys::default(),
+            counts_key: None,
             db,
             search,
             bundle: None,

@@ -13,7 +13,7 @@ use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
 use bao_server::http::rate::ClientRate;
 use bao_server::http::serve::{self, Limits};
-use bao_server::reuse::{ReportKeys, ReuseCounter};
+use bao_server::reuse::{Primary, ReportKeys, ReuseCounter, Secret};
 use bao_server::search::{self, SearchIndex};
 use bao_server::sources::config::SourcesFile;
 use bao_server::sources::posters::{self, Reach};
@@ -109,6 +109,32 @@ struct ServeArgs {
     /// (`127.0.0.1:9464`); without it, requests are not measured.
     #[arg(long, env = "BAO_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// The key the replicas of a scale-out send their counts with (16 characters at least): on
+    /// the primary, it opens `POST /api/v1/counts`; on a replica, it goes with `--count-at`
+    /// (deploy/README.md, « Scale out »).
+    #[arg(long, env = "BAO_COUNTS_KEY", hide_env_values = true, value_parser = parse_counts_key)]
+    counts_key: Option<String>,
+    /// On a replica of a scale-out: the primary's address (`http://10.0.0.1:8080/`), to which
+    /// the counts of the beacons this server takes are sent.
+    #[arg(long, env = "BAO_COUNT_AT", requires = "counts_key", value_parser = parse_primary)]
+    count_at: Option<String>,
+}
+
+fn parse_counts_key(text: &str) -> Result<String, String> {
+    match text.chars().count() >= bao_server::sources::config::MIN_REUSE_KEY_CHARS {
+        true => Ok(text.to_owned()),
+        false => Err(format!(
+            "{} caractères au moins, que personne ne devine (`openssl rand -hex 16` en donne une)",
+            bao_server::sources::config::MIN_REUSE_KEY_CHARS
+        )),
+    }
+}
+
+fn parse_primary(text: &str) -> Result<String, String> {
+    match bao_server::address::has_web_scheme(text) {
+        true => Ok(text.to_owned()),
+        false => Err("l'adresse http(s)://… du serveur principal".into()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -374,7 +400,11 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         };
         tokio::spawn(follower.follow_every(args.sync_interval));
     }
-    let reuse = ReuseCounter::new(db.clone(), !args.no_counting);
+    let primary =
+        args.count_at.as_deref().zip(args.counts_key.as_deref()).map(|(at, key)| Primary::new(at, key));
+    // A replica sends its counts on; only the primary takes them.
+    let counts_key = args.counts_key.as_deref().filter(|_| primary.is_none()).map(Secret::new);
+    let reuse = ReuseCounter::sending_to(db.clone(), !args.no_counting, primary);
     // systemd's RuntimeDirectory (the unit's, in memory, kept across restarts): the day's reuse
     // budgets wait there while the service restarts.
     let runtime_dir =
@@ -387,6 +417,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     let router = app(AppState {
         reuse: reuse.clone(),
         report_keys,
+        counts_key,
         db,
         search,
         bundle,
@@ -428,7 +459,7 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     serve::serve(listener, router, limits, shutdown_signal()).await?;
     // The counts of the last seconds.
     let kept = reuse.clone();
-    tokio::task::spawn_blocking(move || kept.write()).await??;
+    tokio::task::spawn_blocking(move || kept.write_at_shutdown()).await??;
     if let Some(dir) = &runtime_dir
         && let Err(error) = reuse.keep_budgets(dir)
     {

@@ -4,19 +4,22 @@
 //! daily total per resource, site, element and event; a client's address lives only as a keyed
 //! hash in memory, for the day, to bound what one client can add. Across a restart under systemd
 //! the day's budgets wait in the service's runtime directory (a tmpfs: memory), read and removed
-//! by the next process, so that a restart gives no client a new day.
+//! by the next process, so that a restart gives no client a new day. A replica of a scale-out
+//! sends its counts to the primary instead, which keeps the commons' counts in one place.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use bao_contract::reuse::{LOCAL_SITES, UNKNOWN_SITE};
+use bao_contract::reuse::{HELD_COUNTS_PER_SENDING, HeldCount, LOCAL_SITES, UNKNOWN_SITE};
 
 use sha2::{Digest, Sha256};
 
+use crate::calendar::format_day;
 use crate::store::counts::CountKey;
 use crate::store::{Database, DbError};
 
@@ -35,32 +38,88 @@ const MAX_PENDING: usize = 200_000;
 /// Time between two writes of the counts held.
 pub const WRITE_EVERY: Duration = Duration::from_secs(5);
 
+/// A key kept as its digest, compared in a time that does not depend on where a guess differs.
+#[derive(Debug, Clone)]
+pub struct Secret([u8; 32]);
+
+impl Secret {
+    pub fn new(key: &str) -> Secret {
+        Secret(Sha256::digest(key.as_bytes()).into())
+    }
+
+    /// Whether `given` is the key.
+    pub fn is(&self, given: &str) -> bool {
+        self.0.iter().zip(Secret::new(given).0).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
+    }
+}
+
 /// Who reads a network's figures (its partner sites, its resources): the one holding the key
-/// the sources file gives the network (`reuse_keys`). Only the keys' digests are kept, compared
-/// in a time that does not depend on where they differ.
+/// the sources file gives the network (`reuse_keys`).
 #[derive(Debug, Clone, Default)]
 pub struct ReportKeys {
-    digests: Arc<HashMap<String, [u8; 32]>>,
+    keys: Arc<HashMap<String, Secret>>,
 }
 
 impl ReportKeys {
     /// From the sources file's `reuse_keys` (network id → key).
     pub fn new(keys: &BTreeMap<String, String>) -> ReportKeys {
-        let digests = keys.iter().map(|(network, key)| (network.clone(), digest(key))).collect();
-        ReportKeys { digests: Arc::new(digests) }
+        let keys = keys.iter().map(|(network, key)| (network.clone(), Secret::new(key))).collect();
+        ReportKeys { keys: Arc::new(keys) }
     }
 
     /// Whether `key` is `network`'s; a network given no key opens with none.
     pub fn opens(&self, network: &str, key: &str) -> bool {
-        self.digests.get(network).is_some_and(|expected| {
-            let given = digest(key);
-            expected.iter().zip(given).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
-        })
+        self.keys.get(network).is_some_and(|expected| expected.is(key))
     }
 }
 
-fn digest(key: &str) -> [u8; 32] {
-    Sha256::digest(key.as_bytes()).into()
+/// The primary of a scale-out, seen from a replica (`--count-at`): where the counts of the
+/// beacons the replica takes (while the primary is away) are sent, so that the commons' counts
+/// are kept in one place whichever server a beacon reached.
+#[derive(Debug, Clone)]
+pub struct Primary {
+    counts_url: String,
+    key: String,
+    agent: ureq::Agent,
+}
+
+impl Primary {
+    /// The primary at `address` (`http://10.0.0.1:8080/`), which takes counts with `key`
+    /// (its `--counts-key`).
+    pub fn new(address: &str, key: &str) -> Primary {
+        Primary {
+            counts_url: format!("{}{}/counts", address.trim_end_matches('/'), bao_contract::API_PREFIX),
+            key: key.to_owned(),
+            agent: crate::sources::http_agent(Duration::from_secs(10), Duration::from_secs(2), "counts"),
+        }
+    }
+
+    /// Sends `counts`, a batch at a time; on failure, how many were sent and why the rest was not.
+    fn send(&self, counts: &[(CountKey, u64)]) -> Result<(), (usize, String)> {
+        let mut sent = 0;
+        for batch in counts.chunks(HELD_COUNTS_PER_SENDING) {
+            let held: Vec<HeldCount> = batch
+                .iter()
+                .map(|(key, count)| HeldCount {
+                    day: format_day(key.day),
+                    resource: key.resource.clone(),
+                    site: key.site.clone(),
+                    element: key.element,
+                    event: key.event,
+                    count: *count,
+                })
+                .collect();
+            let body = serde_json::to_vec(&held).map_err(|error| (sent, error.to_string()))?;
+            self.agent
+                .post(&self.counts_url)
+                .header("authorization", &format!("Bearer {}", self.key))
+                .header("content-type", "application/json")
+                .send(&body[..])
+                .map_err(|error| (sent, format!("{}: {error}", self.counts_url)))?;
+            sent += batch.len();
+        }
+        Ok(())
+    }
 }
 
 /// The counter every handler shares.
@@ -73,6 +132,10 @@ pub struct ReuseCounter {
 struct Inner {
     db: Database,
     enabled: bool,
+    /// Where the counts go when not to `db` (on a replica).
+    primary: Option<Primary>,
+    /// Whether the last sending to `primary` failed (said once, not every few seconds).
+    primary_away: AtomicBool,
     pending: Mutex<HashMap<CountKey, u64>>,
     budgets: Mutex<Budgets>,
     known: RwLock<KnownIds>,
@@ -159,10 +222,18 @@ impl Budgets {
 impl ReuseCounter {
     /// A counter writing to `db`; `enabled: false` counts nothing (`--no-counting`).
     pub fn new(db: Database, enabled: bool) -> ReuseCounter {
+        ReuseCounter::sending_to(db, enabled, None)
+    }
+
+    /// A counter whose counts go to `primary` when there is one, else to `db` (ids that name a
+    /// resource are read from `db` either way).
+    pub fn sending_to(db: Database, enabled: bool, primary: Option<Primary>) -> ReuseCounter {
         let counter = ReuseCounter {
             inner: Arc::new(Inner {
                 db,
                 enabled,
+                primary,
+                primary_away: AtomicBool::new(false),
                 pending: Mutex::default(),
                 budgets: Mutex::default(),
                 known: RwLock::default(),
@@ -259,25 +330,64 @@ impl ReuseCounter {
         }
     }
 
-    /// Writes the counts held to the store (blocking), and reads the ids that name a resource
-    /// again when the content changed. On failure the counts are held for the next write.
+    /// Writes the counts held to the store, or sends them to the primary (blocking), and reads
+    /// the ids that name a resource again when the content changed. On failure the counts are
+    /// held for the next write.
     pub fn write(&self) -> Result<usize, DbError> {
         if let Err(error) = self.read_known_ids() {
             tracing::warn!(%error, "the ids of resources could not be read again; the last ones are kept");
         }
-        let counts: Vec<(CountKey, u64)> =
-            std::mem::take(&mut *self.inner.pending.lock().unwrap_or_else(|e| e.into_inner()))
-                .into_iter()
-                .collect();
+        let counts = self.take_pending();
         if counts.is_empty() {
             return Ok(0);
         }
-        self.inner.db.add_reuse_counts(&counts, ROW_CAP).inspect_err(|_| {
-            let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
-            for (key, count) in counts.iter().cloned() {
-                *pending.entry(key).or_default() += count;
+        let Some(primary) = &self.inner.primary else {
+            return self.inner.db.add_reuse_counts(&counts, ROW_CAP).inspect_err(|_| self.hold(&counts));
+        };
+        match primary.send(&counts) {
+            Ok(()) => {
+                if self.inner.primary_away.swap(false, Ordering::Relaxed) {
+                    tracing::info!("the primary takes counts again");
+                }
+                Ok(counts.len())
             }
-        })
+            Err((sent, error)) => {
+                if !self.inner.primary_away.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(%error, "counts could not be sent to the primary; held for the next try");
+                }
+                self.hold(&counts[sent..]);
+                Ok(sent)
+            }
+        }
+    }
+
+    /// The last write, at shutdown: on a replica whose primary is away, what could not be sent
+    /// is written to this server's own database rather than lost (and said).
+    pub fn write_at_shutdown(&self) -> Result<(), DbError> {
+        self.write()?;
+        let unsent = self.take_pending();
+        if !unsent.is_empty() {
+            let written = self.inner.db.add_reuse_counts(&unsent, ROW_CAP)?;
+            tracing::warn!(
+                counts = written,
+                "the primary was away at shutdown: these counts stay in this server's database"
+            );
+        }
+        Ok(())
+    }
+
+    fn take_pending(&self) -> Vec<(CountKey, u64)> {
+        std::mem::take(&mut *self.inner.pending.lock().unwrap_or_else(|e| e.into_inner()))
+            .into_iter()
+            .collect()
+    }
+
+    /// Puts `counts` back among those held.
+    fn hold(&self, counts: &[(CountKey, u64)]) {
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, count) in counts.iter().cloned() {
+            *pending.entry(key).or_default() += count;
+        }
     }
 
     /// Writes the counts every [`WRITE_EVERY`], for as long as the server runs.

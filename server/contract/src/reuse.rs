@@ -71,6 +71,31 @@ impl ReuseEvent {
     }
 }
 
+/// `POST /api/v1/counts`: a day's count a replica of a scale-out took (beacons that reached it
+/// while the primary was away), sent on to the primary, which keeps the counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HeldCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// The resource's id as the beacon named it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub resource: String,
+    /// The partner site (a host name, [`LOCAL_SITES`] or [`UNKNOWN_SITE`]).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 253))]
+    pub site: String,
+    pub element: CountedElement,
+    pub event: ReuseEvent,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub count: u64,
+}
+
+/// The most one sending of held counts may weigh, in bytes.
+pub const MAX_HELD_COUNTS_BYTES: usize = 4 * 1024 * 1024;
+/// Held counts sent at once, at most (well under [`MAX_HELD_COUNTS_BYTES`]).
+pub const HELD_COUNTS_PER_SENDING: usize = 10_000;
+
 /// Where partner pages that are no named site are counted: `localhost`, an IP address, a
 /// single-label or reserved name (`.local`, `.test`…).
 pub const LOCAL_SITES: &str = "(local)";

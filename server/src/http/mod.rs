@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route(&api("/resources/{id}/image"), get(api::image))
         .route(&api("/media/{key}"), get(api::media))
         .route(&api("/beacon"), axum::routing::post(reuse::beacon))
+        .route(&api("/counts"), axum::routing::post(reuse::held_counts))
         .route(&api("/testimonials/{id}/poster"), get(api::poster))
         .route(&api("/testimonials/{id}/captions/{lang}"), get(api::captions))
         .layer(CompressionLayer::new())

@@ -29,6 +29,7 @@ use super::{api, reuse};
         api::captions,
         api::changes,
         reuse::beacon,
+        reuse::held_counts,
         reuse::stats
     )
 )]

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Json};
 use bao_contract::reuse::{
-    Beacon, LOCAL_SITES, MAX_BEACON_BYTES, MAX_BEACON_ID_CHARS, MonthCounts, ResourceCounts, ReuseStats,
-    SiteCounts, UNKNOWN_SITE,
+    Beacon, HELD_COUNTS_PER_SENDING, HeldCount, LOCAL_SITES, MAX_BEACON_BYTES, MAX_BEACON_ID_CHARS,
+    MAX_HELD_COUNTS_BYTES, MonthCounts, ResourceCounts, ReuseStats, SiteCounts, UNKNOWN_SITE,
 };
 use bao_contract::{Network, Problem, percent_encode};
 use serde::Deserialize;
@@ -27,7 +27,7 @@ use crate::calendar::{format_day, month_start, parse_day, today};
 use crate::metrics::{self, BeaconOutcome};
 use crate::opendata::dataset::ExportError;
 use crate::opendata::formula_safe;
-use crate::reuse::site_of;
+use crate::reuse::{ROW_CAP, site_of};
 use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
 
 /// The longest period a report covers, in days (ten years and leap days).
@@ -76,6 +76,76 @@ pub async fn beacon(
     metrics::global().beacon(outcome);
     Ok((StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))])
         .into_response())
+}
+
+/// Days before today a replica's held counts may be of (a primary away for a week).
+const HELD_DAYS: i64 = 7;
+
+/// `POST /api/v1/counts`: on the primary of a scale-out, the counts a replica took while the
+/// primary was away, sent with the replicas' key (`--counts-key`); 404 on a server given none.
+#[utoipa::path(post, path = "/api/v1/counts", tag = "réutilisation",
+    request_body(content = Vec<HeldCount>, description = "Les comptes d'une réplique, 10 000 au plus, avec la clé des répliques (`Authorization: Bearer …`)"),
+    responses((status = 204, description = "Comptés"),
+        (status = 400, description = "Comptes invalides", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sans la clé des répliques", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Ce serveur ne reçoit pas de comptes", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Trop lourd", body = Problem, content_type = "application/problem+json")))]
+pub async fn held_counts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Some(expected) = &state.counts_key else {
+        return Err(ApiError::NotFound(
+            "Ce serveur ne reçoit pas les comptes d'autres serveurs (--counts-key).".into(),
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !expected.is(given) {
+        return Err(ApiError::Forbidden(
+            "La clé des répliques est attendue : `Authorization: Bearer …`.".into(),
+        ));
+    }
+    let bytes =
+        to_bytes(body, MAX_HELD_COUNTS_BYTES).await.map_err(|_| ApiError::TooLarge(MAX_HELD_COUNTS_BYTES))?;
+    let held: Vec<HeldCount> = serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::BadRequest(format!("Comptes illisibles : {error}.")))?;
+    if held.len() > HELD_COUNTS_PER_SENDING {
+        return Err(ApiError::BadRequest(format!("{HELD_COUNTS_PER_SENDING} comptes au plus à la fois.")));
+    }
+    let today = today();
+    let counts = held
+        .into_iter()
+        .map(|held| {
+            let day = parse_day(&held.day).filter(|day| (today - HELD_DAYS..=today + 1).contains(day));
+            let resource_length = held.resource.chars().count();
+            match day {
+                Some(day)
+                    if (1..=MAX_BEACON_ID_CHARS).contains(&resource_length)
+                        && (1..=253).contains(&held.site.len())
+                        && (1..=ROW_CAP).contains(&held.count) =>
+                {
+                    let key = CountKey {
+                        day,
+                        site: held.site,
+                        resource: held.resource,
+                        element: held.element,
+                        event: held.event,
+                    };
+                    Ok((key, held.count))
+                }
+                _ => Err(ApiError::BadRequest(format!(
+                    "Compte invalide : jour des {HELD_DAYS} derniers, ressource et site nommés, nombre de 1 à {ROW_CAP}."
+                ))),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    state.query(move |db| db.add_reuse_counts(&counts, ROW_CAP)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `Sec-GPC: 1` (Global Privacy Control) or `DNT: 1`: the page's script checks them too, this

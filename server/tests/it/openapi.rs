@@ -55,6 +55,9 @@ async fn the_document_lists_every_route_of_the_api() {
         "/api/v1/testimonials/{id}/poster",
         "/api/v1/testimonials/{id}/captions/{lang}",
         "/api/v1/changes",
+        "/api/v1/beacon",
+        "/api/v1/counts",
+        "/api/v1/stats",
     ] {
         assert!(paths.contains(&route), "{route} in {paths:?}");
     }

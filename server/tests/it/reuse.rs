@@ -9,7 +9,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_contract::reuse::{LOCAL_SITES, ReuseStats, UNKNOWN_SITE};
-use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE, ReportKeys};
+use bao_server::calendar::{format_day, today};
+use bao_server::http::serve::{self, Limits};
+use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE, Primary, ReportKeys, ReuseCounter, Secret};
+use bao_server::store::counts::CountKey;
 use bao_server::store::{Database, SourceUpdate};
 use bao_server::{AppState, app};
 use http_body_util::BodyExt;
@@ -21,6 +24,11 @@ const KEY: &str = "8f3a91c2d7e64b05";
 /// Two fiches of network `n`, whose figures open with [`KEY`]; `ancienne-a` is an id `a` had
 /// before.
 fn router() -> (tempfile::TempDir, Database, Router) {
+    let (dir, db, state) = commons_state();
+    (dir, db, app(state))
+}
+
+fn commons_state() -> (tempfile::TempDir, Database, AppState) {
     let (dir, db) = common::temp_db();
     let networks = [common::test_network()];
     let files = [common::fiche("a", "Fiche A", "texte"), common::fiche("b", "Fiche B", "texte")];
@@ -35,7 +43,7 @@ fn router() -> (tempfile::TempDir, Database, Router) {
     let search = common::search_index(&dir, &db);
     let mut state = AppState::new(db.clone(), search);
     state.report_keys = ReportKeys::new(&[("n".to_owned(), KEY.to_owned())].into());
-    (dir, db, app(state))
+    (dir, db, state)
 }
 
 /// Posts a beacon as embed.js does (text/plain JSON) with `headers`; returns the status and body.
@@ -281,4 +289,96 @@ async fn a_networks_figures_open_with_its_key_only() {
     assert!(page.contains("affichés 1 fois") && !page.contains(site) && !page.contains("download"), "{page}");
     let (status, _, _) = common::get_with(&router, "/statistiques.csv", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the daily rows name sites: a network's, with its key");
+}
+
+/// The key the replicas of a scale-out send their counts with.
+const COUNTS_KEY: &str = "cle-des-repliques-0001";
+
+/// Posts held counts to `router` with `authorization`; returns the status.
+async fn send_held(router: &Router, authorization: Option<&str>, body: &str) -> StatusCode {
+    let mut request = Request::post("/api/v1/counts").header(header::CONTENT_TYPE, "application/json");
+    if let Some(authorization) = authorization {
+        request = request.header(header::AUTHORIZATION, authorization);
+    }
+    router.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap().status()
+}
+
+/// The primary of a scale-out takes a replica's counts with the replicas' key only, and only
+/// counts that could be a replica's (a recent day, a bounded number).
+#[tokio::test]
+async fn the_primary_takes_held_counts_with_the_replicas_key_only() {
+    let (_dir, _db, mut state) = commons_state();
+    let held = |day: &str, count: u64| {
+        format!(
+            r#"[{{"day":"{day}","resource":"a","site":"www.asso.fr","element":"card","event":"display","count":{count}}}]"#
+        )
+    };
+    let today = format_day(today());
+    let without_key = app(state.clone());
+    assert_eq!(
+        send_held(&without_key, Some(&format!("Bearer {COUNTS_KEY}")), &held(&today, 3)).await,
+        StatusCode::NOT_FOUND
+    );
+    state.counts_key = Some(Secret::new(COUNTS_KEY));
+    let primary = app(state);
+    for authorization in [None, Some("Bearer cle-des-repliques-0002"), Some(COUNTS_KEY)] {
+        assert_eq!(send_held(&primary, authorization, &held(&today, 3)).await, StatusCode::FORBIDDEN);
+    }
+    let bearer = format!("Bearer {COUNTS_KEY}");
+    for bad in [held("2020-01-01", 3), held(&today, 0), held(&today, 1_000_000), "[{}]".into(), "{".into()] {
+        assert_eq!(send_held(&primary, Some(&bearer), &bad).await, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(send_held(&primary, Some(&bearer), &held(&today, 3)).await, StatusCode::NO_CONTENT);
+    assert_eq!(sites(&primary).await, ["www.asso.fr"]);
+    assert_eq!(network_stats(&primary).await.displays, 3);
+}
+
+/// A replica holds the counts it takes while the primary is away, sends them when it is back,
+/// and, stopped while the primary is away, keeps them in its own database rather than lose them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replica_sends_its_counts_to_the_primary_once_it_is_back() {
+    let (_primary_dir, primary_db, mut state) = commons_state();
+    state.counts_key = Some(Secret::new(COUNTS_KEY));
+    let primary = app(state);
+    // The primary's address, free while it is away.
+    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (_replica_dir, replica_db, _) = commons_state();
+    let replica = ReuseCounter::sending_to(
+        replica_db.clone(),
+        true,
+        Some(Primary::new(&format!("http://{address}/"), COUNTS_KEY)),
+    );
+    let shown = |resource: &str| CountKey {
+        day: today(),
+        resource: resource.into(),
+        site: "www.asso.fr".into(),
+        element: bao_contract::reuse::CountedElement::Card,
+        event: bao_contract::reuse::ReuseEvent::Display,
+    };
+    let client = Some("192.0.2.1".parse().unwrap());
+    let write = |counter: &ReuseCounter| {
+        let counter = counter.clone();
+        tokio::task::spawn_blocking(move || counter.write())
+    };
+    let displays = |db: &Database| db.reuse_stats(None, today(), today()).unwrap().totals.displays;
+
+    assert!(replica.record(client, shown("a")) && replica.record(client, shown("ancienne-a")));
+    assert_eq!(write(&replica).await.unwrap().unwrap(), 0, "the primary is away: nothing sent");
+    assert_eq!(displays(&primary_db), 0);
+
+    let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(serve::serve(listener, primary, Limits::for_this_machine(), async {
+        let _ = stopped.await;
+    }));
+    assert_eq!(write(&replica).await.unwrap().unwrap(), 2, "both counts sent, by the ids the beacons named");
+    assert_eq!(displays(&primary_db), 2);
+    assert_eq!(displays(&replica_db), 0, "a replica keeps no counts of its own");
+
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+    assert!(replica.record(client, shown("b")));
+    let kept = replica.clone();
+    tokio::task::spawn_blocking(move || kept.write_at_shutdown()).await.unwrap().unwrap();
+    assert_eq!((displays(&primary_db), displays(&replica_db)), (2, 1), "not lost: in the replica's database");
 }

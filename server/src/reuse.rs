@@ -266,6 +266,11 @@ impl ReuseCounter {
         self.inner.enabled
     }
 
+    /// Whether the counts go to a primary (this server is a replica of a scale-out).
+    pub fn sends_to_primary(&self) -> bool {
+        self.inner.primary.is_some()
+    }
+
     /// Counts `key` when `client` (`None`: unknown, all such share one budget) has budget left
     /// today. Returns whether it was counted.
     pub fn record(&self, client: Option<IpAddr>, key: CountKey) -> bool {

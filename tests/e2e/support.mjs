@@ -97,11 +97,37 @@ export async function startServer({ seedFixtures = true, release = false, source
     );
     await sync(release, db, fixtureSources, []);
   }
-  const args = [
-    "--db", db, "serve", "--listen", "127.0.0.1:0", "--sources", DEMO_SOURCES, "--sync-interval", "0",
-    "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"),
+  const served = await serve(db, { release, env });
+  return {
+    ...served,
+    db,
+    /** The fixtures' folder, and a sync of it while the server runs (after a scenario changed it). */
+    fixtureRepository,
+    // Another process's sync: the server's cached answers follow within 250 ms.
+    resyncFixtures: async () => {
+      await sync(release, db, fixtureSources, []);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    },
+    /** Stops the server and removes its database and fixtures. */
+    async stop() {
+      await served.halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The real server serving `db` (`serve`, on a free port unless `listen` says), with the widget
+ * and the demo page, following `sources` every `syncInterval` (`0`: never); `args` are more
+ * flags. Its `url`, its process, `halt()` (SIGTERM, as systemd stops it) and `again()`, which
+ * starts it anew on the same address and database.
+ */
+export async function serve(db, { release = false, env = {}, listen = "127.0.0.1:0", sources = DEMO_SOURCES, syncInterval = "0", args = [] } = {}) {
+  const flags = [
+    "--db", db, "serve", "--listen", listen, "--sources", sources, "--sync-interval", syncInterval,
+    "--demo-dir", join(ROOT, "demo"), "--widget-dir", join(ROOT, "target/widget-dist"), ...args,
   ];
-  const child = spawn(serverBin(release), args, { stdio: ["ignore", "pipe", "pipe"], env: { ...SERVER_ENV, ...env, RUST_LOG: "warn" } });
+  const child = spawn(serverBin(release), flags, { stdio: ["ignore", "pipe", "pipe"], env: { ...SERVER_ENV, ...env, RUST_LOG: "warn" } });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const url = await new Promise((resolvePromise, reject) => {
@@ -117,26 +143,18 @@ export async function startServer({ seedFixtures = true, release = false, source
     });
     child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${stderr}`)));
   });
+  const options = { release, env, sources, syncInterval, args };
   return {
     url,
     child,
-    db,
-    /** The fixtures' folder, and a sync of it while the server runs (after a scenario changed it). */
-    fixtureRepository,
-    // Another process's sync: the server's cached answers follow within 250 ms.
-    resyncFixtures: async () => {
-      await sync(release, db, fixtureSources, []);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    },
-    /** Stops the server and removes its database and fixtures. */
-    async stop() {
+    async halt() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
     },
+    again: () => serve(db, { ...options, listen: new URL(url).host }),
   };
 }
 
@@ -271,8 +289,9 @@ export async function addCard(page, { id, resource, fallback = "" }) {
 
 /** nginx with the production site `deploy/nginx-site.conf` in front of the server at `serverUrl`,
  * its ports and folders swapped for this run's; `staticFiles` ({name: bytes}) are served under
- * `/static/` by the same nginx (the benchmark's baseline). Needs Debian's nginx. */
-export async function startNginx(serverUrl, staticFiles = {}) {
+ * `/static/` by the same nginx (the benchmark's baseline); with two `replicas`, the scale-out's
+ * upstreams (`deploy/nginx-scale-out.conf`), `serverUrl` the primary. Needs Debian's nginx. */
+export async function startNginx(serverUrl, staticFiles = {}, { replicas = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-nginx-"));
   mkdirSync(join(dir, "static"));
   mkdirSync(join(dir, "temp"));
@@ -283,9 +302,18 @@ export async function startNginx(serverUrl, staticFiles = {}) {
       probe.close(() => resolve(port));
     });
   });
-  const site = readFileSync(join(ROOT, "deploy/nginx-site.conf"), "utf8")
+  const host = (url) => new URL(url).host;
+  // With replicas, the site's two upstream blocks replaced with the scale-out's, as its comment says.
+  const upstreams = replicas.length
+    ? readFileSync(join(ROOT, "deploy/nginx-scale-out.conf"), "utf8")
+        .replaceAll("10.0.0.1:8080", host(serverUrl))
+        .replaceAll("10.0.0.2:8080", host(replicas[0]))
+        .replaceAll("10.0.0.3:8080", host(replicas[1]))
+    : null;
+  let site = readFileSync(join(ROOT, "deploy/nginx-site.conf"), "utf8");
+  site = (upstreams ? site.replace(/^upstream [\s\S]*?(?=^server \{)/m, `${upstreams}\n`) : site)
     .replace("/var/cache/nginx/multibao-embed", join(dir, "cache"))
-    .replace("server 127.0.0.1:8080;", `server ${new URL(serverUrl).host};`)
+    .replaceAll("server 127.0.0.1:8080;", `server ${host(serverUrl)};`)
     .replace("listen 80;", `listen 127.0.0.1:${port};`)
     .replace("listen [::]:80;", "")
     .replace("location / {", `location /static/ { root ${dir}; }\n    location / {`);

@@ -46,6 +46,10 @@ pub enum ApiError {
     Answer(axum::Error),
     #[error("open data: {0}")]
     Export(#[from] crate::opendata::dataset::ExportError),
+    /// What the client asked for is answered by another server, away for now (a scale-out's
+    /// reports, on a replica).
+    #[error("{0}")]
+    Elsewhere(String),
     /// The widget bundle was not built before the server started.
     #[error("the widget bundle is not available")]
     BundleMissing,
@@ -60,7 +64,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
-            ApiError::BundleMissing => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BundleMissing | ApiError::Elsewhere(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_)
             | ApiError::Search(_)
             | ApiError::Task(_)
@@ -79,6 +83,7 @@ impl IntoResponse for ApiError {
             | ApiError::Gone(detail)
             | ApiError::BadRequest(detail)
             | ApiError::Forbidden(detail)
+            | ApiError::Elsewhere(detail)
             | ApiError::NotImplemented(detail) => Some(detail),
             ApiError::TooLarge(limit) => Some(format!("Trop long : {limit} octets au plus.")),
             ApiError::BundleMissing => {

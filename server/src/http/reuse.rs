@@ -235,8 +235,15 @@ struct Report {
     stats: ReuseStats,
 }
 
-/// The period `params` ask for, checked; 403 for a network's without its key.
+/// The period `params` ask for, checked; 403 for a network's without its key, 503 on a
+/// replica (the counts are the primary's).
 fn opened(state: &AppState, params: StatsParams) -> Result<Period, ApiError> {
+    if state.reuse.sends_to_primary() {
+        return Err(ApiError::Elsewhere(
+            "Les chiffres se lisent sur le serveur principal, absent pour l'instant (ce serveur en est une réplique)."
+                .into(),
+        ));
+    }
     let period = params.period()?;
     match &period.network {
         Some(network) if !state.report_keys.opens(network, period.key.as_deref().unwrap_or_default()) => {
@@ -330,7 +337,8 @@ fn report_caching(period: &Period) -> (header::HeaderName, HeaderValue) {
     responses((status = 200, body = ReuseStats),
         (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Le réseau demandé sans sa clé", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Aucun réseau sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "Aucun réseau sous cet identifiant", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Une réplique : les chiffres se lisent sur le serveur principal", body = Problem, content_type = "application/problem+json")))]
 pub async fn stats(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bao_contract::{
-    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Problem, Resource,
+    ChangePage, DEFAULT_PAGE_LIMIT, Kind, MAX_PAGE_LIMIT, MAX_QUERY_CHARS, NetworkList, Resource,
     ResourcePage, SearchResults, SourceList, SourceQuality, SourceStatus, TestimonialList,
 };
 use base64::Engine;
@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 
+use super::error::documented::{Invalid, TooMany, Unknown, Withdrawn};
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links;
 use super::placeholder::{IMAGE_BAND_SVG, placeholder_svg};
@@ -26,8 +27,7 @@ use crate::store::{Database, ListFilter, StoredPoster, TestimonialFilter};
 /// `GET /api/v1/resources/{id}`; an id the resource had before gives the resource of today.
 #[utoipa::path(get, path = "/api/v1/resources/{id}", tag = "ressources",
     params(("id" = String, Path, description = "Identifiant d'une ressource, d'aujourd'hui ou d'avant")),
-    responses((status = 200, body = Resource), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Retirée par son réseau", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Resource), Invalid, Unknown, Withdrawn, TooMany))]
 pub async fn resource(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -118,8 +118,7 @@ impl SearchParams {
 
 /// `GET /api/v1/search?q=&network=&tag=&kind=&licence=&cursor=&limit=`.
 #[utoipa::path(get, path = "/api/v1/search", tag = "recherche", params(SearchParams),
-    responses((status = 200, body = SearchResults),
-        (status = 429, description = "Trop de recherches de ce client (voir Retry-After)", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SearchResults), Invalid, TooMany))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
@@ -146,7 +145,7 @@ pub struct TestimonialParams {
 
 /// `GET /api/v1/testimonials?network=&tag=&limit=`: filmed testimonies with their videos.
 #[utoipa::path(get, path = "/api/v1/testimonials", tag = "témoignages", params(TestimonialParams),
-    responses((status = 200, body = TestimonialList), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = TestimonialList), Invalid, TooMany))]
 pub async fn testimonials(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<TestimonialParams>,
@@ -164,7 +163,7 @@ pub async fn testimonials(
 /// `GET /api/v1/testimonials/{id}/poster`: the cached poster, or a placeholder with the title.
 #[utoipa::path(get, path = "/api/v1/testimonials/{id}/poster", tag = "témoignages",
     params(("id" = String, Path)),
-    responses((status = 200, description = "L'affiche en cache (JPEG), ou une affiche dessinée du titre (SVG)", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "L'affiche en cache (JPEG), ou une affiche dessinée du titre (SVG)", content(("image/jpeg"), ("image/svg+xml"))), Invalid, Unknown))]
 pub async fn poster(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -194,7 +193,7 @@ pub async fn poster(
 /// `GET /api/v1/resources/{id}/image`: a resource's image from another host, as the server fetched
 /// it once (resized JPEG); while it is not fetched, or when it could not be, a plain tinted band.
 #[utoipa::path(get, path = "/api/v1/resources/{id}/image", tag = "ressources",
-    params(("id" = String, Path)), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    params(("id" = String, Path)), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), Invalid))]
 pub async fn image(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -225,7 +224,7 @@ fn cached_or_band(jpeg: Option<Vec<u8>>) -> Response {
 /// `GET /api/v1/media/{key}`: an image of a body, from the cache; the placeholder band until
 /// it is fetched (or when it could not be: a body's image is served from here or nowhere).
 #[utoipa::path(get, path = "/api/v1/media/{key}", tag = "ressources",
-    params(("key" = String, Path, description = "La clé d'une image d'un texte")), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    params(("key" = String, Path, description = "La clé d'une image d'un texte")), responses((status = 200, description = "L'image en cache (JPEG), ou une bande colorée (SVG) en attendant", content(("image/jpeg"), ("image/svg+xml"))), Invalid))]
 pub async fn media(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
@@ -236,7 +235,7 @@ pub async fn media(
 /// `GET /api/v1/testimonials/{id}/captions/{lang}`: a WebVTT captions track.
 #[utoipa::path(get, path = "/api/v1/testimonials/{id}/captions/{lang}", tag = "témoignages",
     params(("id" = String, Path), ("lang" = String, Path, description = "Étiquette de langue BCP 47")),
-    responses((status = 200, description = "Sous-titres WebVTT", content_type = "text/vtt", body = String), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Rien sous cet identifiant", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Sous-titres WebVTT", content_type = "text/vtt", body = String), Invalid, Unknown))]
 pub async fn captions(
     State(state): State<AppState>,
     ApiPath((id, lang)): ApiPath<(String, String)>,
@@ -307,7 +306,7 @@ fn bad_cursor() -> ApiError {
 
 /// `GET /api/v1/resources?network=&tag=&kind=&cursor=&limit=`.
 #[utoipa::path(get, path = "/api/v1/resources", tag = "ressources", params(ListParams),
-    responses((status = 200, body = ResourcePage), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ResourcePage), Invalid, TooMany))]
 pub async fn resources(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
@@ -320,14 +319,14 @@ pub async fn resources(
 }
 
 /// `GET /api/v1/networks`.
-#[utoipa::path(get, path = "/api/v1/networks", tag = "réseaux", responses((status = 200, body = NetworkList)))]
+#[utoipa::path(get, path = "/api/v1/networks", tag = "réseaux", responses((status = 200, body = NetworkList), TooMany))]
 pub async fn networks(State(state): State<AppState>) -> Result<Json<NetworkList>, ApiError> {
     let items = state.query(Database::networks).await?;
     Ok(Json(NetworkList { items }))
 }
 
 /// `GET /api/v1/sources`.
-#[utoipa::path(get, path = "/api/v1/sources", tag = "réseaux", responses((status = 200, body = SourceList)))]
+#[utoipa::path(get, path = "/api/v1/sources", tag = "réseaux", responses((status = 200, body = SourceList), TooMany))]
 pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {
     let stored = state.query(Database::sources).await?;
     let items = state
@@ -359,8 +358,7 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
 #[utoipa::path(get, path = "/api/v1/sources/{id}/quality", tag = "réseaux",
     params(("id" = String, Path, description = "Identifiant d'une source du fichier des sources")),
     responses((status = 200, description = "Ce que le commun ne sait pas des ressources de la source, d'après sa dernière synchronisation réussie", body = SourceQuality),
-        (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Aucune source de ce nom, ou pas encore synchronisée", body = Problem, content_type = "application/problem+json")))]
+        Invalid, Unknown, TooMany))]
 pub async fn source_quality(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -404,7 +402,7 @@ pub struct ChangesParams {
 /// `GET /api/v1/changes?since=&limit=`: what changed after `since`, for a server following this
 /// one. Addresses are absolute: the follower is elsewhere.
 #[utoipa::path(get, path = "/api/v1/changes", tag = "réplication", params(ChangesParams),
-    responses((status = 200, body = ChangePage), (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ChangePage), Invalid, TooMany))]
 pub async fn changes(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ChangesParams>,

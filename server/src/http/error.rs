@@ -132,3 +132,58 @@ pub fn problem_response(status: StatusCode, detail: Option<String>) -> Response 
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     response
 }
+
+/// The problems the API's answers document, each declared once: a route's `#[utoipa::path]`
+/// lists those it may give beside its own answers (`responses((status = 200, …), Invalid,
+/// Unknown)`), and the OpenAPI document says each the same way.
+pub mod documented {
+    use bao_contract::Problem;
+    use utoipa::IntoResponses;
+
+    /// 400: a parameter or a body the route does not take; `detail` says which and why.
+    #[derive(IntoResponses)]
+    #[response(status = 400, description = "Paramètre invalide", content_type = "application/problem+json")]
+    pub struct Invalid(#[allow(dead_code)] Problem);
+
+    /// 403: what opens with a key, asked without it.
+    #[derive(IntoResponses)]
+    #[response(status = 403, description = "Sans la clé attendue", content_type = "application/problem+json")]
+    pub struct KeyNeeded(#[allow(dead_code)] Problem);
+
+    /// 404: nothing under this name (id, network, source), or a route this server does not open.
+    #[derive(IntoResponses)]
+    #[response(status = 404, description = "Rien sous ce nom", content_type = "application/problem+json")]
+    pub struct Unknown(#[allow(dead_code)] Problem);
+
+    /// 410: a resource its network withdrew; its id will never name another.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 410,
+        description = "Retirée par son réseau",
+        content_type = "application/problem+json"
+    )]
+    pub struct Withdrawn(#[allow(dead_code)] Problem);
+
+    /// 413: a body over the route's limit.
+    #[derive(IntoResponses)]
+    #[response(status = 413, description = "Trop lourd", content_type = "application/problem+json")]
+    pub struct TooLarge(#[allow(dead_code)] Problem);
+
+    /// 429: a client over its rate; `Retry-After` says when to ask again.
+    #[derive(IntoResponses)]
+    #[response(
+        status = 429,
+        description = "Trop de demandes de ce client (voir Retry-After)",
+        content_type = "application/problem+json"
+    )]
+    pub struct TooMany(#[allow(dead_code)] Problem);
+
+    /// 503: answered by another server, away for now (a scale-out's reports, on a replica).
+    #[derive(IntoResponses)]
+    #[response(
+        status = 503,
+        description = "Ailleurs : sur le serveur principal",
+        content_type = "application/problem+json"
+    )]
+    pub struct Elsewhere(#[allow(dead_code)] Problem);
+}

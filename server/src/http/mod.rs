@@ -33,6 +33,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use self::error::ApiError;
 use crate::AppState;
@@ -87,37 +90,44 @@ pub fn router(state: AppState) -> Router {
     let limit_searches = || limit(&state.search_rate);
     // Behind the cache: only the answers computed are counted.
     let limit_api = || limit(&state.api_rate);
-    // The API's routes carry their whole path: a nested router would rebuild every request's URI.
-    let api = |path: &str| format!("{}{path}", bao_contract::API_PREFIX);
-    // Answers the cache keeps (compressed there, once) and the others, compressed as they go.
-    let cached_api = Router::new()
-        .route(&api("/resources"), get(api::resources).layer(limit_api()).layer(content()))
-        .route(&api("/resources/{id}"), get(api::resource).layer(limit_api()).layer(content()))
-        .route(&api("/networks"), get(api::networks).layer(limit_api()).layer(content()))
-        .route(&api("/sources"), get(api::sources).layer(limit_api()).layer(revalidate()))
-        .route(&api("/sources/{id}/quality"), get(api::source_quality).layer(limit_api()).layer(revalidate()))
-        .route(
-            &api("/search"),
-            get(api::search)
+    // Each API route once, by its handler: its method and whole path are those of its
+    // `#[utoipa::path]` (a nested router would rebuild every request's URI), and the router is
+    // the OpenAPI document. Answers the cache keeps (compressed there, once) first.
+    let cached_api = OpenApiRouter::new()
+        .routes(routes!(api::resources).layer(limit_api()).layer(content()))
+        .routes(routes!(api::resource).layer(limit_api()).layer(content()))
+        .routes(routes!(api::networks).layer(limit_api()).layer(content()))
+        .routes(routes!(api::sources).layer(limit_api()).layer(revalidate()))
+        .routes(routes!(api::source_quality).layer(limit_api()).layer(revalidate()))
+        .routes(
+            routes!(api::search)
                 .layer(cache::CacheLayer::new(&answers, cache::Freshness::Search))
                 .layer(limit_searches()),
         )
-        .route(&api("/testimonials"), get(api::testimonials).layer(limit_api()).layer(content()));
-    // Media are not counted: a page shows dozens at once, each a stored file of bounded size that
-    // browsers keep. The beacon has its own budgets (`reuse`).
-    let other_api = Router::new()
-        .route(&api("/changes"), get(api::changes))
-        .route(&api("/stats"), get(reuse::stats))
-        .route(&api("/openapi.json"), get(openapi::document))
+        .routes(routes!(api::testimonials).layer(limit_api()).layer(content()));
+    // The others, compressed as they go. Media are not counted: a page shows dozens at once, each
+    // a stored file of bounded size that browsers keep. The beacon has its own budgets (`reuse`).
+    let (computed_api, document) = OpenApiRouter::with_openapi(openapi::ApiDocument::openapi())
+        .routes(routes!(api::changes))
+        .routes(routes!(reuse::stats))
         .layer(limit_api())
-        .route(&api("/resources/{id}/image"), get(api::image))
-        .route(&api("/media/{key}"), get(api::media))
-        .route(&api("/beacon"), axum::routing::post(reuse::beacon))
-        .route(&api("/counts"), axum::routing::post(reuse::held_counts))
-        .route(&api("/testimonials/{id}/poster"), get(api::poster))
-        .route(&api("/testimonials/{id}/captions/{lang}"), get(api::captions))
+        .routes(routes!(api::image))
+        .routes(routes!(api::media))
+        .routes(routes!(reuse::beacon))
+        .routes(routes!(reuse::held_counts))
+        .routes(routes!(api::poster))
+        .routes(routes!(api::captions))
         .layer(CompressionLayer::new())
-        .route(&api("/{*unknown}"), any(api::not_found))
+        .merge(cached_api)
+        .split_for_parts();
+    let api_routes = computed_api
+        .route(
+            &format!("{}/openapi.json", bao_contract::API_PREFIX),
+            openapi::route(&document)
+                .layer::<_, std::convert::Infallible>(limit_api())
+                .layer(CompressionLayer::new()),
+        )
+        .route(&format!("{}/{{*unknown}}", bao_contract::API_PREFIX), any(api::not_found))
         .route(bao_contract::API_PREFIX, any(api::not_found));
 
     let mut cached = Router::new()
@@ -173,8 +183,7 @@ pub fn router(state: AppState) -> Router {
     }
     let router = cached
         .merge(others.layer(CompressionLayer::new()))
-        .merge(cached_api)
-        .merge(other_api)
+        .merge(api_routes)
         .fallback(|| async { ApiError::NotFound("Page introuvable.".into()) });
     // Within the routing, where the route's pattern is known.
     let router = if state.count_requests { router.layer(measured::MeasuredLayer) } else { router };

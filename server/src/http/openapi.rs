@@ -1,47 +1,30 @@
-//! The API's OpenAPI document, generated from the handlers' annotations and the contract's types
-//! and served at `/api/v1/openapi.json`: what clients read, and what the API is fuzzed against.
+//! The API's OpenAPI document: its title here, its paths from the router (`http/mod.rs`
+//! declares each route once, with its `#[utoipa::path]`), its types from the contract. Served at
+//! `/api/v1/openapi.json`: what clients read, and what the API is fuzzed against.
 
-use std::sync::OnceLock;
-
+use axum::body::Bytes;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
 use utoipa::OpenApi;
 
-use super::{api, reuse};
-
+/// What the document says beside its paths.
 #[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "multibao-embed",
-        description = "Les fiches et témoignages du commun multiBàO, en lecture, ouverts à toute origine."
-    ),
-    paths(
-        api::resources,
-        api::resource,
-        api::image,
-        api::media,
-        api::networks,
-        api::sources,
-        api::source_quality,
-        api::search,
-        api::testimonials,
-        api::poster,
-        api::captions,
-        api::changes,
-        reuse::beacon,
-        reuse::held_counts,
-        reuse::stats
-    )
-)]
-struct ApiDocument;
+#[openapi(info(
+    title = "multibao-embed",
+    description = "Les fiches et témoignages du commun multiBàO, en lecture, ouverts à toute origine."
+))]
+pub struct ApiDocument;
 
-/// `GET /api/v1/openapi.json`.
-pub async fn document() -> Response {
-    static JSON: OnceLock<String> = OnceLock::new();
-    let json = JSON.get_or_init(|| ApiDocument::openapi().to_pretty_json().unwrap_or_default());
-    (
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")],
-        json.as_str(),
-    )
-        .into_response()
+/// `GET /api/v1/openapi.json`: `document` as JSON, written once.
+pub fn route<S: Clone + Send + Sync + 'static>(document: &utoipa::openapi::OpenApi) -> MethodRouter<S> {
+    let json = Bytes::from(document.to_pretty_json().unwrap_or_default());
+    get(move || {
+        let json = json.clone();
+        async move {
+            (
+                [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")],
+                json,
+            )
+        }
+    })
 }

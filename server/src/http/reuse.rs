@@ -14,12 +14,13 @@ use bao_contract::reuse::{
     Beacon, HELD_COUNTS_PER_SENDING, HeldCount, LOCAL_SITES, MAX_BEACON_BYTES, MAX_BEACON_ID_CHARS,
     MAX_HELD_COUNTS_BYTES, MonthCounts, ResourceCounts, ReuseStats, SiteCounts, UNKNOWN_SITE,
 };
-use bao_contract::{Network, Problem, percent_encode};
+use bao_contract::{Network, percent_encode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
 use super::api::or_empty;
+use super::error::documented::{Elsewhere, Invalid, KeyNeeded, TooLarge, TooMany, Unknown};
 use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
@@ -38,9 +39,7 @@ const MAX_PERIOD_DAYS: i64 = 3_660;
 /// answer tells nothing either way.
 #[utoipa::path(post, path = "/api/v1/beacon", tag = "réutilisation",
     request_body(content = Beacon, content_type = "text/plain", description = "Le JSON d'un signal (envoyé en text/plain, sans requête préalable)"),
-    responses((status = 204, description = "Reçu"),
-        (status = 400, description = "Signal invalide", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Signal trop lourd", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Reçu"), Invalid, TooLarge))]
 pub async fn beacon(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
@@ -85,11 +84,7 @@ const HELD_DAYS: i64 = 7;
 /// primary was away, sent with the replicas' key (`--counts-key`); 404 on a server given none.
 #[utoipa::path(post, path = "/api/v1/counts", tag = "réutilisation",
     request_body(content = Vec<HeldCount>, description = "Les comptes d'une réplique, 10 000 au plus, avec la clé des répliques (`Authorization: Bearer …`)"),
-    responses((status = 204, description = "Comptés"),
-        (status = 400, description = "Comptes invalides", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Sans la clé des répliques", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Ce serveur ne reçoit pas de comptes", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Trop lourd", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Comptés"), Invalid, KeyNeeded, Unknown, TooLarge))]
 pub async fn held_counts(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -334,11 +329,7 @@ fn report_caching(period: &Period) -> (header::HeaderName, HeaderValue) {
 
 /// `GET /api/v1/stats`.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "réutilisation", params(StatsParams),
-    responses((status = 200, body = ReuseStats),
-        (status = 400, description = "Paramètre invalide", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Le réseau demandé sans sa clé", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Aucun réseau sous cet identifiant", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Une réplique : les chiffres se lisent sur le serveur principal", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ReuseStats), Invalid, KeyNeeded, Unknown, TooMany, Elsewhere))]
 pub async fn stats(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,

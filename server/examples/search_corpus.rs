@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use bao_contract::{Kind, NetworkRef, Resource};
 use bao_server::search::{self, SearchIndex, SearchRequest};
-use bao_server::sources::{self, multibao::MultibaoRepository};
+use bao_server::sources::multibao::MultibaoRepository;
 use bao_server::store::{Database, NewResource, SourceUpdate};
 
 /// Deterministic generator: the same seed gives the same corpus on every machine.
@@ -59,7 +59,7 @@ fn vocabulary(real_data: &Path) -> anyhow::Result<Vocabulary> {
         let mut source = MultibaoRepository::from_folder_name(&real_data.join(folder))
             .with_context(|| format!("{folder} in {}", real_data.display()))?;
         source.subfolder_networks = subfolders.map(str::to_owned);
-        for new in sources::Source::read(&source)?.resources {
+        for new in source.read()?.resources {
             let resource = new.resource;
             vocabulary.title_words.extend(words(&resource.title));
             vocabulary.text_words.extend(words(&resource.summary));

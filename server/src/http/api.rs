@@ -336,9 +336,9 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
             let last = stored.iter().find(|source| source.id == config.id);
             SourceStatus {
                 id: config.id.clone(),
-                kind: config.kind.clone(),
+                kind: config.kind.name().to_owned(),
                 url: config.public_url(),
-                branch: config.branch.clone(),
+                branch: config.branch().map(str::to_owned),
                 network: config.network.reference(),
                 logo: config.network.logo.clone(),
                 last_attempt: last.and_then(|last| last.last_attempt.clone()),

@@ -5,92 +5,146 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use bao_contract::NetworkRef;
+use ammonia::Url;
+use bao_contract::{Kind, NetworkRef};
 use serde::Deserialize;
 
 use super::forge::{Forge, WebAddresses, WebSettings};
 use super::secrets;
 use crate::address;
+use crate::store::FOLLOWED_SERVER_KIND;
 
-/// The kinds of source this server can follow; each maps to a module of `sources/`.
-pub const KINDS: &[&str] = &["git", "mediawiki", "dokuwiki", "yeswiki", "bao"];
-
-/// A sources file, as written.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A sources file, checked: its sources, and who reads each network's reuse figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourcesFile {
-    #[serde(rename = "source", default)]
     pub sources: Vec<SourceConfig>,
     /// Who reads each network's reuse figures (`/statistiques`): network id → its key, given to
     /// the network's coordinators (`${NAME}` from the environment). A network without one has
     /// its sites and resources read by nobody; the commons' totals are public.
-    #[serde(default)]
     pub reuse_keys: BTreeMap<String, String>,
 }
 
 /// The shortest key a network's figures open with: long enough that no one guesses it.
 pub const MIN_REUSE_KEY_CHARS: usize = 16;
 
-/// One `[[source]]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One source, checked: what every kind has, and its kind's own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceConfig {
     /// Stable slug: what `sync --only` and `/api/v1/sources` call it.
     pub id: String,
-    /// One of [`KINDS`].
-    pub kind: String,
-    /// `https://…`, `file://…`, or a local folder (relative to the sources file); for wikis, the
-    /// wiki's address, or a MediaWiki export file or DokuWiki folder on this machine. A
-    /// `${NAME}` in it is the environment variable's value (a token kept out of the file).
-    pub url: String,
-    /// The public address of a wiki read from a folder here (DokuWiki): where its pages link.
-    #[serde(default)]
-    pub site: Option<String>,
-    /// The branch to follow (git); the remote's default branch when absent.
-    #[serde(default)]
-    pub branch: Option<String>,
-    /// Where a file of the source is shown on the web (git): `https://…/{path}`, with
-    /// `{branch}` where the branch goes. Needed for a forge of unknown shape, a folder or a
-    /// `file://` remote; the remote of a known forge gives it.
-    #[serde(default)]
-    pub web_url: Option<String>,
-    /// The kind of forge a remote on a host of its own is (`gitlab`, `gitea`, `forgejo`,
-    /// `github`, `sourcehut`), so that its files' pages, images and edit pages are known.
-    #[serde(default)]
-    pub forge: Option<String>,
-    /// A folder whose direct subfolders each hold one network's resources.
-    #[serde(default)]
-    pub subfolder_networks: Option<String>,
     /// The network this source publishes for.
     pub network: NetworkConfig,
-    /// The licence to assume when a file says nothing (`CC BY-SA 4.0`).
-    #[serde(default)]
+    /// `url` as the file writes it, with the environment's values put in: what is fetched, and
+    /// what [`SourceConfig::public_url`] shows with its credentials hidden.
+    pub url: String,
+    /// The licence to assume when a resource says nothing (`CC BY-SA 4.0`).
     pub licence: Option<String>,
-    /// Folders (or files) of the source that hold no resource (`["financements"]`).
-    #[serde(default)]
-    pub exclude: Vec<String>,
-    /// The wiki categories whose pages are the source's (`["Catégorie:Fiches"]`, MediaWiki).
-    #[serde(default)]
-    pub categories: Vec<String>,
-    /// The wiki namespace read when no category is given (MediaWiki: its number, 0 by default).
-    #[serde(default)]
-    pub namespace: Option<i64>,
-    /// The namespaces whose pages are the source's (`["fiches"]`, DokuWiki); none: the whole wiki.
-    #[serde(default)]
-    pub namespaces: Vec<String>,
-    /// The Bazar form whose entries are the source's (YesWiki: its number).
-    #[serde(default)]
-    pub form: Option<String>,
-    /// PeerTube instances whose players the source's testimonies may show
-    /// (`["tube.example.org"]`), beside the big providers and the instances known to the server.
-    #[serde(default)]
+    /// PeerTube instances whose players the source's testimonies may show, beside the big
+    /// providers and the instances known to the server.
     pub video_hosts: Vec<String>,
-    /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
-    #[serde(default)]
-    pub resource_kind: Option<String>,
+    pub kind: SourceKind,
     /// The credentials `url` carries, hidden wherever the source is shown (see [`secrets`]).
-    #[serde(skip)]
     pub secrets: Vec<String>,
+}
+
+/// What a source is, with the settings of its kind only. Each kind is followed by one module
+/// of `sources/`, chosen in one `match` (`sync.rs`, `follower`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A multiBàO Markdown repository (`kind = "git"`).
+    Git(GitSource),
+    MediaWiki(MediaWikiSource),
+    DokuWiki(DokuWikiSource),
+    YesWiki(YesWikiSource),
+    /// Another multibao-embed server (`kind = "bao"`), followed through its changes.
+    Bao {
+        base: Url,
+    },
+}
+
+/// A git repository, fetched or read from a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitSource {
+    pub location: Location,
+    /// The branch to follow; the remote's default branch when absent.
+    pub branch: Option<String>,
+    /// Where its files are shown on the web (`web_url`, `forge`).
+    pub web: WebSettings,
+    /// A folder whose direct subfolders each hold one network's resources.
+    pub subfolder_networks: Option<String>,
+    /// Folders (or files) that hold no resource.
+    pub exclude: Vec<String>,
+}
+
+/// A MediaWiki: its API, or an export of its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaWikiSource {
+    pub at: MediaWikiAt,
+    /// The categories whose pages are the source's; none: the pages of `namespace`.
+    pub categories: Vec<String>,
+    pub namespace: i64,
+    pub resource_kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaWikiAt {
+    /// The wiki's `api.php`.
+    Api(Url),
+    /// An XML export on the web.
+    ExportAddress(Url),
+    /// An XML export on this machine (relative to the sources file).
+    ExportFile(PathBuf),
+}
+
+/// A DokuWiki: its XML-RPC API, or its folder on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DokuWikiSource {
+    pub at: DokuWikiAt,
+    /// The namespaces whose pages are the source's; none: the whole wiki.
+    pub namespaces: Vec<String>,
+    pub resource_kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DokuWikiAt {
+    /// The wiki's base address (where `doku.php` is).
+    Web(Url),
+    /// Its folder here (relative to the sources file), and the public address its pages link to.
+    Folder { folder: PathBuf, site: Url },
+}
+
+/// A YesWiki site: the entries of one Bazar form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YesWikiSource {
+    pub base: Url,
+    /// The form's number.
+    pub form: String,
+    pub resource_kind: Kind,
+}
+
+impl SourceKind {
+    /// The names a sources file writes in `kind`, one per variant.
+    pub const NAMES: [&str; 5] = ["git", "mediawiki", "dokuwiki", "yeswiki", FOLLOWED_SERVER_KIND];
+
+    /// Its name in the sources file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SourceKind::Git(_) => "git",
+            SourceKind::MediaWiki(_) => "mediawiki",
+            SourceKind::DokuWiki(_) => "dokuwiki",
+            SourceKind::YesWiki(_) => "yeswiki",
+            SourceKind::Bao { .. } => FOLLOWED_SERVER_KIND,
+        }
+    }
+
+    /// What its revisions are called in the command's output.
+    pub fn revision_name(&self) -> &'static str {
+        match self {
+            SourceKind::Git(_) => "commit",
+            SourceKind::Bao { .. } => "changement",
+            SourceKind::MediaWiki(_) | SourceKind::DokuWiki(_) | SourceKind::YesWiki(_) => "liste",
+        }
+    }
 }
 
 /// The network a source publishes for: what cards, facets and pages show instead of a raw id.
@@ -117,13 +171,24 @@ fn is_host(host: &str) -> bool {
     bao_contract::web_address(&format!("https://{host}/")).is_some_and(|(parsed, _)| parsed == host)
 }
 
-/// Where a source's content is, once its `url` is read.
+/// Where a git source's content is, decided when the file is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// A remote to fetch (`https://…` or `file://…`).
+    /// A remote to fetch (`https://…`, `http://` on this machine, or `file://…`).
     Remote(String),
-    /// A folder on this machine, read as it is.
+    /// A folder on this machine, read as it is (relative to the sources file, until
+    /// [`Location::within`]).
     Folder(PathBuf),
+}
+
+impl Location {
+    /// The same place, a relative folder read from `base` (the sources file's folder).
+    pub fn within(&self, base: &Path) -> Location {
+        match self {
+            Location::Folder(folder) => Location::Folder(base.join(folder)),
+            remote => remote.clone(),
+        }
+    }
 }
 
 /// Why a sources file was refused.
@@ -133,6 +198,71 @@ pub enum ConfigError {
     Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{path} : {message}")]
     Invalid { path: PathBuf, message: String },
+}
+
+/// A sources file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTables {
+    #[serde(rename = "source", default)]
+    sources: Vec<SourceTable>,
+    #[serde(default)]
+    reuse_keys: BTreeMap<String, String>,
+}
+
+/// One `[[source]]` table as written: every key any kind takes. [`SourceTable::checked`] gives
+/// each kind the keys it takes and refuses the others.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceTable {
+    id: String,
+    /// One of [`SourceKind::NAMES`].
+    kind: String,
+    /// `https://…`, `file://…`, or a local folder (relative to the sources file); for wikis, the
+    /// wiki's address, or a MediaWiki export file or DokuWiki folder on this machine. A
+    /// `${NAME}` in it is the environment variable's value (a token kept out of the file).
+    url: String,
+    network: NetworkConfig,
+    #[serde(default)]
+    licence: Option<String>,
+    #[serde(default)]
+    video_hosts: Vec<String>,
+    /// The public address of a wiki read from a folder here (DokuWiki): where its pages link.
+    #[serde(default)]
+    site: Option<String>,
+    /// The branch to follow (git).
+    #[serde(default)]
+    branch: Option<String>,
+    /// Where a file of the source is shown on the web (git): `https://…/{path}`, with
+    /// `{branch}` where the branch goes. Needed for a forge of unknown shape, a folder or a
+    /// `file://` remote; the remote of a known forge gives it.
+    #[serde(default)]
+    web_url: Option<String>,
+    /// The kind of forge a remote on a host of its own is (`gitlab`, `gitea`, `forgejo`,
+    /// `github`, `sourcehut`), so that its files' pages, images and edit pages are known.
+    #[serde(default)]
+    forge: Option<String>,
+    /// A folder whose direct subfolders each hold one network's resources (git).
+    #[serde(default)]
+    subfolder_networks: Option<String>,
+    /// Folders (or files) of the source that hold no resource (`["financements"]`, git).
+    #[serde(default)]
+    exclude: Vec<String>,
+    /// The wiki categories whose pages are the source's (`["Catégorie:Fiches"]`, MediaWiki).
+    #[serde(default)]
+    categories: Vec<String>,
+    /// The wiki namespace read when no category is given (MediaWiki: its number, 0 by default).
+    #[serde(default)]
+    namespace: Option<i64>,
+    /// The namespaces whose pages are the source's (`["fiches"]`, DokuWiki); none: the whole wiki.
+    #[serde(default)]
+    namespaces: Vec<String>,
+    /// The Bazar form whose entries are the source's (YesWiki: its number).
+    #[serde(default)]
+    form: Option<String>,
+    /// What the source's pages are: `fiche` (the default), `temoignage` or `video` (wikis).
+    #[serde(default)]
+    resource_kind: Option<String>,
 }
 
 impl SourcesFile {
@@ -145,7 +275,7 @@ impl SourcesFile {
 
     /// Parses and checks the text of a sources file; the error names the line.
     pub fn parse(text: &str) -> Result<SourcesFile, String> {
-        let mut file: SourcesFile = toml::from_str(text).map_err(|error| {
+        let file: FileTables = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
             let message = match error.message().trim_end() {
                 message if message.contains("missing field `network`") => {
@@ -161,14 +291,8 @@ impl SourcesFile {
                 None => message,
             }
         })?;
-        for source in &mut file.sources {
-            let (url, from_environment) = secrets::expand(&source.url, |name| std::env::var(name).ok())
-                .map_err(|message| format!("source « {} » : `url` : {message}", source.id))?;
-            source.secrets = secrets::secrets_of(&url);
-            source.secrets.extend(from_environment);
-            source.url = url;
-        }
-        for (network, key) in &mut file.reuse_keys {
+        let mut reuse_keys = file.reuse_keys;
+        for (network, key) in &mut reuse_keys {
             let at = |message: String| format!("`reuse_keys`, réseau « {network} » : {message}");
             if !is_slug(network) {
                 return Err(at("l'identifiant d'un réseau (minuscules, chiffres et tirets)".into()));
@@ -176,139 +300,236 @@ impl SourcesFile {
             *key = secrets::expand(key, |name| std::env::var(name).ok()).map_err(at)?.0;
             if key.chars().count() < MIN_REUSE_KEY_CHARS {
                 return Err(at(format!(
-                    "une clé de {MIN_REUSE_KEY_CHARS} caractères au moins, que personne ne devine                      (`openssl rand -hex 16` en donne une)"
+                    "une clé de {MIN_REUSE_KEY_CHARS} caractères au moins, que personne ne devine \
+                     (`openssl rand -hex 16` en donne une)"
                 )));
             }
         }
         let mut seen = HashSet::new();
-        for source in &file.sources {
-            let at = |message: String| format!("source « {} » : {message}", source.id);
-            if !is_slug(&source.id) {
-                return Err(
-                    at("`id` ne peut contenir que des minuscules, des chiffres et des tirets".into()),
-                );
+        let mut sources = Vec::with_capacity(file.sources.len());
+        for table in file.sources {
+            let id = table.id.clone();
+            let source = table.checked().map_err(|message| format!("source « {id} » : {message}"))?;
+            if !seen.insert(source.id.clone()) {
+                return Err(format!("source « {id} » : deux sources ont cet `id`"));
             }
-            if !seen.insert(source.id.as_str()) {
-                return Err(at("deux sources ont cet `id`".into()));
-            }
-            if !KINDS.contains(&source.kind.as_str()) {
-                return Err(at(format!(
-                    "`kind = \"{}\"` inconnu (connus : {})",
-                    source.kind,
-                    KINDS.join(", ")
-                )));
-            }
-            if source.url.trim().is_empty()
-                || (source.url.starts_with("http") && !address::is_safe_web_url(&source.url))
-            {
-                return Err(at("`url` : https://…, file://… ou un dossier local".into()));
-            }
-            let local = !address::has_web_scheme(&source.url);
-            match source.kind.as_str() {
-                "yeswiki" if local => {
-                    return Err(at("`url` : l'adresse https://… du site YesWiki".into()));
-                }
-                "bao" if local => {
-                    return Err(at("`url` : l'adresse https://… de l'autre serveur multibao-embed".into()));
-                }
-                "mediawiki" | "dokuwiki" if local && source.url.contains("://") => {
-                    return Err(at(format!(
-                        "`url` : l'adresse https://… du wiki, ou un {} sur cette machine",
-                        if source.kind == "mediawiki" { "fichier d'export XML" } else { "dossier DokuWiki" }
-                    )));
-                }
-                _ => {}
-            }
-            match (&source.site, source.kind.as_str(), local) {
-                (None, "dokuwiki", true) => {
-                    return Err(at(
-                        "`site` : l'adresse publique du wiki (https://…), où mènent ses pages lues du dossier"
-                            .into(),
-                    ));
-                }
-                (Some(site), "dokuwiki", true) if !address::is_safe_web_url(site) => {
-                    return Err(at("`site` : l'adresse https://… du wiki".into()));
-                }
-                (Some(_), _, _) if !(source.kind == "dokuwiki" && local) => {
-                    return Err(at(
-                        "`site` ne s'applique qu'à un dossier DokuWiki (`kind = \"dokuwiki\"`)".into()
-                    ));
-                }
-                _ => {}
-            }
-            if (source.web_url.is_some() || source.forge.is_some()) && source.kind != "git" {
-                return Err(at("`web_url` et `forge` ne s'appliquent qu'à `kind = \"git\"`".into()));
-            }
-            if let Some(forge) = source.forge.as_deref().filter(|forge| Forge::named(forge).is_none()) {
-                return Err(at(format!(
-                    "`forge = \"{forge}\"` inconnue (connues : {})",
-                    Forge::NAMES.join(", ")
-                )));
-            }
-            if let Some(web_url) = &source.web_url {
-                if !address::is_safe_web_url(web_url) {
-                    return Err(at(
-                        "`web_url` : une adresse https://… où `{path}` est le chemin du fichier".into()
-                    ));
-                }
-                let settings = source.web_settings();
-                if WebAddresses::of(None, "branche", &settings).is_none() {
-                    return Err(at("`web_url` : l'adresse d'un fichier, `{path}` à la place de son chemin \
-                         (`https://…/{branch}/{path}`), ou la page du dépôt sur GitHub, GitLab, Framagit, Codeberg \
-                         ou SourceHut (donnez `forge` pour une autre instance)"
-                        .into()));
-                }
-                let names_branch = web_url.contains("{branch}") || !web_url.contains("{path}");
-                let copied_folder = matches!(source.location(Path::new("")), Location::Folder(_));
-                if names_branch && source.branch.is_none() && copied_folder {
-                    return Err(at(
-                        "`web_url` : donnez aussi `branch`, la branche dont ce dossier est la copie".into(),
-                    ));
-                }
-            }
-            if !source.categories.is_empty() && source.kind != "mediawiki" {
-                return Err(at("`categories` ne s'applique qu'à `kind = \"mediawiki\"`".into()));
-            }
-            if !source.namespaces.is_empty() && source.kind != "dokuwiki" {
-                return Err(at("`namespaces` ne s'applique qu'à `kind = \"dokuwiki\"`".into()));
-            }
-            match (&source.form, source.kind.as_str()) {
-                (None, "yeswiki") => {
-                    return Err(at("`form` : le numéro du formulaire Bazar (`form = \"4\"`)".into()));
-                }
-                (Some(form), "yeswiki") if form.is_empty() || !form.bytes().all(|b| b.is_ascii_digit()) => {
-                    return Err(at(format!("`form = \"{form}\"` : le numéro du formulaire Bazar")));
-                }
-                (Some(_), kind) if kind != "yeswiki" => {
-                    return Err(at("`form` ne s'applique qu'à `kind = \"yeswiki\"`".into()));
-                }
-                _ => {}
-            }
-            if let Some(host) = source.video_hosts.iter().find(|host| !is_host(host)) {
-                return Err(at(format!(
-                    "`video_hosts` : « {host} » n'est pas un nom d'hôte (`tube.example.org`, sans https://)"
-                )));
-            }
-            if let Some(kind) = &source.resource_kind
-                && bao_contract::Kind::parse(kind).is_none()
-            {
-                return Err(at(format!(
-                    "`resource_kind = \"{kind}\"` inconnu (connus : fiche, temoignage, video)"
-                )));
-            }
-            if !is_slug(&source.network.id) {
-                return Err(at(
-                    "`network.id` ne peut contenir que des minuscules, des chiffres et des tirets".into(),
-                ));
-            }
-            for (key, url) in [("network.url", &source.network.url), ("network.logo", &source.network.logo)] {
-                if url.as_deref().is_some_and(|url| !address::has_web_scheme(url)) {
-                    return Err(at(format!("`{key}` doit être une adresse http(s)")));
-                }
+            sources.push(source);
+        }
+        Ok(SourcesFile { sources, reuse_keys })
+    }
+}
+
+impl SourceTable {
+    /// The source this table describes, its kind given the keys it takes; a key of another
+    /// kind, or a value that cannot be, is refused with what to write instead.
+    fn checked(mut self) -> Result<SourceConfig, String> {
+        let (url, from_environment) = secrets::expand(&self.url, |name| std::env::var(name).ok())
+            .map_err(|message| format!("`url` : {message}"))?;
+        let mut secrets = secrets::secrets_of(&url);
+        secrets.extend(from_environment);
+        if !is_slug(&self.id) {
+            return Err("`id` ne peut contenir que des minuscules, des chiffres et des tirets".into());
+        }
+        if !is_slug(&self.network.id) {
+            return Err("`network.id` ne peut contenir que des minuscules, des chiffres et des tirets".into());
+        }
+        for (key, address) in [("network.url", &self.network.url), ("network.logo", &self.network.logo)] {
+            if address.as_deref().is_some_and(|address| !address::has_web_scheme(address)) {
+                return Err(format!("`{key}` doit être une adresse http(s)"));
             }
         }
-        Ok(file)
+        if let Some(host) = self.video_hosts.iter().find(|host| !is_host(host)) {
+            return Err(format!(
+                "`video_hosts` : « {host} » n'est pas un nom d'hôte (`tube.example.org`, sans https://)"
+            ));
+        }
+        if url.trim().is_empty() || (address::has_web_scheme(&url) && !address::is_safe_web_url(&url)) {
+            return Err("`url` : https://…, file://… ou un dossier local".into());
+        }
+        let web = address::has_web_scheme(&url).then(|| Url::parse(&url).ok()).flatten();
+        let kind = match self.kind.as_str() {
+            "git" => SourceKind::Git(self.git(&url)?),
+            "mediawiki" => SourceKind::MediaWiki(self.mediawiki(&url, web)?),
+            "dokuwiki" => SourceKind::DokuWiki(self.dokuwiki(&url, web)?),
+            "yeswiki" => SourceKind::YesWiki(self.yeswiki(web)?),
+            FOLLOWED_SERVER_KIND => SourceKind::Bao {
+                base: web
+                    .map(base_of)
+                    .ok_or("`url` : l'adresse https://… de l'autre serveur multibao-embed")?,
+            },
+            other => {
+                return Err(format!(
+                    "`kind = \"{other}\"` inconnu (connus : {})",
+                    SourceKind::NAMES.join(", ")
+                ));
+            }
+        };
+        if let Some(key) = self.left_over() {
+            return Err(format!(
+                "`{key}` ne s'applique pas à `kind = \"{}\"` (README, « Sources »)",
+                kind.name()
+            ));
+        }
+        Ok(SourceConfig {
+            id: self.id,
+            network: self.network,
+            url,
+            licence: self.licence,
+            video_hosts: self.video_hosts,
+            kind,
+            secrets,
+        })
     }
+
+    /// A MediaWiki source's settings, taken from the table: its API, or an export.
+    fn mediawiki(&mut self, url: &str, web: Option<Url>) -> Result<MediaWikiSource, String> {
+        let at = match web {
+            Some(api) if api.path().ends_with("api.php") => MediaWikiAt::Api(api),
+            Some(export) => MediaWikiAt::ExportAddress(export),
+            None if url.contains("://") => {
+                return Err(
+                    "`url` : l'adresse https://… du wiki, ou un fichier d'export XML sur cette machine"
+                        .into(),
+                );
+            }
+            None => MediaWikiAt::ExportFile(url.into()),
+        };
+        Ok(MediaWikiSource {
+            at,
+            categories: std::mem::take(&mut self.categories),
+            namespace: self.namespace.take().unwrap_or(0),
+            resource_kind: self.resource_kind()?,
+        })
+    }
+
+    /// A DokuWiki source's settings, taken from the table: its API, or its folder and the
+    /// address its pages link to.
+    fn dokuwiki(&mut self, url: &str, web: Option<Url>) -> Result<DokuWikiSource, String> {
+        let at = match (web, self.site.take()) {
+            (Some(base), None) => DokuWikiAt::Web(base_of(base)),
+            (Some(_), Some(_)) => {
+                return Err(
+                    "`site` ne s'applique qu'à un dossier DokuWiki (`url` : un dossier de cette machine)"
+                        .into(),
+                );
+            }
+            (None, _) if url.contains("://") => {
+                return Err(
+                    "`url` : l'adresse https://… du wiki, ou un dossier DokuWiki sur cette machine".into()
+                );
+            }
+            (None, None) => {
+                return Err(
+                    "`site` : l'adresse publique du wiki (https://…), où mènent ses pages lues du dossier"
+                        .into(),
+                );
+            }
+            (None, Some(site)) => match Url::parse(&site) {
+                Ok(site) if address::is_safe_web_url(site.as_str()) => {
+                    DokuWikiAt::Folder { folder: url.into(), site: base_of(site) }
+                }
+                _ => return Err("`site` : l'adresse https://… du wiki".into()),
+            },
+        };
+        Ok(DokuWikiSource {
+            at,
+            namespaces: std::mem::take(&mut self.namespaces),
+            resource_kind: self.resource_kind()?,
+        })
+    }
+
+    /// A YesWiki source's settings, taken from the table: its site and its Bazar form.
+    fn yeswiki(&mut self, web: Option<Url>) -> Result<YesWikiSource, String> {
+        let base = web.map(base_of).ok_or("`url` : l'adresse https://… du site YesWiki")?;
+        let form = match self.form.take() {
+            None => return Err("`form` : le numéro du formulaire Bazar (`form = \"4\"`)".into()),
+            Some(form) if form.is_empty() || !form.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(format!("`form = \"{form}\"` : le numéro du formulaire Bazar"));
+            }
+            Some(form) => form,
+        };
+        Ok(YesWikiSource { base, form, resource_kind: self.resource_kind()? })
+    }
+
+    /// A git source's settings, taken from the table.
+    fn git(&mut self, url: &str) -> Result<GitSource, String> {
+        let location = match address::has_web_scheme(url) || url.starts_with("file://") {
+            true => Location::Remote(url.to_owned()),
+            false => Location::Folder(url.into()),
+        };
+        let web = WebSettings {
+            web_url: self.web_url.take(),
+            forge: match self.forge.take() {
+                None => None,
+                Some(forge) => Some(Forge::named(&forge).ok_or_else(|| {
+                    format!("`forge = \"{forge}\"` inconnue (connues : {})", Forge::NAMES.join(", "))
+                })?),
+            },
+        };
+        let branch = self.branch.take();
+        if let Some(web_url) = &web.web_url {
+            if !address::is_safe_web_url(web_url) {
+                return Err("`web_url` : une adresse https://… où `{path}` est le chemin du fichier".into());
+            }
+            if WebAddresses::of(None, "branche", &web).is_none() {
+                return Err("`web_url` : l'adresse d'un fichier, `{path}` à la place de son chemin \
+                     (`https://…/{branch}/{path}`), ou la page du dépôt sur GitHub, GitLab, Framagit, Codeberg \
+                     ou SourceHut (donnez `forge` pour une autre instance)"
+                    .into());
+            }
+            let names_branch = web_url.contains("{branch}") || !web_url.contains("{path}");
+            if names_branch && branch.is_none() && matches!(location, Location::Folder(_)) {
+                return Err(
+                    "`web_url` : donnez aussi `branch`, la branche dont ce dossier est la copie".into()
+                );
+            }
+        }
+        Ok(GitSource {
+            location,
+            branch,
+            web,
+            subfolder_networks: self.subfolder_networks.take(),
+            exclude: std::mem::take(&mut self.exclude),
+        })
+    }
+
+    /// What a wiki's pages are: `fiche` unless `resource_kind` says.
+    fn resource_kind(&mut self) -> Result<Kind, String> {
+        match self.resource_kind.take() {
+            None => Ok(Kind::Fiche),
+            Some(kind) => Kind::parse(&kind).ok_or_else(|| {
+                format!("`resource_kind = \"{kind}\"` inconnu (connus : fiche, temoignage, video)")
+            }),
+        }
+    }
+
+    /// A key the source's kind did not take, if one is set.
+    fn left_over(&self) -> Option<&'static str> {
+        [
+            ("site", self.site.is_some()),
+            ("branch", self.branch.is_some()),
+            ("web_url", self.web_url.is_some()),
+            ("forge", self.forge.is_some()),
+            ("subfolder_networks", self.subfolder_networks.is_some()),
+            ("exclude", !self.exclude.is_empty()),
+            ("categories", !self.categories.is_empty()),
+            ("namespace", self.namespace.is_some()),
+            ("namespaces", !self.namespaces.is_empty()),
+            ("form", self.form.is_some()),
+            ("resource_kind", self.resource_kind.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(key, set)| set.then_some(key))
+    }
+}
+
+/// A base address, ending with `/` (joining would otherwise lose its last folder), without query.
+fn base_of(mut base: Url) -> Url {
+    base.set_query(None);
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    base
 }
 
 impl SourceConfig {
@@ -321,24 +542,19 @@ impl SourceConfig {
     /// hidden.
     pub fn redact(&self, text: &str) -> String {
         let text = secrets::redact(text, &self.secrets);
-        match self.location(Path::new("")) {
-            Location::Remote(url) if url.starts_with("file://") => text.replace(&url, &self.public_url()),
-            Location::Folder(path) if path.is_absolute() => text.replace(&self.url, &self.public_url()),
-            _ => text,
+        let local =
+            self.url.starts_with("file://") || (!self.url.contains("://") && self.url.starts_with('/'));
+        match local {
+            true => text.replace(&self.url, &self.public_url()),
+            false => text,
         }
     }
 
-    /// What the sources file says of where a git source's files are shown on the web.
-    pub fn web_settings(&self) -> WebSettings {
-        WebSettings { web_url: self.web_url.clone(), forge: self.forge.as_deref().and_then(Forge::named) }
-    }
-
-    /// Where the content is; a relative folder is read from `base`, the sources file's folder.
-    pub fn location(&self, base: &Path) -> Location {
-        if self.url.starts_with("https://") || self.url.starts_with("file://") {
-            Location::Remote(self.url.clone())
-        } else {
-            Location::Folder(base.join(&self.url))
+    /// The branch a git source follows, when the file names one.
+    pub fn branch(&self) -> Option<&str> {
+        match &self.kind {
+            SourceKind::Git(git) => git.branch.as_deref(),
+            _ => None,
         }
     }
 }
@@ -390,14 +606,17 @@ name = "Réseau des communs exemplaires (démo)"
         assert_eq!(file.sources.len(), 2);
         let [remote, local] = &file.sources[..] else { unreachable!() };
         assert_eq!(remote.network.name, "Lilian Ricaud");
-        assert_eq!(remote.branch.as_deref(), Some("master"));
+        assert_eq!(remote.branch(), Some("master"));
         assert_eq!(remote.video_hosts, ["tube.example.org", "127.0.0.1:9000"]);
-        assert_eq!(remote.location(Path::new("/etc/bao")), Location::Remote(remote.url.clone()));
+        let (SourceKind::Git(remote_git), SourceKind::Git(local_git)) = (&remote.kind, &local.kind) else {
+            panic!("two git sources: {file:?}")
+        };
+        assert_eq!(remote_git.location.within(Path::new("/etc/bao")), Location::Remote(remote.url.clone()));
         assert_eq!(
-            local.location(Path::new("/srv/demo")),
+            local_git.location.within(Path::new("/srv/demo")),
             Location::Folder("/srv/demo/content/exemples-fiches".into())
         );
-        assert_eq!(local.subfolder_networks.as_deref(), Some("contributions"));
+        assert_eq!(local_git.subfolder_networks.as_deref(), Some("contributions"));
         assert_eq!(SourcesFile::parse("").unwrap().sources, vec![]);
     }
 
@@ -510,7 +729,7 @@ name = "Réseau des communs exemplaires (démo)"
             (
                 "mediawiki",
                 "url = \"https://wiki.example/api.php\"\nforge = \"gitea\"",
-                "ne s'appliquent qu'à",
+                "`forge` ne s'applique pas à `kind = \"mediawiki\"`",
             ),
         ] {
             let error = wiki(kind, rest).unwrap_err();

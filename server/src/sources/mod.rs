@@ -27,13 +27,6 @@ use bao_contract::NetworkRef;
 
 use crate::store::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
-/// A place content comes from, read whole: the store works out what changed.
-pub trait Source {
-    /// Reads what the source holds now. A part that cannot be read is skipped with a reason in
-    /// the batch; an error means nothing could be read at all.
-    fn read(&self) -> Result<Batch, SourceError>;
-}
-
 /// What a source holds, read and checked, not yet stored.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -126,18 +119,16 @@ pub enum SourceError {
     Companion(String),
     #[error("{0} n'a pas été récupéré")]
     NotFetched(String),
-    #[error("sorte de source inconnue : {0}")]
-    UnknownKind(String),
     #[error("la base de données a refusé l'import (rien n'a été modifié): {0}")]
     Database(#[from] DbError),
 }
 
-/// Reads a source and stores what it holds, atomically: what it no longer holds is withdrawn.
-/// `video_hosts`: the PeerTube instances the source declares (see [`vetting`]).
+/// Reads a repository's folder and stores what it holds, atomically: what it no longer holds is
+/// withdrawn. `video_hosts`: the PeerTube instances the source declares (see [`vetting`]).
 pub fn import(
     db: &Database,
     source_id: &str,
-    source: &dyn Source,
+    source: &multibao::MultibaoRepository,
     video_hosts: &[String],
 ) -> Result<ImportReport, SourceError> {
     let mut batch = source.read()?;

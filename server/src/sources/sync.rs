@@ -7,12 +7,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ammonia::Url;
 use bao_contract::{FileRemark, Kind};
 use sha2::{Digest, Sha256};
 
 use super::companion::{self, CompanionServer};
-use super::config::{Location, SourceConfig};
+use super::config::{DokuWikiAt, Location, MediaWikiAt, SourceConfig, SourceKind};
 use super::forge::{WebAddresses, WebSettings};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
@@ -25,8 +24,7 @@ use super::wiki::mediawiki_export::{ExportAt, MediaWikiExport};
 use super::wiki::yeswiki::YesWiki;
 use super::wiki::{PageCache, Wiki, WikiHttp, WikiSettings};
 use super::{Batch, ImportReport, SourceError, licence, slugify};
-use crate::address;
-use crate::store::{Database, FOLLOWED_SERVER_KIND, SourceUpdate, SyncRecord};
+use crate::store::{Database, SourceUpdate, SyncRecord};
 
 /// Where a sync finds what it needs beside the sources.
 #[derive(Debug, Clone)]
@@ -145,7 +143,7 @@ fn short(revision: &str) -> &str {
 }
 
 /// A kind of source: how a sync brings its place up to date and reads it. Each kind of the
-/// sources file ([`super::config::KINDS`]) is one implementation, chosen in [`follower`].
+/// sources file ([`SourceKind`]) is one implementation, chosen in [`follower`].
 trait Follow {
     /// Brings the source up to date; returns its revision, when it has one.
     fn fetch(&self) -> Result<Option<String>, SourceError>;
@@ -276,123 +274,101 @@ fn follower(
     config: &SourceConfig,
     context: &SyncContext,
 ) -> Result<Box<dyn Follow>, SourceError> {
-    let network = || config.network.reference();
     let default_licence = config.licence.as_deref().map(licence::declared);
-    let settings = || WikiSettings {
-        network: network(),
+    let settings = |kind: Kind| WikiSettings {
+        network: config.network.reference(),
         default_licence: default_licence.clone(),
-        kind: config.resource_kind.as_deref().and_then(Kind::parse).unwrap_or(Kind::Fiche),
+        kind,
     };
-    match config.kind.as_str() {
-        "mediawiki"
-            if address::has_web_scheme(&config.url) && wiki_url(config)?.path().ends_with("api.php") =>
-        {
-            Ok(WikiSource::new(
-                config,
-                context,
-                MediaWiki {
-                    api: wiki_url(config)?,
-                    categories: config.categories.clone(),
-                    namespace: config.namespace.unwrap_or(0),
-                    settings: settings(),
-                },
-            ))
+    Ok(match &config.kind {
+        SourceKind::MediaWiki(wiki) => {
+            let (categories, namespace) = (wiki.categories.clone(), wiki.namespace);
+            let settings = settings(wiki.resource_kind);
+            match &wiki.at {
+                MediaWikiAt::Api(api) => WikiSource::new(
+                    config,
+                    context,
+                    MediaWiki { api: api.clone(), categories, namespace, settings },
+                ),
+                MediaWikiAt::ExportAddress(address) => WikiSource::new(
+                    config,
+                    context,
+                    MediaWikiExport { at: ExportAt::Web(address.clone()), categories, namespace, settings },
+                ),
+                MediaWikiAt::ExportFile(file) => WikiSource::new(
+                    config,
+                    context,
+                    MediaWikiExport {
+                        at: ExportAt::File(context.base.join(file)),
+                        categories,
+                        namespace,
+                        settings,
+                    },
+                ),
+            }
         }
-        "mediawiki" => Ok(WikiSource::new(
-            config,
-            context,
-            MediaWikiExport {
-                at: match address::has_web_scheme(&config.url) {
-                    true => ExportAt::Web(wiki_url(config)?),
-                    false => ExportAt::File(context.base.join(&config.url)),
-                },
-                categories: config.categories.clone(),
-                namespace: config.namespace.unwrap_or(0),
-                settings: settings(),
-            },
-        )),
-        "dokuwiki" if address::has_web_scheme(&config.url) => Ok(WikiSource::new(
-            config,
-            context,
-            DokuWiki {
-                base: wiki_base(config)?,
-                namespaces: config.namespaces.clone(),
-                settings: settings(),
-            },
-        )),
-        "dokuwiki" => Ok(WikiSource::new(
-            config,
-            context,
-            DokuWikiFolder {
-                folder: context.base.join(&config.url),
-                site: base_of(config.site.as_deref().unwrap_or_default())?,
-                namespaces: config.namespaces.clone(),
-                settings: settings(),
-            },
-        )),
-        "yeswiki" => Ok(WikiSource::new(
+        SourceKind::DokuWiki(wiki) => {
+            let (namespaces, settings) = (wiki.namespaces.clone(), settings(wiki.resource_kind));
+            match &wiki.at {
+                DokuWikiAt::Web(base) => {
+                    WikiSource::new(config, context, DokuWiki { base: base.clone(), namespaces, settings })
+                }
+                DokuWikiAt::Folder { folder, site } => WikiSource::new(
+                    config,
+                    context,
+                    DokuWikiFolder {
+                        folder: context.base.join(folder),
+                        site: site.clone(),
+                        namespaces,
+                        settings,
+                    },
+                ),
+            }
+        }
+        SourceKind::YesWiki(wiki) => WikiSource::new(
             config,
             context,
             YesWiki {
-                base: wiki_base(config)?,
-                form: config.form.clone().unwrap_or_default(),
-                settings: settings(),
+                base: wiki.base.clone(),
+                form: wiki.form.clone(),
+                settings: settings(wiki.resource_kind),
             },
-        )),
-        "bao" => {
+        ),
+        SourceKind::Bao { base } => {
             // Where the last sync stopped, when it read as this one reads.
             let reader = reader_version(config, companion::READER_VERSION);
             let resume = db
                 .source(&config.id)?
                 .filter(|last| last.reader.as_deref() == Some(reader.as_str()))
                 .and_then(|last| last.revision?.parse().ok());
-            Ok(Box::new(CompanionServer::new(base_of(&config.url)?, config.id.clone(), resume, db.clone())))
+            Box::new(CompanionServer::new(base.clone(), config.id.clone(), resume, db.clone()))
         }
-        "git" => {
-            let location = config.location(&context.base);
+        SourceKind::Git(git) => {
+            let location = git.location.within(&context.base);
             let (owner, repo) = repository_names(config, &location);
             let root = match &location {
                 Location::Folder(root) => root.clone(),
                 Location::Remote(_) => PathBuf::new(),
             };
-            Ok(Box::new(GitRepository {
+            Box::new(GitRepository {
                 location,
                 mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
-                branch: config.branch.clone(),
+                branch: git.branch.clone(),
                 branch_read: OnceCell::new(),
-                web: config.web_settings(),
+                web: git.web.clone(),
                 reader: MultibaoRepository {
                     root,
                     owner,
                     repo,
-                    network: Some(network()),
-                    subfolder_networks: config.subfolder_networks.clone(),
+                    network: Some(config.network.reference()),
+                    subfolder_networks: git.subfolder_networks.clone(),
                     default_licence,
-                    exclude: config.exclude.clone(),
+                    exclude: git.exclude.clone(),
                     web: None,
                 },
-            }))
+            })
         }
-        other => Err(SourceError::UnknownKind(other.to_owned())),
-    }
-}
-
-fn wiki_url(config: &SourceConfig) -> Result<Url, SourceError> {
-    Url::parse(&config.url).map_err(|error| SourceError::NotFetched(format!("{} ({error})", config.url)))
-}
-
-/// A wiki's base address, ending with `/`: without it, joining would lose its last folder.
-fn wiki_base(config: &SourceConfig) -> Result<Url, SourceError> {
-    base_of(&config.url)
-}
-
-fn base_of(url: &str) -> Result<Url, SourceError> {
-    let mut base = Url::parse(url).map_err(|error| SourceError::NotFetched(format!("{url} ({error})")))?;
-    base.set_query(None);
-    if !base.path().ends_with('/') {
-        base.set_path(&format!("{}/", base.path()));
-    }
-    Ok(base)
+    })
 }
 
 /// The `owner` and `repo` a source's ids and addresses are made of: the forge path of an https
@@ -424,18 +400,14 @@ pub fn sync_source(db: &Database, context: &SyncContext, config: &SourceConfig) 
             tracing::warn!(source = %config.id, %error, "sync failed, previous content kept");
             let millis = started.elapsed().as_millis() as u64;
             if let Err(db_error) =
-                db.record_sync_failure(&config.id, &config.kind, &config.public_url(), millis, &error)
+                db.record_sync_failure(&config.id, config.kind.name(), &config.public_url(), millis, &error)
             {
                 tracing::error!(source = %config.id, %db_error, "sync failure could not be recorded");
             }
             SyncOutcome::Failed { error }
         }
     };
-    let revision_name = match config.kind.as_str() {
-        "git" => "commit",
-        "bao" => "changement",
-        _ => "liste",
-    };
+    let revision_name = config.kind.revision_name();
     SourceReport { id: config.id.clone(), revision_name, outcome, duration: started.elapsed() }
 }
 
@@ -460,12 +432,12 @@ fn try_sync(
     }
     let mut batch = follow.read(revision.as_deref())?;
     vetting::vet(&mut batch, &config.video_hosts);
-    if config.kind == FOLLOWED_SERVER_KIND {
+    if matches!(config.kind, SourceKind::Bao { .. }) {
         // One resource of another server could otherwise rename, or re-point, a network here.
         batch.networks.retain(|network| !context.named_networks.contains(&network.id));
     }
     let record = SyncRecord {
-        kind: config.kind.clone(),
+        kind: config.kind.name().to_owned(),
         url: config.public_url(),
         revision: revision.clone(),
         reader: reader.to_owned(),

@@ -290,7 +290,6 @@ fn every_card_reads_as_an_editor_would_have_it() {
 #[test]
 fn different_real_texts_are_far_from_the_copy_threshold() {
     skip_without_real_data!();
-    use bao_server::sources::Source;
     use bao_server::store::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, Shingles, Words};
     let mut texts: Vec<(String, String, Shingles)> = Vec::new();
     for folder in FOLDERS {

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::forge::WebAddresses;
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, fold, truncate_words};
 use super::tree::{self, FolderTree, Tree};
-use super::{Batch, Skipped, Source, SourceError, licence, screening, slugify, video};
+use super::{Batch, Skipped, SourceError, licence, screening, slugify, video};
 use crate::address::is_fetchable;
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
@@ -84,13 +84,13 @@ impl MultibaoRepository {
     }
 }
 
-impl Source for MultibaoRepository {
-    fn read(&self) -> Result<Batch, SourceError> {
+impl MultibaoRepository {
+    /// Reads the repository's folder as it is (`import FOLDER`; a followed repository is read
+    /// at a commit of its mirror, [`MultibaoRepository::read_tree`]).
+    pub fn read(&self) -> Result<Batch, SourceError> {
         Ok(self.read_tree(&FolderTree::open(&self.root)?))
     }
-}
 
-impl MultibaoRepository {
     /// Reads every Markdown file of the repository's `tree` into resources.
     pub fn read_tree(&self, tree: &dyn Tree) -> Batch {
         let source = self;

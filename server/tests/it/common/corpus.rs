@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use bao_server::sources::config::SourcesFile;
+use bao_server::sources::config::{SourceKind, SourcesFile};
 use bao_server::sources::sync::{SyncContext, SyncOutcome, sync_source};
 use bao_server::store::Database;
 use serde::Deserialize;
@@ -182,7 +182,11 @@ pub fn score(name: &str, truth: &Truth) -> Score {
             score.all_right += 1;
         }
     }
-    let web = config.web_url.as_deref().map(|url| format!("{}/", url.trim_end_matches('/')));
+    let web_url = match &config.kind {
+        SourceKind::Git(git) => git.web.web_url.as_deref(),
+        _ => None,
+    };
+    let web = web_url.map(|url| format!("{}/", url.trim_end_matches('/')));
     for id in cards.values().collect::<BTreeSet<_>>() {
         let Some(resource) = db.resource(id).expect("resource") else { continue };
         let guessed = match (&resource.source_url, &web) {

@@ -617,6 +617,15 @@ name = "Réseau des communs exemplaires (démo)"
             Location::Folder("/srv/demo/content/exemples-fiches".into())
         );
         assert_eq!(local_git.subfolder_networks.as_deref(), Some("contributions"));
+        // A remote served on this machine over http is fetched, not read as a folder named `http:`.
+        let served = SourcesFile::parse(
+            &GOOD.replace("https://github.com/lilianricaud", "http://127.0.0.1:9418/lilianricaud"),
+        );
+        let served = served.unwrap().sources.remove(0).kind;
+        assert!(
+            matches!(served, SourceKind::Git(GitSource { location: Location::Remote(_), .. })),
+            "{served:?}"
+        );
         assert_eq!(SourcesFile::parse("").unwrap().sources, vec![]);
     }
 

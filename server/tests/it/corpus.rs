@@ -14,6 +14,7 @@ const FLOORS: &[(&str, usize)] = &[
 ];
 
 #[test]
+#[ignore = "real data"]
 fn the_corpus_scorecard_never_goes_down() {
     skip_without_real_data!();
     let scores: Vec<corpus::Score> =

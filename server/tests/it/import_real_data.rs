@@ -28,6 +28,7 @@ fn all_resources(db: &bao_server::store::Database) -> Vec<bao_contract::Resource
 }
 
 #[test]
+#[ignore = "real data"]
 fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -58,6 +59,7 @@ fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -87,6 +89,7 @@ fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn licences_are_found_and_kept() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -109,6 +112,7 @@ fn licences_are_found_and_kept() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn nothing_executable_is_left_in_any_body() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -146,6 +150,7 @@ fn nothing_executable_is_left_in_any_body() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn video_testimonies_are_recognised() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -159,6 +164,7 @@ fn video_testimonies_are_recognised() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn reimport_is_idempotent() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -171,6 +177,7 @@ fn reimport_is_idempotent() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn networks_in_subfolders_are_separate_networks() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();
@@ -220,6 +227,7 @@ fn a_missing_folder_is_a_clear_error() {
 /// Every card fit to show on a partner's site: a real title, a summary in prose, its network's
 /// name, no container folder as a tag, and no page that is not a fiche.
 #[test]
+#[ignore = "real data"]
 fn every_card_reads_as_an_editor_would_have_it() {
     skip_without_real_data!();
     use bao_server::sources::multibao::editor;
@@ -288,6 +296,7 @@ fn every_card_reads_as_an_editor_would_have_it() {
 
 /// Two different texts of the real repositories are far from being taken for copies of one.
 #[test]
+#[ignore = "real data"]
 fn different_real_texts_are_far_from_the_copy_threshold() {
     skip_without_real_data!();
     use bao_server::store::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, Shingles, Words};
@@ -317,6 +326,7 @@ fn different_real_texts_are_far_from_the_copy_threshold() {
 /// The quality report of a GitHub-shaped source offers each file's edit page on its branch; a
 /// folder whose web address nobody gave offers none (and its page says which key to set).
 #[test]
+#[ignore = "real data"]
 fn quality_reports_offer_edit_pages_where_the_source_has_them() {
     skip_without_real_data!();
     let (_dir, db) = temp_db();

@@ -76,6 +76,7 @@ const RELEVANCE: &[(&str, &str, &str)] = &[
 ];
 
 #[test]
+#[ignore = "real data"]
 fn french_queries_find_the_expected_resource_in_the_top_five() {
     skip_without_real_data!();
     let (_dir, _db, index) = real_index();
@@ -97,6 +98,7 @@ fn french_queries_find_the_expected_resource_in_the_top_five() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn snippets_locate_the_words_and_facets_count_the_matches() {
     skip_without_real_data!();
     let (_dir, _db, index) = real_index();
@@ -147,6 +149,7 @@ fn a_broad_prefix_counts_its_facets_over_its_best_matches_and_says_so() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn filters_narrow_and_an_empty_query_lists_the_most_recent() {
     skip_without_real_data!();
     let (_dir, _db, index) = real_index();
@@ -198,6 +201,7 @@ fn filters_narrow_and_an_empty_query_lists_the_most_recent() {
 }
 
 #[test]
+#[ignore = "real data"]
 fn the_index_follows_the_database_and_is_never_seen_half_built() {
     skip_without_real_data!();
     let (dir, db) = common::temp_db();
@@ -266,6 +270,7 @@ impl XorShift {
 }
 
 #[tokio::test]
+#[ignore = "real data"]
 async fn hostile_queries_never_fail_the_server() {
     skip_without_real_data!();
     let (dir, db, search) = real_index();
@@ -354,6 +359,7 @@ async fn hostile_queries_never_fail_the_server() {
 }
 
 #[tokio::test]
+#[ignore = "real data"]
 async fn pages_of_a_search_follow_each_other_without_overlap() {
     skip_without_real_data!();
     let (_dir, db, search) = real_index();

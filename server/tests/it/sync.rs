@@ -433,6 +433,7 @@ fn the_sync_command_says_what_changed_and_refuses_mistakes() {
 /// credits stay two; the network's quality report says what each text lacks, with the page to
 /// edit it; and the text coming back under another name after its withdrawal takes its id again.
 #[tokio::test]
+#[ignore = "real data"]
 async fn near_copies_are_one_resource_and_the_quality_report_says_what_texts_lack() {
     skip_without_real_data!();
     let real = std::fs::read_to_string(

@@ -232,6 +232,7 @@ async fn every_form_of_testimony_with_its_poster_captions_and_transcript() {
 }
 
 #[tokio::test]
+#[ignore = "real data"]
 async fn the_real_interviews_are_testimonials_with_filters() {
     skip_without_real_data!();
     let (dir, db) = common::temp_db();

@@ -30,7 +30,9 @@ pub fn real_data_present() -> bool {
     false
 }
 
-/// Returns from the test, with a visible message, when the real data is absent.
+/// Returns from the test, with a visible message, when the real data is absent. The tests that
+/// read it are also `#[ignore = "real data"]`: the runner reports them as ignored, not passed,
+/// and `cargo xtask test` runs them (`--include-ignored`) when the data is there.
 #[macro_export]
 macro_rules! skip_without_real_data {
     () => {

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod calendar;
 pub mod follow;
+pub mod french;
 pub mod http;
 pub mod metrics;
 pub mod opendata;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bao_server::follow::Follower;
+use bao_server::french::counted;
 use bao_server::http::bundle::Bundle;
 use bao_server::http::origin::OriginPolicy;
 use bao_server::http::rate::ClientRate;
@@ -293,8 +294,8 @@ fn backup(db_path: &Path, file: &Path) -> anyhow::Result<()> {
     db.backup_to(file).with_context(|| format!("sauvegarde dans {}", file.display()))?;
     let bytes = std::fs::metadata(file).map(|meta| meta.len()).unwrap_or_default();
     println!(
-        "sauvegarde : {} ressource(s), {} Kio, dans {}",
-        db.resource_count()?,
+        "sauvegarde : {}, {} Kio, dans {}",
+        counted(&db.resource_count()?, "ressource", "ressources"),
         bytes / 1024,
         file.display()
     );
@@ -313,11 +314,14 @@ fn print_quality(follower: &Follower, id: &str) -> anyhow::Result<()> {
         .collect();
     let copies = report.items.iter().filter(|item| item.copies > 0).count();
     println!(
-        "  qualité : {} ressource(s) complète(s) sur {}{}{} (détail : /sources/{id}/qualite)",
-        report.complete_count,
+        "  qualité : {} sur {}{}{} (détail : /sources/{id}/qualite)",
+        counted(&report.complete_count, "ressource complète", "ressources complètes"),
         report.resource_count,
         if gaps.is_empty() { String::new() } else { format!(" ; {}", gaps.join(", ")) },
-        if copies == 0 { String::new() } else { format!(" ; {copies} réunie(s) avec une copie") },
+        match copies {
+            0 => String::new(),
+            _ => format!(" ; {} avec une copie", counted(&(copies as u64), "réunie", "réunies")),
+        },
     );
     Ok(())
 }

@@ -25,6 +25,7 @@ use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
+use crate::french::{MONTHS_SHORT, french_date, french_month, month_index};
 use crate::metrics::{self, BeaconOutcome};
 use crate::opendata::dataset::ExportError;
 use crate::opendata::formula_safe;
@@ -462,33 +463,6 @@ fn file_safe(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// `2026-11` → `novembre 2026`.
-fn french_month(month: &str) -> String {
-    let index = month.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1);
-    format!("{} {}", MONTHS[index.clamp(1, 12) - 1], month.get(..4).unwrap_or(""))
-}
-
-/// `2026-11-03` → `3 novembre 2026`.
-fn french_date(day: &str) -> String {
-    let date = day.get(8..10).and_then(|d| d.parse::<u32>().ok()).unwrap_or(1);
-    format!("{date} {}", french_month(day))
-}
-
 fn site_label(site: &str) -> String {
     match site {
         LOCAL_SITES => "machines locales et adresses IP (comptées à part)".into(),
@@ -529,10 +503,9 @@ fn chart(months: &[MonthCounts]) -> String {
                 HEIGHT - BOTTOM - top
             ));
         }
-        let label = french_month(&month.month);
-        let short: String = label.chars().take(4).collect::<String>().trim_end().to_owned();
+        let short = MONTHS_SHORT[month_index(&month.month)];
         svg.push_str(&format!(
-            "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"month\" text-anchor=\"middle\">{short}.</text>",
+            "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"month\" text-anchor=\"middle\">{short}</text>",
             HEIGHT - BOTTOM + 16.0
         ));
         if index == 0 || month.month.ends_with("-01") {
@@ -567,9 +540,9 @@ mod tests {
     }
 
     #[test]
-    fn months_and_days_in_french() {
-        assert_eq!(french_month("2026-08"), "août 2026");
-        assert_eq!(french_date("2026-11-03"), "3 novembre 2026");
+    fn the_chart_labels_months_as_french_abbreviates_them() {
+        let labels = chart(&[MonthCounts { month: "2026-03".into(), displays: 1, reads: 0 }]);
+        assert!(labels.contains(">mars</text>") && !labels.contains("mars."), "{labels}");
     }
 
     #[test]

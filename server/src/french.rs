@@ -1,0 +1,67 @@
+//! French as an association reads it: counts with the plural they take, dates and months in
+//! words.
+
+/// `count` followed by `one` or `many` as French says it: the singular for 0 and 1
+/// (`1 réseau`, `0 ressource`), the plural from 2 (`9 réseaux`).
+/// (Taken by reference: askama passes its arguments so.)
+pub fn counted<N: Copy + Into<u64>>(count: &N, one: &str, many: &str) -> String {
+    let count: u64 = (*count).into();
+    format!("{count} {}", if count < 2 { one } else { many })
+}
+
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// The months as French abbreviates them (Lexique des règles typographiques de l'Imprimerie
+/// nationale): the chart's labels.
+pub const MONTHS_SHORT: [&str; 12] =
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+
+/// The month's index (0–11) of `2026-11…`.
+pub fn month_index(month: &str) -> usize {
+    month.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1).clamp(1, 12) - 1
+}
+
+/// `2026-11` → `novembre 2026`.
+pub fn french_month(month: &str) -> String {
+    format!("{} {}", MONTHS[month_index(month)], month.get(..4).unwrap_or(""))
+}
+
+/// `2026-11-03` → `3 novembre 2026`; the first of a month is the `1er`.
+pub fn french_date(day: &str) -> String {
+    match day.get(8..10).and_then(|d| d.parse::<u32>().ok()).unwrap_or(1) {
+        1 => format!("1er {}", french_month(day)),
+        date => format!("{date} {}", french_month(day)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_their_plural_from_two() {
+        assert_eq!(counted(&0u64, "ressource", "ressources"), "0 ressource");
+        assert_eq!(counted(&1u64, "réseau", "réseaux"), "1 réseau");
+        assert_eq!(counted(&229u64, "ressource", "ressources"), "229 ressources");
+    }
+
+    #[test]
+    fn months_and_days_in_french() {
+        assert_eq!(french_month("2026-08"), "août 2026");
+        assert_eq!(french_date("2026-11-03"), "3 novembre 2026");
+        assert_eq!(french_date("2026-01-01"), "1er janvier 2026");
+    }
+}

@@ -22,6 +22,7 @@ before(async () => {
       `<body style="background:#121212;color:#eeeeee"><main>` +
       `<bao-card id="plain" resource="exemples-cercle-de-parole"><a href="${server.url}r/exemples-cercle-de-parole">Cercle</a></bao-card>` +
       `<iframe id="frame" src="${server.url}embed/r/exemples-cercle-de-parole" title="Fiche" style="width:100%;height:500px;border:0"></iframe>` +
+      `<bao-search id="search" limit="2"><a href="${server.url}">Chercher</a></bao-search>` +
       `</main></body></html>`,
     // An old WordPress/Bootstrap habit: the root at 10 px, the body set back to 16 px.
     "/small-root": `<!doctype html><html lang="fr" style="font-size:62.5%"><head><meta charset="utf-8"><title>Racine</title>` +
@@ -164,6 +165,24 @@ test("on a dark site: a card without theme takes its colours from the page, our 
   });
   assert.deepEqual(framed[1], "rgb(255, 255, 255)", "the frame has its own background");
   assert.ok(contrast(framed[0], framed[1]) >= 4.5);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+// Found in a real partner's dark theme: « Afficher plus de résultats » took the page's light text
+// onto the results' own white background (1.16:1).
+test("on a dark site: the results of a search box without theme stay readable, « more » included", async () => {
+  const { page, problems, close } = await newPage(browser, { bypassCSP: true });
+  await page.goto(new URL("/dark-page", site.url).href);
+  const search = page.locator("#search");
+  await search.locator("input").fill("fiche");
+  await search.locator("li.more").waitFor();
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const results = await page.evaluate(() =>
+    window.axe.run({ include: [["#search"]] }, { runOnly: { type: "rule", values: ["color-contrast"] } }),
+  );
+  const violations = results.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`));
+  assert.deepEqual(violations, []);
   assert.deepEqual(problems, []);
   await close();
 });

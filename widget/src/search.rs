@@ -111,6 +111,8 @@ pub fn style() -> (&'static str, &'static str) {
             border: 1px solid var(--bao-border, #d9d4e8);
             border-radius: var(--bao-radius, 0.5rem);
             background: var(--bao-background, #ffffff);
+            /* On its own background: without a theme, the page's text colour is not its own. */
+            color: var(--bao-text, #1f1b2e);
             max-height: 26rem;
             overflow-y: auto;
         }

@@ -236,6 +236,7 @@ pub fn card_view(
     let image = resource.image.map(|image| (absolute_url(api_base, &image.url), image.alt));
     let title = resource.title;
     let meta = format!("{} · {}", t.kind(resource.kind), resource.network.name);
+    let (read, fold) = (t.read(resource.kind), t.fold(resource.kind));
     let authors = (!resource.authors.is_empty()).then(|| format!("{}{}", t.by, resource.authors.join(", ")));
     let licence = resource.licence;
     // Without an address at its source, the resource is cited where the commons keeps it.
@@ -270,8 +271,8 @@ pub fn card_view(
                 </ul>
                 <details class="more" data-bao-open="" data-id=id data-title=title.clone() open=own_page>
                     <summary class="read" part="read">
-                        <span class="closed">{t.read}</span>
-                        <span class="opened">{t.fold}</span>
+                        <span class="closed">{read}</span>
+                        <span class="opened">{fold}</span>
                     </summary>
                     <div class="body">
                         <div inner_html=absolute_media(api_base, &resource.body_html.unwrap_or_default())></div>
@@ -283,7 +284,7 @@ pub fn card_view(
                         <button type="button" class="reuse" data-copy=attribution data-done=t.reuse_done
                             data-failed=t.reuse_failed>{t.reuse}</button>
                         // A long fiche read to its end folds from there too (embed.js).
-                        <button type="button" class="reuse" data-fold="">{t.fold}</button>
+                        <button type="button" class="reuse" data-fold="">{fold}</button>
                     </div>
                 </details>
                 <div class="actions">

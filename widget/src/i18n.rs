@@ -8,14 +8,16 @@ use bao_contract::{Kind, Licence};
 pub struct Strings {
     pub lang: &'static str,
     kinds: [&'static str; 3],
-    pub read: &'static str,
+    /// What unfolds a card, by kind (as `kinds`): a video is watched, not read.
+    read: [&'static str; 3],
     /// Beside the fallback link of a resource its network withdrew (410).
     pub withdrawn: &'static str,
     /// Beside the fallback link of an id no resource has (404).
     pub missing: &'static str,
     /// The link into the library from a missing card.
     pub browse: &'static str,
-    pub fold: &'static str,
+    /// What folds it again, by kind.
+    fold: [&'static str; 3],
     pub page: &'static str,
     pub original_source: &'static str,
     pub licence: &'static str,
@@ -77,14 +79,19 @@ pub struct CarouselStrings {
     pub no_testimony: &'static str,
 }
 
+/// The place of `kind` in the catalogues' lists by kind.
+fn kind_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
 pub static FRENCH: Strings = Strings {
     lang: "fr",
     kinds: ["Fiche", "Témoignage", "Vidéo"],
-    read: "Lire la fiche",
+    read: ["Lire la fiche", "Lire le témoignage", "Voir la vidéo"],
     withdrawn: "Cette fiche a été retirée par son réseau.",
     missing: "Cette fiche n'existe pas ou a été retirée.",
     browse: "Parcourir la bibliothèque",
-    fold: "Replier la fiche",
+    fold: ["Replier la fiche", "Replier le témoignage", "Replier la vidéo"],
     page: "Page de la fiche",
     original_source: "Source originale",
     licence: "Licence : ",
@@ -139,11 +146,11 @@ pub static FRENCH: Strings = Strings {
 pub static ENGLISH: Strings = Strings {
     lang: "en",
     kinds: ["Method sheet", "Testimony", "Video"],
-    read: "Read the sheet",
+    read: ["Read the sheet", "Read the testimony", "Watch the video"],
     withdrawn: "This sheet was withdrawn by its network.",
     missing: "This sheet does not exist or was withdrawn.",
     browse: "Browse the library",
-    fold: "Fold the sheet",
+    fold: ["Fold the sheet", "Fold the testimony", "Fold the video"],
     page: "Sheet page",
     original_source: "Original source",
     licence: "Licence: ",
@@ -202,7 +209,17 @@ pub fn strings(lang: &str) -> &'static Strings {
 
 impl Strings {
     pub fn kind(&self, kind: Kind) -> &'static str {
-        self.kinds[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+        self.kinds[kind_index(kind)]
+    }
+
+    /// What unfolds a card of `kind`.
+    pub fn read(&self, kind: Kind) -> &'static str {
+        self.read[kind_index(kind)]
+    }
+
+    /// What folds a card of `kind` again.
+    pub fn fold(&self, kind: Kind) -> &'static str {
+        self.fold[kind_index(kind)]
     }
 
     /// `« text »` or `“text”`.

@@ -348,3 +348,18 @@ async fn old_ids_keep_leading_to_their_resource_or_say_it_was_withdrawn() {
     let (status, _, _) = get(&router, "/r/jamais-vu").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A card says what unfolding it does for its kind: a video is watched, a fiche read.
+#[tokio::test]
+async fn a_cards_disclosure_names_what_it_opens() {
+    let (_dir, router) = router();
+    for (id, lang, says, not) in [
+        ("exemples-cercle-de-parole", "fr", ">Lire la fiche<", ">Voir la vidéo<"),
+        ("exemples-atelier-velo", "fr", ">Voir la vidéo<", ">Lire la fiche<"),
+        ("exemples-atelier-velo", "en", ">Watch the video<", ">Read the sheet<"),
+    ] {
+        let (status, _, card) = get(&router, &format!("/fragments/card/{id}?lang={lang}")).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        assert!(card.contains(says) && !card.contains(not), "{id} {lang}: {card}");
+    }
+}

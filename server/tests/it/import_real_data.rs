@@ -356,3 +356,34 @@ fn quality_reports_offer_edit_pages_where_the_source_has_them() {
         "{folder:?}"
     );
 }
+
+/// An opened card never begins on a heading with nothing under it when its section became the
+/// summary (the demo's « Le cercle de parole » opened on an empty « En une phrase »); headings
+/// the authors left over nothing stay theirs (`booksprint.md`'s days).
+#[test]
+#[ignore = "real data"]
+fn no_opened_card_keeps_a_heading_emptied_by_its_summary() {
+    skip_without_real_data!();
+    let (_dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    common::import(&db, "exemples-fiches");
+    let mut emptied = Vec::new();
+    for resource in all_resources(&db) {
+        let body = resource.body_html.unwrap_or_default();
+        for heading in ["En une phrase", "Résumé", "En bref"] {
+            let left = body.split('\n').map(str::trim).collect::<Vec<_>>().windows(2).any(|pair| {
+                pair[0].starts_with("<h")
+                    && pair[0].contains(&format!(">{heading}</h"))
+                    && pair[1].starts_with("<h")
+            });
+            if left {
+                emptied.push(format!("{}: {heading}", resource.id));
+            }
+        }
+    }
+    assert_eq!(emptied, Vec::<String>::new());
+    let booksprint = db.resource("lilianricaud-booksprint").unwrap().unwrap().body_html.unwrap_or_default();
+    assert!(booksprint.contains("<h3>Jour 3 redaction</h3>"), "{booksprint}");
+}

@@ -160,6 +160,44 @@ pub fn section_paragraph(
     None
 }
 
+/// The ranges of `markdown`'s headings that would head nothing once `taken` is out of it: all
+/// their section held was taken (« En une phrase », once its sentence is the summary). A heading
+/// that headed nothing in the text itself stays: its words are the author's.
+pub fn headings_emptied_by(markdown: &str, taken: &[Range<usize>]) -> Vec<Range<usize>> {
+    let is_taken =
+        |range: &Range<usize>| taken.iter().any(|out| out.start <= range.start && range.end <= out.end);
+    let mut emptied = Vec::new();
+    // The heading last seen while only taken text has followed it: its level, its range, and
+    // whether some was taken.
+    let mut open: Option<(HeadingLevel, Range<usize>, bool)> = None;
+    let mut in_heading = false;
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if let Some((before, heading, true)) = open.take()
+                    && level <= before
+                {
+                    emptied.push(heading);
+                }
+                // (A heading taken itself is out already.)
+                open = (!is_taken(&range)).then_some((level, range, false));
+                in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            _ if in_heading => {}
+            Event::Start(_) | Event::Text(_) | Event::Html(_) | Event::Rule if is_taken(&range) => {
+                if let Some((_, _, some_taken)) = &mut open {
+                    *some_taken = true;
+                }
+            }
+            Event::Start(_) | Event::Text(_) | Event::Html(_) | Event::Rule => open = None,
+            _ => {}
+        }
+    }
+    emptied.extend(open.and_then(|(_, heading, some_taken)| some_taken.then_some(heading)));
+    emptied
+}
+
 /// The words of the document's first quotation (`> …`), on one line.
 pub fn first_blockquote(markdown: &str) -> Option<String> {
     let mut events = Parser::new_ext(markdown, parser_options());
@@ -548,6 +586,19 @@ fn collect_text<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_whose_section_was_taken_goes_with_it() {
+        let text = "## En une phrase\n\nLe résumé.\n\n## À quoi ça sert ?\n\nÀ tout.\n\n## Étapes\n\n### Jour 1\n### Jour 2\n";
+        let summary_end = |text: &str| text.find("## À quoi").unwrap();
+        let summary = text.find("Le résumé.").unwrap()..summary_end(text);
+        let emptied: Vec<&str> =
+            headings_emptied_by(text, &[summary]).into_iter().map(|range| text[range].trim()).collect();
+        assert_eq!(emptied, ["## En une phrase"], "the author's own headings over nothing stay");
+        assert_eq!(headings_emptied_by(text, &[]), Vec::<Range<usize>>::new());
+        let heading_too = 0..summary_end(text);
+        assert_eq!(headings_emptied_by(text, &[heading_too]), Vec::<Range<usize>>::new(), "taken already");
+    }
 
     #[test]
     fn the_opening_prose_is_not_a_quotation() {

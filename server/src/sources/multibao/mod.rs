@@ -326,7 +326,11 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
             Vec::new(),
         ),
     };
-    let shown_body = without(&body_without_title, &taken);
+    // A section whose only paragraph became the summary leaves no empty heading behind.
+    let mut out = taken.clone();
+    out.extend(markdown::headings_emptied_by(&body_without_title, &taken));
+    out.sort_by_key(|range| range.start);
+    let shown_body = without(&body_without_title, &out);
     let summary_found = match (stated_summary, summary.is_empty()) {
         (Some(_), _) => Found::Stated,
         (None, false) => Found::InText,

@@ -19,6 +19,7 @@ window.addEventListener("message", (event) => {
   if (!data || !data.secret || !/^[A-Za-z0-9]+$/.test(data.secret)) return;
   for (const frame of document.querySelectorAll('iframe[data-secret="' + data.secret + '"]')) {
     if (frame.contentWindow !== event.source) continue;
+    for (const quotation of document.querySelectorAll('blockquote[data-secret="' + data.secret + '"]')) quotation.style.display = "none";
     frame.removeAttribute("style");
     if (data.message === "height") frame.height = Math.min(Math.max(Number(data.value), 200), 1000);
     if (data.message === "link") {
@@ -35,16 +36,17 @@ before(async () => {
   browser = await launchBrowser();
   const page = `${server.url}r/exemples-cercle-de-parole`;
   const oembed = await (await fetch(`${server.url}oembed?url=${encodeURIComponent(page)}&format=json`)).json();
-  // WordPress keeps the iframe, sandboxes it, gives it a secret, and shows a blockquote link
-  // until the iframe says it is ready.
+  // WordPress strips the styles, sandboxes the iframe, gives it and the quotation a secret, and
+  // shows the quotation's link until the iframe says its height.
   const secret = "Xk3pQ9";
   const kept = oembed.html
-    .replace("<iframe ", `<iframe class="wp-embedded-content" sandbox="allow-scripts" security="restricted" data-secret="${secret}" `)
-    .replace(/src="([^"]+)"/, `src="$1#?secret=${secret}"`);
+    .replace(/ style="[^"]*"/g, "")
+    .replace("<blockquote ", `<blockquote data-secret="${secret}" `)
+    .replace("<iframe ", `<iframe sandbox="allow-scripts" security="restricted" data-secret="${secret}" `)
+    .replace(/<iframe ([^>]*?)src="([^"]+)"/, `<iframe $1src="$2#?secret=${secret}"`);
   site = await startHostSite({
     "/wordpress": hostPage(
-      `<main><h1>Article WordPress</h1><blockquote class="wp-embedded-content" data-secret="${secret}">` +
-        `<a href="${page}">${oembed.title}</a></blockquote>${kept}<p id="after">Suite de l'article.</p></main>${WORDPRESS_EMBED_SCRIPT}`,
+      `<main><h1>Article WordPress</h1>${kept}<p id="after">Suite de l'article.</p></main>${WORDPRESS_EMBED_SCRIPT}`,
     ),
     "/iframe": hostPage(
       `<main><h1>Nos témoignages</h1><iframe id="frame" src="${server.url}embed/temoignages?limit=3" title="Témoignages filmés" ` +
@@ -70,6 +72,7 @@ test("the oEmbed iframe, as WordPress keeps it (sandboxed), renders the card and
     frame.locator("html").evaluate((html) => Math.ceil(html.getBoundingClientRect().height)),
   ]);
   assert.ok(Math.abs(Number(height) - content) <= 2, `iframe ${height} px for ${content} px of content`);
+  assert.equal(await page.locator("blockquote.wp-embedded-content").isVisible(), false, "the quotation gives way to the frame");
   // The licence travels with the embed.
   assert.equal(await frame.locator("bao-card a[rel=license]").textContent(), "CC BY-SA 4.0");
   assert.deepEqual(problems, []);

@@ -99,9 +99,14 @@ pub async fn oembed(
         None
     };
     let title = resource.title;
-    let html =
-        OEmbedFrame { src: format!("{origin}{}", links::card_frame(&id)), width, height, title: &title }
-            .render()?;
+    let html = OEmbedFrame {
+        page: format!("{origin}{}", links::resource_page(&id)),
+        src: format!("{origin}{}", links::card_frame(&id)),
+        width,
+        height,
+        title: &title,
+    }
+    .render()?;
     let answer = OEmbed {
         version: "1.0".into(),
         kind: "rich".into(),
@@ -127,13 +132,20 @@ pub async fn oembed(
     Ok(axum::Json(answer).into_response())
 }
 
-/// The iframe an oEmbed answer proposes.
+/// What an oEmbed answer proposes: the iframe, after a quotation that links to the resource's
+/// page. WordPress loads the listener that resizes the iframe and follows its links
+/// (`wp-embed.js`) only for an answer holding a `<blockquote class="wp-embedded-content">`
+/// (shared/notes/field.md); it strips the quotation's style and hides it once the frame says
+/// its height. Anywhere else the style hides it. WordPress strips the iframe's style too:
+/// `frameborder` keeps its border off.
 #[derive(Template)]
 #[template(
-    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" loading="lazy" style="border:0;max-width:100%" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
+    source = r#"<blockquote class="wp-embedded-content" style="display:none"><a href="{{ page }}">{{ title }}</a></blockquote><iframe class="wp-embedded-content" src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" frameborder="0" loading="lazy" style="border:0;max-width:100%" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
     ext = "html"
 )]
 struct OEmbedFrame<'a> {
+    /// The resource's page, which the quotation links to.
+    page: String,
     src: String,
     width: u32,
     height: u32,

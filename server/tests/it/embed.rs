@@ -81,9 +81,16 @@ async fn oembed_answers_rich_iframes_for_our_pages_and_follows_the_spec_otherwis
     assert_eq!(answer.provider_url, format!("http://{HOST}/"));
     assert_eq!(answer.license, "CC BY-SA 4.0");
     assert!(answer.cache_age > 0);
+    // WordPress runs its listener (resizing, links) only for a quotation of this class; the
+    // quotation, hidden elsewhere, links to the page; no border where WordPress strips styles.
     assert!(
-        answer.html.starts_with(&format!(r#"<iframe src="http://{HOST}/embed/r/exemples-cercle-de-parole""#))
+        answer.html.starts_with(&format!(
+            r#"<blockquote class="wp-embedded-content" style="display:none"><a href="http://{HOST}/r/exemples-cercle-de-parole">Le cercle de parole</a></blockquote><iframe class="wp-embedded-content" src="http://{HOST}/embed/r/exemples-cercle-de-parole""#
+        )),
+        "{}",
+        answer.html
     );
+    assert!(answer.html.contains(r#" frameborder="0""#), "{}", answer.html);
     assert_eq!((answer.width, answer.height), (640, 480));
     assert!(answer.thumbnail_url.is_none(), "a fiche's image size is unknown: no thumbnail");
 

@@ -287,6 +287,16 @@ export async function addCard(page, { id, resource, fallback = "" }) {
   }, { id, resource, fallback });
 }
 
+/** A port of 127.0.0.1 free now. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** nginx with the production site `deploy/nginx-site.conf` in front of the server at `serverUrl`,
  * its ports and folders swapped for this run's; `staticFiles` ({name: bytes}) are served under
  * `/static/` by the same nginx (the benchmark's baseline); with two `replicas`, the scale-out's
@@ -296,12 +306,7 @@ export async function startNginx(serverUrl, staticFiles = {}, { replicas = [] } 
   mkdirSync(join(dir, "static"));
   mkdirSync(join(dir, "temp"));
   for (const [name, bytes] of Object.entries(staticFiles)) writeFileSync(join(dir, "static", name), bytes);
-  const port = await new Promise((resolve) => {
-    const probe = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const host = (url) => new URL(url).host;
   // With replicas, the site's two upstream blocks replaced with the scale-out's, as its comment says.
   const upstreams = replicas.length

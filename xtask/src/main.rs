@@ -145,6 +145,7 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             setup::chromium()?;
             setup::nginx()?;
             setup::wikis(root)?;
+            setup::wordpress(root)?;
             setup::node_modules(root)?;
             // The server and the examples the browser tests start (`wiki_instance`), built as the
             // `rust` step builds them: after it, nothing to do.

@@ -64,32 +64,47 @@ pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
          php-phpseclib php-random-compat libphp-simplepie php-geshi",
     )?;
     let wikis = root.join("target/wikis");
-    for (folder, packages) in [("mediawiki", "mediawiki mediawiki-classes"), ("dokuwiki", "dokuwiki")] {
-        // Each package's files as it would install them (`usr/`, `var/`, `etc/`).
-        if wikis.join(folder).join("usr/share").join(folder).is_dir() {
-            continue;
-        }
-        eprintln!("xtask: unpacking Debian's {packages} into {} …", wikis.display());
-        let work = wikis.join(format!("{folder}.unpacking"));
-        if work.exists() {
-            std::fs::remove_dir_all(&work)?;
-        }
-        std::fs::create_dir_all(&work)?;
-        apt_update()?;
-        run(Command::new("apt-get").arg("download").args(packages.split_whitespace()).current_dir(&work))?;
-        for entry in std::fs::read_dir(&work)? {
-            let deb = entry?.path();
-            if deb.extension().is_some_and(|extension| extension == "deb") {
-                run(Command::new("dpkg").arg("-x").arg(&deb).arg(work.join("files")))?;
-            }
-        }
-        if wikis.join(folder).exists() {
-            std::fs::remove_dir_all(wikis.join(folder))?;
-        }
-        std::fs::rename(work.join("files"), wikis.join(folder))?;
+    unpacked(&wikis, "mediawiki", "mediawiki mediawiki-classes")?;
+    unpacked(&wikis, "dokuwiki", "dokuwiki")?;
+    Ok(wikis)
+}
+
+/// Debian's WordPress (its French strings and the Twenty Twenty-One theme), unpacked into
+/// `target/wordpress/`, and MariaDB and PHP installed: the browser tests run a real WordPress
+/// from them (`tests/e2e/wordpress.mjs`).
+pub fn wordpress(root: &Path) -> anyhow::Result<PathBuf> {
+    apt_packages("mariadb-server php-cli php-mysql php-curl php-mbstring php-xml")?;
+    let target = root.join("target");
+    unpacked(&target, "wordpress", "wordpress wordpress-l10n wordpress-theme-twentytwentyone")?;
+    Ok(target.join("wordpress"))
+}
+
+/// `packages`' files as they would be installed (`usr/`, `var/`, `etc/`), in `within/folder`,
+/// unless they are there already.
+fn unpacked(within: &Path, folder: &str, packages: &str) -> anyhow::Result<()> {
+    if within.join(folder).join("usr/share").join(folder).is_dir() {
+        return Ok(());
+    }
+    eprintln!("xtask: unpacking Debian's {packages} into {} …", within.display());
+    let work = within.join(format!("{folder}.unpacking"));
+    if work.exists() {
         std::fs::remove_dir_all(&work)?;
     }
-    Ok(wikis)
+    std::fs::create_dir_all(&work)?;
+    apt_update()?;
+    run(Command::new("apt-get").arg("download").args(packages.split_whitespace()).current_dir(&work))?;
+    for entry in std::fs::read_dir(&work)? {
+        let deb = entry?.path();
+        if deb.extension().is_some_and(|extension| extension == "deb") {
+            run(Command::new("dpkg").arg("-x").arg(&deb).arg(work.join("files")))?;
+        }
+    }
+    if within.join(folder).exists() {
+        std::fs::remove_dir_all(within.join(folder))?;
+    }
+    std::fs::rename(work.join("files"), within.join(folder))?;
+    std::fs::remove_dir_all(&work)?;
+    Ok(())
 }
 
 /// The Python tools of `tests/requirements.txt` (the open-data tests' validators), in a virtual

@@ -140,50 +140,42 @@ pub mod documented {
     use bao_contract::Problem;
     use utoipa::IntoResponses;
 
-    /// 400: a parameter or a body the route does not take; `detail` says which and why.
-    #[derive(IntoResponses)]
-    #[response(status = 400, description = "Paramètre invalide", content_type = "application/problem+json")]
-    pub struct Invalid(#[allow(dead_code)] Problem);
+    /// One documented problem: its type, status and description.
+    macro_rules! problem {
+        ($(#[doc = $doc:tt])* $name:ident, $status:tt, $description:tt) => {
+            $(#[doc = $doc])*
+            #[derive(IntoResponses)]
+            #[response(status = $status, description = $description, content_type = "application/problem+json")]
+            pub struct $name(#[allow(dead_code)] Problem);
+        };
+    }
 
-    /// 403: what opens with a key, asked without it.
-    #[derive(IntoResponses)]
-    #[response(status = 403, description = "Sans la clé attendue", content_type = "application/problem+json")]
-    pub struct KeyNeeded(#[allow(dead_code)] Problem);
-
-    /// 404: nothing under this name (id, network, source), or a route this server does not open.
-    #[derive(IntoResponses)]
-    #[response(status = 404, description = "Rien sous ce nom", content_type = "application/problem+json")]
-    pub struct Unknown(#[allow(dead_code)] Problem);
-
-    /// 410: a resource its network withdrew; its id will never name another.
-    #[derive(IntoResponses)]
-    #[response(
-        status = 410,
-        description = "Retirée par son réseau",
-        content_type = "application/problem+json"
-    )]
-    pub struct Withdrawn(#[allow(dead_code)] Problem);
-
-    /// 413: a body over the route's limit.
-    #[derive(IntoResponses)]
-    #[response(status = 413, description = "Trop lourd", content_type = "application/problem+json")]
-    pub struct TooLarge(#[allow(dead_code)] Problem);
-
-    /// 429: a client over its rate; `Retry-After` says when to ask again.
-    #[derive(IntoResponses)]
-    #[response(
-        status = 429,
-        description = "Trop de demandes de ce client (voir Retry-After)",
-        content_type = "application/problem+json"
-    )]
-    pub struct TooMany(#[allow(dead_code)] Problem);
-
-    /// 503: answered by another server, away for now (a scale-out's reports, on a replica).
-    #[derive(IntoResponses)]
-    #[response(
-        status = 503,
-        description = "Ailleurs : sur le serveur principal",
-        content_type = "application/problem+json"
-    )]
-    pub struct Elsewhere(#[allow(dead_code)] Problem);
+    problem!(
+        /// 400: a parameter or a body the route does not take; `detail` says which and why.
+        Invalid, 400, "Paramètre invalide"
+    );
+    problem!(
+        /// 403: what opens with a key, asked without it.
+        KeyNeeded, 403, "Sans la clé attendue"
+    );
+    problem!(
+        /// 404: nothing under this name (id, network, source), or a route this server does not open.
+        Unknown, 404, "Rien sous ce nom"
+    );
+    problem!(
+        /// 410: a resource its network withdrew; its id will never name another.
+        Withdrawn, 410, "Retirée par son réseau"
+    );
+    problem!(
+        /// 413: a body over the route's limit.
+        TooLarge, 413, "Trop lourd"
+    );
+    problem!(
+        /// 429: a client over its rate; `Retry-After` says when to ask again.
+        TooMany, 429, "Trop de demandes de ce client (voir Retry-After)"
+    );
+    problem!(
+        /// 503: answered by another server, away for now (a scale-out's reports, on a replica).
+        Elsewhere, 503, "Ailleurs : sur le serveur principal"
+    );
 }

@@ -5,14 +5,19 @@
 use axum::body::Bytes;
 use axum::http::header;
 use axum::routing::{MethodRouter, get};
+use bao_contract::Problem;
 use utoipa::OpenApi;
 
-/// What the document says beside its paths.
+/// What the document says beside its paths: its title, and the problem every error answer is
+/// (its schema, which the shared problem answers of `error::documented` refer to).
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "multibao-embed",
-    description = "Les fiches et témoignages du commun multiBàO, en lecture, ouverts à toute origine."
-))]
+#[openapi(
+    info(
+        title = "multibao-embed",
+        description = "Les fiches et témoignages du commun multiBàO, en lecture, ouverts à toute origine."
+    ),
+    components(schemas(Problem))
+)]
 pub struct ApiDocument;
 
 /// `GET /api/v1/openapi.json`: `document` as JSON, written once.

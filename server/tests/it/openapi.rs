@@ -72,6 +72,13 @@ async fn the_document_is_the_router() {
     .unwrap();
     assert_eq!(unrouted, [], "documented, not routed");
     assert!(unrouted_example(address).await, "the catch-all answers what is not routed");
+    // Every reference leads somewhere: the shared problem answers refer to `Problem`.
+    for name in text.match_indices("#/components/schemas/").map(|(at, prefix)| {
+        let rest = &text[at + prefix.len()..];
+        &rest[..rest.find('"').unwrap()]
+    }) {
+        assert!(document["components"]["schemas"][name].is_object(), "{name} referred to, not defined");
+    }
     assert!(document["components"]["schemas"]["Resource"].is_object());
 }
 

@@ -4,8 +4,8 @@
 /// `count` followed by `one` or `many` as French says it: the singular for 0 and 1
 /// (`1 réseau`, `0 ressource`), the plural from 2 (`9 réseaux`).
 /// (Taken by reference: askama passes its arguments so.)
-pub fn counted<N: Copy + Into<u64>>(count: &N, one: &str, many: &str) -> String {
-    let count: u64 = (*count).into();
+pub fn counted<N: Copy + TryInto<u64>>(count: &N, one: &str, many: &str) -> String {
+    let count: u64 = (*count).try_into().unwrap_or(u64::MAX);
     format!("{count} {}", if count < 2 { one } else { many })
 }
 

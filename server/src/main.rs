@@ -281,7 +281,8 @@ fn run_sync(db_path: &Path, media: Reach, args: SyncArgs) -> anyhow::Result<()> 
     }
     let failed = report.sources.iter().filter(|s| matches!(s.outcome, SyncOutcome::Failed { .. })).count();
     if failed > 0 {
-        anyhow::bail!("{failed} source(s) en échec (leur contenu précédent est gardé)");
+        let failed = counted(&failed, "source en échec", "sources en échec");
+        anyhow::bail!("{failed} (leur contenu précédent est gardé)");
     }
     Ok(())
 }
@@ -320,7 +321,7 @@ fn print_quality(follower: &Follower, id: &str) -> anyhow::Result<()> {
         if gaps.is_empty() { String::new() } else { format!(" ; {}", gaps.join(", ")) },
         match copies {
             0 => String::new(),
-            _ => format!(" ; {} avec une copie", counted(&(copies as u64), "réunie", "réunies")),
+            _ => format!(" ; {} avec une copie", counted(&copies, "réunie", "réunies")),
         },
     );
     Ok(())

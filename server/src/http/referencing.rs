@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
+use crate::french::counted;
 
 /// Entries of the feed: the latest changes.
 const FEED_ENTRIES: u32 = 50;
@@ -115,7 +116,8 @@ pub async fn sitemap(
             parts: (1..=parts).map(|part| format!("{origin}{}", links::sitemap(Some(part)))).collect(),
         },
         Some(part) if part == 0 || part > parts.max(1) => {
-            return Err(ApiError::NotFound(format!("Le plan du site n'a que {} partie(s).", parts.max(1))));
+            let parts = counted(&parts.max(1), "partie", "parties");
+            return Err(ApiError::NotFound(format!("Le plan du site n'a que {parts}.")));
         }
         part => {
             let skip = (part.unwrap_or(1) - 1) * SITEMAP_URLS;

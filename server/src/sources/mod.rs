@@ -25,6 +25,7 @@ use std::path::PathBuf;
 
 use bao_contract::NetworkRef;
 
+use crate::french::counted;
 use crate::store::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
 
 /// What a source holds, read and checked, not yet stored.
@@ -78,18 +79,20 @@ impl ImportReport {
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let StoreOutcome { created, updated, unchanged, moved, merged, withdrawn } = self.stored;
-        writeln!(
-            f,
-            "{created} ajoutée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {moved} déplacée(s), \
-             {merged} copie(s) réunie(s), {withdrawn} retirée(s), {} fichier(s) ignoré(s).",
-            self.skipped.len()
-        )?;
+        let said = [
+            counted(&created, "ajoutée", "ajoutées"),
+            counted(&updated, "mise à jour", "mises à jour"),
+            counted(&unchanged, "inchangée", "inchangées"),
+            counted(&moved, "déplacée", "déplacées"),
+            counted(&merged, "copie réunie", "copies réunies"),
+            counted(&withdrawn, "retirée", "retirées"),
+            counted(&self.skipped.len(), "fichier ignoré", "fichiers ignorés"),
+        ];
+        writeln!(f, "{}.", said.join(", "))?;
         if self.reused > 0 {
-            writeln!(
-                f,
-                "  {} page(s) reprise(s) telles que lues au passage précédent (non modifiées)",
-                self.reused
-            )?;
+            let reused =
+                counted(&self.reused, "page reprise telle que lue", "pages reprises telles que lues");
+            writeln!(f, "  {reused} au passage précédent (sans changement depuis)")?;
         }
         for skipped in &self.skipped {
             writeln!(f, "  ignoré : {} — {}", skipped.path, skipped.reason)?;

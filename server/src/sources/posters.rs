@@ -13,6 +13,7 @@ use image::{ImageFormat, ImageReader, Limits};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
+use crate::french::counted;
 use crate::store::{Database, DbError, MediaToFetch};
 
 /// Largest download accepted: thumbnails are a few hundred KB, anything bigger is not one.
@@ -44,9 +45,9 @@ impl std::fmt::Display for FetchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "affiches : {} récupérée(s), {} remplacée(s) par une image de titre.",
-            self.fetched,
-            self.failed.len()
+            "affiches : {}, {} par une image de titre.",
+            counted(&self.fetched, "récupérée", "récupérées"),
+            counted(&self.failed.len(), "remplacée", "remplacées")
         )?;
         for (url, reason) in &self.failed {
             writeln!(f, "  affiche {url} : {reason}")?;

@@ -8,6 +8,7 @@ use bao_contract::{NetworkRef, Provider, is_safe_player_url};
 use super::text::without_mail_addresses;
 use super::{Batch, Skipped, sanitize};
 use crate::address::{is_fetchable, is_web_url};
+use crate::french::counted;
 use crate::store::NewResource;
 
 /// Changes when what the vetting drops or mends changes: every source is read again.
@@ -100,9 +101,8 @@ fn vet_resource(new: &mut NewResource, video_hosts: &[String]) -> Vec<String> {
     resource.authors.iter_mut().for_each(&mut redact);
     resource.body_html.iter_mut().for_each(&mut redact);
     if addresses > 0 {
-        remarks.push(format!(
-            "{addresses} adresse(s) e-mail retirée(s) du texte : elles ne sont pas republiées"
-        ));
+        let removed = counted(&addresses, "adresse e-mail retirée", "adresses e-mail retirées");
+        remarks.push(format!("{removed} du texte : une adresse n'est pas republiée"));
     }
     remarks.extend(keep_within_budget(new));
     let resource = &mut new.resource;

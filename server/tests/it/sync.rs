@@ -388,14 +388,14 @@ fn the_sync_command_says_what_changed_and_refuses_mistakes() {
     let sources = sources.to_str().unwrap();
 
     let (ok, out, _) = run(&["sync", "--sources", sources, "--only", "reseau-fiches"]);
-    assert!(ok && out.contains("reseau-fiches (commit ") && out.contains("1 ajoutée(s)"), "{out}");
+    assert!(ok && out.contains("reseau-fiches (commit ") && out.contains("1 ajoutée,"), "{out}");
     let (ok, out, _) = run(&["sync", "--sources", sources, "--only", "reseau-fiches"]);
     assert!(ok && out.contains("reseau-fiches : inchangée (commit "), "{out}");
 
     // A failing source: said, and the exit status tells scripts.
     let (ok, out, err) = run(&["sync", "--sources", sources]);
     assert!(!ok && out.contains("injoignable : ÉCHEC, le contenu précédent est gardé"), "{out}");
-    assert!(err.contains("1 source(s) en échec"), "{err}");
+    assert!(err.contains("1 source en échec"), "{err}");
 
     // Logs for a collector: one JSON object a line, without colour codes.
     let output = Command::new(env!("CARGO_BIN_EXE_multibao-embed"))

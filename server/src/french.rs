@@ -9,7 +9,7 @@ pub fn counted<N: Copy + TryInto<u64>>(count: &N, one: &str, many: &str) -> Stri
     format!("{count} {}", if count < 2 { one } else { many })
 }
 
-pub const MONTHS: [&str; 12] = [
+const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",
@@ -25,13 +25,18 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 /// The months as French abbreviates them (Lexique des règles typographiques de l'Imprimerie
-/// nationale): the chart's labels.
-pub const MONTHS_SHORT: [&str; 12] =
+/// nationale).
+const MONTHS_SHORT: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 
 /// The month's index (0–11) of `2026-11…`.
-pub fn month_index(month: &str) -> usize {
+fn month_index(month: &str) -> usize {
     month.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1).clamp(1, 12) - 1
+}
+
+/// `2026-11` → `nov.`: the month abbreviated, as a chart's label.
+pub fn short_month(month: &str) -> &'static str {
+    MONTHS_SHORT[month_index(month)]
 }
 
 /// `2026-11` → `novembre 2026`.

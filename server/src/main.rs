@@ -122,13 +122,7 @@ struct ServeArgs {
 }
 
 fn parse_counts_key(text: &str) -> Result<String, String> {
-    match text.chars().count() >= bao_server::sources::config::MIN_REUSE_KEY_CHARS {
-        true => Ok(text.to_owned()),
-        false => Err(format!(
-            "{} caractères au moins, que personne ne devine (`openssl rand -hex 16` en donne une)",
-            bao_server::sources::config::MIN_REUSE_KEY_CHARS
-        )),
-    }
+    bao_server::reuse::check_key(text).map(|()| text.to_owned())
 }
 
 fn parse_primary(text: &str) -> Result<String, String> {

@@ -38,6 +38,24 @@ const MAX_PENDING: usize = 200_000;
 /// Time between two writes of the counts held.
 pub const WRITE_EVERY: Duration = Duration::from_secs(5);
 
+/// The longest site name counted: a host name's longest.
+pub const MAX_SITE_CHARS: usize = 253;
+
+/// The shortest key (a network's figures, the replicas' counts): long enough that no one
+/// guesses it.
+const MIN_KEY_CHARS: usize = 16;
+
+/// `Ok` for a key long enough that no one guesses it; else what to write instead.
+pub fn check_key(key: &str) -> Result<(), String> {
+    match key.chars().count() >= MIN_KEY_CHARS {
+        true => Ok(()),
+        false => Err(format!(
+            "une clé de {MIN_KEY_CHARS} caractères au moins, que personne ne devine \
+             (`openssl rand -hex 16` en donne une)"
+        )),
+    }
+}
+
 /// A key kept as its digest, compared in a time that does not depend on where a guess differs.
 #[derive(Debug, Clone)]
 pub struct Secret([u8; 32]);
@@ -426,7 +444,7 @@ pub fn site_of(address: Option<&str>) -> String {
     }
     let host = host_port.split(':').next().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
     let valid = !host.is_empty()
-        && host.len() <= 253
+        && host.len() <= MAX_SITE_CHARS
         && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.');
     if !valid {
         return UNKNOWN_SITE.to_owned();

@@ -25,11 +25,11 @@ use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
 use crate::calendar::{format_day, month_start, parse_day, today};
-use crate::french::{MONTHS_SHORT, french_date, french_month, month_index};
+use crate::french::{french_date, french_month, short_month};
 use crate::metrics::{self, BeaconOutcome};
 use crate::opendata::dataset::ExportError;
 use crate::opendata::formula_safe;
-use crate::reuse::{ROW_CAP, site_of};
+use crate::reuse::{MAX_SITE_CHARS, ROW_CAP, site_of};
 use crate::store::counts::{CountKey, CountRow, StoredStats, Totals};
 
 /// The longest period a report covers, in days (ten years and leap days).
@@ -122,7 +122,7 @@ pub async fn held_counts(
             match day {
                 Some(day)
                     if (1..=MAX_BEACON_ID_CHARS).contains(&resource_length)
-                        && (1..=253).contains(&held.site.len())
+                        && (1..=MAX_SITE_CHARS).contains(&held.site.len())
                         && (1..=ROW_CAP).contains(&held.count) =>
                 {
                     let key = CountKey {
@@ -503,7 +503,7 @@ fn chart(months: &[MonthCounts]) -> String {
                 HEIGHT - BOTTOM - top
             ));
         }
-        let short = MONTHS_SHORT[month_index(&month.month)];
+        let short = short_month(&month.month);
         svg.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"month\" text-anchor=\"middle\">{short}</text>",
             HEIGHT - BOTTOM + 16.0

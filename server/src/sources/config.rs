@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::forge::{Forge, WebAddresses, WebSettings};
 use super::secrets;
-use crate::address;
 use crate::store::FOLLOWED_SERVER_KIND;
+use crate::{address, reuse};
 
 /// A sources file, checked: its sources, and who reads each network's reuse figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +23,6 @@ pub struct SourcesFile {
     /// its sites and resources read by nobody; the commons' totals are public.
     pub reuse_keys: BTreeMap<String, String>,
 }
-
-/// The shortest key a network's figures open with: long enough that no one guesses it.
-pub const MIN_REUSE_KEY_CHARS: usize = 16;
 
 /// One source, checked: what every kind has, and its kind's own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,12 +295,7 @@ impl SourcesFile {
                 return Err(at("l'identifiant d'un réseau (minuscules, chiffres et tirets)".into()));
             }
             *key = secrets::expand(key, |name| std::env::var(name).ok()).map_err(at)?.0;
-            if key.chars().count() < MIN_REUSE_KEY_CHARS {
-                return Err(at(format!(
-                    "une clé de {MIN_REUSE_KEY_CHARS} caractères au moins, que personne ne devine \
-                     (`openssl rand -hex 16` en donne une)"
-                )));
-            }
+            reuse::check_key(key).map_err(at)?;
         }
         let mut seen = HashSet::new();
         let mut sources = Vec::with_capacity(file.sources.len());

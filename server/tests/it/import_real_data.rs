@@ -11,6 +11,15 @@ use bao_server::store::ListFilter;
 const FOLDERS: [&str; 3] =
     ["multibao-contributions", "onpassealacte-videos_initiatives", "lilianricaud-travail-en-reseau"];
 
+/// A database holding the three real repositories, imported.
+fn imported() -> (tempfile::TempDir, bao_server::store::Database) {
+    let (dir, db) = temp_db();
+    for folder in FOLDERS {
+        import(&db, folder);
+    }
+    (dir, db)
+}
+
 fn all_resources(db: &bao_server::store::Database) -> Vec<bao_contract::Resource> {
     let mut resources = Vec::new();
     let mut after_id = None;
@@ -62,10 +71,7 @@ fn imports_every_resource_file_and_skips_the_rest_with_reasons() {
 #[ignore = "real data"]
 fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
     skip_without_real_data!();
-    let (_dir, db) = temp_db();
-    for folder in FOLDERS {
-        import(&db, folder);
-    }
+    let (_dir, db) = imported();
     for resource in all_resources(&db) {
         let title = &resource.title;
         assert!(!title.trim().is_empty(), "{} has no title", resource.id);
@@ -92,10 +98,7 @@ fn titles_are_resolved_and_no_placeholder_is_left_where_an_h1_exists() {
 #[ignore = "real data"]
 fn licences_are_found_and_kept() {
     skip_without_real_data!();
-    let (_dir, db) = temp_db();
-    for folder in FOLDERS {
-        import(&db, folder);
-    }
+    let (_dir, db) = imported();
     let resources = all_resources(&db);
     let known = resources.iter().filter(|r| r.licence.url.is_some()).count();
     assert!(known * 10 >= resources.len() * 8, "only {known} of {} licences found", resources.len());
@@ -115,10 +118,7 @@ fn licences_are_found_and_kept() {
 #[ignore = "real data"]
 fn nothing_executable_is_left_in_any_body() {
     skip_without_real_data!();
-    let (_dir, db) = temp_db();
-    for folder in FOLDERS {
-        import(&db, folder);
-    }
+    let (_dir, db) = imported();
     let resources = all_resources(&db);
     let mut iframes = 0;
     for resource in &resources {
@@ -231,10 +231,7 @@ fn a_missing_folder_is_a_clear_error() {
 fn every_card_reads_as_an_editor_would_have_it() {
     skip_without_real_data!();
     use bao_server::sources::multibao::editor;
-    let (_dir, db) = temp_db();
-    for folder in FOLDERS {
-        import(&db, folder);
-    }
+    let (_dir, db) = imported();
     let resources = all_resources(&db);
     let mut without_summary = Vec::new();
     for resource in &resources {
@@ -364,10 +361,7 @@ fn quality_reports_offer_edit_pages_where_the_source_has_them() {
 #[ignore = "real data"]
 fn no_opened_card_keeps_a_heading_emptied_by_its_summary() {
     skip_without_real_data!();
-    let (_dir, db) = temp_db();
-    for folder in FOLDERS {
-        import(&db, folder);
-    }
+    let (_dir, db) = imported();
     common::import(&db, "exemples-fiches");
     let mut emptied = Vec::new();
     for resource in all_resources(&db) {

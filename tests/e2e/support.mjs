@@ -159,12 +159,12 @@ export async function serve(db, { release = false, env = {}, listen = "127.0.0.1
 }
 
 /** Headless Chromium from Debian, with the flags that work as root on a closed network. */
-export async function launchBrowser() {
+export async function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
     args: [
       "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...args,
     ],
   });
 }

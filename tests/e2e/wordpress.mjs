@@ -33,11 +33,13 @@ const php = (text) => `<?php\n${text}\n`;
 const phpString = (text) => JSON.stringify(text).replaceAll("$", "\\$");
 
 /**
- * Starts MariaDB and a WordPress installed afresh; returns `url`, `post(content, author)` which
+ * Starts MariaDB and a WordPress installed afresh with `theme` (Twenty Twenty-One, classic, or
+ * Twenty Twenty-Three, made of blocks), at `host` (a name the browser maps to 127.0.0.1, so that
+ * the site counts as a partner's, not as a local one); returns `url`, `post(content, author)` which
  * publishes a post as the editor's save does (`kses` for an author, who has no unfiltered_html)
  * and returns its address, and `stop()`.
  */
-export async function startWordPress() {
+export async function startWordPress({ theme = "twentytwentyone", host = "127.0.0.1" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-wordpress-"));
   const [dbPort, port] = [await freePort(), await freePort()];
   const data = join(dir, "db");
@@ -53,7 +55,7 @@ export async function startWordPress() {
   const site = join(dir, "site");
   // Links to the packages WordPress depends on (getID3, underscore…) stay as they are: pages do without them.
   cpSync(DEBIAN_WORDPRESS, site, { recursive: true, verbatimSymlinks: true });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   writeFileSync(join(site, "wp-config.php"), php(`
 define('DB_NAME', 'wordpress'); define('DB_USER', 'root'); define('DB_PASSWORD', '');
 define('DB_HOST', '127.0.0.1:${dbPort}'); define('DB_CHARSET', 'utf8mb4'); define('DB_COLLATE', '');
@@ -74,14 +76,18 @@ define('WP_INSTALLING', true);
 require __DIR__ . '/wp-load.php';
 require ABSPATH . 'wp-admin/includes/upgrade.php';
 wp_install('Association des communs', 'admin', 'admin@asso.example', true, '', 'mot-de-passe-admin', 'fr_FR');
-switch_theme('twentytwentyone');
+switch_theme('${theme}');
 wp_insert_user(['user_login' => 'autrice', 'user_pass' => 'mot-de-passe-autrice', 'user_email' => 'autrice@asso.example', 'role' => 'author']);`));
   await run("php", [join(site, "install.php")], { cwd: site });
   const server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", site], { stdio: "ignore", cwd: site });
-  await until(async () => (await fetch(`${url}/`)).ok, "WordPress");
+  await until(async () => (await fetch(`http://127.0.0.1:${port}/readme.html`)).ok, "WordPress");
 
   return {
     url,
+    /** Switches the site's theme (`twentytwentyone` or `twentytwentythree`). */
+    async useTheme(name) {
+      await run("php", ["-r", `require '${site}/wp-load.php'; switch_theme('${name}');`], { cwd: site });
+    },
     /** Publishes `content` as `author` (`autrice` or `admin`), as the editor's save does; its address. */
     async post(title, content, author = "autrice") {
       const script = join(dir, `post-${Date.now()}.php`);

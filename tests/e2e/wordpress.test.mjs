@@ -1,26 +1,42 @@
 // In a real WordPress (Debian's 6.1, MariaDB, `php -S`; tests/e2e/wordpress.mjs), as a webmaster
-// uses it: a post by an author (no unfiltered_html) holding a fiche's address alone on its line.
-// WordPress discovers our oEmbed answer, keeps what it allows, and runs its own wp-embed.js: the
-// frame must fit its card, and its links must open where they lead. The browser tests' imitation
+// uses it: posts by an author (no unfiltered_html) holding a fiche's address alone on its line —
+// in the classic editor's shape and in the block editor's — in a classic theme (Twenty
+// Twenty-One) and a block theme (Twenty Twenty-Three). WordPress discovers our oEmbed answer, keeps
+// what it allows, and runs its own wp-embed.js: the frame must fit its card and its column, on a
+// desktop and on a phone, and its links must open where they lead. The browser tests' imitation
 // of WordPress had hidden that its listener never ran (shared/notes/field.md).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newPage, startServer } from "./support.mjs";
+import { fetchJson, launchBrowser, newPage, startServer } from "./support.mjs";
 import { startWordPress, wordPressAvailable } from "./wordpress.mjs";
 
 const skip = wordPressAvailable() ? false : "no WordPress here: `cargo xtask test browser` unpacks it";
 const FICHE = "exemples-cercle-de-parole";
+/** The partner's site under a public name (the browser maps it to this machine). */
+const HOST = "asso-des-communs.fr";
+const REPORT = "network=exemples&key=demo-cle-du-reseau-exemples";
 let server;
 let browser;
 let wordpress;
-let post;
+/** The two shapes of one post, by editor. */
+const posts = {};
 
 before(async () => {
   if (skip) return;
   server = await startServer({ seedFixtures: false });
-  browser = await launchBrowser();
-  wordpress = await startWordPress();
-  post = await wordpress.post("Une fiche du commun", `Voici une fiche que nous aimons :\n\n${server.url}r/${FICHE}\n\nSuite de l'article.`);
+  browser = await launchBrowser({ args: [`--host-resolver-rules=MAP ${HOST} 127.0.0.1`] });
+  wordpress = await startWordPress({ host: HOST });
+  const address = `${server.url}r/${FICHE}`;
+  posts.classic = await wordpress.post("Une fiche du commun", `Voici une fiche que nous aimons :\n\n${address}\n\nSuite de l'article.`);
+  // What the block editor saves for an address pasted alone: an embed block, its classes taken
+  // from our answer (no ratio: the frame's width is the column's).
+  posts.blocks = await wordpress.post("Une fiche en blocs", `<!-- wp:paragraph --><p>Voici une fiche que nous aimons :</p><!-- /wp:paragraph -->
+<!-- wp:embed {"url":"${address}","type":"rich","providerNameSlug":"multibao","responsive":true} -->
+<figure class="wp-block-embed is-type-rich is-provider-multibao wp-block-embed-multibao"><div class="wp-block-embed__wrapper">
+${address}
+</div></figure>
+<!-- /wp:embed -->
+<!-- wp:paragraph --><p>Suite de l'article.</p><!-- /wp:paragraph -->`);
 });
 
 after(async () => {
@@ -29,30 +45,92 @@ after(async () => {
   await server?.stop();
 });
 
-test("an author's post: WordPress embeds the fiche, its frame fits the card, the quotation gives way", { skip }, async () => {
-  const { page, close } = await newPage(browser);
-  await page.goto(post);
-  const frame = page.frameLocator("iframe.wp-embedded-content");
-  await frame.locator("bao-card h2.title").waitFor();
-  assert.equal(await page.locator("script[src*='wp-embed']").count(), 1, "WordPress loaded its listener");
+/** Opens `post` `width` px wide; resolves once WordPress has given the frame its card's height. */
+async function openPost(post, width = 1280) {
+  const opened = await newPage(browser, { viewport: { width, height: 900 } });
+  await opened.page.goto(post);
+  opened.frame = opened.page.frameLocator("iframe.wp-embedded-content");
+  await opened.frame.locator("bao-card h2.title").waitFor();
   // WordPress hides the frame until it says its height, then shows it at that height.
-  await page.waitForFunction(() => !document.querySelector("iframe.wp-embedded-content").getAttribute("style"));
-  const [height, content] = await Promise.all([
-    page.locator("iframe.wp-embedded-content").getAttribute("height"),
+  await opened.page.waitForFunction(() => !document.querySelector("iframe.wp-embedded-content").getAttribute("style"));
+  return opened;
+}
+
+/** The frame's box and its card's height, the column's width and the page's. */
+async function measure({ page, frame }) {
+  const [box, content] = await Promise.all([
+    page.locator("iframe.wp-embedded-content").evaluate((iframe) => ({
+      width: iframe.getBoundingClientRect().width,
+      height: iframe.getBoundingClientRect().height,
+      column: iframe.closest("p, .wp-block-embed__wrapper").getBoundingClientRect().width,
+      page: document.documentElement.scrollWidth,
+    })),
     frame.locator("html").evaluate((html) => Math.ceil(html.getBoundingClientRect().height)),
   ]);
-  assert.ok(Math.abs(Number(height) - content) <= 2, `iframe ${height} px for ${content} px of card`);
+  return { ...box, content };
+}
+
+test("an author's post: WordPress embeds the fiche, its frame fits the card, the quotation gives way", { skip }, async () => {
+  const opened = await openPost(posts.classic);
+  const { page, close } = opened;
+  assert.equal(await page.locator("script[src*='wp-embed']").count(), 1, "WordPress loaded its listener");
+  const { height, content } = await measure(opened);
+  assert.ok(Math.abs(height - content) <= 2, `iframe ${height} px for ${content} px of card`);
   assert.equal(await page.locator("blockquote.wp-embedded-content").isVisible(), false);
   assert.equal(await page.locator("iframe.wp-embedded-content").getAttribute("frameborder"), "0");
+  // Unfolded, the fiche is taller: the frame follows, up to the 1 000 px WordPress allows.
+  await opened.frame.locator("summary.read").click();
+  await page.waitForFunction((before) => Number(document.querySelector("iframe.wp-embedded-content").height) > before + 100, height);
   await close();
 });
 
-test("in WordPress, « Page de la fiche » clicked in the frame opens the fiche's page", { skip }, async () => {
-  const { page, close } = await newPage(browser);
-  await page.goto(post);
-  const frame = page.frameLocator("iframe.wp-embedded-content");
-  await frame.locator("bao-card h2.title").waitFor();
-  await page.waitForFunction(() => !document.querySelector("iframe.wp-embedded-content").getAttribute("style"));
+for (const theme of ["twentytwentyone", "twentytwentythree"]) {
+  test(`in ${theme}, in either editor's post, on a desktop and on a 375 px phone: the frame is its column's width and its card's height`, { skip }, async () => {
+    await wordpress.useTheme(theme);
+    for (const [editor, post] of Object.entries(posts)) {
+      for (const width of [1280, 375]) {
+        const opened = await openPost(post, width);
+        const box = await measure(opened);
+        const where = `${theme}, ${editor} editor, ${width} px: ${JSON.stringify(box)}`;
+        assert.ok(Math.abs(box.width - box.column) <= 1, `the column's width — ${where}`);
+        assert.ok(box.page <= width, `no sideways scroll — ${where}`);
+        assert.ok(Math.abs(box.height - box.content) <= 2, `the card's height — ${where}`);
+        await opened.close();
+      }
+    }
+  });
+}
+
+test("in WordPress, links clicked in the frame open where they lead: the fiche's page, and its licence through /lien", { skip }, async () => {
+  const { page, frame, problems, close } = await openPost(posts.classic);
+  assert.equal(await frame.locator("bao-card a[rel=license]").textContent(), "CC BY-SA 4.0", "the licence travels with the embed");
   await Promise.all([page.waitForURL(`${server.url}r/${FICHE}`), frame.getByRole("link", { name: /Page de la fiche/ }).click()]);
+  assert.match(await page.locator("h1").textContent(), /Le cercle de parole/);
+  // The licence's site is a third party (and this machine has no Internet): the window goes to
+  // /lien, which sends it there.
+  const again = await openPost(posts.classic);
+  const [followed] = await Promise.all([
+    again.page.waitForResponse(/\/lien\?vers=/),
+    again.frame.locator("bao-card a[rel=license]").click(),
+  ]);
+  assert.equal(followed.status(), 303);
+  assert.match(followed.headers().location, /^https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\//);
+  assert.equal(followed.frame(), again.page.mainFrame(), "the window itself, not the frame, follows the link");
+  // What is left: WordPress's own favicon (`php -S` has none) and the licence's site, unreachable here.
+  for (const seen of [problems, again.problems]) {
+    assert.deepEqual(seen.filter((problem) => !/favicon\.ico|creativecommons/.test(problem)), []);
+  }
+  await Promise.all([close(), again.close()]);
+});
+
+test("a display inside WordPress's sandboxed frame is counted under the post's site", { skip }, async () => {
+  const { close } = await openPost(posts.classic);
+  const deadline = Date.now() + 10_000;
+  let sites = [];
+  while (Date.now() < deadline && !sites.some(({ site }) => site === HOST)) {
+    sites = (await fetchJson(`${server.url}api/v1/stats?${REPORT}`)).body.sites;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.ok(sites.some(({ site }) => site === HOST), JSON.stringify(sites));
   await close();
 });

@@ -69,20 +69,25 @@ pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(wikis)
 }
 
-/// Debian's WordPress (its French strings and the Twenty Twenty-One theme), unpacked into
+/// Debian's WordPress (its French strings, a classic theme and a block theme), unpacked into
 /// `target/wordpress/`, and MariaDB and PHP installed: the browser tests run a real WordPress
 /// from them (`tests/e2e/wordpress.mjs`).
 pub fn wordpress(root: &Path) -> anyhow::Result<PathBuf> {
     apt_packages("mariadb-server php-cli php-mysql php-curl php-mbstring php-xml")?;
     let target = root.join("target");
-    unpacked(&target, "wordpress", "wordpress wordpress-l10n wordpress-theme-twentytwentyone")?;
+    unpacked(
+        &target,
+        "wordpress",
+        "wordpress wordpress-l10n wordpress-theme-twentytwentyone wordpress-theme-twentytwentythree",
+    )?;
     Ok(target.join("wordpress"))
 }
 
 /// `packages`' files as they would be installed (`usr/`, `var/`, `etc/`), in `within/folder`,
-/// unless they are there already.
+/// unless these very packages are there already.
 fn unpacked(within: &Path, folder: &str, packages: &str) -> anyhow::Result<()> {
-    if within.join(folder).join("usr/share").join(folder).is_dir() {
+    let list = within.join(folder).join("packages.unpacked");
+    if std::fs::read_to_string(&list).ok().as_deref() == Some(packages) {
         return Ok(());
     }
     eprintln!("xtask: unpacking Debian's {packages} into {} …", within.display());
@@ -104,6 +109,7 @@ fn unpacked(within: &Path, folder: &str, packages: &str) -> anyhow::Result<()> {
     }
     std::fs::rename(work.join("files"), within.join(folder))?;
     std::fs::remove_dir_all(&work)?;
+    std::fs::write(list, packages)?;
     Ok(())
 }
 

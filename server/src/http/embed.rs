@@ -137,10 +137,12 @@ pub async fn oembed(
 /// (`wp-embed.js`) only for an answer holding a `<blockquote class="wp-embedded-content">`
 /// (shared/notes/field.md); it strips the quotation's style and hides it once the frame says
 /// its height. Anywhere else the style hides it. WordPress strips the iframe's style too:
-/// `frameborder` keeps its border off.
+/// `frameborder` keeps its border off, and the width is the column's (`100%`, which the style
+/// bounds by `maxwidth` elsewhere): a width in pixels overflows a phone's column, and WordPress's
+/// block editor would fix a width-in-pixels frame's height to a ratio that cuts the card.
 #[derive(Template)]
 #[template(
-    source = r#"<blockquote class="wp-embedded-content" style="display:none"><a href="{{ page }}">{{ title }}</a></blockquote><iframe class="wp-embedded-content" src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" frameborder="0" loading="lazy" style="border:0;max-width:100%" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
+    source = r#"<blockquote class="wp-embedded-content" style="display:none"><a href="{{ page }}">{{ title }}</a></blockquote><iframe class="wp-embedded-content" src="{{ src }}" width="100%" height="{{ height }}" title="{{ title }}" frameborder="0" loading="lazy" style="border:0;max-width:{{ width }}px" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
     ext = "html"
 )]
 struct OEmbedFrame<'a> {

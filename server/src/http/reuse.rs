@@ -151,13 +151,16 @@ fn asks_not_to_be_tracked(headers: &HeaderMap) -> bool {
 }
 
 /// The partner site of a beacon: the host of its `Origin`, else of its `Referer`; from one of
-/// our own `/embed/…` frames, the host of the page around it (`page`).
+/// our own `/embed/…` frames, the host of the page around it (`page`). A frame that WordPress
+/// sandboxes has no origin of its own: its beacons come with `Origin: null` and no `Referer`, so
+/// that only `page` says where they were shown.
 fn counted_site(headers: &HeaderMap, page: Option<&str>) -> String {
     let header = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+    let sandboxed = header(header::ORIGIN) == Some("null") && header(header::REFERER).is_none();
     let origin = header(header::ORIGIN).filter(|origin| *origin != "null");
     let site = site_of(origin.or(header(header::REFERER)));
     match page {
-        Some(page) if site == site_of(Some(&links::public_origin(headers))) => {
+        Some(page) if sandboxed || site == site_of(Some(&links::public_origin(headers))) => {
             site_of(Some(&format!("https://{page}")))
         }
         _ => site,

@@ -124,7 +124,8 @@ test("a word of the title, typed as on a phone (’, no accents), finds the fich
   assert.match(await page.locator("#snippet-script").inputValue(), /resource="exemples-repair-cafe"/);
   await resource.fill("L’atelier vélo");
   await page.locator("#preview bao-card h2.title", { hasText: "L'atelier vélo du quartier" }).waitFor();
-  assert.match(await page.locator("#snippet-yeswiki").inputValue(), /^""<script src=".+\/embed\.js"><\/script>\n<bao-card resource="exemples-atelier-velo">[\s\S]*""$/);
+  // YesWiki's form is the iframe between double quotes, which YesWiki keeps where it drops scripts.
+  assert.match(await page.locator("#snippet-yeswiki").inputValue(), /^""<iframe src=".+\/embed\/r\/exemples-atelier-velo" [^>]*><\/iframe>""$/);
 
   // Search and carousel have no oEmbed address: nothing to copy, and the page says why.
   await page.getByLabel("Un carrousel de témoignages filmés").check();
@@ -149,5 +150,52 @@ test("without JavaScript the code boxes hold the first fiche's snippets", async 
   assert.match(await page.locator("#snippet-script").inputValue(), /^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js"><\/script>\n<bao-card resource="[a-z0-9-]+">/);
   assert.match(await page.locator("#snippet-iframe").inputValue(), /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/r\//);
   assert.match(await page.locator("#snippet-url").inputValue(), /\/r\/[a-z0-9-]+$/);
+  assert.match(await page.locator("#snippet-yeswiki").inputValue(), /^""<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/r\/[^"]+" [^>]*><\/iframe>""$/);
   await context.close();
+});
+
+test("the builder's list opens on a title as an index reads it, not on punctuation", async () => {
+  const { page, close } = await openBuilder();
+  const titles = await page.locator("#resources option").evaluateAll((options) => options.map((option) => option.textContent));
+  assert.match(titles[0], /^[A-Za-zÀ-ÿ0-9]/, `first: ${titles[0]}`);
+  const folded = titles.map((title) => title.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/^[^A-Za-z0-9]+/, "").toLowerCase());
+  assert.deepEqual(folded, [...folded].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  await close();
+});
+
+test("a carousel or search that would show nothing cannot be copied; « Copié » goes with the element copied", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  await copied("Copier le script et l'élément");
+  await page.getByLabel("Un carrousel de témoignages filmés").check();
+  assert.equal(await page.locator("#copied").textContent(), "", "the fiche's « Copié » is not the carousel's");
+  await page.getByLabel("Étiquette (mot-clé exact des fiches, facultatif)").fill("aucune-fiche-ne-porte-ce-mot");
+  await page.locator("#filters-help", { hasText: "le carrousel serait vide" }).waitFor();
+  for (const name of ["Copier le script et l'élément", "Copier l'iframe", "Copier le code pour YesWiki"]) {
+    assert.equal(await page.getByRole("button", { name }).isDisabled(), true, name);
+  }
+  // A disabled button looks disabled: not the enabled ones' filled colour.
+  const [enabled, disabled] = await Promise.all(
+    ["Copier le script et l'élément", "Copier l'adresse"].map(async (name) =>
+      page.getByRole("button", { name }).evaluate((button) => getComputedStyle(button).backgroundColor)),
+  );
+  assert.equal(enabled, disabled, "both disabled here");
+  await page.getByLabel("Un champ de recherche").check();
+  await page.locator("#filters-help", { hasText: "la recherche ne trouverait rien" }).waitFor();
+  await page.getByLabel("Étiquette (mot-clé exact des fiches, facultatif)").fill("");
+  await page.locator("#filters-help:empty").waitFor({ state: "attached" });
+  const on = await page.getByRole("button", { name: "Copier l'iframe" }).evaluate((button) => [button.disabled, getComputedStyle(button).backgroundColor]);
+  assert.deepEqual(on[0], false);
+  assert.notEqual(on[1], enabled, "an enabled button looks different from a disabled one");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("on a 1 280 px screen the code is beside the choices, in the first screen", async () => {
+  const { page, close } = await openBuilder({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false });
+  await page.locator("#preview bao-card h2.title").waitFor();
+  const code = await page.locator("#snippet-script").boundingBox();
+  const form = await page.locator("#choices").boundingBox();
+  assert.ok(code.y + code.height < 800, `the script snippet at y = ${code.y}`);
+  assert.ok(code.x > form.x + form.width, "beside the choices");
+  await close();
 });

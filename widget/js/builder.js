@@ -86,6 +86,9 @@
       add(name, text);
       param(name, text);
     });
+    var filters = query.filter(function (pair) {
+      return pair.indexOf("limit=") !== 0;
+    });
     add("theme", theme);
     param("theme", theme);
     add("lang", lang === "fr" ? "" : lang);
@@ -100,17 +103,52 @@
       height: element === "search" ? 420 : 640,
       title: label,
       url: "",
+      filters: filters,
     };
   }
 
+  // Whether a search box or a carousel with these filters would show anything: asked of the API
+  // (one request per distinct choice, the answers kept), so that an empty one is not offered.
+  var matches = {};
+  function matchesAnything(element, described) {
+    var address = origin + (element === "search" ? "/api/v1/resources?" : "/api/v1/testimonials?") +
+      described.filters.concat(["limit=1"]).join("&");
+    if (!(address in matches)) {
+      matches[address] = null;
+      fetch(address)
+        .then(function (answer) {
+          return answer.ok ? answer.json() : { items: [] };
+        })
+        .then(function (page) {
+          matches[address] = page.items.length > 0;
+        }, function () {
+          matches[address] = true; // unknown: offered, as before the question
+        })
+        .then(update);
+    }
+    return matches[address];
+  }
+
+  var lastElement = null;
   function update() {
     var element = value("element");
+    // What was copied was another element's code.
+    if (element !== lastElement) document.getElementById("copied").textContent = "";
+    lastElement = element;
     var parts = document.querySelectorAll("[data-for]");
     for (var i = 0; i < parts.length; i++) {
       parts[i].hidden = parts[i].getAttribute("data-for").split(" ").indexOf(element) < 0;
     }
     var described = describe();
     help.textContent = element === "card" && !described ? "Aucune fiche (ou plusieurs) ne correspond : choisissez-la dans la liste." : "";
+    var empty = document.getElementById("filters-help");
+    empty.textContent = "";
+    if (described && element !== "card" && matchesAnything(element, described) === false) {
+      empty.textContent = element === "search"
+        ? "Aucune ressource ne correspond à ce réseau, cette étiquette et ce type : la recherche ne trouverait rien. Changez un des choix."
+        : "Aucun témoignage filmé ne correspond à ce réseau et cette étiquette : le carrousel serait vide. Changez un des choix.";
+      described = null;
+    }
     // No fiche chosen: no preview nor code of the previous one, nothing to copy.
     var copies = document.querySelectorAll("[data-copy]");
     for (var j = 0; j < copies.length; j++) {
@@ -127,13 +165,13 @@
     var pin = form.elements.sri.checked && integrity ? ' integrity="' + integrity + '" crossorigin="anonymous"' : "";
     document.getElementById("snippet-script").value =
       '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
-    document.getElementById("snippet-iframe").value =
-      '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
-      described.height + '" loading="lazy" allow="clipboard-write"></iframe>\n<script src="' + origin + '/resize.js"></script>';
+    var iframe = '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
+      described.height + '" loading="lazy" allow="clipboard-write"></iframe>';
+    document.getElementById("snippet-iframe").value = iframe + '\n<script src="' + origin + '/resize.js"></script>';
     document.getElementById("snippet-url").value = described.url;
     document.getElementById("url-none").hidden = Boolean(described.url);
-    // YesWiki keeps raw HTML between double quotes.
-    document.getElementById("snippet-yeswiki").value = '""<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html + '""';
+    // YesWiki keeps raw HTML between double quotes; the iframe survives where scripts do not.
+    document.getElementById("snippet-yeswiki").value = '""' + iframe + '""';
     // The preview is the element itself, as the snippet will show it.
     if (preview.getAttribute("data-shown") !== described.html) {
       preview.setAttribute("data-shown", described.html);

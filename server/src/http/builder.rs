@@ -12,7 +12,7 @@ use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};
 use super::error::ApiError;
 use super::links::{self, public_origin};
 use crate::AppState;
-use crate::sources::text::escape_html;
+use crate::sources::text::{escape_html, fold};
 use crate::store::{Database, DbError, ListFilter};
 
 /// Most resources offered in the builder's list (the others are reached by typing their id).
@@ -27,7 +27,9 @@ struct BuilderPage {
     /// The snippets of the first fiche, for a page read without JavaScript (`integrer.js`
     /// writes the same ones for what is chosen).
     default_script: String,
+    /// The iframe alone; the iframe snippet adds the script that fits its height.
     default_iframe: String,
+    resize_script: String,
     default_url: String,
     resources: Vec<(String, String)>,
     networks: Vec<Network>,
@@ -51,9 +53,10 @@ pub async fn builder_page(
             "<script src=\"{origin}/embed.js\"></script>\n<bao-card resource=\"{first}\">\n  <a href=\"{page_url}\">{first_title}</a>\n</bao-card>"
         ),
         default_iframe: format!(
-            "<iframe src=\"{origin}{}\" title=\"{first_title}\" style=\"width:100%;border:0\" height=\"480\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>\n<script src=\"{origin}/resize.js\"></script>",
+            "<iframe src=\"{origin}{}\" title=\"{first_title}\" style=\"width:100%;border:0\" height=\"480\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
             links::card_frame(&first)
         ),
+        resize_script: format!("<script src=\"{origin}/resize.js\"></script>"),
         default_url: page_url,
         origin,
         first,
@@ -65,8 +68,8 @@ pub async fn builder_page(
     Ok(Html(page.render()?))
 }
 
-/// Text made safe inside the snippet's HTML (element content and quoted attributes).
-/// Ids and titles of the resources, by title, at most [`MAX_LISTED`].
+/// Ids and titles of the resources, at most [`MAX_LISTED`], in the order of a French index: by
+/// title, case, accents and opening quotes or dashes aside.
 fn listed_resources(db: &Database) -> Result<Vec<(String, String)>, DbError> {
     let mut listed = Vec::new();
     let mut filter = ListFilter { limit: MAX_PAGE_LIMIT, ..ListFilter::default() };
@@ -79,6 +82,6 @@ fn listed_resources(db: &Database) -> Result<Vec<(String, String)>, DbError> {
         }
     }
     listed.truncate(MAX_LISTED);
-    listed.sort_by_key(|(_, title)| title.to_lowercase());
+    listed.sort_by_cached_key(|(_, title)| fold(title.trim_start_matches(|c: char| !c.is_alphanumeric())));
     Ok(listed)
 }

@@ -199,6 +199,7 @@ fn source_repository(
             repo,
             network: None,
             subfolder_networks: None,
+            subfolder_names: Default::default(),
             default_licence: None,
             exclude: Vec::new(),
             web: None,

@@ -305,7 +305,7 @@ fn licence_badge(licence: Licence, t: &'static Strings) -> impl IntoView {
             <a class="licence" href=url rel="license" title=sentence>{label}</a>
         }
         .into_any(),
-        None => view! { <span class="licence">{label}</span> }.into_any(),
+        None => view! { <span class="licence" title=sentence>{label}</span> }.into_any(),
     }
 }
 

@@ -69,6 +69,9 @@ pub struct GitSource {
     pub web: WebSettings,
     /// A folder whose direct subfolders each hold one network's resources.
     pub subfolder_networks: Option<String>,
+    /// The names of those networks, by subfolder (`cpcoop = "Centre des pratiques de la
+    /// coopération"`): a folder's name is no network's name.
+    pub subfolder_names: BTreeMap<String, String>,
     /// Folders (or files) that hold no resource.
     pub exclude: Vec<String>,
 }
@@ -242,6 +245,9 @@ struct SourceTable {
     /// A folder whose direct subfolders each hold one network's resources (git).
     #[serde(default)]
     subfolder_networks: Option<String>,
+    /// The names of those networks, by subfolder (git).
+    #[serde(default)]
+    subfolder_names: BTreeMap<String, String>,
     /// Folders (or files) of the source that hold no resource (`["financements"]`, git).
     #[serde(default)]
     exclude: Vec<String>,
@@ -476,10 +482,20 @@ impl SourceTable {
                 );
             }
         }
+        if !self.subfolder_names.is_empty() && self.subfolder_networks.is_none() {
+            return Err(
+                "`subfolder_names` nomme les réseaux des sous-dossiers de `subfolder_networks`, absent ici"
+                    .into(),
+            );
+        }
+        if let Some((folder, _)) = self.subfolder_names.iter().find(|(_, name)| name.trim().is_empty()) {
+            return Err(format!("`subfolder_names` : le nom du réseau du dossier « {folder} » est vide"));
+        }
         Ok(GitSource {
             location,
             branch,
             web,
+            subfolder_names: std::mem::take(&mut self.subfolder_names),
             subfolder_networks: self.subfolder_networks.take(),
             exclude: std::mem::take(&mut self.exclude),
         })
@@ -503,6 +519,7 @@ impl SourceTable {
             ("web_url", self.web_url.is_some()),
             ("forge", self.forge.is_some()),
             ("subfolder_networks", self.subfolder_networks.is_some()),
+            ("subfolder_names", !self.subfolder_names.is_empty()),
             ("exclude", !self.exclude.is_empty()),
             ("categories", !self.categories.is_empty()),
             ("namespace", self.namespace.is_some()),
@@ -578,6 +595,7 @@ id = "demo"
 kind = "git"
 url = "content/exemples-fiches"
 subfolder_networks = "contributions"
+subfolder_names = { cpcoop = "Centre des pratiques de la coopération" }
 [source.network]
 id = "exemples"
 name = "Réseau des communs exemplaires (démo)"
@@ -609,6 +627,7 @@ name = "Réseau des communs exemplaires (démo)"
             Location::Folder("/srv/demo/content/exemples-fiches".into())
         );
         assert_eq!(local_git.subfolder_networks.as_deref(), Some("contributions"));
+        assert_eq!(local_git.subfolder_names["cpcoop"], "Centre des pratiques de la coopération");
         // A remote served on this machine over http is fetched, not read as a folder named `http:`.
         let served = SourcesFile::parse(
             &GOOD.replace("https://github.com/lilianricaud", "http://127.0.0.1:9418/lilianricaud"),
@@ -682,6 +701,16 @@ name = "Réseau des communs exemplaires (démo)"
                 "subfolder_networks",
                 "web_url = \"https://github.com/o/r\"\nsubfolder_networks",
                 "donnez aussi `branch`",
+            ),
+            (
+                "subfolder_networks = \"contributions\"\n",
+                "",
+                "`subfolder_names` nomme les réseaux des sous-dossiers",
+            ),
+            (
+                "\"Centre des pratiques de la coopération\"",
+                "\" \"",
+                "le nom du réseau du dossier « cpcoop » est vide",
             ),
         ] {
             let error = SourcesFile::parse(&GOOD.replacen(from, to, 1)).unwrap_err();

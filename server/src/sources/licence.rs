@@ -45,7 +45,7 @@ impl CreativeCommons {
             (
                 "CC0 1.0".to_owned(),
                 Some("CC0-1.0".to_owned()),
-                "https://creativecommons.org/publicdomain/zero/1.0/deed.fr".to_owned(),
+                Some("https://creativecommons.org/publicdomain/zero/1.0/deed.fr".to_owned()),
             )
         } else {
             let upper = code.to_uppercase();
@@ -54,14 +54,17 @@ impl CreativeCommons {
                 None => format!("CC {upper}"),
             };
             let spdx = self.version.as_ref().map(|version| format!("CC-{upper}-{version}"));
-            // Without a version, the deed of the current version is the most useful link.
-            let version = self.version.as_deref().unwrap_or("4.0");
-            (label, spdx, format!("https://creativecommons.org/licenses/{code}/{version}/deed.fr"))
+            // Without a version, no deed: each one is a version, which the source did not state.
+            let url = self
+                .version
+                .as_ref()
+                .map(|version| format!("https://creativecommons.org/licenses/{code}/{version}/deed.fr"));
+            (label, spdx, url)
         };
         Licence {
             spdx,
             label,
-            url: Some(url),
+            url,
             raw,
             version_unknown: !self.zero && self.version.is_none(),
             open: !self.non_commercial && !self.no_derivatives,
@@ -372,9 +375,10 @@ pub fn is_vague(licence: &Licence) -> bool {
     licence.spdx.is_none() && licence.url.is_none() && licence.label.starts_with("Creative Commons (")
 }
 
-/// The licence a whole repository states: the first statement of its licence file, or of its
-/// README; a licence file holding a Creative Commons legal code is read by its title.
-pub fn of_repository(files: &[(&str, &str)]) -> Option<Licence> {
+/// The licence a whole repository states, and the file that states it: the first statement of
+/// its licence file, or of its README; a licence file holding a Creative Commons legal code is
+/// read by its title.
+pub fn of_repository<'a>(files: &[(&'a str, &str)]) -> Option<(&'a str, Licence)> {
     files.iter().find_map(|(name, text)| {
         let title = text
             .lines()
@@ -394,11 +398,16 @@ pub fn of_repository(files: &[(&str, &str)]) -> Option<Licence> {
                 found.iter().find(|statement| statement.licence.is_some()).or(found.first())?.clone()
             }
         };
-        let raw = Some(format!("{name} du dépôt : {}", statement.line));
-        Some(match statement.licence {
-            Some(cc) => cc.into_licence(raw),
-            None => Licence { raw, ..vague(&statement.line) },
-        })
+        // The source's words only: a visitor reads them in quotes under the licence's name; where
+        // they were found is the provenance (`Found::FromSource`) the quality report gives.
+        let raw = Some(statement.line.clone());
+        Some((
+            *name,
+            match statement.licence {
+                Some(cc) => cc.into_licence(raw),
+                None => Licence { raw, ..vague(&statement.line) },
+            },
+        ))
     })
 }
 
@@ -558,7 +567,7 @@ mod tests {
         assert!(licence.version_unknown);
         assert!(!licence.open);
         assert_eq!(licence.spdx, None);
-        assert_eq!(licence.url.as_deref(), Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr"));
+        assert_eq!(licence.url, None, "every deed is of a version, which the text does not state");
     }
 
     #[test]
@@ -653,16 +662,21 @@ mod tests {
             "CC BY-SA 4.0"
         );
         let readme = "Toutes nos fiches sont publiées sous licence Creative Commons.";
-        assert!(is_vague(&of_repository(&[("README.md", readme)]).unwrap()));
+        assert!(is_vague(&of_repository(&[("README.md", readme)]).unwrap().1));
     }
 
     #[test]
     fn a_repositorys_licence_file_or_readme() {
         let legal_code = "Attribution-NonCommercial-ShareAlike 4.0 International\n\n=====\n\nCreative Commons Corporation…";
-        assert_eq!(of_repository(&[("LICENSE", legal_code)]).unwrap().label, "CC BY-NC-SA 4.0");
-        assert_eq!(of_repository(&[("LICENSE", "CC-BY-SA 4.0\n")]).unwrap().label, "CC BY-SA 4.0");
+        assert_eq!(of_repository(&[("LICENSE", legal_code)]).unwrap().1.label, "CC BY-NC-SA 4.0");
+        assert_eq!(of_repository(&[("LICENSE", "CC-BY-SA 4.0\n")]).unwrap().1.label, "CC BY-SA 4.0");
         let readme = "Toutes nos vidéos sont publiées sous licence Creative Commons BY-SA.";
-        assert_eq!(of_repository(&[("README.md", readme)]).unwrap().label, "CC BY-SA");
+        let from_readme = of_repository(&[("README.md", readme)]).unwrap().1;
+        assert_eq!(from_readme.label, "CC BY-SA");
+        // Quoted to visitors as the source wrote it, without the file's name; no deed of a
+        // version it does not state.
+        assert_eq!(from_readme.raw.as_deref(), Some(readme));
+        assert_eq!(from_readme.url, None);
         assert_eq!(of_repository(&[("README.md", "Un dépôt de fiches.")]), None);
     }
 

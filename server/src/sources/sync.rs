@@ -362,6 +362,7 @@ fn follower(
                     repo,
                     network: Some(config.network.reference()),
                     subfolder_networks: git.subfolder_networks.clone(),
+                    subfolder_names: git.subfolder_names.clone(),
                     default_licence,
                     exclude: git.exclude.clone(),
                     web: None,

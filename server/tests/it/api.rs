@@ -157,7 +157,9 @@ async fn canonical_page_is_readable_html() {
         r#"<bao-card resource="onpassealacte-club-des-aines" theme="light"><template shadowrootmode="open">"#
     ));
     assert!(html.contains(r#"class="title">J'ai créé un club des aînés</h1>"#), "{html}");
-    assert!(html.contains("rel=\"license\""));
+    // Its licence as its repository states it, version unstated: named, linked to no version's deed.
+    assert!(html.contains("Licence : CC BY-SA (version non précisée par la source)"), "{html}");
+    assert!(!html.contains("rel=\"license\""));
     let (status, _, body) = get(&router, "/r/%3Cscript%3E").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!String::from_utf8(body).unwrap().contains("<script>"));

@@ -107,6 +107,7 @@ fn source(root: &Path) -> MultibaoRepository {
         repo: "entretiens".into(),
         network: None,
         subfolder_networks: None,
+        subfolder_names: Default::default(),
         default_licence: None,
         exclude: Vec::new(),
         web: None,

@@ -5,6 +5,7 @@ pub mod editor;
 pub mod frontmatter;
 pub mod markdown;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bao_contract::{Image, Kind, Licence, NetworkRef, Resource};
@@ -18,7 +19,7 @@ use crate::address::is_fetchable;
 use crate::store::{Found, NewCaptions, NewResource, NewVideo, Provenance};
 
 /// Bumped when the importer reads files differently, so that a re-import rewrites every row.
-pub const IMPORTER_VERSION: &str = "multibao-markdown-12";
+pub const IMPORTER_VERSION: &str = "multibao-markdown-13";
 
 /// Titles that tools wrote into front matter in place of a real one.
 const PLACEHOLDER_TITLES: &[&str] =
@@ -57,6 +58,8 @@ pub struct MultibaoRepository {
     pub network: Option<NetworkRef>,
     /// A folder whose direct subfolders each hold one network's resources.
     pub subfolder_networks: Option<String>,
+    /// Their networks' names, by subfolder, as the sources file gives them.
+    pub subfolder_names: BTreeMap<String, String>,
     /// The licence the source declares for files that name none, when the repository does not.
     pub default_licence: Option<Licence>,
     /// Folders (or files) of the repository that hold no resource, as the sources file says.
@@ -77,6 +80,7 @@ impl MultibaoRepository {
             repo: repo.to_owned(),
             network: None,
             subfolder_networks: None,
+            subfolder_names: BTreeMap::new(),
             default_licence: None,
             exclude: Vec::new(),
             web: None,
@@ -114,18 +118,20 @@ impl MultibaoRepository {
         });
         // A file that states no licence has the one the sources file declares, else the
         // repository's.
-        let repository_licence =
-            source.default_licence.clone().or_else(|| repository_licence(tree, &readme_text));
+        let stated = repository_licence(tree, &readme_text);
         let mut read = Batch { networks: vec![owner_network.clone()], ..Batch::default() };
-        if let Some(vague) = repository_licence.as_ref().filter(|licence| licence::is_vague(licence)) {
+        if let Some((file, _)) = stated.as_ref().filter(|(_, licence)| licence::is_vague(licence))
+            && source.default_licence.is_none()
+        {
             read.warnings.push(Skipped {
-                path: vague.raw.as_deref().and_then(|raw| raw.split_once(' ')).map_or("README.md", |(file, _)| file).to_owned(),
+                path: (*file).to_owned(),
                 reason: "le dépôt dit « licence Creative Commons » sans dire laquelle : les fichiers qui ne \
                          précisent rien l'affichent ainsi ; si vous la connaissez, écrivez-la dans le fichier \
                          des sources (`licence = \"CC BY-SA 4.0\"`, par exemple)"
                     .into(),
             });
         }
+        let repository_licence = source.default_licence.clone().or(stated.map(|(_, licence)| licence));
 
         for path in files {
             let path_text = path.clone();
@@ -133,8 +139,20 @@ impl MultibaoRepository {
                 read.skipped.push(Skipped { path: path_text, reason: reason.into() });
                 continue;
             }
-            let network = network_of(source, path, &owner_network);
+            let (network, unnamed) = network_of(source, tree, path, &owner_network);
             if !read.networks.contains(&network) {
+                if let Some(folder) = unnamed {
+                    read.warnings.push(Skipped {
+                        path: folder,
+                        reason: format!(
+                            "le réseau de ce dossier n'a pas de nom : « {} » (le nom du dossier) est affiché ; \
+                             donnez-le dans le fichier des sources (`subfolder_names = {{ {} = \"…\" }}`) \
+                             ou en titre du README.md du dossier",
+                            network.name,
+                            network.name
+                        ),
+                    });
+                }
                 read.networks.push(network.clone());
             }
             let Some(bytes) = tree.read(&path_text) else {
@@ -183,23 +201,41 @@ fn non_resource_reason(source: &MultibaoRepository, path: &str) -> Option<&'stat
     NON_RESOURCE_FOLDERS.contains(&top).then_some("page du site ou média, pas une ressource")
 }
 
-fn network_of(source: &MultibaoRepository, path: &str, owner: &NetworkRef) -> NetworkRef {
+/// The network a file at `path` publishes for: the repository's, or, in a subfolder of
+/// `subfolder_networks`, that subfolder's — named by the sources file, else by the title of the
+/// subfolder's README; else the folder's own name, returned with the folder to say it.
+fn network_of(
+    source: &MultibaoRepository,
+    tree: &dyn Tree,
+    path: &str,
+    owner: &NetworkRef,
+) -> (NetworkRef, Option<String>) {
     let mut parts = path.split('/');
     let (Some(parent), Some(folder), Some(_file)) = (parts.next(), parts.next(), parts.next()) else {
-        return owner.clone();
+        return (owner.clone(), None);
     };
     if source.subfolder_networks.as_deref() != Some(parent) {
-        return owner.clone();
+        return (owner.clone(), None);
     }
-    NetworkRef {
+    let folder_path = format!("{parent}/{folder}");
+    let readme_title = || {
+        let readme = String::from_utf8(tree.read(&format!("{folder_path}/README.md"))?).ok()?;
+        let title = readme.lines().find_map(|line| line.trim().strip_prefix('#'))?;
+        let title = title.trim_start_matches('#').trim();
+        (!title.is_empty() && title.chars().count() <= 120).then(|| title.to_owned())
+    };
+    let named = source.subfolder_names.get(folder).cloned().or_else(readme_title);
+    let network = NetworkRef {
         id: slugify(folder),
-        name: folder.replace('_', " "),
-        url: source.web.as_ref().and_then(|web| web.folder(&format!("{parent}/{folder}"))),
-    }
+        name: named.clone().unwrap_or_else(|| folder.to_owned()),
+        url: source.web.as_ref().and_then(|web| web.folder(&folder_path)),
+    };
+    (network, named.is_none().then_some(folder_path))
 }
 
-/// The licence a repository declares for all its files: its LICENSE file, else its README.
-fn repository_licence(tree: &dyn Tree, readme: &str) -> Option<Licence> {
+/// The licence a repository declares for all its files, and the file that says it: its LICENSE
+/// file, else its README.
+fn repository_licence(tree: &dyn Tree, readme: &str) -> Option<(&'static str, Licence)> {
     let licence_files: Vec<(&str, String)> = ["LICENSE", "LICENSE.md", "LICENCE", "LICENCE.md"]
         .into_iter()
         .filter_map(|name| Some((name, String::from_utf8(tree.read(name)?).ok()?)))

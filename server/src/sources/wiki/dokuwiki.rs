@@ -19,7 +19,7 @@ use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
-pub const READER_VERSION: &str = "dokuwiki-1";
+pub const READER_VERSION: &str = "dokuwiki-2";
 
 /// A DokuWiki source as the sources file declares it.
 #[derive(Debug, Clone)]

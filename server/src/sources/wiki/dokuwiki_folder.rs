@@ -21,7 +21,7 @@ use crate::calendar::date_of_unix;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
-pub const READER_VERSION: &str = "dokuwiki-folder-1";
+pub const READER_VERSION: &str = "dokuwiki-folder-2";
 
 /// A page larger than this is not a fiche: it is skipped.
 const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;

@@ -19,7 +19,7 @@ use super::{
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
-pub const READER_VERSION: &str = "mediawiki-1";
+pub const READER_VERSION: &str = "mediawiki-2";
 
 /// Listing requests at most (each up to 500 pages): a bound on a wiki that pages forever.
 const MAX_LISTING_REQUESTS: usize = 200;

@@ -22,7 +22,7 @@ use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
-pub const READER_VERSION: &str = "mediawiki-export-1";
+pub const READER_VERSION: &str = "mediawiki-export-2";
 
 /// The largest export read: a wiki of some thousand pages with their history.
 const MAX_EXPORT_BYTES: u64 = 128 * 1024 * 1024;

@@ -21,7 +21,7 @@ use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped};
 
 /// Bumped when entries are read differently, so that the next sync reads every entry again.
-pub const READER_VERSION: &str = "yeswiki-1";
+pub const READER_VERSION: &str = "yeswiki-2";
 
 /// Field types whose values are keys of a list, shown by their labels.
 const LIST_FIELD_TYPES: &[&str] = &["checkbox", "select", "radio", "liste", "enumlist"];

@@ -2,9 +2,9 @@
 as JSON, for server/tests/opendata.rs to check: the DCAT catalogue with rdflib (as data.gouv.fr's
 harvester does), the Atom feed with feedparser, the sitemap with Python's XML parser, a CSV table
 as a spreadsheet takes it in (openpyxl, which reads a text starting with "=" as a formula, as
-spreadsheets importing a CSV do).
+spreadsheets importing a CSV do), and our own .xlsx as openpyxl opens it.
 
-usage: opendata_check.py catalog|feed|sitemap|spreadsheet URL
+usage: opendata_check.py catalog|feed|sitemap|spreadsheet|workbook URL
 """
 
 import csv
@@ -98,7 +98,25 @@ def spreadsheet(url):
     return {"cells": sum(len(row) for row in rows), "formulas": formulas}
 
 
+def workbook(url):
+    from openpyxl import load_workbook
+
+    with urllib.request.urlopen(url) as answer:
+        book = load_workbook(io.BytesIO(answer.read()))
+    sheet = book.active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    formulas = [cell.value for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    return {
+        "sheets": book.sheetnames,
+        "headings": rows[0],
+        "rows": [dict(zip(rows[0], row)) for row in rows[1:]],
+        "formulas": formulas,
+        "frozen": sheet.freeze_panes,
+        "filter": sheet.auto_filter.ref,
+    }
+
+
 if __name__ == "__main__":
     what, url = sys.argv[1], sys.argv[2]
-    readers = {"catalog": catalog, "feed": feed, "sitemap": sitemap, "spreadsheet": spreadsheet}
+    readers = {"catalog": catalog, "feed": feed, "sitemap": sitemap, "spreadsheet": spreadsheet, "workbook": workbook}
     print(json.dumps(readers[what](url)))

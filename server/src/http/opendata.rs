@@ -70,19 +70,22 @@ pub async fn file(
     ApiQuery(params): ApiQuery<DatasetParams>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    if ![dataset::RESOURCES_CSV, dataset::BODIES_CSV, dataset::ZIP].contains(&name.as_str()) {
+    let files = [dataset::RESOURCES_CSV, dataset::BODIES_CSV, dataset::ZIP, dataset::RESOURCES_XLSX];
+    if !files.contains(&name.as_str()) {
         return Err(ApiError::NotFound(format!(
-            "Le jeu de données n'a pas de fichier « {name} » ({}, {}, {}).",
-            dataset::RESOURCES_CSV,
-            dataset::BODIES_CSV,
-            dataset::ZIP
+            "Le jeu de données n'a pas de fichier « {name} » ({}).",
+            files.join(", ")
         )));
     }
     let filter = params.filter(&state).await?;
     let origin = links::public_origin(request.headers());
     let (dir, _) = written(&state, &origin, &filter).await?;
-    let download = (name == dataset::ZIP).then(|| format!("{}.zip", dataset::name(&filter)));
-    serve(dir.join(&name), download, request).await
+    // Saved under a name that says what it holds (`multibao-communs-resources.csv`).
+    let download = match name.as_str() {
+        dataset::ZIP => format!("{}.zip", dataset::name(&filter)),
+        file => format!("{}-{file}", dataset::name(&filter)),
+    };
+    serve(dir.join(&name), Some(download), request).await
 }
 
 /// The folder of the dataset of `filter` as of the current content, written if needed.
@@ -155,12 +158,17 @@ fn read_summary(dir: &std::path::Path) -> Option<Summary> {
 
 /// A file as the answer; `download` names it for saving.
 async fn serve(path: PathBuf, download: Option<String>, request: Request) -> Result<Response, ApiError> {
+    let csv = path.extension().is_some_and(|extension| extension == "csv");
     let mut response = match ServeFile::new(path).oneshot(request).await {
         Ok(response) => response.map(axum::body::Body::new).into_response(),
         Err(never) => match never {},
     };
     let headers: &mut HeaderMap = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    // Said, so that a spreadsheet does not guess another encoding for the accents.
+    if csv && headers.contains_key(header::CONTENT_TYPE) {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    }
     if let Some(name) = download
         && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
     {
@@ -231,6 +239,12 @@ fn dataset_node(
             "Les ressources : titre, auteurs, réseau, licence, adresses",
         ),
         (dataset::BODIES_CSV, "text/csv", "CSV", "Le texte intégral de chaque ressource, en HTML"),
+        (
+            dataset::RESOURCES_XLSX,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "XLSX",
+            "Les ressources, pour un tableur",
+        ),
         (dataset::ZIP, "application/zip", "ZIP", "Le jeu de données entier (Data Package)"),
         (dataset::PACKAGE, "application/json", "JSON", "Le descripteur Frictionless Data Package"),
     ]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::spreadsheet::Spreadsheet;
 use super::{Addresses, Filter, formula_safe};
 use crate::store::{Database, DbError};
 
@@ -24,6 +25,8 @@ pub const WEB_PACKAGE: &str = "datapackage.web.json";
 pub const RESOURCES_CSV: &str = "resources.csv";
 pub const BODIES_CSV: &str = "bodies.csv";
 pub const ZIP: &str = "commons.zip";
+/// The resources table for a spreadsheet ([`super::spreadsheet`]).
+pub const RESOURCES_XLSX: &str = "ressources.xlsx";
 /// What the dataset holds, for the catalogue ([`Summary`]).
 pub const SUMMARY: &str = "summary.json";
 
@@ -40,6 +43,8 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("écriture du descripteur : {0}")]
     Json(#[from] serde_json::Error),
+    #[error("écriture du tableur : {0}")]
+    Spreadsheet(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// What a dataset holds: enough for a catalogue to describe it without reading it again.
@@ -77,8 +82,8 @@ pub struct LicenceSummary {
     pub resources: u64,
 }
 
-/// A column of a table: its name, its Table Schema type, its description.
-type Column = (&'static str, &'static str, &'static str);
+/// A table's column: its name, its type (Table Schema), its heading for people, its description.
+type Column = (&'static str, &'static str, &'static str, &'static str);
 
 /// A table written, as its descriptor tells it.
 struct Table {
@@ -90,39 +95,51 @@ struct Table {
 
 /// The columns of `resources.csv`.
 const RESOURCE_COLUMNS: &[Column] = &[
-    ("id", "string", "Identifiant stable de la ressource : il désigne toujours la même."),
-    ("kind", "string", "fiche, temoignage ou video."),
-    ("title", "string", "Titre."),
-    ("summary", "string", "Résumé."),
-    ("authors", "string", "Auteurs et autrices, séparés par « ; »."),
-    ("network_id", "string", "Identifiant du réseau qui la publie."),
-    ("network_name", "string", "Nom du réseau qui la publie."),
-    ("tags", "string", "Mots-clés, séparés par « ; »."),
-    ("licence", "string", "Licence, telle qu'affichée."),
-    ("licence_spdx", "string", "Identifiant SPDX de la licence quand elle et sa version sont connues."),
-    ("licence_url", "string", "Texte ou résumé de la licence."),
-    ("licence_open", "boolean", "Vrai quand la licence permet toute réutilisation (ni NC, ni ND, connue)."),
+    ("id", "string", "Identifiant", "Identifiant stable de la ressource : il désigne toujours la même."),
+    ("kind", "string", "Type", "fiche, temoignage ou video."),
+    ("title", "string", "Titre", "Titre."),
+    ("summary", "string", "Résumé", "Résumé."),
+    ("authors", "string", "Auteurs", "Auteurs et autrices, séparés par « ; »."),
+    ("network_id", "string", "Identifiant du réseau", "Identifiant du réseau qui la publie."),
+    ("network_name", "string", "Réseau", "Nom du réseau qui la publie."),
+    ("tags", "string", "Mots-clés", "Mots-clés, séparés par « ; »."),
+    ("licence", "string", "Licence", "Licence, telle qu'affichée."),
+    (
+        "licence_spdx",
+        "string",
+        "Licence (SPDX)",
+        "Identifiant SPDX de la licence quand elle et sa version sont connues.",
+    ),
+    ("licence_url", "string", "Adresse de la licence", "Texte ou résumé de la licence."),
+    (
+        "licence_open",
+        "boolean",
+        "Réutilisation libre",
+        "Vrai quand la licence permet toute réutilisation (ni NC, ni ND, connue).",
+    ),
     (
         "licence_restrictions",
         "string",
+        "Restrictions",
         "NC, ND, ou « licence non précisée » : ce qui limite la réutilisation.",
     ),
-    ("licence_raw", "string", "Les mots de la source d'où la licence a été lue."),
+    ("licence_raw", "string", "La source dit", "Les mots de la source d'où la licence a été lue."),
     (
         "source_url",
         "string",
+        "Où elle est écrite",
         "Où la ressource est écrite (dépôt, wiki) ; vide quand sa source n'a pas d'adresse publique.",
     ),
-    ("page_url", "string", "Sa page sur ce serveur."),
-    ("lang", "string", "Langue (BCP 47)."),
-    ("updated", "date", "Dernière modification, quand la source la donne."),
+    ("page_url", "string", "Sa page", "Sa page sur ce serveur."),
+    ("lang", "string", "Langue", "Langue (BCP 47)."),
+    ("updated", "date", "Mise à jour", "Dernière modification, quand la source la donne."),
 ];
 
 /// The columns of `bodies.csv`.
 const BODY_COLUMNS: &[Column] = &[
-    ("id", "string", "Identifiant de la ressource (resources.csv)."),
-    ("body_html", "string", "Texte intégral en HTML (nettoyé : ni script ni style)."),
-    ("transcript", "string", "Transcription d'un témoignage filmé."),
+    ("id", "string", "Identifiant", "Identifiant de la ressource (resources.csv)."),
+    ("body_html", "string", "Texte (HTML)", "Texte intégral en HTML (nettoyé : ni script ni style)."),
+    ("transcript", "string", "Transcription", "Transcription d'un témoignage filmé."),
 ];
 
 /// How many tags a summary names.
@@ -141,6 +158,8 @@ pub fn write(
     let mut bodies = csv::Writer::from_writer(BufWriter::new(File::create(dir.join(BODIES_CSV))?));
     resources.write_record(RESOURCE_COLUMNS.iter().map(|(name, ..)| *name))?;
     bodies.write_record(BODY_COLUMNS.iter().map(|(name, ..)| *name))?;
+    let headings: Vec<&str> = RESOURCE_COLUMNS.iter().map(|(_, _, heading, _)| *heading).collect();
+    let mut spreadsheet = Spreadsheet::new("Ressources", &headings, dir)?;
     let mut summary = Summary::default();
     let mut tags: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     db.for_each_resource(|resource: Resource, transcript| -> Result<(), ExportError> {
@@ -171,6 +190,7 @@ pub fn write(
             &resource.lang,
             updated.unwrap_or_default(),
         ];
+        spreadsheet.row(&resource_cells)?;
         resources.write_record(resource_cells.map(formula_safe).iter().map(|cell| cell.as_bytes()))?;
         let body_cells = [
             resource.id.as_str(),
@@ -199,6 +219,7 @@ pub fn write(
         Ok(())
     })?;
     resources.into_inner().map_err(|error| error.into_error())?.flush()?;
+    spreadsheet.save(&dir.join(RESOURCES_XLSX))?;
     bodies.into_inner().map_err(|error| error.into_error())?.flush()?;
 
     for (network, at) in db.last_change_by_network()? {
@@ -294,7 +315,7 @@ fn package(
         .map(|Table { file, columns, bytes, sha256 }| {
             let fields: Vec<Value> = columns
                 .iter()
-                .map(|(name, kind, description)| json!({ "name": name, "type": kind, "description": description }))
+                .map(|(name, kind, _, description)| json!({ "name": name, "type": kind, "description": description }))
                 .collect();
             let mut schema = json!({ "fields": fields });
             if *file == RESOURCES_CSV {

@@ -1,8 +1,10 @@
 //! The commons given back as open data: the dataset ([`dataset`]: a Frictionless Data Package
-//! of CSV files, and the same files as one zip) and what lets others find and harvest it. Built
+//! of CSV files, the same files as one zip, and the resources as a spreadsheet,
+//! [`spreadsheet`]) and what lets others find and harvest it. Built
 //! from the store; the HTTP layer, which alone makes addresses, passes them in.
 
 pub mod dataset;
+pub mod spreadsheet;
 
 /// A CSV cell that no spreadsheet runs as a formula: one starting with `=`, `+`, `-`, `@`, a tab
 /// or a carriage return goes behind a `'` (OWASP's advice). The tables say so in their

@@ -130,11 +130,41 @@ describe("the combobox", () => {
     assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement.id), "bao-q");
 
     const typed = await input.inputValue();
+    await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Escape");
     assert.equal(await input.getAttribute("aria-expanded"), "false");
+    assert.equal(await input.getAttribute("aria-activedescendant"), null, "no active result in a closed list");
     assert.equal(await input.inputValue(), typed, "the first Escape only closes the list");
     await page.keyboard.press("Escape");
     assert.equal(await input.inputValue(), "", "a second Escape clears the box");
+    assert.deepEqual(clean(problems), []);
+    await close();
+  });
+
+  test("by keyboard, the active result and then the opened fiche are scrolled into view", async () => {
+    const { page, problems, close, input } = await open("/", { viewport: { width: 800, height: 500 } });
+    await typeAndWait(page, input, "réunion");
+    const inView = (selector) =>
+      page.locator(selector).evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        return box.top >= -1 && box.bottom <= window.innerHeight + 1;
+      });
+    for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowDown");
+    const active = await input.getAttribute("aria-activedescendant");
+    assert.equal(active, "bao-option-5");
+    await page.waitForFunction(() => {
+      const option = document.querySelector("bao-search").shadowRoot.querySelector("#bao-option-5");
+      const box = option.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight + 1; // a fraction of a pixel aside
+    });
+    await page.keyboard.press("Enter");
+    await page.locator("bao-search bao-card h2.title").waitFor();
+    // The fiche from its top: the way back, then its title, in the window.
+    await page.waitForFunction(() => {
+      const back = document.querySelector("bao-search").shadowRoot.querySelector("button.back");
+      return back && back.getBoundingClientRect().top >= -1 && back.getBoundingClientRect().top < 100;
+    });
+    assert.ok(await inView("bao-search bao-card h2.title"), "the opened fiche's title in the window");
     assert.deepEqual(clean(problems), []);
     await close();
   });

@@ -74,7 +74,7 @@ async function open(path = "/", contextOptions = {}) {
 }
 
 const visibleSlide = (page) => page.locator("bao-testimonials .slide");
-const pickerCount = (page) => page.locator("bao-testimonials [aria-label='Choisir un témoignage'] button").count();
+const pickerCount = (page) => page.locator("bao-testimonials [aria-label='Choisir un témoignage'] [role=tab]").count();
 
 // The demo's other resources hot-link images whose hosts do not resolve here; not on these pages.
 test("before any click, the page asks nothing of any host but the partner's and ours", async () => {
@@ -106,9 +106,11 @@ test("the carousel follows the APG pattern: labelled region, slides as groups, n
   assert.equal(await page.locator("bao-testimonials #bao-slides").getAttribute("aria-live"), "polite");
   const play = visibleSlide(page).locator("button.play");
   assert.equal(await play.getAttribute("aria-label"), "Lire la vidéo : L'atelier vélo du quartier (hébergée par multiBàO)");
-  const picker = page.locator("bao-testimonials [role=group][aria-label='Choisir un témoignage'] button");
+  // The picker is a tab list (APG): one tab stop, the current slide's tab selected.
+  const picker = page.locator("bao-testimonials [role=tablist][aria-label='Choisir un témoignage'] [role=tab]");
   assert.equal(await picker.count(), count);
-  assert.equal(await picker.first().getAttribute("aria-current"), "true");
+  assert.equal(await picker.first().getAttribute("aria-selected"), "true");
+  assert.deepEqual(await picker.evaluateAll((tabs) => tabs.map((tab) => tab.tabIndex)), [0, ...Array(count - 1).fill(-1)]);
   // Every control is at least 24 × 24 CSS pixels (WCAG 2.2 target size).
   const sizes = await page.evaluate(() =>
     [...document.querySelector("bao-testimonials").shadowRoot.querySelectorAll("button, a, summary")]
@@ -154,7 +156,20 @@ test("keyboard only: from the first slide to the last and round, then play a vid
   assert.equal(names[2], "Transcription");
   assert.equal(names[3], "Page du témoignage : L'atelier vélo du quartier");
   assert.equal(names[4], "Témoignage précédent");
-  for (let i = 0; i <= count; i++) await page.keyboard.press("Tab");
+  // The picker is one tab stop (APG tabs): its arrows choose the slide, Home and End its ends.
+  await page.keyboard.press("Tab");
+  assert.match(await focusedName(), new RegExp(`^1 sur ${count} : `));
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await visibleSlide(page).getAttribute("aria-label"), `2 sur ${count}`);
+  assert.match(await focusedName(), new RegExp(`^2 sur ${count} : `), "the focus follows the chosen tab");
+  await page.keyboard.press("End");
+  assert.equal(await visibleSlide(page).getAttribute("aria-label"), `${count} sur ${count}`);
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await visibleSlide(page).getAttribute("aria-label"), `1 sur ${count}`, "the arrows wrap round");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("Home");
+  assert.equal(await visibleSlide(page).getAttribute("aria-label"), `1 sur ${count}`);
+  await page.keyboard.press("Tab");
   assert.equal(await focusedName(), "Témoignage suivant");
   for (let i = 2; i <= count; i++) {
     await page.keyboard.press("Enter");

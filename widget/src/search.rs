@@ -7,7 +7,8 @@ use std::time::Duration;
 use bao_contract::{FacetCount, SearchHit, SearchResults};
 use leptos::html::Input;
 use leptos::prelude::*;
-use web_sys::{AbortController, Element};
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, Element, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use crate::api::{self, SearchQuery};
 
@@ -364,10 +365,12 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             return;
         }
         state.update(|s| s.opened(hit.resource.id));
-        // Focus goes to what opened, so keyboard and screen reader users land on it.
+        // Focus goes to what opened, so keyboard and screen reader users land on it, and the
+        // fiche opens from its top, in view.
         request_animation_frame(move || {
             if let Some(button) = back.get_untracked() {
                 _ = button.focus();
+                scroll_into_view(&button, ScrollLogicalPosition::Start);
             }
         });
     };
@@ -378,6 +381,18 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 event.prevent_default();
                 let down = event.key() == "ArrowDown";
                 state.update(|s| s.moved(down, count));
+                // The active result in view, as a listbox's own selection would be.
+                request_animation_frame(move || {
+                    let active = state.with_untracked(|s| s.active);
+                    let root = input.get_untracked().map(|input| input.get_root_node());
+                    let option = root
+                        .and_then(|root| root.dyn_into::<web_sys::ShadowRoot>().ok())
+                        .zip(active)
+                        .and_then(|(root, index)| root.get_element_by_id(&format!("bao-option-{index}")));
+                    if let Some(option) = option {
+                        scroll_into_view(&option, ScrollLogicalPosition::Nearest);
+                    }
+                });
             }
             "Enter" => {
                 event.prevent_default();
@@ -562,6 +577,14 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             {opened}
         </div>
     }
+}
+
+/// Scrolls the page (and the list) just enough to show `element` at `block`, the way the host
+/// page scrolls.
+fn scroll_into_view(element: &web_sys::Element, block: ScrollLogicalPosition) {
+    let options = ScrollIntoViewOptions::new();
+    options.set_block(block);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// Whether the server has results beyond those shown (and the API would give them).

@@ -202,7 +202,7 @@ pub fn style() -> (&'static str, &'static str) {
             font-size: 0.8rem;
             cursor: pointer;
         }
-        .dot[aria-current] {
+        .dot[aria-selected="true"] {
             background: var(--bao-accent, #4b3a9c);
             color: var(--bao-on-accent, #ffffff);
         }
@@ -317,6 +317,25 @@ fn carousel(
             go(if dx < 0 { current.get_untracked() + 1 } else { current.get_untracked() + count - 1 });
         }
     };
+    let picker = NodeRef::<leptos::html::Div>::new();
+    let on_picker_key = move |event: leptos::ev::KeyboardEvent| {
+        let now = current.get_untracked();
+        let to = match event.key().as_str() {
+            "ArrowRight" | "ArrowDown" => now + 1,
+            "ArrowLeft" | "ArrowUp" => now + count - 1,
+            "Home" => 0,
+            "End" => count - 1,
+            _ => return,
+        } % count;
+        event.prevent_default();
+        go(to);
+        let dot = picker
+            .get_untracked()
+            .and_then(|picker| picker.query_selector(&format!("[data-replay=pick-{to}]")).ok().flatten());
+        if let Some(dot) = dot.and_then(|dot| dot.dyn_into::<web_sys::HtmlElement>().ok()) {
+            _ = dot.focus();
+        }
+    };
     let slide = move || {
         let index = current.get();
         let moves = moves.get_untracked();
@@ -337,11 +356,13 @@ fn carousel(
             <div class="controls" hidden=count < 2>
                 <button type="button" class="step" part="step" data-replay="previous" aria-controls="bao-slides" aria-label=t.carousel.previous
                     on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
-                <div class="picker" role="group" aria-label=t.carousel.choose>
+                // APG tabs: one tab stop, the arrows (and Home, End) move among the slides.
+                <div class="picker" role="tablist" aria-label=t.carousel.choose node_ref=picker on:keydown=on_picker_key>
                     {titles.into_iter().enumerate().map(|(index, title)| view! {
-                        <button type="button" class="dot" part="picker" data-replay=format!("pick-{index}") aria-controls="bao-slides"
+                        <button type="button" class="dot" part="picker" role="tab" data-replay=format!("pick-{index}") aria-controls="bao-slides"
                             aria-label=t.named(&t.position(index, count), &title)
-                            aria-current=move || (current.get() == index).then_some("true")
+                            aria-selected=move || (current.get() == index).to_string()
+                            tabindex=move || if current.get() == index { "0" } else { "-1" }
                             on:click=move |_| go(index)>{index + 1}</button>
                     }).collect_view()}
                 </div>

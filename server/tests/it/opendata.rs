@@ -350,11 +350,7 @@ async fn a_catalogue_a_feed_and_a_sitemap_that_their_readers_accept() {
             let (status, content_type, _) = get(url).await;
             // The media type the catalogue says is the answer's (`; charset=utf-8` aside).
             let essence = content_type.split(';').next().unwrap_or_default();
-            assert_eq!(
-                (status, essence),
-                (200, distribution["media_type"].as_str().unwrap()),
-                "{url}"
-            );
+            assert_eq!((status, essence), (200, distribution["media_type"].as_str().unwrap()), "{url}");
         }
     }
     assert_eq!(

@@ -523,11 +523,60 @@ fn percent_decoded(text: &str) -> String {
 /// `links` says; without it, a relative link is left as its words and an image has no source.
 pub fn render_safe_html(markdown: &str, links: Option<LinkBase>) -> String {
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw_html, Parser::new_ext(markdown, parser_options()));
+    pulldown_cmark::html::push_html(
+        &mut raw_html,
+        images_in_links_named(Parser::new_ext(markdown, parser_options())),
+    );
     match links {
         Some(links) => sanitize(&raw_html, move |kind, relative| links.resolve(kind, relative)),
         None => sanitize(&raw_html, no_relative),
     }
+}
+
+/// The events, an image without alt text inside a link given one that says where the link goes
+/// (`[![](vignette.jpg)](https://vimeo.com/1)`, as video fiches write it): a link that is only
+/// an image is otherwise a link without a name for a screen reader.
+fn images_in_links_named<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.peekable();
+    let mut links: Vec<String> = Vec::new();
+    let mut named = Vec::new();
+    while let Some(event) = events.next() {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                links.pop();
+            }
+            Event::Start(Tag::Image { .. }) if matches!(events.peek(), Some(Event::End(TagEnd::Image))) => {
+                if let Some(name) = links.last().and_then(|target| link_name(target)) {
+                    named.push(event);
+                    named.push(Event::Text(name.into()));
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        named.push(event);
+    }
+    named.into_iter()
+}
+
+/// What a link to `target` is, in words: the video and its host for a known video host, else
+/// the host it leads to; none for a link within the document or to a file beside it.
+fn link_name(target: &str) -> Option<String> {
+    let host = target.split_once("://")?.1.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let host = host.trim_start_matches("www.").trim_start_matches("player.");
+    let video_host = [
+        ("vimeo.com", "Vimeo"),
+        ("youtube.com", "YouTube"),
+        ("youtu.be", "YouTube"),
+        ("dailymotion.com", "Dailymotion"),
+    ]
+    .iter()
+    .find(|(domain, _)| host == *domain || host.ends_with(&format!(".{domain}")));
+    Some(match video_host {
+        Some((_, name)) => format!("Voir la vidéo sur {name}"),
+        None => format!("Lien vers {host}"),
+    })
 }
 
 /// Like [`collect_text`], without the text of images (their alt text is no prose of the document).
@@ -741,6 +790,19 @@ mod tests {
         assert!(html.contains("src=\"https://player.vimeo.com/video/1\""), "{html}");
         assert!(html.contains("https://www.youtube-nocookie.com/embed/abc"), "{html}");
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
+    }
+
+    #[test]
+    fn a_link_that_is_only_an_image_says_where_it_goes() {
+        let html = render_safe_html(
+            "[![](https://i.vimeocdn.com/a.jpg)](https://player.vimeo.com/video/1)\n\n\
+             [![](https://a.org/logo.png)](https://www.asso.org/page) [![Notre logo](l.png)](https://b.org) ![](seule.png)",
+            None,
+        );
+        assert!(html.contains(r#"alt="Voir la vidéo sur Vimeo""#), "{html}");
+        assert!(html.contains(r#"alt="Lien vers asso.org""#), "{html}");
+        assert!(html.contains(r#"alt="Notre logo""#), "an alt text written is kept: {html}");
+        assert_eq!(html.matches("alt=\"\"").count(), 1, "only the image outside a link: {html}");
     }
 
     #[test]

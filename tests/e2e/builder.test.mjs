@@ -139,6 +139,14 @@ test("a word of the title, typed as on a phone (’, no accents), finds the fich
   await page.getByLabel("Compter les affichages (statistiques sans cookie)").uncheck();
   assert.match(await page.locator("#snippet-script").inputValue(), /<bao-testimonials [^>]*counting="off"/);
   assert.match(await page.locator("#snippet-iframe").inputValue(), /\/embed\/temoignages\?[^"]*counting=off/);
+  // The WordPress plugin's shortcode says the same in its French words.
+  assert.equal(await page.locator("#snippet-wordpress").inputValue(), '[multibao temoignages nombre="30" comptage="non"]');
+  await page.getByLabel("Une fiche").check();
+  assert.equal(await page.locator("#snippet-wordpress").inputValue(), '[multibao fiche="exemples-atelier-velo" comptage="non"]');
+  // The plugin itself, zipped as WordPress's upload form takes it.
+  const zip = await fetch(new URL(await page.locator("a", { hasText: "multibao.php" }).getAttribute("href"), server.url));
+  assert.equal(zip.headers.get("content-type"), "application/zip");
+  assert.match(Buffer.from(await zip.arrayBuffer()).toString("latin1"), /multibao\/multibao\.php/);
   assert.deepEqual(problems, []);
   await close();
 });

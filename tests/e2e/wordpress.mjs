@@ -35,11 +35,12 @@ const phpString = (text) => JSON.stringify(text).replaceAll("$", "\\$");
 /**
  * Starts MariaDB and a WordPress installed afresh with `theme` (Twenty Twenty-One, classic, or
  * Twenty Twenty-Three, made of blocks), at `host` (a name the browser maps to 127.0.0.1, so that
- * the site counts as a partner's, not as a local one); returns `url`, `post(content, author)` which
- * publishes a post as the editor's save does (`kses` for an author, who has no unfiltered_html)
- * and returns its address, and `stop()`.
+ * the site counts as a partner's, not as a local one), our plugin active, installed from the
+ * zip at `plugin`; returns `url`, `post(title, content, author)` which publishes a post as the editor's
+ * save does (`kses` for an author, who has no unfiltered_html) and returns its address,
+ * `evaluate(php)`, `useTheme(name)` and `stop()`.
  */
-export async function startWordPress({ theme = "twentytwentyone", host = "127.0.0.1" } = {}) {
+export async function startWordPress({ theme = "twentytwentyone", host = "127.0.0.1", plugin } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bao-wordpress-"));
   const [dbPort, port] = [await freePort(), await freePort()];
   const data = join(dir, "db");
@@ -71,22 +72,32 @@ require_once ABSPATH . 'wp-settings.php';`));
   writeFileSync(join(site, "wp-content/mu-plugins/tests-loopback.php"), php(`
 add_filter('http_request_host_is_external', '__return_true');
 add_filter('http_allowed_safe_ports', function ($ports) { return range(1, 65535); });`));
+  // Our plugin (deploy/wordpress/), from the zip the builder offers, unpacked where WordPress's
+  // « Téléverser une extension » puts it.
+  const zip = join(dir, "multibao-wordpress.zip");
+  writeFileSync(zip, Buffer.from(await (await fetch(plugin)).arrayBuffer()));
+  await run("python3", ["-m", "zipfile", "-e", zip, join(site, "wp-content/plugins")]);
   writeFileSync(join(site, "install.php"), php(`
 define('WP_INSTALLING', true);
 require __DIR__ . '/wp-load.php';
 require ABSPATH . 'wp-admin/includes/upgrade.php';
 wp_install('Association des communs', 'admin', 'admin@asso.example', true, '', 'mot-de-passe-admin', 'fr_FR');
 switch_theme('${theme}');
-wp_insert_user(['user_login' => 'autrice', 'user_pass' => 'mot-de-passe-autrice', 'user_email' => 'autrice@asso.example', 'role' => 'author']);`));
+wp_insert_user(['user_login' => 'autrice', 'user_pass' => 'mot-de-passe-autrice', 'user_email' => 'autrice@asso.example', 'role' => 'author']);
+activate_plugin('multibao/multibao.php');`));
   await run("php", [join(site, "install.php")], { cwd: site });
   const server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", site], { stdio: "ignore", cwd: site });
   await until(async () => (await fetch(`http://127.0.0.1:${port}/readme.html`)).ok, "WordPress");
 
   return {
     url,
+    /** Runs PHP `code` inside the site (after `wp-load.php`); what it prints. */
+    async evaluate(code) {
+      return (await run("php", ["-r", `require '${site}/wp-load.php'; ${code}`], { cwd: site })).stdout;
+    },
     /** Switches the site's theme (`twentytwentyone` or `twentytwentythree`). */
     async useTheme(name) {
-      await run("php", ["-r", `require '${site}/wp-load.php'; switch_theme('${name}');`], { cwd: site });
+      await this.evaluate(`switch_theme('${name}');`);
     },
     /** Publishes `content` as `author` (`autrice` or `admin`), as the editor's save does; its address. */
     async post(title, content, author = "autrice") {

@@ -15,6 +15,8 @@ const FICHE = "exemples-cercle-de-parole";
 /** The partner's site under a public name (the browser maps it to this machine). */
 const HOST = "asso-des-communs.fr";
 const REPORT = "network=exemples&key=demo-cle-du-reseau-exemples";
+/** A post's text, in either theme. */
+const POST_CONTENT = ":is(.entry-content, .wp-block-post-content)";
 let server;
 let browser;
 let wordpress;
@@ -25,8 +27,9 @@ before(async () => {
   if (skip) return;
   server = await startServer({ seedFixtures: false });
   browser = await launchBrowser({ args: [`--host-resolver-rules=MAP ${HOST} 127.0.0.1`] });
-  wordpress = await startWordPress({ host: HOST });
+  wordpress = await startWordPress({ host: HOST, plugin: `${server.url}integrer/multibao-wordpress.zip` });
   const address = `${server.url}r/${FICHE}`;
+  await wordpress.evaluate(`update_option('multibao_serveur', '${server.url.replace(/\/$/, "")}');`);
   posts.classic = await wordpress.post("Une fiche du commun", `Voici une fiche que nous aimons :\n\n${address}\n\nSuite de l'article.`);
   // What the block editor saves for an address pasted alone: an embed block, its classes taken
   // from our answer (no ratio: the frame's width is the column's).
@@ -121,6 +124,58 @@ test("in WordPress, links clicked in the frame open where they lead: the fiche's
     assert.deepEqual(seen.filter((problem) => !/favicon\.ico|creativecommons/.test(problem)), []);
   }
   await Promise.all([close(), again.close()]);
+});
+
+test("an author's post: WordPress strips the script and iframe snippets; the plugin's shortcodes show a fiche and a carousel that fit", { skip }, async () => {
+  const snippets = [
+    `<script src="${server.url}embed.js"></script>\n<bao-card resource="${FICHE}"><a href="${server.url}r/${FICHE}">Le cercle de parole</a></bao-card>`,
+    `<iframe src="${server.url}embed/r/${FICHE}" title="Le cercle de parole" style="width:100%;border:0" height="480"></iframe>`,
+    `[multibao fiche="${FICHE}"]`,
+    `[multibao temoignages reseau="exemples" nombre="3"]`,
+  ];
+  const post = await wordpress.post("Ce que garde WordPress", snippets.join("\n\n"));
+  const { page, problems, close } = await newPage(browser, { viewport: { width: 375, height: 900 } });
+  await page.goto(post);
+  const article = page.locator(POST_CONTENT);
+  assert.equal(await article.locator("script[src*='embed.js'], bao-card").count(), 0, "WordPress strips an author's script and element");
+  assert.equal(await article.locator(`iframe:not(.multibao)`).count(), 0, "and an author's iframe");
+  assert.equal(await article.locator(`a[href="${server.url}r/${FICHE}"]`).count(), 1, "the link inside the element stays");
+  // What the shortcodes became: our frames, their height fitted by our resize.js.
+  const frames = article.locator("iframe.multibao");
+  assert.equal(await frames.count(), 2);
+  await frames.nth(0).contentFrame().locator("bao-card h2.title", { hasText: "Le cercle de parole" }).waitFor();
+  await frames.nth(1).contentFrame().locator("bao-testimonials .slide h2").waitFor();
+  for (const index of [0, 1]) {
+    await page.waitForFunction((i) => document.querySelectorAll("iframe.multibao")[i].style.height !== "", index);
+    const [height, content] = await Promise.all([
+      frames.nth(index).evaluate((frame) => frame.getBoundingClientRect().height),
+      frames.nth(index).contentFrame().locator("html").evaluate((html) => Math.ceil(html.getBoundingClientRect().height)),
+    ]);
+    assert.ok(Math.abs(height - content) <= 2, `frame ${index}: ${height} px for ${content} px`);
+  }
+  assert.equal(await frames.nth(1).getAttribute("src"), `${server.url}embed/temoignages?network=exemples&limit=3`);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), "no sideways scroll on a phone");
+  assert.deepEqual(problems.filter((problem) => !/favicon\.ico/.test(problem)), []);
+  await close();
+});
+
+test("the plugin refuses what is no id, and tells who writes when the server is not set", { skip }, async () => {
+  const post = await wordpress.post("Codes courts mal écrits", `[multibao fiche="<script>alert(1)</script>"]\n\n[multibao]`);
+  const { page, close } = await newPage(browser);
+  await page.goto(post);
+  await page.locator(POST_CONTENT).first().waitFor({ state: "attached" });
+  assert.equal(await page.locator(`${POST_CONTENT} iframe`).count(), 0);
+  assert.equal(await page.locator("script:not([src])").filter({ hasText: "alert(1)" }).count(), 0);
+  // A visitor sees nothing broken: the notes are for who can edit.
+  assert.equal(await page.locator(".multibao-erreur").count(), 0);
+  await close();
+  // Who can edit reads why, in the preview.
+  const asEditor = (shortcode) => wordpress.evaluate(`wp_set_current_user(1); echo do_shortcode('${shortcode}');`);
+  assert.match(await asEditor('[multibao fiche="<b>x</b>"]'), /identifiant de fiche invalide/);
+  assert.match(await asEditor("[multibao]"), /écrivez fiche=&quot;identifiant&quot;, recherche ou temoignages/);
+  await wordpress.evaluate("update_option('multibao_serveur', '');");
+  assert.match(await asEditor(`[multibao fiche="${FICHE}"]`), /indiquez l&#039;adresse du serveur multiBàO dans Réglages → Général/);
+  await wordpress.evaluate(`update_option('multibao_serveur', '${server.url.replace(/\/$/, "")}');`);
 });
 
 test("a display inside WordPress's sandboxed frame is counted under the post's site", { skip }, async () => {

@@ -48,6 +48,16 @@
   // What the server accepts for a limit, so that a snippet never asks for more.
   var maxLimit = Number(form.elements.limit && form.elements.limit.max) || 30;
 
+  // The WordPress plugin's shortcode (deploy/wordpress/): its attributes are French words, and a
+  // double quote cannot be in one.
+  function shortcode(what, pairs, theme, lang, counting) {
+    var parts = ["multibao", what];
+    pairs.concat([["theme", theme], ["langue", lang === "fr" ? "" : lang], ["comptage", counting ? "non" : ""]]).forEach(function (pair) {
+      if (pair[1]) parts.push(pair[0] + '="' + String(pair[1]).replace(/["\[\]]/g, "") + '"');
+    });
+    return "[" + parts.join(" ") + "]";
+  }
+
   // What the element, the iframe and the address are for the current choices.
   function describe() {
     var element = value("element");
@@ -71,6 +81,7 @@
         param(pair[0], pair[1]);
       });
       return {
+        shortcode: shortcode('fiche="' + id + '"', [], theme, lang, counting),
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>\n</bao-card>",
         iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
         height: 480,
@@ -96,6 +107,12 @@
     add("counting", counting);
     param("counting", counting);
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
+    var words = { network: "reseau", tag: "etiquette", kind: "type", limit: "nombre" };
+    var said = names.map(function (name) {
+      var text = value(name);
+      if (name === "limit" && text) text = String(Math.min(Math.max(parseInt(text, 10) || 8, 1), maxLimit));
+      return [words[name], text];
+    });
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + '>\n  <a href="' + origin + '/">' + label + "</a>\n</" + tag + ">",
@@ -104,6 +121,7 @@
       title: label,
       url: "",
       filters: filters,
+      shortcode: shortcode(element === "search" ? "recherche" : "temoignages", said, theme, lang, counting),
     };
   }
 
@@ -155,7 +173,7 @@
       copies[j].disabled = !described || (copies[j].getAttribute("data-copy") === "snippet-url" && !described.url);
     }
     if (!described) {
-      ["snippet-script", "snippet-iframe", "snippet-url", "snippet-yeswiki"].forEach(function (id) {
+      ["snippet-script", "snippet-iframe", "snippet-url", "snippet-yeswiki", "snippet-wordpress"].forEach(function (id) {
         document.getElementById(id).value = "";
       });
       preview.removeAttribute("data-shown");
@@ -169,6 +187,7 @@
       described.height + '" loading="lazy" allow="clipboard-write"></iframe>';
     document.getElementById("snippet-iframe").value = iframe + '\n<script src="' + origin + '/resize.js"></script>';
     document.getElementById("snippet-url").value = described.url;
+    document.getElementById("snippet-wordpress").value = described.shortcode;
     document.getElementById("url-none").hidden = Boolean(described.url);
     // YesWiki keeps raw HTML between double quotes; the iframe survives where scripts do not.
     document.getElementById("snippet-yeswiki").value = '""' + iframe + '""';

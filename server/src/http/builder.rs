@@ -5,8 +5,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Html;
+use std::io::Write;
+
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
 use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};
 
 use super::error::ApiError;
@@ -31,10 +33,41 @@ struct BuilderPage {
     default_iframe: String,
     resize_script: String,
     default_url: String,
+    /// Where the WordPress plugin is downloaded.
+    plugin: &'static str,
     resources: Vec<(String, String)>,
     networks: Vec<Network>,
     kinds: [Kind; 3],
     max_carousel: u32,
+}
+
+/// The WordPress plugin (`deploy/wordpress/multibao.php`), as WordPress's « Téléverser une
+/// extension » takes it: a zip holding its folder.
+static WORDPRESS_PLUGIN_ZIP: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// `GET /integrer/multibao-wordpress.zip`.
+pub async fn wordpress_plugin() -> Result<Response, ApiError> {
+    let zip = match WORDPRESS_PLUGIN_ZIP.get() {
+        Some(zip) => zip,
+        None => {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let written = zip
+                .start_file("multibao/multibao.php", zip::write::SimpleFileOptions::default())
+                .map_err(std::io::Error::other)
+                .and_then(|()| zip.write_all(include_bytes!("../../../deploy/wordpress/multibao.php")))
+                .and_then(|()| zip.finish().map_err(std::io::Error::other));
+            let bytes = written.map_err(crate::opendata::dataset::ExportError::from)?.into_inner();
+            WORDPRESS_PLUGIN_ZIP.get_or_init(|| bytes)
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"multibao-wordpress.zip\""),
+        ],
+        zip.as_slice(),
+    )
+        .into_response())
 }
 
 /// `GET /integrer`.
@@ -58,6 +91,7 @@ pub async fn builder_page(
         ),
         resize_script: format!("<script src=\"{origin}/resize.js\"></script>"),
         default_url: page_url,
+        plugin: links::WORDPRESS_PLUGIN,
         origin,
         first,
         resources,

@@ -13,6 +13,9 @@ use crate::store::html::{self, Rewrite};
 use crate::store::media::{media_key, other_host_image};
 use crate::store::{StoredChange, StoredTestimonial};
 
+/// The WordPress plugin, zipped for WordPress's upload form (`/integrer` links to it).
+pub const WORDPRESS_PLUGIN: &str = "/integrer/multibao-wordpress.zip";
+
 /// The origin this server is reached at, as the request says it (a proxy's `X-Forwarded-*`
 /// first): canonical URLs and iframe addresses are built from it.
 pub fn public_origin(headers: &HeaderMap) -> String {

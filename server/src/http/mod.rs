@@ -151,6 +151,7 @@ pub fn router(state: AppState) -> Router {
     let mut others = Router::new()
         .route("/lien", get(embed::follow_link))
         .route("/integrer", get(builder::builder_page))
+        .route(links::WORDPRESS_PLUGIN, get(builder::wordpress_plugin))
         .route("/statistiques", get(reuse::stats_page))
         .route("/statistiques.csv", get(reuse::stats_csv))
         .route("/datapackage.json", get(opendata::datapackage))

@@ -9,6 +9,28 @@ pub fn counted<N: Copy + TryInto<u64>>(count: &N, one: &str, many: &str) -> Stri
     format!("{count} {}", if count < 2 { one } else { many })
 }
 
+/// A title written all in capitals (`LE CERCLE DE PAROLE`), as a sentence (`Le cercle de
+/// parole`) for a list where it would shout; any other title as it is. Shown so only: the data
+/// keeps what the source wrote.
+pub fn as_sentence(title: &str) -> std::borrow::Cow<'_, str> {
+    // One word in capitals is more likely an acronym than a shout.
+    let words = title.split_whitespace().filter(|word| word.chars().any(char::is_alphabetic)).count();
+    if words < 2 || title.chars().any(char::is_lowercase) {
+        return title.into();
+    }
+    let mut sentence = String::with_capacity(title.len());
+    let mut initial_seen = false;
+    for c in title.chars() {
+        if initial_seen || !c.is_alphabetic() {
+            sentence.extend(c.to_lowercase());
+        } else {
+            initial_seen = true;
+            sentence.push(c);
+        }
+    }
+    sentence.into()
+}
+
 const MONTHS: [&str; 12] = [
     "janvier",
     "février",
@@ -55,6 +77,14 @@ pub fn french_date(day: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_in_capitals_reads_as_a_sentence_and_no_other_changes() {
+        assert_eq!(as_sentence("LE CERCLE DE PAROLE"), "Le cercle de parole");
+        assert_eq!(as_sentence("« ÉCOUTE ACTIVE »"), "« Écoute active »");
+        assert_eq!(as_sentence("Le World Café"), "Le World Café");
+        assert_eq!(as_sentence("AMAP"), "AMAP", "one word: an acronym");
+    }
 
     #[test]
     fn counts_take_their_plural_from_two() {

@@ -1,4 +1,5 @@
-//! Server-rendered HTML: the home page (`/`), and the canonical page of each resource (`/r/{id}`),
+//! Server-rendered HTML: the home page (`/`), a page per network (`/reseaux/{id}`), and the
+//! canonical page of each resource (`/r/{id}`),
 //! the link every card points to, readable without JavaScript, with its oEmbed discovery link and
 //! its schema.org description (JSON-LD) for search engines and reusers.
 
@@ -7,9 +8,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bao_contract::{Kind, Network, NetworkRef, Resource, SourceQuality, Testimonial, percent_encode};
+use serde::Deserialize;
 use serde_json::json;
 
-use super::error::{ApiError, ApiPath};
+use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links::{self, public_origin};
 use super::painted::PaintedElement;
 use crate::AppState;
@@ -34,51 +36,143 @@ struct ResourcePage<'a> {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    /// The networks that have resources here.
     networks: Vec<Network>,
-    groups: Vec<NetworkGroup>,
+    /// The resources written last.
+    news: Vec<Tile>,
+    /// Filmed testimonies.
+    testimonies: Vec<Tile>,
     total: u64,
     has_demo: bool,
     /// The sources followed (id, network's name): each has its quality report.
     sources: Vec<(String, String)>,
 }
 
-/// A network and the first of its resources, on the home page.
-struct NetworkGroup {
-    network: NetworkRef,
-    count: u64,
-    resources: Vec<Resource>,
+/// A resource as a list of the library shows it (`templates/tile.html`): its title (as a sentence
+/// when its source wrote it in capitals), what it is, who writes it, its summary and licence.
+struct Tile {
+    id: String,
+    title: String,
+    kind: &'static str,
+    network: String,
+    summary: String,
+    licence: String,
 }
 
-/// Resources listed per network on the home page; the search finds the rest.
-const HOME_PER_NETWORK: u32 = 100;
+impl Tile {
+    fn of(resource: Resource) -> Tile {
+        Tile {
+            title: crate::french::as_sentence(&resource.title).into_owned(),
+            kind: resource.kind.label_fr(),
+            network: resource.network.name,
+            summary: shortened(&resource.summary, TILE_SUMMARY_CHARS),
+            licence: resource.licence.label,
+            id: resource.id,
+        }
+    }
+}
 
-/// `GET /`: the library's home page, in French: what it is, a search box, every network with its
-/// resources (readable without JavaScript), and how to embed them.
+/// How much of a summary a tile shows.
+const TILE_SUMMARY_CHARS: usize = 180;
+/// Resources on the home page's « Nouveautés », and testimonies under them.
+const HOME_NEWS: u32 = 6;
+/// Resources on a page of a network's list.
+const NETWORK_PAGE: u32 = 24;
+
+/// `text` cut at a word before `most` characters, with `…`; as it is when shorter.
+fn shortened(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(most).collect();
+    let at_word = cut.rsplit_once(char::is_whitespace).map_or(cut.as_str(), |(words, _)| words);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// `GET /`: the library's home page, in French: the search box, what is new, the networks that
+/// write it, filmed testimonies, how to embed, and the open data — readable without JavaScript.
 pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
-    let (networks, groups) = state
+    let (networks, news, testimonies) = state
         .query(|db| {
-            let networks = db.networks()?;
-            let mut groups = Vec::new();
-            for network in networks.iter().filter(|network| network.resource_count > 0) {
-                let filter = ListFilter {
-                    network: Some(network.network.id.clone()),
-                    limit: HOME_PER_NETWORK,
-                    ..ListFilter::default()
-                };
-                groups.push(NetworkGroup {
-                    network: network.network.clone(),
-                    count: network.resource_count,
-                    resources: db.list(&filter)?.items,
-                });
-            }
-            Ok((networks, groups))
+            let networks: Vec<Network> =
+                db.networks()?.into_iter().filter(|network| network.resource_count > 0).collect();
+            let news = db.recently_written(None, HOME_NEWS)?.into_iter().map(|(resource, _)| resource);
+            let filter = TestimonialFilter { limit: HOME_NEWS, ..TestimonialFilter::default() };
+            let testimonies = db.testimonials(&filter)?.into_iter().map(|testimony| testimony.resource);
+            Ok((networks, news.map(Tile::of).collect(), testimonies.map(Tile::of).collect()))
         })
         .await?;
-    let total = groups.iter().map(|group| group.count).sum();
-    let networks = networks.into_iter().filter(|network| network.resource_count > 0).collect();
+    let total = networks.iter().map(|network| network.resource_count).sum();
     let sources =
         state.sources.iter().map(|source| (source.id.clone(), source.network.name.clone())).collect();
-    Ok(Html(HomePage { networks, groups, total, has_demo: state.demo_dir.is_some(), sources }.render()?))
+    let page = HomePage { networks, news, testimonies, total, has_demo: state.demo_dir.is_some(), sources };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "network.html")]
+struct NetworkPage {
+    network: NetworkRef,
+    count: u64,
+    tiles: Vec<Tile>,
+    page: u32,
+    per_page: u64,
+    /// The last id of this page, when another follows.
+    next: Option<String>,
+}
+
+/// Query string of `/reseaux/{id}`: where the page starts (after this id) and its number.
+#[derive(Debug, Deserialize)]
+pub struct NetworkPageParams {
+    apres: Option<String>,
+    page: Option<u32>,
+}
+
+/// The page of a network id that names none (an old link): it says so and leads to the library.
+#[derive(Template)]
+#[template(
+    source = r#"{% extends "layout.html" %}{% block title %}Réseau introuvable — multiBàO{% endblock %}{% block head %}<link rel="stylesheet" href="/page.css">{% endblock %}{% block body %}<main><h1>Réseau introuvable</h1><p>Aucun réseau de cette bibliothèque n'a l'identifiant « {{ id }} ». <a href="/#reseaux">Les réseaux qui écrivent</a></p></main>{% endblock %}"#,
+    ext = "html"
+)]
+struct NoSuchNetwork<'a> {
+    id: &'a str,
+}
+
+/// `GET /reseaux/{id}?apres=&page=`: a network's resources, [`NETWORK_PAGE`] a page.
+pub async fn network_page(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<NetworkPageParams>,
+) -> Result<Response, ApiError> {
+    let after = params.apres.filter(|after| !after.is_empty());
+    let wanted = id.clone();
+    let (network, list) = state
+        .query(move |db| {
+            let Some(network) = db.networks()?.into_iter().find(|network| network.network.id == wanted)
+            else {
+                return Ok((None, None));
+            };
+            let filter = ListFilter {
+                network: Some(wanted),
+                after_id: after,
+                limit: NETWORK_PAGE,
+                ..ListFilter::default()
+            };
+            Ok((Some(network), Some(db.list(&filter)?)))
+        })
+        .await?;
+    let (Some(network), Some(list)) = (network, list) else {
+        return Ok((StatusCode::NOT_FOUND, Html(NoSuchNetwork { id: &id }.render()?)).into_response());
+    };
+    let page = NetworkPage {
+        count: network.resource_count,
+        network: network.network,
+        tiles: list.items.into_iter().map(Tile::of).collect(),
+        page: params.page.unwrap_or(1).max(1),
+        per_page: u64::from(NETWORK_PAGE),
+        next: list.next_cursor,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 #[derive(Template)]

@@ -246,22 +246,40 @@ async fn iframe_pages_hold_one_element_and_set_no_cookie() {
     }
 }
 
-/// The library's home page: every network with its resources, a search box, how to embed, and
-/// readable without JavaScript.
+/// The library's home page: a search box, what is new, the networks with a page each, filmed
+/// testimonies, how to embed — readable without JavaScript.
 #[tokio::test]
-async fn the_home_page_lists_the_networks_and_their_resources() {
+async fn the_home_page_shows_the_library_and_each_network_has_its_page() {
     let (_dir, router) = router();
     let (status, _, page) = get(&router, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<main>") && page.contains("<bao-search"), "{page}");
+    assert!(page.contains(r#"<main class="library">"#) && page.contains("<bao-search"), "{page}");
+    for section in ["Nouveautés", "Les réseaux qui écrivent", "Témoignages filmés", "Dans votre site"] {
+        assert!(page.contains(&format!(">{section}</h2>")), "{section}: {page}");
+    }
+    assert!(
+        page.contains(
+            r#"<a href="/reseaux/exemples" class="tile-title">Réseau des communs exemplaires (démo)</a>"#
+        ),
+        "{page}"
+    );
+    let (status, _, network) = get(&router, "/reseaux/exemples").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(network.contains("<h1>Réseau des communs exemplaires (démo)</h1>"), "{network}");
+    assert!(
+        network
+            .contains(r#"<a href="/r/exemples-cercle-de-parole" class="tile-title">Le cercle de parole</a>"#)
+    );
+    let (status, _, missing) = get(&router, "/reseaux/nulle-part").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("« nulle-part »") && missing.contains(r#"href="/#reseaux""#), "{missing}");
     for uri in ["/", "/r/exemples-cercle-de-parole", "/api/v1/resources/nulle-part", "/embed.js"] {
         let (_, headers, _) = get(&router, uri).await;
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
         assert_eq!(headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin", "{uri}");
         assert!(!headers.contains_key(header::SET_COOKIE), "{uri}: no cookie, ever");
     }
-    assert!(page.contains("Réseau des communs exemplaires (démo)"), "{page}");
-    assert!(page.contains(r#"<a href="/r/exemples-cercle-de-parole">Le cercle de parole</a>"#), "{page}");
+    assert!(page.contains(r#"class="tile-title">"#), "what is new, as tiles: {page}");
     assert!(page.contains(r#"href="/integrer""#));
     for open_data in ["/export/commons.zip", "/catalog.jsonld", "/feed.xml"] {
         assert!(page.contains(&format!(r#"href="{open_data}""#)), "the open data is linked: {open_data}");

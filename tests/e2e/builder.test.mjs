@@ -1,11 +1,9 @@
 // The snippet builder (/integrer) in headless Chromium, on a phone-sized screen: choose, see the
 // preview, copy a snippet, paste it into a fresh partner page, and get the same thing there.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+import { audit, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
 
-const require = createRequire(import.meta.url);
 let server;
 let browser;
 
@@ -100,12 +98,7 @@ test("the builder passes an axe-core audit and says when a fiche is unknown", as
   // axe-core is injected as an inline script, which the page's CSP rightly refuses.
   const { page, problems, close } = await openBuilder({ bypassCSP: true });
   await page.locator("#preview bao-card h2.title").waitFor();
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-  const results = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(violations, []);
+  assert.deepEqual((await audit(page)).violations, []);
   // An unknown fiche says so, and leaves no preview nor code of the previous one to copy.
   await page.getByLabel("Fiche (tapez un mot du titre)").fill("n'existe pas");
   assert.equal(await page.locator("#resource-help").textContent(), "Aucune fiche (ou plusieurs) ne correspond : choisissez-la dans la liste.");

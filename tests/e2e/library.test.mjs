@@ -2,11 +2,9 @@
 // and a network's page, on a 320 px phone and a desktop, readable (axe-core, WCAG 2.1 A and AA)
 // and paginated; titles in capitals read as sentences, the data keeping them.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { REAL_SOURCES, launchBrowser, newPage, startServer } from "./support.mjs";
+import { REAL_SOURCES, audit, launchBrowser, newPage, startServer } from "./support.mjs";
 
-const require = createRequire(import.meta.url);
 let server;
 let browser;
 
@@ -20,22 +18,13 @@ after(async () => {
   await server?.stop();
 });
 
-/** Violations of WCAG 2.1 A and AA on the page (axe-core, injected: the CSP is bypassed for it). */
-async function violations(page) {
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-  const results = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 for (const width of [320, 1280]) {
   test(`at ${width} px, the home page and a network's page fit the screen and pass axe`, async () => {
     const { page, problems, close } = await newPage(browser, { viewport: { width, height: 800 }, bypassCSP: true });
     for (const path of ["", "reseaux/exemples"]) {
       await page.goto(`${server.url}${path}`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${path || "/"}: no sideways scroll`);
-      assert.deepEqual(await violations(page), [], path || "/");
+      assert.deepEqual((await audit(page)).violations, [], path || "/");
     }
     assert.deepEqual(problems, []);
     await close();

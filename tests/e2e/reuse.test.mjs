@@ -4,11 +4,9 @@
 // counting="off"; a card out of view is not counted until it is seen; the report passes axe;
 // the demo network's figures open with its key (demo/sources.toml) and name its partner site.
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { fetchJson, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+import { audit, fetchJson, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
 
-const require = createRequire(import.meta.url);
 const CARD = "exemples-repair-cafe";
 const FAR_CARD = "exemples-jardin-partage";
 /** The demo network's key, from demo/sources.toml: its figures open with it. */
@@ -149,12 +147,7 @@ test("the report page passes an axe-core audit and, with the network's key, offe
   await page.getByRole("button", { name: "Afficher" }).click();
   await page.locator("#sites").waitFor();
   assert.match(await page.locator("h1").textContent(), /Où le commun est lu : Réseau des communs exemplaires/);
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-  const results = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  const violations = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(violations, []);
+  assert.deepEqual((await audit(page)).violations, []);
   const csv = await (await fetch(new URL(await page.locator("a[download]").getAttribute("href"), server.url))).text();
   assert.match(csv, new RegExp(`,${CARD},\\(local\\),card,display,\\d+\\n`));
   assert.deepEqual(problems, []);

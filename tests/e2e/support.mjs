@@ -386,3 +386,22 @@ export async function startWiki(kind, pages) {
     },
   };
 }
+
+/**
+ * An axe-core audit of `page` against WCAG 2.1 A and AA, of what `within` selects (the whole
+ * document by default; axe enters open shadow roots): the violations as `rule: targets` lines,
+ * and how many checks passed (so that a test can tell the audit really ran). axe-core is injected
+ * as an inline script: open the page with `bypassCSP` where its CSP refuses them.
+ */
+export async function audit(page, within = null) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  }
+  const results = await page.evaluate((include) =>
+    window.axe.run(include ? { include: [[include]] } : document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  within);
+  return {
+    violations: results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    passes: results.passes.length,
+  };
+}

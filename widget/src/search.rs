@@ -581,7 +581,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
 
 /// Scrolls the page (and the list) just enough to show `element` at `block`, the way the host
 /// page scrolls.
-fn scroll_into_view(element: &web_sys::Element, block: ScrollLogicalPosition) {
+fn scroll_into_view(element: &Element, block: ScrollLogicalPosition) {
     let options = ScrollIntoViewOptions::new();
     options.set_block(block);
     element.scroll_into_view_with_scroll_into_view_options(&options);

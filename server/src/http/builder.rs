@@ -3,10 +3,10 @@
 //! address for oEmbed). Server-rendered in French (`templates/builder.html`); one script file of
 //! ours drives it.
 
-use askama::Template;
-use axum::extract::State;
 use std::io::Write;
 
+use askama::Template;
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use bao_contract::{Kind, MAX_CAROUSEL_LIMIT, MAX_PAGE_LIMIT, Network};

@@ -30,6 +30,7 @@ fuzz_target!(|bytes: &[u8]| {
         repo: "r".into(),
         network: None,
         subfolder_networks: None,
+        subfolder_names: Default::default(),
         default_licence: None,
         exclude: Vec::new(),
         // Relative links and images resolve on a forge: the resolver is fuzzed too.

@@ -91,11 +91,13 @@
     }
     var tag = element === "search" ? "bao-search" : "bao-testimonials";
     var names = element === "search" ? ["network", "tag", "kind"] : ["network", "tag", "limit"];
-    names.forEach(function (name) {
+    var words = { network: "reseau", tag: "etiquette", kind: "type", limit: "nombre" };
+    var said = names.map(function (name) {
       var text = value(name);
       if (name === "limit" && text) text = String(Math.min(Math.max(parseInt(text, 10) || 8, 1), maxLimit));
       add(name, text);
       param(name, text);
+      return [words[name], text];
     });
     var filters = query.filter(function (pair) {
       return pair.indexOf("limit=") !== 0;
@@ -107,12 +109,6 @@
     add("counting", counting);
     param("counting", counting);
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
-    var words = { network: "reseau", tag: "etiquette", kind: "type", limit: "nombre" };
-    var said = names.map(function (name) {
-      var text = value(name);
-      if (name === "limit" && text) text = String(Math.min(Math.max(parseInt(text, 10) || 8, 1), maxLimit));
-      return [words[name], text];
-    });
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + '>\n  <a href="' + origin + '/">' + label + "</a>\n</" + tag + ">",

@@ -15,6 +15,7 @@ use super::error::{ApiError, ApiPath, ApiQuery};
 use super::links::{self, public_origin};
 use super::painted::PaintedElement;
 use crate::AppState;
+use crate::sources::text::truncate_words;
 use crate::store::{ListFilter, Lookup, TestimonialFilter};
 use bao_widget::render::{self, Context, Placement};
 
@@ -65,7 +66,7 @@ impl Tile {
             title: crate::french::as_sentence(&resource.title).into_owned(),
             kind: resource.kind.label_fr(),
             network: resource.network.name,
-            summary: shortened(&resource.summary, TILE_SUMMARY_CHARS),
+            summary: truncate_words(&resource.summary, TILE_SUMMARY_CHARS),
             licence: resource.licence.label,
             id: resource.id,
         }
@@ -78,16 +79,6 @@ const TILE_SUMMARY_CHARS: usize = 180;
 const HOME_NEWS: u32 = 6;
 /// Resources on a page of a network's list.
 const NETWORK_PAGE: u32 = 24;
-
-/// `text` cut at a word before `most` characters, with `…`; as it is when shorter.
-fn shortened(text: &str, most: usize) -> String {
-    if text.chars().count() <= most {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(most).collect();
-    let at_word = cut.rsplit_once(char::is_whitespace).map_or(cut.as_str(), |(words, _)| words);
-    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
-}
 
 /// `GET /`: the library's home page, in French: the search box, what is new, the networks that
 /// write it, filmed testimonies, how to embed, and the open data — readable without JavaScript.

@@ -31,6 +31,14 @@ pub fn as_sentence(title: &str) -> std::borrow::Cow<'_, str> {
     sentence.into()
 }
 
+/// A tag as the name of a theme: as a sentence, with a capital (`prise de décision` → `Prise de
+/// décision`, `GOUVERNANCE PARTAGÉE` → `Gouvernance partagée`).
+pub fn theme_name(tag: &str) -> String {
+    let sentence = as_sentence(tag.trim());
+    let mut chars = sentence.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 const MONTHS: [&str; 12] = [
     "janvier",
     "février",
@@ -84,6 +92,14 @@ mod tests {
         assert_eq!(as_sentence("« ÉCOUTE ACTIVE »"), "« Écoute active »");
         assert_eq!(as_sentence("Le World Café"), "Le World Café");
         assert_eq!(as_sentence("AMAP"), "AMAP", "one word: an acronym");
+    }
+
+    #[test]
+    fn a_tag_named_as_a_theme_starts_with_a_capital() {
+        assert_eq!(theme_name("prise de décision"), "Prise de décision");
+        assert_eq!(theme_name("GOUVERNANCE PARTAGÉE"), "Gouvernance partagée");
+        assert_eq!(theme_name("écologie"), "Écologie");
+        assert_eq!(theme_name(" "), "");
     }
 
     #[test]

@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
     let mut cached = Router::new()
         .route("/", get(pages::home_page).layer(content()))
         .route("/reseaux/{id}", get(pages::network_page).layer(content()))
+        .route("/themes/{tag}", get(pages::theme_page).layer(content()))
         .route("/r/{id}", get(pages::resource_page).layer(content()))
         .route("/sources/{id}/qualite", get(pages::quality_page).layer(revalidate()))
         .route("/oembed", get(embed::oembed).layer(content()))

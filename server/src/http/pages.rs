@@ -1,6 +1,6 @@
-//! Server-rendered HTML: the home page (`/`), a page per network (`/reseaux/{id}`), and the
-//! canonical page of each resource (`/r/{id}`),
-//! the link every card points to, readable without JavaScript, with its oEmbed discovery link and
+//! Server-rendered HTML: the home page (`/`), a page per network (`/reseaux/{id}`) and per theme
+//! (`/themes/{tag}`), and the canonical page of each resource (`/r/{id}`), the link every card
+//! points to, readable without JavaScript, with its oEmbed discovery link and
 //! its schema.org description (JSON-LD) for search engines and reusers.
 
 use askama::Template;
@@ -16,7 +16,7 @@ use super::links::{self, public_origin};
 use super::painted::PaintedElement;
 use crate::AppState;
 use crate::sources::text::truncate_words;
-use crate::store::{ListFilter, Lookup, TestimonialFilter};
+use crate::store::{Database, DbError, ListFilter, Lookup, TestimonialFilter};
 use bao_widget::render::{self, Context, Placement};
 
 #[derive(Template)]
@@ -41,6 +41,8 @@ struct HomePage {
     networks: Vec<Network>,
     /// The resources written last.
     news: Vec<Tile>,
+    /// The themes most resources share: (its name, its shelf's address, how many resources).
+    themes: Vec<(String, String, u64)>,
     /// Filmed testimonies.
     testimonies: Vec<Tile>,
     total: u64,
@@ -77,33 +79,48 @@ impl Tile {
 const TILE_SUMMARY_CHARS: usize = 180;
 /// Resources on the home page's « Nouveautés », and testimonies under them.
 const HOME_NEWS: u32 = 6;
-/// Resources on a page of a network's list.
-const NETWORK_PAGE: u32 = 24;
+/// Resources on a page of a shelf (a network's, a theme's).
+const SHELF_PAGE: u32 = 24;
+/// Themes the home page offers to browse.
+const HOME_THEMES: u32 = 12;
 
-/// `GET /`: the library's home page, in French: the search box, what is new, the networks that
-/// write it, filmed testimonies, how to embed, and the open data — readable without JavaScript.
+/// `GET /`: the library's home page, in French: the search box, what is new, its themes, the
+/// networks that write it, filmed testimonies, how to embed, and the open data — readable without JavaScript.
 pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
-    let (networks, news, testimonies) = state
+    let (networks, news, themes, testimonies) = state
         .query(|db| {
             let networks: Vec<Network> =
                 db.networks()?.into_iter().filter(|network| network.resource_count > 0).collect();
             let news = db.recently_written(None, HOME_NEWS)?.into_iter().map(|(resource, _)| resource);
+            let themes = db.themes(HOME_THEMES)?.into_iter().map(|(tag, count)| {
+                let shelf = Shelf::Theme(tag);
+                (shelf.heading(), shelf.path(), count)
+            });
             let filter = TestimonialFilter { limit: HOME_NEWS, ..TestimonialFilter::default() };
             let testimonies = db.testimonials(&filter)?.into_iter().map(|testimony| testimony.resource);
-            Ok((networks, news.map(Tile::of).collect(), testimonies.map(Tile::of).collect()))
+            Ok((
+                networks,
+                news.map(Tile::of).collect(),
+                themes.collect(),
+                testimonies.map(Tile::of).collect(),
+            ))
         })
         .await?;
     let total = networks.iter().map(|network| network.resource_count).sum();
     let sources =
         state.sources.iter().map(|source| (source.id.clone(), source.network.name.clone())).collect();
-    let page = HomePage { networks, news, testimonies, total, has_demo: state.demo_dir.is_some(), sources };
+    let page =
+        HomePage { networks, news, themes, testimonies, total, has_demo: state.demo_dir.is_some(), sources };
     Ok(Html(page.render()?))
 }
 
 #[derive(Template)]
-#[template(path = "network.html")]
-struct NetworkPage {
-    network: NetworkRef,
+#[template(path = "shelf.html")]
+struct ShelfPage {
+    shelf: Shelf,
+    heading: String,
+    /// The shelf's own address, its first page.
+    path: String,
     count: u64,
     tiles: Vec<Tile>,
     page: u32,
@@ -112,55 +129,115 @@ struct NetworkPage {
     next: Option<String>,
 }
 
-/// Query string of `/reseaux/{id}`: where the page starts (after this id) and its number.
+/// What a shelf of the library gathers.
+enum Shelf {
+    /// What one network writes (`/reseaux/{id}`).
+    Network(NetworkRef),
+    /// What every network tagged with one theme (`/themes/{tag}`).
+    Theme(String),
+}
+
+/// Query string of a shelf: where the page starts (after this id) and its number.
 #[derive(Debug, Deserialize)]
-pub struct NetworkPageParams {
+pub struct ShelfParams {
     apres: Option<String>,
     page: Option<u32>,
 }
 
-/// The page of a network id that names none (an old link): it says so and leads to the library.
+/// The page of a network id or theme that names none (an old link): it says so and leads to the
+/// library.
 #[derive(Template)]
 #[template(
-    source = r#"{% extends "layout.html" %}{% block title %}Réseau introuvable — multiBàO{% endblock %}{% block head %}<link rel="stylesheet" href="/page.css">{% endblock %}{% block body %}<main><h1>Réseau introuvable</h1><p>Aucun réseau de cette bibliothèque n'a l'identifiant « {{ id }} ». <a href="/#reseaux">Les réseaux qui écrivent</a></p></main>{% endblock %}"#,
+    source = r#"{% extends "layout.html" %}{% block title %}{{ what }} introuvable — multiBàO{% endblock %}{% block head %}<link rel="stylesheet" href="/page.css">{% endblock %}{% block body %}<main><h1>{{ what }} introuvable</h1><p>{{ sentence }} <a href="/#{{ anchor }}">Retour à la bibliothèque</a></p></main>{% endblock %}"#,
     ext = "html"
 )]
-struct NoSuchNetwork<'a> {
-    id: &'a str,
+struct NoSuchShelf {
+    what: &'static str,
+    sentence: String,
+    anchor: &'static str,
 }
 
-/// `GET /reseaux/{id}?apres=&page=`: a network's resources, [`NETWORK_PAGE`] a page.
+impl Shelf {
+    fn heading(&self) -> String {
+        match self {
+            Shelf::Network(network) => network.name.clone(),
+            Shelf::Theme(tag) => crate::french::theme_name(tag),
+        }
+    }
+
+    fn path(&self) -> String {
+        match self {
+            Shelf::Network(network) => format!("/reseaux/{}", percent_encode(&network.id)),
+            Shelf::Theme(tag) => format!("/themes/{}", percent_encode(tag)),
+        }
+    }
+}
+
+/// `GET /reseaux/{id}?apres=&page=`: a network's resources, [`SHELF_PAGE`] a page.
 pub async fn network_page(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-    ApiQuery(params): ApiQuery<NetworkPageParams>,
+    ApiQuery(params): ApiQuery<ShelfParams>,
 ) -> Result<Response, ApiError> {
-    let after = params.apres.filter(|after| !after.is_empty());
-    let wanted = id.clone();
-    let (network, list) = state
-        .query(move |db| {
-            let Some(network) = db.networks()?.into_iter().find(|network| network.network.id == wanted)
-            else {
-                return Ok((None, None));
-            };
-            let filter = ListFilter {
-                network: Some(wanted),
-                after_id: after,
-                limit: NETWORK_PAGE,
-                ..ListFilter::default()
-            };
-            Ok((Some(network), Some(db.list(&filter)?)))
+    let filter = ListFilter { network: Some(id.clone()), ..ListFilter::default() };
+    let missing = NoSuchShelf {
+        what: "Réseau",
+        sentence: format!("Aucun réseau de cette bibliothèque n'a l'identifiant « {id} »."),
+        anchor: "reseaux",
+    };
+    shelf_page(&state, params, filter, missing, move |db| {
+        let network = db.networks()?.into_iter().find(|network| network.network.id == id);
+        Ok(network.map(|network| (Shelf::Network(network.network), network.resource_count)))
+    })
+    .await
+}
+
+/// `GET /themes/{tag}?apres=&page=`: the resources of every network that carry one tag.
+pub async fn theme_page(
+    State(state): State<AppState>,
+    ApiPath(tag): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ShelfParams>,
+) -> Result<Response, ApiError> {
+    let filter = ListFilter { tag: Some(tag.clone()), ..ListFilter::default() };
+    let missing = NoSuchShelf {
+        what: "Thème",
+        sentence: format!("Aucune ressource de cette bibliothèque ne porte le thème « {tag} »."),
+        anchor: "themes",
+    };
+    shelf_page(&state, params, filter, missing, move |db| {
+        let count = db.tag_count(&tag)?;
+        Ok((count > 0).then_some((Shelf::Theme(tag), count)))
+    })
+    .await
+}
+
+/// One page of a shelf that `find` names, or the page saying it names none (404).
+async fn shelf_page(
+    state: &AppState,
+    params: ShelfParams,
+    filter: ListFilter,
+    missing: NoSuchShelf,
+    find: impl FnOnce(&Database) -> Result<Option<(Shelf, u64)>, DbError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let filter =
+        ListFilter { after_id: params.apres.filter(|after| !after.is_empty()), limit: SHELF_PAGE, ..filter };
+    let found = state
+        .query(move |db| match find(db)? {
+            Some(shelf) => Ok(Some((shelf, db.list(&filter)?))),
+            None => Ok(None),
         })
         .await?;
-    let (Some(network), Some(list)) = (network, list) else {
-        return Ok((StatusCode::NOT_FOUND, Html(NoSuchNetwork { id: &id }.render()?)).into_response());
+    let Some(((shelf, count), list)) = found else {
+        return Ok((StatusCode::NOT_FOUND, Html(missing.render()?)).into_response());
     };
-    let page = NetworkPage {
-        count: network.resource_count,
-        network: network.network,
+    let page = ShelfPage {
+        heading: shelf.heading(),
+        path: shelf.path(),
+        shelf,
+        count,
         tiles: list.items.into_iter().map(Tile::of).collect(),
         page: params.page.unwrap_or(1).max(1),
-        per_page: u64::from(NETWORK_PAGE),
+        per_page: u64::from(SHELF_PAGE),
         next: list.next_cursor,
     };
     Ok(Html(page.render()?).into_response())

@@ -240,6 +240,27 @@ impl Database {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The tags most resources share, each with how many carry it, most used first: the themes
+    /// a visitor can browse. A tag only one resource carries is no theme to browse.
+    pub fn themes(&self, limit: u32) -> Result<Vec<(String, u64)>, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached(
+            "SELECT tag, count(*) AS resources FROM resource_tags
+             GROUP BY tag HAVING resources > 1
+             ORDER BY resources DESC, tag COLLATE NOCASE
+             LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| Ok((row.get("tag")?, row.get("resources")?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many resources carry a tag.
+    pub fn tag_count(&self, tag: &str) -> Result<u64, DbError> {
+        let conn = self.pool.get()?;
+        let mut statement = conn.prepare_cached("SELECT count(*) FROM resource_tags WHERE tag = ?1")?;
+        Ok(statement.query_row([tag], |row| row.get(0))?)
+    }
+
     /// Filmed testimonies with their videos, in id order.
     pub fn testimonials(&self, filter: &TestimonialFilter) -> Result<Vec<StoredTestimonial>, DbError> {
         let conn = self.pool.get()?;

@@ -44,7 +44,8 @@ fn router() -> (tempfile::TempDir, Router) {
             r#"<p><a href="https://saut.example/&#10;Set-Cookie:x=1">piège</a>"#,
         ),
     );
-    elsewhere.resource.tags = vec!["https://etiquette.example/".into()];
+    // « Gouvernance » is a theme: the demo's « Gouvernance partagée » carries it too.
+    elsewhere.resource.tags = vec!["https://etiquette.example/".into(), "gouvernance".into()];
     common::store(&db, &[elsewhere]);
     let search = common::search_index(&dir, &db);
     (dir, app(AppState::new(db, search)))
@@ -295,6 +296,29 @@ async fn the_home_page_shows_the_library_and_each_network_has_its_page() {
     );
     let (_, _, page) = get(&router, "/r/exemples-cercle-de-parole").await;
     assert!(page.contains("<main>") && page.contains(r#"<a href="/">"#), "{page}");
+}
+
+/// The home page offers the themes several resources share; each has its page, like a network's.
+#[tokio::test]
+async fn the_themes_shared_by_several_resources_each_have_their_page() {
+    let (_dir, router) = router();
+    let (_, _, page) = get(&router, "/").await;
+    assert!(page.contains(">Les thèmes</h2>"), "{page}");
+    assert!(page.contains(r#"<a href="/themes/gouvernance" class="tile-title">Gouvernance</a>"#), "{page}");
+    assert!(!page.contains("/themes/facilitation"), "a tag one resource carries is no theme: {page}");
+    let (status, _, theme) = get(&router, "/themes/gouvernance").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(theme.contains("<h1>Gouvernance</h1>") && theme.contains("2 ressources sur ce thème"), "{theme}");
+    for tile in [r#"href="/r/exemples-gouvernance-partagee""#, r#"href="/r/ailleurs""#] {
+        assert!(theme.contains(tile), "{tile}: {theme}");
+    }
+    // A tag with a space and an accent, as the address bar sends it; and a tag that names none.
+    let (status, _, theme) = get(&router, "/themes/prise%20de%20d%C3%A9cision").await;
+    assert_eq!(status, StatusCode::OK, "{theme}");
+    assert!(theme.contains("<h1>Prise de décision</h1>"), "{theme}");
+    let (status, _, missing) = get(&router, "/themes/%3Cscript%3E").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("« &#60;script&#62; »") && missing.contains(r#"href="/#themes""#), "{missing}");
 }
 
 /// `/lien` follows a link clicked in a frame WordPress sandboxed, to addresses the commons holds only.

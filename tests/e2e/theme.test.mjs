@@ -23,6 +23,7 @@ before(async () => {
       `<bao-card id="plain" resource="exemples-cercle-de-parole"><a href="${server.url}r/exemples-cercle-de-parole">Cercle</a></bao-card>` +
       `<iframe id="frame" src="${server.url}embed/r/exemples-cercle-de-parole" title="Fiche" style="width:100%;height:500px;border:0"></iframe>` +
       `<bao-search id="search" limit="2"><a href="${server.url}">Chercher</a></bao-search>` +
+      `<bao-search id="search-dark" theme="dark" limit="2"><a href="${server.url}">Chercher</a></bao-search>` +
       `</main></body></html>`,
     // An old WordPress/Bootstrap habit: the root at 10 px, the body set back to 16 px.
     "/small-root": `<!doctype html><html lang="fr" style="font-size:62.5%"><head><meta charset="utf-8"><title>Racine</title>` +
@@ -170,19 +171,69 @@ test("on a dark site: a card without theme takes its colours from the page, our 
 });
 
 // Found in a real partner's dark theme: « Afficher plus de résultats » took the page's light text
-// onto the results' own white background (1.16:1).
-test("on a dark site: the results of a search box without theme stay readable, « more » included", async () => {
-  const { page, problems, close } = await newPage(browser, { bypassCSP: true });
-  await page.goto(new URL("/dark-page", site.url).href);
-  const search = page.locator("#search");
-  await search.locator("input").fill("fiche");
-  await search.locator("li.more").waitFor();
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-  const results = await page.evaluate(() =>
-    window.axe.run({ include: [["#search"]] }, { runOnly: { type: "rule", values: ["color-contrast"] } }),
-  );
-  const violations = results.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`));
-  assert.deepEqual(violations, []);
-  assert.deepEqual(problems, []);
-  await close();
-});
+// onto the results' own white background (1.16:1). Every state a visitor can bring the box to is
+// checked, with the page's colours (no theme) and with theme="dark".
+for (const id of ["search", "search-dark"]) {
+  test(`on a dark site: every state of the search box #${id} keeps its contrast`, async () => {
+    const { page, problems, close } = await newPage(browser, { bypassCSP: true });
+    await page.goto(new URL("/dark-page", site.url).href);
+    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    const search = page.locator(`#${id}`);
+    const input = search.locator("input");
+    await input.waitFor();
+    const failures = [];
+    const check = async (state) => {
+      const results = await page.evaluate((id) =>
+        window.axe.run({ include: [[`#${id}`]] }, { runOnly: { type: "rule", values: ["color-contrast"] } }), id);
+      failures.push(...results.violations.flatMap((v) => v.nodes.map((n) => `${state}: ${n.target.join(" ")}: ${n.failureSummary}`)));
+      // axe cannot see a focus ring: the focused element's outline against what lies behind it.
+      const ring = await search.evaluate((host) => {
+        const focused = host.shadowRoot.activeElement;
+        if (!focused) return null;
+        const style = getComputedStyle(focused);
+        if (style.outlineStyle === "none") return null;
+        let behind = focused.parentElement;
+        while (behind && getComputedStyle(behind).backgroundColor === "rgba(0, 0, 0, 0)") {
+          behind = behind.parentElement ?? behind.getRootNode().host?.parentElement ?? null;
+        }
+        return [style.outlineColor, behind ? getComputedStyle(behind).backgroundColor : "rgb(18, 18, 18)"];
+      });
+      if (ring && contrast(...ring) < 3) failures.push(`${state}: focus ring ${ring[0]} on ${ring[1]} (${contrast(...ring).toFixed(2)}:1)`);
+    };
+
+    await input.focus();
+    await check("empty, focused");
+    await input.fill("fiche");
+    await search.locator("li.more").waitFor();
+    await check("results");
+    await input.press("ArrowDown");
+    await check("first result active");
+    await input.press("End");
+    await check("« more » active");
+    const chip = search.locator(".chips button").first();
+    await chip.click();
+    await page.waitForFunction((id) => document.getElementById(id).shadowRoot.querySelector('.chips button[aria-pressed="true"]'), id);
+    await check("chip pressed");
+    await chip.click();
+    await input.fill("zzqxw");
+    await search.locator(".empty").waitFor();
+    await check("no result");
+    await input.fill("fiche");
+    await search.locator("li.option").first().waitFor();
+    await input.press("ArrowDown");
+    await input.press("Enter");
+    await search.locator(".chosen .back").waitFor();
+    await check("fiche opened");
+    await search.locator(".chosen .back").focus();
+    await check("« back » focused");
+    await search.locator(".chosen .back").click();
+    await page.route("**/api/v1/search**", (route) => route.abort());
+    await input.fill("coopération");
+    await search.locator(".empty").waitFor();
+    await check("search unavailable");
+
+    assert.deepEqual(failures, []);
+    assert.deepEqual(problems.filter((p) => !/api\/v1\/search|ERR_FAILED/.test(p)), []);
+    await close();
+  });
+}

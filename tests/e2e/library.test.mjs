@@ -1,5 +1,5 @@
-// The library's own pages in headless Chromium, as a visitor meets the commons: the home page
-// and a network's page, on a 320 px phone and a desktop, readable (axe-core, WCAG 2.1 A and AA)
+// The library's own pages in headless Chromium, as a visitor meets the commons: the home page,
+// a network's page and a theme's, on a 320 px phone and a desktop, readable (axe-core, WCAG 2.1 A and AA)
 // and paginated; titles in capitals read as sentences, the data keeping them.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -19,9 +19,11 @@ after(async () => {
 });
 
 for (const width of [320, 1280]) {
-  test(`at ${width} px, the home page and a network's page fit the screen and pass axe`, async () => {
+  test(`at ${width} px, the home page, a network's page and a theme's fit the screen and pass axe`, async () => {
     const { page, problems, close } = await newPage(browser, { viewport: { width, height: 800 }, bypassCSP: true });
-    for (const path of ["", "reseaux/exemples"]) {
+    await page.goto(server.url);
+    const theme = await page.locator("#themes + ul .tile-title").first().getAttribute("href").catch(() => null);
+    for (const path of ["", "reseaux/exemples", ...(theme ? [theme.slice(1)] : [])]) {
       await page.goto(`${server.url}${path}`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${path || "/"}: no sideways scroll`);
       assert.deepEqual((await audit(page)).violations, [], path || "/");
@@ -50,6 +52,23 @@ test("the home page leads to each network's page, whose fiches come a page at a 
   for (const title of [...first, ...second]) assert.ok(/[a-zà-ÿ]/.test(title) || title.split(/\s+/).length < 2, title);
   await page.getByRole("link", { name: "Première page" }).click();
   assert.deepEqual(await page.locator(".tiles .tile-title").allTextContents(), first);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("the home page's themes lead to the fiches of every network that carry them", async (t) => {
+  const { page, problems, close } = await newPage(browser);
+  await page.goto(server.url);
+  const themes = page.locator("#themes + ul .tile");
+  if ((await themes.count()) < 1) return t.skip("the real multiBàO data is absent (../shared/data): no theme two resources share");
+  const first = themes.first();
+  const [name, count] = [await first.locator(".tile-title").textContent(), await first.locator(".tile-meta").textContent()];
+  await first.locator(".tile-title").click();
+  await page.waitForURL(/\/themes\//);
+  assert.equal(await page.locator("h1").textContent(), name);
+  assert.match(await page.locator(".lead").textContent(), new RegExp(`^${count} sur ce thème`));
+  const shown = await page.locator(".tiles .tile").count();
+  assert.equal(shown, Math.min(24, Number.parseInt(count, 10)), "the theme's fiches, a page of them");
   assert.deepEqual(problems, []);
   await close();
 });

@@ -1,14 +1,14 @@
 <?php
 /**
  * Plugin Name: multiBàO
- * Description: Montre dans vos articles les fiches, la recherche et les témoignages filmés du commun multiBàO, quel que soit votre rôle : [multibao fiche="identifiant"], [multibao recherche], [multibao temoignages reseau="…"].
+ * Description: Montre dans vos articles les fiches, la recherche et les témoignages filmés du commun multiBàO, quel que soit votre rôle : le bloc « Fiche multiBàO » (choisie par son titre), ou les codes courts [multibao fiche="identifiant"], [multibao recherche], [multibao temoignages reseau="…"].
  * Version: 1.0.0
- * Requires at least: 5.0
+ * Requires at least: 6.1
  * License: MIT
  * Text Domain: multibao
  *
  * Un auteur ou un éditeur WordPress ne peut coller ni script ni iframe : WordPress les retire de
- * ses articles. Un code court, lui, est gardé ; ce greffon le rend côté serveur en l'iframe de
+ * ses articles. Un bloc ou un code court, lui, est gardé ; ce greffon le rend côté serveur en l'iframe de
  * multiBàO, dont la hauteur s'ajuste à son contenu (/resize.js du serveur). L'adresse du serveur
  * se règle une fois dans Réglages → Général. Rien n'est demandé au serveur tant qu'aucune page
  * ne montre un code court ; aucun cookie.
@@ -131,3 +131,31 @@ function multibao_settings() {
 	}, 'general', 'default', array('label_for' => 'multibao_serveur'));
 }
 add_action('admin_init', 'multibao_settings');
+
+
+/**
+ * The « Fiche multiBàO » block: picked by title in the editor (multibao-bloc.js), saved as its id
+ * alone, rendered here like [multibao fiche="id"].
+ */
+function multibao_block() {
+	wp_register_script(
+		'multibao-bloc',
+		plugins_url('multibao-bloc.js', __FILE__),
+		array('wp-blocks', 'wp-element', 'wp-components', 'wp-block-editor'),
+		'1.1.0',
+		true
+	);
+	wp_add_inline_script('multibao-bloc', 'window.multibaoBloc = ' . wp_json_encode(array('serveur' => multibao_server())) . ';', 'before');
+	register_block_type('multibao/fiche', array(
+		'api_version' => 2,
+		'editor_script' => 'multibao-bloc',
+		'attributes' => array(
+			'fiche' => array('type' => 'string', 'default' => ''),
+			'titre' => array('type' => 'string', 'default' => ''),
+		),
+		'render_callback' => function ($attributes) {
+			return multibao_shortcode(array('fiche' => isset($attributes['fiche']) ? $attributes['fiche'] : ''));
+		},
+	));
+}
+add_action('init', 'multibao_block');

@@ -54,8 +54,13 @@ export async function startWordPress({ theme = "twentytwentyone", host = "127.0.
   await until(async () => (await run("mariadb", [`--socket=${socket}`, "-e", "CREATE DATABASE IF NOT EXISTS wordpress"]), true), "its database");
 
   const site = join(dir, "site");
-  // Links to the packages WordPress depends on (getID3, underscore…) stay as they are: pages do without them.
+  // Debian links WordPress to the packages it depends on. getID3's stay dangling (pages do without
+  // it); underscore, which the block editor's scripts need, is unpacked beside it: copied in.
   cpSync(DEBIAN_WORDPRESS, site, { recursive: true, verbatimSymlinks: true });
+  for (const script of ["underscore.js", "underscore.min.js"]) {
+    rmSync(join(site, "wp-includes/js", script));
+    cpSync(join(DEBIAN_WORDPRESS, "wp-includes/js", script), join(site, "wp-includes/js", script), { dereference: true });
+  }
   const url = `http://${host}:${port}`;
   writeFileSync(join(site, "wp-config.php"), php(`
 define('DB_NAME', 'wordpress'); define('DB_USER', 'root'); define('DB_PASSWORD', '');

@@ -4,7 +4,10 @@
 // Twenty-One) and a block theme (Twenty Twenty-Three). WordPress discovers our oEmbed answer, keeps
 // what it allows, and runs its own wp-embed.js: the frame must fit its card and its column, on a
 // desktop and on a phone, and its links must open where they lead. The browser tests' imitation
-// of WordPress had hidden that its listener never ran (shared/notes/field.md).
+// of WordPress had hidden that its listener never ran (shared/notes/field.md). Then what each role
+// can paste: an administrator's script and iframe snippets in Custom HTML blocks; an author's,
+// which WordPress strips, and our plugin's shortcodes and block — the block picked by title in
+// WordPress's own block editor, logged in as the author.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { fetchJson, launchBrowser, newPage, startServer } from "./support.mjs";
@@ -157,6 +160,80 @@ test("an author's post: WordPress strips the script and iframe snippets; the plu
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), "no sideways scroll on a phone");
   assert.deepEqual(problems.filter((problem) => !/favicon\.ico/.test(problem)), []);
   await close();
+});
+
+test("an administrator's Custom HTML blocks: the script snippet paints the card, the iframe snippet fits its column", { skip }, async () => {
+  const html = (code) => `<!-- wp:html -->\n${code}\n<!-- /wp:html -->`;
+  const post = await wordpress.post("Le code de l'administrateur", [
+    html(`<script src="${server.url}embed.js"></script>\n<bao-card resource="${FICHE}"><a href="${server.url}r/${FICHE}">Le cercle de parole</a></bao-card>`),
+    html(`<iframe src="${server.url}embed/r/${FICHE}" title="Le cercle de parole" style="width:100%;border:0" height="480" loading="lazy" allow="clipboard-write"></iframe>\n<script src="${server.url}resize.js"></script>`),
+  ].join("\n\n"), "admin");
+  for (const width of [1280, 375]) {
+    const { page, problems, close } = await newPage(browser, { viewport: { width, height: 900 } });
+    await page.goto(post);
+    const article = page.locator(POST_CONTENT);
+    await article.locator("bao-card h2.title", { hasText: "Le cercle de parole" }).waitFor();
+    const frame = article.locator("iframe[src*='/embed/r/']");
+    await frame.contentFrame().locator("bao-card h2.title").waitFor();
+    await page.waitForFunction(() => document.querySelector("iframe[src*='/embed/r/']").style.height !== "");
+    const sizes = await page.evaluate(() => {
+      const card = document.querySelector("bao-card").getBoundingClientRect();
+      const frame = document.querySelector("iframe[src*='/embed/r/']");
+      return { card: card.width, frame: frame.getBoundingClientRect().width, column: frame.parentElement.getBoundingClientRect().width, page: document.documentElement.scrollWidth };
+    });
+    assert.ok(sizes.frame <= sizes.column + 1 && sizes.frame < width - 20, `${width} px: the frame keeps to its column ${JSON.stringify(sizes)}`);
+    assert.ok(Math.abs(sizes.card - sizes.frame) <= 2, `${width} px: the card and the frame are as wide ${JSON.stringify(sizes)}`);
+    assert.ok(sizes.page <= width, `${width} px: no sideways scroll`);
+    assert.deepEqual(problems.filter((problem) => !/favicon\.ico/.test(problem)), []);
+    await close();
+  }
+});
+
+test("in the block editor, an author finds a fiche by typing words of its title, and the post shows it", { skip }, async () => {
+  const { page, problems, close } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(`${wordpress.url}/wp-login.php`);
+  await page.locator("#user_login").fill("autrice");
+  await page.locator("#user_pass").fill("mot-de-passe-autrice");
+  await Promise.all([page.waitForURL(/\/wp-admin\//), page.locator("#wp-submit").click()]);
+  await page.goto(`${wordpress.url}/wp-admin/post-new.php`);
+  await page.waitForFunction(() => window.wp?.blocks?.getBlockType("multibao/fiche"), null, { timeout: 60_000 });
+  // The editor's welcome guide, on a first visit. (Its words are English here: Debian's French
+  // files translate WordPress's PHP, not its editor's scripts; the block's own words are French.)
+  await page.locator(".edit-post-welcome-guide").waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator(".editor-post-title__input").fill("Une fiche choisie dans l'éditeur");
+  // As an author inserts a block: « / » and its name in an empty paragraph.
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("/multibao");
+  await page.getByRole("option", { name: /Fiche multiBàO/ }).click();
+  await page.getByRole("searchbox", { name: "Chercher une fiche multiBàO" }).pressSequentially("cercle parole");
+  await page.getByRole("status").filter({ hasText: /fiches? trouvées? : choisissez-en une/ }).waitFor();
+  await page.getByRole("button", { name: /^Le cercle de parole/ }).click();
+  const preview = page.frameLocator("iframe.multibao-apercu");
+  await preview.locator("bao-card h2.title", { hasText: "Le cercle de parole" }).waitFor();
+  assert.match(
+    await page.evaluate(() => window.wp.data.select("core/editor").getEditedPostContent()),
+    new RegExp(`<!-- wp:multibao/fiche \\{"fiche":"${FICHE}"`),
+    "the block saves the fiche's id",
+  );
+  await page.evaluate(() => {
+    window.wp.data.dispatch("core/editor").editPost({ status: "publish" });
+    return window.wp.data.dispatch("core/editor").savePost();
+  });
+  const address = await page.evaluate(() => window.wp.data.select("core/editor").getPermalink());
+  // WordPress's own: its admin asks gravatar.com and s.w.org for pictures (no network here), and in
+  // a block theme its editor asks for the post's template, which an author may not edit (403).
+  const wordpressOwn = /favicon\.ico|gravatar\.com|s\.w\.org|403 .*wp%2Fv2%2Ftemplates/;
+  assert.deepEqual(problems.filter((problem) => !wordpressOwn.test(problem)), []);
+  await close();
+
+  // A visitor: the fiche, in the frame the plugin renders on the server.
+  const visitor = await newPage(browser);
+  await visitor.page.goto(address);
+  const frame = visitor.page.locator(`${POST_CONTENT} iframe.multibao`);
+  assert.equal(await frame.getAttribute("src"), `${server.url}embed/r/${FICHE}`);
+  await frame.contentFrame().locator("bao-card h2.title", { hasText: "Le cercle de parole" }).waitFor();
+  await visitor.close();
 });
 
 test("the plugin refuses what is no id, and tells who writes when the server is not set", { skip }, async () => {

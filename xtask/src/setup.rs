@@ -69,16 +69,16 @@ pub fn wikis(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(wikis)
 }
 
-/// Debian's WordPress (its French strings, a classic theme and a block theme), unpacked into
-/// `target/wordpress/`, and MariaDB and PHP installed: the browser tests run a real WordPress
-/// from them (`tests/e2e/wordpress.mjs`).
+/// Debian's WordPress (its French strings, a classic theme and a block theme, and the underscore
+/// its block editor needs), unpacked into `target/wordpress/`, and MariaDB and PHP installed: the
+/// browser tests run a real WordPress from them (`tests/e2e/wordpress.mjs`).
 pub fn wordpress(root: &Path) -> anyhow::Result<PathBuf> {
     apt_packages("mariadb-server php-cli php-mysql php-curl php-mbstring php-xml")?;
     let target = root.join("target");
     unpacked(
         &target,
         "wordpress",
-        "wordpress wordpress-l10n wordpress-theme-twentytwentyone wordpress-theme-twentytwentythree",
+        "wordpress wordpress-l10n wordpress-theme-twentytwentyone wordpress-theme-twentytwentythree libjs-underscore",
     )?;
     Ok(target.join("wordpress"))
 }

@@ -41,8 +41,14 @@ struct BuilderPage {
     max_carousel: u32,
 }
 
-/// The WordPress plugin (`deploy/wordpress/multibao.php`), as WordPress's « Téléverser une
-/// extension » takes it: a zip holding its folder.
+/// The WordPress plugin's files (`deploy/wordpress/`).
+const PLUGIN_FILES: [(&str, &[u8]); 2] = [
+    ("multibao.php", include_bytes!("../../../deploy/wordpress/multibao.php")),
+    ("multibao-bloc.js", include_bytes!("../../../deploy/wordpress/multibao-bloc.js")),
+];
+
+/// The WordPress plugin, as WordPress's « Téléverser une extension » takes it: a zip holding its
+/// folder.
 static WORDPRESS_PLUGIN_ZIP: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
 
 /// `GET /integrer/multibao-wordpress.zip`.
@@ -51,10 +57,13 @@ pub async fn wordpress_plugin() -> Result<Response, ApiError> {
         Some(zip) => zip,
         None => {
             let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            let written = zip
-                .start_file("multibao/multibao.php", zip::write::SimpleFileOptions::default())
-                .map_err(std::io::Error::other)
-                .and_then(|()| zip.write_all(include_bytes!("../../../deploy/wordpress/multibao.php")))
+            let written = PLUGIN_FILES
+                .iter()
+                .try_for_each(|(name, bytes)| {
+                    zip.start_file(format!("multibao/{name}"), zip::write::SimpleFileOptions::default())
+                        .map_err(std::io::Error::other)
+                        .and_then(|()| zip.write_all(bytes))
+                })
                 .and_then(|()| zip.finish().map_err(std::io::Error::other));
             let bytes = written.map_err(crate::opendata::dataset::ExportError::from)?.into_inner();
             WORDPRESS_PLUGIN_ZIP.get_or_init(|| bytes)

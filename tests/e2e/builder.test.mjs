@@ -69,6 +69,28 @@ test("a fiche: the preview and the pasted script snippet show the same card", as
   await close();
 });
 
+test("a search box's snippet holds a form: with JavaScript off it searches on the server, its filters kept", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  await page.getByLabel("Un champ de recherche").check();
+  await page.getByLabel("Réseau").selectOption({ label: "Réseau des communs exemplaires (démo)" });
+  const snippet = await copied("Copier le script et l'élément");
+  assert.match(snippet, /<bao-search network="exemples">\n  <form role="search" action="http:\/\/127\.0\.0\.1:\d+\/recherche" method="get">/);
+  assert.deepEqual(problems, []);
+  await close();
+
+  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
+  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
+  await visitor.page.goto(site.url);
+  await visitor.page.getByRole("searchbox", { name: "Chercher dans multiBàO" }).fill("jardin");
+  await visitor.page.getByRole("button", { name: "Chercher" }).click();
+  await visitor.page.waitForURL(`${server.url}recherche?reseau=exemples&q=jardin`);
+  assert.match(await visitor.page.locator(".lead").textContent(), /pour « jardin »/);
+  assert.equal(await visitor.page.locator(".tiles .tile-title").first().textContent(), "« Notre jardin a changé la rue »");
+  assert.deepEqual(visitor.problems, []);
+  await visitor.close();
+  await site.close();
+});
+
 test("a carousel of one network: the pasted iframe shows the same slides and fits its height", async () => {
   const { page, problems, close, copied } = await openBuilder();
   await page.getByLabel("Un carrousel de témoignages filmés").check();

@@ -110,8 +110,17 @@
     param("counting", counting);
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
+    // Inside a search box, a form to the server's results page: it works before any script, and
+    // where none runs.
+    var inside = element === "search"
+      ? '  <form role="search" action="' + origin + '/recherche" method="get">\n' +
+        said.filter(function (pair) { return pair[1]; }).map(function (pair) {
+          return '    <input type="hidden" name="' + pair[0] + '" value="' + escape(pair[1]) + '">\n';
+        }).join("") +
+        '    <label>' + label + ' <input type="search" name="q"></label>\n    <button type="submit">Chercher</button>\n  </form>'
+      : '  <a href="' + origin + '/">' + label + "</a>";
     return {
-      html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + '>\n  <a href="' + origin + '/">' + label + "</a>\n</" + tag + ">",
+      html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + ">\n" + inside + "\n</" + tag + ">",
       iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
       height: element === "search" ? 420 : 640,
       title: label,

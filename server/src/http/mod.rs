@@ -20,6 +20,7 @@ pub mod painted;
 pub mod placeholder;
 pub mod rate;
 pub mod referencing;
+pub mod results;
 pub mod reuse;
 pub mod serve;
 
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home_page).layer(content()))
         .route("/reseaux/{id}", get(pages::network_page).layer(content()))
         .route("/themes/{tag}", get(pages::theme_page).layer(content()))
+        .route("/recherche", get(results::results_page).layer(content()).layer(limit_searches()))
         .route("/r/{id}", get(pages::resource_page).layer(content()))
         .route("/sources/{id}/qualite", get(pages::quality_page).layer(revalidate()))
         .route("/oembed", get(embed::oembed).layer(content()))

@@ -41,8 +41,8 @@ struct HomePage {
     networks: Vec<Network>,
     /// The resources written last.
     news: Vec<Tile>,
-    /// The themes most resources share: (its name, its shelf's address, how many resources).
-    themes: Vec<(String, String, u64)>,
+    /// The themes most resources share, each with how many resources carry it.
+    themes: Vec<CountedLink>,
     /// Filmed testimonies.
     testimonies: Vec<Tile>,
     total: u64,
@@ -53,26 +53,46 @@ struct HomePage {
 
 /// A resource as a list of the library shows it (`templates/tile.html`): its title (as a sentence
 /// when its source wrote it in capitals), what it is, who writes it, its summary and licence.
-struct Tile {
-    id: String,
-    title: String,
-    kind: &'static str,
-    network: String,
-    summary: String,
-    licence: String,
+pub(super) struct Tile {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) kind: &'static str,
+    pub(super) network: String,
+    pub(super) summary: String,
+    pub(super) licence: String,
 }
 
 impl Tile {
     fn of(resource: Resource) -> Tile {
+        let summary = truncate_words(&resource.summary, TILE_SUMMARY_CHARS);
+        Tile::with_summary(resource, summary)
+    }
+
+    /// A search's hit: the passage that matched in place of the summary, when one did.
+    pub(super) fn of_hit(resource: Resource, snippet: &str) -> Tile {
+        match snippet.trim() {
+            "" => Tile::of(resource),
+            passage => Tile::with_summary(resource, truncate_words(passage, TILE_SUMMARY_CHARS)),
+        }
+    }
+
+    fn with_summary(resource: Resource, summary: String) -> Tile {
         Tile {
             title: crate::french::as_sentence(&resource.title).into_owned(),
             kind: resource.kind.label_fr(),
             network: resource.network.name,
-            summary: truncate_words(&resource.summary, TILE_SUMMARY_CHARS),
+            summary,
             licence: resource.licence.label,
             id: resource.id,
         }
     }
+}
+
+/// A link to a list of resources, with how many it holds (a theme, a facet of a search).
+pub(super) struct CountedLink {
+    pub(super) label: String,
+    pub(super) address: String,
+    pub(super) count: u64,
 }
 
 /// How much of a summary a tile shows.
@@ -94,7 +114,7 @@ pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, Ap
             let news = db.recently_written(None, HOME_NEWS)?.into_iter().map(|(resource, _)| resource);
             let themes = db.themes(HOME_THEMES)?.into_iter().map(|(tag, count)| {
                 let shelf = Shelf::Theme(tag);
-                (shelf.heading(), shelf.path(), count)
+                CountedLink { label: shelf.heading(), address: shelf.path(), count }
             });
             let filter = TestimonialFilter { limit: HOME_NEWS, ..TestimonialFilter::default() };
             let testimonies = db.testimonials(&filter)?.into_iter().map(|testimony| testimony.resource);

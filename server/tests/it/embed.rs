@@ -321,6 +321,43 @@ async fn the_themes_shared_by_several_resources_each_have_their_page() {
     assert!(missing.contains("« &#60;script&#62; »") && missing.contains(r#"href="/#themes""#), "{missing}");
 }
 
+/// `/recherche`: what a search box's form sends where no script runs — results as tiles, the
+/// facets as links that narrow, pages; any address a visitor types gets a page.
+#[tokio::test]
+async fn the_search_page_answers_a_form_without_script() {
+    let (_dir, router) = router();
+    let (status, _, page) = get(&router, "/recherche?q=cercle+parole").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#), "{page}");
+    assert!(page.contains(r#"<form role="search" action="/recherche" method="get""#), "{page}");
+    assert!(page.contains(r#"value="cercle parole""#), "the words stay in the box: {page}");
+    assert!(page.contains(r#"<a href="/r/exemples-cercle-de-parole" class="tile-title">"#), "{page}");
+    assert!(page.contains("pour « cercle parole »"), "{page}");
+
+    // Every resource, the most recent first, with facets that narrow and keep the words.
+    let (_, _, all) = get(&router, "/recherche").await;
+    assert!(all.contains("les plus récentes d&#39;abord"), "{all}");
+    assert!(all.contains(r#"<a href="/recherche?q=&#38;type=video">Vidéo</a> (1)"#), "{all}");
+    let (_, _, videos) = get(&router, "/recherche?q=&type=video").await;
+    assert!(videos.contains(r#"<input type="hidden" name="type" value="video">"#), "{videos}");
+    assert!(videos.contains(r#"<a href="/recherche?q=">retirer ce filtre</a>"#), "{videos}");
+    assert!(!videos.contains(r#"href="/r/exemples-cercle-de-parole""#), "a fiche is no video: {videos}");
+
+    let (_, _, none) = get(&router, "/recherche?q=zzqxw").await;
+    assert!(none.contains("Aucune ressource ne correspond"), "{none}");
+    let long = "mot ".repeat(300);
+    for odd in [
+        "/recherche?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".to_owned(),
+        "/recherche?q=cercle&type=nimportequoi&page=abc".to_owned(),
+        "/recherche?q=cercle&page=999999999999999999999999".to_owned(),
+        format!("/recherche?q={}", bao_contract::percent_encode(&long)),
+    ] {
+        let (status, _, page) = get(&router, &odd).await;
+        assert_eq!(status, StatusCode::OK, "{odd}");
+        assert!(!page.contains("<script>alert"), "{odd}: {page}");
+    }
+}
+
 /// `/lien` follows a link clicked in a frame WordPress sandboxed, to addresses the commons holds only.
 #[tokio::test]
 async fn links_are_followed_to_the_commons_addresses_only() {

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use bao_contract::{FacetCount, Kind, MAX_QUERY_CHARS, percent_encode};
+use bao_contract::{FacetCount, Facets, Kind, MAX_QUERY_CHARS, percent_encode};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiQuery};
@@ -30,12 +30,31 @@ pub struct ResultsParams {
     page: String,
 }
 
+/// The facets a results page narrows by: their heading, and their name in the address.
+const FACETS: [(&str, &str); 3] = [("Réseaux", "reseau"), ("Types", "type"), ("Thèmes", "etiquette")];
+
+/// The counts of the facet named `name` in the address.
+fn counts_of<'a>(facets: &'a Facets, name: &str) -> &'a [FacetCount] {
+    match name {
+        "reseau" => &facets.network,
+        "type" => &facets.kind,
+        _ => &facets.tag,
+    }
+}
+
 impl ResultsParams {
+    /// The value of the facet named `name` in the address ('' when not set).
+    fn value(&self, name: &str) -> &str {
+        match name {
+            "reseau" => &self.reseau,
+            "type" => &self.kind,
+            _ => &self.etiquette,
+        }
+    }
+
     /// The filters set, as (name in the address, value).
     fn filters(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        [("reseau", self.reseau.as_str()), ("etiquette", &self.etiquette), ("type", &self.kind)]
-            .into_iter()
-            .filter(|(_, value)| !value.is_empty())
+        FACETS.into_iter().map(|(_, name)| (name, self.value(name))).filter(|(_, value)| !value.is_empty())
     }
 
     /// This search's address with `change` made to its filters, from its first page.
@@ -104,38 +123,24 @@ pub async fn results_page(
         (true, _) => format!("{found}, les plus récentes d'abord."),
         (false, _) => format!("{found} pour « {} », les plus proches d'abord.", params.q),
     };
-    let facet_values = |name: &'static str, counts: &[FacetCount]| -> Vec<CountedLink> {
-        let link = |count: &FacetCount| CountedLink {
-            label: count.label.clone(),
-            address: params.address(Some((name, &count.value))),
-            count: count.count,
-        };
-        counts.iter().map(link).collect()
+    let link = |name: &str, count: &FacetCount| CountedLink {
+        label: count.label.clone(),
+        address: params.address(Some((name, &count.value))),
+        count: count.count,
     };
-    let mut groups = Vec::new();
-    for (title, name, counts, set) in [
-        ("Réseaux", "reseau", &results.facets.network, &params.reseau),
-        ("Types", "type", &results.facets.kind, &params.kind),
-        ("Thèmes", "etiquette", &results.facets.tag, &params.etiquette),
-    ] {
-        if set.is_empty() && counts.len() > 1 {
-            groups.push((title, facet_values(name, counts)));
-        }
-    }
-    let label_of = |name: &str, value: &str| {
-        let counts = match name {
-            "reseau" => &results.facets.network,
-            "type" => &results.facets.kind,
-            _ => &results.facets.tag,
-        };
-        counts
-            .iter()
-            .find(|count| count.value == value)
-            .map_or_else(|| value.to_owned(), |count| count.label.clone())
-    };
+    let groups = FACETS
+        .into_iter()
+        .map(|(title, name)| (title, name, counts_of(&results.facets, name)))
+        .filter(|(_, name, counts)| params.value(name).is_empty() && counts.len() > 1)
+        .map(|(title, name, counts)| (title, counts.iter().map(|count| link(name, count)).collect()))
+        .collect();
     let filters = params
         .filters()
-        .map(|(name, value)| (label_of(name, value), params.address(Some((name, "")))))
+        .map(|(name, value)| {
+            let known = counts_of(&results.facets, name).iter().find(|count| count.value == value);
+            let label = known.map_or_else(|| value.to_owned(), |count| count.label.clone());
+            (label, params.address(Some((name, ""))))
+        })
         .collect();
     let kept = params.filters().map(|(name, value)| (name, value.to_owned())).collect();
     let page_address = |number: usize| format!("{}&page={number}", params.address(None));

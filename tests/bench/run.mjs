@@ -203,6 +203,95 @@ async function elementLoads() {
   }
 }
 
+/** A slow phone, as Lighthouse's mobile preset: 4× CPU, 1.6 Mbps down, 750 kbps up, 150 ms RTT. */
+const SLOW_PHONE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, offline: false };
+const WORDPRESS_LOADS = Number(process.env.BENCH_WORDPRESS_LOADS || 7);
+
+// In the post's page and in our frame alike (the same clock, epoch milliseconds): when WordPress
+// shows the frame at its height (it hides it until our first message), and when the card's title
+// is painted inside it.
+const FRAME_PROBE = () => {
+  const now = () => performance.timeOrigin + performance.now();
+  window.__bench = {};
+  const inFrame = location.pathname.startsWith("/embed/");
+  const check = () => {
+    if (inFrame) {
+      if (document.querySelector("bao-card")?.shadowRoot?.querySelector("h2.title")) {
+        return requestAnimationFrame(() => requestAnimationFrame(() => (window.__bench.card = now())));
+      }
+    } else if (document.querySelector("iframe.wp-embedded-content:not([style])")) {
+      return (window.__bench.shown = now());
+    }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+};
+
+/** A card in a real WordPress post (its address alone on a line: WordPress's oEmbed), on a slow phone. */
+async function wordpress() {
+  const { startWordPress, wordPressAvailable } = await import("../e2e/wordpress.mjs");
+  if (!wordPressAvailable()) throw new Error("no WordPress here: `cargo xtask bench` unpacks it");
+  const host = "asso-des-communs.fr";
+  // One renderer for the post and our frame, so that the CPU and network limits hold for both.
+  const phone = await launchBrowser({
+    args: [`--host-resolver-rules=MAP ${host} 127.0.0.1`, "--disable-site-isolation-trials", "--disable-features=IsolateOrigins,site-per-process"],
+  });
+  const site = await startWordPress({ host, plugin: `${server.url}integrer/multibao-wordpress.zip` });
+  try {
+    await site.evaluate(`update_option('multibao_serveur', '${server.url.replace(/\/$/, "")}');`);
+    const post = await site.post("Une fiche du commun", `Voici une fiche que nous aimons :\n\n${server.url}r/${RESOURCE}\n\nSuite de l'article.`);
+    // WordPress keeps our oEmbed answer with the post on its first view: that one is not timed.
+    const warm = await phone.newPage();
+    await warm.goto(post);
+    await warm.close();
+    const runs = [];
+    for (let i = 0; i < WORDPRESS_LOADS; i++) {
+      const context = await phone.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, deviceScaleFactor: 2 });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", SLOW_PHONE);
+      await page.addInitScript(FRAME_PROBE);
+      await page.goto(post, { timeout: 120_000 });
+      await page.waitForFunction(() => window.__bench.shown !== undefined, null, { timeout: 120_000 });
+      const frame = page.frames().find((f) => f.url().includes(`/embed/r/${RESOURCE}`));
+      await frame.waitForFunction(() => window.__bench.card !== undefined, null, { timeout: 120_000 });
+      const [start, fcp, shown] = await page.evaluate(() => [
+        performance.timeOrigin,
+        performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+        window.__bench.shown,
+      ]);
+      const card = await frame.evaluate(() => window.__bench.card);
+      runs.push({ fcp, card: card - start, shown: shown - start });
+      await context.close();
+    }
+    const fcp = median(runs.map((r) => r.fcp));
+    const card = median(runs.map((r) => r.card));
+    const shown = median(runs.map((r) => r.shown));
+    const ratio = median(runs.map((r) => Math.max(r.card, r.shown) / r.fcp));
+    say(`## A card in a real WordPress post, on a slow phone (median of ${WORDPRESS_LOADS} cold loads)`);
+    say("Debian's WordPress 6.1 (Twenty Twenty-One, `php -S`, MariaDB) on this machine; a post holding the fiche's address " +
+      "alone on its line: WordPress's oEmbed, its sandboxed frame and its `wp-embed.js`. A 375 px phone, 4× CPU, " +
+      "1.6 Mbps down, 750 kbps up, 150 ms round trips (Lighthouse's mobile preset), the post and our frame in one renderer " +
+      "so that both are held to it; new browser context each load, after one untimed view that lets WordPress keep our answer. " +
+      "Baseline: the post's own first contentful paint.");
+    say("| post FCP ms | card painted in the frame ms | frame shown at its height ms | ratio (card visible / FCP) |");
+    say("|---:|---:|---:|---:|");
+    say(`| ${fcp.toFixed(0)} | ${card.toFixed(0)} | ${shown.toFixed(0)} | ${ratio.toFixed(2)} |`);
+    say();
+    Object.assign(report, {
+      wordpress_slow_phone_fcp_ms: Math.round(fcp),
+      wordpress_slow_phone_card_ms: Math.round(card),
+      wordpress_slow_phone_frame_shown_ms: Math.round(shown),
+      wordpress_slow_phone_card_ratio: Number(ratio.toFixed(3)),
+    });
+  } finally {
+    await site.stop();
+    await phone.close();
+  }
+}
+
 async function pageLoads() {
   say(`## Demo page: load to first card painted (median of ${LOADS} cold loads, new browser context each)`);
   say("Baseline: first contentful paint of the same page (the host's own text, before any card).");
@@ -828,7 +917,7 @@ try {
   say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
   say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
   say();
-  const sections = { bundleSize, elementLoads, pageLoads, throughput, layers, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
+  const sections = { bundleSize, elementLoads, pageLoads, wordpress, throughput, layers, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
   for (const [name, section] of Object.entries(sections)) {
     if (!ONLY || ONLY.includes(name)) await section();
   }

@@ -190,6 +190,7 @@ fn bench(root: &Path, options: Vec<String>) -> anyhow::Result<()> {
     setup::apt_tool("wrk", "wrk")?;
     setup::nginx()?;
     setup::wikis(root)?;
+    setup::wordpress(root)?;
     run(Command::new("cargo").args([
         "build",
         "--release",

@@ -2,16 +2,17 @@
 /**
  * Plugin Name: multiBàO
  * Description: Montre dans vos articles les fiches, la recherche et les témoignages filmés du commun multiBàO, quel que soit votre rôle : le bloc « Fiche multiBàO » (choisie par son titre), ou les codes courts [multibao fiche="identifiant"], [multibao recherche], [multibao temoignages reseau="…"].
- * Version: 1.0.0
+ * Version: 1.1.0
  * Requires at least: 6.1
  * License: MIT
  * Text Domain: multibao
  *
  * Un auteur ou un éditeur WordPress ne peut coller ni script ni iframe : WordPress les retire de
- * ses articles. Un bloc ou un code court, lui, est gardé ; ce greffon le rend côté serveur en l'iframe de
- * multiBàO, dont la hauteur s'ajuste à son contenu (/resize.js du serveur). L'adresse du serveur
- * se règle une fois dans Réglages → Général. Rien n'est demandé au serveur tant qu'aucune page
- * ne montre un code court ; aucun cookie.
+ * ses articles. Un bloc ou un code court, lui, est gardé ; ce greffon le rend côté serveur en
+ * l'iframe de multiBàO, dont la hauteur s'ajuste à son contenu (/resize.js du serveur). L'adresse
+ * du serveur se règle une fois dans Réglages → Général. Rien n'est demandé au serveur tant
+ * qu'aucune page ne montre un bloc ou un code court et que personne ne cherche une fiche dans
+ * l'éditeur ; aucun cookie.
  */
 
 if (!defined('ABSPATH')) {
@@ -131,7 +132,6 @@ function multibao_settings() {
 	}, 'general', 'default', array('label_for' => 'multibao_serveur'));
 }
 add_action('admin_init', 'multibao_settings');
-
 
 /**
  * The « Fiche multiBàO » block: picked by title in the editor (multibao-bloc.js), saved as its id

@@ -1,7 +1,7 @@
 //! Server-rendered HTML: the home page (`/`), a page per network (`/reseaux/{id}`) and per theme
 //! (`/themes/{tag}`), and the canonical page of each resource (`/r/{id}`), the link every card
-//! points to, readable without JavaScript, with its oEmbed discovery link and
-//! its schema.org description (JSON-LD) for search engines and reusers.
+//! points to, readable without JavaScript, with its oEmbed discovery link and its schema.org
+//! description (JSON-LD) for search engines and reusers.
 
 use askama::Template;
 use axum::extract::State;
@@ -105,7 +105,8 @@ const SHELF_PAGE: u32 = 24;
 const HOME_THEMES: u32 = 12;
 
 /// `GET /`: the library's home page, in French: the search box, what is new, its themes, the
-/// networks that write it, filmed testimonies, how to embed, and the open data — readable without JavaScript.
+/// networks that write it, filmed testimonies, how to embed, and the open data — readable
+/// without JavaScript.
 pub async fn home_page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let (networks, news, themes, testimonies) = state
         .query(|db| {

@@ -69,6 +69,27 @@ test("a fiche: the preview and the pasted script snippet show the same card", as
   await close();
 });
 
+test("a card's snippet carries its summary, network and licence: a page where no script runs still shows them", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  await page.getByLabel("Fiche (tapez un mot du titre)").fill("Organiser un repair café");
+  await page.waitForFunction(() => document.getElementById("snippet-script").value.includes("<p>"));
+  const snippet = await copied("Copier le script et l'élément");
+  assert.match(
+    snippet,
+    /<bao-card resource="exemples-repair-cafe">\n {2}<a href="[^"]+\/r\/exemples-repair-cafe">Organiser un repair café<\/a>\n {2}<p>[^<]+<\/p>\n {2}<p>Réseau des communs exemplaires \(démo\) · [^<]*CC BY 4\.0<\/p>\n<\/bao-card>$/,
+  );
+  assert.deepEqual(problems, []);
+  await close();
+
+  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
+  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
+  await visitor.page.goto(site.url);
+  const shown = await visitor.page.locator("bao-card").innerText();
+  assert.match(shown, /^Organiser un repair café\n+.+\n+Réseau des communs exemplaires \(démo\) · .*CC BY 4\.0$/s);
+  await visitor.close();
+  await site.close();
+});
+
 test("a search box's snippet holds a form: with JavaScript off it searches on the server, its filters kept", async () => {
   const { page, problems, close, copied } = await openBuilder();
   await page.getByLabel("Un champ de recherche").check();

@@ -131,7 +131,8 @@ test("in WordPress, links clicked in the frame open where they lead: the fiche's
 
 test("an author's post: WordPress strips the script and iframe snippets; the plugin's shortcodes show a fiche and a carousel that fit", { skip }, async () => {
   const snippets = [
-    `<script src="${server.url}embed.js"></script>\n<bao-card resource="${FICHE}"><a href="${server.url}r/${FICHE}">Le cercle de parole</a></bao-card>`,
+    // The builder's card snippet: the title, summary, network and licence inside the element.
+    `<script src="${server.url}embed.js"></script>\n<bao-card resource="${FICHE}">\n  <a href="${server.url}r/${FICHE}">Le cercle de parole</a>\n  <p>Un cercle pour que chacun parle à son tour.</p>\n  <p>Réseau des communs exemplaires (démo) · CC BY-SA 4.0</p>\n</bao-card>`,
     `<iframe src="${server.url}embed/r/${FICHE}" title="Le cercle de parole" style="width:100%;border:0" height="480"></iframe>`,
     `[multibao fiche="${FICHE}"]`,
     `[multibao temoignages reseau="exemples" nombre="3"]`,
@@ -143,6 +144,7 @@ test("an author's post: WordPress strips the script and iframe snippets; the plu
   assert.equal(await article.locator("script[src*='embed.js'], bao-card").count(), 0, "WordPress strips an author's script and element");
   assert.equal(await article.locator(`iframe:not(.multibao)`).count(), 0, "and an author's iframe");
   assert.equal(await article.locator(`a[href="${server.url}r/${FICHE}"]`).count(), 1, "the link inside the element stays");
+  assert.equal(await article.locator("p", { hasText: "Réseau des communs exemplaires (démo) · CC BY-SA 4.0" }).count(), 1, "and what the card says");
   // What the shortcodes became: our frames, their height fitted by our resize.js.
   const frames = article.locator("iframe.multibao");
   assert.equal(await frames.count(), 2);

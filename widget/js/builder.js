@@ -58,6 +58,28 @@
     return "[" + parts.join(" ") + "]";
   }
 
+  // What a card's snippet carries besides its title, for pages where no script runs (a CMS that
+  // strips it, scripts blocked): the summary, then the network, authors and licence, as plain
+  // text the host's CSS styles. Asked of the API once per fiche; until it answers, the title alone.
+  var cards = {};
+  function snapshot(id) {
+    if (!(id in cards)) {
+      cards[id] = "";
+      fetch(origin + "/api/v1/resources/" + encodeURIComponent(id))
+        .then(function (answer) {
+          return answer.ok ? answer.json() : null;
+        })
+        .then(function (resource) {
+          if (!resource) return;
+          var summary = resource.summary.length > 240 ? resource.summary.slice(0, 240).replace(/\s+\S*$/, "") + " …" : resource.summary;
+          var about = [resource.network.name].concat(resource.authors.length ? [resource.authors.join(", ")] : [], [resource.licence.label]);
+          cards[id] = (summary ? "\n  <p>" + escape(summary) + "</p>" : "") + "\n  <p>" + escape(about.join(" · ")) + "</p>";
+          update();
+        }, function () {});
+    }
+    return cards[id];
+  }
+
   // What the element, the iframe and the address are for the current choices.
   function describe() {
     var element = value("element");
@@ -82,7 +104,8 @@
       });
       return {
         shortcode: shortcode('fiche="' + id + '"', [], theme, lang, counting),
-        html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>\n</bao-card>",
+        html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>" +
+          snapshot(id) + "\n</bao-card>",
         iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
         height: 480,
         title: titles[id],

@@ -90,6 +90,25 @@ test("a card's snippet carries its summary, network and licence: a page where no
   await site.close();
 });
 
+test("a carousel's snippet carries its first testimony: where no script runs, its title, words and licence", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  await page.getByLabel("Un carrousel de témoignages filmés").check();
+  await page.getByLabel("Réseau").selectOption({ label: "Réseau des communs exemplaires (démo)" });
+  await page.waitForFunction(() => document.getElementById("snippet-script").value.includes("/r/"));
+  const snippet = await copied("Copier le script et l'élément");
+  assert.match(snippet, /<bao-testimonials network="exemples" limit="8">\n {2}<a href="[^"]+\/r\/exemples-[\w-]+">[^<]+<\/a>\n(?: {2}<blockquote><p>[^<]+<\/p><\/blockquote>\n)? {2}<p>Réseau des communs exemplaires \(démo\) · [^<]+<\/p>\n<\/bao-testimonials>$/);
+  assert.deepEqual(problems, []);
+  await close();
+
+  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
+  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
+  await visitor.page.goto(site.url);
+  assert.equal(await visitor.page.locator("bao-testimonials a").count(), 1, "a link to the testimony's page");
+  assert.match(await visitor.page.locator("bao-testimonials").innerText(), /Réseau des communs exemplaires \(démo\) · .*CC BY-SA 4\.0$/s);
+  await visitor.close();
+  await site.close();
+});
+
 test("a search box's snippet holds a form: with JavaScript off it searches on the server, its filters kept", async () => {
   const { page, problems, close, copied } = await openBuilder();
   await page.getByLabel("Un champ de recherche").check();

@@ -61,7 +61,12 @@
   // What a card's snippet carries besides its title, for pages where no script runs (a CMS that
   // strips it, scripts blocked): the summary, then the network, authors and licence, as plain
   // text the host's CSS styles. Asked of the API once per fiche; until it answers, the title alone.
+  // (A carousel's snippet carries its first testimony the same way: see `firsts`.)
   var cards = {};
+  // Who writes a resource and under which licence, as a snapshot says it.
+  function about(resource) {
+    return [resource.network.name].concat(resource.authors.length ? [resource.authors.join(", ")] : [], [resource.licence.label]).join(" · ");
+  }
   function snapshot(id) {
     if (!(id in cards)) {
       cards[id] = "";
@@ -72,8 +77,7 @@
         .then(function (resource) {
           if (!resource) return;
           var summary = resource.summary.length > 240 ? resource.summary.slice(0, 240).replace(/\s+\S*$/, "") + " …" : resource.summary;
-          var about = [resource.network.name].concat(resource.authors.length ? [resource.authors.join(", ")] : [], [resource.licence.label]);
-          cards[id] = (summary ? "\n  <p>" + escape(summary) + "</p>" : "") + "\n  <p>" + escape(about.join(" · ")) + "</p>";
+          cards[id] = (summary ? "\n  <p>" + escape(summary) + "</p>" : "") + "\n  <p>" + escape(about(resource)) + "</p>";
           update();
         }, function () {});
     }
@@ -134,14 +138,19 @@
     var label = element === "search" ? "Chercher dans multiBàO" : "Témoignages filmés";
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
     // Inside a search box, a form to the server's results page: it works before any script, and
-    // where none runs.
+    // where none runs. Inside a carousel, its first testimony (once the API said which).
+    var first = element === "search" ? null : firstOf(probe(element, filters));
     var inside = element === "search"
       ? '  <form role="search" action="' + origin + '/recherche" method="get">\n' +
         said.filter(function (pair) { return pair[1]; }).map(function (pair) {
           return '    <input type="hidden" name="' + pair[0] + '" value="' + escape(pair[1]) + '">\n';
         }).join("") +
         '    <label>' + label + ' <input type="search" name="q"></label>\n    <button type="submit">Chercher</button>\n  </form>'
-      : '  <a href="' + origin + '/">' + label + "</a>";
+      : first
+        ? '  <a href="' + origin + "/r/" + escape(first.resource.id) + '">' + escape(first.resource.title) + "</a>" +
+          (first.quote ? "\n  <blockquote><p>" + escape(first.quote) + "</p></blockquote>" : "") +
+          "\n  <p>" + escape(about(first.resource)) + "</p>"
+        : '  <a href="' + origin + '/">' + label + "</a>";
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + ">\n" + inside + "\n</" + tag + ">",
       iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
@@ -156,9 +165,15 @@
   // Whether a search box or a carousel with these filters would show anything: asked of the API
   // (one request per distinct choice, the answers kept), so that an empty one is not offered.
   var matches = {};
+  var firsts = {};
+  function probe(element, filters) {
+    return origin + (element === "search" ? "/api/v1/resources?" : "/api/v1/testimonials?") + filters.concat(["limit=1"]).join("&");
+  }
+  function firstOf(address) {
+    return firsts[address] || null;
+  }
   function matchesAnything(element, described) {
-    var address = origin + (element === "search" ? "/api/v1/resources?" : "/api/v1/testimonials?") +
-      described.filters.concat(["limit=1"]).join("&");
+    var address = probe(element, described.filters);
     if (!(address in matches)) {
       matches[address] = null;
       fetch(address)
@@ -167,6 +182,7 @@
         })
         .then(function (page) {
           matches[address] = page.items.length > 0;
+          firsts[address] = page.items[0] || null;
         }, function () {
           matches[address] = true; // unknown: offered, as before the question
         })

@@ -76,8 +76,8 @@
         })
         .then(function (resource) {
           if (!resource) return;
-          var summary = resource.summary.length > 240 ? resource.summary.slice(0, 240).replace(/\s+\S*$/, "") + " …" : resource.summary;
-          cards[id] = (summary ? "\n  <p>" + escape(summary) + "</p>" : "") + "\n  <p>" + escape(about(resource)) + "</p>";
+          var summary = resource.summary ? "\n  <p>" + escape(resource.summary) + "</p>" : "";
+          cards[id] = summary + "\n  <p>" + escape(about(resource)) + "</p>";
           update();
         }, function () {});
     }
@@ -139,7 +139,7 @@
     var path = element === "search" ? "/embed/recherche" : "/embed/temoignages";
     // Inside a search box, a form to the server's results page: it works before any script, and
     // where none runs. Inside a carousel, its first testimony (once the API said which).
-    var first = element === "search" ? null : firstOf(probe(element, filters));
+    var first = element === "search" ? null : firsts[probe(element, filters)];
     var inside = element === "search"
       ? '  <form role="search" action="' + origin + '/recherche" method="get">\n' +
         said.filter(function (pair) { return pair[1]; }).map(function (pair) {
@@ -168,9 +168,6 @@
   var firsts = {};
   function probe(element, filters) {
     return origin + (element === "search" ? "/api/v1/resources?" : "/api/v1/testimonials?") + filters.concat(["limit=1"]).join("&");
-  }
-  function firstOf(address) {
-    return firsts[address] || null;
   }
   function matchesAnything(element, described) {
     var address = probe(element, described.filters);

@@ -92,18 +92,49 @@ async function loadOnce(throttle) {
   return result;
 }
 
-/** What a partner page holding one element shows first, and when it is ready for the visitor. */
+/** What a partner page holding one element shows first, and when it is ready for the visitor.
+ * Each element holds what the builder's snippet puts inside it (issue 33), its first line marked
+ * `data-bao-text`: when that text paints is the « text » time. */
 const ELEMENT_PAGES = {
-  card: { element: `<bao-card resource="${RESOURCE}"><a href="#">Le cercle de parole</a></bao-card>`, content: "bao-card h2.title" },
-  search: { element: `<bao-search><a href="#">Chercher</a></bao-search>`, content: "bao-search input", live: "bao-search input" },
-  carousel: { element: `<bao-testimonials limit="8"><a href="#">Témoignages</a></bao-testimonials>`, content: "bao-testimonials .slide h2", live: "bao-testimonials" },
+  card: {
+    element: `<bao-card resource="${RESOURCE}"><a href="#" data-bao-text>Le cercle de parole</a>` +
+      "<p>Un cercle pour que chacun parle à son tour.</p><p>Réseau des communs exemplaires (démo) · CC BY-SA 4.0</p></bao-card>",
+    content: "bao-card h2.title",
+  },
+  search: {
+    element: '<bao-search><form role="search" action="#"><label data-bao-text>Chercher dans multiBàO ' +
+      '<input type="search" name="q"></label> <button type="submit">Chercher</button></form></bao-search>',
+    content: "bao-search input",
+    live: "bao-search input[role=combobox]",
+  },
+  carousel: {
+    element: '<bao-testimonials limit="8"><a href="#" data-bao-text>L\'atelier vélo du quartier</a>' +
+      "<blockquote><p>On répare ensemble, on apprend ensemble.</p></blockquote><p>Réseau des communs exemplaires (démo) · Karim B. · CC BY-SA 4.0</p></bao-testimonials>",
+    content: "bao-testimonials .slide h2",
+    live: "bao-testimonials",
+  },
 };
 
 // When the element's content is first painted: two animation frames after it is in the shadow
 // root (a carousel's first slide: with its poster decoded).
 const CONTENT_PROBE = (selector) => {
-  window.__bench = {};
+  window.__bench = { shifts: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__bench.shifts += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
   const [host, inner] = [selector.split(" ")[0], selector.split(" ").slice(1).join(" ")];
+  // The element's own text: the first animation frame in which it has a box (the shadow root's
+  // slot shows it) comes before the paint that shows it — the page's first one when it is there
+  // by then.
+  const text = () => {
+    const own = document.querySelector("[data-bao-text]");
+    if (own && own.getClientRects().length > 0) {
+      window.__bench.text = performance.now();
+    } else {
+      requestAnimationFrame(text);
+    }
+  };
+  requestAnimationFrame(text);
   const check = () => {
     const found = document.querySelector(host)?.shadowRoot?.querySelector(inner);
     const poster = host === "bao-testimonials" ? found?.closest(".slide")?.querySelector("button.play img") : null;
@@ -145,11 +176,13 @@ async function elementLoadOnce(url, kind, throttle) {
   await page.addInitScript(CONTENT_PROBE, content);
   await page.goto(url);
   await page.waitForFunction(() => window.__bench.content !== undefined, null, { timeout: 60_000 });
+  await page.waitForLoadState("networkidle");
   const painted = await page.evaluate(() => ({
     content: window.__bench.content,
+    text: window.__bench.text,
+    cls: window.__bench.shifts,
     fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
   }));
-  await page.waitForLoadState("networkidle");
   const beforeAnyMove = bytesOf(transferred);
   // The search loads its module when the visitor comes to the box.
   if (kind === "search") await page.locator(live).focus();
@@ -176,8 +209,13 @@ async function elementLoads() {
       "first contentful paint (its text). Bytes on the wire from our server: before content (`embed.js`, the element's " +
       "stylesheet and first view), and for full interactivity (plus the wasm module and the JSON it asks; the search's " +
       "after the visitor focuses the box). Posters and images are counted apart.");
-    say("| page | CPU | content painted ms | FCP ms | ratio | bytes before content | bytes interactive | images |");
-    say("|---|---|---:|---:|---:|---:|---:|---:|");
+    say("Text: the element's own text (what the builder's snippet puts inside it) painted — with the page's first paint when it " +
+      "is laid out before it (the animation frame before that paint), so a ratio of 1.00 means « in the page's first paint »; " +
+      "live: the element's first view from our server painted in its place (two frames after it is in the shadow root: the ratio " +
+      "of issue 13); CLS over the load, to network idle.");
+    say("| page | CPU | text painted ms | text / FCP | live view painted ms | FCP ms | live / FCP | CLS (max) | bytes before content | bytes interactive | images |");
+    say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let clsMax = 0;
     for (const kind of Object.keys(ELEMENT_PAGES)) {
       for (const throttle of [1, 4]) {
         const runs = [];
@@ -185,6 +223,15 @@ async function elementLoads() {
         const content = median(runs.map((r) => r.content));
         const fcp = median(runs.map((r) => r.fcp));
         const ratio = median(runs.map((r) => r.content / r.fcp));
+        // A text the live view replaced before it painted has no time.
+        const shown = runs.filter((r) => Number.isFinite(r.text));
+        // Painted with the page's first paint when laid out before it, else at the next paint.
+        const paintedBy = (r) => Math.max(r.text, r.fcp);
+        const text = shown.length ? median(shown.map(paintedBy)) : NaN;
+        const textRatio = shown.length ? median(shown.map((r) => paintedBy(r) / r.fcp)) : NaN;
+        const cls = Math.max(...runs.map((r) => r.cls));
+        clsMax = Math.max(clsMax, cls);
+        report[`${kind}_text_at_fcp_ratio_${throttle}x`] = Number(textRatio.toFixed(3));
         const before = median(runs.map((r) => r.beforeAnyMove.content));
         const interactive = median(runs.map((r) => r.interactive.content + r.interactive.interaction));
         const images = median(runs.map((r) => r.interactive.images));
@@ -193,10 +240,11 @@ async function elementLoads() {
           report[`${kind}_page_bytes_before_content`] = before;
           if (kind !== "card") report[`${kind}_page_bytes_interactive`] = interactive;
         }
-        say(`| ${kind} | ${throttle}× | ${content.toFixed(0)} | ${fcp.toFixed(0)} | ${ratio.toFixed(2)} | ` +
+        say(`| ${kind} | ${throttle}× | ${text.toFixed(0)} | ${textRatio.toFixed(2)} | ${content.toFixed(0)} | ${fcp.toFixed(0)} | ${ratio.toFixed(2)} | ${cls.toFixed(4)} | ` +
           `${kb(before)} KiB | ${kb(interactive)} KiB | ${kb(images)} KiB |`);
       }
     }
+    report.page_cls_max = Number(clsMax.toFixed(4));
     say();
   } finally {
     await site.close();

@@ -33,9 +33,9 @@ async function openBuilder(options = {}) {
 }
 
 /** A fresh partner page (its own origin) whose body is what the webmaster pasted. */
-async function pasteIntoFreshPage(snippet) {
+async function pasteIntoFreshPage(snippet, options = {}) {
   const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
-  const session = await newPage(browser, PHONE);
+  const session = await newPage(browser, { ...PHONE, ...options });
   await session.page.goto(site.url);
   return { ...session, closeAll: async () => (await session.close(), await site.close()) };
 }
@@ -81,13 +81,10 @@ test("a card's snippet carries its summary, network and licence: a page where no
   assert.deepEqual(problems, []);
   await close();
 
-  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
-  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
-  await visitor.page.goto(site.url);
+  const visitor = await pasteIntoFreshPage(snippet, { javaScriptEnabled: false });
   const shown = await visitor.page.locator("bao-card").innerText();
   assert.match(shown, /^Organiser un repair café\n+.+\n+Réseau des communs exemplaires \(démo\) · .*CC BY 4\.0$/s);
-  await visitor.close();
-  await site.close();
+  await visitor.closeAll();
 });
 
 test("a carousel's snippet carries its first testimony: where no script runs, its title, words and licence", async () => {
@@ -100,13 +97,10 @@ test("a carousel's snippet carries its first testimony: where no script runs, it
   assert.deepEqual(problems, []);
   await close();
 
-  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
-  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
-  await visitor.page.goto(site.url);
+  const visitor = await pasteIntoFreshPage(snippet, { javaScriptEnabled: false });
   assert.equal(await visitor.page.locator("bao-testimonials a").count(), 1, "a link to the testimony's page");
   assert.match(await visitor.page.locator("bao-testimonials").innerText(), /Réseau des communs exemplaires \(démo\) · .*CC BY-SA 4\.0$/s);
-  await visitor.close();
-  await site.close();
+  await visitor.closeAll();
 });
 
 test("a search box's snippet holds a form: with JavaScript off it searches on the server, its filters kept", async () => {
@@ -118,17 +112,14 @@ test("a search box's snippet holds a form: with JavaScript off it searches on th
   assert.deepEqual(problems, []);
   await close();
 
-  const site = await startHostSite({ "/": hostPage(`<main><h1>Notre site</h1>${snippet}</main>`) });
-  const visitor = await newPage(browser, { ...PHONE, javaScriptEnabled: false });
-  await visitor.page.goto(site.url);
+  const visitor = await pasteIntoFreshPage(snippet, { javaScriptEnabled: false });
   await visitor.page.getByRole("searchbox", { name: "Chercher dans multiBàO" }).fill("jardin");
   await visitor.page.getByRole("button", { name: "Chercher" }).click();
   await visitor.page.waitForURL(`${server.url}recherche?reseau=exemples&q=jardin`);
   assert.match(await visitor.page.locator(".lead").textContent(), /pour « jardin »/);
   assert.equal(await visitor.page.locator(".tiles .tile-title").first().textContent(), "« Notre jardin a changé la rue »");
   assert.deepEqual(visitor.problems, []);
-  await visitor.close();
-  await site.close();
+  await visitor.closeAll();
 });
 
 test("a carousel of one network: the pasted iframe shows the same slides and fits its height", async () => {

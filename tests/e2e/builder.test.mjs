@@ -122,6 +122,44 @@ test("a search box's snippet holds a form: with JavaScript off it searches on th
   await visitor.closeAll();
 });
 
+test("the optional preload line names the very view the pasted element asks: one request, made by the preload", async () => {
+  const { page, problems, close, copied } = await openBuilder();
+  const choices = {
+    card: async () => page.getByLabel("Fiche (tapez un mot du titre)").fill("Organiser un repair café"),
+    search: async () => {
+      await page.getByLabel("Un champ de recherche").check();
+      await page.getByLabel("Réseau").selectOption({ label: "Réseau des communs exemplaires (démo)" });
+      await page.getByLabel("Langue").selectOption("en");
+    },
+    carousel: async () => {
+      await page.getByLabel("Un carrousel de témoignages filmés").check();
+      await page.getByLabel("Nombre de témoignages").fill("3");
+    },
+  };
+  for (const [element, choose] of Object.entries(choices)) {
+    await choose();
+    const preload = await copied("Copier la ligne pour l'en-tête");
+    assert.match(preload, /^<link rel="preload" href="http:\/\/127\.0\.0\.1:\d+\/fragments\/[^"]+" as="fetch" crossorigin>$/, element);
+    const snippet = await copied("Copier le script et l'élément");
+    const fresh = await pasteIntoFreshPage(`${preload}\n${snippet}`);
+    const asked = [];
+    fresh.page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/fragments")) asked.push(request.url());
+    });
+    await fresh.page.reload();
+    await fresh.page.waitForFunction(() =>
+      document.querySelector("bao-card, bao-search, bao-testimonials").shadowRoot?.querySelector("[data-bao-mount] > :not(slot)"));
+    // Chromium warns of a preload left unused a few seconds after the load.
+    await fresh.page.waitForTimeout(3500);
+    const href = preload.match(/href="([^"]+)"/)[1].replaceAll("&amp;", "&");
+    assert.deepEqual(asked, [href], element);
+    assert.deepEqual(fresh.problems, [], element);
+    await fresh.closeAll();
+  }
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("a carousel of one network: the pasted iframe shows the same slides and fits its height", async () => {
   const { page, problems, close, copied } = await openBuilder();
   await page.getByLabel("Un carrousel de témoignages filmés").check();

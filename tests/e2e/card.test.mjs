@@ -134,6 +134,49 @@ describe("the demo page", () => {
     await close();
   });
 
+  test("the page's elements ask their first views in one request, and a preloaded view is asked once", async () => {
+    const session = await newPage(browser);
+    const asked = [];
+    session.page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/fragments")) asked.push(request.url());
+    });
+    await session.page.goto(`${server.url}demo/`);
+    await session.page.waitForFunction(
+      (count) => [...document.querySelectorAll("bao-card")].filter((c) => c.shadowRoot?.querySelector("h2")).length === count,
+      DEMO_IDS.length,
+    );
+    assert.equal(asked.length, 1, asked.join("\n"));
+    // The page's search box and carousel come with its cards.
+    const views = new URL(asked[0]).searchParams.getAll("v");
+    assert.deepEqual(views.slice(0, DEMO_IDS.length), DEMO_IDS.map((id) => `card?resource=${id}`));
+    assert.deepEqual(views.slice(DEMO_IDS.length).map((view) => view.split("?")[0]), ["search", "testimonials"]);
+    assert.deepEqual(session.problems, []);
+    await session.close();
+
+    // A partner page whose head preloads one card's view (the builder's optional line): that view
+    // is fetched once, by the preload, and the other card's alone.
+    const [first, second] = DEMO_IDS;
+    const preloaded = `${server.url}fragments/card/${first}`;
+    const site = await startHostSite({
+      "/": `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title><link rel="icon" href="data:,">` +
+        `<link rel="preload" href="${preloaded}" as="fetch" crossorigin></head><body>` +
+        `<script src="${server.url}embed.js"></script><bao-card resource="${first}"></bao-card><bao-card resource="${second}"></bao-card></body></html>`,
+    });
+    const partner = await newPage(browser);
+    const fromPartner = [];
+    partner.page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/fragments")) fromPartner.push(request.url());
+    });
+    await partner.page.goto(site.url);
+    await partner.page.waitForFunction(() => [...document.querySelectorAll("bao-card")].every((c) => c.shadowRoot?.querySelector("h2")));
+    // Chromium warns of a preload left unused a few seconds after the load.
+    await partner.page.waitForTimeout(3500);
+    assert.deepEqual(fromPartner.sort(), [preloaded, `${server.url}fragments/card/${second}`].sort());
+    assert.deepEqual(partner.problems, []);
+    await partner.close();
+    await site.close();
+  });
+
   test("cards added or changed after load are upgraded", async () => {
     const { page, problems, close } = await openDemo();
     await addCard(page, { id: "late", resource: "exemples-repair-cafe", fallback: '<a href="/r/exemples-repair-cafe">Repair café</a>' });

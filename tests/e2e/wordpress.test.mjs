@@ -84,6 +84,17 @@ test("an author's post: WordPress embeds the fiche, its frame fits the card, the
   assert.ok(Math.abs(height - content) <= 2, `iframe ${height} px for ${content} px of card`);
   assert.equal(await page.locator("blockquote.wp-embedded-content").isVisible(), false);
   assert.equal(await page.locator("iframe.wp-embedded-content").getAttribute("frameborder"), "0");
+  // Before any script, the post as WordPress sends it shows the fiche as text in the quotation
+  // (its title as a link, its summary, network and licence), which gives way to the frame.
+  const sent = await page.evaluate(async (post) => (await fetch(post)).text(), posts.classic);
+  const quotation = sent.match(/<blockquote class="wp-embedded-content"[^>]*>(.*?)<\/blockquote>/s)?.[1] ?? "";
+  const { body: fiche } = await fetchJson(`${server.url}api/v1/resources/${FICHE}`);
+  assert.match(quotation, new RegExp(`<a href="${server.url}r/${FICHE}">`), quotation);
+  // Letters only: WordPress makes quotes and dashes typographic.
+  const letters = (text) => text.replace(/&#?\w+;/g, "").replace(/[^\p{L}\p{N}]+/gu, "");
+  for (const text of [fiche.summary.slice(0, 60), fiche.network.name, fiche.licence.label]) {
+    assert.ok(letters(quotation).includes(letters(text)), `${text} in ${quotation}`);
+  }
   // Unfolded, the fiche is taller: the frame follows, up to the 1 000 px WordPress allows.
   await opened.frame.locator("summary.read").click();
   await page.waitForFunction((before) => Number(document.querySelector("iframe.wp-embedded-content").height) > before + 100, height);

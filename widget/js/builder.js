@@ -111,6 +111,7 @@
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>" +
           snapshot(id) + "\n</bao-card>",
         iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
+        preload: viewAddress("card/" + encodeURIComponent(id), query),
         height: 480,
         title: titles[id],
         url: origin + "/r/" + id,
@@ -154,12 +155,29 @@
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + ">\n" + inside + "\n</" + tag + ">",
       iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
+      preload: viewAddress(element === "search" ? "search" : "testimonials", query),
       height: element === "search" ? 420 : 640,
       title: label,
       url: "",
       filters: filters,
       shortcode: shortcode(element === "search" ? "recherche" : "temoignages", said, theme, lang, counting),
     };
+  }
+
+  // The address embed.js asks for the element's first view (the frame's parameters but its
+  // colours and counting, in the same order), which a preload line in the page's head fetches
+  // while the script loads.
+  function viewAddress(path, query) {
+    var shaping = query.filter(function (pair) {
+      return !/^(theme|counting)=/.test(pair);
+    });
+    return origin + "/fragments/" + path + (shaping.length ? "?" + shaping.join("&") : "");
+  }
+
+  // `crossorigin`: embed.js's fetch is a CORS request without credentials, which the preloaded
+  // answer must match to be used.
+  function preloadLine(address) {
+    return '<link rel="preload" href="' + escape(address) + '" as="fetch" crossorigin>';
   }
 
   // Whether a search box or a carousel with these filters would show anything: asked of the API
@@ -214,7 +232,7 @@
       copies[j].disabled = !described || (copies[j].getAttribute("data-copy") === "snippet-url" && !described.url);
     }
     if (!described) {
-      ["snippet-script", "snippet-iframe", "snippet-url", "snippet-yeswiki", "snippet-wordpress"].forEach(function (id) {
+      ["snippet-script", "snippet-preload", "snippet-iframe", "snippet-url", "snippet-yeswiki", "snippet-wordpress"].forEach(function (id) {
         document.getElementById(id).value = "";
       });
       preview.removeAttribute("data-shown");
@@ -224,6 +242,7 @@
     var pin = form.elements.sri.checked && integrity ? ' integrity="' + integrity + '" crossorigin="anonymous"' : "";
     document.getElementById("snippet-script").value =
       '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
+    document.getElementById("snippet-preload").value = preloadLine(described.preload);
     var iframe = '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
       described.height + '" loading="lazy" allow="clipboard-write"></iframe>';
     document.getElementById("snippet-iframe").value = iframe + '\n<script src="' + origin + '/resize.js"></script>';

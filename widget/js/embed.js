@@ -8,8 +8,8 @@
  * painted view without losing what the visitor typed or clicked meanwhile. Nothing here may throw
  * into the host page: every failure leaves the fallback, or the painted view.
  * The server fills in the module list from the build's manifest (the modules, smallest first,
- * each with its content-hashed glue and wasm files and the elements it makes interactive) and
- * the elements' stylesheets. */
+ * each with its content-hashed glue and wasm files and the elements it makes interactive), the
+ * elements' stylesheets and the elements' table. */
 (function () {
   "use strict";
   // Included twice (two snippets on one page): the first copy does the work.
@@ -22,6 +22,8 @@
   // elements arrive later). The last one has every element.
   var MODULES = __BAO_MODULES__;
   var STYLES = __BAO_STYLES__;
+  // The elements (bao_contract::elements): each one's attributes, first view, module function.
+  var TABLE = __BAO_ELEMENTS__;
   var ALL = MODULES[MODULES.length - 1];
   var loading = {};
   var sheets = {};
@@ -99,6 +101,62 @@
         return { html: text, missing: missing };
       });
     });
+  }
+
+  // The first views asked while the page is parsed, or in one task after (elements added
+  // together), go in one request, `/fragments?v=…`, whose answer lists them in order; an element
+  // alone asks its own address, as does one whose view the page preloads (`<link rel="preload"
+  // as="fetch">`).
+  var asked = [];
+  function requestView(single, bundled) {
+    return new Promise(function (resolve, reject) {
+      asked.push({ single: single, bundled: bundled, resolve: resolve, reject: reject });
+      if (asked.length === 1) {
+        whenParsed().then(function () {
+          setTimeout(sendViews, 0);
+        });
+      }
+    });
+  }
+
+  function sendViews() {
+    var views = asked;
+    asked = [];
+    var together = views.filter(function (view) {
+      return !document.querySelector('link[rel="preload"][href="' + view.single + '"]');
+    });
+    if (together.length < 2) together = [];
+    views.forEach(function (view) {
+      if (together.indexOf(view) < 0) fragment(view.single).then(view.resolve, view.reject);
+    });
+    for (var start = 0; start < together.length; start += TABLE.views_per_request) {
+      sendTogether(together.slice(start, start + TABLE.views_per_request));
+    }
+  }
+
+  function sendTogether(views) {
+    var query = views.map(function (view) {
+      return "v=" + encodeURIComponent(view.bundled);
+    });
+    fetch(base + "fragments?" + query.join("&"))
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(
+        function (answers) {
+          views.forEach(function (view, i) {
+            var answer = answers[i];
+            if (!answer || typeof answer.html !== "string") return view.reject(new Error("vue absente"));
+            view.resolve({ html: answer.html, missing: answer.status === 404 || answer.status === 410 });
+          });
+        },
+        function (error) {
+          views.forEach(function (view) {
+            view.reject(error);
+          });
+        }
+      );
   }
 
   // Resolves once the HTML is parsed, so that the module is chosen knowing every element of the
@@ -244,16 +302,20 @@
     );
   }
 
-  // Defines element `name`: `view` gives the URL of its first view, `mount` (for the interactive
-  // ones) makes it live from the module's glue, on the visitor's first move (`wake: "move"`) or
-  // as soon as the page is idle.
-  function defineElement(name, attributes, minHeight, view, mount, wake) {
+  // Defines the element `spec` of the table: its first view asked of the server, then, for an
+  // interactive one, its module's `mount` on the visitor's first move or as soon as the page is idle.
+  function defineElement(spec) {
+    var name = spec.name;
     if (!window.customElements || customElements.get(name)) return;
     var hostSheet;
+    var wake = spec.wake_on_move ? "move" : "idle";
+    var mount = spec.mount && function (glue, root, element) {
+      return glue[spec.mount](root, base, attributesOf(spec, element));
+    };
 
     class BaoElement extends HTMLElement {
       static get observedAttributes() {
-        return attributes;
+        return spec.key ? [spec.key].concat(spec.attributes) : spec.attributes;
       }
       connectedCallback() {
         this._baoRender();
@@ -283,7 +345,7 @@
         if (!root || paintedByPage) {
           // Our own pages write the element already painted (declarative shadow DOM): kept as is.
           root = root || element.attachShadow({ mode: "open" });
-          hostSheet = hostSheet || constructed(hostCss(minHeight));
+          hostSheet = hostSheet || constructed(hostCss(spec.min_height));
           adopt(root, [hostSheet]);
           if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
@@ -302,9 +364,9 @@
           return;
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
-        var url = view(element);
-        if (!url) return;
-        Promise.all([fragment(url), stylesheet(name)]).then(
+        var view = viewOf(spec, element);
+        if (!view) return;
+        Promise.all([requestView(view.single, view.bundled), stylesheet(name)]).then(
           function (answers) {
             // A newer render (attribute changed, element moved) or a removal won the race.
             if (generation !== element._baoGeneration || !element.isConnected) return;
@@ -425,76 +487,44 @@
     });
   }
 
-  // The `limit` attribute as a positive number, else 8.
-  function limit(element) {
-    var value = parseInt(attribute(element, "limit"), 10);
-    return value > 0 ? value : 8;
-  }
-
   // The language: the element's `lang`, else the nearest ancestor's, else the page's.
   function language(element) {
     return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
   }
 
-  // The address of an element's first view, with the attributes that shape it (those set, in a
-  // fixed order: one address per view, which caches share).
-  function viewUrl(path, element, names) {
-    var query = names
-      .map(function (name) {
-        var value = name === "limit" ? (attribute(element, name) ? String(limit(element)) : "") : name === "lang" ? language(element) : attribute(element, name);
-        return value ? name + "=" + encodeURIComponent(value) : "";
-      })
-      .filter(Boolean)
-      .join("&");
-    return base + "fragments/" + path + (query ? "?" + query : "");
+  // The element's attributes that shape its view, those set, as the widget's mount reads them.
+  // French, the elements' first language, goes unsaid: one address per view.
+  function attributesOf(spec, element) {
+    var values = {};
+    spec.attributes.forEach(function (name) {
+      var value = name === "lang" ? language(element) : attribute(element, name);
+      if (name === "lang" && /^fr\b/i.test(value)) value = "";
+      if (value) values[name] = value;
+    });
+    return values;
   }
 
-  defineElement("bao-card", ["resource", "lang"], "var(--bao-card-height,28em)", function (element) {
-    var id = attribute(element, "resource");
-    return id && viewUrl("card/" + encodeURIComponent(id), element, ["lang"]);
-  });
+  // The addresses of an element's first view: its own (`/fragments/card/{id}?lang=…`), and as a
+  // part of a request for several (`card?resource={id}&lang=…`); the attributes in the table's
+  // order, which caches share. None for a card without an id.
+  function viewOf(spec, element) {
+    var key = spec.key && attribute(element, spec.key);
+    if (spec.key && !key) return null;
+    var values = attributesOf(spec, element);
+    var pairs = spec.attributes
+      .filter(function (name) {
+        return values[name];
+      })
+      .map(function (name) {
+        return name + "=" + encodeURIComponent(values[name]);
+      });
+    var query = pairs.length ? "?" + pairs.join("&") : "";
+    var keyed = key ? [spec.key + "=" + encodeURIComponent(key)].concat(pairs) : pairs;
+    return {
+      single: base + "fragments/" + spec.fragment + (key ? "/" + encodeURIComponent(key) : "") + query,
+      bundled: spec.fragment + (keyed.length ? "?" + keyed.join("&") : "")
+    };
+  }
 
-  var SEARCH = ["network", "tag", "kind", "placeholder", "limit", "open", "lang"];
-  defineElement(
-    "bao-search",
-    SEARCH,
-    "var(--bao-search-height,5.5em)",
-    function (element) {
-      return viewUrl("search", element, SEARCH);
-    },
-    function (glue, root, element) {
-      return glue.mount_search(
-        root,
-        base,
-        attribute(element, "network"),
-        attribute(element, "tag"),
-        attribute(element, "kind"),
-        attribute(element, "placeholder"),
-        limit(element),
-        attribute(element, "open"),
-        language(element)
-      );
-    },
-    "move"
-  );
-
-  var TESTIMONIALS = ["network", "tag", "limit", "lang"];
-  defineElement(
-    "bao-testimonials",
-    TESTIMONIALS,
-    "var(--bao-testimonials-height,30em)",
-    function (element) {
-      return viewUrl("testimonials", element, TESTIMONIALS);
-    },
-    function (glue, root, element) {
-      return glue.mount_testimonials(
-        root,
-        base,
-        attribute(element, "network"),
-        attribute(element, "tag"),
-        limit(element),
-        language(element)
-      );
-    }
-  );
+  TABLE.elements.forEach(defineElement);
 })();

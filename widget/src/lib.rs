@@ -55,25 +55,14 @@ mod mount {
 
     /// Mounts a `<bao-search>` into `root`, the element's open shadow root, over the server's first
     /// view: what the visitor typed there meanwhile, and the focus, carry over. `api_base` is the
-    /// server's absolute URL ending in `/`; `network`, `tag` and `kind` fix the search's scope
-    /// (empty: none); `open` is `"link"` to follow a chosen result instead of opening it inline.
+    /// server's absolute URL ending in `/`; `attributes` the element's, as an object
+    /// ([`bao_contract::elements::SearchAttributes`]).
     ///
-    /// Returns an error (a string, for `embed.js` to log) when the shadow root cannot host a view;
-    /// the server's view then stays.
+    /// Returns an error (for `embed.js` to log) when the attributes or the shadow root cannot
+    /// make a view; the server's view then stays.
     #[cfg(feature = "search")]
     #[wasm_bindgen]
-    #[allow(clippy::too_many_arguments)] // One argument per attribute of the element, read by embed.js.
-    pub fn mount_search(
-        root: ShadowRoot,
-        api_base: String,
-        network: String,
-        tag: String,
-        kind: String,
-        placeholder: String,
-        limit: u32,
-        open: String,
-        lang: String,
-    ) -> Result<Mounted, JsValue> {
+    pub fn mount_search(root: ShadowRoot, api_base: String, attributes: JsValue) -> Result<Mounted, JsValue> {
         use wasm_bindgen::JsCast;
         use web_sys::HtmlInputElement;
 
@@ -82,15 +71,8 @@ mod mount {
         let typed = painted.as_ref().map(HtmlInputElement::value).unwrap_or_default();
         let focused = painted.as_ref().is_some_and(|input| root.active_element().as_ref() == Some(input));
         let container = shadow::prepare(&root)?;
-        let config = crate::search::SearchConfig {
-            api_base,
-            scope: crate::search::scope(network, tag, kind),
-            placeholder,
-            limit,
-            open_as_link: open == "link",
-            lang,
-            host: Some(root.host()),
-        };
+        let config =
+            crate::search::SearchConfig::new(read_attributes(attributes)?, api_base, Some(root.host()));
         let handle = leptos::mount::mount_to(container.clone(), move || crate::search::search(config));
         shadow::reveal(&root, &container);
         if let Some(input) =
@@ -109,30 +91,35 @@ mod mount {
     }
 
     /// Mounts a `<bao-testimonials>` into `root` over the server's first view, shown in its place
-    /// once the testimonies are loaded; `network` and `tag` filter it (empty: none).
+    /// once the testimonies are loaded; `attributes` as an object
+    /// ([`bao_contract::elements::CarouselAttributes`]).
     #[cfg(feature = "testimonials")]
     #[wasm_bindgen]
     pub fn mount_testimonials(
         root: ShadowRoot,
         api_base: String,
-        network: String,
-        tag: String,
-        limit: u32,
-        lang: String,
+        attributes: JsValue,
     ) -> Result<Mounted, JsValue> {
+        let attributes: bao_contract::elements::CarouselAttributes = read_attributes(attributes)?;
         let container = shadow::prepare(&root)?;
         let host = root.host();
         let shown = container.clone();
         let config = crate::testimonials::TestimonialsConfig {
             api_base,
-            network,
-            tag,
-            limit: limit.clamp(1, bao_contract::MAX_CAROUSEL_LIMIT),
-            lang,
+            limit: attributes.limit(),
+            network: attributes.network,
+            tag: attributes.tag,
+            lang: attributes.lang,
             host,
             ready: Box::new(move || shadow::reveal(&root, &shown)),
         };
         let handle = leptos::mount::mount_to(container, move || crate::testimonials::testimonials(config));
         Ok(Mounted { _view: Box::new(handle) })
+    }
+
+    /// An element's attributes, from the object embed.js passes.
+    #[cfg(any(feature = "search", feature = "testimonials"))]
+    fn read_attributes<T: serde::de::DeserializeOwned>(attributes: JsValue) -> Result<T, JsValue> {
+        serde_wasm_bindgen::from_value(attributes).map_err(JsValue::from)
     }
 }

@@ -2,6 +2,7 @@
 //! runs: embed.js paints them into the shadow roots before (or without) any wasm, and the
 //! server's own pages hold them. Nothing here runs script or sets inline styles.
 
+pub use bao_contract::elements::SearchAttributes;
 use bao_contract::{Resource, Testimonial};
 use leptos::prelude::*;
 
@@ -27,30 +28,10 @@ pub fn missing_card(withdrawn: bool, context: &Context) -> String {
     html(|| crate::card::missing_view(withdrawn, context.api_base, t))
 }
 
-/// `<bao-search>`'s attributes, as the host set them (empty: not set).
-#[cfg(feature = "search")]
-pub struct SearchAttributes {
-    pub network: String,
-    pub tag: String,
-    pub kind: String,
-    pub placeholder: String,
-    pub limit: u32,
-    pub open: String,
-}
-
 /// `<bao-search>`: the box as it is before the visitor types.
 #[cfg(feature = "search")]
-pub fn search_box(attributes: SearchAttributes, context: &Context) -> String {
-    let SearchAttributes { network, tag, kind, placeholder, limit, open } = attributes;
-    let config = crate::search::SearchConfig {
-        api_base: context.api_base.to_owned(),
-        scope: crate::search::scope(network, tag, kind),
-        placeholder,
-        limit,
-        open_as_link: open == "link",
-        lang: context.lang.to_owned(),
-        host: None,
-    };
+pub fn search_box(attributes: SearchAttributes, api_base: &str) -> String {
+    let config = crate::search::SearchConfig::new(attributes, api_base.to_owned(), None);
     html(|| crate::search::search(config))
 }
 

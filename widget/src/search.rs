@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use bao_contract::elements::SearchAttributes;
 use bao_contract::{FacetCount, SearchHit, SearchResults};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -31,12 +32,17 @@ pub struct SearchConfig {
     pub host: Option<Element>,
 }
 
-/// The fixed scope from the element's attributes, those that are set.
-pub fn scope(network: String, tag: String, kind: String) -> Vec<(&'static str, String)> {
-    [("network", network), ("tag", tag), ("kind", kind)]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .collect()
+impl SearchConfig {
+    /// The box the element's attributes describe, asking the server at `api_base`.
+    pub fn new(attributes: SearchAttributes, api_base: String, host: Option<Element>) -> SearchConfig {
+        let limit = attributes.limit();
+        let SearchAttributes { network, tag, kind, placeholder, open, lang, .. } = attributes;
+        let scope = [("network", network), ("tag", tag), ("kind", kind)]
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        SearchConfig { api_base, scope, placeholder, limit, open_as_link: open == "link", lang, host }
+    }
 }
 
 /// The search box's stylesheet (stylers) and its scoping class, which `styles` takes out.
@@ -275,7 +281,6 @@ impl State {
 
 pub fn search(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
-    let limit = limit.clamp(1, bao_contract::MAX_SEARCH_BOX_LIMIT);
     let lang = if lang.is_empty() { "fr".to_owned() } else { lang };
     let t = crate::i18n::strings(&lang);
     let placeholder = if placeholder.is_empty() { t.search.placeholder.to_owned() } else { placeholder };

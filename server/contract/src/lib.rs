@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod elements;
 pub mod reuse;
 
 /// The path prefix of every API route.

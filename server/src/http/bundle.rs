@@ -1,7 +1,8 @@
 //! The widget bundle as the server serves it: `/embed.js`, the one script webmasters paste (short
-//! cache), filled in with the module and stylesheet lists of the build's `manifest.json`; and the
-//! wasm modules with their JS glue, and the elements' stylesheets, under the content-hashed names
-//! the build gave them, served from disk with the build's brotli files (cached for a year).
+//! cache), filled in with the module and stylesheet lists of the build's `manifest.json` and the
+//! elements' table; and the wasm modules with their JS glue, and the elements' stylesheets, under
+//! the content-hashed names the build gave them, served from disk with the build's brotli files
+//! (cached for a year).
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,8 @@ use crate::AppState;
 const MODULES_PLACEHOLDER: &str = "__BAO_MODULES__";
 /// And where the stylesheets' names go.
 const STYLES_PLACEHOLDER: &str = "__BAO_STYLES__";
+/// And where the elements' table goes (`bao_contract::elements`).
+const ELEMENTS_PLACEHOLDER: &str = "__BAO_ELEMENTS__";
 
 /// The built widget, loaded once at start.
 #[derive(Debug)]
@@ -60,14 +63,15 @@ impl Bundle {
             }
         }
         let loader = read("embed.js")?;
-        for placeholder in [MODULES_PLACEHOLDER, STYLES_PLACEHOLDER] {
+        for placeholder in [MODULES_PLACEHOLDER, STYLES_PLACEHOLDER, ELEMENTS_PLACEHOLDER] {
             if !loader.contains(placeholder) {
                 return Err(BundleError::NoPlaceholder(placeholder));
             }
         }
         let embed_js = loader
             .replace(MODULES_PLACEHOLDER, &serde_json::to_string(&manifest.modules)?)
-            .replace(STYLES_PLACEHOLDER, &serde_json::to_string(&manifest.styles)?);
+            .replace(STYLES_PLACEHOLDER, &serde_json::to_string(&manifest.styles)?)
+            .replace(ELEMENTS_PLACEHOLDER, &serde_json::to_string(&bao_contract::elements::LOADER_TABLE)?);
         let digest = sha2::Sha384::digest(embed_js.as_bytes());
         let embed_js_integrity =
             format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(digest));

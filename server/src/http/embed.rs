@@ -9,6 +9,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use bao_contract::elements::{
+    CARD, CarouselAttributes, Element, FRAME_ATTRIBUTES, SEARCH, SearchAttributes, TESTIMONIALS,
+};
 use bao_contract::{Kind, POSTER_HEIGHT, POSTER_WIDTH};
 use serde::{Deserialize, Serialize};
 
@@ -99,12 +102,19 @@ pub async fn oembed(
         None
     };
     let title = resource.title;
+    let authors = resource.authors.join(", ");
+    let about: Vec<&str> = [resource.network.name.as_str(), &authors, &resource.licence.label]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect();
     let html = OEmbedFrame {
         page: format!("{origin}{}", links::resource_page(&id)),
         src: format!("{origin}{}", links::card_frame(&id)),
         width,
         height,
         title: &title,
+        summary: &resource.summary,
+        about: &about.join(" · "),
     }
     .render()?;
     let answer = OEmbed {
@@ -132,8 +142,10 @@ pub async fn oembed(
     Ok(axum::Json(answer).into_response())
 }
 
-/// What an oEmbed answer proposes: the iframe, after a quotation that links to the resource's
-/// page. WordPress loads the listener that resizes the iframe and follows its links
+/// What an oEmbed answer proposes: the iframe, after a quotation that holds the card's first
+/// view as text (the title as a link to the resource's page, its summary, « network · authors ·
+/// licence »), which WordPress shows until the frame has painted and keeps as text only (it
+/// allows nothing but `a` in it). WordPress loads the listener that resizes the iframe and follows its links
 /// (`wp-embed.js`) only for an answer holding a `<blockquote class="wp-embedded-content">`
 /// (shared/notes/field.md); it strips the quotation's style and hides it once the frame says
 /// its height. Anywhere else the style hides it. WordPress strips the iframe's style too:
@@ -142,7 +154,7 @@ pub async fn oembed(
 /// block editor would fix a width-in-pixels frame's height to a ratio that cuts the card.
 #[derive(Template)]
 #[template(
-    source = r#"<blockquote class="wp-embedded-content" style="display:none"><a href="{{ page }}">{{ title }}</a></blockquote><iframe class="wp-embedded-content" src="{{ src }}" width="100%" height="{{ height }}" title="{{ title }}" frameborder="0" loading="lazy" style="border:0;max-width:{{ width }}px" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
+    source = r#"<blockquote class="wp-embedded-content" style="display:none"><a href="{{ page }}">{{ title }}</a>{% if !summary.is_empty() %} — {{ summary }}{% endif %} — {{ about }}</blockquote><iframe class="wp-embedded-content" src="{{ src }}" width="100%" height="{{ height }}" title="{{ title }}" frameborder="0" loading="lazy" style="border:0;max-width:{{ width }}px" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin"></iframe>"#,
     ext = "html"
 )]
 struct OEmbedFrame<'a> {
@@ -152,6 +164,8 @@ struct OEmbedFrame<'a> {
     width: u32,
     height: u32,
     title: &'a str,
+    summary: &'a str,
+    about: &'a str,
 }
 
 /// The id in `{origin}/r/{id}` (a query or fragment after it is ignored); `None` for any other URL.
@@ -267,15 +281,15 @@ pub async fn card_page(
         Err(error) => return Err(error),
     };
     let mut attributes = vec![("resource", resource.id.clone())];
-    attributes.extend(element_attributes(&params, &["theme", "lang", "counting"]));
+    attributes.extend(element_attributes(&params, &CARD));
     let title = resource.title.clone();
     let api_base = links::public_base(&headers);
     let lang = params.get("lang").map_or("", String::as_str);
     let element = PaintedElement {
-        name: "bao-card",
+        name: CARD.name,
         fallback_link: Some(links::resource_page(&resource.id)),
         view: Some(render::card(resource, Placement::Embedded, &Context { api_base: &api_base, lang })),
-        stylesheet: state.stylesheet("bao-card"),
+        stylesheet: state.stylesheet(CARD.name),
         attributes,
         fallback_text: &title,
     };
@@ -287,28 +301,13 @@ pub async fn search_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
+    ApiQuery(typed): ApiQuery<SearchAttributes>,
 ) -> Result<Html<String>, ApiError> {
-    let attributes = element_attributes(
-        &params,
-        &["network", "tag", "kind", "placeholder", "limit", "lang", "open", "theme", "counting"],
-    );
-    let given = |name: &str| params.get(name).cloned().unwrap_or_default();
-    let view = render::search_box(
-        render::SearchAttributes {
-            network: given("network"),
-            tag: given("tag"),
-            kind: given("kind"),
-            placeholder: given("placeholder"),
-            limit: element_limit(&params, bao_contract::MAX_SEARCH_BOX_LIMIT),
-            open: given("open"),
-        },
-        &Context { api_base: &links::public_base(&headers), lang: &given("lang") },
-    );
     let element = PaintedElement {
-        name: "bao-search",
-        attributes,
-        view: Some(view),
-        stylesheet: state.stylesheet("bao-search"),
+        name: SEARCH.name,
+        attributes: element_attributes(&params, &SEARCH),
+        view: Some(render::search_box(typed, &links::public_base(&headers))),
+        stylesheet: state.stylesheet(SEARCH.name),
         fallback_link: Some("/".into()),
         fallback_text: "Chercher dans multiBàO",
     };
@@ -320,10 +319,9 @@ pub async fn testimonials_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<HashMap<String, String>>,
+    ApiQuery(typed): ApiQuery<CarouselAttributes>,
 ) -> Result<Html<String>, ApiError> {
-    let given = |name: &str| params.get(name).map_or("", String::as_str);
-    let items =
-        super::fragments::carousel_items(&state, given("network"), given("tag"), given("limit")).await?;
+    let items = super::fragments::carousel_items(&state, &typed).await?;
     // The fallback names the first testimony, for a browser without declarative shadow DOM.
     let (fallback_link, fallback_text) = match items.first() {
         Some(first) => (Some(links::resource_page(&first.resource.id)), first.resource.title.clone()),
@@ -331,34 +329,29 @@ pub async fn testimonials_page(
     };
     let api_base = links::public_base(&headers);
     let element = PaintedElement {
-        name: "bao-testimonials",
-        attributes: element_attributes(&params, &["network", "tag", "limit", "lang", "theme", "counting"]),
-        view: Some(render::carousel(items, &Context { api_base: &api_base, lang: given("lang") })),
-        stylesheet: state.stylesheet("bao-testimonials"),
+        name: TESTIMONIALS.name,
+        attributes: element_attributes(&params, &TESTIMONIALS),
+        view: Some(render::carousel(items, &Context { api_base: &api_base, lang: &typed.lang })),
+        stylesheet: state.stylesheet(TESTIMONIALS.name),
         fallback_link,
         fallback_text: &fallback_text,
     };
     FramePage { title: "Témoignages filmés — multiBàO", element: element.render()? }.html()
 }
 
-fn element_limit(params: &HashMap<String, String>, largest: u32) -> u32 {
-    super::fragments::element_limit(params.get("limit").map_or("", String::as_str), largest)
-}
-
-/// Each allowed query parameter that is set, as an attribute of the element.
-fn element_attributes(
-    params: &HashMap<String, String>,
-    allowed: &[&'static str],
-) -> Vec<(&'static str, String)> {
-    let mut attributes: Vec<(&'static str, String)> = allowed
+/// Each query parameter that is an attribute of the element's frame and is set, as an attribute.
+fn element_attributes(params: &HashMap<String, String>, element: &Element) -> Vec<(&'static str, String)> {
+    let mut attributes: Vec<(&'static str, String)> = element
+        .attributes
         .iter()
+        .chain(&FRAME_ATTRIBUTES)
         .filter_map(|name| {
             params.get(*name).filter(|value| !value.is_empty()).map(|value| (*name, value.clone()))
         })
         .collect();
     // A frame cannot take the colours of the page around it: without a theme it is light, with
     // its own background, readable on a dark page too.
-    if allowed.contains(&"theme") && !attributes.iter().any(|(name, _)| *name == "theme") {
+    if !attributes.iter().any(|(name, _)| *name == "theme") {
         attributes.push(("theme", "light".into()));
     }
     attributes

@@ -94,7 +94,7 @@ pub fn sitemap(part: Option<u64>) -> String {
 
 /// `/embed/r/{id}`: a resource's card alone in a page made for an iframe.
 pub fn card_frame(id: &str) -> String {
-    format!("/embed/r/{}", percent_encode(id))
+    format!("{}/{}", bao_contract::elements::CARD.frame, percent_encode(id))
 }
 
 /// The poster route of a testimony.

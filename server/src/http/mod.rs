@@ -42,6 +42,7 @@ use self::error::ApiError;
 use crate::AppState;
 use crate::store::{Database, DbError, Lookup};
 use bao_contract::Resource;
+use bao_contract::elements::{CARD, SEARCH, TESTIMONIALS};
 
 impl AppState {
     /// Runs a storage call on the blocking pool: SQLite calls block, handlers must not.
@@ -139,12 +140,19 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}", get(pages::resource_page).layer(content()))
         .route("/sources/{id}/qualite", get(pages::quality_page).layer(revalidate()))
         .route("/oembed", get(embed::oembed).layer(content()))
-        .route("/fragments/card/{id}", get(fragments::card).layer(content()))
-        .route("/fragments/search", get(fragments::search).layer(content()).layer(limit_searches()))
-        .route("/fragments/testimonials", get(fragments::testimonials).layer(content()))
-        .route("/embed/r/{id}", get(embed::card_page).layer(content()))
-        .route("/embed/recherche", get(embed::search_page).layer(content()))
-        .route("/embed/temoignages", get(embed::testimonials_page).layer(content()))
+        .route("/fragments", get(fragments::bundle).layer(content()))
+        .route(&format!("/fragments/{}/{{id}}", CARD.fragment), get(fragments::card).layer(content()))
+        .route(
+            &format!("/fragments/{}", SEARCH.fragment),
+            get(fragments::search).layer(content()).layer(limit_searches()),
+        )
+        .route(
+            &format!("/fragments/{}", TESTIMONIALS.fragment),
+            get(fragments::testimonials).layer(content()),
+        )
+        .route(&format!("{}/{{id}}", CARD.frame), get(embed::card_page).layer(content()))
+        .route(SEARCH.frame, get(embed::search_page).layer(content()))
+        .route(TESTIMONIALS.frame, get(embed::testimonials_page).layer(content()))
         .route("/catalog.jsonld", get(opendata::catalog).layer(content()))
         .route("/feed.xml", get(referencing::feed).layer(content()))
         .route("/sitemap.xml", get(referencing::sitemap).layer(content()))

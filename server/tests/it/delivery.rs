@@ -85,6 +85,57 @@ async fn first_views_are_html_without_script_or_inline_style() {
     assert!(carousel.contains("Aucun témoignage filmé"), "{carousel}");
 }
 
+/// A page's elements ask their first views in one request: the same views as asked one by one,
+/// in the order asked, cacheable with a validator; a request that names no view is refused.
+#[tokio::test]
+async fn several_first_views_come_in_one_answer() {
+    let (_dir, db, router) =
+        served(&[fiche("cercle", "Le cercle de parole", "Texte"), fiche("vieille", "Vieille", "V")]);
+    common::store(&db, &[fiche("cercle", "Le cercle de parole", "Texte")]);
+    let views = [
+        ("card?resource=cercle&lang=en", "/fragments/card/cercle?lang=en", 200),
+        (
+            "search?network=n&placeholder=Chercher%20%C3%A0%20deux",
+            "/fragments/search?network=n&placeholder=Chercher%20%C3%A0%20deux",
+            200,
+        ),
+        ("card?resource=inconnue", "/fragments/card/inconnue", 404),
+        ("testimonials?limit=3", "/fragments/testimonials?limit=3", 200),
+        ("card?resource=vieille", "/fragments/card/vieille", 410),
+    ];
+    let query: Vec<String> = views
+        .iter()
+        .map(|(view, _, _)| format!("v={}", view.replace('%', "%25").replace('&', "%26").replace('?', "%3F")))
+        .collect();
+    let (status, headers, body) = get(&router, &format!("/fragments?{}", query.join("&")), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(headers[header::ETAG].to_str().unwrap().starts_with('"'));
+    assert!(headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"));
+    let answers: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(answers.len(), views.len());
+    for ((view, alone, status), answer) in views.iter().zip(&answers) {
+        let (alone_status, _, alone_html) = get(&router, alone, None).await;
+        assert_eq!(answer["status"], *status, "{view}");
+        assert_eq!(alone_status.as_u16(), *status, "{alone}");
+        assert_eq!(answer["html"], alone_html, "{view}");
+    }
+    assert!(answers[0]["html"].as_str().unwrap().contains("Read the sheet"));
+    assert!(answers[1]["html"].as_str().unwrap().contains(r#"placeholder="Chercher à deux""#));
+
+    let too_many = vec!["v=search"; bao_contract::elements::MAX_VIEWS_PER_REQUEST + 1].join("&");
+    for bad in [
+        "/fragments",
+        "/fragments?x=1",
+        "/fragments?v=inconnu",
+        "/fragments?v=card%3Flimit%3D%25",
+        &format!("/fragments?{too_many}"),
+    ] {
+        let (status, headers, body) = get(&router, bad, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn answers_carry_validators_and_change_with_the_content() {
     let (_dir, db, router) = served(&[fiche("cercle", "Le cercle de parole", "Première version")]);

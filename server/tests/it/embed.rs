@@ -83,13 +83,26 @@ async fn oembed_answers_rich_iframes_for_our_pages_and_follows_the_spec_otherwis
     assert_eq!(answer.license, "CC BY-SA 4.0");
     assert!(answer.cache_age > 0);
     // WordPress runs its listener (resizing, links) only for a quotation of this class; the
-    // quotation, hidden elsewhere, links to the page; no border where WordPress strips styles.
+    // quotation, hidden elsewhere, holds the card as text (what WordPress shows until the frame
+    // has painted) and links to the page; no border where WordPress strips styles.
+    let (quotation, frame) = answer.html.split_once("</blockquote>").unwrap();
     assert!(
-        answer.html.starts_with(&format!(
-            r#"<blockquote class="wp-embedded-content" style="display:none"><a href="http://{HOST}/r/exemples-cercle-de-parole">Le cercle de parole</a></blockquote><iframe class="wp-embedded-content" src="http://{HOST}/embed/r/exemples-cercle-de-parole""#
+        quotation.starts_with(&format!(
+            r#"<blockquote class="wp-embedded-content" style="display:none"><a href="http://{HOST}/r/exemples-cercle-de-parole">Le cercle de parole</a> — "#
         )),
-        "{}",
-        answer.html
+        "{quotation}"
+    );
+    assert!(
+        quotation.ends_with(
+            " — Réseau des communs exemplaires (démo) · Camille Martin, Youssef Benali · CC BY-SA 4.0"
+        ),
+        "{quotation}"
+    );
+    assert!(
+        frame.starts_with(&format!(
+            r#"<iframe class="wp-embedded-content" src="http://{HOST}/embed/r/exemples-cercle-de-parole""#
+        )),
+        "{frame}"
     );
     assert!(answer.html.contains(r#" frameborder="0""#), "{}", answer.html);
     assert_eq!((answer.width, answer.height), (640, 480));

@@ -1,13 +1,13 @@
 //! What syncs and the poster fetcher write to the store, each in one transaction.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use r2d2_sqlite::rusqlite::{OptionalExtension, Transaction, params};
 use sha2::Digest;
 
 use super::identity::{self, COPY_MIN_WORDS, COPY_SIMILARITY, CloseTexts, MOVE_SIMILARITY, Shingles, Words};
 use super::media;
-use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome};
+use super::{Database, DbError, NewResource, SourceUpdate, StoreOutcome, SyncRecord};
 
 /// A file of the source as the store holds it.
 struct StoredFile {
@@ -44,48 +44,11 @@ impl Database {
     pub fn store_source(&self, update: &SourceUpdate<'_>) -> Result<StoreOutcome, DbError> {
         let mut conn = self.pool.get()?;
         let tx = conn.transaction()?;
-        let mut networks_changed = 0;
-        for network in update.networks {
-            networks_changed += tx.execute(
-                "INSERT INTO networks (id, name, url) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url
-                 WHERE name IS NOT excluded.name OR url IS NOT excluded.url",
-                params![network.id, network.name, network.url],
-            )?;
-        }
+        let networks_changed = store_networks(&tx, update)?;
         // Before the files: a resource the source no longer holds because it was merged is then
-        // told apart from a withdrawn one. An id other sources hold too is not the source's to move.
-        for (old, current) in update.aliases {
-            let elsewhere: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM resource_files WHERE resource_id = ?1 AND source_id != ?2)",
-                params![old, update.source_id],
-                |row| row.get(0),
-            )?;
-            if old != current && !elsewhere {
-                alias(&tx, old, current, update.source_id)?;
-            }
-        }
-        let mut stored: HashMap<String, StoredFile> = HashMap::new();
-        {
-            let mut statement = tx.prepare(
-                "SELECT source_key, resource_id, content_hash, fingerprint FROM resource_files
-                 WHERE source_id = ?1",
-            )?;
-            let rows = statement.query_map([update.source_id], |row| {
-                Ok((
-                    row.get(0)?,
-                    StoredFile {
-                        resource_id: row.get(1)?,
-                        content_hash: row.get(2)?,
-                        fingerprint: row.get(3)?,
-                    },
-                ))
-            })?;
-            for row in rows {
-                let (key, file) = row?;
-                stored.insert(key, file);
-            }
-        }
+        // told apart from a withdrawn one.
+        store_aliases(&tx, update)?;
+        let mut stored = stored_files(&tx, update.source_id)?;
         // Sorted by key, so that which of two new files gets an id first never depends on the
         // order the source listed them in.
         // Each file's words are read when it is compared, never all at once: a sync's memory is
@@ -98,127 +61,15 @@ impl Database {
         let mut vanished: Vec<String> =
             stored.keys().filter(|key| !arriving.contains(key.as_str())).cloned().collect();
         vanished.sort();
-        // Moved files are stored again even when their bytes are the same: their address changed.
-        let mut moved = std::collections::HashSet::new();
-        for new in &files {
-            if stored.contains_key(&new.source_key) || vanished.is_empty() {
-                continue;
-            }
-            if let Some(old_key) = moved_from(&tx, &vanished, &Words::of(&new.resource))? {
-                tx.execute(
-                    "UPDATE resource_files SET source_key = ?2 WHERE source_key = ?1",
-                    params![old_key, new.source_key],
-                )?;
-                vanished.retain(|key| *key != old_key);
-                let file = stored.remove(&old_key).expect("vanished keys are stored keys");
-                stored.insert(new.source_key.clone(), file);
-                moved.insert(new.source_key.as_str());
-                outcome.moved += 1;
-            }
-        }
+        let moved = follow_moves(&tx, &files, &mut stored, &mut vanished, &mut outcome)?;
 
         // Known files before new ones: an edit is stored before a new file is compared with it.
         files.sort_by_key(|new| !stored.contains_key(&new.source_key));
+        store_body_media(&tx, &files)?;
+        let changed_files = ChangedFiles { source_id: update.source_id, stored: &stored, moved: &moved };
         // Resources to show again once every file is stored: those a merge or a deletion left.
-        let mut touched = BTreeSet::new();
-        let mut position: i64 =
-            tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
-        // Every body read, changed or not: a database from before this table fills at its next sync.
-        for new in &files {
-            for url in media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default()) {
-                tx.execute(
-                    "INSERT OR IGNORE INTO body_media (key, source_url) VALUES (?1, ?2)",
-                    params![media::media_key(&url), url],
-                )?;
-            }
-        }
-        // Every stored text, indexed to find near copies: built once a file needs it.
-        let mut close: Option<StoredTexts> = None;
-        for new in &files {
-            let known = stored.get(&new.source_key);
-            if known.is_some_and(|file| file.content_hash == new.content_hash)
-                && !moved.contains(new.source_key.as_str())
-            {
-                outcome.unchanged += 1;
-                continue;
-            }
-            let words = &Words::of(&new.resource);
-            let fingerprint = identity::fingerprint(words);
-            let target = match known {
-                Some(file) => {
-                    if file.content_hash != new.content_hash {
-                        outcome.updated += 1;
-                    }
-                    // An edit that makes a fiche a copy of another one merges the two, if this
-                    // file was all its resource had.
-                    match copy_of(&tx, &mut close, &fingerprint, words, &file.resource_id)? {
-                        Some(other)
-                            if file.fingerprint != fingerprint && files_of(&tx, &file.resource_id)? == 1 =>
-                        {
-                            alias(&tx, &file.resource_id, &other, update.source_id)?;
-                            touched.insert(file.resource_id.clone());
-                            outcome.merged += 1;
-                            other
-                        }
-                        _ => file.resource_id.clone(),
-                    }
-                }
-                None => match copy_of(&tx, &mut close, &fingerprint, words, "")? {
-                    Some(resource_id) => {
-                        outcome.merged += 1;
-                        resource_id
-                    }
-                    None => {
-                        outcome.created += 1;
-                        new_id(&tx, new, &fingerprint, words)?
-                    }
-                },
-            };
-            tx.execute(
-                "INSERT INTO resource_files (source_key, source_id, resource_id, position, content_hash,
-                   fingerprint, record_json)
-                 VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6)
-                 ON CONFLICT (source_key) DO UPDATE SET resource_id = excluded.resource_id,
-                   content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
-                   record_json = excluded.record_json",
-                params![
-                    new.source_key,
-                    update.source_id,
-                    target,
-                    new.content_hash,
-                    fingerprint,
-                    serde_json::to_string(new)?,
-                    position + 1,
-                ],
-            )?;
-            position += 1;
-            if let Some(close) = &mut close {
-                close.remove(&new.source_key);
-                if words.len() >= COPY_MIN_WORDS {
-                    close.insert(new.source_key.clone(), target.clone(), Shingles::of(words));
-                }
-            }
-            // Written at once: the next new file must see this id taken.
-            show_richest_file(&tx, &target, None, update.source_id)?;
-        }
-
-        // The text a withdrawn resource is known by, should it come back.
-        let mut last_texts = HashMap::new();
-        for key in &vanished {
-            let (resource_id, fingerprint, record): (String, String, Option<String>) = tx.query_row(
-                "DELETE FROM resource_files WHERE source_key = ?1 RETURNING resource_id, fingerprint, record_json",
-                [key],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )?;
-            let words = match record {
-                Some(record) => {
-                    Words::of(&serde_json::from_str::<NewResource>(&record)?.resource).joined().to_owned()
-                }
-                None => String::new(),
-            };
-            last_texts.insert(resource_id.clone(), LastText { fingerprint, words });
-            touched.insert(resource_id);
-        }
+        let mut touched = changed_files.store(&tx, &files, &mut outcome)?;
+        let last_texts = forget_vanished(&tx, &vanished, &mut touched)?;
         for resource_id in &touched {
             if show_richest_file(&tx, resource_id, last_texts.get(resource_id), update.source_id)?
                 == Shown::Withdrawn
@@ -226,47 +77,8 @@ impl Database {
                 outcome.withdrawn += 1;
             }
         }
-
         if let Some(sync) = &update.sync {
-            let count: u64 = tx.query_row(
-                "SELECT count(DISTINCT resource_id) FROM resource_files WHERE source_id = ?1",
-                [update.source_id],
-                |row| row.get(0),
-            )?;
-            tx.execute(
-                "INSERT INTO sources (id, kind, url, revision, reader, last_attempt, last_success,
-                   duration_ms, last_error, resource_count, skipped_count)
-                 VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                   strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6, NULL, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url,
-                   revision = excluded.revision, reader = excluded.reader,
-                   last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-                   duration_ms = excluded.duration_ms, last_error = NULL,
-                   resource_count = excluded.resource_count, skipped_count = excluded.skipped_count",
-                params![
-                    update.source_id,
-                    sync.kind,
-                    sync.url,
-                    sync.revision,
-                    sync.reader,
-                    sync.duration_ms,
-                    count,
-                    sync.remarks.iter().filter(|remark| remark.skipped).count(),
-                ],
-            )?;
-            tx.execute("DELETE FROM source_remarks WHERE source_id = ?1", [update.source_id])?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO source_remarks (source_id, position, path, reason, skipped) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (position, remark) in sync.remarks.iter().enumerate() {
-                insert.execute(params![
-                    update.source_id,
-                    position,
-                    remark.path,
-                    remark.reason,
-                    remark.skipped
-                ])?;
-            }
+            record_sync(&tx, update.source_id, sync)?;
         }
         let changed = networks_changed > 0 || outcome.changed();
         if changed {
@@ -311,6 +123,255 @@ impl Database {
         )?;
         Ok(())
     }
+}
+
+/// Writes the source's networks; how many changed.
+fn store_networks(tx: &Transaction<'_>, update: &SourceUpdate<'_>) -> Result<usize, DbError> {
+    let mut changed = 0;
+    for network in update.networks {
+        changed += tx.execute(
+            "INSERT INTO networks (id, name, url) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url
+             WHERE name IS NOT excluded.name OR url IS NOT excluded.url",
+            params![network.id, network.name, network.url],
+        )?;
+    }
+    Ok(changed)
+}
+
+/// Records the ids the source says were merged into others. An id other sources hold too is not
+/// the source's to move.
+fn store_aliases(tx: &Transaction<'_>, update: &SourceUpdate<'_>) -> Result<(), DbError> {
+    for (old, current) in update.aliases {
+        let elsewhere: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM resource_files WHERE resource_id = ?1 AND source_id != ?2)",
+            params![old, update.source_id],
+            |row| row.get(0),
+        )?;
+        if old != current && !elsewhere {
+            alias(tx, old, current, update.source_id)?;
+        }
+    }
+    Ok(())
+}
+
+/// The files the store holds for the source, by key.
+fn stored_files(tx: &Transaction<'_>, source_id: &str) -> Result<HashMap<String, StoredFile>, DbError> {
+    let mut statement = tx.prepare(
+        "SELECT source_key, resource_id, content_hash, fingerprint FROM resource_files WHERE source_id = ?1",
+    )?;
+    let rows = statement.query_map([source_id], |row| {
+        Ok((
+            row.get("source_key")?,
+            StoredFile {
+                resource_id: row.get("resource_id")?,
+                content_hash: row.get("content_hash")?,
+                fingerprint: row.get("fingerprint")?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Gives each new file that is a vanished one moved its key (`identity.rs`), so that it keeps its
+/// resource; the keys of the files so moved, which are stored again even when their bytes are the
+/// same: their address changed.
+fn follow_moves<'a>(
+    tx: &Transaction<'_>,
+    files: &[&'a NewResource],
+    stored: &mut HashMap<String, StoredFile>,
+    vanished: &mut Vec<String>,
+    outcome: &mut StoreOutcome,
+) -> Result<HashSet<&'a str>, DbError> {
+    let mut moved = HashSet::new();
+    for new in files {
+        if stored.contains_key(&new.source_key) || vanished.is_empty() {
+            continue;
+        }
+        if let Some(old_key) = moved_from(tx, vanished, &Words::of(&new.resource))? {
+            tx.execute(
+                "UPDATE resource_files SET source_key = ?2 WHERE source_key = ?1",
+                params![old_key, new.source_key],
+            )?;
+            vanished.retain(|key| *key != old_key);
+            if let Some(file) = stored.remove(&old_key) {
+                stored.insert(new.source_key.clone(), file);
+            }
+            moved.insert(new.source_key.as_str());
+            outcome.moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Notes the images of other hosts in every body read, changed or not: a database from before
+/// this table fills at its next sync.
+fn store_body_media(tx: &Transaction<'_>, files: &[&NewResource]) -> Result<(), DbError> {
+    for new in files {
+        for url in media::images_of_other_hosts(new.resource.body_html.as_deref().unwrap_or_default()) {
+            tx.execute(
+                "INSERT OR IGNORE INTO body_media (key, source_url) VALUES (?1, ?2)",
+                params![media::media_key(&url), url],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// What storing a source's changed files needs to know of what the store held.
+struct ChangedFiles<'a> {
+    source_id: &'a str,
+    stored: &'a HashMap<String, StoredFile>,
+    moved: &'a HashSet<&'a str>,
+}
+
+impl ChangedFiles<'_> {
+    /// Stores each file that is new, edited or moved under the resource it belongs to (its own,
+    /// the one it is a copy of, or a new one); the resources a merge left, to show again.
+    fn store(
+        &self,
+        tx: &Transaction<'_>,
+        files: &[&NewResource],
+        outcome: &mut StoreOutcome,
+    ) -> Result<BTreeSet<String>, DbError> {
+        let mut touched = BTreeSet::new();
+        let mut position: i64 =
+            tx.query_row("SELECT coalesce(max(position), 0) FROM resource_files", [], |row| row.get(0))?;
+        // Every stored text, indexed to find near copies: built once a file needs it.
+        let mut close: Option<StoredTexts> = None;
+        for new in files {
+            let known = self.stored.get(&new.source_key);
+            if known.is_some_and(|file| file.content_hash == new.content_hash)
+                && !self.moved.contains(new.source_key.as_str())
+            {
+                outcome.unchanged += 1;
+                continue;
+            }
+            let words = &Words::of(&new.resource);
+            let fingerprint = identity::fingerprint(words);
+            let target = match known {
+                Some(file) => {
+                    if file.content_hash != new.content_hash {
+                        outcome.updated += 1;
+                    }
+                    // An edit that makes a fiche a copy of another one merges the two, if this
+                    // file was all its resource had.
+                    match copy_of(tx, &mut close, &fingerprint, words, &file.resource_id)? {
+                        Some(other)
+                            if file.fingerprint != fingerprint && files_of(tx, &file.resource_id)? == 1 =>
+                        {
+                            alias(tx, &file.resource_id, &other, self.source_id)?;
+                            touched.insert(file.resource_id.clone());
+                            outcome.merged += 1;
+                            other
+                        }
+                        _ => file.resource_id.clone(),
+                    }
+                }
+                None => match copy_of(tx, &mut close, &fingerprint, words, "")? {
+                    Some(resource_id) => {
+                        outcome.merged += 1;
+                        resource_id
+                    }
+                    None => {
+                        outcome.created += 1;
+                        new_id(tx, new, &fingerprint, words)?
+                    }
+                },
+            };
+            position += 1;
+            tx.execute(
+                "INSERT INTO resource_files (source_key, source_id, resource_id, position, content_hash,
+                   fingerprint, record_json)
+                 VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6)
+                 ON CONFLICT (source_key) DO UPDATE SET resource_id = excluded.resource_id,
+                   content_hash = excluded.content_hash, fingerprint = excluded.fingerprint,
+                   record_json = excluded.record_json",
+                params![
+                    new.source_key,
+                    self.source_id,
+                    target,
+                    new.content_hash,
+                    fingerprint,
+                    serde_json::to_string(new)?,
+                    position,
+                ],
+            )?;
+            if let Some(close) = &mut close {
+                close.remove(&new.source_key);
+                if words.len() >= COPY_MIN_WORDS {
+                    close.insert(new.source_key.clone(), target.clone(), Shingles::of(words));
+                }
+            }
+            // Written at once: the next new file must see this id taken.
+            show_richest_file(tx, &target, None, self.source_id)?;
+        }
+        Ok(touched)
+    }
+}
+
+/// Deletes the files the source no longer holds, adding their resources to `touched`; the text
+/// each such resource is known by, should it come back.
+fn forget_vanished(
+    tx: &Transaction<'_>,
+    vanished: &[String],
+    touched: &mut BTreeSet<String>,
+) -> Result<HashMap<String, LastText>, DbError> {
+    let mut last_texts = HashMap::new();
+    for key in vanished {
+        let (resource_id, fingerprint, record): (String, String, Option<String>) = tx.query_row(
+            "DELETE FROM resource_files WHERE source_key = ?1 RETURNING resource_id, fingerprint, record_json",
+            [key],
+            |row| Ok((row.get("resource_id")?, row.get("fingerprint")?, row.get("record_json")?)),
+        )?;
+        let words = match record {
+            Some(record) => {
+                Words::of(&serde_json::from_str::<NewResource>(&record)?.resource).joined().to_owned()
+            }
+            None => String::new(),
+        };
+        last_texts.insert(resource_id.clone(), LastText { fingerprint, words });
+        touched.insert(resource_id);
+    }
+    Ok(last_texts)
+}
+
+/// Records the sync that brought these files: its revision, reader and duration, and its remarks.
+fn record_sync(tx: &Transaction<'_>, source_id: &str, sync: &SyncRecord) -> Result<(), DbError> {
+    let count: u64 = tx.query_row(
+        "SELECT count(DISTINCT resource_id) FROM resource_files WHERE source_id = ?1",
+        [source_id],
+        |row| row.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO sources (id, kind, url, revision, reader, last_attempt, last_success,
+           duration_ms, last_error, resource_count, skipped_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+           strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6, NULL, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url,
+           revision = excluded.revision, reader = excluded.reader,
+           last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+           duration_ms = excluded.duration_ms, last_error = NULL,
+           resource_count = excluded.resource_count, skipped_count = excluded.skipped_count",
+        params![
+            source_id,
+            sync.kind,
+            sync.url,
+            sync.revision,
+            sync.reader,
+            sync.duration_ms,
+            count,
+            sync.remarks.iter().filter(|remark| remark.skipped).count(),
+        ],
+    )?;
+    tx.execute("DELETE FROM source_remarks WHERE source_id = ?1", [source_id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO source_remarks (source_id, position, path, reason, skipped) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, remark) in sync.remarks.iter().enumerate() {
+        insert.execute(params![source_id, position, remark.path, remark.reason, remark.skipped])?;
+    }
+    Ok(())
 }
 
 fn body_of(new: &NewResource) -> &str {

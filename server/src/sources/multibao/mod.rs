@@ -268,111 +268,22 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let document = frontmatter::split(text);
     let body = markdown::without_mail_links(document.body);
     let body = markdown::normalize_headings(&body).into_owned();
-    // A `##` heading titles a file whose headings all start there when it is the only one of its
-    // level or names the file; otherwise it is a section's.
-    let names_this_file = |heading: &str| names_the_file(heading, title_stem(context.relative_path));
-    let heading = markdown::title_heading(&body, names_this_file)
-        .filter(|heading| heading.is_h1 || heading.alone || names_this_file(&heading.text));
-
-    let stated_title = document
-        .text("title")
-        .filter(|title| !is_placeholder_title(title) && !editor::is_generic_title(title));
-    let (title, title_found) = stated_title
-        .map(|title| (title.to_owned(), Found::Stated))
-        .or_else(|| {
-            heading
-                .as_ref()
-                .map(|heading| heading.text.clone())
-                .filter(|text| !editor::is_generic_title(text))
-                .map(|text| (text, Found::InText))
-        })
-        .unwrap_or_else(|| (title_from_path(context.relative_path), Found::Guessed));
-    // The card shows the title itself: drop the heading that repeats it from the body.
-    let body_without_title: String = match &heading {
-        Some(heading) if fold(&heading.text) == fold(&title) => {
-            format!("{}{}", &body[..heading.range.start], &body[heading.range.end..])
-        }
-        _ => body.to_string(),
-    };
-    if body_without_title.trim().is_empty() && stated_title.is_none() && heading.is_none() {
-        return Err("ni titre ni contenu".into());
-    }
-
+    let titled = Titled::read(context, &document, &body)?;
     let found_video =
         document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
     let owner = &context.source.owner;
     let path = context.relative_path;
     let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let folder_kind = folder.split('/').rev().find_map(editor::kind_of_folder);
-    let stated_kind = document.text("kind").and_then(Kind::parse);
-    // A folder of fiches keeps a fiche that shows a video a fiche; elsewhere a video makes a
-    // filmed testimony.
-    let kind = stated_kind.unwrap_or(match (&found_video, folder_kind) {
-        (_, Some(Kind::Fiche)) => Kind::Fiche,
-        (Some(_), _) => Kind::Video,
-        (None, Some(kind)) => kind,
-        (None, None) => Kind::Fiche,
-    });
-    if stated_kind.is_none() && kind != Kind::Video {
-        let reason = screening::test_page(title_stem(path), &title)
-            .or_else(|| editor::not_a_fiche(&body_without_title, &markdown::text_shape(&body_without_title)));
+    let kind = kind_of(&document, folder, found_video.is_some());
+    if document.text("kind").and_then(Kind::parse).is_none() && kind != Kind::Video {
+        let reason = screening::test_page(title_stem(path), &titled.title).or_else(|| {
+            editor::not_a_fiche(&titled.body_without_title, &markdown::text_shape(&titled.body_without_title))
+        });
         if let Some(reason) = reason {
             return Err(reason.into());
         }
     }
-
-    // The summary: the front matter's description when it is prose, else the "En une phrase"
-    // section, else the first paragraph of prose; what it took from the body leaves the body, so
-    // that the opened card does not say it twice.
-    let stated_summary = document.text("description").filter(|text| editor::is_summary_prose(text));
-    // (What it took: the paragraphs that say it, which leave the body. Too long, a paragraph
-    // gives its first sentences and keeps the others; a sentence too long to give is cut short,
-    // and its paragraph stays whole: nothing is lost.)
-    let (summary, taken): (Option<String>, Vec<std::ops::Range<usize>>) = match stated_summary {
-        // A description that the first paragraph repeats (or begins like): that paragraph goes.
-        Some(text) => match markdown::first_paragraph_or_quotation(&body_without_title) {
-            Some((first, range)) if same_beginning(&first, text) => (Some(text.to_owned()), vec![range]),
-            _ => (Some(text.to_owned()), Vec::new()),
-        },
-        None => markdown::section_paragraph(&body_without_title, "En une phrase", editor::is_summary_prose)
-            .map(|(text, ranges)| (Some(text), ranges.to_vec()))
-            .or_else(|| {
-                markdown::first_paragraph(&body_without_title, editor::is_summary_prose)
-                    .map(|(text, range)| (Some(text), vec![range]))
-            })
-            // A fiche made of lists says what it is in its first one.
-            .unwrap_or_else(|| {
-                let items = markdown::first_list_items(&body_without_title);
-                (items.filter(|text| editor::is_summary_prose(text)), Vec::new())
-            }),
-    };
-    let whole_summary = summary.map(|text| collapse_whitespace(&text)).unwrap_or_default();
-    let sentences = match &taken[..] {
-        // (A stated description takes a paragraph only when the paragraph says it.)
-        [paragraph] => markdown::first_sentences(&body_without_title, paragraph.clone(), SUMMARY_MAX_CHARS),
-        _ => None,
-    };
-    // A paragraph that leads into what follows gives the sentences before its last, and keeps it.
-    let leads_in = stated_summary.is_none() && whole_summary.ends_with(':');
-    let (summary, taken) = match sentences {
-        _ if !leads_in && whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
-        Some((sentences, end)) => (sentences, std::iter::once(taken[0].start..end).collect()),
-        None => (
-            truncate_words(editor::without_lead_in(&whole_summary).unwrap_or_default(), SUMMARY_MAX_CHARS),
-            Vec::new(),
-        ),
-    };
-    // A section whose only paragraph became the summary leaves no empty heading behind.
-    let mut out = taken.clone();
-    out.extend(markdown::headings_emptied_by(&body_without_title, &taken));
-    out.sort_by_key(|range| range.start);
-    let shown_body = without(&body_without_title, &out);
-    let summary_found = match (stated_summary, summary.is_empty()) {
-        (Some(_), _) => Found::Stated,
-        (None, false) => Found::InText,
-        (None, true) => Found::Missing,
-    };
-
+    let summarised = Summarised::read(&document, &titled.body_without_title);
     let image = document
         .text("image_url")
         // A path starting with `/` is served by the companion server itself (the demo's images).
@@ -380,26 +291,8 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         .map(|url| (url.to_owned(), String::new()))
         .or_else(|| markdown::first_image(&body))
         .map(|(url, alt)| Image { url, alt });
-
     let links = context.source.web.clone().map(|web| markdown::LinkBase { web, folder: folder.to_owned() });
-
-    // Folder names are tags only when they name a theme (`rompre_isolement`), never containers.
-    let mut tags = document.list("tags");
-    for part in folder.split('/').filter(|part| editor::is_theme_folder(part)) {
-        let is_network_folder =
-            context.source.subfolder_networks.as_deref() == Some(part) || slugify(part) == context.network.id;
-        let tag = part.replace(['_', '-'], " ");
-        if !is_network_folder && !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    let mut authors: Vec<String> =
-        document.list("author").into_iter().chain(document.list("authors")).collect();
-    let mut authors_found = Found::Stated;
-    if authors.is_empty() {
-        authors = editor::authors_in(&body);
-        authors_found = if authors.is_empty() { Found::Missing } else { Found::InText };
-    }
+    let (authors, authors_found) = authors_of(&document, &body);
     let (licence, licence_found) = licence::resolve(
         document.text("licence").or(document.text("license")),
         &body,
@@ -410,17 +303,17 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
     let resource = Resource {
         id: slugify(&format!("{owner}-{}", title_stem(path))),
         kind,
-        title,
-        summary,
+        title: titled.title,
+        summary: summarised.summary,
         image,
         authors,
         network: context.network.clone(),
-        tags,
+        tags: tags_of(context, &document, folder),
         licence,
         source_url: context.source.web.as_ref().and_then(|web| web.file(path)),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
         updated: context.tree.changed_on(path),
-        body_html: Some(markdown::render_safe_html(&shown_body, links)),
+        body_html: Some(markdown::render_safe_html(&summarised.shown_body, links)),
         sources: Vec::new(),
     };
 
@@ -436,9 +329,188 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         }
         _ => None,
     };
+    let warning = (!remarks.is_empty()).then(|| remarks.join(" ; "));
+    Ok((
+        NewResource {
+            resource,
+            content_hash: content_hash(context, bytes, video.as_ref()),
+            video,
+            source_key: format!("{owner}/{}/{path}", context.source.repo),
+            provenance: Provenance {
+                title: titled.found,
+                summary: summarised.found,
+                authors: authors_found,
+                licence: licence_found,
+                vague_licence,
+            },
+            edit_url: context.source.web.as_ref().and_then(|web| web.edit(path)),
+            path: path.to_owned(),
+        },
+        warning,
+    ))
+}
 
+/// A file's title, where it was found, and its body without the heading that repeats it.
+struct Titled {
+    title: String,
+    found: Found,
+    body_without_title: String,
+}
+
+impl Titled {
+    /// The front matter's title, else the heading that titles the file, else its name; an error
+    /// for a file with neither title nor content.
+    fn read(
+        context: &FileContext<'_>,
+        document: &frontmatter::Document<'_>,
+        body: &str,
+    ) -> Result<Titled, String> {
+        // A `##` heading titles a file whose headings all start there when it is the only one of
+        // its level or names the file; otherwise it is a section's.
+        let names_this_file = |heading: &str| names_the_file(heading, title_stem(context.relative_path));
+        let heading = markdown::title_heading(body, names_this_file)
+            .filter(|heading| heading.is_h1 || heading.alone || names_this_file(&heading.text));
+        let stated_title = document
+            .text("title")
+            .filter(|title| !is_placeholder_title(title) && !editor::is_generic_title(title));
+        let (title, found) = stated_title
+            .map(|title| (title.to_owned(), Found::Stated))
+            .or_else(|| {
+                heading
+                    .as_ref()
+                    .map(|heading| heading.text.clone())
+                    .filter(|text| !editor::is_generic_title(text))
+                    .map(|text| (text, Found::InText))
+            })
+            .unwrap_or_else(|| (title_from_path(context.relative_path), Found::Guessed));
+        // The card shows the title itself: drop the heading that repeats it from the body.
+        let body_without_title: String = match &heading {
+            Some(heading) if fold(&heading.text) == fold(&title) => {
+                format!("{}{}", &body[..heading.range.start], &body[heading.range.end..])
+            }
+            _ => body.to_string(),
+        };
+        if body_without_title.trim().is_empty() && stated_title.is_none() && heading.is_none() {
+            return Err("ni titre ni contenu".into());
+        }
+        Ok(Titled { title, found, body_without_title })
+    }
+}
+
+/// What a file is: as its front matter says, else as its folder and whether it shows a video say.
+fn kind_of(document: &frontmatter::Document<'_>, folder: &str, shows_video: bool) -> Kind {
+    let folder_kind = folder.split('/').rev().find_map(editor::kind_of_folder);
+    // A folder of fiches keeps a fiche that shows a video a fiche; elsewhere a video makes a
+    // filmed testimony.
+    document.text("kind").and_then(Kind::parse).unwrap_or(match (shows_video, folder_kind) {
+        (_, Some(Kind::Fiche)) => Kind::Fiche,
+        (true, _) => Kind::Video,
+        (false, Some(kind)) => kind,
+        (false, None) => Kind::Fiche,
+    })
+}
+
+/// A file's summary, where it was found, and the body the opened card shows.
+struct Summarised {
+    summary: String,
+    found: Found,
+    shown_body: String,
+}
+
+impl Summarised {
+    /// The front matter's description when it is prose, else the "En une phrase" section, else
+    /// the first paragraph of prose; what it took from the body leaves the body, so that the
+    /// opened card does not say it twice.
+    fn read(document: &frontmatter::Document<'_>, body_without_title: &str) -> Summarised {
+        let stated_summary = document.text("description").filter(|text| editor::is_summary_prose(text));
+        // (What it took: the paragraphs that say it, which leave the body. Too long, a paragraph
+        // gives its first sentences and keeps the others; a sentence too long to give is cut
+        // short, and its paragraph stays whole: nothing is lost.)
+        let (summary, taken): (Option<String>, Vec<std::ops::Range<usize>>) = match stated_summary {
+            // A description that the first paragraph repeats (or begins like): that paragraph goes.
+            Some(text) => match markdown::first_paragraph_or_quotation(body_without_title) {
+                Some((first, range)) if same_beginning(&first, text) => (Some(text.to_owned()), vec![range]),
+                _ => (Some(text.to_owned()), Vec::new()),
+            },
+            None => {
+                markdown::section_paragraph(body_without_title, "En une phrase", editor::is_summary_prose)
+                    .map(|(text, ranges)| (Some(text), ranges.to_vec()))
+                    .or_else(|| {
+                        markdown::first_paragraph(body_without_title, editor::is_summary_prose)
+                            .map(|(text, range)| (Some(text), vec![range]))
+                    })
+                    // A fiche made of lists says what it is in its first one.
+                    .unwrap_or_else(|| {
+                        let items = markdown::first_list_items(body_without_title);
+                        (items.filter(|text| editor::is_summary_prose(text)), Vec::new())
+                    })
+            }
+        };
+        let whole_summary = summary.map(|text| collapse_whitespace(&text)).unwrap_or_default();
+        let sentences = match &taken[..] {
+            // (A stated description takes a paragraph only when the paragraph says it.)
+            [paragraph] => {
+                markdown::first_sentences(body_without_title, paragraph.clone(), SUMMARY_MAX_CHARS)
+            }
+            _ => None,
+        };
+        // A paragraph that leads into what follows gives the sentences before its last, and keeps it.
+        let leads_in = stated_summary.is_none() && whole_summary.ends_with(':');
+        let (summary, taken) = match sentences {
+            _ if !leads_in && whole_summary.chars().count() <= SUMMARY_MAX_CHARS => (whole_summary, taken),
+            Some((sentences, end)) => (sentences, std::iter::once(taken[0].start..end).collect()),
+            None => (
+                truncate_words(
+                    editor::without_lead_in(&whole_summary).unwrap_or_default(),
+                    SUMMARY_MAX_CHARS,
+                ),
+                Vec::new(),
+            ),
+        };
+        // A section whose only paragraph became the summary leaves no empty heading behind.
+        let mut out = taken.clone();
+        out.extend(markdown::headings_emptied_by(body_without_title, &taken));
+        out.sort_by_key(|range| range.start);
+        let found = match (stated_summary, summary.is_empty()) {
+            (Some(_), _) => Found::Stated,
+            (None, false) => Found::InText,
+            (None, true) => Found::Missing,
+        };
+        Summarised { summary, found, shown_body: without(body_without_title, &out) }
+    }
+}
+
+/// The front matter's tags, and the file's folders that name a theme (`rompre_isolement`), never
+/// containers.
+fn tags_of(context: &FileContext<'_>, document: &frontmatter::Document<'_>, folder: &str) -> Vec<String> {
+    let mut tags = document.list("tags");
+    for part in folder.split('/').filter(|part| editor::is_theme_folder(part)) {
+        let is_network_folder =
+            context.source.subfolder_networks.as_deref() == Some(part) || slugify(part) == context.network.id;
+        let tag = part.replace(['_', '-'], " ");
+        if !is_network_folder && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// The authors the front matter names, else those the text names.
+fn authors_of(document: &frontmatter::Document<'_>, body: &str) -> (Vec<String>, Found) {
+    let stated: Vec<String> = document.list("author").into_iter().chain(document.list("authors")).collect();
+    if !stated.is_empty() {
+        return (stated, Found::Stated);
+    }
+    let in_text = editor::authors_in(body);
+    let found = if in_text.is_empty() { Found::Missing } else { Found::InText };
+    (in_text, found)
+}
+
+/// What tells a file's content changed: the importer's version, its network, its bytes and the
+/// captions and transcript beside it.
+fn content_hash(context: &FileContext<'_>, bytes: &[u8], video: Option<&NewVideo>) -> String {
     let mut hasher = Sha256::new();
-    let sidecars = video.iter().flat_map(|video| {
+    let sidecars = video.into_iter().flat_map(|video| {
         video
             .captions
             .iter()
@@ -451,26 +523,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         hasher.update(part);
         hasher.update([0]);
     }
-    let content_hash = format!("{:x}", hasher.finalize());
-    let warning = (!remarks.is_empty()).then(|| remarks.join(" ; "));
-    Ok((
-        NewResource {
-            resource,
-            video,
-            source_key: format!("{owner}/{}/{path}", context.source.repo),
-            content_hash,
-            provenance: Provenance {
-                title: title_found,
-                summary: summary_found,
-                authors: authors_found,
-                licence: licence_found,
-                vague_licence,
-            },
-            edit_url: context.source.web.as_ref().and_then(|web| web.edit(path)),
-            path: path.to_owned(),
-        },
-        warning,
-    ))
+    format!("{:x}", hasher.finalize())
 }
 
 /// What a filmed testimony adds to its resource: the player, a poster to fetch, and what helps

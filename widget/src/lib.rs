@@ -73,7 +73,9 @@ mod mount {
         let container = shadow::prepare(&root)?;
         let config =
             crate::search::SearchConfig::new(read_attributes(attributes)?, api_base, Some(root.host()));
-        let handle = leptos::mount::mount_to(container.clone(), move || crate::search::search(config));
+        let handle = leptos::mount::mount_to(container.clone(), move || {
+            crate::search::SearchBox(crate::search::SearchBoxProps { config })
+        });
         shadow::reveal(&root, &container);
         if let Some(input) =
             container.query_selector("input")?.and_then(|input| input.dyn_into::<HtmlInputElement>().ok())

@@ -32,7 +32,7 @@ pub fn missing_card(withdrawn: bool, context: &Context) -> String {
 #[cfg(feature = "search")]
 pub fn search_box(attributes: SearchAttributes, api_base: &str) -> String {
     let config = crate::search::SearchConfig::new(attributes, api_base.to_owned(), None);
-    html(|| crate::search::search(config))
+    html(|| crate::search::SearchBox(crate::search::SearchBoxProps { config }))
 }
 
 /// `<bao-testimonials>`: the carousel on its first slide.

@@ -279,31 +279,86 @@ impl State {
     }
 }
 
-pub fn search(config: SearchConfig) -> impl IntoView {
+/// `<bao-search>`: the box, its announcements, chips, results and the fiche opened from them.
+#[component]
+pub fn SearchBox(config: SearchConfig) -> impl IntoView {
     let SearchConfig { api_base, scope, placeholder, limit, open_as_link, lang, host } = config;
     let lang = if lang.is_empty() { "fr".to_owned() } else { lang };
     let t = crate::i18n::strings(&lang);
     let placeholder = if placeholder.is_empty() { t.search.placeholder.to_owned() } else { placeholder };
-    let text = RwSignal::new(String::new());
     // One signal for the rest of the state: one instantiation of the reactive machinery.
     let state = RwSignal::new(State { scope_on: true, ..State::default() });
-    let input = NodeRef::<Input>::new();
-    let back = NodeRef::<leptos::html::Button>::new();
-    // The pending debounce timer and the request in flight, replaced by each new search.
-    let timer = StoredValue::new_local(None::<TimeoutHandle>);
-    let in_flight = StoredValue::new_local(None::<AbortController>);
-
-    // Stored, so that the closures below stay `Copy` and can be handed to every handler.
-    let base = StoredValue::new(api_base);
-    let has_scope = !scope.is_empty();
-    let scope_note = has_scope.then(|| {
+    let scope_note = (!scope.is_empty()).then(|| {
         let described = scope.iter().map(|(_, value)| value.as_str()).collect::<Vec<_>>().join(", ");
         view! { <p class="scope" hidden=move || !state.with(|s| s.scope_on)>{t.search.scope} {described}</p> }
     });
-    let scope = StoredValue::new(scope);
-    let host = StoredValue::new_local(host);
-    let run_search = move || {
-        let q = text.get_untracked();
+    let search = Search {
+        t,
+        text: RwSignal::new(String::new()),
+        state,
+        input: NodeRef::new(),
+        back: NodeRef::new(),
+        timer: StoredValue::new_local(None),
+        in_flight: StoredValue::new_local(None),
+        base: StoredValue::new(api_base),
+        has_scope: !scope.is_empty(),
+        scope: StoredValue::new(scope),
+        host: StoredValue::new_local(host),
+        limit,
+        open_as_link,
+    };
+    let Search { text, input, .. } = search;
+    view! {
+        <div class="search" lang=lang>
+            <label class="label" for="bao-q">{t.search.label}</label>
+            <input id="bao-q" type="search" part="input" node_ref=input role="combobox" autocomplete="off"
+                spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
+                aria-expanded=move || (state.with(|s| s.expanded) && search.hits_len() > 0).to_string()
+                aria-activedescendant=move || state.with(|s| s.active).map(|index| format!("bao-option-{index}"))
+                placeholder=placeholder
+                prop:value=move || text.get()
+                on:input=move |event| search.typed(&event) on:keydown=move |event| search.key(&event) />
+            {scope_note}
+            <p class="sr" role="status" aria-live="polite">{move || search.announcement()}</p>
+            {move || search.chips()}
+            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label=t.search.results
+                hidden=move || !state.with(|s| s.expanded) || search.hits_len() == 0 || state.with(|s| s.chosen.is_some())>
+                {move || search.options()}
+            </ul>
+            {move || search.no_results()}
+            {move || search.opened()}
+        </div>
+    }
+}
+
+/// What every part of the box shares — its words, settings, state and the elements it moves the
+/// focus to — `Copy`, so that each handler holds it.
+#[derive(Clone, Copy)]
+struct Search {
+    t: &'static crate::i18n::Strings,
+    text: RwSignal<String>,
+    state: RwSignal<State>,
+    input: NodeRef<Input>,
+    back: NodeRef<leptos::html::Button>,
+    /// The pending debounce timer and the request in flight, replaced by each new search.
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+    base: StoredValue<String>,
+    /// The host's fixed scope (`network`, `tag`, `kind`).
+    scope: StoredValue<Vec<(&'static str, String)>>,
+    has_scope: bool,
+    /// The `<bao-search>` element, which `bao:select` is dispatched on (none on the server).
+    host: StoredValue<Option<Element>, LocalStorage>,
+    limit: u32,
+    open_as_link: bool,
+}
+
+/// What the visitor does, one method each.
+impl Search {
+    /// Asks the server now for what is typed, within the scope and the chips pressed.
+    fn run(self) {
+        let Search { state, scope, in_flight, limit, .. } = self;
+        let q = self.text.get_untracked();
         if q.trim().is_empty() {
             state.update(State::cleared);
             return;
@@ -320,7 +375,7 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         }
         let extra = state.with_untracked(|s| s.extra);
         let query = SearchQuery { q, filters, limit: (limit + extra).min(bao_contract::MAX_PAGE_LIMIT) };
-        let base = base.get_value();
+        let base = self.base.get_value();
         leptos::task::spawn_local(async move {
             let signal = controller.as_ref().map(AbortController::signal);
             match api::search(&base, &query, signal.as_ref()).await {
@@ -334,36 +389,46 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 }
             }
         });
-    };
-    let schedule = move || {
-        let handle = set_timeout_with_handle(run_search, DEBOUNCE).ok();
-        if let Some(previous) = timer.try_update_value(|slot| std::mem::replace(slot, handle)).flatten() {
+    }
+
+    /// Asks after the visitor has paused typing.
+    fn schedule(self) {
+        let handle = set_timeout_with_handle(move || self.run(), DEBOUNCE).ok();
+        if let Some(previous) = self.timer.try_update_value(|slot| std::mem::replace(slot, handle)).flatten()
+        {
             previous.clear();
         }
-    };
+    }
 
-    let hits_len = move || state.with(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
-    // Options: the results, then "Afficher plus de résultats" when the server has more.
-    let option_count = move || {
-        state.with_untracked(|s| {
+    fn hits_len(self) -> usize {
+        self.state.with(|s| s.results.as_ref().map_or(0, |found| found.items.len()))
+    }
+
+    /// Options: the results, then "Afficher plus de résultats" when the server has more.
+    fn option_count(self) -> usize {
+        self.state.with_untracked(|s| {
             s.results.as_ref().map_or(0, |found| found.items.len() + usize::from(has_more(found)))
         })
-    };
-    let choose = move |index: usize| {
+    }
+
+    /// The option at `index` chosen: more results asked, or the result opened inline, followed as
+    /// a link, or left to the host page.
+    fn choose(self, index: usize) {
+        let state = self.state;
         let shown = state.with_untracked(|s| s.results.as_ref().map_or(0, |found| found.items.len()));
         if index == shown {
-            state.update(|s| s.widened_list(limit, shown));
-            run_search();
+            state.update(|s| s.widened_list(self.limit, shown));
+            self.run();
             return;
         }
         let Some(hit) = state.with_untracked(|s| s.results.as_ref()?.items.get(index).cloned()) else {
             return;
         };
-        let url = format!("{}r/{}", base.get_value(), hit.resource.id);
-        if !host.with_value(|host| host.as_ref().is_none_or(|host| dispatch_select(host, &hit, &url))) {
+        let url = format!("{}r/{}", self.base.get_value(), hit.resource.id);
+        if !self.host.with_value(|host| host.as_ref().is_none_or(|host| dispatch_select(host, &hit, &url))) {
             return; // The host page handles the choice itself.
         }
-        if open_as_link {
+        if self.open_as_link {
             if let Some(window) = web_sys::window() {
                 _ = window.location().assign(&url);
             }
@@ -372,41 +437,34 @@ pub fn search(config: SearchConfig) -> impl IntoView {
         state.update(|s| s.opened(hit.resource.id));
         // Focus goes to what opened, so keyboard and screen reader users land on it, and the
         // fiche opens from its top, in view.
+        let back = self.back;
         request_animation_frame(move || {
             if let Some(button) = back.get_untracked() {
                 _ = button.focus();
                 scroll_into_view(&button, ScrollLogicalPosition::Start);
             }
         });
-    };
-    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let count = option_count();
+    }
+
+    /// The keys of the APG combobox: ↓ ↑ among the options, Enter, Escape.
+    fn key(self, event: &leptos::ev::KeyboardEvent) {
+        let state = self.state;
+        let count = self.option_count();
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 let down = event.key() == "ArrowDown";
                 state.update(|s| s.moved(down, count));
-                // The active result in view, as a listbox's own selection would be.
-                request_animation_frame(move || {
-                    let active = state.with_untracked(|s| s.active);
-                    let root = input.get_untracked().map(|input| input.get_root_node());
-                    let option = root
-                        .and_then(|root| root.dyn_into::<web_sys::ShadowRoot>().ok())
-                        .zip(active)
-                        .and_then(|(root, index)| root.get_element_by_id(&format!("bao-option-{index}")));
-                    if let Some(option) = option {
-                        scroll_into_view(&option, ScrollLogicalPosition::Nearest);
-                    }
-                });
+                request_animation_frame(move || self.active_in_view());
             }
             "Enter" => {
                 event.prevent_default();
                 match (state.with_untracked(|s| s.expanded), state.with_untracked(|s| s.active)) {
-                    (true, Some(index)) => choose(index),
+                    (true, Some(index)) => self.choose(index),
                     // No option active yet: the first one becomes it, for the next Enter.
                     _ if count > 0 => state.update(|s| s.moved(true, count)),
                     // Nothing found yet: search now rather than after the pause.
-                    _ => run_search(),
+                    _ => self.run(),
                 }
             }
             // APG combobox: Escape closes the list, and a second one empties the box — not both at
@@ -416,36 +474,61 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 if state.with_untracked(|s| s.expanded) && count > 0 {
                     state.update(State::collapsed);
                 } else {
-                    text.set(String::new());
+                    self.text.set(String::new());
                     state.update(State::cleared);
                 }
             }
             _ => {}
         }
-    };
-    let on_input = move |event: leptos::ev::Event| {
-        text.set(event_target_value(&event));
-        state.update(State::typed);
-        schedule();
-    };
-    let toggle_chip = move |chip: Chip| {
-        state.update(|s| s.toggled(chip));
-        run_search();
-    };
+    }
 
-    let announcement = move || {
+    /// The active result in view, as a listbox's own selection would be.
+    fn active_in_view(self) {
+        let active = self.state.with_untracked(|s| s.active);
+        let root = self.input.get_untracked().map(|input| input.get_root_node());
+        let option = root
+            .and_then(|root| root.dyn_into::<web_sys::ShadowRoot>().ok())
+            .zip(active)
+            .and_then(|(root, index)| root.get_element_by_id(&format!("bao-option-{index}")));
+        if let Some(option) = option {
+            scroll_into_view(&option, ScrollLogicalPosition::Nearest);
+        }
+    }
+
+    fn typed(self, event: &leptos::ev::Event) {
+        self.text.set(event_target_value(event));
+        self.state.update(State::typed);
+        self.schedule();
+    }
+
+    fn toggle_chip(self, chip: Chip) {
+        self.state.update(|s| s.toggled(chip));
+        self.run();
+    }
+}
+
+/// What the box shows, one method a part.
+impl Search {
+    /// What the live region says.
+    fn announcement(self) -> String {
+        let Search { state, t, .. } = self;
         if state.with(|s| s.failed) {
             return t.search.unavailable.to_owned();
         }
-        match (state.with(|s| s.chosen.clone()), state.with(|s| s.results.as_ref().map(|found| found.total)))
-        {
-            (Some(_), _) => t.search.opened_below.to_owned(),
-            (None, Some(total)) => t.result_count(total),
-            (None, None) => String::new(),
+        match (
+            state.with(|s| s.chosen.is_some()),
+            state.with(|s| s.results.as_ref().map(|found| found.total)),
+        ) {
+            (true, _) => t.search.opened_below.to_owned(),
+            (false, Some(total)) => t.result_count(total),
+            (false, None) => String::new(),
         }
-    };
+    }
 
-    let chip_views = move || {
+    /// The chips that narrow the results: those pressed, and the best values of each facet the
+    /// host did not fix.
+    fn chips(self) -> Option<impl IntoView + use<>> {
+        let Search { state, t, .. } = self;
         let found = state.with(|s| s.results.clone())?;
         let toggled = state.with(|s| s.chips.clone());
         let mut offered: Vec<Chip> = toggled.clone();
@@ -453,7 +536,8 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             [("network", &found.facets.network), ("kind", &found.facets.kind)];
         for (facet, counts) in facets {
             // A facet already fixed by the host is not offered again.
-            if scope.with_value(|scope| scope.iter().any(|(name, _)| *name == facet)) || counts.len() < 2 {
+            if self.scope.with_value(|scope| scope.iter().any(|(name, _)| *name == facet)) || counts.len() < 2
+            {
                 continue;
             }
             for count in counts.iter().take(CHIPS_PER_FACET) {
@@ -478,25 +562,27 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                         let label = chip.label.clone();
                         view! {
                             <button type="button" aria-pressed=pressed.to_string()
-                                on:click=move |_| toggle_chip(chip.clone())>{label}</button>
+                                on:click=move |_| self.toggle_chip(chip.clone())>{label}</button>
                         }
                     }).collect_view()}
                 </div>
             }
         })
-    };
+    }
 
-    let options = move || {
+    /// The results as the listbox's options, and "Afficher plus de résultats".
+    fn options(self) -> Option<impl IntoView + use<>> {
+        let Search { state, t, .. } = self;
         let found = state.with(|s| s.results.clone())?;
         let more_at = has_more(&found).then_some(found.items.len());
-        let items = found.items.into_iter().enumerate().map(|(index, hit)| {
+        let items = found.items.into_iter().enumerate().map(move |(index, hit)| {
             let meta = format!("{} · {}", t.kind(hit.resource.kind), hit.resource.network.name);
             let snippet = snippet_view(&hit);
             view! {
                 <li role="option" id=format!("bao-option-{index}") class="option" part="result"
                     class:active=move || state.with(|s| s.active) == Some(index)
                     aria-selected=move || (state.with(|s| s.active) == Some(index)).to_string()
-                    on:click=move |_| choose(index)>
+                    on:click=move |_| self.choose(index)>
                     <span class="hit-title">{hit.resource.title}</span>
                     <span class="hit-meta">{meta}</span>
                     <span class="hit-snippet">{snippet}</span>
@@ -508,13 +594,15 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 <li role="option" id=format!("bao-option-{index}") class="option more"
                     class:active=move || state.with(|s| s.active) == Some(index)
                     aria-selected=move || (state.with(|s| s.active) == Some(index)).to_string()
-                    on:click=move |_| choose(index)>{t.search.more_results}</li>
+                    on:click=move |_| self.choose(index)>{t.search.more_results}</li>
             }
         });
         Some((items.collect_view(), more))
-    };
+    }
 
-    let no_results = move || {
+    /// Why nothing is listed, and the ways out: the filters to remove, the whole library.
+    fn no_results(self) -> Option<AnyView> {
+        let Search { state, t, .. } = self;
         if state.with(|s| s.failed) {
             return Some(
                 view! {
@@ -524,18 +612,18 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             );
         }
         let empty = state.with(|s| s.results.as_ref().is_some_and(|found| found.total == 0));
-        (empty && state.with(|s| s.chosen.clone()).is_none()).then(|| {
-            let q = text.get_untracked();
+        (empty && state.with(|s| s.chosen.is_none())).then(|| {
+            let q = self.text.get_untracked();
             let toggled = state.with(|s| s.chips.clone());
             view! {
                 <div class="empty">
                     <p>{t.nothing_matches(&q)}</p>
                     {toggled.into_iter().map(|chip| {
                         let label = t.remove_filter(&chip.label);
-                        view! { <button type="button" on:click=move |_| toggle_chip(chip.clone())>{label}</button> }
+                        view! { <button type="button" on:click=move |_| self.toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
-                    {(has_scope && state.with(|s| s.scope_on)).then(|| view! {
-                        <button type="button" on:click=move |_| { state.update(State::widened); run_search(); }>
+                    {(self.has_scope && state.with(|s| s.scope_on)).then(|| view! {
+                        <button type="button" on:click=move |_| { state.update(State::widened); self.run(); }>
                             {t.search.whole_library}
                         </button>
                     })}
@@ -543,9 +631,11 @@ pub fn search(config: SearchConfig) -> impl IntoView {
             }
             .into_any()
         })
-    };
+    }
 
-    let opened = move || {
+    /// The result opened inline, as a card, below the way back to the results.
+    fn opened(self) -> Option<impl IntoView + use<>> {
+        let Search { state, t, back, input, .. } = self;
         state.with(|s| s.chosen.clone()).map(|id| {
             view! {
                 <div class="chosen">
@@ -559,28 +649,6 @@ pub fn search(config: SearchConfig) -> impl IntoView {
                 </div>
             }
         })
-    };
-
-    view! {
-        <div class="search" lang=lang>
-            <label class="label" for="bao-q">{t.search.label}</label>
-            <input id="bao-q" type="search" part="input" node_ref=input role="combobox" autocomplete="off"
-                spellcheck="false" aria-autocomplete="list" aria-controls="bao-listbox"
-                aria-expanded=move || (state.with(|s| s.expanded) && hits_len() > 0).to_string()
-                aria-activedescendant=move || state.with(|s| s.active).map(|index| format!("bao-option-{index}"))
-                placeholder=placeholder
-                prop:value=move || text.get()
-                on:input=on_input on:keydown=on_keydown />
-            {scope_note}
-            <p class="sr" role="status" aria-live="polite">{announcement}</p>
-            {chip_views}
-            <ul id="bao-listbox" class="listbox" part="results" role="listbox" aria-label=t.search.results
-                hidden=move || !state.with(|s| s.expanded) || hits_len() == 0 || state.with(|s| s.chosen.clone()).is_some()>
-                {options}
-            </ul>
-            {no_results}
-            {opened}
-        </div>
     }
 }
 

@@ -275,14 +275,15 @@ pub fn carousel_or_none(
     if items.is_empty() {
         view! { <p class="empty carousel" lang=t.lang>{t.carousel.no_testimony}</p> }.into_any()
     } else {
-        carousel(items, api_base, t, host).into_any()
+        Carousel(CarouselProps { items, api_base, t, host }).into_any()
     }
 }
 
 /// The carousel. Only the current slide is in the page: one view rebuilt in place when the
 /// visitor moves, which weighs far less in the bundle than a list of hidden slides.
 /// `host`, the element, is none on the server.
-fn carousel(
+#[component]
+fn Carousel(
     items: Vec<Testimonial>,
     api_base: String,
     t: &'static Strings,
@@ -291,35 +292,94 @@ fn carousel(
     let count = items.len();
     let titles: Vec<String> = items.iter().map(|item| item.resource.title.clone()).collect();
     let items = StoredValue::new(items);
-    let current = RwSignal::new(0usize);
-    // Moves so far: none, no animation (the first slide is the one the server painted); then
-    // their parity alternates the slide's animation, which restarts it.
-    let moves = RwSignal::new(0usize);
-    // Whether the current slide's player has been swapped in; moving puts the facade back,
-    // which stops the video.
-    let playing = RwSignal::new(false);
-    let go = move |index: usize| {
-        playing.set(false);
-        moves.update(|moves| *moves += 1);
-        current.set(index % count);
+    let steps = Steps {
+        count,
+        current: RwSignal::new(0),
+        moves: RwSignal::new(0),
+        playing: RwSignal::new(false),
+        touch_start: StoredValue::new(None),
+        picker: NodeRef::new(),
     };
-    let touch_start = StoredValue::new(None::<(i32, i32)>);
-    let on_pointerdown = move |event: leptos::ev::PointerEvent| {
+    let Steps { current, picker, .. } = steps;
+    let slide = move || {
+        let index = current.get();
+        let moves = steps.moves.get_untracked();
+        items.with_value(|items| {
+            slide(&items[index], Place { index, count, moves }, steps.playing, &api_base, &host, t)
+        })
+    };
+
+    view! {
+        <section class="carousel" part="carousel" aria-roledescription=t.carousel.role aria-label=t.carousel.testimonials lang=t.lang>
+            <p class="heading" aria-hidden="true">{t.carousel.testimonials}</p>
+            // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
+            <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=move |event| steps.touched(&event)
+                on:pointerup=move |event| steps.swiped(&event)>
+                {slide}
+            </div>
+            // One testimony: nothing to step through.
+            <div class="controls" hidden=count < 2>
+                <button type="button" class="step" part="step" data-replay="previous" aria-controls="bao-slides" aria-label=t.carousel.previous
+                    on:click=move |_| steps.go(current.get_untracked() + count - 1)>"‹"</button>
+                // APG tabs: one tab stop, the arrows (and Home, End) move among the slides.
+                <div class="picker" role="tablist" aria-label=t.carousel.choose node_ref=picker on:keydown=move |event| steps.key(&event)>
+                    {titles.into_iter().enumerate().map(|(index, title)| view! {
+                        <button type="button" class="dot" part="picker" role="tab" data-replay=format!("pick-{index}") aria-controls="bao-slides"
+                            aria-label=t.named(&t.position(index, count), &title)
+                            aria-selected=move || (current.get() == index).to_string()
+                            tabindex=move || if current.get() == index { "0" } else { "-1" }
+                            on:click=move |_| steps.go(index)>{index + 1}</button>
+                    }).collect_view()}
+                </div>
+                <button type="button" class="step" part="step" data-replay="next" aria-controls="bao-slides" aria-label=t.carousel.next
+                    on:click=move |_| steps.go(current.get_untracked() + 1)>"›"</button>
+            </div>
+        </section>
+    }
+}
+
+/// The carousel's state, `Copy` so that each handler holds it, and how the visitor moves in it.
+#[derive(Clone, Copy)]
+struct Steps {
+    count: usize,
+    current: RwSignal<usize>,
+    /// Moves so far: none, no animation (the first slide is the one the server painted); then
+    /// their parity alternates the slide's animation, which restarts it.
+    moves: RwSignal<usize>,
+    /// Whether the current slide's player has been swapped in; moving puts the facade back,
+    /// which stops the video.
+    playing: RwSignal<bool>,
+    touch_start: StoredValue<Option<(i32, i32)>>,
+    picker: NodeRef<leptos::html::Div>,
+}
+
+impl Steps {
+    fn go(self, index: usize) {
+        self.playing.set(false);
+        self.moves.update(|moves| *moves += 1);
+        self.current.set(index % self.count);
+    }
+
+    fn touched(self, event: &leptos::ev::PointerEvent) {
         if event.pointer_type() == "touch" {
-            touch_start.set_value(Some((event.client_x(), event.client_y())));
+            self.touch_start.set_value(Some((event.client_x(), event.client_y())));
         }
-    };
-    let on_pointerup = move |event: leptos::ev::PointerEvent| {
-        let Some((x, y)) = touch_start.get_value() else { return };
-        touch_start.set_value(None);
+    }
+
+    /// A touch that slid sideways far enough steps to the next or previous slide.
+    fn swiped(self, event: &leptos::ev::PointerEvent) {
+        let Some((x, y)) = self.touch_start.get_value() else { return };
+        self.touch_start.set_value(None);
         let (dx, dy) = (event.client_x() - x, event.client_y() - y);
         if dx.abs() >= SWIPE_MIN_PX && dx.abs() > dy.abs() {
-            go(if dx < 0 { current.get_untracked() + 1 } else { current.get_untracked() + count - 1 });
+            let now = self.current.get_untracked();
+            self.go(if dx < 0 { now + 1 } else { now + self.count - 1 });
         }
-    };
-    let picker = NodeRef::<leptos::html::Div>::new();
-    let on_picker_key = move |event: leptos::ev::KeyboardEvent| {
-        let now = current.get_untracked();
+    }
+
+    /// The keys of the picker (APG tabs), the focus following the slide chosen.
+    fn key(self, event: &leptos::ev::KeyboardEvent) {
+        let (now, count) = (self.current.get_untracked(), self.count);
         let to = match event.key().as_str() {
             "ArrowRight" | "ArrowDown" => now + 1,
             "ArrowLeft" | "ArrowUp" => now + count - 1,
@@ -328,48 +388,14 @@ fn carousel(
             _ => return,
         } % count;
         event.prevent_default();
-        go(to);
-        let dot = picker
+        self.go(to);
+        let dot = self
+            .picker
             .get_untracked()
             .and_then(|picker| picker.query_selector(&format!("[data-replay=pick-{to}]")).ok().flatten());
         if let Some(dot) = dot.and_then(|dot| dot.dyn_into::<web_sys::HtmlElement>().ok()) {
             _ = dot.focus();
         }
-    };
-    let slide = move || {
-        let index = current.get();
-        let moves = moves.get_untracked();
-        items.with_value(|items| {
-            slide(&items[index], Place { index, count, moves }, playing, &api_base, &host, t)
-        })
-    };
-
-    view! {
-        <section class="carousel" part="carousel" aria-roledescription=t.carousel.role aria-label=t.carousel.testimonials lang=t.lang>
-            <p class="heading" aria-hidden="true">{t.carousel.testimonials}</p>
-            // Polite: the visitor moved, so the new slide may be read; nothing moves by itself.
-            <div id="bao-slides" class="slides" aria-live="polite" on:pointerdown=on_pointerdown
-                on:pointerup=on_pointerup>
-                {slide}
-            </div>
-            // One testimony: nothing to step through.
-            <div class="controls" hidden=count < 2>
-                <button type="button" class="step" part="step" data-replay="previous" aria-controls="bao-slides" aria-label=t.carousel.previous
-                    on:click=move |_| go(current.get_untracked() + count - 1)>"‹"</button>
-                // APG tabs: one tab stop, the arrows (and Home, End) move among the slides.
-                <div class="picker" role="tablist" aria-label=t.carousel.choose node_ref=picker on:keydown=on_picker_key>
-                    {titles.into_iter().enumerate().map(|(index, title)| view! {
-                        <button type="button" class="dot" part="picker" role="tab" data-replay=format!("pick-{index}") aria-controls="bao-slides"
-                            aria-label=t.named(&t.position(index, count), &title)
-                            aria-selected=move || (current.get() == index).to_string()
-                            tabindex=move || if current.get() == index { "0" } else { "-1" }
-                            on:click=move |_| go(index)>{index + 1}</button>
-                    }).collect_view()}
-                </div>
-                <button type="button" class="step" part="step" data-replay="next" aria-controls="bao-slides" aria-label=t.carousel.next
-                    on:click=move |_| go(current.get_untracked() + 1)>"›"</button>
-            </div>
-        </section>
     }
 }
 
@@ -389,45 +415,17 @@ fn slide(
     t: &'static Strings,
 ) -> impl IntoView + use<> {
     let Testimonial { resource, quote, video } = item.clone();
-    let title = resource.title;
+    let title = resource.title.clone();
     let canonical = format!("{api_base}r/{}", resource.id);
     let video_label = t.play(&title, &video.host_name);
     let poster = absolute_url(api_base, &video.poster_url);
-    let mut who: Vec<String> = resource.authors;
-    who.push(resource.network.name);
-    if let Some(seconds) = video.duration_seconds {
-        who.push(match seconds {
-            0..60 => format!("{seconds} s"),
-            _ => format!("{} min {:02}", seconds / 60, seconds % 60),
-        });
-    }
-    let licence = resource.licence;
     let transcript = video.transcript.clone();
+    let duration = video.duration_seconds;
     let player_title = format!("{}{title}", t.carousel.video);
     // embed.js counts a display of what is on screen (README, « Ce qui est compté »).
     let shown = resource.id.clone();
-    let detail = [resource.id, title.clone(), video.provider.as_str().to_owned()];
-    let host = host.clone();
-    let play = move |_| {
-        playing.set(true);
-        // The player replaces the button that had the focus: hand the focus to the player once
-        // it is in the page, so keyboard and screen reader users land on what they asked for.
-        let root = host.as_ref().and_then(Element::shadow_root);
-        leptos::prelude::request_animation_frame(move || {
-            let player = root.and_then(|root| root.query_selector(".player").ok().flatten());
-            if let Some(player) = player.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
-                _ = player.focus();
-            }
-        });
-        let [id, title, provider] = &detail;
-        if let Some(host) = &host {
-            crate::events::dispatch(
-                host,
-                "bao:play",
-                &[("id", id), ("title", title), ("provider", provider)],
-            );
-        }
-    };
+    let play =
+        play(playing, host.clone(), [resource.id.clone(), title.clone(), video.provider.as_str().to_owned()]);
     let api_base = api_base.to_owned();
     let spoken = resource.lang.clone();
     let media = move || {
@@ -449,30 +447,84 @@ fn slide(
         <div class=match moves { 0 => "slide", odd if odd % 2 == 1 => "slide moved", _ => "slide moved again" } part="slide" role="group" aria-roledescription=t.carousel.testimony
             aria-label=t.position(index, count) data-bao-shown=shown>
             <div class="media">{media}</div>
-            <div class="text">
-                <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>
-                {match quote {
-                    Some(quote) => view! { <blockquote class="quote" lang=resource.lang.clone()><p>{t.quoted(&quote)}</p></blockquote> }.into_any(),
-                    None => view! { <p class="summary" lang=resource.lang.clone()>{resource.summary}</p> }.into_any(),
+            {slide_text(resource, quote, transcript, duration, canonical, t)}
+        </div>
+    }
+}
+
+/// What the play button does: the player in its place, with the focus, and `bao:play` told to
+/// the page with the testimony's id, title and provider (`detail`).
+fn play(
+    playing: RwSignal<bool>,
+    host: Option<Element>,
+    detail: [String; 3],
+) -> impl Fn(leptos::ev::MouseEvent) + Clone {
+    move |_| {
+        playing.set(true);
+        // The player replaces the button that had the focus: hand the focus to the player once
+        // it is in the page, so keyboard and screen reader users land on what they asked for.
+        let root = host.as_ref().and_then(Element::shadow_root);
+        leptos::prelude::request_animation_frame(move || {
+            let player = root.and_then(|root| root.query_selector(".player").ok().flatten());
+            if let Some(player) = player.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
+                _ = player.focus();
+            }
+        });
+        let [id, title, provider] = &detail;
+        if let Some(host) = &host {
+            crate::events::dispatch(
+                host,
+                "bao:play",
+                &[("id", id), ("title", title), ("provider", provider)],
+            );
+        }
+    }
+}
+
+/// A slide's words: its title, the words it quotes (else its summary), who speaks and for how
+/// long, its licence and source, its transcript, and its page.
+fn slide_text(
+    resource: bao_contract::Resource,
+    quote: Option<String>,
+    transcript: Option<String>,
+    duration: Option<u32>,
+    canonical: String,
+    t: &'static Strings,
+) -> impl IntoView + use<> {
+    let title = resource.title;
+    let mut who: Vec<String> = resource.authors;
+    who.push(resource.network.name);
+    if let Some(seconds) = duration {
+        who.push(match seconds {
+            0..60 => format!("{seconds} s"),
+            _ => format!("{} min {:02}", seconds / 60, seconds % 60),
+        });
+    }
+    let licence = resource.licence;
+    view! {
+        <div class="text">
+            <h2 class="title" part="title" lang=resource.lang.clone()>{title.clone()}</h2>
+            {match quote {
+                Some(quote) => view! { <blockquote class="quote" lang=resource.lang.clone()><p>{t.quoted(&quote)}</p></blockquote> }.into_any(),
+                None => view! { <p class="summary" lang=resource.lang.clone()>{resource.summary}</p> }.into_any(),
+            }}
+            <p class="who">{who.join(" · ")}</p>
+            <p class="licence">
+                {t.licence}
+                {match licence.url.clone() {
+                    Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
+                    None => licence.label.clone().into_any(),
                 }}
-                <p class="who">{who.join(" · ")}</p>
-                <p class="licence">
-                    {t.licence}
-                    {match licence.url.clone() {
-                        Some(url) => view! { <a href=url rel="license">{licence.label.clone()}</a> }.into_any(),
-                        None => licence.label.clone().into_any(),
-                    }}
-                    {t.licence_caveats(&licence)}
-                    {resource.source_url.map(|url| view! { " — " <a href=url>{t.carousel.source}</a> })}
-                </p>
-                {transcript.map(|text| view! {
-                    <details class="transcript">
-                        <summary>{t.carousel.transcript}</summary>
-                        {text.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_owned()}</p> }).collect_view()}
-                    </details>
-                })}
-                <a class="page" href=canonical aria-label=t.named(t.carousel.testimony_page, &title)>{t.carousel.testimony_page}</a>
-            </div>
+                {t.licence_caveats(&licence)}
+                {resource.source_url.map(|url| view! { " — " <a href=url>{t.carousel.source}</a> })}
+            </p>
+            {transcript.map(|text| view! {
+                <details class="transcript">
+                    <summary>{t.carousel.transcript}</summary>
+                    {text.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_owned()}</p> }).collect_view()}
+                </details>
+            })}
+            <a class="page" href=canonical aria-label=t.named(t.carousel.testimony_page, &title)>{t.carousel.testimony_page}</a>
         </div>
     }
 }

@@ -355,60 +355,40 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
     let origin =
         OriginPolicy::new(args.public_url.as_deref(), args.trusted_proxies).map_err(anyhow::Error::msg)?;
     let db = Database::open(db_path).with_context(|| format!("ouverture de {}", db_path.display()))?;
-    // In the background: a slow or unreachable video host must not delay the start. Until its
-    // poster is cached, a testimony shows the placeholder drawn from its title.
-    let poster_db = db.clone();
-    tokio::task::spawn_blocking(move || match posters::fetch_missing(&poster_db, media) {
-        Ok(report) if report.fetched + report.failed.len() > 0 => {
-            tracing::info!(fetched = report.fetched, failed = report.failed.len(), "posters cached");
-        }
-        Ok(_) => {}
-        Err(error) => tracing::error!(%error, "posters could not be stored"),
-    });
+    cache_posters_in_background(db.clone(), media);
     let search = open_search_index(db_path)?;
     if let Some(stats) = search.ensure_in_step(&db).context("construction de l'index de recherche")? {
         tracing::info!(documents = stats.documents, "search index rebuilt");
     }
-    let bundle = match Bundle::load(&args.widget_dir) {
-        Ok(bundle) => Some(Arc::new(bundle)),
-        Err(error) => {
-            tracing::warn!(dir = %args.widget_dir.display(), %error, "widget bundle not found: serving the API only");
-            None
-        }
-    };
-    match (&sources, args.sync_interval.is_zero()) {
-        (Some(_), true) => {
-            tracing::warn!("--sync-interval 0: the sources file's sources will never be synced")
-        }
-        (None, _) if db.resource_count()? == 0 => {
-            tracing::warn!("the database is empty and no sources file is given (--sources): nothing to serve")
-        }
-        _ => {}
-    }
+    let bundle = load_bundle(&args.widget_dir);
     let has_demo = args.demo_dir.is_some();
     let followed = sources.as_ref().map(|(_, file)| Arc::new(file.sources.clone())).unwrap_or_default();
     let report_keys = sources.as_ref().map(|(_, file)| ReportKeys::new(&file.reuse_keys)).unwrap_or_default();
-    if let Some((path, _)) = sources
-        && !args.sync_interval.is_zero()
-    {
-        let follower = Follower {
-            db: db.clone(),
-            search: search.clone(),
-            context: SyncContext::new(path, db_path).naming_networks_of(&followed),
-            sources: followed.clone(),
-            media,
-        };
-        tokio::spawn(follower.follow_every(args.sync_interval));
+    match sources {
+        Some(_) if args.sync_interval.is_zero() => {
+            tracing::warn!("--sync-interval 0: the sources file's sources will never be synced")
+        }
+        Some((path, _)) => {
+            let follower = Follower {
+                db: db.clone(),
+                search: search.clone(),
+                context: SyncContext::new(path, db_path).naming_networks_of(&followed),
+                sources: followed.clone(),
+                media,
+            };
+            tokio::spawn(follower.follow_every(args.sync_interval));
+        }
+        None if db.resource_count()? == 0 => {
+            tracing::warn!("the database is empty and no sources file is given (--sources): nothing to serve")
+        }
+        None => {}
     }
     let primary =
         args.count_at.as_deref().zip(args.counts_key.as_deref()).map(|(at, key)| Primary::new(at, key));
     // A replica sends its counts on; only the primary takes them.
     let counts_key = args.counts_key.as_deref().filter(|_| primary.is_none()).map(Secret::new);
     let reuse = ReuseCounter::sending_to(db.clone(), !args.no_counting, primary);
-    // systemd's RuntimeDirectory (the unit's, in memory, kept across restarts): the day's reuse
-    // budgets wait there while the service restarts.
-    let runtime_dir =
-        std::env::var_os("RUNTIME_DIRECTORY").and_then(|dirs| std::env::split_paths(&dirs).next());
+    let runtime_dir = runtime_dir();
     if let Some(dir) = &runtime_dir {
         reuse.take_budgets(dir, bao_server::calendar::today());
     }
@@ -429,35 +409,48 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         count_requests: args.metrics_listen.is_some(),
     });
     if let Some(address) = args.metrics_listen {
-        let listener =
-            tokio::net::TcpListener::bind(address).await.with_context(|| format!("écoute sur {address}"))?;
-        tracing::info!(address = %listener.local_addr()?, "metrics");
-        let router = bao_server::http::health::metrics_router(metrics_db);
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        serve_metrics(address, metrics_db).await?;
     }
-    let listener = match listenfd::ListenFd::from_env().take_tcp_listener(0).context("socket de systemd")? {
-        // Socket activation (`deploy/multibao-embed.socket`): systemd keeps the socket open across
-        // restarts, so that a visitor's connection waits for the new process instead of being
-        // refused.
-        Some(socket) => {
-            socket.set_nonblocking(true)?;
-            tokio::net::TcpListener::from_std(socket)?
-        }
-        None => tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("écoute sur {}", args.listen))?,
-    };
+    let listener = listener(args.listen).await?;
     let address = listener.local_addr()?;
     // One line on stdout that people and scripts (tests, benchmarks) read the address from.
-    if has_demo {
-        println!("multibao-embed écoute sur http://{address}/ — démo : http://{address}/demo/");
-    } else {
-        println!("multibao-embed écoute sur http://{address}/");
-    }
+    let demo = if has_demo { format!(" — démo : http://{address}/demo/") } else { String::new() };
+    println!("multibao-embed écoute sur http://{address}/{demo}");
     let limits = Limits::for_this_machine();
     tracing::info!(max_connections = limits.max_connections, "serving");
     serve::serve(listener, router, limits, shutdown_signal()).await?;
-    // The counts of the last seconds.
+    keep_counts(reuse, runtime_dir).await
+}
+
+/// The widget as `cargo xtask build-widget` wrote it; without it, the API alone is served.
+fn load_bundle(dir: &std::path::Path) -> Option<Arc<Bundle>> {
+    match Bundle::load(dir) {
+        Ok(bundle) => Some(Arc::new(bundle)),
+        Err(error) => {
+            tracing::warn!(dir = %dir.display(), %error, "widget bundle not found: serving the API only");
+            None
+        }
+    }
+}
+
+/// The metrics (Prometheus) on their own address, which only the operator reaches.
+async fn serve_metrics(address: std::net::SocketAddr, db: Database) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(address).await.with_context(|| format!("écoute sur {address}"))?;
+    tracing::info!(address = %listener.local_addr()?, "metrics");
+    let router = bao_server::http::health::metrics_router(db);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(())
+}
+
+/// systemd's RuntimeDirectory (the unit's, in memory, kept across restarts): the day's reuse
+/// budgets wait there while the service restarts.
+fn runtime_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("RUNTIME_DIRECTORY").and_then(|dirs| std::env::split_paths(&dirs).next())
+}
+
+/// At shutdown: the counts of the last seconds written, the day's budgets kept for the next process.
+async fn keep_counts(reuse: ReuseCounter, runtime_dir: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     let kept = reuse.clone();
     tokio::task::spawn_blocking(move || kept.write_at_shutdown()).await??;
     if let Some(dir) = &runtime_dir
@@ -466,6 +459,32 @@ async fn serve(db_path: &std::path::Path, media: Reach, args: ServeArgs) -> anyh
         tracing::warn!(dir = %dir.display(), %error, "reuse budgets could not be kept for the next process");
     }
     Ok(())
+}
+
+/// Fetches the posters not cached yet, in the background: a slow or unreachable video host must
+/// not delay the start. Until its poster is cached, a testimony shows the placeholder drawn from
+/// its title.
+fn cache_posters_in_background(db: Database, media: Reach) {
+    tokio::task::spawn_blocking(move || match posters::fetch_missing(&db, media) {
+        Ok(report) if report.fetched + report.failed.len() > 0 => {
+            tracing::info!(fetched = report.fetched, failed = report.failed.len(), "posters cached");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "posters could not be stored"),
+    });
+}
+
+/// The socket systemd hands over (`deploy/multibao-embed.socket`: it keeps the socket open across
+/// restarts, so that a visitor's connection waits for the new process instead of being refused),
+/// else one bound to `listen`.
+async fn listener(listen: std::net::SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    match listenfd::ListenFd::from_env().take_tcp_listener(0).context("socket de systemd")? {
+        Some(socket) => {
+            socket.set_nonblocking(true)?;
+            Ok(tokio::net::TcpListener::from_std(socket)?)
+        }
+        None => tokio::net::TcpListener::bind(listen).await.with_context(|| format!("écoute sur {listen}")),
+    }
 }
 
 async fn shutdown_signal() {

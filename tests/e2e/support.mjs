@@ -271,9 +271,9 @@ export async function startVideoHost() {
  * sizes that follow the text are then the same on every machine. */
 export const HOST_FONT = `html { font-family: "DejaVu Sans"; }`;
 
-export function hostPage(body) {
+export function hostPage(body, head = "") {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site partenaire</title>` +
-    `<link rel="icon" href="data:,"><style>${HOST_FONT}</style></head><body>${body}</body></html>`;
+    `<link rel="icon" href="data:,"><style>${HOST_FONT}</style>${head}</head><body>${body}</body></html>`;
 }
 
 /** Appends `<bao-card id resource>fallback</bao-card>` to the page's `<main>`, as a host page's script would. */

@@ -198,8 +198,45 @@ impl Wiki for MediaWiki {
     /// Lists the source's pages with what a sync compares: one request for the site, then the
     /// listing's pages (500 at a time).
     fn list(&self, http: &WikiHttp) -> Result<Listing, WikiError> {
-        // The site, its licence and the names of the categories it adds by itself (asked in the
-        // wiki's own language, the default for a reader without an account): one request.
+        let (site, article_url, tracking_categories) = self.site(http)?;
+        let pages = self.pages(http)?;
+        let mut listed: Vec<ListedPage> = pages.into_values().filter(|page| page.revision_id > 0).collect();
+        let skipped = at_most_max_pages(&mut listed, |page| page.title);
+        let revision = {
+            let mut parts: Vec<String> =
+                vec![READER_VERSION.into(), article_url.clone(), format!("{:?}", site.licence)];
+            for page in &listed {
+                parts.push(format!("{}\t{}\t{}", page.title, page.revision_id, page.categories.join("|")));
+            }
+            digest(parts.iter().map(String::as_str))
+        };
+        Ok(Listing { site, article_url, pages: listed, tracking_categories, skipped, revision })
+    }
+
+    /// Reads each listed page's HTML as the wiki renders it, unless its revision was read
+    /// already.
+    fn read(&self, http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
+        // A page's resource is its revision, its categories and what the wiki adds by itself.
+        let revision_of = |listed: &ListedPage| {
+            let categories = listed.categories.join("|");
+            let revision =
+                format!("{}\t{categories}\t{}", listed.revision_id, listing.tracking_categories.join("|"));
+            (listed.title.clone(), revision)
+        };
+        let read = |listed: &ListedPage| self.page(http, listing, listed);
+        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
+    }
+
+    fn revision(listing: &Listing) -> &str {
+        &listing.revision
+    }
+}
+
+impl MediaWiki {
+    /// The site, its licence, its pages' address and the names of the categories it adds by
+    /// itself (asked in the wiki's own language, the default for a reader without an account):
+    /// one request.
+    fn site(&self, http: &WikiHttp) -> Result<(WikiSite, String, Vec<String>), WikiError> {
         let answer = self.query(
             http,
             &[
@@ -231,8 +268,12 @@ impl Wiki for MediaWiki {
         } else {
             general.server
         };
-        let article_url = format!("{server}{}", general.articlepath);
+        Ok((site, format!("{server}{}", general.articlepath), tracking_categories))
+    }
 
+    /// The pages of the namespace, or of the categories followed, with their revisions and
+    /// categories: 500 a request, at most [`MAX_LISTING_REQUESTS`] requests.
+    fn pages(&self, http: &WikiHttp) -> Result<BTreeMap<String, ListedPage>, WikiError> {
         let mut pages: BTreeMap<String, ListedPage> = BTreeMap::new();
         let namespace = self.namespace.to_string();
         let generators: Vec<Vec<(&str, &str)>> = if self.categories.is_empty() {
@@ -291,40 +332,9 @@ impl Wiki for MediaWiki {
                     .collect();
             }
         }
-
-        let mut listed: Vec<ListedPage> = pages.into_values().filter(|page| page.revision_id > 0).collect();
-        let skipped = at_most_max_pages(&mut listed, |page| page.title);
-        let revision = {
-            let mut parts: Vec<String> =
-                vec![READER_VERSION.into(), article_url.clone(), format!("{:?}", site.licence)];
-            for page in &listed {
-                parts.push(format!("{}\t{}\t{}", page.title, page.revision_id, page.categories.join("|")));
-            }
-            digest(parts.iter().map(String::as_str))
-        };
-        Ok(Listing { site, article_url, pages: listed, tracking_categories, skipped, revision })
+        Ok(pages)
     }
 
-    /// Reads each listed page's HTML as the wiki renders it, unless its revision was read
-    /// already.
-    fn read(&self, http: &WikiHttp, listing: &Listing, cache: &mut PageCache) -> Result<Batch, WikiError> {
-        // A page's resource is its revision, its categories and what the wiki adds by itself.
-        let revision_of = |listed: &ListedPage| {
-            let categories = listed.categories.join("|");
-            let revision =
-                format!("{}\t{categories}\t{}", listed.revision_id, listing.tracking_categories.join("|"));
-            (listed.title.clone(), revision)
-        };
-        let read = |listed: &ListedPage| self.page(http, listing, listed);
-        Ok(listing.site.read_pages(&listing.skipped, &listing.pages, cache, revision_of, read))
-    }
-
-    fn revision(listing: &Listing) -> &str {
-        &listing.revision
-    }
-}
-
-impl MediaWiki {
     /// The action API's address for `parameters`, answering JSON of the current format.
     fn url(&self, parameters: &[(&str, &str)]) -> Url {
         let mut url = self.api.clone();

@@ -139,7 +139,7 @@ test("the optional preload line names the very view the pasted element asks: one
   for (const [element, choose] of Object.entries(choices)) {
     await choose();
     const preload = await copied("Copier la ligne pour l'en-tête");
-    assert.match(preload, /^<link rel="preload" href="http:\/\/127\.0\.0\.1:\d+\/fragments\/[^"]+" as="fetch" crossorigin>$/, element);
+    assert.match(preload, /^<link rel="preload" href="http:\/\/127\.0\.0\.1:\d+\/fragments\?v=[^"]+" as="fetch" crossorigin>$/, element);
     const snippet = await copied("Copier le script et l'élément");
     const fresh = await pasteIntoFreshPage(`${preload}\n${snippet}`);
     const asked = [];

@@ -48,7 +48,8 @@ after(async () => {
 });
 
 test("nginx keeps first views and JSON, and passes the validators on", async () => {
-  for (const path of ["fragments/card/exemples-repair-cafe?lang=fr", "api/v1/resources/exemples-repair-cafe", "r/exemples-repair-cafe"]) {
+  const views = `fragments?v=${encodeURIComponent("card?resource=exemples-repair-cafe")}&v=search`;
+  for (const path of ["fragments/card/exemples-repair-cafe?lang=fr", views, "api/v1/resources/exemples-repair-cafe", "r/exemples-repair-cafe"]) {
     const first = await fetch(nginx.url + path);
     assert.equal(first.status, 200, path);
     assert.equal(first.headers.get("x-cache-status"), "MISS", path);
@@ -150,7 +151,7 @@ test("scale-out: a replica, then the primary, stopped under load — every page 
         const from = `127.0.1.${10 + ((n * 50 + turn) % 150)}`;
         const id = ids[turn % ids.length];
         const answers = await Promise.all([
-          askFrom(`${proxy.url}fragments/card/${id}?lang=fr`, from),
+          askFrom(`${proxy.url}fragments?v=${encodeURIComponent(`card?resource=${id}`)}`, from),
           askFrom(`${proxy.url}api/v1/search?q=visite${n}x${turn}`, from),
           askFrom(`${proxy.url}api/v1/beacon`, from, {
             method: "POST",

@@ -111,7 +111,7 @@
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>" +
           snapshot(id) + "\n</bao-card>",
         iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
-        preload: viewAddress("card/" + encodeURIComponent(id), query),
+        preload: viewAddress(["card", "resource=" + encodeURIComponent(id)], query),
         height: 480,
         title: titles[id],
         url: origin + "/r/" + id,
@@ -155,7 +155,7 @@
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + ">\n" + inside + "\n</" + tag + ">",
       iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
-      preload: viewAddress(element === "search" ? "search" : "testimonials", query),
+      preload: viewAddress([element === "search" ? "search" : "testimonials"], query),
       height: element === "search" ? 420 : 640,
       title: label,
       url: "",
@@ -164,14 +164,14 @@
     };
   }
 
-  // The address embed.js asks for the element's first view (the frame's parameters but its
-  // colours and counting, in the same order), which a preload line in the page's head fetches
-  // while the script loads.
-  function viewAddress(path, query) {
+  // The address embed.js asks for the element's first view when the page preloads it: the
+  // view's name, then the frame's parameters but its colours and counting, in the same order.
+  function viewAddress(view, query) {
     var shaping = query.filter(function (pair) {
       return !/^(theme|counting)=/.test(pair);
     });
-    return origin + "/fragments/" + path + (shaping.length ? "?" + shaping.join("&") : "");
+    var pairs = view[1] ? [view[1]].concat(shaping) : shaping;
+    return origin + "/fragments?v=" + encodeURIComponent(view[0] + (pairs.length ? "?" + pairs.join("&") : ""));
   }
 
   // `crossorigin`: embed.js's fetch is a CORS request without credentials, which the preloaded

@@ -90,27 +90,15 @@
     }
   }
 
-  // The element's first view from the server: its HTML, and whether it says there is no such
-  // resource (404, 410). Anything else is a failure, which leaves the fallback.
-  function fragment(url) {
-    return fetch(url).then(function (response) {
-      var missing = response.status === 404 || response.status === 410;
-      var html = /^text\/html/.test(response.headers.get("content-type") || "");
-      if (!(response.ok || missing) || !html) throw new Error("HTTP " + response.status);
-      return response.text().then(function (text) {
-        return { html: text, missing: missing };
-      });
-    });
-  }
-
   // The first views asked while the page is parsed, or in one task after (elements added
-  // together), go in one request, `/fragments?v=…`, whose answer lists them in order; an element
-  // alone asks its own address, as does one whose view the page preloads (`<link rel="preload"
-  // as="fetch">`).
+  // together), go in one request, `/fragments?v=…&v=…`, whose answer lists them in order: each
+  // one's HTML, and whether it says there is no such resource (404, 410). A view the page
+  // preloads (the builder's optional `<link rel="preload" as="fetch">`) is asked alone, at the
+  // address preloaded. A failure leaves the fallback.
   var asked = [];
-  function requestView(single, bundled) {
+  function requestView(view) {
     return new Promise(function (resolve, reject) {
-      asked.push({ single: single, bundled: bundled, resolve: resolve, reject: reject });
+      asked.push({ view: view, resolve: resolve, reject: reject });
       if (asked.length === 1) {
         whenParsed().then(function () {
           setTimeout(sendViews, 0);
@@ -119,44 +107,40 @@
     });
   }
 
-  function sendViews() {
-    var views = asked;
-    asked = [];
-    var together = views.filter(function (view) {
-      return !document.querySelector('link[rel="preload"][href="' + view.single + '"]');
-    });
-    if (together.length < 2) together = [];
-    views.forEach(function (view) {
-      if (together.indexOf(view) < 0) fragment(view.single).then(view.resolve, view.reject);
-    });
-    for (var start = 0; start < together.length; start += TABLE.views_per_request) {
-      sendTogether(together.slice(start, start + TABLE.views_per_request));
-    }
+  function viewsUrl(views) {
+    return base + "fragments?" + views.map(function (view) {
+      return "v=" + encodeURIComponent(view.view);
+    }).join("&");
   }
 
-  function sendTogether(views) {
-    var query = views.map(function (view) {
-      return "v=" + encodeURIComponent(view.bundled);
+  function sendViews() {
+    var together = [];
+    asked.forEach(function (view) {
+      if (document.querySelector('link[rel="preload"][href="' + viewsUrl([view]) + '"]')) send([view]);
+      else together.push(view);
     });
-    fetch(base + "fragments?" + query.join("&"))
+    asked = [];
+    while (together.length) send(together.splice(0, TABLE.views_per_request));
+  }
+
+  function send(views) {
+    fetch(viewsUrl(views))
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
-      .then(
-        function (answers) {
-          views.forEach(function (view, i) {
-            var answer = answers[i];
-            if (!answer || typeof answer.html !== "string") return view.reject(new Error("vue absente"));
-            view.resolve({ html: answer.html, missing: answer.status === 404 || answer.status === 410 });
-          });
-        },
-        function (error) {
-          views.forEach(function (view) {
-            view.reject(error);
-          });
-        }
-      );
+      .then(function (answers) {
+        views.forEach(function (view, i) {
+          var answer = answers[i] || {};
+          if (typeof answer.html === "string") view.resolve({ html: answer.html, missing: answer.status === 404 || answer.status === 410 });
+          else view.reject(new Error("vue absente"));
+        });
+      })
+      .catch(function (error) {
+        views.forEach(function (view) {
+          view.reject(error);
+        });
+      });
   }
 
   // Resolves once the HTML is parsed, so that the module is chosen knowing every element of the
@@ -345,7 +329,7 @@
         if (!root || paintedByPage) {
           // Our own pages write the element already painted (declarative shadow DOM): kept as is.
           root = root || element.attachShadow({ mode: "open" });
-          hostSheet = hostSheet || constructed(hostCss(spec.min_height));
+          hostSheet = hostSheet || constructed(hostCss("var(--" + name + "-height," + spec.height + ")"));
           adopt(root, [hostSheet]);
           if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
@@ -366,7 +350,7 @@
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
         var view = viewOf(spec, element);
         if (!view) return;
-        Promise.all([requestView(view.single, view.bundled), stylesheet(name)]).then(
+        Promise.all([requestView(view), stylesheet(name)]).then(
           function (answers) {
             // A newer render (attribute changed, element moved) or a removal won the race.
             if (generation !== element._baoGeneration || !element.isConnected) return;
@@ -504,26 +488,19 @@
     return values;
   }
 
-  // The addresses of an element's first view: its own (`/fragments/card/{id}?lang=…`), and as a
-  // part of a request for several (`card?resource={id}&lang=…`); the attributes in the table's
-  // order, which caches share. None for a card without an id.
+  // An element's first view as a request names it: its name, then its attributes set, in the
+  // table's order, which caches share (a card's id first). None for a card without an id.
   function viewOf(spec, element) {
     var key = spec.key && attribute(element, spec.key);
     if (spec.key && !key) return null;
     var values = attributesOf(spec, element);
-    var pairs = spec.attributes
-      .filter(function (name) {
-        return values[name];
-      })
-      .map(function (name) {
-        return name + "=" + encodeURIComponent(values[name]);
-      });
-    var query = pairs.length ? "?" + pairs.join("&") : "";
-    var keyed = key ? [spec.key + "=" + encodeURIComponent(key)].concat(pairs) : pairs;
-    return {
-      single: base + "fragments/" + spec.fragment + (key ? "/" + encodeURIComponent(key) : "") + query,
-      bundled: spec.fragment + (keyed.length ? "?" + keyed.join("&") : "")
-    };
+    if (key) values[spec.key] = key;
+    var pairs = (key ? [spec.key] : []).concat(spec.attributes).filter(function (name) {
+      return values[name];
+    }).map(function (name) {
+      return name + "=" + encodeURIComponent(values[name]);
+    });
+    return spec.fragment + (pairs.length ? "?" + pairs.join("&") : "");
   }
 
   TABLE.elements.forEach(defineElement);

@@ -96,8 +96,14 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
         });
     }
     std::fs::write(out_dir.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
-    // The loader, minified; its `/*!` licence header stays.
-    minify_js(root, &root.join("widget/js/embed.js"), &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
+    // The loader, minified; its `/*!` licence header stays, and the expandos it keeps on the
+    // elements (`_bao…`, nobody else's) get short names.
+    minify_js(
+        root,
+        &root.join("widget/js/embed.js"),
+        &out_dir.join("embed.js"),
+        &["--comments", "/^!/", "--mangle-props", "regex=/^_bao/"],
+    )?;
     Ok(out_dir)
 }
 

@@ -19,15 +19,22 @@ pub struct Element {
     /// The attributes that shape its view, in the order of its first view's query (one address
     /// per view, which caches share). `lang` is the element's, else its nearest ancestor's.
     pub attributes: &'static [&'static str],
-    /// Its height before content, which the host page may set through the custom property.
-    pub min_height: &'static str,
+    /// Its height before content, which the host page may change through the custom property
+    /// named after it (`--bao-card-height`).
+    pub height: &'static str,
     /// The wasm function that makes it interactive (none: the server's view is all it needs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount: Option<&'static str>,
     /// Whether the module waits for the visitor's first move (else: as soon as the page is idle).
+    #[serde(skip_serializing_if = "is_false")]
     pub wake_on_move: bool,
     /// Its page for iframes, which takes the same attributes as its query (with [`FRAME_ATTRIBUTES`]).
+    #[serde(skip)]
     pub frame: &'static str,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// What a frame page takes besides its element's attributes: its colours and whether to count.
@@ -38,7 +45,7 @@ pub const CARD: Element = Element {
     fragment: "card",
     key: Some("resource"),
     attributes: &["lang"],
-    min_height: "var(--bao-card-height,28em)",
+    height: "28em",
     mount: None,
     wake_on_move: false,
     frame: "/embed/r",
@@ -49,7 +56,7 @@ pub const SEARCH: Element = Element {
     fragment: "search",
     key: None,
     attributes: &["network", "tag", "kind", "placeholder", "limit", "open", "lang"],
-    min_height: "var(--bao-search-height,5.5em)",
+    height: "5.5em",
     mount: Some("mount_search"),
     wake_on_move: true,
     frame: "/embed/recherche",
@@ -60,7 +67,7 @@ pub const TESTIMONIALS: Element = Element {
     fragment: "testimonials",
     key: None,
     attributes: &["network", "tag", "limit", "lang"],
-    min_height: "var(--bao-testimonials-height,30em)",
+    height: "30em",
     mount: Some("mount_testimonials"),
     wake_on_move: false,
     frame: "/embed/temoignages",

@@ -100,21 +100,21 @@ const ELEMENT_PAGES = {
     element: `<bao-card resource="${RESOURCE}"><a href="#" data-bao-text>Le cercle de parole</a>` +
       "<p>Un cercle pour que chacun parle à son tour.</p><p>Réseau des communs exemplaires (démo) · CC BY-SA 4.0</p></bao-card>",
     content: "bao-card h2.title",
-    view: `fragments/card/${RESOURCE}`,
+    view: `fragments?v=${encodeURIComponent(`card?resource=${RESOURCE}`)}`,
   },
   search: {
     element: '<bao-search><form role="search" action="#"><label data-bao-text>Chercher dans multiBàO ' +
       '<input type="search" name="q"></label> <button type="submit">Chercher</button></form></bao-search>',
     content: "bao-search input",
     live: "bao-search input[role=combobox]",
-    view: "fragments/search",
+    view: "fragments?v=search",
   },
   carousel: {
     element: '<bao-testimonials limit="8"><a href="#" data-bao-text>L\'atelier vélo du quartier</a>' +
       "<blockquote><p>On répare ensemble, on apprend ensemble.</p></blockquote><p>Réseau des communs exemplaires (démo) · Karim B. · CC BY-SA 4.0</p></bao-testimonials>",
     content: "bao-testimonials .slide h2",
     live: "bao-testimonials",
-    view: "fragments/testimonials?limit=8",
+    view: `fragments?v=${encodeURIComponent("testimonials?limit=8")}`,
   },
 };
 
@@ -156,7 +156,7 @@ function bytesOf(transferred) {
   const bytes = { content: 0, interaction: 0, images: 0 };
   for (const [url, size] of transferred) {
     const { pathname } = new URL(url);
-    if (/^\/(embed\.js|fragments\/|widget\/bao-[\w-]+\.[0-9a-f]+\.css)/.test(pathname)) bytes.content += size;
+    if (/^\/(embed\.js|fragments($|\/)|widget\/bao-[\w-]+\.[0-9a-f]+\.css)/.test(pathname)) bytes.content += size;
     else if (/^\/(widget\/bao_|api\/v1\/(search|testimonials|resources)($|\?|\/[^/]+$))/.test(pathname)) bytes.interaction += size;
     else if (!url.startsWith(partnerOrigin)) bytes.images += size;
   }
@@ -198,7 +198,7 @@ async function elementLoadOnce(url, kind, throttle) {
 
 async function elementLoads() {
   // Each element's page as the builder's snippet makes it, and with the builder's optional line
-  // that preloads its first view in the page's head.
+  // that preloads its first view in the page's head (`view`: the address embed.js asks).
   const body = (element) => `<script src="${server.url}embed.js"></script><main><h1>Une page partenaire</h1><p>Son propre texte.</p>${element}</main>`;
   const site = await startHostSite(
     Object.fromEntries(

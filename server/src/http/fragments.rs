@@ -1,7 +1,8 @@
 //! The elements' first views as HTML fragments (`/fragments/…`), rendered with the widget's own
 //! view code (`bao_widget::render`): embed.js puts them into each element's shadow root as soon
 //! as they arrive, so a visitor reads content before any wasm is loaded — a card needs none.
-//! A page holding several elements asks all their views at once (`/fragments?v=…`).
+//! embed.js asks a page's views at once (`/fragments?v=…`); each view's own address
+//! (`/fragments/card/{id}`…) stays, for loaders of before still in caches.
 //! They carry no script and no inline style; their stylesheets are the bundle's files.
 
 use axum::Json;
@@ -90,7 +91,6 @@ pub async fn bundle(
 /// The view a bundle's `v` names.
 async fn view(state: &AppState, api_base: &str, spec: &str) -> Result<View, ApiError> {
     let (fragment, query) = spec.split_once('?').unwrap_or((spec, ""));
-    let unknown = || ApiError::BadRequest(format!("« {spec} » ne désigne la vue d'aucun élément."));
     fn read<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         serde_urlencoded::from_str(query)
             .map_err(|_| ApiError::BadRequest(format!("« {query} » : attributs illisibles.")))
@@ -116,7 +116,7 @@ async fn view(state: &AppState, api_base: &str, spec: &str) -> Result<View, ApiE
     } else if fragment == TESTIMONIALS.fragment {
         carousel_view(state, api_base, &read(query)?).await
     } else {
-        Err(unknown())
+        Err(ApiError::BadRequest(format!("« {spec} » ne désigne la vue d'aucun élément.")))
     }
 }
 

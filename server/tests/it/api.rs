@@ -213,7 +213,7 @@ async fn every_rejection_is_a_problem() {
 async fn serves_the_bundle_the_manifest_lists() {
     let dir = tempfile::tempdir().unwrap();
     let files = [
-        ("embed.js", b"var MODULES = __BAO_MODULES__, STYLES = __BAO_STYLES__;".as_slice()),
+        ("embed.js", b"var MODULES = __BAO_MODULES__, STYLES = __BAO_STYLES__, TABLE = __BAO_ELEMENTS__;".as_slice()),
         ("bao_card.00aa.js", b"glue"),
         ("bao_card_bg.11bb.wasm", b"\0asm"),
         ("bao_card_bg.11bb.wasm.br", b"brotli bytes"),
@@ -234,9 +234,16 @@ async fn serves_the_bundle_the_manifest_lists() {
 
     let (status, _, body) = get(&router, "/embed.js").await;
     assert_eq!(status, StatusCode::OK);
+    let table = serde_json::to_string(&bao_contract::elements::LOADER_TABLE).unwrap();
+    assert!(
+        table.contains(r#""name":"bao-search""#) && table.contains(r#""mount":"mount_search""#),
+        "{table}"
+    );
     assert_eq!(
         String::from_utf8(body).unwrap(),
-        r#"var MODULES = [{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}], STYLES = {"bao-card":"bao-card.22cc.css"};"#
+        format!(
+            r#"var MODULES = [{{"name":"card","glue":"bao_card.00aa.js","wasm":"bao_card_bg.11bb.wasm","elements":["bao-card"]}}], STYLES = {{"bao-card":"bao-card.22cc.css"}}, TABLE = {table};"#
+        )
     );
     let (status, headers, body) = get(&router, "/widget/bao-card.22cc.css").await;
     assert_eq!((status, body.as_slice()), (StatusCode::OK, b".card{}".as_slice()));

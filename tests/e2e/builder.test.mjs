@@ -2,7 +2,16 @@
 // preview, copy a snippet, paste it into a fresh partner page, and get the same thing there.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { audit, hostPage, launchBrowser, newPage, startHostSite, startServer } from "./support.mjs";
+import {
+  audit,
+  fragmentRequests,
+  hostPage,
+  launchBrowser,
+  newPage,
+  startHostSite,
+  startServer,
+  unusedPreloadWarningTime,
+} from "./support.mjs";
 
 let server;
 let browser;
@@ -142,15 +151,11 @@ test("the optional preload line names the very view the pasted element asks: one
     assert.match(preload, /^<link rel="preload" href="http:\/\/127\.0\.0\.1:\d+\/fragments\?v=[^"]+" as="fetch" crossorigin>$/, element);
     const snippet = await copied("Copier le script et l'élément");
     const fresh = await pasteIntoFreshPage(`${preload}\n${snippet}`);
-    const asked = [];
-    fresh.page.on("request", (request) => {
-      if (new URL(request.url()).pathname.startsWith("/fragments")) asked.push(request.url());
-    });
+    const asked = fragmentRequests(fresh.page);
     await fresh.page.reload();
     await fresh.page.waitForFunction(() =>
       document.querySelector("bao-card, bao-search, bao-testimonials").shadowRoot?.querySelector("[data-bao-mount] > :not(slot)"));
-    // Chromium warns of a preload left unused a few seconds after the load.
-    await fresh.page.waitForTimeout(3500);
+    await unusedPreloadWarningTime(fresh.page);
     const href = preload.match(/href="([^"]+)"/)[1].replaceAll("&amp;", "&");
     assert.deepEqual(asked, [href], element);
     assert.deepEqual(fresh.problems, [], element);

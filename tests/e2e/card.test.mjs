@@ -9,12 +9,14 @@ import {
   addCard,
   audit,
   fetchJson,
+  fragmentRequests,
   hostPage,
   launchBrowser,
   newPage,
   renderedTitles,
   startHostSite,
   startServer,
+  unusedPreloadWarningTime,
 } from "./support.mjs";
 
 let server;
@@ -136,10 +138,7 @@ describe("the demo page", () => {
 
   test("the page's elements ask their first views in one request, and a preloaded view is asked once", async () => {
     const session = await newPage(browser);
-    const asked = [];
-    session.page.on("request", (request) => {
-      if (new URL(request.url()).pathname.startsWith("/fragments")) asked.push(request.url());
-    });
+    const asked = fragmentRequests(session.page);
     await session.page.goto(`${server.url}demo/`);
     await session.page.waitForFunction(
       (count) => [...document.querySelectorAll("bao-card")].filter((c) => c.shadowRoot?.querySelector("h2")).length === count,
@@ -164,14 +163,10 @@ describe("the demo page", () => {
         `<script src="${server.url}embed.js"></script><bao-card resource="${first}"></bao-card><bao-card resource="${second}"></bao-card></body></html>`,
     });
     const partner = await newPage(browser);
-    const fromPartner = [];
-    partner.page.on("request", (request) => {
-      if (new URL(request.url()).pathname.startsWith("/fragments")) fromPartner.push(request.url());
-    });
+    const fromPartner = fragmentRequests(partner.page);
     await partner.page.goto(site.url);
     await partner.page.waitForFunction(() => [...document.querySelectorAll("bao-card")].every((c) => c.shadowRoot?.querySelector("h2")));
-    // Chromium warns of a preload left unused a few seconds after the load.
-    await partner.page.waitForTimeout(3500);
+    await unusedPreloadWarningTime(partner.page);
     assert.deepEqual(fromPartner.sort(), [preloaded, view(second)].sort());
     assert.deepEqual(partner.problems, []);
     await partner.close();

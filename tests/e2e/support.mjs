@@ -183,6 +183,20 @@ export async function newPage(browser, options = {}) {
   return { page, problems, close: () => context.close() };
 }
 
+/** The addresses of the first views (`/fragments…`) `page` asks from now on, as they are asked. */
+export function fragmentRequests(page) {
+  const asked = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.startsWith("/fragments")) asked.push(request.url());
+  });
+  return asked;
+}
+
+/** Waits as long as Chromium takes to warn of a preload left unused (a few seconds after the load). */
+export function unusedPreloadWarningTime(page) {
+  return page.waitForTimeout(3500);
+}
+
 /** The card titles rendered inside each element's shadow root, by resource id. */
 export async function renderedTitles(page) {
   return page.$$eval("bao-card", (cards) =>

@@ -292,14 +292,15 @@
     var name = spec.name;
     if (!window.customElements || customElements.get(name)) return;
     var hostSheet;
-    var wake = spec.wake_on_move ? "move" : "idle";
+    // The attributes that name and shape its view: a card's id first.
+    var names = (spec.key ? [spec.key] : []).concat(spec.attributes);
     var mount = spec.mount && function (glue, root, element) {
       return glue[spec.mount](root, base, attributesOf(spec, element));
     };
 
     class BaoElement extends HTMLElement {
       static get observedAttributes() {
-        return spec.key ? [spec.key].concat(spec.attributes) : spec.attributes;
+        return names;
       }
       connectedCallback() {
         this._baoRender();
@@ -334,7 +335,7 @@
           if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
           countShown(element, root);
-          if (mount && wake === "move") {
+          if (mount && spec.wake_on_move) {
             ["focusin", "pointerenter", "touchstart"].forEach(function (type) {
               root.addEventListener(type, function () {
                 element._baoWake();
@@ -344,11 +345,11 @@
         }
         if (paintedByPage) {
           element._baoGeneration = element._baoPainted = 1;
-          if (mount && wake !== "move") idle(element._baoWake.bind(element));
+          if (mount && !spec.wake_on_move) idle(element._baoWake.bind(element));
           return;
         }
         var generation = (element._baoGeneration = (element._baoGeneration || 0) + 1);
-        var view = viewOf(spec, element);
+        var view = viewOf(spec, names, element);
         if (!view) return;
         Promise.all([requestView(view), stylesheet(name)]).then(
           function (answers) {
@@ -365,7 +366,7 @@
             element.toggleAttribute("data-bao-missing", answers[0].missing);
             if (!mount || answers[0].missing) return;
             element._baoPainted = generation;
-            if (wake !== "move") idle(element._baoWake.bind(element));
+            if (!spec.wake_on_move) idle(element._baoWake.bind(element));
             else if (root.activeElement) element._baoWake();
           },
           function (error) {
@@ -488,14 +489,15 @@
     return values;
   }
 
-  // An element's first view as a request names it: its name, then its attributes set, in the
-  // table's order, which caches share (a card's id first). None for a card without an id.
-  function viewOf(spec, element) {
-    var key = spec.key && attribute(element, spec.key);
-    if (spec.key && !key) return null;
+  // An element's first view as a request names it: its name, then its `names` set, in the
+  // table's order, which caches share. None for a card without an id.
+  function viewOf(spec, names, element) {
     var values = attributesOf(spec, element);
-    if (key) values[spec.key] = key;
-    var pairs = (key ? [spec.key] : []).concat(spec.attributes).filter(function (name) {
+    if (spec.key) {
+      values[spec.key] = attribute(element, spec.key);
+      if (!values[spec.key]) return null;
+    }
+    var pairs = names.filter(function (name) {
       return values[name];
     }).map(function (name) {
       return name + "=" + encodeURIComponent(values[name]);

@@ -2,7 +2,8 @@
 //! runs: embed.js paints them into the shadow roots before (or without) any wasm, and the
 //! server's own pages hold them. Nothing here runs script or sets inline styles.
 
-pub use bao_contract::elements::SearchAttributes;
+#[cfg(feature = "search")]
+use bao_contract::elements::SearchAttributes;
 use bao_contract::{Resource, Testimonial};
 use leptos::prelude::*;
 

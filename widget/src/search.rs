@@ -301,7 +301,6 @@ pub fn SearchBox(config: SearchConfig) -> impl IntoView {
         timer: StoredValue::new_local(None),
         in_flight: StoredValue::new_local(None),
         base: StoredValue::new(api_base),
-        has_scope: !scope.is_empty(),
         scope: StoredValue::new(scope),
         host: StoredValue::new_local(host),
         limit,
@@ -346,7 +345,6 @@ struct Search {
     base: StoredValue<String>,
     /// The host's fixed scope (`network`, `tag`, `kind`).
     scope: StoredValue<Vec<(&'static str, String)>>,
-    has_scope: bool,
     /// The `<bao-search>` element, which `bao:select` is dispatched on (none on the server).
     host: StoredValue<Option<Element>, LocalStorage>,
     limit: u32,
@@ -622,7 +620,7 @@ impl Search {
                         let label = t.remove_filter(&chip.label);
                         view! { <button type="button" on:click=move |_| self.toggle_chip(chip.clone())>{label}</button> }
                     }).collect_view()}
-                    {(self.has_scope && state.with(|s| s.scope_on)).then(|| view! {
+                    {(self.scope.with_value(|scope| !scope.is_empty()) && state.with(|s| s.scope_on)).then(|| view! {
                         <button type="button" on:click=move |_| { state.update(State::widened); self.run(); }>
                             {t.search.whole_library}
                         </button>

@@ -24,14 +24,22 @@ use crate::store::TestimonialFilter;
 /// network withdrew), with the word on why, which the host's own link follows.
 #[derive(Debug, Serialize)]
 pub struct View {
-    status: u16,
+    #[serde(serialize_with = "status_number")]
+    status: StatusCode,
     html: String,
+}
+
+fn status_number<S: serde::Serializer>(status: &StatusCode, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u16(status.as_u16())
 }
 
 impl IntoResponse for View {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
-        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], self.html)
+        (
+            self.status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+            self.html,
+        )
             .into_response()
     }
 }
@@ -133,11 +141,11 @@ async fn card_view(
         Err(ApiError::Gone(_)) => (StatusCode::GONE, render::missing_card(true, &context)),
         Err(error) => return Err(error),
     };
-    Ok(View { status: status.as_u16(), html })
+    Ok(View { status, html })
 }
 
 fn search_view(api_base: &str, attributes: SearchAttributes) -> View {
-    View { status: StatusCode::OK.as_u16(), html: render::search_box(attributes, api_base) }
+    View { status: StatusCode::OK, html: render::search_box(attributes, api_base) }
 }
 
 async fn carousel_view(
@@ -147,7 +155,7 @@ async fn carousel_view(
 ) -> Result<View, ApiError> {
     let items = carousel_items(state, attributes).await?;
     let html = render::carousel(items, &Context { api_base, lang: &attributes.lang });
-    Ok(View { status: StatusCode::OK.as_u16(), html })
+    Ok(View { status: StatusCode::OK, html })
 }
 
 /// The testimonies a carousel with these attributes shows.

@@ -172,30 +172,13 @@
   }
 
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
-  // so nothing below the element moves when it renders.
-  // Themes: without `theme`, the element takes the page's font and text colour; `light` and
-  // `dark` set every colour; `auto` follows the visitor's system. Custom properties set by the
-  // page win over all of them.
-  var LIGHT =
-    "--bao-background:#fff;--bao-text:#1f1b2e;--bao-border:#d9d4e8;--bao-accent:#4b3a9c;--bao-link:#3b2c85;" +
-    "--bao-muted:#524c66;--bao-tag:#eee9fa;--bao-on-accent:#fff;--bao-mark:#fde68a;color-scheme:light";
-  var DARK =
-    "--bao-background:#1d1a27;--bao-text:#f1eef8;--bao-border:#4a4360;--bao-accent:#c4b5ff;--bao-link:#d4c9ff;" +
-    "--bao-muted:#cbc4de;--bao-tag:#37304a;--bao-on-accent:#1d1a27;--bao-mark:#7a5d00;color-scheme:dark";
-  var FROM_PAGE =
-    "--bao-link:currentColor;--bao-muted:currentColor;--bao-accent-text:currentColor;" +
-    "--bao-tag:color-mix(in srgb,currentColor 13%,transparent);--bao-border:color-mix(in srgb,currentColor 30%,transparent)";
+  // so nothing below the element moves when it renders. (Its colours and themes come with the
+  // element's stylesheet: see widget/src/palette.rs.)
   function hostCss(minHeight) {
     return (
       ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
       "margin-block:var(--bao-margin,1em);max-width:var(--bao-max-width,40em);contain:layout style}" +
-      ":host([hidden]){display:none}:host([data-bao-missing]){min-height:0}" +
-      // Without a theme the element sits on the page's own background, which it cannot know:
-      // text, links, chips and borders derive from the page's text colour, readable wherever it is.
-      ":host(:not([theme])){" + FROM_PAGE + "}" +
-      ":host([theme=light]){" + LIGHT + "}:host([theme=dark]){" + DARK + "}" +
-      "@media (prefers-color-scheme:light){:host([theme=auto]){" + LIGHT + "}}" +
-      "@media (prefers-color-scheme:dark){:host([theme=auto]){" + DARK + "}}"
+      ":host([hidden]){display:none}:host([data-bao-missing]){min-height:0}"
     );
   }
 

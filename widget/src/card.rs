@@ -21,7 +21,7 @@ pub fn style() -> (&'static str, &'static str) {
             flex-direction: column;
             min-height: var(--bao-card-height, 28rem);
             overflow: hidden;
-            border: 1px solid var(--bao-border, #d9d4e8);
+            border: 1px solid var(--_bao-border);
             border-radius: var(--bao-radius, 0.75rem);
             background: var(--bao-background, transparent);
             color: var(--bao-text, inherit);
@@ -64,7 +64,7 @@ pub fn style() -> (&'static str, &'static str) {
             margin: 0;
             font-size: 0.82rem;
             font-weight: 600;
-            color: var(--bao-accent-text, var(--bao-accent, #4b3a9c));
+            color: var(--bao-accent-text, var(--_bao-accent));
             white-space: nowrap;
             overflow: hidden;
             text-overflow: ellipsis;
@@ -84,7 +84,7 @@ pub fn style() -> (&'static str, &'static str) {
         .authors {
             margin: 0;
             font-size: 0.88rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
             white-space: nowrap;
             overflow: hidden;
             text-overflow: ellipsis;
@@ -103,7 +103,7 @@ pub fn style() -> (&'static str, &'static str) {
             font-size: 0.78rem;
             padding: 0.05rem 0.55rem;
             border-radius: 1rem;
-            background: var(--bao-tag, #eee9fa);
+            background: var(--_bao-tag);
         }
         .more {
             margin-top: auto;
@@ -129,23 +129,23 @@ pub fn style() -> (&'static str, &'static str) {
             line-height: 1.3;
             padding: 0.5rem 0.9rem;
             border-radius: 0.5rem;
-            border: 2px solid var(--bao-accent, #4b3a9c);
-            background: var(--bao-accent, #4b3a9c);
-            color: var(--bao-on-accent, #ffffff);
+            border: 2px solid var(--_bao-accent);
+            background: var(--_bao-accent);
+            color: var(--_bao-on-accent);
             cursor: pointer;
         }
         .read::-webkit-details-marker {
             display: none;
         }
         .read:focus-visible {
-            outline: 3px solid var(--bao-focus, #f2a900);
+            outline: 3px solid var(--_bao-focus);
             outline-offset: 2px;
         }
         a {
-            color: var(--bao-link, #3b2c85);
+            color: var(--_bao-link);
         }
         a:focus-visible {
-            outline: 3px solid var(--bao-focus, #f2a900);
+            outline: 3px solid var(--_bao-focus);
             outline-offset: 2px;
         }
         .licence {
@@ -157,7 +157,7 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: max(24px, 1.5rem);
         }
         .body {
-            border-top: 1px solid var(--bao-border, #d9d4e8);
+            border-top: 1px solid var(--_bao-border);
             margin-top: 0.6rem;
             margin-bottom: 0.4rem;
             padding-top: 0.6rem;
@@ -169,14 +169,14 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: max(24px, 2rem);
             padding: 0.25rem 0.8rem;
             border-radius: 0.5rem;
-            border: 1px solid var(--bao-accent, #4b3a9c);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-accent, #4b3a9c);
+            border: 1px solid var(--_bao-accent);
+            background: var(--_bao-background);
+            color: var(--_bao-accent);
             cursor: pointer;
         }
         .licence-note {
             font-size: 0.82rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
         }
         @media (prefers-reduced-motion: no-preference) {
             .read {
@@ -197,8 +197,8 @@ pub const BODY_CSS: &str = ".title{display:-webkit-box;-webkit-box-orient:vertic
 .body img,.body iframe,.body video{max-width:100%;height:auto}\
 .body iframe{aspect-ratio:16/9;width:100%;border:0}\
 .body table{border-collapse:collapse;display:block;overflow-x:auto}\
-.body td,.body th{border:1px solid var(--bao-border,#d9d4e8);padding:.25rem .4rem;vertical-align:top}\
-.body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--bao-accent,#4b3a9c)}\
+.body td,.body th{border:1px solid var(--_bao-border);padding:.25rem .4rem;vertical-align:top}\
+.body blockquote{margin:.6rem 0;padding-left:.8rem;border-left:3px solid var(--_bao-accent)}\
 .own .title,.own .summary{display:block}.own .tags{max-height:none}";
 
 /// Where a card is shown: embedded in another site (a partner's page, an iframe) or as the

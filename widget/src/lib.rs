@@ -14,6 +14,7 @@ mod events;
 // The card's words are rendered by the server only.
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 mod i18n;
+pub mod palette;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "search")]

@@ -67,19 +67,19 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: max(44px, 2.75rem);
             padding: 0.5rem 0.75rem;
             font: inherit;
-            color: var(--bao-text, #1f1b2e);
-            background: var(--bao-background, #ffffff);
-            border: 2px solid var(--bao-accent, #4b3a9c);
+            color: var(--_bao-text);
+            background: var(--_bao-background);
+            border: 2px solid var(--_bao-accent);
             border-radius: var(--bao-radius, 0.5rem);
         }
         input:focus-visible, button:focus-visible, .option.active {
-            outline: 3px solid var(--bao-focus, #f2a900);
+            outline: 3px solid var(--_bao-focus);
             outline-offset: 2px;
         }
         .scope {
             margin: 0.3rem 0 0;
             font-size: 0.85rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
         }
         .chips {
             display: flex;
@@ -101,25 +101,25 @@ pub fn style() -> (&'static str, &'static str) {
             min-height: max(24px, 2rem);
             cursor: pointer;
             border-radius: 1rem;
-            border: 1px solid var(--bao-accent, #4b3a9c);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-accent, #4b3a9c);
+            border: 1px solid var(--_bao-accent);
+            background: var(--_bao-background);
+            color: var(--_bao-accent);
             padding: 0.2rem 0.75rem;
             font-size: 0.85rem;
         }
         button[aria-pressed="true"] {
-            background: var(--bao-accent, #4b3a9c);
-            color: var(--bao-on-accent, #ffffff);
+            background: var(--_bao-accent);
+            color: var(--_bao-on-accent);
         }
         .listbox {
             list-style: none;
             margin: 0.5rem 0 0;
             padding: 0.25rem;
-            border: 1px solid var(--bao-border, #d9d4e8);
+            border: 1px solid var(--_bao-border);
             border-radius: var(--bao-radius, 0.5rem);
-            background: var(--bao-background, #ffffff);
+            background: var(--_bao-background);
             /* On its own background: without a theme, the page's text colour is not its own. */
-            color: var(--bao-text, #1f1b2e);
+            color: var(--_bao-text);
             max-height: 26rem;
             overflow-y: auto;
         }
@@ -127,14 +127,14 @@ pub fn style() -> (&'static str, &'static str) {
             padding: 0.5rem 0.6rem;
             border-radius: 0.4rem;
             cursor: pointer;
-            color: var(--bao-text, #1f1b2e);
+            color: var(--_bao-text);
         }
         .option:hover, .option.active {
-            background: var(--bao-tag, #eee9fa);
+            background: var(--_bao-tag);
         }
         .more {
             font-weight: 600;
-            color: var(--bao-link, #3b2c85);
+            color: var(--_bao-link);
             text-align: center;
         }
         .hit-title {
@@ -144,14 +144,14 @@ pub fn style() -> (&'static str, &'static str) {
         .hit-meta {
             display: block;
             font-size: 0.8rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
         }
         .hit-snippet {
             display: block;
             font-size: 0.88rem;
         }
         mark {
-            background: var(--bao-mark, #fde68a);
+            background: var(--_bao-mark);
             color: inherit;
         }
         .empty {

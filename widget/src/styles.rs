@@ -2,23 +2,25 @@
 //! `cargo xtask build-widget` (see `examples/styles.rs`): embed.js adopts them into each shadow
 //! root, the server's own pages link to them. Kept out of the wasm, which only handles interaction.
 
-use crate::card;
 #[cfg(feature = "search")]
 use crate::search;
 #[cfg(feature = "testimonials")]
 use crate::testimonials;
+use crate::{card, palette};
 
 /// `(element, stylesheet)` for each element of this build.
 ///
-/// Each is stylers' output with its scoping class taken out: the shadow root already keeps the
-/// styles in and the page's out, and views without the class on every element are smaller.
+/// Each is the palette's themes and colours ([`palette::element_css`]), then stylers' output
+/// with its scoping class taken out: the shadow root already keeps the styles in and the page's
+/// out, and views without the class on every element are smaller.
 /// Lengths are written in `rem` (Rust's tokenizer reads `1em` as a number's exponent) and served
 /// in `em`: sizes follow the element, whatever the page did to its root (`html { font-size: 62.5% }`).
 pub fn stylesheets() -> Vec<(&'static str, String)> {
     let finished = |parts: &[((&str, &str), &str)]| -> String {
-        let css: String = parts
-            .iter()
-            .map(|((scope, css), plain)| in_em(&without_class(css, scope)) + &in_em(plain))
+        let css: String = std::iter::once(palette::element_css())
+            .chain(
+                parts.iter().map(|((scope, css), plain)| in_em(&without_class(css, scope)) + &in_em(plain)),
+            )
             .collect();
         // stylers writes `name: value;` and `a, b`: the spaces and last semicolons go.
         css.replace(": ", ":").replace(", ", ",").replace(";}", "}")

@@ -40,7 +40,7 @@ pub fn style() -> (&'static str, &'static str) {
     stylers::style_str! {
         .carousel {
             box-sizing: border-box;
-            border: 1px solid var(--bao-border, #d9d4e8);
+            border: 1px solid var(--_bao-border);
             border-radius: var(--bao-radius, 0.75rem);
             background: var(--bao-background, transparent);
             color: var(--bao-text, inherit);
@@ -90,11 +90,11 @@ pub fn style() -> (&'static str, &'static str) {
             text-align: center;
         }
         .play:focus-visible {
-            outline: 4px solid var(--bao-focus, #f2a900);
+            outline: 4px solid var(--_bao-focus);
             outline-offset: -4px;
         }
         .play:hover .icon {
-            background: #4b3a9c;
+            box-shadow: 0 0 0 4px #ffffff;
         }
         .player {
             position: absolute;
@@ -131,7 +131,7 @@ pub fn style() -> (&'static str, &'static str) {
         .quote {
             margin: 0;
             padding-left: 0.8rem;
-            border-left: 3px solid var(--bao-accent, #4b3a9c);
+            border-left: 3px solid var(--_bao-accent);
             font-style: italic;
         }
         .summary {
@@ -140,12 +140,12 @@ pub fn style() -> (&'static str, &'static str) {
         .who {
             margin: 0;
             font-size: 0.88rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
         }
         .licence {
             margin: 0;
             font-size: 0.82rem;
-            color: var(--bao-muted, #524c66);
+            color: var(--_bao-muted);
         }
         .transcript summary {
             cursor: pointer;
@@ -156,7 +156,7 @@ pub fn style() -> (&'static str, &'static str) {
             margin: 0.4rem 0;
         }
         a {
-            color: var(--bao-link, #3b2c85);
+            color: var(--_bao-link);
         }
         .page {
             align-self: flex-start;
@@ -186,9 +186,9 @@ pub fn style() -> (&'static str, &'static str) {
             min-width: 44px;
             min-height: 44px;
             border-radius: 50%;
-            border: 2px solid var(--bao-accent, #4b3a9c);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-accent, #4b3a9c);
+            border: 2px solid var(--_bao-accent);
+            background: var(--_bao-background);
+            color: var(--_bao-accent);
             font-size: 1.3rem;
             cursor: pointer;
         }
@@ -196,18 +196,18 @@ pub fn style() -> (&'static str, &'static str) {
             min-width: max(24px, 1.75rem);
             min-height: max(24px, 1.75rem);
             border-radius: 0.9rem;
-            border: 2px solid var(--bao-accent, #4b3a9c);
-            background: var(--bao-background, #ffffff);
-            color: var(--bao-accent, #4b3a9c);
+            border: 2px solid var(--_bao-accent);
+            background: var(--_bao-background);
+            color: var(--_bao-accent);
             font-size: 0.8rem;
             cursor: pointer;
         }
         .dot[aria-selected="true"] {
-            background: var(--bao-accent, #4b3a9c);
-            color: var(--bao-on-accent, #ffffff);
+            background: var(--_bao-accent);
+            color: var(--_bao-on-accent);
         }
         .step:focus-visible, .dot:focus-visible, a:focus-visible, summary:focus-visible {
-            outline: 3px solid var(--bao-focus, #f2a900);
+            outline: 3px solid var(--_bao-focus);
             outline-offset: 2px;
         }
         .empty {

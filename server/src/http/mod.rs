@@ -24,6 +24,8 @@ pub mod results;
 pub mod reuse;
 pub mod serve;
 
+use std::sync::LazyLock;
+
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware::from_fn_with_state;
@@ -43,6 +45,7 @@ use crate::AppState;
 use crate::store::{Database, DbError, Lookup};
 use bao_contract::Resource;
 use bao_contract::elements::{CARD, SEARCH, TESTIMONIALS};
+use bao_widget::palette;
 
 impl AppState {
     /// Runs a storage call on the blocking pool: SQLite calls block, handlers must not.
@@ -157,7 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.xml", get(referencing::feed).layer(content()))
         .route("/sitemap.xml", get(referencing::sitemap).layer(content()))
         .route("/embed.js", get(bundle::embed_js).layer(asset()));
-    for (path, content_type, text) in TEXT_FILES {
+    for (path, content_type, text) in TEXT_FILES.iter() {
         cached = cached.route(path, get(move || text_file(content_type, text)).layer(asset()));
     }
     let mut others = Router::new()
@@ -251,15 +254,19 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 
-/// Our small scripts and styles, compiled in: path, type, text.
-const TEXT_FILES: [(&str, &str, &str); 6] = [
-    ("/page.css", CSS, include_str!("../../assets/page.css")),
-    ("/embed-frame.css", CSS, include_str!("../../assets/embed-frame.css")),
-    ("/integrer.css", CSS, include_str!("../../assets/integrer.css")),
-    ("/embed-frame.js", JS, include_str!("../../../widget/js/frame.js")),
-    ("/resize.js", JS, include_str!("../../../widget/js/resize.js")),
-    ("/integrer.js", JS, include_str!("../../../widget/js/builder.js")),
-];
+/// Our small scripts and styles, compiled in: path, type, text. Our stylesheets start with the
+/// elements' colours, which they use too.
+static TEXT_FILES: LazyLock<[(&str, &str, String); 6]> = LazyLock::new(|| {
+    let styles = |css: &str| palette::page_css() + css;
+    [
+        ("/page.css", CSS, styles(include_str!("../../assets/page.css"))),
+        ("/embed-frame.css", CSS, styles(include_str!("../../assets/embed-frame.css"))),
+        ("/integrer.css", CSS, styles(include_str!("../../assets/integrer.css"))),
+        ("/embed-frame.js", JS, include_str!("../../../widget/js/frame.js").into()),
+        ("/resize.js", JS, include_str!("../../../widget/js/resize.js").into()),
+        ("/integrer.js", JS, include_str!("../../../widget/js/builder.js").into()),
+    ]
+});
 
 /// A small file of ours, compiled in (the answer cache says how long others keep it).
 async fn text_file(content_type: &'static str, text: &'static str) -> Response {

@@ -19,7 +19,7 @@ use bao_contract::reuse::{HELD_COUNTS_PER_SENDING, HeldCount, LOCAL_SITES, UNKNO
 
 use sha2::{Digest, Sha256};
 
-use crate::calendar::format_day;
+use crate::calendar::{Day, from_unix_days, unix_days};
 use crate::store::counts::CountKey;
 use crate::store::{Database, DbError};
 
@@ -119,7 +119,7 @@ impl Primary {
             let held: Vec<HeldCount> = batch
                 .iter()
                 .map(|(key, count)| HeldCount {
-                    day: format_day(key.day),
+                    day: key.day.to_string(),
                     resource: key.resource.clone(),
                     site: key.site.clone(),
                     element: key.element,
@@ -169,9 +169,9 @@ struct KnownIds {
     ids: HashSet<Box<str>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Budgets {
-    day: i64,
+    day: Day,
     /// Keys the hash of clients' addresses: random each day; written nowhere but the runtime
     /// directory across a restart ([`ReuseCounter::keep_budgets`]).
     key: [u64; 2],
@@ -185,9 +185,13 @@ const BUDGETS_FILE: &str = "reuse-budgets";
 const BUDGETS_MAGIC: &[u8; 8] = b"baobud01";
 
 impl Budgets {
-    fn for_day(day: i64) -> Budgets {
+    fn for_day(day: Day) -> Budgets {
         let random = RandomState::new();
-        Budgets { day, key: [random.hash_one(0u8), random.hash_one(1u8)], ..Budgets::default() }
+        Budgets::with_key(day, [random.hash_one(0u8), random.hash_one(1u8)])
+    }
+
+    fn with_key(day: Day, key: [u64; 2]) -> Budgets {
+        Budgets { day, key, per_resource: HashMap::new(), per_client: HashMap::new() }
     }
 
     fn hash(&self, value: impl Hash) -> u64 {
@@ -199,7 +203,7 @@ impl Budgets {
 
     fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = BUDGETS_MAGIC.to_vec();
-        for number in [self.day as u64, self.key[0], self.key[1], self.per_resource.len() as u64] {
+        for number in [unix_days(self.day) as u64, self.key[0], self.key[1], self.per_resource.len() as u64] {
             bytes.extend(number.to_le_bytes());
         }
         for (hash, spent) in &self.per_resource {
@@ -223,8 +227,8 @@ impl Budgets {
             Some(taken)
         };
         let u64_of = |bytes: Option<&[u8]>| Some(u64::from_le_bytes(bytes?.try_into().ok()?));
-        let (day, key) = (u64_of(take(8))? as i64, [u64_of(take(8))?, u64_of(take(8))?]);
-        let mut budgets = Budgets { day, key, ..Budgets::default() };
+        let day = from_unix_days(u64_of(take(8))? as i64)?;
+        let mut budgets = Budgets::with_key(day, [u64_of(take(8))?, u64_of(take(8))?]);
         for _ in 0..u64_of(take(8))?.min(MAX_BUDGETS as u64) {
             let hash = u64_of(take(8))?;
             budgets.per_resource.insert(hash, u16::from_le_bytes(take(2)?.try_into().ok()?));
@@ -253,7 +257,7 @@ impl ReuseCounter {
                 primary,
                 primary_away: AtomicBool::new(false),
                 pending: Mutex::default(),
-                budgets: Mutex::default(),
+                budgets: Mutex::new(Budgets::for_day(crate::calendar::today())),
                 known: RwLock::default(),
             }),
         };
@@ -340,7 +344,7 @@ impl ReuseCounter {
     }
 
     /// Takes the budgets a process of this service left in `dir` today, and removes them there.
-    pub fn take_budgets(&self, dir: &Path, today: i64) {
+    pub fn take_budgets(&self, dir: &Path, today: Day) {
         let path = dir.join(BUDGETS_FILE);
         let Ok(bytes) = std::fs::read(&path) else { return };
         let _ = std::fs::remove_file(&path);
@@ -484,7 +488,7 @@ mod tests {
 
     fn key(resource: &str) -> CountKey {
         CountKey {
-            day: 20_785,
+            day: crate::calendar::parse_day("2026-11-28").unwrap(),
             resource: resource.into(),
             site: "asso.org".into(),
             element: CountedElement::Card,
@@ -494,13 +498,13 @@ mod tests {
 
     #[test]
     fn budgets_read_back_as_written_and_nothing_else() {
-        let mut budgets = Budgets::for_day(20_785);
+        let mut budgets = Budgets::for_day(key("a").day);
         budgets.per_resource.insert(budgets.hash("a"), 20);
         budgets.per_client.insert(budgets.hash("b"), 2_000);
         let again = Budgets::from_bytes(&budgets.to_bytes()).unwrap();
         assert_eq!((again.day, again.key), (budgets.day, budgets.key));
         assert_eq!((again.per_resource, again.per_client), (budgets.per_resource, budgets.per_client));
-        let bytes = Budgets::for_day(1).to_bytes();
+        let bytes = Budgets::for_day(key("a").day).to_bytes();
         assert!(Budgets::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "cut short");
         assert!(Budgets::from_bytes(b"autre chose").is_none());
     }
@@ -523,7 +527,7 @@ mod tests {
         assert_eq!(counted, usize::from(PER_CLIENT_PER_RESOURCE));
         assert!(counter.record(Some(one), key("b")), "another resource has its own budget");
         assert!(counter.record(Some("192.0.2.2".parse().unwrap()), key("a")), "another client too");
-        let next_day = CountKey { day: 20_786, ..key("a") };
+        let next_day = CountKey { day: key("a").day.next_day().unwrap(), ..key("a") };
         assert!(counter.record(Some(one), next_day), "and the next day starts afresh");
     }
 }

@@ -83,7 +83,7 @@ pub async fn feed(
         home: format!("{origin}/"),
         title,
         // An empty feed still says when it was last looked at: now.
-        updated: written.first().map_or_else(now, |(_, at)| at.clone()),
+        updated: written.first().map_or_else(crate::calendar::now_rfc3339, |(_, at)| at.clone()),
         entries: written
             .into_iter()
             .map(|(resource, at)| Entry {
@@ -140,12 +140,4 @@ pub async fn robots(request: Request) -> Response {
         links::sitemap(None)
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
-}
-
-/// The current time, UTC, as RFC 3339 (what Atom's `updated` is).
-fn now() -> String {
-    let seconds =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let (date, rest) = (crate::calendar::date_of_unix(seconds), seconds % 86_400);
-    format!("{date}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }

@@ -24,7 +24,9 @@ use super::error::documented::{Elsewhere, Invalid, KeyNeeded, TooLarge, TooMany,
 use super::error::{ApiError, ApiQuery};
 use super::links;
 use crate::AppState;
-use crate::calendar::{format_day, month_start, parse_day, today};
+use time::Duration;
+
+use crate::calendar::{Day, month_of, month_start, next_month, parse_day, today};
 use crate::french::{french_date, french_month, short_month};
 use crate::metrics::{self, BeaconOutcome};
 use crate::opendata::dataset::ExportError;
@@ -117,7 +119,8 @@ pub async fn held_counts(
     let counts = held
         .into_iter()
         .map(|held| {
-            let day = parse_day(&held.day).filter(|day| (today - HELD_DAYS..=today + 1).contains(day));
+            let held_days = today.saturating_sub(Duration::days(HELD_DAYS))..=today.saturating_add(Duration::days(1));
+            let day = parse_day(&held.day).filter(|day| held_days.contains(day));
             let resource_length = held.resource.chars().count();
             match day {
                 Some(day)
@@ -196,13 +199,13 @@ fn day_or_empty() -> Schema {
 struct Period {
     network: Option<String>,
     key: Option<String>,
-    from: i64,
-    to: i64,
+    from: Day,
+    to: Day,
 }
 
 impl StatsParams {
     fn period(self) -> Result<Period, ApiError> {
-        let day = |text: Option<String>, name: &str, default: i64| match text.filter(|text| !text.is_empty())
+        let day = |text: Option<String>, name: &str, default: Day| match text.filter(|text| !text.is_empty())
         {
             None => Ok(default),
             Some(text) => parse_day(&text)
@@ -213,7 +216,7 @@ impl StatsParams {
         if from > to {
             return Err(ApiError::BadRequest("« from » vient après « to ».".into()));
         }
-        if to - from >= MAX_PERIOD_DAYS {
+        if (to - from).whole_days() >= MAX_PERIOD_DAYS {
             return Err(ApiError::BadRequest("La période couvre dix ans au plus.".into()));
         }
         let given = |text: Option<String>| text.filter(|text| !text.is_empty());
@@ -290,15 +293,15 @@ fn stats_of(period: &Period, stored: StoredStats) -> ReuseStats {
     let mut months = Vec::new();
     let mut start = month_start(period.from, 0);
     while start <= period.to {
-        let month = format_day(start)[..7].to_owned();
+        let month = month_of(start);
         let totals = stored.months.iter().find(|(m, _)| *m == month).map_or(Totals::default(), |(_, t)| *t);
         months.push(MonthCounts { month, displays: totals.displays, reads: totals.reads });
-        start = month_start(start + 31, 0);
+        start = next_month(start);
     }
     ReuseStats {
         network: period.network.clone(),
-        from: format_day(period.from),
-        to: format_day(period.to),
+        from: period.from.to_string(),
+        to: period.to.to_string(),
         displays: stored.totals.displays,
         reads: stored.totals.reads,
         months,
@@ -423,7 +426,7 @@ pub async fn stats_csv(
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.write_record(["jour", "reseau", "ressource", "site", "element", "evenement", "nombre"])?;
         db.for_each_count_row(asked.network.as_deref(), asked.from, asked.to, |row: CountRow| {
-            let day = format_day(row.day);
+            let day = row.day.to_string();
             let count = row.count.to_string();
             let fields = [&day, &row.network, &row.resource, &row.site, &row.element, &row.event, &count];
             let safe = fields.map(|field| formula_safe(field));
@@ -435,8 +438,8 @@ pub async fn stats_csv(
     let name = format!(
         "attachment; filename=\"statistiques-{}{}-{}.csv\"",
         period.network.as_deref().map(|network| format!("{}-", file_safe(network))).unwrap_or_default(),
-        format_day(period.from),
-        format_day(period.to)
+        period.from,
+        period.to
     );
     let disposition = HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"));
     Ok((
@@ -452,7 +455,7 @@ pub async fn stats_csv(
 
 /// The query string that names `period` again.
 fn report_query(period: &Period) -> String {
-    let mut query = format!("from={}&to={}", format_day(period.from), format_day(period.to));
+    let mut query = format!("from={}&to={}", period.from, period.to);
     if let Some(network) = &period.network {
         query = format!("network={}&{query}", percent_encode(network));
     }

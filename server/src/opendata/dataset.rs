@@ -407,12 +407,7 @@ fn most_used(counted: &BTreeMap<String, u64>) -> Vec<String> {
 
 /// `YYYY-MM-DD`: what the table's `date` column holds.
 fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(at, byte)| if at == 4 || at == 7 { *byte == b'-' } else { byte.is_ascii_digit() })
+    crate::calendar::parse_day(text).is_some()
 }
 
 fn size_and_hash(path: &Path) -> Result<(u64, String), std::io::Error> {

@@ -565,8 +565,9 @@ fn document(
 
 /// `2024-03-05…` → 20240305; 0 when absent or unreadable.
 fn date_key(updated: Option<&str>) -> i64 {
-    let digits: String = updated.unwrap_or_default().chars().take(10).filter(char::is_ascii_digit).collect();
-    if digits.len() == 8 { digits.parse().unwrap_or(0) } else { 0 }
+    updated.and_then(crate::calendar::day_of).map_or(0, |day| {
+        i64::from(day.year()) * 10_000 + i64::from(u8::from(day.month())) * 100 + i64::from(day.day())
+    })
 }
 
 fn facet_collector() -> FacetCollector {

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::tree::{self, MAX_FILE_BYTES, Tree};
+use crate::calendar::{Day, parse_day};
 
 /// Longest a fetch may take before it is given up.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
@@ -110,7 +111,7 @@ impl GitMirror {
     /// The day each path last changed, up to `commit`: one walk of its history, newest first, so
     /// that a path's first appearance is its last change (the most recent commits first, up to
     /// [`MAX_DATED_COMMITS`]; a path older than those has no date rather than a wrong one).
-    fn change_days(&self, commit: &str) -> HashMap<String, String> {
+    fn change_days(&self, commit: &str) -> HashMap<String, Day> {
         let max_count = format!("--max-count={MAX_DATED_COMMITS}");
         let args = [
             "-c",
@@ -126,9 +127,9 @@ impl GitMirror {
         let mut days = HashMap::new();
         for entry in String::from_utf8_lossy(&out).split('\u{1}').filter(|entry| !entry.is_empty()) {
             let mut lines = entry.lines();
-            let Some(day) = lines.next().map(str::trim).filter(|day| day.len() == 10) else { continue };
+            let Some(day) = lines.next().and_then(|day| parse_day(day.trim())) else { continue };
             for path in lines.filter(|line| !line.is_empty()) {
-                days.entry(path.to_owned()).or_insert_with(|| day.to_owned());
+                days.entry(path.to_owned()).or_insert(day);
             }
         }
         days
@@ -215,7 +216,7 @@ pub struct GitTree {
     /// The commit the tree is of, and the day each path last changed up to it, read at the first
     /// question (one `git log` for the whole tree).
     commit: String,
-    changed_on: std::sync::OnceLock<HashMap<String, String>>,
+    changed_on: std::sync::OnceLock<HashMap<String, Day>>,
 }
 
 /// A running `git cat-file --batch`: blob ids in, contents out.
@@ -270,8 +271,8 @@ impl Tree for GitTree {
         &self.paths
     }
 
-    fn changed_on(&self, path: &str) -> Option<String> {
-        self.changed_on.get_or_init(|| self.mirror.change_days(&self.commit)).get(path).cloned()
+    fn changed_on(&self, path: &str) -> Option<Day> {
+        self.changed_on.get_or_init(|| self.mirror.change_days(&self.commit)).get(path).copied()
     }
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
@@ -343,8 +344,8 @@ mod tests {
         assert_eq!(tree.read("fiches/../fiches/a.md").as_deref(), Some(b"# A\n".as_slice()));
         assert_eq!(tree.read("../x"), None);
         // The day each file last changed: its last commit's.
-        assert_eq!(tree.changed_on("fiches/a.md").as_deref(), Some("2024-03-01"));
-        assert_eq!(tree.changed_on("fiches/b.md").as_deref(), Some("2025-06-15"));
+        assert_eq!(tree.changed_on("fiches/a.md").map(|day| day.to_string()).as_deref(), Some("2024-03-01"));
+        assert_eq!(tree.changed_on("fiches/b.md").map(|day| day.to_string()).as_deref(), Some("2025-06-15"));
         assert_eq!(tree.changed_on("fiches/absent.md"), None);
         assert_eq!(mirror.fetch(&url, Some("principale")).unwrap(), commit, "the same commit again");
         assert_eq!(mirror.default_branch(&url).unwrap(), "principale");

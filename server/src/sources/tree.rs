@@ -20,9 +20,9 @@ pub trait Tree {
     fn paths(&self) -> &[String];
     /// A file's bytes; `None` when it is not there or larger than [`MAX_FILE_BYTES`].
     fn read(&self, path: &str) -> Option<Vec<u8>>;
-    /// The day the file last changed at its source (`YYYY-MM-DD`), when the source keeps it: the
-    /// last commit that touched it in a git repository; a folder's dates are those of a copy.
-    fn changed_on(&self, _path: &str) -> Option<String> {
+    /// The day the file last changed at its source, when the source keeps it: the last commit
+    /// that touched it in a git repository; a folder's dates are those of a copy.
+    fn changed_on(&self, _path: &str) -> Option<crate::calendar::Day> {
         None
     }
 }

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bao_contract::Problem;
 use bao_contract::reuse::{LOCAL_SITES, ReuseStats, UNKNOWN_SITE};
-use bao_server::calendar::{format_day, today};
+use bao_server::calendar::today;
 use bao_server::http::serve::{self, Limits};
 use bao_server::reuse::{PER_CLIENT, PER_CLIENT_PER_RESOURCE, Primary, ReportKeys, ReuseCounter, Secret};
 use bao_server::store::counts::CountKey;
@@ -316,7 +316,7 @@ async fn the_primary_takes_held_counts_with_the_replicas_key_only() {
             r#"[{{"day":"{day}","resource":"a","site":"www.asso.fr","element":"card","event":"display","count":{count}}}]"#
         )
     };
-    let today = format_day(today());
+    let today = today().to_string();
     let without_key = app(state.clone());
     assert_eq!(
         send_held(&without_key, Some(&format!("Bearer {COUNTS_KEY}")), &held(&today, 3)).await,

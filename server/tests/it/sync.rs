@@ -159,7 +159,7 @@ fn source_addresses_come_from_the_source_never_guessed() {
         Some("https://framagit.org/reseau/fiches/-/blob/publication/fiches/kanban.md")
     );
     // The day it last changed is its last commit's (the file says none).
-    let today = bao_server::calendar::format_day(bao_server::calendar::today());
+    let today = bao_server::calendar::today().to_string();
     assert_eq!(on_forge.updated.as_deref(), Some(today.as_str()));
     let body = on_forge.body_html.unwrap();
     assert!(

@@ -312,7 +312,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         licence,
         source_url: context.source.web.as_ref().and_then(|web| web.file(path)),
         lang: document.text("lang").unwrap_or("fr").to_owned(),
-        updated: context.tree.changed_on(path),
+        updated: context.tree.changed_on(path).map(|day| day.to_string()),
         body_html: Some(markdown::render_safe_html(&summarised.shown_body, links)),
         sources: Vec::new(),
     };

@@ -14,6 +14,7 @@ use super::{
     PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
     digest, take_title, unlink,
 };
+use crate::calendar::day_of;
 use crate::search::analysis::html_to_text;
 use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped, licence};
@@ -146,11 +147,7 @@ impl DokuWiki {
             // `wikilink2`: a link to a page that does not exist.
             html: unlink(&body, r#"class="wikilink2""#),
             authors,
-            updated: info
-                .get("lastModified")
-                .and_then(Value::as_str)
-                .and_then(|date| date.get(..10))
-                .map(str::to_owned),
+            updated: info.get("lastModified").and_then(Value::as_str).and_then(day_of),
             tags: Vec::new(),
             image: None,
         })

@@ -17,7 +17,7 @@ use super::{
     PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
     digest, take_title,
 };
-use crate::calendar::date_of_unix;
+use crate::calendar::day_of_unix;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -179,7 +179,7 @@ impl DokuWikiFolder {
             url: page_url(&self.site, &page.id).ok_or("adresse de page impossible")?,
             html,
             authors,
-            updated: Some(date_of_unix(last_change.unwrap_or(page.modified))),
+            updated: Some(day_of_unix(last_change.unwrap_or(page.modified))),
             tags: Vec::new(),
             image: None,
         })

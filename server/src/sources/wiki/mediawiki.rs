@@ -16,6 +16,7 @@ use super::{
     PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
     digest, unlink,
 };
+use crate::calendar::day_of;
 use crate::sources::{Batch, Skipped, licence};
 
 /// Bumped when pages are read differently, so that the next sync reads every page again.
@@ -380,7 +381,7 @@ impl MediaWiki {
             url: page_url,
             html: unlink(&parsed.parse.text, r#"class="new""#),
             authors,
-            updated: listed.timestamp.get(..10).map(str::to_owned),
+            updated: day_of(&listed.timestamp),
             tags: listed
                 .categories
                 .iter()

@@ -18,6 +18,7 @@ use super::{
     PageCache, Software, Wiki, WikiError, WikiHttp, WikiPage, WikiSettings, WikiSite, at_most_max_pages,
     digest,
 };
+use crate::calendar::day_of;
 use crate::sources::text::first_letter_upper;
 use crate::sources::{Batch, Skipped};
 
@@ -213,7 +214,7 @@ impl Wiki for MediaWikiExport {
                 url: page_url(&listing.links.article_url, &page.title)?,
                 html: markup::to_html(&page.wikitext, &listing.links),
                 authors: page.authors.clone(),
-                updated: page.timestamp.get(..10).map(str::to_owned),
+                updated: day_of(&page.timestamp),
                 tags: page.categories.clone(),
                 image: None,
             })

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use super::text::{SUMMARY_MAX_CHARS, collapse_whitespace, truncate_words};
 use super::{Batch, Skipped, http_agent, licence, sanitize::sanitize, screening, slugify};
 use crate::address::is_fetchable;
+use crate::calendar::Day;
 use crate::search::analysis::html_to_text;
 use crate::store::{Found, NewResource, Provenance};
 
@@ -314,8 +315,8 @@ pub struct WikiPage {
     /// The page's HTML as the wiki rendered it: untrusted.
     pub html: String,
     pub authors: Vec<String>,
-    /// `YYYY-MM-DD`.
-    pub updated: Option<String>,
+    /// When the page last changed.
+    pub updated: Option<Day>,
     pub tags: Vec<String>,
     /// The card's image when the wiki names one; else the body's first.
     pub image: Option<Image>,
@@ -342,7 +343,7 @@ impl WikiPage {
             licence: site.licence.clone(),
             source_url: Some(self.url.to_string()),
             lang: site.lang.clone(),
-            updated: self.updated,
+            updated: self.updated.map(|day| day.to_string()),
             body_html: Some(body),
             sources: Vec::new(),
         };
@@ -481,7 +482,7 @@ mod tests {
             url: Url::parse("https://www.wiki-brest.net/index.php/Territoires_et_coop%C3%A9rations").unwrap(),
             html: r#"<p>Court.</p><p onclick="x()">Les pratiques collaboratives ouvertes et les biens communs numériques.</p><img src="/images/a.png" alt="Carte"><a href="/index.php/Accueil">Accueil</a><script>alert(1)</script>"#.into(),
             authors: vec!["Briand".into()],
-            updated: Some("2012-05-03".into()),
+            updated: crate::calendar::parse_day("2012-05-03"),
             tags: vec!["Coopération".into()],
             image: None,
         };

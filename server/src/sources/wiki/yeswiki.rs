@@ -17,6 +17,7 @@ use super::{
     digest, take_title,
 };
 use crate::address::is_fetchable;
+use crate::calendar::day_of;
 use crate::search::analysis::html_to_text;
 use crate::sources::{Batch, Skipped};
 
@@ -121,15 +122,7 @@ impl YesWiki {
             .and_then(|file| self.base.join(&format!("files/{file}")).ok())
             .map(|url| Image { url: url.to_string(), alt: String::new() })
             .filter(|image| is_fetchable(&image.url));
-        Ok(WikiPage {
-            title,
-            url,
-            html,
-            authors,
-            updated: text("date_maj_fiche").get(..10).map(str::to_owned),
-            tags,
-            image,
-        })
+        Ok(WikiPage { title, url, html, authors, updated: day_of(text("date_maj_fiche")), tags, image })
     }
 }
 

@@ -114,9 +114,11 @@ fn main() -> anyhow::Result<()> {
         Ok(median(runs))
     };
     let baseline_ms = time(&|| {
-        conn.query_row("SELECT count(*) FROM reuse_counts WHERE day = ?1", [bao_server::calendar::unix_days(day)], |row| {
-            row.get::<_, i64>(0)
-        })?;
+        conn.query_row(
+            "SELECT count(*) FROM reuse_counts WHERE day = ?1",
+            [bao_server::calendar::unix_days(day)],
+            |row| row.get::<_, i64>(0),
+        )?;
         Ok(())
     })?;
     let network_ms = time(&|| {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use bao_contract::reuse::{CountedElement, MAX_STATS_ROWS, ReuseEvent};
 use r2d2_sqlite::rusqlite::{self, OptionalExtension, params};
 
+use super::columns::Columns;
 use super::{Database, DbError};
 use crate::calendar::{Day, from_unix_days, month_of, month_start, unix_days};
 
@@ -96,7 +97,7 @@ impl Database {
             for (key, count) in counts {
                 if !resolved.contains_key(key.resource.as_str()) {
                     let found = current
-                        .query_row([&key.resource], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .query_row([&key.resource], |row| Ok((row.get("id")?, row.get("network_id")?)))
                         .optional()?;
                     resolved.insert(&key.resource, found);
                 }
@@ -130,14 +131,19 @@ impl Database {
         let mut resources: HashMap<i64, Totals> = HashMap::new();
         let mut month_of_day = (i64::MIN, None);
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT day, resource, site, what % 2, count FROM reuse_counts WHERE {}",
+            "SELECT {} FROM reuse_counts WHERE {}",
+            SUMMED.sql(),
             period(network)
         ))?;
         let mut rows = statement.query(params![network, unix_days(from), unix_days(to)])?;
         while let Some(row) = rows.next()? {
-            let (day, resource, site, read): (i64, i64, i64, bool) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-            let count = row.get::<_, i64>(4)?.unsigned_abs();
+            let (day, resource, site, read): (i64, i64, i64, bool) = (
+                row.get(const { SUMMED.at("day") })?,
+                row.get(const { SUMMED.at("resource") })?,
+                row.get(const { SUMMED.at("site") })?,
+                row.get(const { SUMMED.at("read") })?,
+            );
+            let count = row.get::<_, i64>(const { SUMMED.at("count") })?.unsigned_abs();
             if month_of_day.0 != day {
                 month_of_day = (day, from_unix_days(day).map(|day| month_start(day, 0)));
             }
@@ -175,24 +181,25 @@ impl Database {
         let failed = |error: rusqlite::Error| E::from(DbError::from(error));
         let mut statement = conn
             .prepare_cached(&format!(
-                "SELECT day, (SELECT name FROM reuse_names WHERE id = network), (SELECT name FROM reuse_names WHERE id = resource), \
-                 (SELECT name FROM reuse_names WHERE id = site), what, count FROM reuse_counts WHERE {} \
-                 ORDER BY day, 2, 3, 4, what",
+                "SELECT day, (SELECT name FROM reuse_names WHERE id = network) AS network_name, \
+                 (SELECT name FROM reuse_names WHERE id = resource) AS resource_name, \
+                 (SELECT name FROM reuse_names WHERE id = site) AS site_name, what, count FROM reuse_counts WHERE {} \
+                 ORDER BY day, network_name, resource_name, site_name, what",
                 period(network)
             ))
             .map_err(failed)?;
         let mut rows = statement.query(params![network, unix_days(from), unix_days(to)]).map_err(failed)?;
         while let Some(row) = rows.next().map_err(failed)? {
             let read = || -> rusqlite::Result<CountRow> {
-                let (element, event) = element_and_event(row.get(4)?);
+                let (element, event) = element_and_event(row.get("what")?);
                 Ok(CountRow {
-                    day: from_unix_days(row.get(0)?).unwrap_or(Day::MIN),
-                    network: row.get(1)?,
-                    resource: row.get(2)?,
-                    site: row.get(3)?,
+                    day: from_unix_days(row.get("day")?).unwrap_or(Day::MIN),
+                    network: row.get("network_name")?,
+                    resource: row.get("resource_name")?,
+                    site: row.get("site_name")?,
                     element: element.as_str().to_owned(),
                     event: event.as_str().to_owned(),
-                    count: row.get::<_, i64>(5)?.unsigned_abs(),
+                    count: row.get::<_, i64>("count")?.unsigned_abs(),
                 })
             };
             each(read().map_err(failed)?)?;
@@ -230,6 +237,9 @@ fn element_and_event(what: i64) -> (CountedElement, ReuseEvent) {
         ReuseEvent::ALL[what % events],
     )
 }
+
+/// What a report sums, row by row (many: read by name at no cost).
+const SUMMED: Columns<5> = Columns::new(["day", "resource", "site", "what % 2 AS read", "count"]);
 
 /// The rows of `?1` (a network, or all when it is NULL) from day `?2` to day `?3`: two
 /// statements, so that a network's report reads one range of the primary key.

@@ -2,6 +2,7 @@
 //! `read.rs`, writes in `write.rs`. It knows resources and their records, not how the HTTP layer
 //! addresses them.
 
+mod columns;
 pub mod counts;
 pub mod html;
 pub mod identity;

@@ -13,10 +13,10 @@ impl Database {
     pub fn source_files(&self, id: &str) -> Result<Vec<(String, String)>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(
-            "SELECT coalesce(nullif(json_extract(record_json, '$.path'), ''), source_key), resource_id
+            "SELECT coalesce(nullif(json_extract(record_json, '$.path'), ''), source_key) AS path, resource_id
              FROM resource_files WHERE source_id = ?1 ORDER BY position",
         )?;
-        let rows = statement.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let rows = statement.query_map([id], |row| Ok((row.get("path")?, row.get("resource_id")?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -31,30 +31,30 @@ impl Database {
         // is shown from when that file is one of them, else its first. Only the fields the
         // report needs leave each record.
         let mut statement = conn.prepare_cached(
-            "SELECT f.resource_id, json_extract(f.record_json, '$.resource.title'),
-                    coalesce(nullif(json_extract(f.record_json, '$.path'), ''), f.source_key),
-                    json_extract(f.record_json, '$.provenance'),
-                    json_extract(f.record_json, '$.resource.source_url'),
-                    json_extract(f.record_json, '$.edit_url'),
-                    (SELECT count(*) FROM resource_files o WHERE o.resource_id = f.resource_id) - 1,
-                    f.source_key IS (SELECT source_key FROM resources r WHERE r.id = f.resource_id)
+            "SELECT f.resource_id, json_extract(f.record_json, '$.resource.title') AS title,
+                    coalesce(nullif(json_extract(f.record_json, '$.path'), ''), f.source_key) AS path,
+                    json_extract(f.record_json, '$.provenance') AS provenance,
+                    json_extract(f.record_json, '$.resource.source_url') AS source_url,
+                    json_extract(f.record_json, '$.edit_url') AS edit_url,
+                    (SELECT count(*) FROM resource_files o WHERE o.resource_id = f.resource_id) - 1 AS copies,
+                    f.source_key IS (SELECT source_key FROM resources r WHERE r.id = f.resource_id) AS shown
              FROM resource_files f
              WHERE f.source_id = ?1 AND f.record_json IS NOT NULL ORDER BY f.position",
         )?;
         let rows = statement.query_map([id], |row| {
-            let provenance: Option<String> = row.get(3)?;
+            let provenance: Option<String> = row.get("provenance")?;
             Ok((
                 QualityItem {
-                    id: row.get(0)?,
-                    title: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    path: row.get(2)?,
+                    id: row.get("resource_id")?,
+                    title: row.get::<_, Option<String>>("title")?.unwrap_or_default(),
+                    path: row.get("path")?,
                     gaps: Vec::new(),
-                    copies: row.get(6)?,
-                    source_url: row.get(4)?,
-                    edit_url: row.get(5)?,
+                    copies: row.get("copies")?,
+                    source_url: row.get("source_url")?,
+                    edit_url: row.get("edit_url")?,
                 },
                 provenance,
-                row.get::<_, bool>(7)?,
+                row.get::<_, bool>("shown")?,
             ))
         })?;
         let mut reported: Vec<QualityItem> = Vec::new();
@@ -89,7 +89,11 @@ impl Database {
         )?;
         let remarks = statement
             .query_map(params![id], |row| {
-                Ok(FileRemark { path: row.get(0)?, reason: row.get(1)?, skipped: row.get(2)? })
+                Ok(FileRemark {
+                    path: row.get("path")?,
+                    reason: row.get("reason")?,
+                    skipped: row.get("skipped")?,
+                })
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(SourceQuality {

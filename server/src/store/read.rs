@@ -2,6 +2,7 @@
 //! posters and captions, the snapshot the search index and the dataset are built from, and the
 //! order of changes (feeds, sitemaps, servers following this one).
 
+use super::columns::Columns;
 use bao_contract::{
     Image, Kind, Licence, Network, NetworkRef, Provider, Resource, ResourcePage, ResourceSource,
 };
@@ -23,11 +24,15 @@ impl Database {
     pub fn resource(&self, id: &str) -> Result<Option<Resource>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, r.body_html FROM resources r
-             JOIN networks n ON n.id = r.network_id WHERE r.id = ?1"
+            "SELECT {}, {} FROM resources r
+             JOIN networks n ON n.id = r.network_id WHERE r.id = ?1",
+            SUMMARY.sql(),
+            BODY.sql()
         ))?;
         let row = statement
-            .query_row([id], |row| Ok((summary_from_row(row), row.get::<_, String>(14)?)))
+            .query_row([id], |row| {
+                Ok((summary_from_row(row), row.get::<_, String>(const { BODY.at("body_html") })?))
+            })
             .optional()?;
         drop(statement);
         drop(conn);
@@ -66,7 +71,9 @@ impl Database {
         };
         let withdrawn = conn
             .prepare_cached("SELECT title, withdrawn_at FROM withdrawn_resources WHERE id = ?1")?
-            .query_row([&id], |row| Ok(Lookup::Withdrawn { title: row.get(0)?, withdrawn_at: row.get(1)? }))
+            .query_row([&id], |row| {
+                Ok(Lookup::Withdrawn { title: row.get("title")?, withdrawn_at: row.get("withdrawn_at")? })
+            })
             .optional()?;
         Ok(withdrawn.unwrap_or(Lookup::Unknown))
     }
@@ -79,19 +86,19 @@ impl Database {
         // A file read from another companion server is that server's page of the resource.
         let mut statement = conn.prepare_cached(
             "SELECT CASE WHEN source_id IN (SELECT id FROM sources WHERE kind = ?2) THEN source_key
-                         ELSE json_extract(record_json, '$.resource.source_url') END,
-                    json_extract(record_json, '$.edit_url'),
-                    json_extract(record_json, '$.resource.network'),
-                    json_extract(record_json, '$.resource.licence')
+                         ELSE json_extract(record_json, '$.resource.source_url') END AS page,
+                    json_extract(record_json, '$.edit_url') AS edit_url,
+                    json_extract(record_json, '$.resource.network') AS network,
+                    json_extract(record_json, '$.resource.licence') AS licence
              FROM resource_files WHERE resource_id = ?1 AND record_json IS NOT NULL
              ORDER BY source_key IS NOT (SELECT source_key FROM resources WHERE id = ?1), position",
         )?;
         let rows = statement.query_map(params![id, FOLLOWED_SERVER_KIND], |row| {
             Ok((
-                row.get::<_, Option<String>>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
+                row.get::<_, Option<String>>("page")?,
+                row.get::<_, Option<String>>("edit_url")?,
+                row.get::<_, String>("network")?,
+                row.get::<_, String>("licence")?,
             ))
         })?;
         let mut files = Vec::new();
@@ -123,9 +130,9 @@ impl Database {
         )?;
         let mut rows = shown.query(params![url, plain, url.replace('&', "&amp;")])?;
         while let Some(row) = rows.next()? {
-            let licence: Licence = serde_json::from_str(&row.get::<_, String>(1)?)?;
-            let body: Option<String> = row.get(2)?;
-            if row.get::<_, Option<String>>(0)?.as_deref() == Some(url)
+            let licence: Licence = serde_json::from_str(&row.get::<_, String>("licence_json")?)?;
+            let body: Option<String> = row.get("body_html")?;
+            if row.get::<_, Option<String>>("source_url")?.as_deref() == Some(url)
                 || licence.url.as_deref() == Some(url)
                 || body.is_some_and(|body| super::html::links_of(&body).iter().any(|link| link == url))
             {
@@ -172,15 +179,15 @@ impl Database {
         )?;
         let rows = statement.query_map([id], |row| {
             Ok(StoredSource {
-                id: row.get(0)?,
-                revision: row.get(1)?,
-                reader: row.get(2)?,
-                last_attempt: row.get(3)?,
-                last_success: row.get(4)?,
-                duration_ms: row.get(5)?,
-                last_error: row.get(6)?,
-                resource_count: row.get(7)?,
-                skipped_count: row.get(8)?,
+                id: row.get("id")?,
+                revision: row.get("revision")?,
+                reader: row.get("reader")?,
+                last_attempt: row.get("last_attempt")?,
+                last_success: row.get("last_success")?,
+                duration_ms: row.get("duration_ms")?,
+                last_error: row.get("last_error")?,
+                resource_count: row.get("resource_count")?,
+                skipped_count: row.get("skipped_count")?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -190,14 +197,15 @@ impl Database {
     pub fn list(&self, filter: &ListFilter) -> Result<ResourcePage, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM resources r
+            "SELECT {} FROM resources r
              JOIN networks n ON n.id = r.network_id
              WHERE (?1 IS NULL OR r.network_id = ?1)
                AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
                AND (?3 IS NULL OR r.kind = ?3)
                AND (?4 IS NULL OR r.id > ?4)
              ORDER BY r.id
-             LIMIT ?5"
+             LIMIT ?5",
+            SUMMARY.sql()
         ))?;
         // One more than asked tells whether a next page exists.
         let rows = statement.query_map(
@@ -227,14 +235,14 @@ impl Database {
     pub fn networks(&self) -> Result<Vec<Network>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(
-            "SELECT n.id, n.name, n.url, count(r.id) FROM networks n
+            "SELECT n.id, n.name, n.url, count(r.id) AS resources FROM networks n
              LEFT JOIN resources r ON r.network_id = n.id
              GROUP BY n.id ORDER BY n.name COLLATE NOCASE, n.id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(Network {
-                network: NetworkRef { id: row.get(0)?, name: row.get(1)?, url: row.get(2)? },
-                resource_count: row.get(3)?,
+                network: NetworkRef { id: row.get("id")?, name: row.get("name")?, url: row.get("url")? },
+                resource_count: row.get("resources")?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -265,10 +273,7 @@ impl Database {
     pub fn testimonials(&self, filter: &TestimonialFilter) -> Result<Vec<StoredTestimonial>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, v.provider, v.host_name, v.embed_url, v.poster_source,
-                    v.duration_seconds, v.quote, v.transcript,
-                    (SELECT json_group_array(json_object('lang', c.lang, 'label', c.label))
-                       FROM captions c WHERE c.resource_id = r.id)
+            "SELECT {}, {}
              FROM videos v
              JOIN resources r ON r.id = v.resource_id
              JOIN networks n ON n.id = r.network_id
@@ -276,7 +281,9 @@ impl Database {
                AND (?2 IS NULL OR r.id IN (SELECT resource_id FROM resource_tags WHERE tag = ?2))
                AND (?4 IS NULL OR r.id = ?4)
              ORDER BY r.id
-             LIMIT ?3"
+             LIMIT ?3",
+            SUMMARY.sql(),
+            VIDEO.sql()
         ))?;
         let rows = statement
             .query_map(params![filter.network, filter.tag, filter.limit, filter.id], |row| {
@@ -304,8 +311,8 @@ impl Database {
         )?;
         Ok(statement
             .query_row([resource_id], |row| {
-                let jpeg: Option<Vec<u8>> = row.get(1)?;
-                Ok((row.get(0)?, jpeg.map_or(StoredPoster::Placeholder, StoredPoster::Jpeg)))
+                let jpeg: Option<Vec<u8>> = row.get("jpeg")?;
+                Ok((row.get("title")?, jpeg.map_or(StoredPoster::Placeholder, StoredPoster::Jpeg)))
             })
             .optional()?)
     }
@@ -353,7 +360,7 @@ impl Database {
     pub fn posters_to_fetch(&self) -> Result<Vec<MediaToFetch>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(
-            "SELECT url, min(in_body) FROM (
+            "SELECT url, min(in_body) AS in_body FROM (
                SELECT poster_source AS url, 0 AS in_body FROM videos
                UNION SELECT json_extract(image_json, '$.url'), 0 FROM resources WHERE image_json IS NOT NULL
                UNION SELECT source_url, 1 FROM body_media)
@@ -362,7 +369,7 @@ impl Database {
              GROUP BY url ORDER BY url",
         )?;
         let rows = statement.query_map([], |row| {
-            Ok(MediaToFetch { url: row.get(0)?, in_body: row.get::<_, i64>(1)? == 1 })
+            Ok(MediaToFetch { url: row.get("url")?, in_body: row.get::<_, i64>("in_body")? == 1 })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -385,14 +392,17 @@ impl Database {
     ) -> Result<Vec<(Resource, String)>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, c.at FROM changes c
+            "SELECT {}, {} FROM changes c
              JOIN resources r ON r.id = c.resource_id
              JOIN networks n ON n.id = r.network_id
              WHERE c.change = 'written' AND (?1 IS NULL OR r.network_id = ?1)
-             ORDER BY c.seq DESC LIMIT ?2"
+             ORDER BY c.seq DESC LIMIT ?2",
+            SUMMARY.sql(),
+            CHANGED.sql()
         ))?;
-        let rows =
-            statement.query_map(params![network, limit], |row| Ok((summary_from_row(row), row.get(14)?)))?;
+        let rows = statement.query_map(params![network, limit], |row| {
+            Ok((summary_from_row(row), row.get(const { CHANGED.at("at") })?))
+        })?;
         let mut items = Vec::new();
         for row in rows {
             let (resource, at) = row?;
@@ -409,7 +419,7 @@ impl Database {
             "SELECT r.id, c.at FROM resources r LEFT JOIN changes c ON c.resource_id = r.id
              ORDER BY r.id LIMIT ?2 OFFSET ?1",
         )?;
-        let rows = statement.query_map(params![skip, limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let rows = statement.query_map(params![skip, limit], |row| Ok((row.get("id")?, row.get("at")?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -417,10 +427,10 @@ impl Database {
     pub fn last_change_by_network(&self) -> Result<Vec<(String, String)>, DbError> {
         let conn = self.pool.get()?;
         let mut statement = conn.prepare_cached(
-            "SELECT r.network_id, max(c.at) FROM changes c JOIN resources r ON r.id = c.resource_id
+            "SELECT r.network_id, max(c.at) AS at FROM changes c JOIN resources r ON r.id = c.resource_id
              GROUP BY r.network_id",
         )?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let rows = statement.query_map([], |row| Ok((row.get("network_id")?, row.get("at")?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -435,7 +445,7 @@ impl Database {
             "SELECT c.seq, c.resource_id, c.change, c.at, c.merged_into,
                     (SELECT f.record_json FROM resource_files f
                       WHERE f.resource_id = c.resource_id AND f.record_json IS NOT NULL
-                      ORDER BY f.position LIMIT 1)
+                      ORDER BY f.position LIMIT 1) AS record_json
              FROM changes c
              WHERE c.seq > ?1 AND c.source_id NOT IN (SELECT id FROM sources WHERE kind = ?3)
              ORDER BY c.seq LIMIT ?2",
@@ -443,14 +453,14 @@ impl Database {
         let rows = statement.query_map(params![since, limit, FOLLOWED_SERVER_KIND], |row| {
             Ok((
                 StoredChange {
-                    seq: row.get(0)?,
-                    id: row.get(1)?,
-                    change: row.get(2)?,
-                    at: row.get(3)?,
-                    merged_into: row.get(4)?,
+                    seq: row.get("seq")?,
+                    id: row.get("resource_id")?,
+                    change: row.get("change")?,
+                    at: row.get("at")?,
+                    merged_into: row.get("merged_into")?,
                     record: None,
                 },
-                row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<String>>("record_json")?,
             ))
         })?;
         let (mut changes, mut bytes) = (Vec::new(), 0);
@@ -518,15 +528,19 @@ impl Database {
             .map_err(DbError::from)?;
         let mut statement = tx
             .prepare(&format!(
-                "SELECT {SUMMARY_COLUMNS}, r.body_html, v.transcript FROM resources r
+                "SELECT {}, {} FROM resources r
                  JOIN networks n ON n.id = r.network_id
-                 LEFT JOIN videos v ON v.resource_id = r.id ORDER BY r.id"
+                 LEFT JOIN videos v ON v.resource_id = r.id ORDER BY r.id",
+                SUMMARY.sql(),
+                BODY_AND_TRANSCRIPT.sql()
             ))
             .map_err(DbError::from)?;
         let mut rows = statement.query([]).map_err(DbError::from)?;
         while let Some(row) = rows.next().map_err(DbError::from)? {
-            let body_html: String = row.get(14).map_err(DbError::from)?;
-            let transcript: Option<String> = row.get(15).map_err(DbError::from)?;
+            let body_html: String =
+                row.get(const { BODY_AND_TRANSCRIPT.at("body_html") }).map_err(DbError::from)?;
+            let transcript: Option<String> =
+                row.get(const { BODY_AND_TRANSCRIPT.at("transcript") }).map_err(DbError::from)?;
             let resource = summary_from_row(row)?;
             visit(Resource { body_html: Some(body_html), ..resource }, transcript)?;
         }
@@ -534,40 +548,79 @@ impl Database {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.title, r.summary, r.image_json, r.authors_json, \
-     n.id, n.name, n.url, r.tags_json, r.licence_json, r.source_url, r.lang, r.updated";
+/// A resource as lists show it (no body): what [`summary_from_row`] reads.
+const SUMMARY: Columns<14> = Columns::new([
+    "r.id",
+    "r.kind",
+    "r.title",
+    "r.summary",
+    "r.image_json",
+    "r.authors_json",
+    "n.id AS network_id",
+    "n.name AS network_name",
+    "n.url AS network_url",
+    "r.tags_json",
+    "r.licence_json",
+    "r.source_url",
+    "r.lang",
+    "r.updated",
+]);
+const BODY: Columns<1> = Columns::after(&SUMMARY, ["r.body_html"]);
+const BODY_AND_TRANSCRIPT: Columns<2> = Columns::after(&SUMMARY, ["r.body_html", "v.transcript"]);
+/// When a resource was last written (RFC 3339).
+const CHANGED: Columns<1> = Columns::after(&SUMMARY, ["c.at"]);
+/// A testimony's video: what [`testimonial_from_row`] reads after the summary.
+const VIDEO: Columns<8> = Columns::after(
+    &SUMMARY,
+    [
+        "v.provider",
+        "v.host_name",
+        "v.embed_url",
+        "v.poster_source",
+        "v.duration_seconds",
+        "v.quote",
+        "v.transcript",
+        "(SELECT json_group_array(json_object('lang', c.lang, 'label', c.label))
+           FROM captions c WHERE c.resource_id = r.id) AS captions",
+    ],
+);
 
-/// Reads the columns of [`SUMMARY_COLUMNS`]; the outer error is SQLite's, the inner one a
-/// malformed stored value.
+/// Reads the columns of [`SUMMARY`]; the outer error is SQLite's, the inner one a malformed
+/// stored value.
 fn summary_from_row(row: &Row<'_>) -> Result<Resource, DbError> {
-    let kind: String = row.get(1)?;
-    let image: Option<String> = row.get(4)?;
-    let authors: String = row.get(5)?;
-    let tags: String = row.get(9)?;
-    let licence: String = row.get(10)?;
+    let kind: String = row.get(const { SUMMARY.at("kind") })?;
+    let image: Option<String> = row.get(const { SUMMARY.at("image_json") })?;
+    let authors: String = row.get(const { SUMMARY.at("authors_json") })?;
+    let tags: String = row.get(const { SUMMARY.at("tags_json") })?;
+    let licence: String = row.get(const { SUMMARY.at("licence_json") })?;
     Ok(Resource {
-        id: row.get(0)?,
+        id: row.get(const { SUMMARY.at("id") })?,
         kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("kind {kind:?}")))?,
-        title: row.get(2)?,
-        summary: row.get(3)?,
+        title: row.get(const { SUMMARY.at("title") })?,
+        summary: row.get(const { SUMMARY.at("summary") })?,
         image: image.map(|json| serde_json::from_str::<Image>(&json)).transpose()?,
         authors: serde_json::from_str(&authors)?,
-        network: NetworkRef { id: row.get(6)?, name: row.get(7)?, url: row.get(8)? },
+        network: NetworkRef {
+            id: row.get(const { SUMMARY.at("network_id") })?,
+            name: row.get(const { SUMMARY.at("network_name") })?,
+            url: row.get(const { SUMMARY.at("network_url") })?,
+        },
         tags: serde_json::from_str(&tags)?,
         licence: serde_json::from_str::<Licence>(&licence)?,
         // Stored empty when the source has no web address.
-        source_url: Some(row.get::<_, String>(11)?).filter(|url| !url.is_empty()),
-        lang: row.get(12)?,
-        updated: row.get(13)?,
+        source_url: Some(row.get::<_, String>(const { SUMMARY.at("source_url") })?)
+            .filter(|url| !url.is_empty()),
+        lang: row.get(const { SUMMARY.at("lang") })?,
+        updated: row.get(const { SUMMARY.at("updated") })?,
         body_html: None,
         sources: Vec::new(),
     })
 }
 
-/// Reads [`SUMMARY_COLUMNS`] then the video columns of [`Database::testimonials`].
+/// Reads [`SUMMARY`] then [`VIDEO`].
 fn testimonial_from_row(row: &Row<'_>) -> Result<StoredTestimonial, DbError> {
     let resource = summary_from_row(row)?;
-    let provider: String = row.get(14)?;
+    let provider: String = row.get(const { VIDEO.at("provider") })?;
     let provider =
         Provider::parse(&provider).ok_or_else(|| DbError::Corrupt(format!("provider {provider:?}")))?;
     #[derive(serde::Deserialize)]
@@ -575,15 +628,15 @@ fn testimonial_from_row(row: &Row<'_>) -> Result<StoredTestimonial, DbError> {
         lang: String,
         label: String,
     }
-    let tracks: Vec<Track> = serde_json::from_str(&row.get::<_, String>(21)?)?;
+    let tracks: Vec<Track> = serde_json::from_str(&row.get::<_, String>(const { VIDEO.at("captions") })?)?;
     let video = StoredVideo {
         provider,
-        host_name: row.get(15)?,
-        embed_url: row.get(16)?,
-        poster_source: row.get(17)?,
-        duration_seconds: row.get(18)?,
-        transcript: row.get(20)?,
+        host_name: row.get(const { VIDEO.at("host_name") })?,
+        embed_url: row.get(const { VIDEO.at("embed_url") })?,
+        poster_source: row.get(const { VIDEO.at("poster_source") })?,
+        duration_seconds: row.get(const { VIDEO.at("duration_seconds") })?,
+        transcript: row.get(const { VIDEO.at("transcript") })?,
         captions: tracks.into_iter().map(|Track { lang, label }| (lang, label)).collect(),
     };
-    Ok(StoredTestimonial { quote: row.get(19)?, resource, video })
+    Ok(StoredTestimonial { quote: row.get(const { VIDEO.at("quote") })?, resource, video })
 }

@@ -388,7 +388,7 @@ fn moved_from(tx: &Transaction<'_>, vanished: &[String], words: &Words) -> Resul
         let (stored_fingerprint, record): (String, Option<String>) = tx.query_row(
             "SELECT fingerprint, record_json FROM resource_files WHERE source_key = ?1",
             [key],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get("fingerprint")?, row.get("record_json")?)),
         )?;
         if !fingerprint.is_empty() && stored_fingerprint == fingerprint {
             return Ok(Some(key.clone()));
@@ -445,7 +445,9 @@ fn stored_texts(tx: &Transaction<'_>) -> Result<StoredTexts, DbError> {
         "SELECT source_key, resource_id, record_json FROM resource_files
          WHERE record_json IS NOT NULL ORDER BY position",
     )?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?)))?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get("source_key")?, row.get("resource_id")?, row.get::<_, String>("record_json")?))
+    })?;
     for row in rows {
         let (key, resource_id, record) = row?;
         let new: NewResource = serde_json::from_str(&record)?;
@@ -514,7 +516,8 @@ fn new_id(
         let mut statement = tx.prepare(
             "SELECT id, words FROM withdrawn_resources WHERE words != '' ORDER BY withdrawn_at, id",
         )?;
-        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, String>("id")?, row.get::<_, String>("words")?)))?;
         for row in rows {
             let (id, text) = row?;
             let their_words = Words::from_joined(&text);
@@ -578,8 +581,9 @@ fn show_richest_file(
         let mut statement = tx.prepare_cached(
             "SELECT source_id, record_json FROM resource_files WHERE resource_id = ?1 ORDER BY position",
         )?;
-        let rows =
-            statement.query_map([resource_id], |row| Ok((row.get(0)?, row.get::<_, Option<String>>(1)?)))?;
+        let rows = statement.query_map([resource_id], |row| {
+            Ok((row.get("source_id")?, row.get::<_, Option<String>>("record_json")?))
+        })?;
         for row in rows {
             files += 1;
             let (file_source, Some(record)) = row? else { continue };
@@ -598,7 +602,7 @@ fn show_richest_file(
             .query_row(
                 "DELETE FROM resources WHERE id = ?1 RETURNING source_key, title",
                 [resource_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get("source_key")?, row.get("title")?)),
             )
             .optional()?;
         let merged: bool = tx.query_row(

@@ -3,6 +3,7 @@
 //! per content generation, address and filter into `<db>.exports/`, then served as files (ranges
 //! and `If-Modified-Since` included); and their DCAT catalogue (`/catalog.jsonld`).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use axum::extract::{Request, State};
@@ -206,6 +207,44 @@ pub async fn catalog(State(state): State<AppState>, request: Request) -> Result<
     Ok(([(header::CONTENT_TYPE, "application/ld+json")], catalog.to_string()).into_response())
 }
 
+/// A dataset's files: name, media type, format, description.
+const DISTRIBUTIONS: [(&str, &str, &str, &str); 5] = [
+    (dataset::RESOURCES_CSV, "text/csv", "CSV", "Les ressources : titre, auteurs, réseau, licence, adresses"),
+    (dataset::BODIES_CSV, "text/csv", "CSV", "Le texte intégral de chaque ressource, en HTML"),
+    (
+        dataset::RESOURCES_XLSX,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "XLSX",
+        "Les ressources, pour un tableur",
+    ),
+    (dataset::ZIP, "application/zip", "ZIP", "Le jeu de données entier (Data Package)"),
+    (dataset::PACKAGE, "application/json", "JSON", "Le descripteur Frictionless Data Package"),
+];
+
+/// One file of [`DISTRIBUTIONS`] as a `dcat:Distribution`, with its size when `sizes` has it.
+fn distribution(
+    origin: &str,
+    filter: &Filter,
+    (name, media_type, format, description): &(&str, &str, &str, &str),
+    sizes: Option<&BTreeMap<String, u64>>,
+) -> serde_json::Value {
+    let url = format!("{origin}{}", links::dataset_file(name, filter));
+    let mut distribution = serde_json::json!({
+        "@id": url,
+        "@type": "dcat:Distribution",
+        "dct:title": name,
+        "dct:description": description,
+        "dcat:downloadURL": { "@id": url },
+        "dcat:mediaType": media_type,
+        "dct:format": format,
+    });
+    if let Some(bytes) = sizes.and_then(|sizes| sizes.get(*name)) {
+        distribution["dcat:byteSize"] =
+            serde_json::json!({ "@value": bytes, "@type": "xsd:nonNegativeInteger" });
+    }
+    distribution
+}
+
 /// One `dcat:Dataset`: the whole commons (`network` is `None`) or one network's resources.
 fn dataset_node(
     origin: &str,
@@ -230,44 +269,10 @@ fn dataset_node(
         ),
     };
     let publisher = network.map_or("multiBàO", |network| network.name.as_str());
-    let file = |name: &str| format!("{origin}{}", links::dataset_file(name, filter));
-    let distributions: Vec<serde_json::Value> = [
-        (
-            dataset::RESOURCES_CSV,
-            "text/csv",
-            "CSV",
-            "Les ressources : titre, auteurs, réseau, licence, adresses",
-        ),
-        (dataset::BODIES_CSV, "text/csv", "CSV", "Le texte intégral de chaque ressource, en HTML"),
-        (
-            dataset::RESOURCES_XLSX,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "XLSX",
-            "Les ressources, pour un tableur",
-        ),
-        (dataset::ZIP, "application/zip", "ZIP", "Le jeu de données entier (Data Package)"),
-        (dataset::PACKAGE, "application/json", "JSON", "Le descripteur Frictionless Data Package"),
-    ]
-    .into_iter()
-    .map(|(name, media_type, format, description)| {
-        let mut distribution = serde_json::json!({
-            "@id": file(name),
-            "@type": "dcat:Distribution",
-            "dct:title": name,
-            "dct:description": description,
-            "dcat:downloadURL": { "@id": file(name) },
-            "dcat:mediaType": media_type,
-            "dct:format": format,
-        });
-        if network.is_none()
-            && let Some(bytes) = summary.bytes.get(name)
-        {
-            distribution["dcat:byteSize"] =
-                serde_json::json!({ "@value": bytes, "@type": "xsd:nonNegativeInteger" });
-        }
-        distribution
-    })
-    .collect();
+    // The whole commons' files are written ahead, with their sizes; a network's on demand.
+    let sizes = network.is_none().then_some(&summary.bytes);
+    let distributions: Vec<serde_json::Value> =
+        DISTRIBUTIONS.iter().map(|file| distribution(origin, filter, file, sizes)).collect();
     let mut node = serde_json::json!({
         "@id": format!("{origin}{}#{}", links::catalog(), dataset::name(filter)),
         "@type": "dcat:Dataset",

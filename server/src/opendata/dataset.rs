@@ -336,33 +336,7 @@ fn package(
             contributor
         })
         .collect();
-    let resources: Vec<Value> = tables
-        .iter()
-        .map(|Table { file, columns, bytes, sha256 }| {
-            let fields: Vec<Value> = columns
-                .iter()
-                .map(|(name, kind, _, description)| json!({ "name": name, "type": kind, "description": description }))
-                .collect();
-            let mut schema = json!({ "fields": fields });
-            if *file == RESOURCES_CSV {
-                schema["primaryKey"] = json!(["id"]);
-            } else {
-                schema["foreignKeys"] =
-                    json!([{ "fields": ["id"], "reference": { "resource": "resources", "fields": ["id"] } }]);
-            }
-            json!({
-                "name": file.trim_end_matches(".csv"),
-                "type": "table",
-                "path": path(file),
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": bytes,
-                "hash": format!("sha256:{sha256}"),
-                "schema": schema,
-            })
-        })
-        .collect();
+    let resources: Vec<Value> = tables.iter().map(|table| table_resource(table, path)).collect();
     json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": name(filter),
@@ -376,6 +350,32 @@ fn package(
         "licenses": licences,
         "contributors": contributors,
         "resources": resources,
+    })
+}
+
+/// One table of the package as a Data Package resource: its file, size, hash and schema.
+fn table_resource(Table { file, columns, bytes, sha256 }: &Table, path: &dyn Fn(&str) -> String) -> Value {
+    let fields: Vec<Value> = columns
+        .iter()
+        .map(|(name, kind, _, description)| json!({ "name": name, "type": kind, "description": description }))
+        .collect();
+    let mut schema = json!({ "fields": fields });
+    if *file == RESOURCES_CSV {
+        schema["primaryKey"] = json!(["id"]);
+    } else {
+        schema["foreignKeys"] =
+            json!([{ "fields": ["id"], "reference": { "resource": "resources", "fields": ["id"] } }]);
+    }
+    json!({
+        "name": file.trim_end_matches(".csv"),
+        "type": "table",
+        "path": path(file),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": bytes,
+        "hash": format!("sha256:{sha256}"),
+        "schema": schema,
     })
 }
 

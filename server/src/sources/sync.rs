@@ -7,11 +7,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use bao_contract::{FileRemark, Kind};
+use ammonia::Url;
+use bao_contract::{FileRemark, Kind, Licence};
 use sha2::{Digest, Sha256};
 
 use super::companion::{self, CompanionServer};
-use super::config::{DokuWikiAt, Location, MediaWikiAt, SourceConfig, SourceKind};
+use super::config::{DokuWikiAt, GitSource, Location, MediaWikiAt, SourceConfig, SourceKind};
 use super::forge::{WebAddresses, WebSettings};
 use super::git::GitMirror;
 use super::multibao::{IMPORTER_VERSION, MultibaoRepository};
@@ -334,42 +335,56 @@ fn follower(
                 settings: settings(wiki.resource_kind),
             },
         ),
-        SourceKind::Bao { base } => {
-            // Where the last sync stopped, when it read as this one reads.
-            let reader = reader_version(config, companion::READER_VERSION);
-            let resume = db
-                .source(&config.id)?
-                .filter(|last| last.reader.as_deref() == Some(reader.as_str()))
-                .and_then(|last| last.revision?.parse().ok());
-            Box::new(CompanionServer::new(base.clone(), config.id.clone(), resume, db.clone()))
-        }
-        SourceKind::Git(git) => {
-            let location = git.location.within(&context.base);
-            let (owner, repo) = repository_names(config, &location);
-            let root = match &location {
-                Location::Folder(root) => root.clone(),
-                Location::Remote(_) => PathBuf::new(),
-            };
-            Box::new(GitRepository {
-                location,
-                mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
-                branch: git.branch.clone(),
-                branch_read: OnceCell::new(),
-                web: git.web.clone(),
-                reader: MultibaoRepository {
-                    root,
-                    owner,
-                    repo,
-                    network: Some(config.network.reference()),
-                    subfolder_networks: git.subfolder_networks.clone(),
-                    subfolder_names: git.subfolder_names.clone(),
-                    default_licence,
-                    exclude: git.exclude.clone(),
-                    web: None,
-                },
-            })
-        }
+        SourceKind::Bao { base } => Box::new(companion_follower(db, config, base)?),
+        SourceKind::Git(git) => Box::new(git_follower(config, git, context, default_licence)),
     })
+}
+
+/// A companion server followed from where the last sync stopped, when it read as this one reads.
+fn companion_follower(
+    db: &Database,
+    config: &SourceConfig,
+    base: &Url,
+) -> Result<CompanionServer, SourceError> {
+    let reader = reader_version(config, companion::READER_VERSION);
+    let resume = db
+        .source(&config.id)?
+        .filter(|last| last.reader.as_deref() == Some(reader.as_str()))
+        .and_then(|last| last.revision?.parse().ok());
+    Ok(CompanionServer::new(base.clone(), config.id.clone(), resume, db.clone()))
+}
+
+/// A git repository, mirrored under the sync's mirrors, read as multiBàO writes its fiches.
+fn git_follower(
+    config: &SourceConfig,
+    git: &GitSource,
+    context: &SyncContext,
+    default_licence: Option<Licence>,
+) -> GitRepository {
+    let location = git.location.within(&context.base);
+    let (owner, repo) = repository_names(config, &location);
+    let root = match &location {
+        Location::Folder(root) => root.clone(),
+        Location::Remote(_) => PathBuf::new(),
+    };
+    GitRepository {
+        location,
+        mirror_dir: context.mirrors.join(format!("{}.git", config.id)),
+        branch: git.branch.clone(),
+        branch_read: OnceCell::new(),
+        web: git.web.clone(),
+        reader: MultibaoRepository {
+            root,
+            owner,
+            repo,
+            network: Some(config.network.reference()),
+            subfolder_networks: git.subfolder_networks.clone(),
+            subfolder_names: git.subfolder_names.clone(),
+            default_licence,
+            exclude: git.exclude.clone(),
+            web: None,
+        },
+    }
 }
 
 /// The `owner` and `repo` a source's ids and addresses are made of: the forge path of an https

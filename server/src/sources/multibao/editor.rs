@@ -252,47 +252,71 @@ const AUTHOR_HEADINGS: &[&str] = &[
 /// How near the end a "par A" line alone names the author.
 const LAST_LINES: usize = 6;
 
+/// How an authorship line starts ("Auteur de l'article : X, amendements par Y"), folded, and
+/// what it makes of the names that follow.
+const AUTHORSHIP_PREFIXES: &[(&str, Role)] = &[
+    ("auteur de l'article", Role::Author),
+    ("auteure de l'article", Role::Author),
+    ("auteur de la fiche", Role::Author),
+    ("auteure de la fiche", Role::Author),
+    ("auteur·e·s", Role::Author),
+    ("auteur.e.s", Role::Author),
+    ("auteur(s)", Role::Author),
+    ("auteures", Role::Author),
+    ("auteurs", Role::Author),
+    ("auteure", Role::Author),
+    ("auteur", Role::Author),
+    ("autrices", Role::Author),
+    ("autrice", Role::Author),
+    ("redige par", Role::Author),
+    ("redigee par", Role::Author),
+    ("ecrit par", Role::Author),
+    ("ecrite par", Role::Author),
+    ("fiche realisee par", Role::Author),
+    ("fiche compilee par", Role::Author),
+    ("compilee par", Role::Author),
+    ("compile par", Role::Author),
+    ("realise par", Role::Author),
+    ("realisee par", Role::Author),
+    ("publie par", Role::Author),
+    ("publiee par", Role::Author),
+    ("traduction par", Role::Translator),
+    ("traduit par", Role::Translator),
+    ("traduite par", Role::Translator),
+    ("une traduction par", Role::Translator),
+    ("traduction francaise par", Role::Translator),
+];
+
+/// What ends the names of an authorship line.
+const NAMES_END: &[&str] = &[
+    " via ",
+    " selon les termes",
+    " sous licence",
+    ", publi",
+    " - publi",
+    " publié sous",
+    " (http",
+    // Folded where the line's letters fold to as many bytes, else only lowercased.
+    " a partir d",
+    " à partir d",
+    " d'apres ",
+    " d'après ",
+    " d’apres ",
+    " d’après ",
+];
+
+/// What introduces, after the names, those who amended the text.
+const AMENDERS: &[&str] =
+    &[", amendements par ", " amendements par ", ", amendé par ", ", relu par ", ", relecture "];
+
 /// The names of an authorship line, if it is one.
 fn author_line(line: &str) -> Option<Vec<String>> {
     let plain = without_addresses(&plain_text(line));
     let folded = fold(&plain);
-    // "Auteur de l'article : X, amendements par Y".
-    let prefixes: &[(&str, Role)] = &[
-        ("auteur de l'article", Role::Author),
-        ("auteure de l'article", Role::Author),
-        ("auteur de la fiche", Role::Author),
-        ("auteure de la fiche", Role::Author),
-        ("auteur·e·s", Role::Author),
-        ("auteur.e.s", Role::Author),
-        ("auteur(s)", Role::Author),
-        ("auteures", Role::Author),
-        ("auteurs", Role::Author),
-        ("auteure", Role::Author),
-        ("auteur", Role::Author),
-        ("autrices", Role::Author),
-        ("autrice", Role::Author),
-        ("redige par", Role::Author),
-        ("redigee par", Role::Author),
-        ("ecrit par", Role::Author),
-        ("ecrite par", Role::Author),
-        ("fiche realisee par", Role::Author),
-        ("fiche compilee par", Role::Author),
-        ("compilee par", Role::Author),
-        ("compile par", Role::Author),
-        ("realise par", Role::Author),
-        ("realisee par", Role::Author),
-        ("publie par", Role::Author),
-        ("publiee par", Role::Author),
-        ("traduction par", Role::Translator),
-        ("traduit par", Role::Translator),
-        ("traduite par", Role::Translator),
-        ("une traduction par", Role::Translator),
-        ("traduction francaise par", Role::Translator),
-    ];
     let (role, rest) = match labelled_authors(&plain) {
         Some(names) => (Role::Author, names.to_owned()),
         None => {
-            let (prefix, role) = prefixes.iter().find(|(prefix, _)| folded.starts_with(prefix))?;
+            let (prefix, role) = AUTHORSHIP_PREFIXES.iter().find(|(prefix, _)| folded.starts_with(prefix))?;
             // `fold` keeps the length of letters it folds only for the ASCII ones: cut by characters.
             let rest: String = plain.chars().skip(prefix.chars().count()).collect();
             let rest = rest.trim_start_matches([' ', ':', '\u{a0}']).trim().to_owned();
@@ -306,29 +330,8 @@ fn author_line(line: &str) -> Option<Vec<String>> {
     if rest.is_empty() || rest.len() > 200 {
         return None;
     }
-    let rest = until_any(
-        &rest,
-        &[
-            " via ",
-            " selon les termes",
-            " sous licence",
-            ", publi",
-            " - publi",
-            " publié sous",
-            " (http",
-            // Folded where the line's letters fold to as many bytes, else only lowercased.
-            " a partir d",
-            " à partir d",
-            " d'apres ",
-            " d'après ",
-            " d’apres ",
-            " d’après ",
-        ],
-    );
-    let (names, amenders) = match split_at_folded(
-        rest,
-        &[", amendements par ", " amendements par ", ", amendé par ", ", relu par ", ", relecture "],
-    ) {
+    let rest = until_any(&rest, NAMES_END);
+    let (names, amenders) = match split_at_folded(rest, AMENDERS) {
         Some((names, amenders)) => (names, Some(amenders)),
         None => (rest, None),
     };

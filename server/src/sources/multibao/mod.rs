@@ -104,18 +104,9 @@ impl MultibaoRepository {
             .filter(|path| path.rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md")))
             .collect();
 
-        // A repository's README may name its network in its front matter (`network`, `network_url`).
         let readme_text =
             tree.read("README.md").and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
-        let readme = frontmatter::split(&readme_text);
-        let owner_network = source.network.clone().unwrap_or_else(|| NetworkRef {
-            id: slugify(&source.owner),
-            name: readme.text("network").map_or_else(|| source.owner.clone(), str::to_owned),
-            url: readme
-                .text("network_url")
-                .map(str::to_owned)
-                .or_else(|| source.web.as_ref().and_then(|web| web.home.clone())),
-        });
+        let owner_network = self.owner_network(&frontmatter::split(&readme_text));
         // A file that states no licence has the one the sources file declares, else the
         // repository's.
         let stated = repository_licence(tree, &readme_text);
@@ -142,16 +133,7 @@ impl MultibaoRepository {
             let (network, unnamed) = network_of(source, tree, path, &owner_network);
             if !read.networks.contains(&network) {
                 if let Some(folder) = unnamed {
-                    read.warnings.push(Skipped {
-                        path: folder,
-                        reason: format!(
-                            "le réseau de ce dossier n'a pas de nom : « {} » (le nom du dossier) est affiché ; \
-                             donnez-le dans le fichier des sources (`subfolder_names = {{ {} = \"…\" }}`) \
-                             ou en titre du README.md du dossier",
-                            network.name,
-                            network.name
-                        ),
-                    });
+                    read.warnings.push(unnamed_network(folder, &network));
                 }
                 read.networks.push(network.clone());
             }
@@ -178,6 +160,32 @@ impl MultibaoRepository {
             }
         }
         read
+    }
+
+    /// The network of the repository's owner: the sources file's, else its README's front
+    /// matter's (`network`, `network_url`), else the owner's name.
+    fn owner_network(&self, readme: &frontmatter::Document<'_>) -> NetworkRef {
+        self.network.clone().unwrap_or_else(|| NetworkRef {
+            id: slugify(&self.owner),
+            name: readme.text("network").map_or_else(|| self.owner.clone(), str::to_owned),
+            url: readme
+                .text("network_url")
+                .map(str::to_owned)
+                .or_else(|| self.web.as_ref().and_then(|web| web.home.clone())),
+        })
+    }
+}
+
+/// The remark on a subfolder's network that nothing names: what is shown, and where to name it.
+fn unnamed_network(folder: String, network: &NetworkRef) -> Skipped {
+    let name = &network.name;
+    Skipped {
+        path: folder,
+        reason: format!(
+            "le réseau de ce dossier n'a pas de nom : « {name} » (le nom du dossier) est affiché ; \
+             donnez-le dans le fichier des sources (`subfolder_names = {{ {name} = \"…\" }}`) \
+             ou en titre du README.md du dossier"
+        ),
     }
 }
 
@@ -273,24 +281,12 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         document.text("video_url").and_then(video::video_at).or_else(|| video::find_video(&body));
     let owner = &context.source.owner;
     let path = context.relative_path;
-    let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let folder = folder_of(path);
     let kind = kind_of(&document, folder, found_video.is_some());
     if document.text("kind").and_then(Kind::parse).is_none() && kind != Kind::Video {
-        let reason = screening::test_page(title_stem(path), &titled.title).or_else(|| {
-            editor::not_a_fiche(&titled.body_without_title, &markdown::text_shape(&titled.body_without_title))
-        });
-        if let Some(reason) = reason {
-            return Err(reason.into());
-        }
+        screen(path, &titled)?;
     }
     let summarised = Summarised::read(&document, &titled.body_without_title);
-    let image = document
-        .text("image_url")
-        // A path starting with `/` is served by the companion server itself (the demo's images).
-        .filter(|url| is_fetchable(url))
-        .map(|url| (url.to_owned(), String::new()))
-        .or_else(|| markdown::first_image(&body))
-        .map(|(url, alt)| Image { url, alt });
     let links = context.source.web.clone().map(|web| markdown::LinkBase { web, folder: folder.to_owned() });
     let (authors, authors_found) = authors_of(&document, &body);
     let (licence, licence_found) = licence::resolve(
@@ -305,7 +301,7 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         kind,
         title: titled.title,
         summary: summarised.summary,
-        image,
+        image: image_of(&document, &body),
         authors,
         network: context.network.clone(),
         tags: tags_of(context, &document, folder),
@@ -329,7 +325,6 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
         }
         _ => None,
     };
-    let warning = (!remarks.is_empty()).then(|| remarks.join(" ; "));
     Ok((
         NewResource {
             resource,
@@ -346,8 +341,30 @@ fn read_file(context: &FileContext<'_>, bytes: &[u8]) -> Result<(NewResource, Op
             edit_url: context.source.web.as_ref().and_then(|web| web.edit(path)),
             path: path.to_owned(),
         },
-        warning,
+        (!remarks.is_empty()).then(|| remarks.join(" ; ")),
     ))
+}
+
+/// Why a file that does not say what it is is not a fiche (a test page, a list of links…), if so.
+fn screen(path: &str, titled: &Titled) -> Result<(), String> {
+    let body = &titled.body_without_title;
+    match screening::test_page(title_stem(path), &titled.title)
+        .or_else(|| editor::not_a_fiche(body, &markdown::text_shape(body)))
+    {
+        Some(reason) => Err(reason.into()),
+        None => Ok(()),
+    }
+}
+
+/// The card's image: the front matter's `image_url` when it can be fetched, else the body's first.
+fn image_of(document: &frontmatter::Document<'_>, body: &str) -> Option<Image> {
+    document
+        .text("image_url")
+        // A path starting with `/` is served by the companion server itself (the demo's images).
+        .filter(|url| is_fetchable(url))
+        .map(|url| (url.to_owned(), String::new()))
+        .or_else(|| markdown::first_image(body))
+        .map(|(url, alt)| Image { url, alt })
 }
 
 /// A file's title, where it was found, and its body without the heading that repeats it.
@@ -552,9 +569,27 @@ fn testimony_video(
         }
         seconds
     });
-    let folder = context.relative_path.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let stem = title_stem(context.relative_path);
+    NewVideo {
+        host_name: found.host_name(),
+        provider: found.provider,
+        embed_url: found.embed_url,
+        poster_source,
+        duration_seconds,
+        quote: markdown::first_blockquote(body),
+        captions: captions_of(context, document, remarks),
+        transcript: transcript_of(context, document, body, remarks),
+    }
+}
 
+/// A testimony's captions: the WebVTT files its front matter names, and those beside it named
+/// after it (`entretien.vtt`, `entretien.en.vtt`), one per language.
+fn captions_of(
+    context: &FileContext<'_>,
+    document: &frontmatter::Document<'_>,
+    remarks: &mut Vec<String>,
+) -> Vec<NewCaptions> {
+    let folder = folder_of(context.relative_path);
+    let stem = title_stem(context.relative_path);
     let mut captions = Vec::new();
     let mut caption_files: Vec<String> = document.list("captions");
     let prefix = if folder.is_empty() { String::new() } else { format!("{folder}/") };
@@ -589,8 +624,18 @@ fn testimony_video(
             Err(reason) => remarks.push(format!("sous-titres {name} ignorés : {reason}")),
         }
     }
+    captions
+}
 
-    let transcript = match document.text("transcript") {
+/// A testimony's transcript: the file its front matter names, else its « Transcription » section.
+fn transcript_of(
+    context: &FileContext<'_>,
+    document: &frontmatter::Document<'_>,
+    body: &str,
+    remarks: &mut Vec<String>,
+) -> Option<String> {
+    let folder = folder_of(context.relative_path);
+    match document.text("transcript") {
         Some(name) => match read_sidecar(context.tree, folder, name) {
             Ok(text) => Some(plain_paragraphs(&text)),
             Err(reason) => {
@@ -602,18 +647,12 @@ fn testimony_video(
             ["Transcription", "Transcript"].iter().find_map(|heading| markdown::section_text(body, heading))
         }
     }
-    .filter(|text| !text.is_empty());
+    .filter(|text| !text.is_empty())
+}
 
-    NewVideo {
-        host_name: found.host_name(),
-        provider: found.provider,
-        embed_url: found.embed_url,
-        poster_source,
-        duration_seconds,
-        quote: markdown::first_blockquote(body),
-        transcript,
-        captions,
-    }
+/// The folder of a path in the repository (`""` at its root).
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
 /// Reads a file named by a testimony, inside its repository only.

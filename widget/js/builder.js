@@ -111,7 +111,6 @@
         html: "<bao-card " + attributes.join(" ") + '>\n  <a href="' + origin + "/r/" + escape(id) + '">' + escape(titles[id]) + "</a>" +
           snapshot(id) + "\n</bao-card>",
         iframe: origin + "/embed/r/" + encodeURIComponent(id) + (query.length ? "?" + query.join("&") : ""),
-        preload: viewAddress(["card", "resource=" + encodeURIComponent(id)], query),
         height: 480,
         title: titles[id],
         url: origin + "/r/" + id,
@@ -155,23 +154,12 @@
     return {
       html: "<" + tag + (attributes.length ? " " + attributes.join(" ") : "") + ">\n" + inside + "\n</" + tag + ">",
       iframe: origin + path + (query.length ? "?" + query.join("&") : ""),
-      preload: viewAddress([element === "search" ? "search" : "testimonials"], query),
       height: element === "search" ? 420 : 640,
       title: label,
       url: "",
       filters: filters,
       shortcode: shortcode(element === "search" ? "recherche" : "temoignages", said, theme, lang, counting),
     };
-  }
-
-  // The address embed.js asks for the element's first view when the page preloads it: the
-  // view's name, then the frame's parameters but its colours and counting, in the same order.
-  function viewAddress(view, query) {
-    var shaping = query.filter(function (pair) {
-      return !/^(theme|counting)=/.test(pair);
-    });
-    var pairs = view[1] ? [view[1]].concat(shaping) : shaping;
-    return origin + "/fragments?v=" + encodeURIComponent(view[0] + (pairs.length ? "?" + pairs.join("&") : ""));
   }
 
   // `crossorigin`: embed.js's fetch is a CORS request without credentials, which the preloaded
@@ -242,7 +230,6 @@
     var pin = form.elements.sri.checked && integrity ? ' integrity="' + integrity + '" crossorigin="anonymous"' : "";
     document.getElementById("snippet-script").value =
       '<script src="' + origin + '/embed.js"' + pin + "></script>\n" + described.html;
-    document.getElementById("snippet-preload").value = preloadLine(described.preload);
     var iframe = '<iframe src="' + escape(described.iframe) + '" title="' + escape(described.title) + '" style="width:100%;border:0" height="' +
       described.height + '" loading="lazy" allow="clipboard-write"></iframe>';
     document.getElementById("snippet-iframe").value = iframe + '\n<script src="' + origin + '/resize.js"></script>';
@@ -258,6 +245,14 @@
       // Trying a snippet here is no reuse: the preview counts nothing.
       preview.firstElementChild.setAttribute("counting", "off");
     }
+    // The preload line names the address embed.js asks for the element's first view: embed.js
+    // says it, for the element previewed here.
+    var shown = preview.firstElementChild;
+    var preload = document.getElementById("snippet-preload");
+    preload.value = "";
+    customElements.whenDefined(shown.localName).then(function (element) {
+      if (preview.firstElementChild === shown) preload.value = preloadLine(element.preload(shown));
+    });
   }
 
   form.addEventListener("input", update);

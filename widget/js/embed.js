@@ -16,7 +16,7 @@
   if (window.__multibaoEmbed) return;
   window.__multibaoEmbed = true;
 
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   var base = new URL("./", (script && script.src) || location.href).href;
   // A page loads the smallest module that has every interactive element it holds (or several, if
   // elements arrive later). The last one has every element.
@@ -25,22 +25,27 @@
   // The elements (bao_contract::elements): each one's attributes, first view, module function.
   var TABLE = __BAO_ELEMENTS__;
   var ALL = MODULES[MODULES.length - 1];
+  /** @type {Record<string, Promise<BaoGlue> | undefined>} */
   var loading = {};
+  /** @type {Record<string, Promise<CSSStyleSheet | string> | undefined>} */
   var sheets = {};
 
+  /** @param {BaoModule} module */
   function loadModule(module) {
     var name = module.name;
-    if (!loading[name]) {
+    var glue = loading[name];
+    if (!glue) {
       if (typeof WebAssembly !== "object") {
-        loading[name] = Promise.reject(new Error("WebAssembly n'est pas disponible dans ce navigateur"));
+        glue = Promise.reject(new Error("WebAssembly n'est pas disponible dans ce navigateur"));
       } else {
-        loading[name] = import(base + "widget/" + module.glue).then(function (glue) {
+        glue = import(base + "widget/" + module.glue).then(function (/** @type {BaoGlue} */ glue) {
           return glue.default({ module_or_path: base + "widget/" + module.wasm }).then(function () {
             return glue;
           });
         });
       }
-      loading[name].catch(function (error) {
+      loading[name] = glue;
+      glue.catch(function (error) {
         if (/Content Security Policy|wasm-unsafe-eval|wasm-eval/i.test(String(error && error.message))) {
           console.warn(
             "multibao-embed : la politique de sécurité (CSP) de ce site bloque WebAssembly ; les liens de secours restent affichés. " +
@@ -51,13 +56,14 @@
         }
       });
     }
-    return loading[name];
+    return glue;
   }
 
   // An element's stylesheet, fetched once for the page (cached for a year under its hashed name):
   // a constructed stylesheet, shared by every element of the kind, where the browser has them (a
   // site's Content-Security-Policy does not govern it, whereas an inline <style> needs style-src
   // 'unsafe-inline'); else its text.
+  /** @param {string} name */
   function stylesheet(name) {
     if (!sheets[name]) {
       sheets[name] = fetch(base + "widget/" + STYLES[name]).then(function (response) {
@@ -68,6 +74,10 @@
     return sheets[name];
   }
 
+  /**
+   * @param {string} css
+   * @returns {CSSStyleSheet | string}
+   */
   function constructed(css) {
     if (!window.CSSStyleSheet || !CSSStyleSheet.prototype.replaceSync) return css;
     var sheet = new CSSStyleSheet();
@@ -75,16 +85,20 @@
     return sheet;
   }
 
+  /**
+   * @param {ShadowRoot} root
+   * @param {(CSSStyleSheet | string)[]} sheets
+   */
   function adopt(root, sheets) {
     if ("adoptedStyleSheets" in root && typeof sheets[0] !== "string") {
-      root.adoptedStyleSheets = sheets;
+      root.adoptedStyleSheets = /** @type {CSSStyleSheet[]} */ (sheets);
     } else {
       root.querySelectorAll("style").forEach(function (style) {
         style.remove();
       });
       sheets.forEach(function (css) {
         var style = document.createElement("style");
-        style.textContent = css;
+        style.textContent = String(css);
         root.prepend(style);
       });
     }
@@ -95,7 +109,13 @@
   // one's HTML, and whether it says there is no such resource (404, 410). A view the page
   // preloads (the builder's optional `<link rel="preload" as="fetch">`) is asked alone, at the
   // address preloaded. A failure leaves the fallback.
+  /** @typedef {{ view: string, resolve: (view: BaoView) => void, reject: (error: unknown) => void }} Asked */
+  /** @type {Asked[]} */
   var asked = [];
+  /**
+   * @param {string} view
+   * @returns {Promise<BaoView>}
+   */
   function requestView(view) {
     return new Promise(function (resolve, reject) {
       asked.push({ view: view, resolve: resolve, reject: reject });
@@ -107,29 +127,34 @@
     });
   }
 
+  /** @param {string[]} views */
   function viewsUrl(views) {
     return base + "fragments?" + views.map(function (view) {
-      return "v=" + encodeURIComponent(view.view);
+      return "v=" + encodeURIComponent(view);
     }).join("&");
   }
 
   function sendViews() {
+    /** @type {Asked[]} */
     var together = [];
     asked.forEach(function (view) {
-      if (document.querySelector('link[rel="preload"][href="' + viewsUrl([view]) + '"]')) send([view]);
+      if (document.querySelector('link[rel="preload"][href="' + viewsUrl([view.view]) + '"]')) send([view]);
       else together.push(view);
     });
     asked = [];
     while (together.length) send(together.splice(0, TABLE.views_per_request));
   }
 
+  /** @param {Asked[]} views */
   function send(views) {
-    fetch(viewsUrl(views))
+    fetch(viewsUrl(views.map(function (view) {
+      return view.view;
+    })))
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
-      .then(function (answers) {
+      .then(function (/** @type {{ status?: number, html?: unknown }[]} */ answers) {
         views.forEach(function (view, i) {
           var answer = answers[i] || {};
           if (typeof answer.html === "string") view.resolve({ html: answer.html, missing: answer.status === 404 || answer.status === 410 });
@@ -154,8 +179,9 @@
 
   // The module for an interactive element: one already on its way that has it, else the smallest
   // that has every interactive element of the page.
+  /** @param {string} name */
   function moduleFor(name) {
-    var has = function (module, element) {
+    var has = function (/** @type {BaoModule} */ module, /** @type {string} */ element) {
       return module.elements.indexOf(element) >= 0;
     };
     var i;
@@ -174,6 +200,7 @@
   // Styles of the host box, applied before the wasm arrives: block layout and reserved height,
   // so nothing below the element moves when it renders. (Its colours and themes come with the
   // element's stylesheet: see widget/src/palette.rs.)
+  /** @param {string} minHeight */
   function hostCss(minHeight) {
     return (
       ":host{display:block;box-sizing:border-box;min-height:" + minHeight + ";" +
@@ -186,11 +213,19 @@
   // (`data-copy`), folding a fiche from its end (`data-fold`), telling the page a fiche was
   // unfolded (`bao:open`, from `data-bao-open`), hiding an image that cannot be loaded; and, until
   // the wasm has taken over, keeping a click on a control (`data-replay`) to replay it then.
+  /**
+   * @param {ShadowRoot} root
+   * @param {BaoHost} element
+   */
   function listenInside(root, element) {
+    /** @param {Event} event */
+    var target = function (event) {
+      return /** @type {HTMLElement} */ (event.target);
+    };
     root.addEventListener(
       "click",
       function (event) {
-        var control = !element._baoLive && event.target.closest && event.target.closest("[data-replay]");
+        var control = !element._baoLive && target(event).closest && target(event).closest("[data-replay]");
         if (!control) return;
         element._baoReplay = control.getAttribute("data-replay");
         element._baoWake();
@@ -198,11 +233,14 @@
       true
     );
     // A swipe on the painted carousel, likewise kept as the step it asks for.
+    /** @type {number[] | null} */
     var swipeFrom = null;
-    root.addEventListener("pointerdown", function (event) {
+    root.addEventListener("pointerdown", function (down) {
+      var event = /** @type {PointerEvent} */ (down);
       swipeFrom = !element._baoLive && event.pointerType === "touch" ? [event.clientX, event.clientY] : null;
     });
-    root.addEventListener("pointerup", function (event) {
+    root.addEventListener("pointerup", function (up) {
+      var event = /** @type {PointerEvent} */ (up);
       if (!swipeFrom || element._baoLive) return;
       var dx = event.clientX - swipeFrom[0];
       var dy = event.clientY - swipeFrom[1];
@@ -218,32 +256,33 @@
       var replay = element._baoReplay;
       element._baoReplay = null;
       var control = replay && root.querySelector('[data-bao-mount]:not([hidden]) [data-replay="' + replay + '"]');
-      if (control) control.click();
+      if (control) /** @type {HTMLElement} */ (control).click();
     });
     root.addEventListener(
       "error",
       function (event) {
-        if (event.target.tagName === "IMG") event.target.hidden = true;
+        if (target(event).tagName === "IMG") target(event).hidden = true;
       },
       true
     );
     root.addEventListener("click", function (event) {
-      var fold = event.target.closest && event.target.closest("[data-fold]");
-      if (fold) {
-        var details = fold.closest("details");
+      var fold = target(event).closest && target(event).closest("[data-fold]");
+      var details = fold && fold.closest("details");
+      if (details) {
         details.open = false;
         var summary = details.querySelector("summary");
+        if (!summary) return;
         summary.focus();
         summary.scrollIntoView({ block: "nearest" });
         return;
       }
-      var button = event.target.closest && event.target.closest("[data-copy]");
+      var button = target(event).closest && target(event).closest("[data-copy]");
       if (!button) return;
-      var say = function (name) {
-        button.textContent = button.getAttribute(name);
+      var say = function (/** @type {string} */ name) {
+        if (button) button.textContent = button.getAttribute(name);
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
+        navigator.clipboard.writeText(attribute(button, "data-copy")).then(
           function () {
             say("data-done");
           },
@@ -259,9 +298,9 @@
     root.addEventListener(
       "toggle",
       function (event) {
-        var details = event.target;
+        var details = /** @type {HTMLDetailsElement} */ (event.target);
         if (!details.open || !details.hasAttribute("data-bao-open")) return;
-        var detail = { id: details.getAttribute("data-id"), title: details.getAttribute("data-title") };
+        var detail = { id: attribute(details, "data-id"), title: attribute(details, "data-title") };
         element.dispatchEvent(new CustomEvent("bao:open", { bubbles: true, composed: true, detail: detail }));
         count(element, detail.id, "read");
       },
@@ -271,33 +310,53 @@
 
   // Defines the element `spec` of the table: its first view asked of the server, then, for an
   // interactive one, its module's `mount` on the visitor's first move or as soon as the page is idle.
+  /** @param {BaoElementSpec} spec */
   function defineElement(spec) {
     var name = spec.name;
     if (!window.customElements || customElements.get(name)) return;
+    /** @type {CSSStyleSheet | string | undefined} */
     var hostSheet;
     // The attributes that name and shape its view: a card's id first.
     var names = (spec.key ? [spec.key] : []).concat(spec.attributes);
-    var mount = spec.mount && function (glue, root, element) {
-      return glue[spec.mount](root, base, attributesOf(spec, element));
+    var mountName = spec.mount;
+    var mount = mountName && function (/** @type {BaoGlue} */ glue, /** @type {ShadowRoot} */ root, /** @type {BaoHost} */ element) {
+      return glue[/** @type {string} */ (mountName)](root, base, attributesOf(spec, element));
+    };
+    // The element's state lives on it (`_bao…`, see BaoHost in globals.d.ts).
+    /** @param {HTMLElement} element */
+    var host = function (element) {
+      return /** @type {BaoHost} */ (element);
     };
 
     class BaoElement extends HTMLElement {
       static get observedAttributes() {
         return names;
       }
+      // The address of `element`'s first view, which a page may preload: the builder's
+      // preload line (widget/js/builder.js).
+      /** @param {HTMLElement} element */
+      static preload(element) {
+        var view = viewOf(spec, names, element);
+        return view ? viewsUrl([view]) : "";
+      }
       connectedCallback() {
         this._baoRender();
       }
+      /**
+       * @param {string} _name
+       * @param {string | null} before
+       * @param {string | null} after
+       */
       attributeChangedCallback(_name, before, after) {
         // Attributes present at upgrade are read by the first render.
-        if (before !== after && this.isConnected && this._baoGeneration) this._baoRender();
+        if (before !== after && this.isConnected && host(this)._baoGeneration) this._baoRender();
       }
       disconnectedCallback() {
         this._baoUnmount();
       }
       _baoUnmount() {
-        var mounted = this._baoMounted;
-        this._baoMounted = null;
+        var mounted = host(this)._baoMounted;
+        host(this)._baoMounted = null;
         if (mounted) {
           try {
             mounted.unmount();
@@ -307,14 +366,14 @@
         }
       }
       _baoRender() {
-        var element = this;
-        var root = element.shadowRoot;
-        var paintedByPage = root && !element._baoGeneration;
-        if (!root || paintedByPage) {
-          // Our own pages write the element already painted (declarative shadow DOM): kept as is.
-          root = root || element.attachShadow({ mode: "open" });
-          hostSheet = hostSheet || constructed(hostCss("var(--" + name + "-height," + spec.height + ")"));
-          adopt(root, [hostSheet]);
+        var element = host(this);
+        var painted = element.shadowRoot;
+        var paintedByPage = !!painted && !element._baoGeneration;
+        // Our own pages write the element already painted (declarative shadow DOM): kept as is.
+        var root = painted || element.attachShadow({ mode: "open" });
+        var sheet = (hostSheet = hostSheet || constructed(hostCss("var(--" + name + "-height," + spec.height + ")")));
+        if (!painted || paintedByPage) {
+          adopt(root, [sheet]);
           if (!paintedByPage) root.append(shell("<slot></slot>"));
           listenInside(root, element);
           countShown(element, root);
@@ -341,7 +400,7 @@
             element._baoUnmount();
             element._baoLive = false;
             element.removeAttribute("data-bao-live");
-            adopt(root, [hostSheet, answers[1]]);
+            adopt(root, [sheet, answers[1]]);
             root.querySelectorAll("[data-bao-mount]").forEach(function (old) {
               old.remove();
             });
@@ -359,7 +418,7 @@
       }
       // Loads the module and mounts the live view over the painted one (once per render).
       _baoWake() {
-        var element = this;
+        var element = host(this);
         var generation = element._baoGeneration;
         if (element._baoPainted !== generation || element._baoWoken === generation) return;
         element._baoWoken = generation;
@@ -369,7 +428,7 @@
           })
           .then(
             function (glue) {
-              if (generation !== element._baoGeneration || !element.isConnected) return;
+              if (generation !== element._baoGeneration || !element.isConnected || !mount || !element.shadowRoot) return;
               try {
                 element._baoMounted = mount(glue, element.shadowRoot, element);
               } catch (error) {
@@ -384,6 +443,7 @@
   }
 
   // The container of a view in the shadow root; the wasm's replace it.
+  /** @param {string} html */
   function shell(html) {
     var div = document.createElement("div");
     div.setAttribute("data-bao-mount", "");
@@ -391,11 +451,16 @@
     return div;
   }
 
+  /** @param {() => void} callback */
   function idle(callback) {
-    if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 1500 });
+    if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 1500 });
     else setTimeout(callback, 50);
   }
 
+  /**
+   * @param {Element} element
+   * @param {string} name
+   */
   function attribute(element, name) {
     return element.getAttribute(name) || "";
   }
@@ -405,15 +470,26 @@
   // element, carrying the resource's id, the element's kind and the event, nothing else. None
   // when the visitor asks not to be tracked, nor from an element (or one around it) that says
   // counting="off". Fire and forget: it never delays or breaks an embed.
+  /**
+   * @param {BaoHost} element
+   * @param {string | null | undefined} resource
+   * @param {"display" | "read"} event
+   */
   function count(element, resource, event) {
     if (!resource || navigator.globalPrivacyControl === true || navigator.doNotTrack === "1" || window.doNotTrack === "1") return;
-    var outer = element.getRootNode().host;
-    for (var node = element; node; node = node.getRootNode().host) {
+    /** @param {Element} node */
+    var around = function (node) {
+      var root = node.getRootNode();
+      return root instanceof ShadowRoot ? root.host : null;
+    };
+    var outer = around(element);
+    for (var node = /** @type {Element | null} */ (element); node; node = around(node)) {
       if (node.getAttribute("counting") === "off") return;
     }
     var counted = element._baoCounted || (element._baoCounted = {});
     if (counted[event + " " + resource]) return;
     counted[event + " " + resource] = true;
+    /** @type {{ resource: string, element: string, event: string, page?: string }} */
     var beacon = { resource: resource, element: outer && outer.localName === "bao-search" ? "search" : element.localName.slice(4), event: event };
     // In one of our /embed/… frames the request's origin is ours: the page around says where.
     if (window.parent !== window && location.origin === new URL(base).origin && document.referrer) {
@@ -435,6 +511,10 @@
 
   // Counts a display of each resource on screen in the element (`data-bao-shown`, outside a view
   // still hidden) once the element is in the viewport, and again as what it shows changes.
+  /**
+   * @param {BaoHost} element
+   * @param {ShadowRoot} root
+   */
   function countShown(element, root) {
     var visible = !window.IntersectionObserver;
     var look = function () {
@@ -451,18 +531,25 @@
     }
     if (window.MutationObserver) new MutationObserver(look).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
     element.addEventListener("bao:play", function (event) {
-      count(element, event.detail && event.detail.id, "read");
+      var detail = /** @type {CustomEvent<{ id?: string } | null>} */ (event).detail;
+      count(element, detail && detail.id, "read");
     });
   }
 
   // The language: the element's `lang`, else the nearest ancestor's, else the page's.
+  /** @param {Element} element */
   function language(element) {
-    return attribute(element, "lang") || (element.closest("[lang]") || document.documentElement).lang || "";
+    return attribute(element, "lang") || /** @type {HTMLElement} */ (element.closest("[lang]") || document.documentElement).lang || "";
   }
 
   // The element's attributes that shape its view, those set, as the widget's mount reads them.
   // French, the elements' first language, goes unsaid: one address per view.
+  /**
+   * @param {BaoElementSpec} spec
+   * @param {Element} element
+   */
   function attributesOf(spec, element) {
+    /** @type {Record<string, string>} */
     var values = {};
     spec.attributes.forEach(function (name) {
       var value = name === "lang" ? language(element) : attribute(element, name);
@@ -474,6 +561,11 @@
 
   // An element's first view as a request names it: its name, then its `names` set, in the
   // table's order, which caches share. None for a card without an id.
+  /**
+   * @param {BaoElementSpec} spec
+   * @param {string[]} names
+   * @param {Element} element
+   */
   function viewOf(spec, names, element) {
     var values = attributesOf(spec, element);
     if (spec.key) {

@@ -44,9 +44,11 @@
     function (event) {
       if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
       var path = event.composedPath ? event.composedPath() : [event.target];
+      /** @type {HTMLAnchorElement | null} */
       var link = null;
       for (var i = 0; i < path.length && !link; i++) {
-        if (path[i].tagName === "A" && path[i].href) link = path[i];
+        var node = path[i];
+        if (node instanceof HTMLAnchorElement && node.href) link = node;
       }
       if (!link) return;
       var url = new URL(link.href, location.href);

@@ -5,7 +5,7 @@
   "use strict";
   if (window.__multibaoResize) return;
   window.__multibaoResize = true;
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   var origin = new URL((script && script.src) || location.href).origin;
   window.addEventListener("message", function (event) {
     var data = event.data;

@@ -75,7 +75,7 @@ const TEST_STEPS: [(&str, &str); 6] = [
     ("fmt", "formatting"),
     ("clippy", "lints of the workspace"),
     ("rust", "unit, router and importer tests, against real wikis and validators"),
-    ("widget", "the widget's lints and unit tests on the host"),
+    ("widget", "the widget's lints and unit tests on the host, its scripts' types"),
     ("browser", "browser tests in headless Chromium against the real server"),
     ("fuzz", "a short run of every fuzz target"),
 ];
@@ -138,7 +138,11 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
                 }
                 run(&mut cargo)?;
             }
-            Ok(())
+            // The scripts partners' pages run, checked against their JSDoc types.
+            setup::node_modules(root)?;
+            run(Command::new(root.join("tests/node_modules/.bin/tsc"))
+                .args(["-p", "widget/js"])
+                .current_dir(root))
         }
         "browser" => {
             widget::build(root)?;

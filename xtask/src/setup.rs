@@ -144,7 +144,7 @@ const TEST_FONTS: &str = "fonts-dejavu-core fonts-liberation";
 /// `npm ci` in `tests/` when its packages are missing.
 pub fn node_modules(root: &Path) -> anyhow::Result<()> {
     let tests = root.join("tests");
-    let installed = ["playwright-core", "binaryen", "axe-core", "terser"]
+    let installed = ["playwright-core", "binaryen", "axe-core", "terser", "typescript"]
         .iter()
         .all(|package| tests.join("node_modules").join(package).exists());
     if installed {

@@ -405,25 +405,41 @@ function wrkBeside(url, options = {}) {
   });
 }
 
-function wrkArgs(url, { connections = 32, script } = {}) {
-  const args = ["-t2", `-c${connections}`, `-d${WRK_SECONDS}s`, "--latency"];
-  if (script) args.push("-s", script);
-  return [...args, url];
+/** wrk's `done` hook: its figures as one line of JSON, the last it prints (times in µs). */
+const WRK_REPORT = `
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"duration_us":%d,"failed":%d,"socket_errors":%d,"p50_us":%d,"p99_us":%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+`;
+
+/** wrk's arguments: its `script` (requests, headers), if any, followed by the JSON report. */
+function wrkArgs(url, { connections = 32, script, seconds = WRK_SECONDS } = {}) {
+  const reporting = script ? `${script}.report.lua` : join(ROOT, "target/bench/report.lua");
+  writeFileSync(reporting, (script ? readFileSync(script, "utf8") : "") + WRK_REPORT);
+  return ["-t2", `-c${connections}`, `-d${seconds}s`, "-s", reporting, url];
 }
 
-function wrkFigures(url, out) {
-  const failed = out.match(/Non-2xx or 3xx responses:\s+(\d+)/);
-  if (failed) throw new Error(`${failed[1]} failed responses from ${url}:\n${out}`);
-  const ms = (text) => {
-    const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
-    return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
-  };
+/** What wrk's JSON report says: requests, req/s, latencies in ms, failed answers and socket errors. */
+function wrkReport(out) {
+  const figures = JSON.parse(out.trim().split("\n").at(-1));
   return {
-    requests: Number(out.match(/(\d+) requests in/)[1]),
-    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
-    p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
-    p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]),
+    requests: figures.requests,
+    rps: figures.requests / (figures.duration_us / 1e6),
+    p50: figures.p50_us / 1000,
+    p99: figures.p99_us / 1000,
+    failed: figures.failed,
+    socketErrors: figures.socket_errors,
   };
+}
+
+/** wrk's figures of a run in which every answer must succeed. */
+function wrkFigures(url, out) {
+  const figures = wrkReport(out);
+  if (figures.failed) throw new Error(`${figures.failed} failed responses from ${url}:\n${out}`);
+  return figures;
 }
 
 /** A Markdown table row of the medians of several wrk runs. */
@@ -881,19 +897,14 @@ async function mixedLoad() {
   const script = join(ROOT, "target/bench/mixed.lua");
   writeFileSync(script, `local paths = {${paths.map((p) => JSON.stringify(p)).join(", ")}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
   const before = peakMib(server.child.pid);
-  const out = execFileSync("wrk", ["-t2", "-c32", `-d${LOAD_SECONDS}s`, "--latency", "-s", script, server.url.replace(/\/$/, "")]).toString();
-  const errors = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0) + Number(out.match(/Socket errors:.*?(\d+)/)?.[1] ?? 0);
-  const ms = (text) => {
-    const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
-    return Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
-  };
+  const figures = wrkReport(execFileSync("wrk", wrkArgs(server.url.replace(/\/$/, ""), { script, seconds: LOAD_SECONDS })).toString());
   const load = {
     seconds: LOAD_SECONDS,
-    requests: Number(out.match(/(\d+) requests in/)[1]),
-    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]),
-    p50_ms: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
-    p99_ms: ms(out.match(/^\s+99%\s+(\S+)/m)[1]),
-    errors,
+    requests: figures.requests,
+    rps: figures.rps,
+    p50_ms: figures.p50,
+    p99_ms: figures.p99,
+    errors: figures.failed + figures.socketErrors,
     peak_mib_before: Number(before.toFixed(1)),
     peak_mib_after: Number(peakMib(server.child.pid).toFixed(1)),
   };

@@ -156,12 +156,22 @@ pub fn node_modules(root: &Path) -> anyhow::Result<()> {
 
 /// The wasm-bindgen CLI at exactly the version of the `wasm-bindgen` crate in Cargo.lock.
 pub fn wasm_bindgen_cli(root: &Path) -> anyhow::Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Lock {
+        package: Vec<Package>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Package {
+        name: String,
+        version: String,
+    }
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let lock: Lock = toml::from_str(&lock).context("reading Cargo.lock")?;
     let version = lock
-        .split("[[package]]")
-        .find(|package| package.contains("name = \"wasm-bindgen\"\n"))
-        .and_then(|package| package.lines().find_map(|line| line.strip_prefix("version = \"")))
-        .map(|version| version.trim_end_matches('"').to_owned())
+        .package
+        .into_iter()
+        .find(|package| package.name == "wasm-bindgen")
+        .map(|package| package.version)
         .context("no wasm-bindgen in Cargo.lock")?;
     let installed = Command::new("wasm-bindgen").arg("--version").output();
     if installed

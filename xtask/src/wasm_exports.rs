@@ -2,71 +2,30 @@
 //! never calls: `server_fn` (pulled by Leptos) exports wasm-streams' JS classes, which keeps
 //! their code alive although no `<bao-*>` element uses them.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 /// The names in the export section of `wasm`.
 pub fn export_names(wasm: &[u8]) -> anyhow::Result<Vec<String>> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        bail!("not a wasm module");
-    }
-    let mut reader = Reader { bytes: wasm, at: 8 };
-    while reader.at < wasm.len() {
-        let id = reader.byte()?;
-        let size = reader.leb()? as usize;
-        let end = reader.at + size;
-        if id == 7 {
-            let count = reader.leb()?;
-            let mut names = Vec::with_capacity(count as usize);
-            for _ in 0..count {
-                let length = reader.leb()? as usize;
-                let name = wasm.get(reader.at..reader.at + length).context("truncated export name")?;
-                names.push(String::from_utf8(name.to_vec())?);
-                reader.at += length;
-                reader.byte()?; // kind
-                reader.leb()?; // index
-            }
-            return Ok(names);
-        }
-        reader.at = end;
-    }
-    Ok(Vec::new())
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> anyhow::Result<u8> {
-        let byte = *self.bytes.get(self.at).context("truncated wasm module")?;
-        self.at += 1;
-        Ok(byte)
-    }
-
-    fn leb(&mut self) -> anyhow::Result<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ExportSection(exports) = payload.context("reading the wasm module")? {
+            for export in exports {
+                names.push(export.context("reading an export")?.name.to_owned());
             }
         }
-        bail!("malformed LEB128 number")
     }
+    Ok(names)
 }
 
 /// The graph `wasm-metadce` reads: every export is listed, and the root reaches those to keep.
 pub fn metadce_graph(exports: &[String], keep: impl Fn(&str) -> bool) -> String {
-    let node = |name: &str| format!("\"export:{}\"", name.replace('"', ""));
+    let node = |name: &str| format!("export:{name}");
     let reached: Vec<String> = exports.iter().filter(|name| keep(name)).map(|name| node(name)).collect();
-    let mut graph = format!("[{{\"name\":\"root\",\"root\":true,\"reaches\":[{}]}}", reached.join(","));
-    for name in exports {
-        graph.push_str(&format!(",{{\"name\":{},\"export\":\"{}\"}}", node(name), name.replace('"', "")));
-    }
-    graph.push(']');
-    graph
+    let root = serde_json::json!({ "name": "root", "root": true, "reaches": reached });
+    let graph: Vec<serde_json::Value> = std::iter::once(root)
+        .chain(exports.iter().map(|name| serde_json::json!({ "name": node(name), "export": name })))
+        .collect();
+    serde_json::Value::Array(graph).to_string()
 }
 
 #[cfg(test)]
@@ -86,8 +45,9 @@ mod tests {
 
     #[test]
     fn graph_roots_only_the_kept_exports() {
-        let graph = metadce_graph(&["keep".into(), "drop".into()], |name| name == "keep");
-        assert!(graph.starts_with("[{\"name\":\"root\",\"root\":true,\"reaches\":[\"export:keep\"]}"));
-        assert!(graph.contains("{\"name\":\"export:drop\",\"export\":\"drop\"}"));
+        let graph = metadce_graph(&["keep".into(), "drop\"".into()], |name| name == "keep");
+        let graph: serde_json::Value = serde_json::from_str(&graph).unwrap();
+        assert_eq!(graph[0], serde_json::json!({ "name": "root", "root": true, "reaches": ["export:keep"] }));
+        assert_eq!(graph[2], serde_json::json!({ "name": "export:drop\"", "export": "drop\"" }));
     }
 }

@@ -18,14 +18,9 @@ fn router() -> (tempfile::TempDir, Router) {
     (dir, app(AppState::new(db, search)))
 }
 
+/// A request from a partner's page: with its `Origin`.
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let request =
-        Request::get(uri).header(header::ORIGIN, "https://asso.example").body(Body::empty()).unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, headers, body)
+    common::get_bytes_with(router, uri, &[("origin", "https://asso.example")]).await
 }
 
 async fn problem(router: &Router, uri: &str, expected: StatusCode) -> Problem {

@@ -15,15 +15,9 @@ use tower::ServiceExt;
 const HOST: &str = "bao.test";
 
 async fn get(router: &Router, uri: &str, if_none_match: Option<&str>) -> (StatusCode, HeaderMap, String) {
-    let mut request = Request::get(uri).header(header::HOST, HOST);
-    if let Some(tag) = if_none_match {
-        request = request.header(header::IF_NONE_MATCH, tag);
-    }
-    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    let mut headers = vec![("host", HOST)];
+    headers.extend(if_none_match.map(|tag| ("if-none-match", tag)));
+    common::get_with(router, uri, &headers).await
 }
 
 /// A fiche with authors, a tag and a summary, as cards show them.

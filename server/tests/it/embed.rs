@@ -6,14 +6,11 @@ use crate::common;
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use bao_contract::Problem;
 use bao_server::http::embed::OEmbed;
 use bao_server::sources::{self, multibao::MultibaoRepository};
 use bao_server::{AppState, app};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 const HOST: &str = "bao.test";
 
@@ -52,12 +49,7 @@ fn router() -> (tempfile::TempDir, Router) {
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let request = Request::get(uri).header(header::HOST, HOST).body(Body::empty()).unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    common::get_with(router, uri, &[("host", HOST)]).await
 }
 
 fn oembed_uri(page: &str, extra: &str) -> String {

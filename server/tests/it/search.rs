@@ -7,14 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use bao_contract::{Kind, Problem, SearchResults};
 use bao_server::search::{SearchIndex, SearchRequest};
 use bao_server::store::Database;
 use bao_server::{AppState, app};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 const ALL_REPOSITORIES: [&str; 3] =
     ["lilianricaud-travail-en-reseau", "onpassealacte-videos_initiatives", "multibao-contributions"];
@@ -248,9 +245,8 @@ fn the_index_follows_the_database_and_is_never_seen_half_built() {
 }
 
 async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Vec<u8>) {
-    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    let (status, _, body) = common::get_bytes_with(router, uri, &[]).await;
+    (status, body)
 }
 
 fn percent_encode(text: &str) -> String {

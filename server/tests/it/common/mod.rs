@@ -147,6 +147,16 @@ pub async fn get_with(
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    let (status, headers, body) = get_bytes_with(router, uri, headers).await;
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// `GET uri` through `router` with `headers`: status, headers and the body's bytes.
+pub async fn get_bytes_with(
+    router: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let mut request = axum::http::Request::get(uri);
@@ -156,8 +166,7 @@ pub async fn get_with(
     let response = router.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
 
 /// Writes `text` at `path` under `root`, its folders made.

@@ -218,14 +218,11 @@
    * @param {BaoHost} element
    */
   function listenInside(root, element) {
-    /** @param {Event} event */
-    var target = function (event) {
-      return /** @type {HTMLElement} */ (event.target);
-    };
     root.addEventListener(
       "click",
       function (event) {
-        var control = !element._baoLive && target(event).closest && target(event).closest("[data-replay]");
+        var target = /** @type {HTMLElement} */ (event.target);
+        var control = !element._baoLive && target.closest && target.closest("[data-replay]");
         if (!control) return;
         element._baoReplay = control.getAttribute("data-replay");
         element._baoWake();
@@ -261,12 +258,14 @@
     root.addEventListener(
       "error",
       function (event) {
-        if (target(event).tagName === "IMG") target(event).hidden = true;
+        var target = /** @type {HTMLElement} */ (event.target);
+        if (target.tagName === "IMG") target.hidden = true;
       },
       true
     );
     root.addEventListener("click", function (event) {
-      var fold = target(event).closest && target(event).closest("[data-fold]");
+      var target = /** @type {HTMLElement} */ (event.target);
+      var fold = target.closest && target.closest("[data-fold]");
       var details = fold && fold.closest("details");
       if (details) {
         details.open = false;
@@ -276,10 +275,11 @@
         summary.scrollIntoView({ block: "nearest" });
         return;
       }
-      var button = target(event).closest && target(event).closest("[data-copy]");
+      // `const`: the functions below see it as the button it is after the check.
+      const button = target.closest && target.closest("[data-copy]");
       if (!button) return;
       var say = function (/** @type {string} */ name) {
-        if (button) button.textContent = button.getAttribute(name);
+        button.textContent = button.getAttribute(name);
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(attribute(button, "data-copy")).then(
@@ -477,13 +477,13 @@
    */
   function count(element, resource, event) {
     if (!resource || navigator.globalPrivacyControl === true || navigator.doNotTrack === "1" || window.doNotTrack === "1") return;
+    // The element around, when this one is in its shadow root (a document has no host).
     /** @param {Element} node */
     var around = function (node) {
-      var root = node.getRootNode();
-      return root instanceof ShadowRoot ? root.host : null;
+      return /** @type {ShadowRoot} */ (node.getRootNode()).host;
     };
     var outer = around(element);
-    for (var node = /** @type {Element | null} */ (element); node; node = around(node)) {
+    for (var node = /** @type {Element | undefined} */ (element); node; node = around(node)) {
       if (node.getAttribute("counting") === "off") return;
     }
     var counted = element._baoCounted || (element._baoCounted = {});

@@ -25,24 +25,47 @@ pub const COLOURS: [Colour; 10] = [
 
 /// Without a theme an element sits on the page's own background, which it cannot know: its text,
 /// links, chips and borders derive from the page's text colour, readable wherever it is.
-const FROM_PAGE: &str = "--bao-link:currentColor;--bao-muted:currentColor;--bao-accent-text:currentColor;\
---bao-tag:color-mix(in srgb,currentColor 13%,transparent);--bao-border:color-mix(in srgb,currentColor 30%,transparent)";
+const FROM_PAGE: [(&str, &str); 5] = [
+    ("link", "currentColor"),
+    ("muted", "currentColor"),
+    ("accent-text", "currentColor"),
+    ("tag", "color-mix(in srgb,currentColor 13%,transparent)"),
+    ("border", "color-mix(in srgb,currentColor 30%,transparent)"),
+];
+
+/// The colours of the element's own box, which without a theme are the page's (its background,
+/// its text colour): the light theme sets them; every other colour is light already.
+const OWN_BOX: [&str; 2] = ["background", "text"];
 
 /// What every element's stylesheet starts with: the themes (`theme="light"`, `"dark"`, `"auto"`
 /// for the visitor's system, none for the page's colours), and each colour as `--_bao-{name}`,
 /// which the rules use: the page's `--bao-{name}` set on the element, else the theme's, else the
-/// light value. Custom properties set by the page on the element win over the themes.
-pub fn element_css() -> String {
-    let light = theme(|colour| colour.light);
-    let dark = theme(|colour| colour.dark);
-    let resolved: String = COLOURS
+/// light value. Custom properties set by the page on the element win over the themes. Only the
+/// colours the element's `rules` use are written.
+pub fn element_css(rules: &str) -> String {
+    let uses = |name: &str| {
+        rules.contains(&format!("var(--_bao-{name})")) || rules.contains(&format!("var(--bao-{name},"))
+    };
+    let used: Vec<&Colour> = COLOURS.iter().filter(|colour| uses(colour.name)).collect();
+    let from_page: String = FROM_PAGE
         .iter()
+        .filter(|(name, _)| uses(name))
+        .map(|(name, value)| format!("--bao-{name}:{value};"))
+        .collect();
+    let theme = |value: &dyn Fn(&Colour) -> Option<&'static str>| -> String {
+        used.iter().filter_map(|colour| Some(format!("--bao-{}:{};", colour.name, value(colour)?))).collect()
+    };
+    let light = theme(&|colour| OWN_BOX.contains(&colour.name).then_some(colour.light));
+    let dark = theme(&|colour| Some(colour.dark));
+    let resolved: String = used
+        .iter()
+        .filter(|Colour { name, .. }| rules.contains(&format!("var(--_bao-{name})")))
         .map(|Colour { name, light, .. }| format!("--_bao-{name}:var(--bao-{name},{light});"))
         .collect();
     format!(
-        ":host{{{resolved}}}:host(:not([theme])){{{FROM_PAGE}}}\
-         :host([theme=light]){{{light}color-scheme:light}}:host([theme=dark]){{{dark}color-scheme:dark}}\
-         @media (prefers-color-scheme:light){{:host([theme=auto]){{{light}color-scheme:light}}}}\
+        ":host{{{resolved}}}:host(:not([theme])){{{from_page}}}\
+         :host([theme=light]),:host([theme=auto]){{{light}color-scheme:light}}\
+         :host([theme=dark]){{{dark}color-scheme:dark}}\
          @media (prefers-color-scheme:dark){{:host([theme=auto]){{{dark}color-scheme:dark}}}}"
     )
 }
@@ -53,8 +76,4 @@ pub fn page_css() -> String {
     let colours: String =
         COLOURS.iter().map(|Colour { name, light, .. }| format!("--_bao-{name}:{light};")).collect();
     format!(":root{{{colours}}}")
-}
-
-fn theme(value: impl Fn(&Colour) -> &'static str) -> String {
-    COLOURS.iter().map(|colour| format!("--bao-{}:{};", colour.name, value(colour))).collect()
 }

@@ -17,13 +17,13 @@ use crate::{card, palette};
 /// in `em`: sizes follow the element, whatever the page did to its root (`html { font-size: 62.5% }`).
 pub fn stylesheets() -> Vec<(&'static str, String)> {
     let finished = |parts: &[((&str, &str), &str)]| -> String {
-        let css: String = std::iter::once(palette::element_css())
-            .chain(
-                parts.iter().map(|((scope, css), plain)| in_em(&without_class(css, scope)) + &in_em(plain)),
-            )
+        let rules: String = parts
+            .iter()
+            .map(|((scope, css), plain)| in_em(&without_class(css, scope)) + &in_em(plain))
             .collect();
         // stylers writes `name: value;` and `a, b`: the spaces and last semicolons go.
-        css.replace(": ", ":").replace(", ", ",").replace(";}", "}")
+        let rules = rules.replace(": ", ":").replace(", ", ",").replace(";}", "}");
+        (palette::element_css(&rules) + &rules).replace(";}", "}")
     };
     let card = (card::style(), card::BODY_CSS);
     #[allow(unused_mut)] // One entry per element of the build.

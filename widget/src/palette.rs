@@ -77,3 +77,26 @@ pub fn page_css() -> String {
         COLOURS.iter().map(|Colour { name, light, .. }| format!("--_bao-{name}:{light};")).collect();
     format!(":root{{{colours}}}")
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_stylesheet_carries_the_colours_its_rules_use_and_the_light_theme_only_the_box() {
+        let css =
+            super::element_css(".a{color:var(--_bao-accent);background:var(--bao-background,transparent)}");
+        assert!(css.starts_with(":host{--_bao-accent:var(--bao-accent,#4b3a9c);}"), "{css}");
+        assert!(!css.contains("mark") && !css.contains("--bao-link"), "only what the rules use: {css}");
+        assert!(
+            css.contains(
+                ":host([theme=light]),:host([theme=auto]){--bao-background:#fff;color-scheme:light}"
+            ),
+            "{css}"
+        );
+        assert!(
+            css.contains(
+                ":host([theme=dark]){--bao-background:#1d1a27;--bao-accent:#c4b5ff;color-scheme:dark}"
+            ),
+            "{css}"
+        );
+    }
+}

@@ -243,16 +243,16 @@
       preview.setAttribute("data-shown", described.html);
       preview.innerHTML = described.html;
       // Trying a snippet here is no reuse: the preview counts nothing.
-      preview.firstElementChild.setAttribute("counting", "off");
+      var shown = preview.firstElementChild;
+      shown.setAttribute("counting", "off");
+      // The preload line names the address embed.js asks for the element's first view: embed.js
+      // says it, for the element previewed here (a new preview, a new address).
+      var preload = document.getElementById("snippet-preload");
+      preload.value = "";
+      customElements.whenDefined(shown.localName).then(function (element) {
+        if (preview.firstElementChild === shown) preload.value = preloadLine(element.preload(shown));
+      });
     }
-    // The preload line names the address embed.js asks for the element's first view: embed.js
-    // says it, for the element previewed here.
-    var shown = preview.firstElementChild;
-    var preload = document.getElementById("snippet-preload");
-    preload.value = "";
-    customElements.whenDefined(shown.localName).then(function (element) {
-      if (preview.firstElementChild === shown) preload.value = preloadLine(element.preload(shown));
-    });
   }
 
   form.addEventListener("input", update);

@@ -872,7 +872,7 @@ async function reliability() {
   say();
   report.fuzz = fuzz;
 
-  const cargo = spawnSync("cargo", ["test", "--locked", "-p", "bao-server", "--test", "openapi", "--test", "faults", "--test", "connections", "--", "--nocapture"], {
+  const cargo = spawnSync("cargo", ["test", "--locked", "-p", "bao-server", "--test", "it", "--", "openapi::", "faults::", "connections::", "--nocapture"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, BAO_API_FUZZ_EXAMPLES: "300", RUST_LOG: "error" },

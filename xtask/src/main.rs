@@ -73,7 +73,7 @@ fn demo(root: &Path) -> anyhow::Result<()> {
 /// The steps of `cargo xtask test`, in the order they run, each with its own set-up.
 const TEST_STEPS: [(&str, &str); 6] = [
     ("fmt", "formatting"),
-    ("clippy", "lints of the workspace"),
+    ("clippy", "lints of the workspace, as the tests are built"),
     ("rust", "unit, router and importer tests, against real wikis and validators"),
     ("widget", "the widget's lints and unit tests on the host, its scripts' types"),
     ("browser", "browser tests in headless Chromium against the real server"),
@@ -98,7 +98,7 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
     match step {
         "fmt" => run(Command::new("cargo").args(["fmt", "--all", "--check"])),
         "clippy" => {
-            run(Command::new("cargo").args(["clippy", "--all-targets", "--locked", "--", "-D", "warnings"]))
+            run(linting(&mut Command::new("cargo")).args(["test", "--no-run", "--all-targets", "--locked"]))
         }
         "rust" => {
             // The wiki connectors' tests need real wikis, the open-data tests their validators:
@@ -119,7 +119,7 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
                 }
             };
             run_within(
-                Command::new("cargo")
+                linting(&mut Command::new("cargo"))
                     .args(["test", "--locked"])
                     .args(with_real_data)
                     .env("BAO_WIKIS", &wikis)
@@ -130,14 +130,13 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             )
         }
         "widget" => {
-            for task in ["clippy", "test"] {
-                let mut cargo = widget::host_cargo(root);
-                cargo.args([task, "--locked", "-p", "bao-widget", "--lib"]);
-                if task == "clippy" {
-                    cargo.args(["--", "-D", "warnings"]);
-                }
-                run(&mut cargo)?;
-            }
+            run(linting(&mut widget::host_cargo(root)).args([
+                "test",
+                "--locked",
+                "-p",
+                "bao-widget",
+                "--lib",
+            ]))?;
             // The scripts partners' pages run, checked against their JSDoc types.
             setup::node_modules(root)?;
             run(Command::new(root.join("tests/node_modules/.bin/tsc"))
@@ -153,7 +152,7 @@ fn test_step(root: &Path, step: &str) -> anyhow::Result<()> {
             setup::node_modules(root)?;
             // The server and the examples the browser tests start (`wiki_instance`), built as the
             // `rust` step builds them: after it, nothing to do.
-            run(Command::new("cargo").args(["test", "--locked", "--no-run"]))?;
+            run(linting(&mut Command::new("cargo")).args(["test", "--locked", "--no-run"]))?;
             // The XSS corpus renders one payload in four on the one-page-per-resource surfaces
             // here (every payload on the others); `cargo xtask bench` renders them all.
             run_within(
@@ -205,6 +204,16 @@ fn bench(root: &Path, options: Vec<String>) -> anyhow::Result<()> {
         "--examples",
     ]))?;
     run(node.arg("bench/run.mjs").current_dir(root.join("tests")))
+}
+
+/// Makes cargo compile the workspace's own crates with clippy's lints (`-D warnings`), as
+/// `cargo clippy` does for a check: the tests' build is then the lint, and the dependencies are
+/// built once instead of checked, then built (≈ 7 min less from a clean clone on 2 cores). Every
+/// step sets it alike, so that none rebuilds what another built.
+fn linting(cargo: &mut Command) -> &mut Command {
+    cargo
+        .env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver")
+        .env("CLIPPY_ARGS", ["-D", "warnings"].map(|arg| format!("{arg}__CLIPPY_HACKERY__")).concat())
 }
 
 /// Runs a command, failing with its name when it fails.

@@ -1,5 +1,6 @@
-// The types embed.js is checked against (`tsc -p widget/js`, in `cargo xtask test widget`):
-// declarations only, nothing of this is served.
+// The types our scripts (embed.js's parts in widget/js/embed/, builder.js, frame.js, resize.js)
+// are checked against (`tsc -p widget/js`, in `cargo xtask test widget`): declarations only,
+// nothing of this is served.
 
 /** A wasm module of the build (the manifest's `modules`): its files and the elements it makes interactive. */
 interface BaoModule {
@@ -39,7 +40,7 @@ interface BaoView {
 // Filled in by the server as it serves embed.js (server/src/http/bundle.rs).
 declare const __BAO_MODULES__: BaoModule[];
 declare const __BAO_STYLES__: Record<string, string>;
-declare const __BAO_ELEMENTS__: { elements: BaoElementSpec[]; views_per_request: number };
+declare const __BAO_ELEMENTS__: { elements: BaoElementSpec[]; views_per_request: number; swipe_min_px: number };
 
 interface Window {
   /** Set by the first copy of embed.js, and of resize.js, on a page that includes one twice. */
@@ -52,24 +53,4 @@ interface Window {
 interface Navigator {
   /** Global Privacy Control (not yet in TypeScript's DOM types). */
   globalPrivacyControl?: boolean;
-}
-
-/** A `<bao-*>` element as embed.js keeps its state on it (its `_bao` names are mangled when served). */
-interface BaoHost extends HTMLElement {
-  /** Counts the element's renders: an answer for an older render is dropped. */
-  _baoGeneration?: number;
-  /** The render whose view is painted and may be woken. */
-  _baoPainted?: number;
-  /** The render whose module was asked for. */
-  _baoWoken?: number;
-  /** Whether the wasm has taken over the view. */
-  _baoLive?: boolean;
-  /** A control the visitor used before the wasm took over, to use again then. */
-  _baoReplay?: string | null;
-  _baoMounted?: BaoMounted | null;
-  /** What was counted from this element (`event resource`). */
-  _baoCounted?: Record<string, boolean>;
-  _baoRender(): void;
-  _baoUnmount(): void;
-  _baoWake(): void;
 }

@@ -16,10 +16,6 @@ use crate::card::absolute_url;
 use crate::i18n;
 use crate::i18n::Strings;
 
-/// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe (embed.js uses the same
-/// before the wasm is live).
-const SWIPE_MIN_PX: i32 = 48;
-
 #[cfg(feature = "csr")]
 /// What the host set on the element.
 pub struct TestimonialsConfig {
@@ -371,7 +367,7 @@ impl Steps {
         let Some((x, y)) = self.touch_start.get_value() else { return };
         self.touch_start.set_value(None);
         let (dx, dy) = (event.client_x() - x, event.client_y() - y);
-        if dx.abs() >= SWIPE_MIN_PX && dx.abs() > dy.abs() {
+        if dx.abs() >= bao_contract::elements::SWIPE_MIN_PX && dx.abs() > dy.abs() {
             let now = self.current.get_untracked();
             self.go(if dx < 0 { now + 1 } else { now + self.count - 1 });
         }

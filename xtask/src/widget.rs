@@ -96,15 +96,33 @@ pub fn build(root: &Path) -> anyhow::Result<PathBuf> {
         });
     }
     std::fs::write(out_dir.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
-    // The loader, minified; its `/*!` licence header stays, and the expandos it keeps on the
-    // elements (`_bao…`, nobody else's) get short names.
-    minify_js(
-        root,
-        &root.join("widget/js/embed.js"),
-        &out_dir.join("embed.js"),
-        &["--comments", "/^!/", "--mangle-props", "regex=/^_bao/"],
-    )?;
+    // The loader, joined and minified; its `/*!` licence header stays.
+    let joined = out_dir.join("embed.joined.js");
+    std::fs::write(&joined, joined_loader(root)?)?;
+    minify_js(root, &joined, &out_dir.join("embed.js"), &["--comments", "/^!/"])?;
+    std::fs::remove_file(joined)?;
     Ok(out_dir)
+}
+
+/// The loader's parts (`widget/js/embed/`), in the order they are joined: the first starts
+/// everything at its end, the others hold only declarations it calls.
+const LOADER_PARTS: [&str; 3] = ["loader.js", "counting.js", "replay.js"];
+
+/// `embed.js`: the loader's parts in one function, so that none of their names reaches the host
+/// page's globals, after the first part's licence header.
+fn joined_loader(root: &Path) -> anyhow::Result<String> {
+    let mut parts = Vec::new();
+    for part in LOADER_PARTS {
+        let path = root.join("widget/js/embed").join(part);
+        parts
+            .push(std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?);
+    }
+    let joined = parts.join("\n");
+    let (header, body) = match joined.strip_prefix("/*!").and_then(|rest| rest.split_once("*/")) {
+        Some((header, body)) => (format!("/*!{header}*/\n"), body),
+        None => (String::new(), joined.as_str()),
+    };
+    Ok(format!("{header}(function () {{\n\"use strict\";\n{body}\n}})();\n"))
 }
 
 /// Writes each element's stylesheet as `{element}.{hash}.css` (with its brotli file) and returns
@@ -272,4 +290,26 @@ fn has_std_rlib(dir: &str) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("libstd-"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_is_its_parts_in_one_function_after_its_licence() -> anyhow::Result<()> {
+        let root = crate::workspace_root();
+        let loader = joined_loader(&root)?;
+        assert!(loader.starts_with("/*! multibao-embed"), "{}", &loader[..40]);
+        let (_, body) = loader
+            .split_once("*/\n(function () {\n\"use strict\";\n")
+            .expect("one function after the header");
+        assert!(body.trim_end().ends_with("})();"));
+        for part in LOADER_PARTS {
+            let text = std::fs::read_to_string(root.join("widget/js/embed").join(part))?;
+            let last_line = text.trim_end().lines().last().unwrap_or_default();
+            assert!(body.contains(last_line), "{part} is inside");
+        }
+        Ok(())
+    }
 }

@@ -79,16 +79,22 @@ pub const ELEMENTS: [Element; 3] = [CARD, SEARCH, TESTIMONIALS];
 /// Most first views one request asks (`/fragments?v=…`); a page with more elements asks again.
 pub const MAX_VIEWS_PER_REQUEST: usize = 24;
 
-/// What the server hands to `embed.js`: the elements, and how many views it may ask at once.
+/// Horizontal travel, in CSS pixels, that makes a touch gesture a swipe: the carousel's, and
+/// embed.js's before the carousel's module is live.
+pub const SWIPE_MIN_PX: i32 = 48;
+
+/// What the server hands to `embed.js`: the elements, how many views it may ask at once, and
+/// what a swipe is.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LoaderTable {
     pub elements: [Element; 3],
     pub views_per_request: usize,
+    pub swipe_min_px: i32,
 }
 
 /// The table `embed.js` is given.
 pub const LOADER_TABLE: LoaderTable =
-    LoaderTable { elements: ELEMENTS, views_per_request: MAX_VIEWS_PER_REQUEST };
+    LoaderTable { elements: ELEMENTS, views_per_request: MAX_VIEWS_PER_REQUEST, swipe_min_px: SWIPE_MIN_PX };
 
 /// How many results or testimonies an element shows when its `limit` says nothing usable.
 pub const DEFAULT_ELEMENT_LIMIT: u32 = 8;

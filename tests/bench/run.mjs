@@ -3,12 +3,14 @@
 // against its own FCP (1× and 4× CPU) and the bytes before content and for interaction; the demo
 // page's first card and CLS; the resource endpoint's throughput (and its 304, and the card's first
 // view) with a bare axum handler as baseline; search over a 100k synthetic corpus; syncing.
-// Writes a Markdown report to target/bench/report.md and its figures to target/bench/report.json.
+// Writes what it measured to target/bench/run.json; report.mjs renders it (target/bench/report.md)
+// and derives its flat figures (target/bench/report.json).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { DEMO_IDS, ROOT, hostPage, launchBrowser, startHostSite, startNginx, startServer } from "../e2e/support.mjs";
+import { figuresOf, markdown, writeRun } from "./report.mjs";
 
 const LOADS = Number(process.env.BENCH_LOADS || 15);
 const WRK_RUNS = Number(process.env.BENCH_WRK_RUNS || 3);
@@ -19,19 +21,6 @@ const SYNC_RUNS = Number(process.env.BENCH_SYNC_RUNS || 5);
 /** `BENCH_ONLY=sync,search` runs those sections only (the others take minutes). */
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const kb = (bytes) => (bytes / 1024).toFixed(1);
-/** The figures of the run as one flat object, written to target/bench/report.json. */
-const report = {};
-const lines = [];
-const say = (line = "") => {
-  lines.push(line);
-  console.log(line);
-};
 
 async function bundleSize() {
   const embed = await (await get(`${server.url}embed.js`)).text();
@@ -41,19 +30,16 @@ async function bundleSize() {
     gzipSync(bytes, { level: 9 }).length,
     brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   ];
-  say("## Bundle files (bytes as served; gzip -9, brotli -q 11)");
-  say("Every page loads `embed.js` and each element's stylesheet; cards need nothing more. A carousel loads the media module, a search box the search module, a page with both the full one.");
-  say("| file | raw KiB | gzip KiB | brotli KiB |");
-  say("|---|---:|---:|---:|");
   const files = [["embed.js", Buffer.from(embed)]];
   for (const name of embed.match(/bao[-_][\w-]+\.[0-9a-f]{16}\.(?:js|wasm|css)/g).filter((v, i, all) => all.indexOf(v) === i)) {
     files.push([name, await fetchBytes(name)]);
   }
-  for (const [name, bytes] of files) {
-    const [raw, gzip, brotli] = sizes(bytes);
-    say(`| ${name} | ${kb(raw)} | ${kb(gzip)} | ${kb(brotli)} |`);
-  }
-  say();
+  return {
+    files: files.map(([name, bytes]) => {
+      const [raw, gzip, brotli] = sizes(bytes);
+      return { name, raw, gzip, brotli };
+    }),
+  };
 }
 
 // Records, inside the page, when the static fallback first painted (FCP: the baseline) and when
@@ -208,56 +194,20 @@ async function elementLoads() {
     await context.close();
     pages[`/${kind}-preload`] = hostPage(body(element), `<link rel="preload" href="${address}" as="fetch" crossorigin>`);
   }
+  // The control: a page whose HTML holds the card already painted (our own frame page).
+  const painted = `${server.url}embed/r/${RESOURCE}`;
   try {
-    say(`## Partner pages with one element: first content painted, and bytes (median of ${LOADS} cold loads each)`);
-    say("Each page is on another origin, as on a partner's site; new browser context each load. Baseline: the page's own " +
-      "first contentful paint (its text). Bytes on the wire from our server: before content (`embed.js`, the element's " +
-      "stylesheet and first view), and for full interactivity (plus the wasm module and the JSON it asks; the search's " +
-      "after the visitor focuses the box). Posters and images are counted apart.");
-    say("Text: the element's own text (what the builder's snippet puts inside it) painted — with the page's first paint when it " +
-      "is laid out before it (the animation frame before that paint), so a ratio of 1.00 means « in the page's first paint »; " +
-      "live: the element's first view from our server painted in its place (two frames after it is in the shadow root: the ratio " +
-      "of issue 13); CLS over the load, to network idle.");
-    say("| page | CPU | text painted ms | text / FCP | live view painted ms | FCP ms | live / FCP | CLS (max) | bytes before content | bytes interactive | images |");
-    say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let clsMax = 0;
-    for (const [kind, preload] of Object.keys(ELEMENT_PAGES).flatMap((kind) => [[kind, false], [kind, true]])) {
+    const rows = [];
+    const variants = Object.keys(ELEMENT_PAGES).flatMap((kind) => [[kind, "snippet"], [kind, "preload"]]).concat([["card", "painted"]]);
+    for (const [kind, variant] of variants) {
+      const url = { snippet: `${site.url}${kind}`, preload: `${site.url}${kind}-preload`, painted }[variant];
       for (const throttle of [1, 4]) {
         const runs = [];
-        const path = preload ? `${kind}-preload` : kind;
-        for (let i = 0; i < LOADS; i++) runs.push(await elementLoadOnce(`${site.url}${path}`, kind, throttle));
-        const content = median(runs.map((r) => r.content));
-        const fcp = median(runs.map((r) => r.fcp));
-        const ratio = median(runs.map((r) => r.content / r.fcp));
-        // A text the live view replaced before it painted has no time.
-        const shown = runs.filter((r) => Number.isFinite(r.text));
-        // Painted with the page's first paint when laid out before it, else at the next paint.
-        const paintedBy = (r) => Math.max(r.text, r.fcp);
-        const text = shown.length ? median(shown.map(paintedBy)) : NaN;
-        const textRatio = shown.length ? median(shown.map((r) => paintedBy(r) / r.fcp)) : NaN;
-        const cls = Math.max(...runs.map((r) => r.cls));
-        clsMax = Math.max(clsMax, cls);
-        const before = median(runs.map((r) => r.beforeAnyMove.content));
-        const interactive = median(runs.map((r) => r.interactive.content + r.interactive.interaction));
-        const images = median(runs.map((r) => r.interactive.images));
-        if (preload) {
-          report[`${kind}_preloaded_first_content_ratio_${throttle}x`] = Number(ratio.toFixed(3));
-          say(`| ${kind} + preload line | ${throttle}× | ${text.toFixed(0)} | ${textRatio.toFixed(2)} | ${content.toFixed(0)} | ${fcp.toFixed(0)} | ` +
-            `${ratio.toFixed(2)} | ${cls.toFixed(4)} | ${kb(before)} KiB | ${kb(interactive)} KiB | ${kb(images)} KiB |`);
-          continue;
-        }
-        report[`${kind}_text_at_fcp_ratio_${throttle}x`] = Number(textRatio.toFixed(3));
-        report[`${kind}_first_content_ratio_${throttle}x`] = Number(ratio.toFixed(3));
-        if (throttle === 1) {
-          report[`${kind}_page_bytes_before_content`] = before;
-          if (kind !== "card") report[`${kind}_page_bytes_interactive`] = interactive;
-        }
-        say(`| ${kind} | ${throttle}× | ${text.toFixed(0)} | ${textRatio.toFixed(2)} | ${content.toFixed(0)} | ${fcp.toFixed(0)} | ${ratio.toFixed(2)} | ${cls.toFixed(4)} | ` +
-          `${kb(before)} KiB | ${kb(interactive)} KiB | ${kb(images)} KiB |`);
+        for (let i = 0; i < LOADS; i++) runs.push(await elementLoadOnce(url, kind, throttle));
+        rows.push({ kind, variant, throttle, runs });
       }
     }
-    report.page_cls_max = Number(clsMax.toFixed(4));
-    say();
+    return { loads: LOADS, rows };
   } finally {
     await site.close();
   }
@@ -326,26 +276,7 @@ async function wordpress() {
       runs.push({ fcp, card: card - start, shown: shown - start });
       await context.close();
     }
-    const fcp = median(runs.map((r) => r.fcp));
-    const card = median(runs.map((r) => r.card));
-    const shown = median(runs.map((r) => r.shown));
-    const ratio = median(runs.map((r) => Math.max(r.card, r.shown) / r.fcp));
-    say(`## A card in a real WordPress post, on a slow phone (median of ${WORDPRESS_LOADS} cold loads)`);
-    say("Debian's WordPress 6.1 (Twenty Twenty-One, `php -S`, MariaDB) on this machine; a post holding the fiche's address " +
-      "alone on its line: WordPress's oEmbed, its sandboxed frame and its `wp-embed.js`. A 375 px phone, 4× CPU, " +
-      "1.6 Mbps down, 750 kbps up, 150 ms round trips (Lighthouse's mobile preset), the post and our frame in one renderer " +
-      "so that both are held to it; new browser context each load, after one untimed view that lets WordPress keep our answer. " +
-      "Baseline: the post's own first contentful paint.");
-    say("| post FCP ms | card painted in the frame ms | frame shown at its height ms | ratio (card visible / FCP) |");
-    say("|---:|---:|---:|---:|");
-    say(`| ${fcp.toFixed(0)} | ${card.toFixed(0)} | ${shown.toFixed(0)} | ${ratio.toFixed(2)} |`);
-    say();
-    Object.assign(report, {
-      wordpress_slow_phone_fcp_ms: Math.round(fcp),
-      wordpress_slow_phone_card_ms: Math.round(card),
-      wordpress_slow_phone_frame_shown_ms: Math.round(shown),
-      wordpress_slow_phone_card_ratio: Number(ratio.toFixed(3)),
-    });
+    return { runs };
   } finally {
     await site.stop();
     await phone.close();
@@ -353,22 +284,13 @@ async function wordpress() {
 }
 
 async function pageLoads() {
-  say(`## Demo page: load to first card painted (median of ${LOADS} cold loads, new browser context each)`);
-  say("Baseline: first contentful paint of the same page (the host's own text, before any card).");
-  say("| CPU | first card painted ms | FCP ms (baseline) | ratio | CLS (median, max) |");
-  say("|---|---:|---:|---:|---:|");
+  const rows = [];
   for (const throttle of [1, 4]) {
     const runs = [];
     for (let i = 0; i < LOADS; i++) runs.push(await loadOnce(throttle));
-    const card = median(runs.map((r) => r.card));
-    const fcp = median(runs.map((r) => r.fcp));
-    const cls = runs.map((r) => r.cls);
-    say(
-      `| ${throttle}× | ${card.toFixed(0)} | ${fcp.toFixed(0)} | ${(card / fcp).toFixed(2)} | ` +
-        `${median(cls).toFixed(4)}, ${Math.max(...cls).toFixed(4)} |`,
-    );
+    rows.push({ throttle, runs });
   }
-  say();
+  return { loads: LOADS, rows };
 }
 
 /**
@@ -442,16 +364,6 @@ function wrkFigures(url, out) {
   return figures;
 }
 
-/** A Markdown table row of the medians of several wrk runs. */
-const wrkRow = (name, runs) =>
-  `| ${name} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} |`;
-const rpsRatio = (real, bare) => median(real.map((r) => r.rps)) / median(bare.map((r) => r.rps));
-/** How far apart runs of the same thing fell: (max − min) / median of their req/s. */
-const spread = (runs) => {
-  const rps = runs.map((r) => r.rps);
-  return (Math.max(...rps) - Math.min(...rps)) / median(rps);
-};
-
 async function throughput() {
   const resourceUrl = `${server.url}api/v1/resources/${RESOURCE}`;
   const json = Buffer.from(await (await get(resourceUrl)).arrayBuffer());
@@ -481,22 +393,7 @@ async function throughput() {
       fragment.push(wrk(`${server.url}fragments/card/${RESOURCE}`));
       brotli.push(wrk(resourceUrl, { script: acceptBrotli }));
     }
-    report.noise = { ...report.noise, throughput_baseline: Number(spread(bare).toFixed(3)) };
-    report.resource_rps_ratio_to_bare = Number(rpsRatio(real, bare).toFixed(3));
-    report.not_modified_rps_ratio_to_bare = Number(rpsRatio(notModified, bare).toFixed(3));
-    report.fragment_rps_ratio_to_bare = Number(rpsRatio(fragment, bare).toFixed(3));
-    report.brotli_resource_rps_ratio_to_bare = Number(rpsRatio(brotli, bare).toFixed(3));
-    say(`## GET /api/v1/resources/{id} (${json.length} bytes JSON), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
-    say("wrk shares the 2 cores with the server: absolute numbers are a floor; the ratio is the figure to compare.");
-    say("| server | req/s | p50 ms | p99 ms |");
-    say("|---|---:|---:|---:|");
-    say(wrkRow("bare axum handler, same bytes (baseline)", bare));
-    say(wrkRow("multibao-embed (answers kept in memory, with every layer)", real));
-    say(wrkRow("multibao-embed, `Accept-Encoding: gzip, deflate, br, zstd` (kept compressed)", brotli));
-    say(wrkRow("multibao-embed, `If-None-Match` → 304", notModified));
-    say(wrkRow("multibao-embed, the card's first view `/fragments/card/{id}`", fragment));
-    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(2)}** (304: ${rpsRatio(notModified, bare).toFixed(2)}; fragment: ${rpsRatio(fragment, bare).toFixed(2)}; brotli: ${rpsRatio(brotli, bare).toFixed(2)})`);
-    say();
+    return { jsonBytes: json.length, seconds: WRK_SECONDS, wrk: { bare, real, notModified, fragment, brotli } };
   } finally {
     baseline.kill();
   }
@@ -516,18 +413,7 @@ async function layers() {
     for (let i = 0; i < WRK_RUNS; i++) {
       variants.forEach((variant, k) => runs[k].push(wrk(`${variant.url}api/v1/resources/${RESOURCE}`)));
     }
-    say(`## What each layer costs (\`server/examples/layer_bench.rs\`), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
-    say("The same bare handler (the resource's bytes) within more and more of the server: the listener, then each of `http::LAYERS` from the innermost.");
-    say("| served by | req/s | ratio to axum::serve | p50 ms | p99 ms |");
-    say("|---|---:|---:|---:|---:|");
-    report.layers = {};
-    report.noise = { ...report.noise, layers_baseline: Number(spread(runs[0]).toFixed(3)) };
-    variants.forEach((variant, k) => {
-      const ratio = rpsRatio(runs[k], runs[0]);
-      report.layers[variant.name] = Number(ratio.toFixed(3));
-      say(`| ${variant.name} | ${median(runs[k].map((r) => r.rps)).toFixed(0)} | ${ratio.toFixed(2)} | ${median(runs[k].map((r) => r.p50)).toFixed(2)} | ${median(runs[k].map((r) => r.p99)).toFixed(2)} |`);
-    });
-    say();
+    return { seconds: WRK_SECONDS, variants: variants.map((variant, k) => ({ name: variant.name, runs: runs[k] })) };
   } finally {
     child.stdin.end();
     child.kill();
@@ -553,19 +439,7 @@ async function behindNginx() {
       runs.staticJson.push(wrk(`${base}static/resource.json`));
       runs.json.push(wrk(base + jsonPath.slice(1)));
     }
-    report.nginx_fragment_rps_ratio_to_static = Number(rpsRatio(runs.fragment, runs.staticFragment).toFixed(3));
-    report.nginx_json_rps_ratio_to_static = Number(rpsRatio(runs.json, runs.staticJson).toFixed(3));
-    say(`## Behind nginx's cache (\`deploy/nginx-site.conf\`), wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs`);
-    say(`Cache status of the card's first view, first then second request: ${statuses.join(", ")}. ` +
-      "Baseline: the same nginx serving a static file of the same bytes.");
-    say("| route | req/s | p50 ms | p99 ms |");
-    say("|---|---:|---:|---:|");
-    say(wrkRow(`static file, ${fragment.length} bytes (baseline)`, runs.staticFragment));
-    say(wrkRow("the card's first view `/fragments/card/{id}`", runs.fragment));
-    say(wrkRow(`static file, ${json.length} bytes (baseline)`, runs.staticJson));
-    say(wrkRow("`/api/v1/resources/{id}`", runs.json));
-    say(`ratio of req/s to the static file: fragment **${report.nginx_fragment_rps_ratio_to_static}**, JSON **${report.nginx_json_rps_ratio_to_static}**`);
-    say();
+    return { seconds: WRK_SECONDS, statuses, fragmentBytes: fragment.length, jsonBytes: json.length, wrk: runs };
   } finally {
     await nginx.stop();
   }
@@ -607,25 +481,6 @@ async function search() {
       maxBuffer: 1 << 26,
     }).toString(),
   );
-  const mib = (bytes) => (bytes / 1024 / 1024).toFixed(0);
-  say(`## Search over a synthetic corpus of ${corpus.documents} French fiches`);
-  say("Built by `server/examples/search_corpus.rs` from the vocabulary of the real multiBàO data (fixed seed: the same corpus on every run).");
-  say("| measure | value |");
-  say("|---|---:|");
-  say(`| storing the corpus in SQLite (one transaction) | ${corpus.store_seconds.toFixed(1)} s, ${mib(corpus.db_bytes)} MiB |`);
-  say(`| building the search index (one commit) | ${corpus.index_seconds.toFixed(1)} s |`);
-  say(`| index size on disk | ${mib(corpus.index_bytes)} MiB |`);
-  say();
-  say(`### Typeahead at the handler: every keystroke of 200 real title beginnings (${corpus.keystrokes} searches, 20 results, facets, snippets)`);
-  say("| search | p50 ms | p99 ms |");
-  say("|---|---:|---:|");
-  say(`| baseline: one exact title term, top 20, no facets, no snippets | ${corpus.baseline_ms.p50.toFixed(3)} | ${corpus.baseline_ms.p99.toFixed(3)} |`);
-  say(`| \`SearchIndex::search\` (what /api/v1/search runs) | ${corpus.handler_ms.p50.toFixed(2)} | ${corpus.handler_ms.p99.toFixed(2)} |`);
-  report.search_handler_p50_ms = Number(corpus.handler_ms.p50.toFixed(3));
-  report.search_handler_p99_ms = Number(corpus.handler_ms.p99.toFixed(3));
-  say(`${corpus.keystrokes_with_hits} of ${corpus.keystrokes} keystrokes found something.`);
-  say();
-
   // Over HTTP: wrk sends the keystrokes in turn (a Lua script), against /healthz of the same server.
   const script = join(out, "typeahead.lua");
   const paths = corpus.sample_queries.map((q) => `"/api/v1/search?limit=8&q=${encodeURIComponent(q)}"`);
@@ -650,17 +505,7 @@ async function search() {
       real.push(wrk(server.url, { connections: SEARCH_CONNECTIONS, script }));
       uncached.push(wrk(server.url, { connections: SEARCH_CONNECTIONS, script: uncachedScript }));
     }
-    report.search_http_rps_ratio_to_healthz = Number(rpsRatio(real, bare).toFixed(4));
-    report.search_http_uncached_rps_ratio_to_healthz = Number(rpsRatio(uncached, bare).toFixed(4));
     const loaded = memory(server.child.pid);
-    say(`### Over HTTP: wrk -t2 -c${SEARCH_CONNECTIONS} -d${WRK_SECONDS}s, ${paths.length} typeahead queries in turn, median of ${WRK_RUNS} runs`);
-    say("| route | req/s | p50 ms | p99 ms |");
-    say("|---|---:|---:|---:|");
-    say(wrkRow("`/healthz` of the same server (baseline)", bare));
-    say(wrkRow("`/api/v1/search?limit=8&q=…` (the keystrokes repeat: answered from memory after the first round)", real));
-    say(wrkRow("the same, each request unique (never from memory)", uncached));
-    say(`ratio of req/s to the baseline: **${rpsRatio(real, bare).toFixed(3)}** (each unique: ${rpsRatio(uncached, bare).toFixed(3)})`);
-    say();
     // A backup of this database while it answers (README, « Sauvegarder et restaurer »): how long
     // it takes, and the answers' p99 over the load that holds it, against the same load before.
     const copy = join(out, "sauvegarde.sqlite3");
@@ -672,14 +517,17 @@ async function search() {
     const backupSeconds = (Date.now() - started) / 1000;
     const held = await during;
     rmSync(copy, { force: true });
-    report.backup_seconds = Number(backupSeconds.toFixed(2));
-    say(`**A backup of this database while it answers** (\`multibao-embed backup\`, SQLite's online backup; ${mib(corpus.db_bytes)} MiB): ` +
-      `${backupSeconds.toFixed(1)} s, started 1 s into a ${WRK_SECONDS} s load of unique searches; over that load ${held.rps.toFixed(0)} req/s, p99 ${held.p99.toFixed(2)} ms, ` +
-      `against ${before.rps.toFixed(0)} req/s, p99 ${before.p99.toFixed(2)} ms for the same load just before (one run each).`);
-    say();
-    say(`Server memory with the ${corpus.documents}-document corpus (index memory-mapped): ` +
-      `${idle.rss.toFixed(0)} MiB resident after start, ${loaded.rss.toFixed(0)} MiB after the load, peak ${loaded.peak.toFixed(0)} MiB.`);
-    say();
+    // The corpus's figures, without its queries and paths.
+    const { db, sample_queries, ...figures } = corpus;
+    return {
+      corpus: figures,
+      seconds: WRK_SECONDS,
+      connections: SEARCH_CONNECTIONS,
+      queries: paths.length,
+      wrk: { bare, real, uncached },
+      backup: { seconds: backupSeconds, held, before },
+      memory: { idle, loaded },
+    };
   } finally {
     server.child.kill();
   }
@@ -690,52 +538,12 @@ async function sync() {
   const measured = JSON.parse(
     execFileSync(join(ROOT, "target/release/examples/sync_bench"), [join(ROOT, "../shared/data/multibao"), out, String(SYNC_FILES), String(SYNC_RUNS)]).toString(),
   );
-  say(`## Syncing git sources (\`server/examples/sync_bench.rs\`, median of ${measured.runs} runs)`);
-  say("Each repository is committed into a git repository and followed over `file://`, as a forge would be over https.");
-  say("| sync | ms | ratio to the first sync |");
-  say("|---|---:|---:|");
-  say(`| the three real multiBàO repositories, first sync (fetch, read, store) | ${measured.real_first_ms.toFixed(0)} | 1 |`);
-  say(`| the same, nothing changed (a fetch per source, no re-import) | ${measured.real_unchanged_ms.toFixed(0)} | ${(measured.real_unchanged_ms / measured.real_first_ms).toFixed(2)} |`);
-  say(`| synthetic repository of ${measured.synthetic_files} files, first sync (one run) | ${measured.synthetic_first_ms.toFixed(0)} | 1 |`);
-  say(`| the same, one file changed in a new commit | ${measured.synthetic_one_change_ms.toFixed(0)} | ${(measured.synthetic_one_change_ms / measured.synthetic_first_ms).toFixed(2)} |`);
-  say(`Last one-change sync: ${measured.synthetic_one_change_outcome.join(" ")}`);
-  say();
+  return measured;
 }
 
 async function wikiSync() {
   const measured = JSON.parse(execFileSync(join(ROOT, "target/release/examples/wiki_sync_bench"), [String(SYNC_RUNS)]).toString());
-  say(`## Syncing wiki sources (\`server/examples/wiki_sync_bench.rs\`, median of ${measured.runs} runs)`);
-  say("A real MediaWiki 1.39 and DokuWiki (PHP's built-in server, one process) with the test fixtures, read through their APIs, from an export the wiki wrote (`dumpBackup.php`) and from the wiki's folder; YesWiki's answers served by the bench; each synced into a fresh database, then again with nothing changed. Baseline: the demo's folder of Markdown fiches.");
-  say("| source | resources | first sync ms | unchanged sync ms | first sync ms per resource, ratio to the baseline's |");
-  say("|---|---:|---:|---:|---:|");
-  const perResource = (figures) => figures.first_ms / figures.resources;
-  const rows = [
-    ["baseline_folder", "baseline: demo folder (git kind, local)"],
-    ["mediawiki", "MediaWiki (api.php)"],
-    ["mediawiki_export", "MediaWiki (export file)"],
-    ["dokuwiki", "DokuWiki (XML-RPC)"],
-    ["dokuwiki_folder", "DokuWiki (data folder)"],
-    ["yeswiki", "YesWiki (Bazar API)"],
-  ];
-  for (const [key, label] of rows) {
-    const figures = measured[key];
-    const ratio = perResource(figures) / perResource(measured.baseline_folder);
-    say(`| ${label} | ${figures.resources} | ${figures.first_ms.toFixed(1)} | ${figures.unchanged_ms.toFixed(1)} | ${ratio.toFixed(1)} |`);
-    if (key !== "baseline_folder") {
-      report[`${key}_first_sync_ms`] = Number(figures.first_ms.toFixed(1));
-      report[`${key}_unchanged_sync_ms`] = Number(figures.unchanged_ms.toFixed(1));
-    }
-  }
-  say();
-  const large = measured.mediawiki_large;
-  say(`A larger MediaWiki (${large.resources} fiches, each the fixture's longest page), through its API: only the pages whose revision changed are read again.`);
-  say("| sync | ms | ratio to the first sync |");
-  say("|---|---:|---:|");
-  for (const [key, label] of [["first_ms", "first (every page read)"], ["unchanged_ms", "unchanged (the listing only)"], ["one_edited_ms", "one page edited (the listing and that page)"]]) {
-    say(`| ${label} | ${large[key].toFixed(1)} | ${(large[key] / large.first_ms).toFixed(3)} |`);
-    report[`mediawiki_large_${key}`] = Number(large[key].toFixed(1));
-  }
-  say();
+  return measured;
 }
 
 async function openData() {
@@ -751,27 +559,7 @@ async function openData() {
   const bench = (...args) => JSON.parse(execFileSync(join(ROOT, "target/release/examples/opendata_bench"), args).toString());
   const exports = { real: bench("export", real, "3"), corpus: bench("export", corpus, "3") };
   const replication = bench("replicate", real, "3");
-  const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
-  say("## Open data (`server/examples/opendata_bench.rs`, median of 3 runs)");
-  say("The dataset written whole (both tables, both descriptors, the zip), against a baseline of reading the same rows from the same snapshot without writing them; memory is the process's peak resident memory above what it held before writing.");
-  say("| database | resources | baseline read ms | export ms | ratio | resources.csv MiB | bodies.csv MiB | zip MiB | peak memory above start |");
-  say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const [key, label] of [["real", "the demo and the real multiBàO data"], ["corpus", "the synthetic search corpus"]]) {
-    const e = exports[key];
-    say(`| ${label} | ${e.resources} | ${e.baseline_read_ms.toFixed(1)} | ${e.export_ms.toFixed(0)} | ${(e.export_ms / e.baseline_read_ms).toFixed(1)} | ${mib(e.bytes["resources.csv"])} | ${mib(e.bytes["bodies.csv"])} | ${mib(e.bytes["commons.zip"])} | ${(e.peak_memory_above_start_kib / 1024).toFixed(1)} MiB |`);
-    report[`opendata_${key}_export_ms`] = Number(e.export_ms.toFixed(0));
-    report[`opendata_${key}_zip_bytes`] = e.bytes["commons.zip"];
-    report[`opendata_${key}_peak_memory_kib`] = e.peak_memory_above_start_kib;
-  }
-  say();
-  say(`Following a server that holds the demo and the real data (${replication.resources} resources) from a fresh one (\`kind = "bao"\`, loopback):`);
-  say("| sync | ms | ratio to the first |");
-  say("|---|---:|---:|");
-  for (const [key, label] of [["first_ms", "first (everything)"], ["unchanged_ms", "nothing new (one request)"], ["one_edited_ms", "one resource edited"]]) {
-    say(`| ${label} | ${replication[key].toFixed(1)} | ${(replication[key] / replication.first_ms).toFixed(3)} |`);
-    report[`replication_${key}`] = Number(replication[key].toFixed(1));
-  }
-  say();
+  return { exports, replication };
 }
 
 const REUSE_RESOURCES = Number(process.env.BENCH_REUSE_RESOURCES || 10_000);
@@ -779,16 +567,11 @@ const REUSE_SITES = Number(process.env.BENCH_REUSE_SITES || 1_000);
 
 // The importer's cards of real repositories against what a reader finds in them (tests/corpus/).
 async function corpus() {
-  say("## Corpus scorecard (`server/examples/corpus_scorecard.rs`, truth in `tests/corpus/`)");
-  say("Each fiche of a truth file, synced as its source is: the share right in each field a reader judged, and in all of them; what a commons cannot get wrong, counted.");
-  say(execFileSync(join(ROOT, "target/release/examples/corpus_scorecard")).toString().trimEnd());
-  say();
+  return { scorecard: execFileSync(join(ROOT, "target/release/examples/corpus_scorecard")).toString().trimEnd() };
 }
 
 /** Reuse counting: how fast beacons are taken in, and what a day of counts weighs. */
 async function reuse() {
-  say("## Reuse counts (issue 16)");
-  say();
   // Each beacon from another client (X-Forwarded-For, from a proxy the server trusts) and another
   // site, for one of the demo's resources: every one is counted, none held back by a budget.
   const script = join(ROOT, "target/bench/beacon.lua");
@@ -812,34 +595,9 @@ async function reuse() {
     health.push(wrk(`${server.url}healthz`));
   }
   const counted = (await (await get(`${server.url}api/v1/stats`)).json()).displays - before;
-  say(`### Taking beacons in (wrk -t2 -c32 -d${WRK_SECONDS}s, median of ${WRK_RUNS} runs; each beacon from another client address and site)`);
-  say("| route | req/s | p50 ms | p99 ms |");
-  say("|---|---:|---:|---:|");
-  say(wrkRow("`POST /api/v1/beacon`", beacons));
-  say(wrkRow("`GET /healthz` (baseline)", health));
-  say();
-  const ratio = rpsRatio(beacons, health);
-  const sent = beacons.reduce((sum, run) => sum + run.requests, 0);
-  say(`Beacons are taken in at **${ratio.toFixed(2)}×** the rate of \`/healthz\`; of the ${sent} beacons answered, ${counted} were in the counts by the end.`);
-  say();
-  report.beacons_answered = sent;
-  report.beacons_counted = counted;
-  report.beacon_rps = Number(median(beacons.map((r) => r.rps)).toFixed(0));
-  report.beacon_rps_ratio_to_healthz = Number(ratio.toFixed(3));
-
   const day = JSON.parse(execFileSync(join(ROOT, "target/release/examples/reuse_bench"), [join(ROOT, "target/bench/reuse"), String(REUSE_RESOURCES), String(REUSE_SITES)]).toString());
-  say(`### A day of counts (\`server/examples/reuse_bench.rs\`): ${day.resources} resources each shown on ${day.sites} sites`);
-  say("| figure | value |");
-  say("|---|---:|");
-  say(`| rows (one per resource and site) | ${day.rows} |`);
-  say(`| written in | ${day.write_s.toFixed(1)} s (${day.rows_per_s.toFixed(0)} rows/s, one transaction per site) |`);
-  say(`| bytes added to the database | ${(day.bytes_added / 1024 / 1024).toFixed(1)} MiB (${day.bytes_per_row.toFixed(1)} bytes a row) |`);
-  say(`| a network's report over that day (a tenth of the rows) | ${day.network_report_ms.toFixed(0)} ms |`);
-  say(`| the whole commons' report over that day | ${day.commons_report_ms.toFixed(0)} ms |`);
-  say(`| baseline: counting the day's rows | ${day.count_day_rows_ms.toFixed(0)} ms |`);
-  say();
-  report.reuse_day = day;
   rmSync(join(ROOT, "target/bench/reuse"), { recursive: true, force: true });
+  return { seconds: WRK_SECONDS, beacons, health, counted, day };
 }
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 60);
@@ -850,41 +608,21 @@ const peakMib = (pid) => Number(readFileSync(`/proc/${pid}/status`, "utf8").matc
 
 /** What the attack and failure tests tried and what held: they run here at their full size. */
 async function reliability() {
-  say("### Reliability and security");
-  say();
   const node = spawnSync("node", ["--test", "e2e/xss.test.mjs"], { cwd: join(ROOT, "tests"), encoding: "utf8" });
   if (node.status !== 0) throw new Error(`the XSS corpus failed:\n${node.stdout}`);
   const xss = JSON.parse(readFileSync(join(ROOT, "target/xss/report.json"), "utf8"));
-  const renderings = Object.values(xss.tried).reduce((a, b) => a + b, 0);
-  say(`**XSS corpus** (\`tests/e2e/xss.test.mjs\`): ${xss.payloads} payloads in ${xss.resources} resources (git Markdown, MediaWiki export, DokuWiki folder) and in every attribute of the three elements; **${renderings}** renderings in Chromium, **${xss.executions} executions**.`);
-  say("| surface | renderings |");
-  say("|---|---:|");
-  for (const [surface, n] of Object.entries(xss.tried)) say(`| ${surface} | ${n} |`);
-  say();
-  Object.assign(report, { xss_payloads: xss.payloads, xss_renderings: renderings, xss_executions: xss.executions });
-
   execFileSync("cargo", ["xtask", "fuzz", String(FUZZ_SECONDS)], { cwd: ROOT, stdio: "inherit" });
   const fuzz = JSON.parse(readFileSync(join(ROOT, "target/fuzz/report.json"), "utf8"));
-  say(`**Fuzzing** (\`cargo xtask fuzz ${FUZZ_SECONDS}\`, libFuzzer, corpus kept in target/fuzz/corpus):`);
-  say("| target | seconds | inputs | crashes |");
-  say("|---|---:|---:|---:|");
-  for (const [target, run] of Object.entries(fuzz)) say(`| ${target} | ${run.seconds} | ${run.runs} | ${run.crashes} |`);
-  say();
-  report.fuzz = fuzz;
-
   const cargo = spawnSync("cargo", ["test", "--locked", "-p", "bao-server", "--test", "it", "--", "openapi::", "faults::", "connections::", "--nocapture"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, BAO_API_FUZZ_EXAMPLES: "300", RUST_LOG: "error" },
   });
   if (cargo.status !== 0) throw new Error(`the fault tests failed:\n${cargo.stdout}\n${cargo.stderr}`);
+  // What the tests print of what they tried.
   const line = (prefix) => cargo.stderr.split("\n").find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
-  say(`**The API against its OpenAPI document** (schemathesis, 300 examples per operation, positive and negative): ${line("schemathesis:")}; 0 server errors, every answer conforming.`);
-  say(`**kill -9 during syncs** (10 kills, 300 → 1 500 fiches): database whole and old-or-new, index in step, each time: ${line("kill -9 during syncs:")}.`);
-  say(`**Sources that misbehave** (a MediaWiki that hangs, streams without end, sends a 1 MiB gzip bomb of 1 GiB): ${line("bad sources:")} — each sync fails with its reason.`);
-  say(`**Reads during a sync** (1 500 fiches written): ${line("reads during a sync:")}, no error.`);
-  say("**A full disk** (1 MiB tmpfs) fails the sync with its reason, the old content whole; **2 000 idle connections** and a slowloris client: normal requests answered in under a second meanwhile, the idle let go after 10 s (1 s in the test); the connection cap closes what is beyond at once.");
-  say();
+  const faults = { schemathesis: line("schemathesis:"), kills: line("kill -9 during syncs:"), badSources: line("bad sources:"), reads: line("reads during a sync:") };
+  return { xss, fuzzSeconds: FUZZ_SECONDS, fuzz, faults };
 }
 
 /** A partner page's traffic, mixed: the loader, first views, JSON, search keystrokes, posters. */
@@ -920,9 +658,7 @@ async function mixedLoad() {
     baseline.kill();
   }
   Object.assign(load, { rps_ratio_to_bare: Number((load.rps / bare.rps).toFixed(3)), p99_ratio_to_bare: Number((load.p99_ms / bare.p99).toFixed(2)) });
-  report.mixed_load = load;
-  say(`**Mixed partner-page load** (wrk -t2 -c32 for ${LOAD_SECONDS} s over ${paths.length} paths: embed.js, first views, JSON, posters, search keystrokes; release server, search rate off): ${load.requests} requests, ${load.rps.toFixed(0)} req/s (**${load.rps_ratio_to_bare}** of a bare handler's, same run), p50 ${load.p50_ms.toFixed(2)} ms, p99 ${load.p99_ms.toFixed(2)} ms (${load.p99_ratio_to_bare}× the bare handler's), **${load.errors} errors**; server memory peak ${load.peak_mib_before} MiB before, ${load.peak_mib_after} MiB after.`);
-  say();
+  return { paths: paths.length, load };
 }
 
 /** The figures of the last run committed (`cargo xtask bench --save`). */
@@ -946,36 +682,29 @@ const WATCHED = {
 
 const figure = (object, key) => key.split(".").reduce((value, part) => value?.[part], object);
 
-/** Says every watched figure that moved beyond this run's noise since the committed run, and
- * returns how many got worse (or broke their limit). The noise: the spread, (max − min) / median,
- * of the baseline's own wrk runs in this run (the same handler measured again and again); a ratio
- * of two such figures may move by twice that. Bytes are exact: any growth beyond 1 % counts. */
-function compareWithCommitted() {
-  const spreads = Object.values(report.noise || {});
+/** Every watched figure that moved beyond this run's noise since the committed run, with how
+ * many got worse (or broke their limit). The noise: the spread, (max − min) / median, of the
+ * baseline's own wrk runs in this run (the same handler measured again and again); a ratio of two
+ * such figures may move by twice that. Bytes are exact: any growth beyond 1 % counts. */
+function compareWithCommitted(figures) {
+  const spreads = Object.values(figures.noise || {});
   const noise = spreads.length ? Math.max(...spreads) : 0.1;
   const committed = existsSync(COMMITTED) ? JSON.parse(readFileSync(COMMITTED, "utf8")) : {};
-  say(`## Against the committed figures (\`BENCHMARKS.json\`)`);
-  say(spreads.length
-    ? `Noise of this run: the baseline's req/s spread by ${(100 * noise).toFixed(1)} % between its own runs; a ratio moving by more than ${(200 * noise).toFixed(1)} % (at least 3 %) is reported.`
-    : "Noise not measured in this run (no throughput section): 10 % assumed.");
-  let worse = 0;
+  const moved = [];
   for (const [key, { better, limit, exact }] of Object.entries(WATCHED)) {
-    const now = figure(report, key);
+    const now = figure(figures, key);
     if (now === undefined) continue;
     const before = figure(committed, key);
     const allowed = exact ? 0.01 : Math.max(2 * noise, 0.03);
     const change = before ? (now - before) / before : 0;
     const regressed = better === "higher" ? change < -allowed : change > allowed;
     const overLimit = limit !== undefined && now > limit;
-    if (regressed || overLimit) worse++;
     if (regressed || overLimit || Math.abs(change) > allowed) {
       const verdict = regressed ? "**worse**" : overLimit ? `**over its limit of ${limit}**` : "better";
-      say(`- ${key}: ${before ?? "—"} → ${now} (${(100 * change).toFixed(1)} %): ${verdict}`);
+      moved.push({ key, before, now, change, verdict, worse: regressed || overLimit });
     }
   }
-  if (worse === 0) say("Nothing watched got worse beyond the noise.");
-  say();
-  return worse;
+  return { noise, measuredNoise: spreads.length > 0, moved };
 }
 
 // Main: after every definition above, since the functions read the constants they use.
@@ -984,26 +713,32 @@ function compareWithCommitted() {
 const server = await startServer({ seedFixtures: false, release: true, env: { BAO_SEARCH_RATE: "0", BAO_API_RATE: "0", BAO_TRUSTED_PROXIES: "127.0.0.1" } });
 const browser = await launchBrowser();
 mkdirSync(join(ROOT, "target/bench"), { recursive: true });
+const run = {
+  date: new Date().toISOString(),
+  machine: { cores: Number(execFileSync("nproc").toString().trim()), chromium: browser.version() },
+  sections: {},
+};
 try {
-  say(`# multibao-embed benchmark — ${new Date().toISOString()}`);
-  say(`machine: ${execFileSync("nproc").toString().trim()} cores; Chromium ${browser.version()}`);
-  say();
   const sections = { bundleSize, elementLoads, pageLoads, wordpress, throughput, layers, behindNginx, search, sync, wikiSync, openData, reliability, mixedLoad, reuse, corpus };
   for (const [name, section] of Object.entries(sections)) {
-    if (!ONLY || ONLY.includes(name)) await section();
+    if (ONLY && !ONLY.includes(name)) continue;
+    console.error(`bench: ${name} …`);
+    run.sections[name] = await section();
   }
 } finally {
   await browser.close();
   await server.stop();
 }
-const regressions = compareWithCommitted();
-writeFileSync(join(ROOT, "target/bench/report.md"), lines.join("\n") + "\n");
-writeFileSync(join(ROOT, "target/bench/report.json"), JSON.stringify(report, null, 2) + "\n");
+const figures = figuresOf(run);
+run.comparison = compareWithCommitted(figures);
+writeRun(join(ROOT, "target/bench"), run);
+console.log(markdown(run));
 if (process.env.BENCH_SAVE) {
   const committed = existsSync(COMMITTED) ? JSON.parse(readFileSync(COMMITTED, "utf8")) : {};
-  writeFileSync(COMMITTED, JSON.stringify({ ...committed, ...report }, null, 2) + "\n");
+  writeFileSync(COMMITTED, JSON.stringify({ ...committed, ...figures }, null, 2) + "\n");
   console.log(`figures of this run written into ${COMMITTED}`);
 }
+const regressions = run.comparison.moved.filter(({ worse }) => worse).length;
 if (process.env.BENCH_CHECK && regressions > 0) {
   console.error(`${regressions} figure(s) regressed beyond the noise of this run: see above`);
   process.exit(1);

@@ -6,6 +6,7 @@
 //! one (these machines), Debian's `rustc-web` builds std from source: see shared notes.
 
 use std::collections::BTreeMap;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -236,13 +237,21 @@ fn build_module(root: &Path, out_dir: &Path, name: &str, features: &[&str]) -> a
 
     let optimized = out_dir.join(format!("{name}_bg.wasm"));
     drop_unused_exports(root, &optimized)?;
-    run(Command::new(root.join("tests/node_modules/.bin/wasm-opt"))
-        .args(["-Oz", "--converge"])
-        .args(WASM_FEATURES)
-        .arg(&optimized)
-        .arg("-o")
-        .arg(&optimized))
-    .context("wasm-opt (npm package binaryen)")?;
+    let wasm_opt = || {
+        let mut wasm_opt = Command::new(root.join("tests/node_modules/.bin/wasm-opt"));
+        wasm_opt.args(["-Oz", "--converge"]).args(WASM_FEATURES).arg(&optimized).arg("-o").arg(&optimized);
+        wasm_opt
+    };
+    // npm's wasm-opt is binaryen compiled to wasm, run by node: node once died under it (SIGILL)
+    // and the same command then passed. Killed by a signal, it runs once more (it writes its
+    // output only when done, so the input is whole); a failure it reports is a failure.
+    let status = wasm_opt().status().context("cannot start wasm-opt (npm package binaryen)")?;
+    if status.signal().is_some() {
+        eprintln!("xtask: wasm-opt was killed ({status}): once more");
+        run(&mut wasm_opt()).context("wasm-opt (npm package binaryen)")?;
+    } else {
+        anyhow::ensure!(status.success(), "wasm-opt (npm package binaryen) failed ({status})");
+    }
     let glue = out_dir.join(format!("{name}.js"));
     minify_js(root, &glue, &glue, &["--module"])?;
     let size = std::fs::metadata(&optimized)?.len();
